@@ -1,0 +1,66 @@
+package dev.likeness.common.kafka;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+
+import dev.likeness.events.v1.DeadLetter;
+
+/** Turns a record that cannot be processed into a DeadLetter event with the reason in body and headers. */
+public final class DeadLetters {
+
+    private final String service;
+    private final URI source;
+
+    public DeadLetters(String service) {
+        this.service = service;
+        this.source = URI.create("/likeness/" + service);
+    }
+
+    public Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reasonCode, String reason,
+            int attempts, String requestId) {
+        Instant now = Instant.now();
+        DeadLetter.Builder letter = DeadLetter.newBuilder()
+                .setReasonCode(reasonCode)
+                .setReason(reason == null ? "" : reason)
+                .setSourceTopic(record.topic())
+                .setSourcePartition(record.partition())
+                .setSourceOffset(record.offset())
+                .setService(service)
+                .setFailedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setAttempts(attempts)
+                .setRequestId(requestId == null ? "" : requestId);
+        if (record.key() != null) {
+            letter.setOriginalKey(ByteString.copyFromUtf8(record.key()));
+        }
+        if (record.value() != null) {
+            letter.setOriginalValue(ByteString.copyFrom(record.value()));
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.DEAD_LETTER_REASON_CODE, utf8(reasonCode));
+        headers.add(CloudEventHeaders.DEAD_LETTER_REASON, utf8(reason == null ? "" : reason));
+        headers.add(CloudEventHeaders.DEAD_LETTER_TOPIC, utf8(record.topic()));
+        headers.add(CloudEventHeaders.DEAD_LETTER_PARTITION, utf8(Integer.toString(record.partition())));
+        headers.add(CloudEventHeaders.DEAD_LETTER_OFFSET, utf8(Long.toString(record.offset())));
+        headers.add(CloudEventHeaders.DEAD_LETTER_SERVICE, utf8(service));
+        // Keyed like the original so a dead letter lands beside its request's other records.
+        String key = record.key() != null ? record.key() : record.topic() + "-" + record.partition() + "-" + record.offset();
+        return OutgoingEvents.event(key, letter.build(), source, headers);
+    }
+
+    public Message<byte[]> of(ConsumerRecord<String, byte[]> record, RejectedInputException rejection, int attempts,
+            String requestId) {
+        return of(record, rejection.reasonCode(), rejection.getMessage(), attempts, requestId);
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

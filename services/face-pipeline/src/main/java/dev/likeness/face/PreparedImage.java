@@ -1,0 +1,21 @@
+package dev.likeness.face;
+
+import dev.likeness.common.image.DecodedImage;
+
+/**
+ * An image that passed every limit, decoded at the reduced resolution the detector needs; the encoded
+ * bytes are kept for the full-resolution decode of the face regions.
+ *
+ * @param maxFaces  this request's cap on faces (0 = the pipeline's)
+ * @param minFacePx this request's minimum face size (0 = the pipeline's)
+ */
+public record PreparedImage(byte[] bytes, DecodedImage forDetection, int maxFaces, int minFacePx) {
+
+    public int width() {
+        return forDetection.originalWidth();
+    }
+
+    public int height() {
+        return forDetection.originalHeight();
+    }
+}
