@@ -38,15 +38,18 @@ public class TopicProvisioner {
     /** Headroom above the inline image for the rest of the event and the record batch overhead. */
     private static final int ENVELOPE_BYTES = 1024 * 1024;
 
-    @Inject
-    TopicsConfig config;
+    private final TopicsConfig config;
+    private final Map<String, Object> kafkaConfig;
 
+    // Constructor injection: this bean lives in a library jar, where Quarkus cannot reach private-ish fields.
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    public TopicProvisioner(TopicsConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.config = config;
+        this.kafkaConfig = kafkaConfig;
+    }
 
     // Runs before SmallRye Reactive Messaging starts its channels (LIBRARY_BEFORE).
-    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+    public void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         List<String> topics = config.provision().orElse(List.of());
         if (!config.create() || topics.isEmpty()) {
             return;

@@ -1,0 +1,157 @@
+package dev.likeness.embedding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+import dev.likeness.common.image.ImageRejectedException;
+import dev.likeness.common.io.ImageSourceReader;
+import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.face.FaceAnalysis;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.PreparedImage;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's domain: a batch of image records in, one outcome per record out. Bad input is refused
+ * record by record before any network runs; the networks then run once for the whole batch, and only if
+ * that fails are requests retried one by one, so one poisoned image cannot sink its neighbours.
+ */
+@ApplicationScoped
+public class FaceEmbedder {
+
+    private static final Logger LOG = Logger.getLogger(FaceEmbedder.class);
+
+    private final ImageRequestValidator validator;
+    private final FacePipeline pipeline;
+    private final ImageSourceReader sources;
+    private final EmbeddingConfig config;
+    private final MeterRegistry registry;
+
+    @Inject
+    public FaceEmbedder(ImageRequestValidator validator, FacePipeline pipeline, EmbeddingConfig config,
+            MeterRegistry registry) {
+        this.validator = validator;
+        this.pipeline = pipeline;
+        this.config = config;
+        this.registry = registry;
+        this.sources = new ImageSourceReader(config.allowedImageRoots().orElse(List.of()), config.limits().maxBytes());
+    }
+
+    /** A request whose images passed every check, decoded for detection. */
+    private record Accepted(ImageRequest request, PreparedImage image, PreparedImage secondImage) {
+    }
+
+    public List<Outcome> process(List<ConsumerRecord<String, byte[]>> records) {
+        Outcome[] outcomes = new Outcome[records.size()];
+        List<Accepted> accepted = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            String requestId = null;
+            try {
+                ImageRequest request = validator.validate(record);
+                requestId = request.requestId();
+                accepted.add(accept(request));
+                positions.add(i);
+            } catch (RejectedInputException e) {
+                outcomes[i] = new Outcome.Rejected(record, e, 1, requestId);
+            }
+        }
+        List<Outcome> embedded = embedAll(accepted);
+        for (int i = 0; i < accepted.size(); i++) {
+            outcomes[positions.get(i)] = embedded.get(i);
+        }
+        return List.of(outcomes);
+    }
+
+    private Accepted accept(ImageRequest request) {
+        ImageSubmitted event = request.event();
+        PreparedImage image = prepare(event.getImage(), event);
+        PreparedImage second = null;
+        Purpose purpose = event.getPurpose();
+        if (purpose.hasVerify() && purpose.getVerify().hasSecondImage()) {
+            second = prepare(purpose.getVerify().getSecondImage(), event);
+        }
+        return new Accepted(request, image, second);
+    }
+
+    private PreparedImage prepare(ImageSource source, ImageSubmitted event) {
+        try {
+            return pipeline.prepare(sources.read(source), event.getOptions().getMaxFaces(),
+                    event.getOptions().getMinFacePx());
+        } catch (ImageRejectedException e) {
+            throw rejection(e);
+        }
+    }
+
+    private List<Outcome> embedAll(List<Accepted> accepted) {
+        if (accepted.isEmpty()) {
+            return List.of();
+        }
+        List<PreparedImage> images = new ArrayList<>();
+        for (Accepted request : accepted) {
+            images.add(request.image());
+            if (request.secondImage() != null) {
+                images.add(request.secondImage());
+            }
+        }
+        try {
+            return toOutcomes(accepted, pipeline.analyseAll(images));
+        } catch (ImageRejectedException | RuntimeException e) {
+            LOG.warnf(e, "Batch of %d requests failed; retrying them one by one", accepted.size());
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Accepted request : accepted) {
+                outcomes.add(embedWithRetries(request));
+            }
+            return outcomes;
+        }
+    }
+
+    private Outcome embedWithRetries(Accepted request) {
+        List<PreparedImage> images = request.secondImage() == null
+                ? List.of(request.image())
+                : List.of(request.image(), request.secondImage());
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+            try {
+                return toOutcomes(List.of(request), pipeline.analyseAll(images)).get(0);
+            } catch (ImageRejectedException e) {
+                return new Outcome.Rejected(request.request().record(), rejection(e), attempt, request.request().requestId());
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.warnf("Request %s failed (attempt %d of %d): %s", request.request().requestId(), attempt,
+                        config.maxAttempts(), e.toString());
+            }
+        }
+        return new Outcome.Rejected(request.request().record(),
+                new RejectedInputException("INFERENCE_FAILED", "the face pipeline failed " + config.maxAttempts()
+                        + " times: " + last, last),
+                config.maxAttempts(), request.request().requestId());
+    }
+
+    private List<Outcome> toOutcomes(List<Accepted> requests, List<FaceAnalysis> analyses) {
+        List<Outcome> outcomes = new ArrayList<>();
+        int next = 0;
+        for (Accepted request : requests) {
+            FaceAnalysis image = analyses.get(next++);
+            FaceAnalysis second = request.secondImage() == null ? null : analyses.get(next++);
+            registry.counter("likeness.embedding.faces").increment(image.faces().size());
+            outcomes.add(new Outcome.Embedded(
+                    FacesEventFactory.create(pipeline, request.request().event(), image, second)));
+        }
+        return outcomes;
+    }
+
+    private static RejectedInputException rejection(ImageRejectedException e) {
+        return new RejectedInputException("IMAGE_" + e.reason().name(), e.getMessage(), e);
+    }
+}
