@@ -42,6 +42,16 @@ class SamplePhotosTest {
         Path drawn = Path.of("target", "faces-" + photo.replace(".jpg", ".png"));
         ImageIO.write(FaceOverlay.draw(pipeline.decoder().decode(bytes).image(), faces), "png", drawn.toFile());
         for (AnalysedFace face : faces) {
+            DetectedFace box = face.box();
+            assertThat(box.x1()).isGreaterThanOrEqualTo(0);
+            assertThat(box.x2()).isLessThanOrEqualTo(analysis.width());
+            assertThat(box.y2()).isLessThanOrEqualTo(analysis.height());
+            assertThat(box.score()).isGreaterThanOrEqualTo(0.65f);
+            // The box sits on a face: the eyes, nose and mouth the landmarker found lie inside it.
+            for (int p = 0; p < 10; p += 2) {
+                assertThat(face.landmarks5()[p]).isBetween(box.x1(), box.x2());
+                assertThat(face.landmarks5()[p + 1]).isBetween(box.y1(), box.y2());
+            }
             System.out.printf("%s box %.0f,%.0f-%.0f,%.0f score %.3f sharp %.3f yaw %.1f%n", photo, face.box().x1(),
                     face.box().y1(), face.box().x2(), face.box().y2(), face.box().score(), face.sharpness(),
                     face.yawDegrees());
