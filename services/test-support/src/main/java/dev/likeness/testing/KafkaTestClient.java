@@ -1,0 +1,130 @@
+package dev.likeness.testing;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.likeness.local.kafka.LocalKafkaBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What tests need from a broker: topics, a byte[] producer and readers. Keys are strings, values
+ * bytes (the mesh's protobuf events). Opens its Kafka clients lazily and closes them in {@link #close()}.
+ */
+public final class KafkaTestClient implements AutoCloseable {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private Admin admin;
+    private KafkaProducer<String, byte[]> producer;
+
+    public KafkaTestClient(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Topics with one partition each; topics that already exist are left as they are. */
+    public void createTopics(String... names) {
+        createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 1, (short) 1)).toArray(NewTopic[]::new));
+    }
+
+    /** Topics with their own partitions and configs; topics that already exist are left as they are. */
+    public synchronized void createTopics(NewTopic... topics) {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        }
+        // One broker serves every test class in the JVM, so another test may have created a topic already.
+        for (var creation : admin.createTopics(List.of(topics)).values().entrySet()) {
+            try {
+                creation.getValue().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Could not create topic " + creation.getKey(), e.getCause());
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw failure("Could not create topic " + creation.getKey(), e);
+            }
+        }
+    }
+
+    /** Sends and waits for the broker's acknowledgement. */
+    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        try {
+            return producer().send(record).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not send to " + record.topic(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw failure("Could not send to " + record.topic(), e);
+        }
+    }
+
+    public RecordMetadata send(String topic, String key, byte[] value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** The client's producer (acks=all, messages up to the broker's limit), for asynchronous sends. */
+    public synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Map<String, Object> config = Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafkaBroker.MAX_MESSAGE_BYTES);
+            producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** A reader that sees every record the topic holds, then new ones. */
+    public TopicReader readFromBeginning(String topic) {
+        return new TopicReader(bootstrapServers, topic, true);
+    }
+
+    /** A reader that sees only records sent after this call: open it before triggering what writes them. */
+    public TopicReader readFromEnd(String topic) {
+        return new TopicReader(bootstrapServers, topic, false);
+    }
+
+    /** Reads the topic from its beginning until {@code count} records arrived or the timeout passed. */
+    public List<ConsumerRecord<String, byte[]>> drain(String topic, int count, Duration timeout) {
+        try (TopicReader reader = readFromBeginning(topic)) {
+            return reader.read(count, timeout);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close();
+            producer = null;
+        }
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+
+    static IllegalStateException failure(String message, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new IllegalStateException(message + ": " + e, e);
+    }
+}
