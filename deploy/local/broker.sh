@@ -5,7 +5,7 @@
 # Ctrl-C or SIGTERM stops it cleanly: `exec` makes the JVM this script's process, so signals reach it.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODULE="$ROOT/deploy/local"
 CLASSPATH_FILE="$MODULE/target/classpath.txt"
 MAIN_CLASS=dev.likeness.local.kafka.LocalKafkaBroker

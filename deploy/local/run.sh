@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# `make run`: build, start a local KRaft broker and every service, wait until all are ready, keep running
+# until Ctrl-C, then stop everything and check that no process is left behind.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+MVN=${MVN:-./mvnw -B -ntp}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+LOGS=var/log
+SERVICES=(embedding:8081 matching:8082 stylising:8083)
+READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
+PIDS=()
+
+mkdir -p "$LOGS"
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping Likeness..."
+  # Services first (they commit offsets on the way down), then the broker.
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  left=$(for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done || true)
+  if [[ -n "$left" ]]; then echo "Processes still running: $left" >&2; exit 1; fi
+  echo "Stopped: no Likeness process left."
+}
+trap stop_all INT TERM EXIT
+
+echo "==> Building (first time: a few minutes)"
+$MVN -q -DskipTests install
+
+if (exec 3<>/dev/tcp/127.0.0.1/"$KAFKA_PORT") 2>/dev/null; then
+  echo "Something already listens on localhost:$KAFKA_PORT: stop it (or set KAFKA_PORT) and retry." >&2
+  exit 1
+fi
+echo "==> Starting Kafka (KRaft, Apache Kafka jars) on localhost:$KAFKA_PORT, log in $LOGS/broker.log"
+bash deploy/local/broker.sh --port "$KAFKA_PORT" >"$LOGS/broker.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do
+  grep -q "Kafka broker ready" "$LOGS/broker.log" 2>/dev/null && break
+  kill -0 "${PIDS[0]}" 2>/dev/null || { tail -20 "$LOGS/broker.log" >&2; exit 1; }
+  sleep 1
+done
+
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  echo "==> Starting $name on http://localhost:$port, log in $LOGS/$name.log"
+  KAFKA_BOOTSTRAP_SERVERS=localhost:$KAFKA_PORT QUARKUS_HTTP_PORT=$port \
+    java ${JAVA_OPTS:-} -jar "services/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
+  PIDS+=($!)
+done
+
+started=$(date +%s)
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  until curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1; do
+    if (( $(date +%s) - started > READY_TIMEOUT_S )); then
+      echo "$name is not ready after ${READY_TIMEOUT_S}s; its health says:" >&2
+      curl -s "http://localhost:$port/q/health/ready" >&2 || tail -30 "$LOGS/$name.log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+  echo "    $name ready after $(( $(date +%s) - started ))s"
+done
+
+if [[ -x deploy/local/demo.sh ]]; then
+  bash deploy/local/demo.sh "localhost:$KAFKA_PORT"
+fi
+
+cat <<MSG
+
+Likeness is running.
+  Kafka:      localhost:$KAFKA_PORT (topics likeness.images.v1, likeness.faces.v1, likeness.matches.v1, ...)
+  embedding:  http://localhost:8081/q/health  http://localhost:8081/q/metrics
+  matching:   http://localhost:8082/q/health  http://localhost:8082/q/metrics
+  stylising:  http://localhost:8083/q/health  http://localhost:8083/q/metrics
+  logs:       $LOGS/
+Press Ctrl-C to stop everything.
+MSG
+if [[ -n "${LIKENESS_RUN_EXIT_AFTER_READY:-}" ]]; then exit 0; fi
+wait "${PIDS[0]}"
