@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: run test models broker build clean
+.PHONY: run test models broker build bench clean
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
@@ -23,6 +23,12 @@ models:
 ## broker: a single-node KRaft Kafka broker on localhost:9092, in the foreground.
 broker:
 	bash deploy/local/broker.sh
+
+## bench: benchmarks measured side by side in one run; writes docs/benchmarks.md.
+bench: models
+	$(MVN) -q -DskipTests install
+	java -cp services/bench/target/classes:$$(cat services/bench/target/classpath.txt) dev.likeness.bench.EmbeddingBench docs/benchmarks.md
+	java -cp services/onnx-tools/target/classes:$$(cat services/onnx-tools/target/classpath.txt) dev.likeness.onnx.tools.StyleGradientBenchmark
 
 ## clean: remove build outputs and local broker data (keeps the downloaded models).
 clean:
