@@ -28,7 +28,7 @@ import dev.likeness.face.PreparedImage;
 
 /**
  * The in-process face pipeline (decode .. embed) against the sum of its raw model inference times, for
- * one-face 640x480 JPEGs, at batch 1 and batch 8, in one run. Usage: EmbeddingBench [docs/benchmarks.md].
+ * one-face 640x480 JPEGs, at batch 1 and batch 8, in one run, interleaved run by run. Usage: EmbeddingBench [docs/benchmarks.md].
  */
 public final class EmbeddingBench {
 
@@ -56,9 +56,14 @@ public final class EmbeddingBench {
                     .append("| batch | raw model time / image | pipeline time / image | pipeline faces/s |"
                             + " pipeline / raw |\n|---|---|---|---|---|\n");
             for (int batch : new int[] { 1, 8 }) {
-                Measurement raw = rawModels(config, batch, images.size());
                 stageNanos.values().forEach(n -> n[0] = 0);
-                Measurement whole = Measurement.of(WARM_UP, RUNS, () -> runPipeline(pipeline, images, batch));
+                Measurement[] measured;
+                try (RawModels raw = new RawModels(config, batch)) {
+                    measured = Measurement.interleaved(WARM_UP, RUNS, () -> raw.run(images.size()),
+                            () -> runPipeline(pipeline, images, batch));
+                }
+                Measurement raw = measured[0];
+                Measurement whole = measured[1];
                 double perImageRaw = raw.median() / images.size();
                 double perImage = whole.median() / images.size();
                 md.append(String.format("| %d | %.2f ms [%.2f-%.2f] | %.2f ms [%.2f-%.2f] | %.1f | %.2fx |%n", batch,
@@ -98,33 +103,39 @@ public final class EmbeddingBench {
         }
     }
 
-    /** The three networks alone, on tensors made in advance, at the given batch size, for {@code count} images. */
-    private static Measurement rawModels(FacePipelineConfig config, int batch, int count) throws Exception {
-        List<ModelSpec> specs = List.of(config.detector(), config.landmarker(), config.embedder());
-        List<OnnxModel> models = new ArrayList<>();
-        List<FloatInput> inputs = new ArrayList<>();
-        Random random = new Random(42);
-        for (ModelSpec spec : specs) {
-            OnnxModel model = OnnxModel.open(spec.path(), config.inference());
-            models.add(model);
-            long[] shape = { batch, spec.encoding().channels().count(), spec.inputHeight(), spec.inputWidth() };
-            FloatBuffer data = FloatInput.allocate(shape);
-            while (data.hasRemaining()) {
-                data.put(random.nextFloat() * 2 - 1);
-            }
-            data.flip();
-            inputs.add(FloatInput.of(data, shape));
-        }
-        try {
-            return Measurement.of(WARM_UP, RUNS, () -> {
-                for (int done = 0; done < count; done += batch) {
-                    for (int m = 0; m < models.size(); m++) {
-                        OnnxModel model = models.get(m);
-                        model.run(Map.of(model.inputs().keySet().iterator().next(), inputs.get(m)));
-                    }
+    /** The three networks alone, on tensors made in advance, at one batch size. */
+    private static final class RawModels implements AutoCloseable {
+        private final int batch;
+        private final List<OnnxModel> models = new ArrayList<>();
+        private final List<FloatInput> inputs = new ArrayList<>();
+
+        RawModels(FacePipelineConfig config, int batch) {
+            this.batch = batch;
+            Random random = new Random(42);
+            for (ModelSpec spec : List.of(config.detector(), config.landmarker(), config.embedder())) {
+                models.add(OnnxModel.open(spec.path(), config.inference()));
+                long[] shape = { batch, spec.encoding().channels().count(), spec.inputHeight(), spec.inputWidth() };
+                FloatBuffer data = FloatInput.allocate(shape);
+                while (data.hasRemaining()) {
+                    data.put(random.nextFloat() * 2 - 1);
                 }
-            });
-        } finally {
+                data.flip();
+                inputs.add(FloatInput.of(data, shape));
+            }
+        }
+
+        /** Runs each network as often as {@code images} images at this batch size need. */
+        void run(int images) {
+            for (int done = 0; done < images; done += batch) {
+                for (int m = 0; m < models.size(); m++) {
+                    OnnxModel model = models.get(m);
+                    model.run(Map.of(model.inputs().keySet().iterator().next(), inputs.get(m)));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
             models.forEach(OnnxModel::close);
         }
     }

@@ -20,6 +20,29 @@ public record Measurement(double[] seconds) {
         return new Measurement(seconds);
     }
 
+    /**
+     * Times two bodies alternately, run by run, so that load on a shared machine hits both alike and
+     * their ratio stays meaningful.
+     */
+    public static Measurement[] interleaved(int warmUp, int runs, Body first, Body second) throws Exception {
+        for (int i = 0; i < warmUp; i++) {
+            first.run();
+            second.run();
+        }
+        double[][] seconds = new double[2][runs];
+        Body[] bodies = { first, second };
+        for (int i = 0; i < runs; i++) {
+            for (int b = 0; b < 2; b++) {
+                long start = System.nanoTime();
+                bodies[b].run();
+                seconds[b][i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        Arrays.sort(seconds[0]);
+        Arrays.sort(seconds[1]);
+        return new Measurement[] { new Measurement(seconds[0]), new Measurement(seconds[1]) };
+    }
+
     public double median() {
         int n = seconds.length;
         return n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
