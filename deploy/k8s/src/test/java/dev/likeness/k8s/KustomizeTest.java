@@ -1,0 +1,108 @@
+package dev.likeness.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KustomizeTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "cuda"})
+    void everyObjectIsWellFormedInTheLikenessNamespaceAndNoSecretIsCommitted(String overlay) {
+        List<Map<String, Object>> objects = Manifests.of(overlay).objects;
+        assertThat(objects).hasSizeGreaterThan(30);
+        for (Map<String, Object> o : objects) {
+            assertThat(o).containsKeys("apiVersion", "kind", "metadata");
+            Map<String, Object> metadata = Kustomize.metadata(o);
+            assertThat(metadata.get("name")).as("name of %s", o.get("kind")).isNotNull();
+            if (!"Namespace".equals(o.get("kind"))) {
+                assertThat(metadata.get("namespace")).as("%s %s", o.get("kind"), metadata.get("name")).isEqualTo("likeness");
+            }
+        }
+        assertThat(objects).extracting(o -> o.get("kind")).doesNotContain("Secret")
+                .contains("Namespace", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ConfigMap",
+                        "Deployment", "Service", "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication");
+    }
+
+    /** Where kubectl is installed (not needed by the build), its kustomize must render exactly the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "cuda"})
+    void rendersLikeKubectlKustomize(String overlay) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder("kubectl", "kustomize", Manifests.K8S.resolve("overlays/" + overlay).toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException noKubectl) {
+            assumeTrue(false, "kubectl is not installed");
+            return;
+        }
+        byte[] out = process.getInputStream().readAllBytes();
+        assumeTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "kubectl kustomize failed to run");
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> theirs = new ArrayList<>();
+        yaml.readerFor(JsonNode.class).readValues(new String(out, StandardCharsets.UTF_8)).forEachRemaining(n -> theirs.add((JsonNode) n));
+        List<JsonNode> ours = Manifests.of(overlay).objects.stream().map(o -> (JsonNode) Manifests.JSON.valueToTree(o)).toList();
+        assertThat(ours).containsExactlyInAnyOrderElementsOf(theirs);
+    }
+
+    @Test
+    void strategicMergeMergesNamedListsAndReplacesTheRest() {
+        Map<String, Object> target = tree("""
+                spec: {containers: [{name: a, image: x, resources: {limits: {cpu: "1"}}}, {name: b, image: y}],
+                       tolerations: [{key: k1}], replicas: 1, gone: 2}
+                """);
+        Map<String, Object> patch = tree("""
+                spec: {containers: [{name: a, resources: {limits: {nvidia.com/gpu: 1}}}, {name: c, image: z}],
+                       tolerations: [{key: k2}], gone: null}
+                """);
+        Kustomize.merge(target, patch, "test");
+        assertThat(target).isEqualTo(tree("""
+                spec: {containers: [{name: a, image: x, resources: {limits: {cpu: "1", nvidia.com/gpu: 1}}},
+                                    {name: b, image: y}, {name: c, image: z}],
+                       tolerations: [{key: k2}], replicas: 1}
+                """));
+    }
+
+    @Test
+    void refusesWhatItDoesNotImplement(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources: []\ncommonLabels: {a: b}\n");
+        assertThatThrownBy(() -> Kustomize.render(dir)).hasMessageContaining("commonLabels");
+        Files.writeString(dir.resolve("kustomization.yaml"), "configMapGenerator: [{name: x, literals: [a=b]}]\n");
+        assertThatThrownBy(() -> Kustomize.render(dir)).hasMessageContaining("disableNameSuffixHash");
+    }
+
+    @Test
+    void imageTagsAreSplitLikeKustomize() {
+        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding:0.1.0")).containsExactly("registry:5000/likeness/embedding", ":0.1.0");
+        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding")).containsExactly("registry:5000/likeness/embedding", "");
+        assertThat(Kustomize.splitImage("node@sha256:ab")).containsExactly("node", "@sha256:ab");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> tree(String yaml) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readValue(yaml, LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
