@@ -1,0 +1,115 @@
+package dev.likeness.matching.api;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.likeness.events.v1.MatchResult;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.GalleryService;
+import dev.likeness.matching.gallery.IdentityIds;
+import dev.likeness.matching.recognition.RequestRefusedException;
+
+/** The gallery: enrol (by image through the mesh, or by embedding), list, get, rename, delete. */
+@Path("/api/v1/identities")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Gallery")
+public class IdentitiesResource {
+
+    private static final int MAX_PAGE = 1000;
+
+    @Inject
+    GalleryService gallery;
+
+    @Inject
+    MeshClient mesh;
+
+    @GET
+    @Operation(summary = "List identities in id order")
+    public Json.IdentityPage list(@QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit in 1.." + MAX_PAGE);
+        }
+        gallery.awaitCaughtUp();
+        return new Json.IdentityPage(gallery.list(offset, limit).stream().map(Json.IdentityResult::of).toList(),
+                offset, limit, gallery.gallery().size());
+    }
+
+    @GET
+    @Path("/{identityId}")
+    @Operation(summary = "One identity, without its vectors")
+    public Json.IdentityResult get(@PathParam("identityId") String identityId) {
+        gallery.awaitCaughtUp();
+        return gallery.get(identityId).map(Json.IdentityResult::of).orElseThrow(() -> new RequestRefusedException(
+                RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + identityId + " in the gallery"));
+    }
+
+    @PATCH
+    @Path("/{identityId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Rename an identity")
+    public Json.IdentityResult rename(@PathParam("identityId") String identityId, Json.Rename rename) {
+        if (rename == null || rename.displayName() == null) {
+            throw new IllegalArgumentException("displayName is required");
+        }
+        return Json.IdentityResult.of(gallery.rename(identityId, rename.displayName()));
+    }
+
+    @DELETE
+    @Path("/{identityId}")
+    @Operation(summary = "Delete an identity from every replica (a tombstone on the gallery topic)")
+    public Response delete(@PathParam("identityId") String identityId) {
+        gallery.delete(identityId);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{identityId}/embeddings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Enrol a face by its embedding: creates the identity or adds a reference embedding")
+    public Response enrolEmbedding(@PathParam("identityId") String identityId, Json.EmbeddingEnrolment enrolment) {
+        if (enrolment == null || enrolment.model() == null || enrolment.embedding() == null) {
+            throw new IllegalArgumentException("model and embedding are required");
+        }
+        String displayName = enrolment.displayName() == null ? "" : enrolment.displayName();
+        return created(Json.EnrolmentResult.of(gallery.enrol(identityId, displayName, enrolment.model().key(),
+                enrolment.embedding(), "api-" + UUID.randomUUID())));
+    }
+
+    @POST
+    @Path("/{identityId}/images")
+    @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Enrol the best face of an image, embedded by the mesh (request-reply over Kafka)")
+    public Response enrolImage(@PathParam("identityId") String identityId,
+            @QueryParam("displayName") @DefaultValue("") String displayName,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] image) {
+        IdentityIds.requireValid(identityId);
+        MatchResult result = mesh.submit(image, contentType, Purpose.newBuilder()
+                .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(identityId).setDisplayName(displayName)).build());
+        Results.throwIfError(result);
+        return created(Json.EnrolmentResult.of(result.getEnrolment()));
+    }
+
+    private static Response created(Json.EnrolmentResult enrolment) {
+        return Response.status(enrolment.created() ? Response.Status.CREATED : Response.Status.OK).entity(enrolment)
+                .build();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.likeness.matching.in;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import dev.likeness.common.kafka.EventParser;
+import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.IdentityIds;
+
+/**
+ * Refuses, with a reason, every FacesEmbedded that no gallery state could make servable: those go to the
+ * dead-letter topic. Requests that are well formed but unservable now (unknown identity...) pass.
+ */
+@ApplicationScoped
+public class FacesRequestValidator {
+
+    static final int MAX_REQUEST_ID_LENGTH = 256;
+
+    private final EventParser<FacesEmbedded> parser = new EventParser<>(FacesEmbedded.getDefaultInstance());
+
+    public FacesRequest validate(ConsumerRecord<String, byte[]> record) {
+        FacesEmbedded event = parser.parse(record);
+        String requestId = event.getRequestId();
+        if (requestId.isBlank()) {
+            throw new RejectedInputException("MISSING_FIELD", "request_id is required");
+        }
+        if (requestId.length() > MAX_REQUEST_ID_LENGTH) {
+            throw new RejectedInputException("INVALID_FIELD",
+                    "request_id is longer than " + MAX_REQUEST_ID_LENGTH + " characters");
+        }
+        Purpose purpose = event.getPurpose();
+        switch (purpose.getKindCase()) {
+            case DETECT_ONLY, IDENTIFY -> {
+            }
+            case ENROL -> {
+                try {
+                    IdentityIds.requireValid(purpose.getEnrol().getIdentityId());
+                } catch (IllegalArgumentException e) {
+                    throw new RejectedInputException("INVALID_FIELD", "purpose.enrol: " + e.getMessage());
+                }
+            }
+            case VERIFY -> {
+                Purpose.Verify verify = purpose.getVerify();
+                if (verify.getAgainstCase() == Purpose.Verify.AgainstCase.AGAINST_NOT_SET
+                        || verify.getAgainstCase() == Purpose.Verify.AgainstCase.CLAIMED_IDENTITY_ID
+                                && verify.getClaimedIdentityId().isBlank()) {
+                    throw new RejectedInputException("MISSING_FIELD",
+                            "purpose.verify needs a claimed_identity_id or a second_image");
+                }
+            }
+            default -> throw new RejectedInputException("UNKNOWN_PURPOSE",
+                    "purpose is missing or of a kind this service does not know"
+                            + " (expected identify, enrol, verify or detect_only)");
+        }
+        if (purpose.getKindCase() != Purpose.KindCase.DETECT_ONLY) {
+            if (event.getEmbeddingModel().getId().isBlank()) {
+                throw new RejectedInputException("MISSING_FIELD",
+                        "embedding_model.id is required: embeddings are only compared within one model");
+            }
+            requireEmbeddings(event.getFacesList(), "faces");
+            requireEmbeddings(event.getSecondImageFacesList(), "second_image_faces");
+        }
+        return new FacesRequest(record, event);
+    }
+
+    /** Every face carries a finite, non-zero embedding, all of one length. */
+    private static void requireEmbeddings(List<Face> faces, String field) {
+        int dimension = -1;
+        for (int i = 0; i < faces.size(); i++) {
+            Face face = faces.get(i);
+            if (face.getEmbeddingCount() == 0) {
+                throw new RejectedInputException("INVALID_FIELD", field + "[" + i + "] has no embedding");
+            }
+            if (dimension >= 0 && face.getEmbeddingCount() != dimension) {
+                throw new RejectedInputException("INVALID_FIELD",
+                        field + " hold embeddings of different lengths (" + dimension + " and "
+                                + face.getEmbeddingCount() + ")");
+            }
+            dimension = face.getEmbeddingCount();
+            boolean zero = true;
+            for (float value : face.getEmbeddingList()) {
+                if (!Float.isFinite(value)) {
+                    throw new RejectedInputException("INVALID_FIELD", field + "[" + i + "] has a non-finite value");
+                }
+                zero &= value == 0;
+            }
+            if (zero) {
+                throw new RejectedInputException("INVALID_FIELD", field + "[" + i + "] has an all-zero embedding");
+            }
+        }
+    }
+}

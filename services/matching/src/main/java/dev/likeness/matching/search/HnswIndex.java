@@ -1,0 +1,164 @@
+package dev.likeness.matching.search;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
+
+import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+
+/**
+ * An approximate nearest-neighbour graph (Lucene's HNSW) over the first {@link #coveredRows()} rows of an
+ * {@link EmbeddingMatrix}. The graph reads the vectors in place: it stores only the neighbour lists.
+ * It is built on several threads for a fixed number of rows ({@link #capacity()}), then extended one row
+ * at a time up to that number; beyond it, build a new one. Not thread-safe: the caller keeps additions
+ * and searches apart.
+ */
+final class HnswIndex {
+
+    /** Fixed, so that a graph built on one thread from the same rows is the same on every replica. */
+    private static final long SEED = 42;
+
+    private final EmbeddingMatrix matrix;
+    private final OnHeapHnswGraph graph;
+    private final Extender extender;
+    private final int capacity;
+    private int coveredRows;
+
+    private HnswIndex(EmbeddingMatrix matrix, OnHeapHnswGraph graph, Extender extender, int capacity, int coveredRows) {
+        this.matrix = matrix;
+        this.graph = graph;
+        this.extender = extender;
+        this.capacity = capacity;
+        this.coveredRows = coveredRows;
+    }
+
+    /**
+     * Builds a graph of rows [0, rows) with room for {@code capacity} rows in all.
+     *
+     * @param threads  builder threads, on {@code executor}; 1 builds on the calling thread, deterministically
+     */
+    static HnswIndex build(EmbeddingMatrix matrix, int rows, int capacity, int maxConnections, int beamWidth,
+            int threads, Executor executor) {
+        MatrixScorers scorers = new MatrixScorers(matrix);
+        try {
+            OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity)
+                    .getGraph();
+            if (threads > 1) {
+                new HnswConcurrentMergeBuilder(new TaskExecutor(executor), threads, scorers, maxConnections, beamWidth,
+                        graph, null).build(rows);
+            }
+            Extender extender = new Extender(scorers, maxConnections, beamWidth, graph);
+            HnswIndex index = new HnswIndex(matrix, graph, extender, capacity, threads > 1 ? rows : 0);
+            index.extendTo(rows);
+            return index;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds rows [coveredRows, rows) to the graph, removed rows too (searches skip them). */
+    void extendTo(int rows) {
+        if (rows > capacity) {
+            throw new IllegalArgumentException("the graph holds at most " + capacity + " rows");
+        }
+        try {
+            for (int row = coveredRows; row < rows; row++) {
+                extender.addGraphNode(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        coveredRows = Math.max(coveredRows, rows);
+    }
+
+    int coveredRows() {
+        return coveredRows;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * The best live rows for {@code query} the graph finds, with their exact dot products.
+     *
+     * @param beamWidth how many candidates the search keeps (ef); at least n are
+     * @param live      the rows that may be returned
+     */
+    void search(float[] query, int n, int beamWidth, Bits live, TopRows into) {
+        if (graph.size() == 0) {
+            return;
+        }
+        TopKnnCollector collector = new TopKnnCollector(Math.max(n, beamWidth), Integer.MAX_VALUE);
+        try {
+            HnswGraphSearcher.search(new QueryScorer(matrix, query), collector, graph, live);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TopDocs found = collector.topDocs();
+        for (var hit : found.scoreDocs) {
+            // The exact dot product, so that approximate and exact results rank and report alike.
+            into.offer(hit.doc, matrix.dot(query, hit.doc));
+        }
+    }
+
+    long ramBytesUsed() {
+        return graph.ramBytesUsed();
+    }
+
+    /** Lucene wants non-negative scores, higher = closer: (1 + dot) / 2, as its DOT_PRODUCT similarity. */
+    private static float toScore(float dot) {
+        return Math.max(0f, (1f + dot) / 2f);
+    }
+
+    /** Adds single nodes to an existing graph (Lucene's builder, bound to a graph built elsewhere). */
+    private static final class Extender extends HnswGraphBuilder {
+        Extender(RandomVectorScorerSupplier scorers, int maxConnections, int beamWidth, OnHeapHnswGraph graph)
+                throws IOException {
+            super(scorers, maxConnections, beamWidth, SEED, graph);
+        }
+    }
+
+    /** Scores a query against rows of the matrix without copying them. */
+    private static final class QueryScorer implements RandomVectorScorer {
+        private final EmbeddingMatrix matrix;
+        private final float[] query;
+
+        QueryScorer(EmbeddingMatrix matrix, float[] query) {
+            this.matrix = matrix;
+            this.query = query;
+        }
+
+        @Override
+        public float score(int row) {
+            return toScore(matrix.dot(query, row));
+        }
+
+        @Override
+        public int maxOrd() {
+            return matrix.rows();
+        }
+    }
+
+    /** What the graph builders need: a scorer from each row's point of view. */
+    private record MatrixScorers(EmbeddingMatrix matrix) implements RandomVectorScorerSupplier {
+        @Override
+        public RandomVectorScorer scorer(int row) {
+            return new QueryScorer(matrix, matrix.copyOfRow(row));
+        }
+
+        @Override
+        public RandomVectorScorerSupplier copy() {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.likeness.matching;
+
+import java.time.Duration;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.face.FaceAnalysis;
+import dev.likeness.matching.gallery.ModelKey;
+import dev.likeness.matching.tools.FaceEmbedder;
+import dev.likeness.testing.TopicReader;
+
+/**
+ * Plays the embedding service for tests of the REST API's image uploads: reads ImageSubmitted from the
+ * images topic, finds and embeds the faces in-process, writes FacesEmbedded to the faces topic.
+ */
+final class EmbeddingStandIn implements AutoCloseable {
+
+    private final MatchingKafka kafka;
+    private final FaceEmbedder embedder;
+    private final TopicReader images;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EmbeddingStandIn(MatchingKafka kafka, FaceEmbedder embedder) {
+        this.kafka = kafka;
+        this.embedder = embedder;
+        this.images = kafka.client().readFromEnd(MatchingKafka.topic("images"));
+        this.thread = new Thread(this::run, "embedding-stand-in");
+        thread.start();
+    }
+
+    private void run() {
+        ModelKey model = embedder.model();
+        while (running) {
+            for (ConsumerRecord<String, byte[]> record : images.read(1, Duration.ofMillis(200))) {
+                ImageSubmitted request;
+                try {
+                    request = ImageSubmitted.parseFrom(record.value());
+                } catch (InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
+                FaceAnalysis analysis = embedder.analyse(request.getImage().getInline().toByteArray());
+                FacesEmbedded faces = MatchingKafka.request(request.getRequestId(), model.toRef(), request.getPurpose(),
+                        MatchingKafka.faces(analysis)).toBuilder().clearAttributes()
+                        .putAllAttributes(request.getAttributesMap()).setImageWidth(analysis.width())
+                        .setImageHeight(analysis.height()).build();
+                kafka.send("faces", request.getRequestId(), faces);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join();
+        images.close();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.likeness.matching;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.likeness.common.kafka.CloudEventHeaders;
+import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.events.v1.MatchResult;
+import dev.likeness.events.v1.ModelRef;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.testing.KafkaBrokerResource;
+import dev.likeness.testing.TopicReader;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** The service end to end on a real broker, with synthetic embeddings: Kafka requests, REST API, guards. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class MatchingApiTest {
+
+    static final ModelRef MODEL = ModelRef.newBuilder().setId("synthetic-test-model").setVersion("1").build();
+
+    private static MatchingKafka kafka;
+    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
+    private final String prefix = "api-test-" + UUID.randomUUID() + "-";
+
+    @BeforeAll
+    static void connect() {
+        kafka = new MatchingKafka().readingAnswers();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void enrolIdentifyAndVerifyOverKafka() {
+        float[] alice = embeddings.person();
+        String id = prefix + "alice";
+
+        MatchResult enrolled = kafka.ask(MatchingKafka.request(prefix + "r1", MODEL, enrol(id, "Alice"),
+                List.of(MatchingKafka.face(alice), MatchingKafka.face(embeddings.person()))));
+        MatchResult identified = kafka.ask(MatchingKafka.request(prefix + "r2", MODEL, identify(3),
+                List.of(MatchingKafka.face(embeddings.view(alice, 0.7)), MatchingKafka.face(embeddings.person()))));
+        MatchResult verified = kafka.ask(MatchingKafka.request(prefix + "r3", MODEL,
+                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build(),
+                List.of(MatchingKafka.face(embeddings.view(alice, 0.7)))));
+
+        assertThat(enrolled.getEnrolment().getCreated()).isTrue();
+        assertThat(enrolled.getEnrolment().getEmbeddingCount()).isEqualTo(1);
+        assertThat(enrolled.getAttributesMap()).containsEntry("test", prefix + "r1");
+        assertThat(identified.getRecognition().getFaces(0).getUnknown()).isFalse();
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(id);
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getDisplayName()).isEqualTo("Alice");
+        assertThat(identified.getRecognition().getFaces(1).getUnknown()).isTrue();
+        assertThat(identified.getRecognition().getThreshold()).isEqualTo(1.2f);
+        assertThat(verified.getVerification().getSame()).isTrue();
+        assertThat(verified.getModel()).isEqualTo(MODEL);
+    }
+
+    @Test
+    void aRedeliveredEnrolmentIsStoredOnce() {
+        String id = prefix + "bob";
+        FacesEmbedded request = MatchingKafka.request(prefix + "twice", MODEL, enrol(id, "Bob"),
+                List.of(MatchingKafka.face(embeddings.person())));
+
+        MatchResult first = kafka.ask(request);
+        kafka.send("faces", request.getRequestId(), request);
+        MatchResult again = kafka.ask(MatchingKafka.request(prefix + "after", MODEL, enrol(id, ""),
+                List.of(MatchingKafka.face(embeddings.person()))));
+
+        assertThat(first.getEnrolment().getCreated()).isTrue();
+        assertThat(again.getEnrolment().getCreated()).isFalse();
+        assertThat(again.getEnrolment().getEmbeddingCount()).isEqualTo(2);
+        assertThat(again.getEnrolment().getDisplayName()).isEqualTo("Bob");
+    }
+
+    @Test
+    void unservableRequestsGetAnErrorResult() {
+        float[] face = embeddings.person();
+        ModelRef otherModel = ModelRef.newBuilder().setId("synthetic-test-model").setVersion("2").build();
+        String id = prefix + "carol";
+        kafka.ask(MatchingKafka.request(prefix + "e1", MODEL, enrol(id, "Carol"), List.of(MatchingKafka.face(face))));
+
+        MatchResult unknownIdentity = kafka.ask(MatchingKafka.request(prefix + "e2", MODEL,
+                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(prefix + "nobody")).build(),
+                List.of(MatchingKafka.face(face))));
+        MatchResult otherModelVerify = kafka.ask(MatchingKafka.request(prefix + "e3", otherModel,
+                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build(),
+                List.of(MatchingKafka.face(face))));
+        MatchResult noFace = kafka.ask(MatchingKafka.request(prefix + "e4", MODEL, enrol(id, ""), List.of()));
+
+        assertThat(unknownIdentity.getError().getCode()).isEqualTo("UNKNOWN_IDENTITY");
+        assertThat(unknownIdentity.getError().getMessage()).contains(prefix + "nobody");
+        assertThat(otherModelVerify.getError().getCode()).isEqualTo("MODEL_MISMATCH");
+        assertThat(noFace.getError().getCode()).isEqualTo("NO_FACE");
+    }
+
+    @Test
+    void badInputIsDeadLetteredAndTheConsumerGoesOn() {
+        try (TopicReader deadLetters = kafka.client().readFromEnd(MatchingKafka.topic("dead-letters"))) {
+            kafka.sendRaw("faces", prefix + "garbage", "not protobuf".getBytes(StandardCharsets.UTF_8));
+            kafka.send("faces", prefix + "no-purpose", FacesEmbedded.newBuilder().setRequestId(prefix + "no-purpose")
+                    .setEmbeddingModel(MODEL).build());
+            MatchResult after = kafka.ask(MatchingKafka.request(prefix + "ok", MODEL, identify(1),
+                    List.of(MatchingKafka.face(embeddings.person()))));
+
+            List<ConsumerRecord<String, byte[]>> letters = deadLetters.read(2, Duration.ofSeconds(30));
+            assertThat(letters).extracting(ConsumerRecord::key).containsExactly(prefix + "garbage", prefix + "no-purpose");
+            assertThat(letters).extracting(letter -> new String(
+                    letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value(), StandardCharsets.UTF_8))
+                    .containsExactly("MALFORMED_EVENT", "UNKNOWN_PURPOSE");
+            assertThat(after.hasRecognition()).isTrue();
+        }
+    }
+
+    @Test
+    void restEnrolListGetRenameAndDelete() {
+        float[] dave = embeddings.person();
+        String id = prefix + "dave";
+
+        given().contentType(ContentType.JSON).body(Map.of("displayName", "Dave", "model", model(), "embedding", dave))
+                .post("/api/v1/identities/{id}/embeddings", id)
+                .then().statusCode(201).body("created", equalTo(true)).body("embeddingCount", equalTo(1));
+        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.8)))
+                .post("/api/v1/identities/{id}/embeddings", id)
+                .then().statusCode(200).body("created", equalTo(false)).body("embeddingCount", equalTo(2));
+        given().get("/api/v1/identities?limit=1000").then().statusCode(200)
+                .body("items.identityId", hasItem(id));
+        given().contentType(ContentType.JSON).body(Map.of("displayName", "David")).patch("/api/v1/identities/{id}", id)
+                .then().statusCode(200).body("displayName", equalTo("David"));
+        given().get("/api/v1/identities/{id}", id).then().statusCode(200).body("displayName", equalTo("David"))
+                .body("embeddings.size()", equalTo(2)).body("embeddings[0].model.id", equalTo("synthetic-test-model"));
+        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.7)))
+                .post("/api/v1/identify").then().statusCode(200)
+                .body("faces[0].unknown", equalTo(false)).body("faces[0].candidates[0].identityId", equalTo(id))
+                .body("faces[0].candidates[0].displayName", equalTo("David"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.7), "claimedIdentityId", id))
+                .post("/api/v1/verify").then().statusCode(200).body("same", equalTo(true))
+                .body("threshold", equalTo(1.2f)).body("probability", notNullValue());
+
+        given().delete("/api/v1/identities/{id}", id).then().statusCode(204);
+
+        given().get("/api/v1/identities/{id}", id).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("UNKNOWN_IDENTITY"));
+        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", dave))
+                .post("/api/v1/identify").then().statusCode(200)
+                .body("faces[0].candidates.identityId", not(hasItem(id)));
+    }
+
+    @Test
+    void errorsAreProblemDocuments() {
+        given().delete("/api/v1/identities/{id}", prefix + "nobody").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404))
+                .body("type", equalTo("urn:likeness:problem:unknown-identity")).body("detail", containsString("nobody"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", Map.of("id", "never-calibrated"), "embedding", embeddings.person()))
+                .post("/api/v1/identify").then().statusCode(422).body("code", equalTo("UNCALIBRATED_MODEL"));
+        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", new float[] {1, 2}))
+                .post("/api/v1/identify").then().statusCode(400).body("code", equalTo("INVALID_EMBEDDING"));
+        given().contentType(ContentType.JSON).body("{not json").post("/api/v1/identify").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void servesItsOpenApiDocumentAndReportsReady() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", hasKey("/api/v1/identify"))
+                .body("paths", hasKey("/api/v1/identities/{identityId}/images"));
+        GalleryRestartTest.awaitReady();
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'gallery' }.status", equalTo("UP"));
+    }
+
+    static Map<String, String> model() {
+        return Map.of("id", MODEL.getId(), "version", MODEL.getVersion());
+    }
+
+    static Purpose enrol(String id, String name) {
+        return Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id).setDisplayName(name)).build();
+    }
+
+    static Purpose identify(int topK) {
+        return Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(topK)).build();
+    }
+}

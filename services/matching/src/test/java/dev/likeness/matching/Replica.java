@@ -1,0 +1,61 @@
+package dev.likeness.matching;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.in.GalleryFollower;
+import dev.likeness.matching.recognition.Matcher;
+
+/**
+ * Another matching replica in the test JVM: the same follower, gallery and decision classes the service
+ * wires together, reading the same gallery topic. A second Quarkus application cannot run in one JVM; a
+ * replica is exactly this state, so this is what two replicas answering alike means.
+ */
+final class Replica implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ForkJoinPool pool;
+    private final Gallery gallery;
+    private final GalleryFollower follower;
+    private final Matcher matcher;
+
+    Replica(String bootstrapServers, String topic, MatchingConfig config) {
+        pool = new ForkJoinPool(2);
+        gallery = new Gallery(GalleryService.searchSettings(config), pool);
+        matcher = new Matcher(gallery, GalleryService.calibrations(config));
+        follower = new GalleryFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, gallery);
+        follower.start();
+    }
+
+    Gallery gallery() {
+        return gallery;
+    }
+
+    Matcher matcher() {
+        return matcher;
+    }
+
+    /** Waits until the replica has materialised the gallery and applied every record up to {@code ends}. */
+    Replica syncedTo(Map<Integer, Long> ends) throws InterruptedException {
+        if (!follower.awaitCaughtUp(TIMEOUT)) {
+            throw new AssertionError("replica did not catch up: " + follower.progress(), follower.failure());
+        }
+        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
+            if (end.getValue() > 0 && !follower.awaitApplied(end.getKey(), end.getValue() - 1, TIMEOUT)) {
+                throw new AssertionError("replica did not reach offset " + end, follower.failure());
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+        pool.shutdownNow();
+    }
+}

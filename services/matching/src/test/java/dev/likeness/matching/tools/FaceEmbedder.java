@@ -1,0 +1,100 @@
+package dev.likeness.matching.tools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import dev.likeness.common.image.ImageRejectedException;
+import dev.likeness.face.AnalysedFace;
+import dev.likeness.face.FaceAnalysis;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.matching.gallery.ModelKey;
+
+/**
+ * Embeds labelled photos with the in-process face pipeline, as the embedding service would: the
+ * calibration tool and the calibration test share it.
+ */
+public final class FaceEmbedder implements AutoCloseable {
+
+    private final FacePipeline pipeline;
+
+    public FaceEmbedder(Path modelsDir) {
+        this.pipeline = FacePipeline.open(FacePipelineConfig.defaults(modelsDir));
+    }
+
+    /** The models folder the tests are given ({@code -Dlikeness.models.dir}, set by the root pom). */
+    public static Path modelsDirFromSystemProperty() {
+        return Path.of(System.getProperty("likeness.models.dir", "../../models"));
+    }
+
+    public ModelKey model() {
+        return new ModelKey(pipeline.embeddingModel().id(), pipeline.embeddingModel().version());
+    }
+
+    public FaceAnalysis analyse(byte[] image) {
+        try {
+            return pipeline.analyse(image);
+        } catch (ImageRejectedException e) {
+            throw new IllegalArgumentException("image refused: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedding of the face nearest the image centre (a labelled photo is centred on its person; other
+     * faces in it are bystanders), or empty when no face is found.
+     */
+    public Optional<float[]> centralFace(Path image) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FaceAnalysis analysis = analyse(bytes);
+        double cx = analysis.width() / 2.0;
+        double cy = analysis.height() / 2.0;
+        return analysis.faces().stream().min(Comparator.comparingDouble(face -> distanceToCentre(face, cx, cy)))
+                .map(AnalysedFace::embedding);
+    }
+
+    /** A folder per identity, each holding that person's photos: identity -> embeddings (photos without a face left out). */
+    public Map<String, List<float[]>> embedFolders(Path root) {
+        Map<String, List<float[]>> embeddings = new LinkedHashMap<>();
+        try (Stream<Path> people = Files.list(root)) {
+            for (Path person : people.filter(Files::isDirectory).sorted().toList()) {
+                List<float[]> faces = new ArrayList<>();
+                try (Stream<Path> photos = Files.list(person)) {
+                    for (Path photo : photos.filter(Files::isRegularFile).sorted().toList()) {
+                        centralFace(photo).ifPresent(faces::add);
+                    }
+                }
+                if (!faces.isEmpty()) {
+                    embeddings.put(person.getFileName().toString(), faces);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return embeddings;
+    }
+
+    private static double distanceToCentre(AnalysedFace face, double cx, double cy) {
+        double x = (face.box().x1() + face.box().x2()) / 2 - cx;
+        double y = (face.box().y1() + face.box().y2()) / 2 - cy;
+        return x * x + y * y;
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+    }
+}
