@@ -12,16 +12,36 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 
 import dev.likeness.events.v1.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /** Turns a record that cannot be processed into a DeadLetter event with the reason in body and headers. */
 public final class DeadLetters {
 
     private final String service;
     private final URI source;
+    private final MeterRegistry registry;
 
-    public DeadLetters(String service) {
+    /** @param registry counts dead letters as {@code likeness.dead.letters{service, reason}} */
+    public DeadLetters(String service, MeterRegistry registry) {
         this.service = service;
         this.source = URI.create("/likeness/" + service);
+        this.registry = registry;
+    }
+
+    /** TEMPORARY until stylising moves to the counting constructor. */
+    public DeadLetters(String service) {
+        this(service, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** Counts and sends the dead letter; the Uni completes when the broker has it. */
+    public Uni<Void> send(MutinyEmitter<byte[]> channel, ConsumerRecord<String, byte[]> record,
+            RejectedInputException reason, int attempts, String requestId) {
+        Counter.builder("likeness.dead.letters").tag("service", service).tag("reason", reason.reasonCode())
+                .register(registry).increment();
+        return Sends.send(channel, of(record, reason, attempts, requestId));
     }
 
     public Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reasonCode, String reason,

@@ -13,7 +13,6 @@ import dev.likeness.common.kafka.OutgoingEvents;
 import dev.likeness.common.kafka.RejectedInputException;
 import dev.likeness.common.kafka.Sends;
 import dev.likeness.events.v1.FacesEmbedded;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -24,8 +23,6 @@ public class FacesPublisher {
 
     static final URI SOURCE = URI.create("/likeness/embedding");
 
-    private final DeadLetters deadLetters = new DeadLetters("embedding");
-
     @Inject
     @Channel("faces")
     MutinyEmitter<byte[]> faces;
@@ -34,8 +31,12 @@ public class FacesPublisher {
     @Channel("dead-letters")
     MutinyEmitter<byte[]> deadLetterChannel;
 
+    private final DeadLetters deadLetters;
+
     @Inject
-    MeterRegistry registry;
+    public FacesPublisher(MeterRegistry registry) {
+        this.deadLetters = new DeadLetters("embedding", registry);
+    }
 
     public Uni<Void> publish(FacesEmbedded event) {
         return Sends.send(faces, OutgoingEvents.event(event.getRequestId(), event, SOURCE));
@@ -43,8 +44,6 @@ public class FacesPublisher {
 
     public Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts,
             String requestId) {
-        Counter.builder("likeness.dead.letters").tag("service", "embedding").tag("reason", reason.reasonCode())
-                .register(registry).increment();
-        return Sends.send(deadLetterChannel, deadLetters.of(record, reason, attempts, requestId));
+        return deadLetters.send(deadLetterChannel, record, reason, attempts, requestId);
     }
 }

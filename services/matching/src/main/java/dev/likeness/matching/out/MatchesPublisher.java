@@ -25,8 +25,6 @@ public class MatchesPublisher {
 
     public static final URI SOURCE = URI.create("/likeness/matching");
 
-    private final DeadLetters deadLetters = new DeadLetters("matching");
-
     @Inject
     @Channel("matches")
     MutinyEmitter<byte[]> matches;
@@ -35,8 +33,14 @@ public class MatchesPublisher {
     @Channel("dead-letters")
     MutinyEmitter<byte[]> deadLetterChannel;
 
+    private final DeadLetters deadLetters;
+    private final MeterRegistry registry;
+
     @Inject
-    MeterRegistry registry;
+    public MatchesPublisher(MeterRegistry registry) {
+        this.registry = registry;
+        this.deadLetters = new DeadLetters("matching", registry);
+    }
 
     public Uni<Void> publish(MatchResult result) {
         Counter.builder("likeness.matching.results").tag("outcome", outcome(result)).register(registry).increment();
@@ -45,9 +49,7 @@ public class MatchesPublisher {
 
     public Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts,
             String requestId) {
-        Counter.builder("likeness.dead.letters").tag("service", "matching").tag("reason", reason.reasonCode())
-                .register(registry).increment();
-        return Sends.send(deadLetterChannel, deadLetters.of(record, reason, attempts, requestId));
+        return deadLetters.send(deadLetterChannel, record, reason, attempts, requestId);
     }
 
     private static String outcome(MatchResult result) {
