@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.likeness.common.kafka.EventParser;
 import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.common.kafka.RequestIds;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
@@ -14,20 +15,11 @@ import dev.likeness.events.v1.Purpose;
 @ApplicationScoped
 public class ImageRequestValidator {
 
-    static final int MAX_REQUEST_ID_LENGTH = 256;
-
     private final EventParser<ImageSubmitted> parser = new EventParser<>(ImageSubmitted.getDefaultInstance());
 
     public ImageRequest validate(ConsumerRecord<String, byte[]> record) {
         ImageSubmitted event = parser.parse(record);
-        String requestId = event.getRequestId();
-        if (requestId.isBlank()) {
-            throw new RejectedInputException("MISSING_FIELD", "request_id is required");
-        }
-        if (requestId.length() > MAX_REQUEST_ID_LENGTH) {
-            throw new RejectedInputException("INVALID_FIELD",
-                    "request_id is longer than " + MAX_REQUEST_ID_LENGTH + " characters");
-        }
+        RequestIds.require(event.getRequestId());
         requireImage(event.getImage(), "image");
         Purpose purpose = event.getPurpose();
         switch (purpose.getKindCase()) {

@@ -2,15 +2,41 @@ package dev.likeness.stylising;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+import com.google.protobuf.ByteString;
+
+import dev.likeness.common.onnx.FloatTensor;
+import dev.likeness.common.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
+import dev.likeness.events.v1.OptimisationSettings;
+import dev.likeness.events.v1.StyleCancelRequested;
+import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.stylising.engine.BlurNetwork;
+import dev.likeness.stylising.engine.Gatys;
+import dev.likeness.stylising.engine.Raster;
+import dev.likeness.stylising.engine.TestPictures;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -19,29 +45,262 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
-/** Until style transfer lands, the service answers every request explicitly and reports healthy. */
+/** The stylising service through the real broker: requests in, progress and pictures out. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StyleRequestsTest {
 
+    static final String REQUESTS = "likeness.style.requests.v1";
+    static final String PROGRESS = "likeness.style.progress.v1";
+    static final String RESULTS = "likeness.style.results.v1";
+    static final String CANCELLATIONS = "likeness.style.cancellations.v1";
+    static final String DLQ = "likeness.stylising.dlq.v1";
+    static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Inject
+    Gatys gatys;
+
+    static byte[] photo() throws Exception {
+        return Files.readAllBytes(ModelsDirectory.locate().resolve("samples/sample1.jpg"));
+    }
+
+    static byte[] style() {
+        return TestPictures.stylePattern(256, 256).png();
+    }
+
+    static StyleRequested.Builder optimisation(String id, int side, OptimisationSettings settings) throws Exception {
+        return StyleRequested.newBuilder().setRequestId(id)
+                .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo())))
+                .addStyles(WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style()))))
+                .setOutputMaxSide(side)
+                .setOptimisation(settings)
+                .putAttributes("client", "test");
+    }
+
+    /** Records read but not yet asked for, per reader: results of different keys may come in any order. */
+    static final Map<TopicReader, List<ConsumerRecord<String, byte[]>>> UNCLAIMED = new java.util.IdentityHashMap<>();
+
+    /** Reads records of one key until {@code count} arrived; records of other keys are kept for later calls. */
+    static List<ConsumerRecord<String, byte[]>> readKey(TopicReader reader, String key, int count, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> unclaimed = UNCLAIMED.computeIfAbsent(reader, r -> new ArrayList<>());
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        for (var it = unclaimed.iterator(); it.hasNext() && found.size() < count;) {
+            ConsumerRecord<String, byte[]> record = it.next();
+            if (key.equals(record.key())) {
+                found.add(record);
+                it.remove();
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (found.size() < count && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : reader.read(1, Duration.ofMillis(500))) {
+                if (key.equals(record.key())) {
+                    found.add(record);
+                } else {
+                    unclaimed.add(record);
+                }
+            }
+        }
+        return found;
+    }
+
+    static Raster decode(byte[] bytes) throws Exception {
+        var image = ImageIO.read(new ByteArrayInputStream(bytes));
+        return Raster.of(image, image.getWidth(), image.getHeight());
+    }
+
     @Test
-    void answersEveryRequestAndDeadLettersGarbage() throws Exception {
+    @Order(1)
+    void paintsTowardsTheStyleWithProgress() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd("likeness.style.results.v1");
-                TopicReader deadLetters = kafka.readFromEnd("likeness.stylising.dlq.v1")) {
-            kafka.send("likeness.style.requests.v1", "style-1",
-                    StyleRequested.newBuilder().setRequestId("style-1").build().toByteArray());
-            kafka.send("likeness.style.requests.v1", "garbage", new byte[] { (byte) 0xff, 0x01, 0x02 });
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(REQUESTS, "opt-1", optimisation("opt-1", 128,
+                    OptimisationSettings.newBuilder().setIterations(50).build()).setProgressEvery(5).build().toByteArray());
 
-            List<ConsumerRecord<String, byte[]>> answers = results.read(1, Duration.ofSeconds(60));
-            ImageStylised answer = ImageStylised.parseFrom(answers.get(0).value());
-            assertThat(answer.getRequestId()).isEqualTo("style-1");
-            assertThat(answer.getError().getCode()).isEqualTo("NOT_IMPLEMENTED");
+            List<StyleProgress> events = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : readKey(progress, "opt-1", 10, WAIT)) {
+                events.add(StyleProgress.parseFrom(record.value()));
+            }
+            ImageStylised result = ImageStylised.parseFrom(readKey(results, "opt-1", 1, WAIT).get(0).value());
 
-            DeadLetter letter = DeadLetter.parseFrom(deadLetters.read(1, Duration.ofSeconds(60)).get(0).value());
-            assertThat(letter.getReasonCode()).isEqualTo("MALFORMED_EVENT");
-            assertThat(letter.getSourceTopic()).isEqualTo("likeness.style.requests.v1");
+            assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
+            assertThat(events).hasSize(10);
+            assertThat(events).extracting(StyleProgress::getIteration).containsExactly(5, 10, 15, 20, 25, 30, 35, 40, 45, 50);
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).getCost()).isLessThan(events.get(i - 1).getCost());
+            }
+            StyleProgress last = events.get(events.size() - 1);
+            assertThat(last.getTotalIterations()).isEqualTo(50);
+            assertThat(last.getEtaMs()).isZero();
+            assertThat(last.getPreviewPng().size()).isPositive();
+            assertThat(last.getAttributesMap()).containsEntry("client", "test");
+            assertThat(result.getIterations()).isEqualTo(50);
+            assertThat(result.getAttributesMap()).containsEntry("client", "test");
+            assertThat(Math.max(result.getWidth(), result.getHeight())).isEqualTo(128);
+
+            // J_style at the content-initialised start, evaluated the way the service does.
+            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+                    result.getWidth(), result.getHeight());
+            Raster styleImage = Raster.of(ImageIO.read(new ByteArrayInputStream(style())), 128, 128);
+            Map<String, FloatTensor> contentTargets = gatys.targetsOf(content);
+            contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
+            Map<String, FloatTensor> styleGrams = gatys.blendedGrams(List.of(styleImage), new float[] { 1 });
+            Gatys.Settings settings = new Gatys.Settings(1, 1000, 1e-5, Map.of(), 50, Gatys.Method.LBFGS, 1,
+                    Gatys.Init.CONTENT, 0, false, 1, 5);
+            double startStyle = gatys.evaluate(content, contentTargets, styleGrams, settings).styleCost();
+            Raster painted = decode(result.getImage().getInline().toByteArray());
+            double endStyle = gatys.evaluate(painted, contentTargets, styleGrams, settings).styleCost();
+            System.out.printf("J_style (beta-weighted) start %.4g, last progress %.4g, final picture %.4g; J %.4g -> %.4g%n",
+                    startStyle, last.getStyleCost(), endStyle, events.get(0).getCost(), last.getCost());
+            assertThat(last.getStyleCost()).isLessThan(0.2 * startStyle);
+            assertThat(endStyle).isLessThan(0.2 * startStyle);
+
+            // The picture differs from the content, and its Gram matrices moved towards the style's.
+            double difference = 0;
+            for (int i = 0; i < content.data().length; i++) {
+                difference += Math.abs(content.data()[i] - painted.data()[i]);
+            }
+            assertThat(difference / content.data().length).isGreaterThan(10);
+            Map<String, FloatTensor> contentGrams = gatys.blendedGrams(List.of(content), new float[] { 1 });
+            Map<String, FloatTensor> paintedGrams = gatys.blendedGrams(List.of(painted), new float[] { 1 });
+            for (String layer : styleGrams.keySet()) {
+                assertThat(distance(paintedGrams.get(layer), styleGrams.get(layer)))
+                        .as(layer).isLessThan(distance(contentGrams.get(layer), styleGrams.get(layer)));
+            }
+            Path docs = Path.of("../../docs/images");
+            if (Files.isDirectory(docs.getParent())) {
+                Files.createDirectories(docs);
+                writeTriptych(content, styleImage, painted, docs.resolve("stylising-example.png"));
+            }
         }
         RestAssured.get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    @Order(2)
+    void sameSeedSamePictureWithAdamFromNoise() throws Exception {
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        OptimisationSettings settings = OptimisationSettings.newBuilder().setIterations(4)
+                .setOptimiser(OptimisationSettings.Optimiser.ADAM).setInit(OptimisationSettings.Init.NOISE).setSeed(42)
+                .setPreserveColour(true).build();
+        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(REQUESTS, "seed-a", optimisation("seed-a", 48, settings).build().toByteArray());
+            kafka.send(REQUESTS, "seed-b", optimisation("seed-b", 48, settings).build().toByteArray());
+            kafka.send(REQUESTS, "seed-c", optimisation("seed-c", 48, settings.toBuilder().setSeed(7).build())
+                    .setOutputFormat(StyleRequested.OutputFormat.JPEG).build().toByteArray());
+            ImageStylised a = ImageStylised.parseFrom(readKey(results, "seed-a", 1, WAIT).get(0).value());
+            ImageStylised b = ImageStylised.parseFrom(readKey(results, "seed-b", 1, WAIT).get(0).value());
+            ImageStylised c = ImageStylised.parseFrom(readKey(results, "seed-c", 1, WAIT).get(0).value());
+            assertThat(a.getImage().getInline()).isEqualTo(b.getImage().getInline());
+            assertThat(a.getImage().getContentType()).isEqualTo("image/png");
+            assertThat(c.getImage().getContentType()).isEqualTo("image/jpeg");
+            assertThat(decode(c.getImage().getInline().toByteArray()).width()).isEqualTo(48);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void cancelsARunningJob() throws Exception {
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(REQUESTS, "cancel-1", optimisation("cancel-1", 96,
+                    OptimisationSettings.newBuilder().setIterations(2000).build()).setProgressEvery(1).build().toByteArray());
+            assertThat(readKey(progress, "cancel-1", 1, WAIT)).hasSize(1);
+            kafka.send(CANCELLATIONS, "cancel-1",
+                    StyleCancelRequested.newBuilder().setRequestId("cancel-1").build().toByteArray());
+            ImageStylised result = ImageStylised.parseFrom(readKey(results, "cancel-1", 1, WAIT).get(0).value());
+            assertThat(result.getCancelled()).isTrue();
+            assertThat(result.getIterations()).isBetween(1, 1999);
+            assertThat(result.getImage().getInline().size()).isPositive();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void fastStyleTiledAndLargeResultsToAFile() throws Exception {
+        BlurNetwork.write(Path.of("target/test-styles/inverted-blur.onnx"));
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+            StyleRequested.Builder fast = StyleRequested.newBuilder().setEngine(StyleRequested.Engine.FAST)
+                    .setFastStyle("inverted-blur")
+                    .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo())));
+            kafka.send(REQUESTS, "fast-1", fast.setRequestId("fast-1").setOutputMaxSide(150).build().toByteArray());
+            kafka.send(REQUESTS, "fast-2", fast.setRequestId("fast-2").setOutputMaxSide(600).build().toByteArray());
+            ImageStylised small = ImageStylised.parseFrom(readKey(results, "fast-1", 1, WAIT).get(0).value());
+            ImageStylised large = ImageStylised.parseFrom(readKey(results, "fast-2", 1, WAIT).get(0).value());
+            assertThat(small.getModel().getId()).isEqualTo("fast:inverted-blur");
+            assertThat(small.getWidth()).isEqualTo(150);
+            Raster painted = decode(small.getImage().getInline().toByteArray());
+            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+                    painted.width(), painted.height());
+            // Inverted: a bright content pixel comes out dark.
+            double correlation = 0;
+            for (int i = 0; i < content.data().length; i++) {
+                correlation += (content.data()[i] - 128) * (painted.data()[i] - 128);
+            }
+            assertThat(correlation).isNegative();
+            assertThat(large.getImage().getUri()).startsWith("file:");
+            assertThat(Files.size(Path.of(URI.create(large.getImage().getUri())))).isGreaterThan(100_000);
+            assertThat(large.getWidth()).isEqualTo(600);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void limitsAnswerWithErrorsAndNonsenseIsDeadLettered() throws Exception {
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicReader results = kafka.readFromEnd(RESULTS); TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+            OptimisationSettings ok = OptimisationSettings.newBuilder().setIterations(1).build();
+            kafka.send(REQUESTS, "big", optimisation("big", 5000, ok).build().toByteArray());
+            kafka.send(REQUESTS, "long", optimisation("long", 64,
+                    OptimisationSettings.newBuilder().setIterations(5000).build()).build().toByteArray());
+            kafka.send(REQUESTS, "nan", optimisation("nan", 64, ok.toBuilder().setBeta(Float.NaN).build()).build().toByteArray());
+            kafka.send(REQUESTS, "negative", optimisation("negative", 64, ok).setStyles(0,
+                    WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style())))
+                            .setWeight(-1)).build().toByteArray());
+            kafka.send(REQUESTS, "unknown-fast", StyleRequested.newBuilder().setRequestId("unknown-fast")
+                    .setEngine(StyleRequested.Engine.FAST).setFastStyle("van-gogh")
+                    .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo()))).build().toByteArray());
+            kafka.send(REQUESTS, "absurd", optimisation("absurd", 1_000_000, ok).build().toByteArray());
+            kafka.send(REQUESTS, "garbage", new byte[] { (byte) 0xff, 0x01, 0x02 });
+
+            assertThat(ImageStylised.parseFrom(readKey(results, "big", 1, WAIT).get(0).value()).getError().getCode())
+                    .isEqualTo("LIMIT_EXCEEDED");
+            assertThat(ImageStylised.parseFrom(readKey(results, "long", 1, WAIT).get(0).value()).getError().getCode())
+                    .isEqualTo("LIMIT_EXCEEDED");
+            Map<String, String> reasons = new java.util.HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : deadLetters.read(5, WAIT)) {
+                reasons.put(record.key(), DeadLetter.parseFrom(record.value()).getReasonCode());
+            }
+            assertThat(reasons).containsEntry("nan", "INVALID_WEIGHT").containsEntry("negative", "INVALID_WEIGHT")
+                    .containsEntry("unknown-fast", "UNKNOWN_STYLE").containsEntry("absurd", "INVALID_SIZE")
+                    .containsEntry("garbage", "MALFORMED_EVENT");
+        }
+    }
+
+    static double distance(FloatTensor a, FloatTensor b) {
+        double sum = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            double d = a.data()[i] - b.data()[i];
+            sum += d * d;
+        }
+        return Math.sqrt(sum);
+    }
+
+    /** content | style | result, side by side, for docs/stylising.md. */
+    static void writeTriptych(Raster content, Raster style, Raster result, Path file) throws Exception {
+        int h = content.height();
+        int styleW = style.width() * h / style.height();
+        var image = new java.awt.image.BufferedImage(content.width() + styleW + result.width() + 8, h,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), h);
+        g.drawImage(content.toImage(), 0, 0, null);
+        g.drawImage(style.resized(styleW, h).toImage(), content.width() + 4, 0, null);
+        g.drawImage(result.toImage(), content.width() + styleW + 8, 0, null);
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
     }
 }

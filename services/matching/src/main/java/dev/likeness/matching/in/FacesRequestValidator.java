@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.likeness.common.kafka.EventParser;
 import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.common.kafka.RequestIds;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Purpose;
@@ -20,20 +21,11 @@ import dev.likeness.matching.gallery.IdentityIds;
 @ApplicationScoped
 public class FacesRequestValidator {
 
-    static final int MAX_REQUEST_ID_LENGTH = 256;
-
     private final EventParser<FacesEmbedded> parser = new EventParser<>(FacesEmbedded.getDefaultInstance());
 
     public FacesRequest validate(ConsumerRecord<String, byte[]> record) {
         FacesEmbedded event = parser.parse(record);
-        String requestId = event.getRequestId();
-        if (requestId.isBlank()) {
-            throw new RejectedInputException("MISSING_FIELD", "request_id is required");
-        }
-        if (requestId.length() > MAX_REQUEST_ID_LENGTH) {
-            throw new RejectedInputException("INVALID_FIELD",
-                    "request_id is longer than " + MAX_REQUEST_ID_LENGTH + " characters");
-        }
+        RequestIds.require(event.getRequestId());
         Purpose purpose = event.getPurpose();
         switch (purpose.getKindCase()) {
             case DETECT_ONLY, IDENTIFY -> {

@@ -1,10 +1,10 @@
 package dev.likeness.stylising.in;
 
-import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,36 +14,40 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.google.protobuf.Timestamp;
-
 import dev.likeness.common.kafka.DeadLetters;
 import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.OutgoingEvents;
 import dev.likeness.common.kafka.RejectedInputException;
 import dev.likeness.common.kafka.Sends;
-import dev.likeness.events.v1.ImageStylised;
-import dev.likeness.events.v1.RequestError;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.stylising.StyleJobs;
+import dev.likeness.stylising.StyleRequestValidator;
+import dev.likeness.stylising.StylisingConfig;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Consumes style requests. Style transfer is not built yet: every well-formed request gets an explicit
- * NOT_IMPLEMENTED error result (never a silent drop, never a fake picture); malformed ones are dead-lettered.
+ * Consumes style requests in small batches: validates each (dead-lettering malformed ones, answering over-limit
+ * ones with an error result), runs the batch's jobs on the job pool, and returns, so the offsets are committed,
+ * only once every result is on the broker (at-least-once; a crash repaints). Long jobs need a long
+ * max.poll.interval.ms (set in application.properties).
  */
 @ApplicationScoped
 public class StyleRequestsConsumer {
 
-    private static final URI SOURCE = URI.create("/likeness/stylising");
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StyleRequestsConsumer.class);
 
     private final EventParser<StyleRequested> parser = new EventParser<>(StyleRequested.getDefaultInstance());
     private final DeadLetters deadLetters = new DeadLetters("stylising");
 
     @Inject
-    @Channel("style-results")
-    MutinyEmitter<byte[]> results;
+    StyleRequestValidator validator;
+
+    @Inject
+    StyleJobs jobs;
+
+    @Inject
+    StylisingConfig config;
 
     @Inject
     @Channel("dead-letters")
@@ -51,27 +55,31 @@ public class StyleRequestsConsumer {
 
     @Incoming("style-requests")
     @Blocking
-    public void consume(ConsumerRecords<String, byte[]> batch) {
+    public void consume(ConsumerRecords<String, byte[]> batch) throws Exception {
         List<Uni<Void>> sends = new ArrayList<>();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        LOG.debugf("Style batch of %d", batch.count());
         for (ConsumerRecord<String, byte[]> record : batch) {
+            StyleRequested request = null;
             try {
-                StyleRequested request = parser.parse(record);
-                if (request.getRequestId().isBlank()) {
-                    throw new RejectedInputException("MISSING_FIELD", "request_id is required");
-                }
-                Instant now = Instant.now();
-                ImageStylised notYet = ImageStylised.newBuilder()
-                        .setRequestId(request.getRequestId())
-                        .setProducedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
-                        .setError(RequestError.newBuilder().setCode("NOT_IMPLEMENTED")
-                                .setMessage("style transfer is not available in this version of Likeness"))
-                        .putAllAttributes(request.getAttributesMap())
-                        .build();
-                sends.add(Sends.send(results, OutgoingEvents.event(request.getRequestId(), notYet, SOURCE)));
+                request = parser.parse(record);
+                running.add(jobs.submit(validator.validate(request)));
+            } catch (StyleRequestValidator.LimitExceededException e) {
+                LOG.infof("Style request %s over a limit: %s", request.getRequestId(), e.getMessage());
+                sends.add(jobs.reject(request, "LIMIT_EXCEEDED", e.getMessage()));
             } catch (RejectedInputException e) {
-                sends.add(Sends.send(deadLetterChannel, deadLetters.of(record, e, 1, null)));
+                LOG.infof("Dead-lettering style request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+                sends.add(Sends.send(deadLetterChannel, deadLetters.of(record, e, 1,
+                        request == null ? null : request.getRequestId())));
             }
         }
-        Sends.awaitAll(sends, SEND_TIMEOUT);
+        Sends.awaitAll(sends, config.sendTimeout());
+        for (CompletableFuture<Void> job : running) {
+            job.get(1, TimeUnit.DAYS);
+        }
+    }
+
+    Duration sendTimeout() {
+        return config.sendTimeout();
     }
 }

@@ -1,0 +1,60 @@
+package dev.likeness.stylising;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.likeness.common.onnx.InferenceOptions;
+import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.stylising.engine.FastStyles;
+import dev.likeness.stylising.engine.Gatys;
+import io.quarkus.runtime.Startup;
+
+/** Opens the optimisation engine's two graphs at startup (readiness = loaded and warm) and the fast-style folder. */
+@ApplicationScoped
+public class StyleEngines {
+
+    static InferenceOptions options(StylisingConfig config, int warmUpRuns) {
+        return InferenceOptions.builder()
+                .provider(config.inference().provider())
+                .cudaDeviceId(config.inference().cudaDevice())
+                .allowCpuFallback(config.inference().allowCpuFallback())
+                .intraOpThreads(config.inference().intraOpThreads())
+                .interOpThreads(config.inference().interOpThreads())
+                .warmUpRuns(warmUpRuns)
+                .warmUpShape(Gatys.IMAGE, 1, 3, 64, 64)
+                .build();
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    Gatys gatys(StylisingConfig config) {
+        OnnxModel targets = OnnxModel.open(config.modelsDir().resolve(config.targetsModel()), options(config, 1));
+        InferenceOptions gradientOptions = options(config, 0);
+        OnnxModel gradient;
+        try {
+            gradient = OnnxModel.open(config.modelsDir().resolve(config.gradientModel()), gradientOptions);
+        } catch (RuntimeException e) {
+            targets.close();
+            throw e;
+        }
+        return new Gatys(targets, gradient);
+    }
+
+    void close(@Disposes Gatys gatys) {
+        gatys.close();
+    }
+
+    @Produces
+    @Singleton
+    FastStyles fastStyles(StylisingConfig config) {
+        return new FastStyles(config.modelsDir().resolve(config.fastStylesDir()), options(config, 0), config.tileSize(),
+                config.tileOverlap());
+    }
+
+    void close(@Disposes FastStyles styles) {
+        styles.close();
+    }
+}

@@ -1,0 +1,234 @@
+package dev.likeness.stylising;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.likeness.common.image.ImageDecoder;
+import dev.likeness.common.image.ImageLimits;
+import dev.likeness.common.image.ImageRejectedException;
+import dev.likeness.common.io.ImageSourceReader;
+import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.LayerWeight;
+import dev.likeness.events.v1.OptimisationSettings;
+import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.stylising.engine.FastStyles;
+import dev.likeness.stylising.engine.Gatys;
+import dev.likeness.stylising.engine.Raster;
+
+/**
+ * Turns a request into a {@link StyleJob}. Malformed or nonsensical requests (missing images, NaN or negative
+ * weights, unknown layers or fast styles, absurd sizes) throw {@link RejectedInputException} and are
+ * dead-lettered; well-formed requests beyond this service's limits throw {@link LimitExceededException} and get
+ * an error result.
+ */
+@ApplicationScoped
+public class StyleRequestValidator {
+
+    /** Sizes and counts beyond these are not a configuration matter but a broken client. */
+    static final int ABSURD_SIDE = 65_536;
+    static final int ABSURD_ITERATIONS = 1_000_000;
+
+    /** A well-formed request asking for more than this service allows: answered with an error result. */
+    public static final class LimitExceededException extends RuntimeException {
+        public LimitExceededException(String message) {
+            super(message);
+        }
+    }
+
+    @Inject
+    StylisingConfig config;
+
+    @Inject
+    Gatys gatys;
+
+    @Inject
+    FastStyles fastStyles;
+
+    private ImageSourceReader reader;
+    private ImageDecoder decoder;
+
+    private synchronized void init() {
+        if (reader == null) {
+            reader = new ImageSourceReader(config.allowedImageRoots().orElse(List.of()), config.limits().maxInputBytes());
+            decoder = new ImageDecoder(new ImageLimits(config.limits().maxInputBytes(), config.limits().maxInputPixels(),
+                    config.limits().maxInputSide()));
+        }
+    }
+
+    public StyleJob validate(StyleRequested request) {
+        init();
+        if (request.getRequestId().isBlank()) {
+            throw new RejectedInputException("MISSING_FIELD", "request_id is required");
+        }
+        if (!request.hasContent()) {
+            throw new RejectedInputException("MISSING_IMAGE", "content image is required");
+        }
+        int side = request.getOutputMaxSide();
+        if (side < 0 || side > ABSURD_SIDE) {
+            throw new RejectedInputException("INVALID_SIZE", "output_max_side " + side + " is not a usable size");
+        }
+        if (side == 0) {
+            side = config.defaults().outputMaxSide();
+        }
+        if (side > config.limits().maxOutputSide()) {
+            throw new LimitExceededException("output_max_side " + side + " exceeds this service's limit of "
+                    + config.limits().maxOutputSide() + " px");
+        }
+        if (side < 16) {
+            throw new RejectedInputException("INVALID_SIZE", "output_max_side must be at least 16 px, was " + side);
+        }
+        if (request.getProgressEvery() < 0) {
+            throw new RejectedInputException("INVALID_FIELD", "progress_every must not be negative");
+        }
+        boolean jpeg = request.getOutputFormat() == StyleRequested.OutputFormat.JPEG;
+        return switch (request.getEngine()) {
+            case FAST -> fast(request, side, jpeg);
+            case OPTIMISATION, ENGINE_UNSPECIFIED -> optimisation(request, side, jpeg);
+            default -> throw new RejectedInputException("INVALID_FIELD", "unknown engine " + request.getEngineValue());
+        };
+    }
+
+    private StyleJob fast(StyleRequested request, int side, boolean jpeg) {
+        String name = request.getFastStyle();
+        if (name.isBlank()) {
+            throw new RejectedInputException("MISSING_FIELD", "fast_style is required with engine FAST; available: "
+                    + fastStyles.names());
+        }
+        if (!fastStyles.exists(name)) {
+            throw new RejectedInputException("UNKNOWN_STYLE", "no fast style named '" + name + "'; available: "
+                    + fastStyles.names());
+        }
+        Raster content = content(request.getContent(), side);
+        return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg);
+    }
+
+    private StyleJob optimisation(StyleRequested request, int side, boolean jpeg) {
+        if (request.getStylesCount() == 0) {
+            throw new RejectedInputException("MISSING_IMAGE", "at least one style image is required");
+        }
+        if (request.getStylesCount() > config.limits().maxStyles()) {
+            throw new LimitExceededException(request.getStylesCount() + " style images exceed this service's limit of "
+                    + config.limits().maxStyles());
+        }
+        float[] weights = new float[request.getStylesCount()];
+        double total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            WeightedStyle style = request.getStyles(i);
+            weights[i] = style.hasWeight() ? nonNegative(style.getWeight(), "styles[" + i + "].weight") : 1f;
+            total += weights[i];
+        }
+        if (total <= 0) {
+            throw new RejectedInputException("INVALID_WEIGHT", "the style weights sum to zero");
+        }
+        Gatys.Settings settings = settings(request.getOptimisation(), request.getProgressEvery());
+        Raster content = content(request.getContent(), side);
+        List<Raster> styles = new ArrayList<>();
+        for (WeightedStyle style : request.getStylesList()) {
+            BufferedImage image = decode(style.getImage());
+            int[] size = fit(image.getWidth(), image.getHeight(), Math.max(content.width(), content.height()), true);
+            styles.add(Raster.of(image, size[0], size[1]));
+        }
+        return new StyleJob(request, content, styles, weights, settings, null, jpeg);
+    }
+
+    Gatys.Settings settings(OptimisationSettings o, int progressEvery) {
+        StylisingConfig.Defaults d = config.defaults();
+        float alpha = o.hasAlpha() ? nonNegative(o.getAlpha(), "alpha") : d.alpha();
+        float beta = o.hasBeta() ? nonNegative(o.getBeta(), "beta") : d.beta();
+        float gamma = o.hasGammaTv() ? nonNegative(o.getGammaTv(), "gamma_tv") : d.gammaTv();
+        if (!o.getContentLayer().isEmpty() && !o.getContentLayer().equals(gatys.contentLayer())) {
+            throw new RejectedInputException("UNKNOWN_LAYER", "content_layer '" + o.getContentLayer()
+                    + "' is not served by this extractor; it compares content at " + gatys.contentLayer());
+        }
+        Map<String, Float> lambdas = new LinkedHashMap<>();
+        if (o.getStyleLayersCount() > 0) {
+            for (String layer : gatys.styleLayers()) {
+                lambdas.put(layer, 0f); // layers not listed do not count
+            }
+            for (LayerWeight layer : o.getStyleLayersList()) {
+                if (!gatys.styleLayers().contains(layer.getLayer())) {
+                    throw new RejectedInputException("UNKNOWN_LAYER", "style layer '" + layer.getLayer()
+                            + "' is not served by this extractor; its style layers are " + gatys.styleLayers());
+                }
+                lambdas.put(layer.getLayer(), nonNegative(layer.getWeight(), "lambda of " + layer.getLayer()));
+            }
+        }
+        int iterations = o.hasIterations() ? o.getIterations() : d.iterations();
+        if (iterations <= 0 || iterations > ABSURD_ITERATIONS) {
+            throw new RejectedInputException("INVALID_FIELD", "iterations " + iterations + " is not a usable count");
+        }
+        if (iterations > config.limits().maxIterations()) {
+            throw new LimitExceededException(iterations + " iterations exceed this service's limit of "
+                    + config.limits().maxIterations());
+        }
+        Gatys.Method method = switch (o.getOptimiser()) {
+            case ADAM -> Gatys.Method.ADAM;
+            case LBFGS -> Gatys.Method.LBFGS;
+            case OPTIMISER_UNSPECIFIED -> Gatys.Method.valueOf(d.optimiser().toUpperCase(Locale.ROOT));
+            default -> throw new RejectedInputException("INVALID_FIELD", "unknown optimiser " + o.getOptimiserValue());
+        };
+        double rate = method == Gatys.Method.ADAM ? d.adamLearningRate() : d.lbfgsLearningRate();
+        if (o.hasLearningRate()) {
+            rate = o.getLearningRate();
+            if (!Float.isFinite(o.getLearningRate()) || o.getLearningRate() <= 0) {
+                throw new RejectedInputException("INVALID_FIELD", "learning_rate must be a positive number");
+            }
+        }
+        Gatys.Init init = switch (o.getInit()) {
+            case NOISE -> Gatys.Init.NOISE;
+            case CONTENT, INIT_UNSPECIFIED -> Gatys.Init.CONTENT;
+            default -> throw new RejectedInputException("INVALID_FIELD", "unknown init " + o.getInitValue());
+        };
+        if (o.getScales() < 0) {
+            throw new RejectedInputException("INVALID_FIELD", "scales must not be negative");
+        }
+        if (o.getScales() > config.limits().maxScales()) {
+            throw new LimitExceededException(o.getScales() + " scales exceed this service's limit of "
+                    + config.limits().maxScales());
+        }
+        int every = progressEvery > 0 ? progressEvery : d.progressEvery();
+        return new Gatys.Settings(alpha, beta, gamma, lambdas, iterations, method, rate, init,
+                o.hasSeed() ? o.getSeed() : 0L, o.getPreserveColour(), Math.max(1, o.getScales()), every);
+    }
+
+    private Raster content(ImageSource source, int side) {
+        BufferedImage image = decode(source);
+        int[] size = fit(image.getWidth(), image.getHeight(), side, false);
+        return Raster.of(image, size[0], size[1]);
+    }
+
+    /** Scales (width, height) so the longest side is {@code side}; never up unless {@code upscale}. */
+    static int[] fit(int width, int height, int side, boolean upscale) {
+        int longest = Math.max(width, height);
+        if (longest <= side && !upscale) {
+            return new int[] { width, height };
+        }
+        double scale = (double) side / longest;
+        return new int[] { Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale)) };
+    }
+
+    private BufferedImage decode(ImageSource source) {
+        byte[] bytes = reader.read(source);
+        try {
+            return decoder.decode(bytes).image();
+        } catch (ImageRejectedException e) {
+            throw new RejectedInputException("BAD_IMAGE", e.getMessage(), e);
+        }
+    }
+
+    private static float nonNegative(float value, String name) {
+        if (!Float.isFinite(value) || value < 0) {
+            throw new RejectedInputException("INVALID_WEIGHT", name + " must be a finite number >= 0, was " + value);
+        }
+        return value;
+    }
+}

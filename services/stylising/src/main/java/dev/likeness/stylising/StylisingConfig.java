@@ -1,0 +1,148 @@
+package dev.likeness.stylising;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.likeness.common.onnx.ExecutionProvider;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The stylising service's configuration (`likeness.stylising.*`, env `LIKENESS_STYLISING_*`). */
+@ConfigMapping(prefix = "likeness.stylising")
+public interface StylisingConfig {
+
+    /** Folder of the networks made by `make models`. */
+    @WithDefault("models")
+    Path modelsDir();
+
+    /** Optimisation engine: the targets graph (image -> content target, style Gram matrices), relative to models-dir. */
+    @WithDefault("style/resnet50_style_targets.onnx")
+    Path targetsModel();
+
+    /** Optimisation engine: the loss + gradient graph made from the same extractor. */
+    @WithDefault("style/resnet50_style_grad.onnx")
+    Path gradientModel();
+
+    /** Reported in ImageStylised.model for optimisation results. */
+    @WithDefault("resnet50-res4f-gatys")
+    String modelId();
+
+    /** Fast engine: folder of feed-forward style networks (NAME.onnx), relative to models-dir or absolute. */
+    @WithDefault("styles")
+    Path fastStylesDir();
+
+    /** Fast engine: pictures with a side above this are painted in tiles of this size. */
+    @WithDefault("512")
+    int tileSize();
+
+    /** Fast engine: overlap of neighbouring tiles, blended linearly. */
+    @WithDefault("32")
+    int tileOverlap();
+
+    Defaults defaults();
+
+    Limits limits();
+
+    Output output();
+
+    Inference inference();
+
+    /** How long to wait for the broker to take a batch's results. */
+    @WithDefault("60s")
+    Duration sendTimeout();
+
+    /** Folders `file:` image URIs may point into; none = URIs refused. */
+    Optional<List<Path>> allowedImageRoots();
+
+    interface Defaults {
+        @WithDefault("1")
+        float alpha();
+
+        @WithDefault("1000")
+        float beta();
+
+        @WithDefault("0.00001")
+        float gammaTv();
+
+        @WithDefault("300")
+        int iterations();
+
+        /** adam or lbfgs. */
+        @WithDefault("lbfgs")
+        String optimiser();
+
+        @WithDefault("2")
+        float adamLearningRate();
+
+        @WithDefault("1")
+        float lbfgsLearningRate();
+
+        @WithDefault("512")
+        int outputMaxSide();
+
+        @WithDefault("10")
+        int progressEvery();
+
+        /** Longest side of the preview PNG in progress events; 0 = no previews. */
+        @WithDefault("128")
+        int previewMaxSide();
+    }
+
+    interface Limits {
+        @WithDefault("1024")
+        int maxOutputSide();
+
+        @WithDefault("2000")
+        int maxIterations();
+
+        @WithDefault("4")
+        int maxScales();
+
+        @WithDefault("8")
+        int maxStyles();
+
+        /** Jobs painted at the same time; 0 = one per core. */
+        @WithDefault("0")
+        int maxConcurrentJobs();
+
+        @WithDefault("16777216")
+        long maxInputBytes();
+
+        @WithDefault("40000000")
+        long maxInputPixels();
+
+        @WithDefault("16384")
+        int maxInputSide();
+    }
+
+    interface Output {
+        /** Results whose encoded picture is larger than this go to output-dir as a file: URI. */
+        @WithDefault("1048576")
+        long inlineLimitBytes();
+
+        /** Where large results are written; unset = large results are an OUTPUT_TOO_LARGE error. */
+        Optional<Path> dir();
+
+        @WithDefault("0.92")
+        float jpegQuality();
+    }
+
+    interface Inference {
+        @WithDefault("cpu")
+        ExecutionProvider provider();
+
+        @WithDefault("0")
+        int cudaDevice();
+
+        @WithDefault("false")
+        boolean allowCpuFallback();
+
+        @WithDefault("0")
+        int intraOpThreads();
+
+        @WithDefault("1")
+        int interOpThreads();
+    }
+}
