@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.likeness.common.onnx.ExecutionProvider;
+import dev.likeness.common.onnx.InferenceConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -43,7 +43,7 @@ public interface EmbeddingConfig {
 
     Limits limits();
 
-    Inference inference();
+    InferenceConfig inference();
 
     /** Attempts for an inference error before the request is dead-lettered. */
     @WithDefault("3")
@@ -89,28 +89,5 @@ public interface EmbeddingConfig {
 
         @WithDefault("16384")
         int maxSide();
-    }
-
-    interface Inference {
-        /** cpu or cuda. */
-        @WithDefault("cpu")
-        ExecutionProvider provider();
-
-        @WithDefault("0")
-        int cudaDevice();
-
-        /** With provider=cuda: run on CPU (loud warning, health detail) when CUDA cannot be loaded. */
-        @WithDefault("false")
-        boolean allowCpuFallback();
-
-        /** 0 = ONNX Runtime's default (one per core). */
-        @WithDefault("0")
-        int intraOpThreads();
-
-        @WithDefault("1")
-        int interOpThreads();
-
-        @WithDefault("2")
-        int warmUpRuns();
     }
 }

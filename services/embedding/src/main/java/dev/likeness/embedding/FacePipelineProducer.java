@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 
 import dev.likeness.common.image.ImageLimits;
 import dev.likeness.common.image.TensorEncoding;
-import dev.likeness.common.onnx.InferenceOptions;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
@@ -31,14 +30,7 @@ public class FacePipelineProducer {
                 spec(config, config.detector()), spec(config, config.landmarker()), spec(config, config.embedder()),
                 config.scoreThreshold(), config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(),
                 new ImageLimits(config.limits().maxBytes(), config.limits().maxPixels(), config.limits().maxSide()),
-                InferenceOptions.builder()
-                        .provider(config.inference().provider())
-                        .cudaDeviceId(config.inference().cudaDevice())
-                        .allowCpuFallback(config.inference().allowCpuFallback())
-                        .intraOpThreads(config.inference().intraOpThreads())
-                        .interOpThreads(config.inference().interOpThreads())
-                        .warmUpRuns(config.inference().warmUpRuns())
-                        .build());
+                config.inference().toOptions().build());
         return FacePipeline.open(pipelineConfig, stageTimers(registry));
     }
 
