@@ -16,12 +16,7 @@ import io.quarkus.runtime.Startup;
 public class StyleEngines {
 
     static InferenceOptions options(StylisingConfig config, int warmUpRuns) {
-        return InferenceOptions.builder()
-                .provider(config.inference().provider())
-                .cudaDeviceId(config.inference().cudaDevice())
-                .allowCpuFallback(config.inference().allowCpuFallback())
-                .intraOpThreads(config.inference().intraOpThreads())
-                .interOpThreads(config.inference().interOpThreads())
+        return config.inference().toOptions()
                 .warmUpRuns(warmUpRuns)
                 .warmUpShape(Gatys.IMAGE, 1, 3, 64, 64)
                 .build();
@@ -31,7 +26,8 @@ public class StyleEngines {
     @Singleton
     @Startup
     Gatys gatys(StylisingConfig config) {
-        OnnxModel targets = OnnxModel.open(config.modelsDir().resolve(config.targetsModel()), options(config, 1));
+        OnnxModel targets = OnnxModel.open(config.modelsDir().resolve(config.targetsModel()),
+                options(config, config.inference().warmUpRuns()));
         InferenceOptions gradientOptions = options(config, 0);
         OnnxModel gradient;
         try {

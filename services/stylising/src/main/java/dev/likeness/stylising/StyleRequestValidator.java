@@ -15,6 +15,7 @@ import dev.likeness.common.image.ImageLimits;
 import dev.likeness.common.image.ImageRejectedException;
 import dev.likeness.common.io.ImageSourceReader;
 import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.common.kafka.RequestIds;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.LayerWeight;
 import dev.likeness.events.v1.OptimisationSettings;
@@ -66,9 +67,7 @@ public class StyleRequestValidator {
 
     public StyleJob validate(StyleRequested request) {
         init();
-        if (request.getRequestId().isBlank()) {
-            throw new RejectedInputException("MISSING_FIELD", "request_id is required");
-        }
+        RequestIds.require(request.getRequestId());
         if (!request.hasContent()) {
             throw new RejectedInputException("MISSING_IMAGE", "content image is required");
         }

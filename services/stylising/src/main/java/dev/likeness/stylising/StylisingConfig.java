@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.likeness.common.onnx.ExecutionProvider;
+import dev.likeness.common.onnx.InferenceConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -47,7 +47,8 @@ public interface StylisingConfig {
 
     Output output();
 
-    Inference inference();
+    /** ONNX Runtime settings (`likeness.stylising.inference.*`); warm-up runs apply to the targets graph. */
+    InferenceConfig inference();
 
     /** How long to wait for the broker to take a batch's results. */
     @WithDefault("60s")
@@ -127,22 +128,5 @@ public interface StylisingConfig {
 
         @WithDefault("0.92")
         float jpegQuality();
-    }
-
-    interface Inference {
-        @WithDefault("cpu")
-        ExecutionProvider provider();
-
-        @WithDefault("0")
-        int cudaDevice();
-
-        @WithDefault("false")
-        boolean allowCpuFallback();
-
-        @WithDefault("0")
-        int intraOpThreads();
-
-        @WithDefault("1")
-        int interOpThreads();
     }
 }

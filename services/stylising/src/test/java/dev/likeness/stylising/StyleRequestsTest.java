@@ -279,6 +279,33 @@ class StyleRequestsTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void multiScaleAndPreservedColourInTheEngine() throws Exception {
+        Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(), 64, 48);
+        Raster styleImage = TestPictures.stylePattern(64, 64);
+        Gatys.Settings settings = new Gatys.Settings(1, 1000, 1e-5, Map.of(), 3, Gatys.Method.ADAM, 2,
+                Gatys.Init.CONTENT, 0, true, 2, 1);
+        List<Integer> iterations = new ArrayList<>();
+        Gatys.Result result = gatys.run(content, List.of(styleImage), new float[] { 1 }, settings,
+                (iteration, total, evaluation, current, elapsed) -> iterations.add(iteration), () -> false);
+        assertThat(result.iterations()).isEqualTo(6);
+        assertThat(iterations).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(result.image().width()).isEqualTo(64);
+        assertThat(result.image().height()).isEqualTo(48);
+        // Preserved colour: the result's chroma is the content's (up to clamping at 0 and 255).
+        int plane = content.plane();
+        double chromaError = 0;
+        for (int i = 0; i < plane; i++) {
+            chromaError += Math.abs(cb(result.image(), i, plane) - cb(content, i, plane));
+        }
+        assertThat(chromaError / plane).isLessThan(3);
+    }
+
+    static double cb(Raster r, int i, int plane) {
+        return -0.168736 * r.data()[i] - 0.331264 * r.data()[plane + i] + 0.5 * r.data()[2 * plane + i];
+    }
+
     static double distance(FloatTensor a, FloatTensor b) {
         double sum = 0;
         for (int i = 0; i < a.data().length; i++) {

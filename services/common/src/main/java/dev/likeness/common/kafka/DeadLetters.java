@@ -31,11 +31,6 @@ public final class DeadLetters {
         this.registry = registry;
     }
 
-    /** TEMPORARY until stylising moves to the counting constructor. */
-    public DeadLetters(String service) {
-        this(service, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    }
-
     /** Counts and sends the dead letter; the Uni completes when the broker has it. */
     public Uni<Void> send(MutinyEmitter<byte[]> channel, ConsumerRecord<String, byte[]> record,
             RejectedInputException reason, int attempts, String requestId) {

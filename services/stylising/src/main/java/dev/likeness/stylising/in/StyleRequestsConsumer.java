@@ -1,11 +1,11 @@
 package dev.likeness.stylising.in;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -22,6 +22,7 @@ import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.stylising.StyleJobs;
 import dev.likeness.stylising.StyleRequestValidator;
 import dev.likeness.stylising.StylisingConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -38,7 +39,10 @@ public class StyleRequestsConsumer {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StyleRequestsConsumer.class);
 
     private final EventParser<StyleRequested> parser = new EventParser<>(StyleRequested.getDefaultInstance());
-    private final DeadLetters deadLetters = new DeadLetters("stylising");
+    private DeadLetters deadLetters;
+
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     StyleRequestValidator validator;
@@ -52,6 +56,11 @@ public class StyleRequestsConsumer {
     @Inject
     @Channel("dead-letters")
     MutinyEmitter<byte[]> deadLetterChannel;
+
+    @PostConstruct
+    void init() {
+        deadLetters = new DeadLetters("stylising", registry);
+    }
 
     @Incoming("style-requests")
     @Blocking
@@ -69,17 +78,13 @@ public class StyleRequestsConsumer {
                 sends.add(jobs.reject(request, "LIMIT_EXCEEDED", e.getMessage()));
             } catch (RejectedInputException e) {
                 LOG.infof("Dead-lettering style request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
-                sends.add(Sends.send(deadLetterChannel, deadLetters.of(record, e, 1,
-                        request == null ? null : request.getRequestId())));
+                sends.add(deadLetters.send(deadLetterChannel, record, e, 1,
+                        request == null ? null : request.getRequestId()));
             }
         }
         Sends.awaitAll(sends, config.sendTimeout());
         for (CompletableFuture<Void> job : running) {
             job.get(1, TimeUnit.DAYS);
         }
-    }
-
-    Duration sendTimeout() {
-        return config.sendTimeout();
     }
 }
