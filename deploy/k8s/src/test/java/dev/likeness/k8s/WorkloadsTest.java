@@ -219,8 +219,14 @@ class WorkloadsTest {
         return words.replaceAll(r -> r.group(1).toUpperCase());
     }
 
+    /** The service's config interfaces, plus the config groups they share from services/common. */
     private static String javaSources(String service) throws IOException {
-        try (var files = Files.walk(Manifests.ROOT.resolve("services").resolve(service).resolve("src/main/java"))) {
+        return configSources(Manifests.ROOT.resolve("services").resolve(service).resolve("src/main/java")) + "\n"
+                + configSources(Manifests.ROOT.resolve("services/common/src/main/java"));
+    }
+
+    private static String configSources(java.nio.file.Path root) throws IOException {
+        try (var files = Files.walk(root)) {
             return files.filter(p -> p.toString().endsWith("Config.java")).map(p -> {
                 try {
                     return Files.readString(p);
