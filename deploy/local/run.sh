@@ -68,8 +68,8 @@ for entry in "${SERVICES[@]}"; do
   echo "    $name ready after $(( $(date +%s) - started ))s"
 done
 
-if [[ -x deploy/local/demo.sh ]]; then
-  bash deploy/local/demo.sh "localhost:$KAFKA_PORT"
+if [[ -z "${LIKENESS_SKIP_DEMO:-}" ]]; then
+  bash deploy/local/demo.sh || echo "The demo failed; the services keep running (logs in $LOGS/)." >&2
 fi
 
 cat <<MSG
@@ -77,7 +77,7 @@ cat <<MSG
 Likeness is running.
   Kafka:      localhost:$KAFKA_PORT (topics likeness.images.v1, likeness.faces.v1, likeness.matches.v1, ...)
   embedding:  http://localhost:8081/q/health  http://localhost:8081/q/metrics
-  matching:   http://localhost:8082/q/health  http://localhost:8082/q/metrics
+  matching:   http://localhost:8082/q/health  http://localhost:8082/q/metrics  http://localhost:8082/q/openapi
   stylising:  http://localhost:8083/q/health  http://localhost:8083/q/metrics
   logs:       $LOGS/
 Press Ctrl-C to stop everything.
