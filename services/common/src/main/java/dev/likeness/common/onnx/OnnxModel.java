@@ -116,6 +116,9 @@ public final class OnnxModel implements AutoCloseable {
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
             sessionOptions.setInterOpNumThreads(options.interOpThreads());
+            // A service runs several models one after another; spinning idle threads of one session would
+            // steal the cores the next session needs (measured with EmbeddingBench).
+            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (cuda) {
                 addCuda(sessionOptions, options.cudaDeviceId());
             }
