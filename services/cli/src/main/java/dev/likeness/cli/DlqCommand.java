@@ -1,0 +1,89 @@
+package dev.likeness.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import dev.likeness.events.v1.DeadLetter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "dlq", description = "Print the dead letters the services have written so far, one per line:"
+        + " reason code, reason, source topic/partition/offset, service, request id.")
+final class DlqCommand implements Callable<Integer> {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+    @Option(names = "--service", paramLabel = "SERVICE",
+            description = "embedding, matching or stylising (default: all of them whose topic exists).")
+    String service;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (service != null && !Topics.DLQ_SERVICES.contains(service)) {
+            throw new CliException(ExitCodes.USAGE, "--service must be one of " + Topics.DLQ_SERVICES + ", not " + service);
+        }
+        try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
+            List<String> topics;
+            if (service != null) {
+                topics = List.of(Topics.deadLetters(service));
+                kafka.requireTopics(topics);
+            } else {
+                Set<String> existing = kafka.existingTopics();
+                topics = Topics.DLQ_SERVICES.stream().map(Topics::deadLetters).filter(existing::contains).toList();
+            }
+            if (topics.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            try (KafkaConsumer<String, byte[]> consumer = kafka.assignedConsumer(topics, true)) {
+                printUntilEnd(consumer);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Reads up to the end offsets as they are now: the dead letters so far, not those still to come. */
+    private void printUntilEnd(KafkaConsumer<String, byte[]> consumer) {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KafkaSession.TIMEOUT);
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_INTERVAL)) {
+                out.println(describe(record));
+            }
+            out.flush();
+        }
+    }
+
+    private static String describe(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return "tombstone at " + record.topic() + "/" + record.partition() + "/" + record.offset();
+        }
+        try {
+            DeadLetter letter = DeadLetter.parseFrom(record.value());
+            return String.join("\t", letter.getReasonCode(), letter.getReason(),
+                    letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset(),
+                    letter.getService(), letter.getRequestId());
+        } catch (InvalidProtocolBufferException e) {
+            return "undecodable dead letter at " + record.topic() + "/" + record.partition() + "/" + record.offset()
+                    + ": " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.likeness.cli;
+
+import java.nio.file.Path;
+
+import dev.likeness.events.v1.Purpose;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "enrol", description = "Enrol the face in FILE as identity ID and print the MatchResult as JSON.")
+final class EnrolCommand extends RequestCommand {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Identity id.")
+    String identityId;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "Photo with one face.")
+    Path file;
+
+    @Option(names = "--name", description = "Display name.")
+    String displayName;
+
+    @Override
+    Path photo() {
+        return file;
+    }
+
+    @Override
+    Purpose purpose() {
+        return Purposes.enrol(identityId, displayName);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.likeness.cli;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Kafka clients of one command, with short timeouts so that an unreachable broker is reported
+ * in seconds ("cannot reach Kafka at ..."), not after the clients' minute-long defaults.
+ */
+final class KafkaSession implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** An inline image of up to 16 MiB plus the rest of the event; the mesh's topics accept as much. */
+    private static final int MAX_REQUEST_BYTES = 17 * 1024 * 1024;
+
+    private final String bootstrapServers;
+    private final Properties clientProperties;
+    private Admin admin;
+    private KafkaProducer<String, byte[]> producer;
+
+    KafkaSession(KafkaOptions options) {
+        this.clientProperties = options.clientProperties();
+        this.bootstrapServers = options.bootstrapServers;
+    }
+
+    /** Checks that the broker answers and has these topics. */
+    void requireTopics(Collection<String> topics) {
+        Set<String> existing = existingTopics();
+        for (String topic : topics) {
+            if (!existing.contains(topic)) {
+                throw new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " has no topic " + topic);
+            }
+        }
+    }
+
+    Set<String> existingTopics() {
+        try {
+            return admin().listTopics().names().get(TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unreachable(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** Sends and waits until the broker has the record. */
+    void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer().send(record).get();
+        } catch (ExecutionException e) {
+            throw new CliException(ExitCodes.KAFKA_UNAVAILABLE,
+                    "cannot send to " + record.topic() + " at " + bootstrapServers + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** A consumer without group, assigned every partition of the topics and positioned at their beginning or end. */
+    KafkaConsumer<String, byte[]> assignedConsumer(Collection<String> topics, boolean fromBeginning) {
+        Properties properties = withDefaults("default.api.timeout.ms", "request.timeout.ms");
+        properties.putIfAbsent("enable.auto.commit", "false");
+        properties.putIfAbsent("isolation.level", "read_committed");
+        properties.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_REQUEST_BYTES));
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            List<TopicPartition> partitions = topics.stream()
+                    .flatMap(topic -> consumer.partitionsFor(topic).stream()
+                            .map(info -> new TopicPartition(topic, info.partition())))
+                    .toList();
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
+            // Seeking is lazy: fix the positions now, before anything is published.
+            partitions.forEach(consumer::position);
+            return consumer;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            consumer.close(Duration.ZERO);
+            throw unreachable(e);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(withDefaults("default.api.timeout.ms", "request.timeout.ms"));
+        }
+        return admin;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties properties = withDefaults("max.block.ms", "request.timeout.ms");
+            properties.putIfAbsent("delivery.timeout.ms", String.valueOf(2 * TIMEOUT.toMillis()));
+            properties.putIfAbsent("acks", "all");
+            properties.putIfAbsent("max.request.size", String.valueOf(MAX_REQUEST_BYTES));
+            producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** The user's client properties, with {@link #TIMEOUT} for the timeouts they leave unset. */
+    private Properties withDefaults(String... timeoutSettings) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        for (String setting : timeoutSettings) {
+            properties.putIfAbsent(setting, String.valueOf(TIMEOUT.toMillis()));
+        }
+        return properties;
+    }
+
+    private CliException unreachable(Throwable cause) {
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "cannot reach Kafka at " + bootstrapServers + " (" + detail + ")");
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(TIMEOUT);
+        }
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
+    }
+}

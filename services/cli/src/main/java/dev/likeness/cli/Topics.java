@@ -1,0 +1,18 @@
+package dev.likeness.cli;
+
+import java.util.List;
+
+/** The mesh topics the CLI reads and writes. */
+final class Topics {
+
+    static final String IMAGES = "likeness.images.v1";
+    static final String MATCHES = "likeness.matches.v1";
+    static final List<String> DLQ_SERVICES = List.of("embedding", "matching", "stylising");
+
+    private Topics() {
+    }
+
+    static String deadLetters(String service) {
+        return "likeness." + service + ".dlq.v1";
+    }
+}
