@@ -34,14 +34,4 @@ public record FacePipelineConfig(ModelSpec detector, ModelSpec landmarker, Model
                         TensorEncoding.rgb(127, 128), List.of("output")),
                 0.65f, 0.4f, 32, 16, 8, ImageLimits.defaults(), InferenceOptions.defaults());
     }
-
-    public FacePipelineConfig withInference(InferenceOptions options) {
-        return new FacePipelineConfig(detector, landmarker, embedder, scoreThreshold, nmsIou, maxFaces, minFacePx,
-                maxBatch, limits, options);
-    }
-
-    public FacePipelineConfig withMaxBatch(int batch) {
-        return new FacePipelineConfig(detector, landmarker, embedder, scoreThreshold, nmsIou, maxFaces, minFacePx,
-                batch, limits, inference);
-    }
 }

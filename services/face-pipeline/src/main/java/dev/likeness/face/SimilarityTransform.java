@@ -56,12 +56,4 @@ public final class SimilarityTransform {
     public double[] forward() {
         return new double[] { a, -b, tx, b, a, ty };
     }
-
-    public double scale() {
-        return Math.hypot(a, b);
-    }
-
-    public double rotationDegrees() {
-        return Math.toDegrees(Math.atan2(b, a));
-    }
 }

@@ -64,7 +64,7 @@ class EmbeddingInvarianceTest {
             // Find the same face in the edited photo by where it now is, then compare embeddings.
             float[] centre = expectedCentre(edit, original, photo.getWidth());
             AnalysedFace match = editedFaces.stream()
-                    .min(Comparator.comparingDouble(f -> distanceToCentre(f, centre, edit)))
+                    .min(Comparator.comparingDouble(f -> distanceToCentre(f, centre)))
                     .orElseThrow();
             double cosine = cosine(original.embedding(), match.embedding());
             System.out.printf("%s: face at %.0f,%.0f cosine %.3f%n", edit, original.box().x1(), original.box().y1(),
@@ -119,7 +119,7 @@ class EmbeddingInvarianceTest {
         };
     }
 
-    private static double distanceToCentre(AnalysedFace face, float[] centre, String edit) {
+    private static double distanceToCentre(AnalysedFace face, float[] centre) {
         float cx = (face.box().x1() + face.box().x2()) / 2, cy = (face.box().y1() + face.box().y2()) / 2;
         return Math.hypot(cx - centre[0], cy - centre[1]);
     }

@@ -42,8 +42,4 @@ public final class EventParser<T extends Message> {
                     "record value is not a valid " + expectedType + ": " + e.getMessage(), e);
         }
     }
-
-    public String expectedType() {
-        return expectedType;
-    }
 }
