@@ -3,7 +3,10 @@ package dev.likeness.matching.calibration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.likeness.matching.gallery.ModelKey;
+import dev.likeness.common.calibration.DistanceLogistic;
+import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.common.calibration.SameProbability;
+import dev.likeness.common.calibration.SiameseHead;
 
 /**
  * The calibration of every known embedding model: the configured threshold and logistic-on-distance

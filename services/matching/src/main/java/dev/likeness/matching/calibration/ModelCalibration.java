@@ -1,6 +1,7 @@
 package dev.likeness.matching.calibration;
 
-import dev.likeness.matching.gallery.ModelKey;
+import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.common.calibration.SameProbability;
 
 /**
  * How to decide and how to state confidence for one embedding model.

@@ -7,7 +7,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.likeness.matching.gallery.ModelKey;
+import dev.likeness.common.calibration.DistanceLogistic;
+import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.common.calibration.SiameseHead;
 
 class CalibrationsTest {
 

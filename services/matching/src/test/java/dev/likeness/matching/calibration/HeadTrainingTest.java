@@ -11,8 +11,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.likeness.common.calibration.HeadFiles;
+import dev.likeness.common.calibration.HeadReport;
+import dev.likeness.common.calibration.HeadTraining;
+import dev.likeness.common.calibration.LabelledPairs;
+import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.common.calibration.SiameseHead;
 import dev.likeness.matching.SyntheticEmbeddings;
-import dev.likeness.matching.gallery.ModelKey;
 import dev.likeness.matching.search.VectorMath;
 
 class HeadTrainingTest {

@@ -17,7 +17,7 @@ import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
-import dev.likeness.matching.gallery.ModelKey;
+import dev.likeness.common.calibration.ModelKey;
 
 /**
  * Embeds labelled photos with the in-process face pipeline, as the embedding service would: the

@@ -1,6 +1,5 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
-import dev.likeness.matching.gallery.ModelKey;
 
 /**
  * The learned head: p = sigmoid(sum_k w_k |f1_k - f2_k| + b), one weight per embedding dimension, fitted

@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 import java.util.Arrays;
 
@@ -43,6 +43,34 @@ public final class Roc {
         // Accepting exactly the `allowed` highest different pairs: the threshold sits just above the next one.
         double threshold = allowed < descending.length ? Math.nextUp(descending[allowed]) : Double.NEGATIVE_INFINITY;
         return at(same, different, threshold);
+    }
+
+    /**
+     * The equal error rate: the operating point, among thresholds at every observed score, where the
+     * false-accept and false-reject rates are closest; its rate is their mean.
+     */
+    public static OperatingPoint equalErrorRate(double[] same, double[] different) {
+        double[] sortedSame = same.clone();
+        double[] sortedDifferent = different.clone();
+        Arrays.sort(sortedSame);
+        Arrays.sort(sortedDifferent);
+        double[] candidates = new double[same.length + different.length];
+        System.arraycopy(same, 0, candidates, 0, same.length);
+        System.arraycopy(different, 0, candidates, same.length, different.length);
+        double bestGap = Double.POSITIVE_INFINITY;
+        double bestThreshold = Double.NaN, bestFar = Double.NaN, bestFrr = Double.NaN;
+        for (double threshold : candidates) {
+            double far = (double) (different.length - lowerBound(sortedDifferent, threshold)) / different.length;
+            double frr = (double) lowerBound(sortedSame, threshold) / same.length;
+            double gap = Math.abs(far - frr);
+            if (gap < bestGap || (gap == bestGap && threshold < bestThreshold)) {
+                bestGap = gap;
+                bestThreshold = threshold;
+                bestFar = far;
+                bestFrr = frr;
+            }
+        }
+        return new OperatingPoint(bestThreshold, bestFar, bestFrr);
     }
 
     public static OperatingPoint at(double[] same, double[] different, double threshold) {

@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 /** The calibrated probability that two faces are the same person. */
 public interface SameProbability {

@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 /** p = sigmoid(intercept + slope * d): Platt scaling of the squared distance (slope < 0). */
 public record DistanceLogistic(double intercept, double slope) implements SameProbability {

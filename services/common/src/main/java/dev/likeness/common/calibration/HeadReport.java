@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 import java.util.Locale;
 

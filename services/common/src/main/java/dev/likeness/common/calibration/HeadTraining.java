@@ -1,10 +1,9 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-import dev.likeness.matching.gallery.ModelKey;
 
 /**
  * Fits the learned head and the logistic-on-distance calibration of one embedding model on labelled

@@ -1,4 +1,4 @@
-package dev.likeness.matching.gallery;
+package dev.likeness.common.calibration;
 
 import dev.likeness.events.v1.ModelRef;
 

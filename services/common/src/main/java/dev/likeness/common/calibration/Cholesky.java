@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 /** Solves A x = b for a symmetric positive-definite A (the Newton system of a logistic fit). */
 final class Cholesky {

@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -26,5 +26,18 @@ class RocTest {
         assertThat(point.threshold()).isGreaterThan(0.9).isLessThanOrEqualTo(1.0);
         assertThat(point.falseRejectRate()).isEqualTo(0.25);
         assertThat(Roc.atFalseAcceptRate(same, different, 0).falseAcceptRate()).isZero();
+    }
+
+    @Test
+    void theEqualErrorRateIsWhereBothRatesMeet() {
+        // Accepting scores >= 0.6: 1 of 5 different pairs accepted (0.8), 1 of 5 same pairs rejected (0.5).
+        double[] different = {0.1, 0.2, 0.3, 0.4, 0.8};
+        double[] same = {0.5, 0.6, 0.7, 0.9, 1.0};
+
+        Roc.OperatingPoint point = Roc.equalErrorRate(same, different);
+
+        assertThat(point.falseAcceptRate()).isEqualTo(0.2);
+        assertThat(point.falseRejectRate()).isEqualTo(0.2);
+        assertThat(point.threshold()).isEqualTo(0.6);
     }
 }

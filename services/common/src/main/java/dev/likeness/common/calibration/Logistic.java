@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 /**
  * Binary logistic regression fitted by Newton's method (iteratively reweighted least squares), with an

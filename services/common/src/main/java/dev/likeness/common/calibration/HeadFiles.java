@@ -1,4 +1,4 @@
-package dev.likeness.matching.calibration;
+package dev.likeness.common.calibration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.likeness.matching.gallery.ModelKey;
 
 /** A learned head on disk: one JSON file per embedding model, {@code <model id>[@<version>].head.json}. */
 public final class HeadFiles {
