@@ -33,31 +33,33 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path logFile;
     /** Where this run's output starts in the log file, which earlier runs on the same directory share. */
     private final long logStart;
+    private final boolean secure;
     private final Thread stopOnExit;
 
-    private BrokerProcess(Process process, int port, Path dataDir, Path logFile, long logStart) {
+    private BrokerProcess(Process process, int port, Path dataDir, Path logFile, long logStart, boolean secure) {
         this.process = process;
         this.port = port;
         this.bootstrapServers = "localhost:" + port;
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.logStart = logStart;
+        this.secure = secure;
         this.stopOnExit = new Thread(this::stop, "stop-kafka-broker-" + port);
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
-    static BrokerProcess launch(Path dataDir, int port, int controllerPort) {
+    static BrokerProcess launch(Path dataDir, int port, int controllerPort, List<String> extraOptions) {
         Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
         Path logFile = absoluteDataDir.resolve("broker.log");
         BrokerProcess broker;
         try {
             Files.createDirectories(absoluteDataDir);
             long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-            Process process = new ProcessBuilder(command(absoluteDataDir, port, controllerPort))
+            Process process = new ProcessBuilder(command(absoluteDataDir, port, controllerPort, extraOptions))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            broker = new BrokerProcess(process, port, absoluteDataDir, logFile, logStart);
+            broker = new BrokerProcess(process, port, absoluteDataDir, logFile, logStart, extraOptions.contains("--secure"));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start a Kafka broker in " + absoluteDataDir, e);
         }
@@ -70,7 +72,7 @@ public final class BrokerProcess implements AutoCloseable {
         return broker;
     }
 
-    private static List<String> command(Path dataDir, int port, int controllerPort) {
+    private static List<String> command(Path dataDir, int port, int controllerPort, List<String> extraOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -89,6 +91,7 @@ public final class BrokerProcess implements AutoCloseable {
                 "--controller-port", String.valueOf(controllerPort),
                 "--data-dir", dataDir.toString(),
                 "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
+        command.addAll(extraOptions);
         return command;
     }
 
@@ -106,7 +109,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             sleep(Duration.ofMillis(50));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(adminConfig())) {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -119,6 +122,30 @@ public final class BrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Whether this broker was started with {@link LocalKafkaBroker#startSecured}. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The certificates and passwords of a secured broker. */
+    public BrokerSecurity security() {
+        if (!secure) {
+            throw new IllegalStateException("The broker on port " + port + " is not secured");
+        }
+        return BrokerSecurity.load(LocalKafkaBroker.securityDir(dataDir));
+    }
+
+    /** Client settings for the super user: a secured broker's admin, or just the address of a plain one. */
+    public Map<String, Object> adminConfig() {
+        return secure ? security().clientConfig(bootstrapServers, BrokerSecurity.ADMIN)
+                : Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    }
+
+    /** Client settings to log in to a secured broker as {@code user} (a KafkaUser of its manifests). */
+    public Map<String, Object> clientConfig(String user) {
+        return security().clientConfig(bootstrapServers, user);
     }
 
     public int port() {

@@ -39,12 +39,16 @@ public final class LocalKafkaBroker {
     static final String READY_MESSAGE = "Kafka broker ready on ";
 
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_CHECK_TIMEOUT = Duration.ofSeconds(60);
 
     private static final String USAGE = """
             Usage: LocalKafkaBroker [--port 9092] [--controller-port PORT+1] [--data-dir var/kafka] [--host localhost]
-              Runs a single-node KRaft Kafka broker in the foreground; Ctrl-C or SIGTERM stops it cleanly.""";
+                                    [--secure [--users deploy/k8s/base/kafka/users.yaml] [--topics deploy/k8s/base/kafka/topics.yaml]]
+              Runs a single-node KRaft Kafka broker in the foreground; Ctrl-C or SIGTERM stops it cleanly.
+              --secure: SASL_SSL only (SCRAM-SHA-512, a self-signed certificate for localhost), ACL authorization
+              with super user likeness-admin; creates a SCRAM user with the ACLs of every KafkaUser in --users and
+              every KafkaTopic in --topics. Certificates and generated passwords: DATA_DIR/security/.""";
 
     private LocalKafkaBroker() {
     }
@@ -86,7 +90,22 @@ public final class LocalKafkaBroker {
      * @param port    the client port, or 0 for any free port
      */
     public static BrokerProcess start(Path dataDir, int port) {
-        return BrokerProcess.launch(dataDir, port == 0 ? FreePorts.find() : port, FreePorts.find());
+        return BrokerProcess.launch(dataDir, port == 0 ? FreePorts.find() : port, FreePorts.find(), List.of());
+    }
+
+    /**
+     * Like {@link #start}, secured: only SASL_SSL with SCRAM-SHA-512, ACLs enforced. Every KafkaUser of
+     * {@code usersFile} gets a generated password and its ACLs, every KafkaTopic of {@code topicsFile} is
+     * created; {@link BrokerProcess#security()} has the passwords and the certificate clients trust.
+     */
+    public static BrokerProcess startSecured(Path dataDir, int port, Path usersFile, Path topicsFile) {
+        return BrokerProcess.launch(dataDir, port == 0 ? FreePorts.find() : port, FreePorts.find(), List.of("--secure",
+                "--users", usersFile.toAbsolutePath().toString(), "--topics", topicsFile.toAbsolutePath().toString()));
+    }
+
+    /** Where a secured broker keeps its certificates and generated passwords. */
+    static Path securityDir(Path dataDir) {
+        return dataDir.resolve("security");
     }
 
     /**
@@ -112,7 +131,7 @@ public final class LocalKafkaBroker {
         return Collections.unmodifiableMap(settings);
     }
 
-    private static Properties brokerConfig(BrokerOptions options, Path logDir) {
+    private static Properties brokerConfig(BrokerOptions options, Path logDir, BrokerSecurity security) {
         Properties config = new Properties();
         config.putAll(meshBrokerSettings());
         config.put("process.roles", "broker,controller");
@@ -129,6 +148,9 @@ public final class LocalKafkaBroker {
         config.put("broker.heartbeat.interval.ms", "500");
         // After a kill, the restarted broker may only register once the old session has expired.
         config.put("broker.session.timeout.ms", "3000");
+        if (security != null) {
+            config.putAll(security.brokerSettings(options));
+        }
         return config;
     }
 
@@ -139,8 +161,9 @@ public final class LocalKafkaBroker {
         requireFree(options.host(), options.port(), "--port");
         requireFree(options.host(), options.controllerPort(), "--controller-port");
         Files.createDirectories(logDir);
-        writeServerProperties(serverProperties, brokerConfig(options, logDir));
-        formatIfNeeded(serverProperties, logDir);
+        BrokerSecurity security = options.secure() ? BrokerSecurity.prepare(securityDir(dataDir)) : null;
+        writeServerProperties(serverProperties, brokerConfig(options, logDir, security));
+        formatIfNeeded(serverProperties, logDir, security);
         String clusterId = clusterIdOf(logDir);
 
         Runtime.getRuntime().addShutdownHook(new Thread(
@@ -151,8 +174,16 @@ public final class LocalKafkaBroker {
         // SIGTERM or Ctrl-C, and exits the JVM if startup fails.
         new Thread(() -> Kafka.main(new String[] {serverProperties.toString()}), "kafka-main").start();
 
-        awaitAnswering(options, clusterId);
-        System.out.println(READY_MESSAGE + options.bootstrapServers() + " (KRaft, data in " + dataDir + ")");
+        Map<String, Object> adminConfig = security == null
+                ? Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers())
+                : security.clientConfig(options.bootstrapServers(), BrokerSecurity.ADMIN);
+        awaitAnswering(options, clusterId, adminConfig);
+        if (security != null) {
+            AccessSetup.apply(adminConfig, security, options.usersFile(), options.topicsFile());
+        }
+        System.out.println(READY_MESSAGE + options.bootstrapServers() + " (KRaft, "
+                + (security == null ? "PLAINTEXT" : "SASL_SSL with SCRAM-SHA-512 and ACLs, secrets in " + securityDir(dataDir))
+                + ", data in " + dataDir + ")");
     }
 
     /** Fails fast, and clearly, when something already listens there (most likely a broker started earlier). */
@@ -172,15 +203,19 @@ public final class LocalKafkaBroker {
     }
 
     /** Formats a new directory with a fresh cluster id, which meta.properties keeps for later starts. */
-    private static void formatIfNeeded(Path serverProperties, Path logDir) {
+    private static void formatIfNeeded(Path serverProperties, Path logDir, BrokerSecurity security) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
         String clusterId = Uuid.randomUuid().toString();
+        List<String> args = new ArrayList<>(List.of(
+                "format", "--config", serverProperties.toString(), "--cluster-id", clusterId, "--ignore-formatted"));
+        if (security != null) {
+            // The broker logs in to itself as the super user, so that credential must exist before it starts.
+            args.addAll(List.of("--add-scram", security.formatScramArgument()));
+        }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exitCode = StorageTool.execute(new String[] {
-                "format", "--config", serverProperties.toString(), "--cluster-id", clusterId, "--ignore-formatted"},
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+        int exitCode = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exitCode != 0) {
             throw new IllegalStateException("Formatting " + logDir + " failed:\n" + output.toString(StandardCharsets.UTF_8));
         }
@@ -210,7 +245,8 @@ public final class LocalKafkaBroker {
      * while the broker is still starting), then until the broker answers an AdminClient with this
      * data directory's cluster id, so that no other process on the port passes for this broker.
      */
-    private static void awaitAnswering(BrokerOptions options, String clusterId) throws Exception {
+    private static void awaitAnswering(BrokerOptions options, String clusterId, Map<String, Object> adminConfig)
+            throws Exception {
         long deadline = System.nanoTime() + READY_CHECK_TIMEOUT.toNanos();
         while (!acceptsConnections(options.host(), options.port())) {
             if (System.nanoTime() > deadline) {
@@ -220,7 +256,7 @@ public final class LocalKafkaBroker {
             Thread.sleep(50);
         }
         String answeringClusterId;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig)) {
             answeringClusterId = admin.describeCluster().clusterId()
                     .get(READY_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -1,0 +1,149 @@
+package dev.likeness.local.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The secured broker applies deploy/k8s's KafkaUsers and KafkaTopics: each service logs in with its own SCRAM
+ * password over TLS and may do what its ACLs say and nothing else.
+ */
+class SecuredLocalKafkaBrokerTest {
+
+    private static final Path MANIFESTS = Path.of("..", "k8s", "base", "kafka");
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+    private static BrokerProcess broker;
+
+    @BeforeAll
+    static void startSecuredBroker() {
+        broker = LocalKafkaBroker.startSecured(dataDir, 0, MANIFESTS.resolve("users.yaml"), MANIFESTS.resolve("topics.yaml"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
+    }
+
+    @Test
+    void theAclsAndTopicsAreThoseOfTheManifests() throws Exception {
+        Set<AclBinding> expected = new HashSet<>();
+        StrimziManifests.users(MANIFESTS.resolve("users.yaml")).forEach(user -> expected.addAll(user.acls()));
+        try (Admin admin = Admin.create(broker.adminConfig())) {
+            assertThat(new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values().get()))
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(admin.listTopics().names().get()).contains("likeness.images.v1", "likeness.gallery.v1",
+                    "likeness.style.results.v1", "likeness.stylising.dlq.v1");
+            ConfigResource gallery = new ConfigResource(ConfigResource.Type.TOPIC, "likeness.gallery.v1");
+            Config config = admin.describeConfigs(List.of(gallery)).all().get().get(gallery);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(config.get("max.message.bytes").value()).isEqualTo("17825792");
+        }
+        assertThat(expected).extracting(acl -> acl.entry().principal())
+                .contains("User:likeness-embedding", "User:likeness-matching", "User:likeness-stylising");
+    }
+
+    @Test
+    void aServiceDoesWhatItsAclsAllow() throws Exception {
+        send(broker.clientConfig("likeness-embedding"), "likeness.faces.v1", "faces of request 1");
+        send(broker.clientConfig("likeness-matching"), "likeness.gallery.v1", "an identity");
+        assertThat(broker.clientConfig("likeness-matching")).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void aServiceCannotWriteATopicItDoesNotProduce() {
+        assertThatThrownBy(() -> send(broker.clientConfig("likeness-stylising"), "likeness.gallery.v1", "forged identity"))
+                .hasCauseInstanceOf(TopicAuthorizationException.class);
+    }
+
+    @Test
+    void aServiceReadsOnlyWithItsOwnGroup() throws Exception {
+        send(broker.adminConfig(), "likeness.images.v1", "an image");
+        assertThat(readWithGroup("likeness-embedding", "likeness-embedding", "likeness.images.v1")).isNotEmpty();
+        assertThatThrownBy(() -> readWithGroup("likeness-embedding", "likeness-matching", "likeness.images.v1"))
+                .isInstanceOf(GroupAuthorizationException.class);
+        assertThatThrownBy(() -> readWithGroup("likeness-stylising", "likeness-stylising", "likeness.images.v1"))
+                .isInstanceOf(TopicAuthorizationException.class);
+    }
+
+    @Test
+    void aWrongPasswordOrNoTlsIsRefused() {
+        Map<String, Object> wrongPassword = new HashMap<>(broker.clientConfig("likeness-embedding"));
+        wrongPassword.put("sasl.jaas.config", BrokerSecurity.scramJaas("likeness-embedding", "not-the-password"));
+        assertThatThrownBy(() -> send(wrongPassword, "likeness.faces.v1", "x"))
+                .hasCauseInstanceOf(SaslAuthenticationException.class);
+
+        Map<String, Object> plaintext = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(plaintext)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    private static void send(Map<String, Object> clientConfig, String topic, String value) throws Exception {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            // Keyed: the gallery is compacted and takes keyed records only.
+            producer.send(new ProducerRecord<>(topic, bytes, bytes)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls the topic as a member of {@code group} until a record arrives; authorization errors surface from poll. */
+    private static List<ConsumerRecord<byte[], byte[]>> readWithGroup(String user, String group, String topic) {
+        Map<String, Object> config = new HashMap<>(broker.clientConfig(user));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+                if (!records.isEmpty()) {
+                    return records;
+                }
+            }
+            return List.of();
+        }
+    }
+}
