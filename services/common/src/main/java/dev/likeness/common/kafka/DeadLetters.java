@@ -34,9 +34,15 @@ public final class DeadLetters {
     /** Counts and sends the dead letter; the Uni completes when the broker has it. */
     public Uni<Void> send(MutinyEmitter<byte[]> channel, ConsumerRecord<String, byte[]> record,
             RejectedInputException reason, int attempts, String requestId) {
+        return Sends.send(channel, counted(record, reason, attempts, requestId));
+    }
+
+    /** Counts the dead letter and returns it, for the caller to send (e.g. inside a transaction). */
+    public Message<byte[]> counted(ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts,
+            String requestId) {
         Counter.builder("likeness.dead.letters").tag("service", service).tag("reason", reason.reasonCode())
                 .register(registry).increment();
-        return Sends.send(channel, of(record, reason, attempts, requestId));
+        return of(record, reason, attempts, requestId);
     }
 
     public Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reasonCode, String reason,

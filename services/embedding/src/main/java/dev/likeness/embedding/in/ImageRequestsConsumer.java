@@ -7,20 +7,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.likeness.common.kafka.Sends;
-import dev.likeness.embedding.EmbeddingConfig;
+import dev.likeness.common.kafka.BatchDelivery;
 import dev.likeness.embedding.FaceEmbedder;
 import dev.likeness.embedding.Outcome;
 import dev.likeness.embedding.out.FacesPublisher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
- * Consumes likeness.images.v1 in batches. A batch is acknowledged (its offsets committed) only after every
- * result and dead letter it produced is on the broker: at-least-once, nothing lost.
+ * Consumes likeness.images.v1 in batches (at most max.poll.records, so the work in flight is bounded). A batch
+ * is acknowledged only together with, or after, every result and dead letter it produced (likeness.delivery:
+ * at-least-once or exactly-once): nothing is lost.
  */
 @ApplicationScoped
 public class ImageRequestsConsumer {
@@ -31,23 +32,27 @@ public class ImageRequestsConsumer {
     @Inject
     FacesPublisher publisher;
 
-    @Inject
-    EmbeddingConfig config;
-
+    @SuppressWarnings("unchecked")
     @Incoming("images")
     @Blocking
-    public void consume(ConsumerRecords<String, byte[]> batch) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(batch.count());
-        batch.forEach(records::add);
-        List<Uni<Void>> sends = new ArrayList<>();
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .ifPresent(metadata -> records((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata, records));
+        List<BatchDelivery.Output> outputs = new ArrayList<>();
         for (Outcome outcome : embedder.process(records)) {
             if (outcome instanceof Outcome.Embedded embedded) {
-                sends.add(publisher.publish(embedded.event()));
+                outputs.add(publisher.result(embedded.event()));
             } else if (outcome instanceof Outcome.Rejected rejected) {
-                sends.add(publisher.deadLetter(rejected.record(), rejected.reason(), rejected.attempts(),
+                outputs.add(publisher.deadLetter(rejected.record(), rejected.reason(), rejected.attempts(),
                         rejected.requestId()));
             }
         }
-        Sends.awaitAll(sends, config.sendTimeout());
+        return publisher.delivery().complete(batch, outputs);
+    }
+
+    private static void records(IncomingKafkaRecordBatchMetadata<String, byte[]> metadata,
+            List<ConsumerRecord<String, byte[]>> into) {
+        metadata.getRecords().forEach(into::add);
     }
 }

@@ -8,22 +8,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.Sends;
+import dev.likeness.common.kafka.BatchDelivery;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.MatchRequests;
 import dev.likeness.matching.out.MatchesPublisher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 /**
- * Consumes FacesEmbedded requests in batches. Each one is answered on the matches topic, or dead-lettered
- * with the reason; the batch is acknowledged once every answer is on the broker. The consumer never stops
- * on a bad or failing request.
+ * Consumes FacesEmbedded requests in batches (at most max.poll.records). Each one is answered on the matches
+ * topic, or dead-lettered with the reason; the batch is acknowledged with, or after, its answers
+ * (likeness.delivery). The consumer never stops on a bad or failing request.
  */
 @ApplicationScoped
 public class FacesConsumer {
@@ -31,7 +32,6 @@ public class FacesConsumer {
     private static final Logger LOG = Logger.getLogger(FacesConsumer.class);
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     @Inject
     FacesRequestValidator validator;
@@ -42,21 +42,25 @@ public class FacesConsumer {
     @Inject
     MatchesPublisher publisher;
 
+    @SuppressWarnings("unchecked")
     @Incoming("faces")
     @Blocking
-    public void consume(ConsumerRecords<String, byte[]> records) {
-        List<Uni<Void>> sends = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            Uni<Void> send = handle(record);
-            if (send != null) {
-                sends.add(send);
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<BatchDelivery.Output> outputs = new ArrayList<>();
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).ifPresent(metadata -> {
+            for (ConsumerRecord<String, byte[]> record : ((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata)
+                    .getRecords()) {
+                BatchDelivery.Output output = handle(record);
+                if (output != null) {
+                    outputs.add(output);
+                }
             }
-        }
-        Sends.awaitAll(sends, SEND_TIMEOUT);
+        });
+        return publisher.delivery().complete(batch, outputs);
     }
 
-    /** The send that answers the record, or null when there is nothing to answer (detect-only). */
-    private Uni<Void> handle(ConsumerRecord<String, byte[]> record) {
+    /** The record that answers the request, or null when there is nothing to answer (detect-only). */
+    private BatchDelivery.Output handle(ConsumerRecord<String, byte[]> record) {
         FacesRequest request;
         try {
             request = validator.validate(record);
@@ -71,9 +75,11 @@ public class FacesConsumer {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return publisher.publish(requests.answer(request.event()));
+                return publisher.result(requests.answer(request.event()));
             } catch (RuntimeException e) {
-                // A gallery write that timed out, a broker hiccup: worth another try, then a dead letter.
+                // A gallery write that timed out, a broker hiccup: worth another try, then a dead letter. Gallery
+                // writes are not part of the transaction (the follower must see them before the next request):
+                // they are idempotent instead, an enrolment stores its request id and is never stored twice.
                 lastFailure = e;
                 LOG.warnf(e, "Request %s failed (attempt %d of %d)", request.event().getRequestId(), attempt, ATTEMPTS);
                 pause();

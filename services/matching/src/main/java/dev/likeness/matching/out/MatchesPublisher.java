@@ -1,55 +1,71 @@
 package dev.likeness.matching.out;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
+import dev.likeness.common.kafka.BatchDelivery;
 import dev.likeness.common.kafka.DeadLetters;
+import dev.likeness.common.kafka.DeliveryMode;
 import dev.likeness.common.kafka.OutgoingEvents;
+import dev.likeness.common.kafka.Outlet;
 import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.Sends;
 import dev.likeness.events.v1.MatchResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
-/** Writes MatchResult answers (key = request id) and dead letters; each send completes when the broker has it. */
+/**
+ * Where MatchResult answers (key = request id) and dead letters go, and how a batch of them is delivered
+ * (likeness.delivery).
+ */
 @ApplicationScoped
 public class MatchesPublisher {
 
     public static final URI SOURCE = URI.create("/likeness/matching");
-
-    @Inject
-    @Channel("matches")
-    MutinyEmitter<byte[]> matches;
-
-    @Inject
-    @Channel("dead-letters")
-    MutinyEmitter<byte[]> deadLetterChannel;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     private final DeadLetters deadLetters;
     private final MeterRegistry registry;
+    private final Outlet matches;
+    private final Outlet deadLetterOutlet;
+    private final BatchDelivery delivery;
 
     @Inject
-    public MatchesPublisher(MeterRegistry registry) {
+    public MatchesPublisher(MeterRegistry registry,
+            @Channel("matches") MutinyEmitter<byte[]> matchesChannel,
+            @Channel("dead-letters") MutinyEmitter<byte[]> deadLetterChannel,
+            @Channel("transactional") KafkaTransactions<byte[]> transactions,
+            @ConfigProperty(name = "likeness.topics.matches") String matchesTopic,
+            @ConfigProperty(name = "likeness.topics.dead-letters") String deadLetterTopic,
+            @ConfigProperty(name = "likeness.delivery") String deliveryMode) {
         this.registry = registry;
         this.deadLetters = new DeadLetters("matching", registry);
+        this.matches = new Outlet(matchesChannel, matchesTopic);
+        this.deadLetterOutlet = new Outlet(deadLetterChannel, deadLetterTopic);
+        this.delivery = new BatchDelivery(DeliveryMode.of(deliveryMode), transactions, SEND_TIMEOUT);
     }
 
-    public Uni<Void> publish(MatchResult result) {
+    public BatchDelivery delivery() {
+        return delivery;
+    }
+
+    public BatchDelivery.Output result(MatchResult result) {
         Counter.builder("likeness.matching.results").tag("outcome", outcome(result)).register(registry).increment();
-        return Sends.send(matches, OutgoingEvents.event(result.getRequestId(), result, SOURCE));
+        return new BatchDelivery.Output(matches, OutgoingEvents.event(result.getRequestId(), result, SOURCE));
     }
 
-    public Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts,
-            String requestId) {
-        return deadLetters.send(deadLetterChannel, record, reason, attempts, requestId);
+    public BatchDelivery.Output deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason,
+            int attempts, String requestId) {
+        return new BatchDelivery.Output(deadLetterOutlet, deadLetters.counted(record, reason, attempts, requestId));
     }
 
     private static String outcome(MatchResult result) {
