@@ -2,6 +2,7 @@ package dev.likeness.stylising;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -206,7 +207,9 @@ public class StyleJobs {
             Path dir = config.output().dir().get();
             Files.createDirectories(dir);
             String safe = job.requestId().replaceAll("[^A-Za-z0-9_.-]", "_");
-            Path file = dir.resolve(safe + "-" + UUID.randomUUID() + (job.jpeg() ? ".jpg" : ".png"));
+            // Named after the request alone: a redelivered request rewrites the same file and sends the same URI.
+            UUID ofRequest = UUID.nameUUIDFromBytes(job.requestId().getBytes(StandardCharsets.UTF_8));
+            Path file = dir.resolve(safe + "-" + ofRequest + (job.jpeg() ? ".jpg" : ".png"));
             Files.write(file, bytes);
             result.setImage(ImageSource.newBuilder().setUri(file.toAbsolutePath().toUri().toString()).setContentType(type));
         } catch (IOException e) {

@@ -11,10 +11,12 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.likeness.common.kafka.DeadLetters;
+import dev.likeness.common.kafka.DeliveryMode;
 import dev.likeness.common.kafka.EventParser;
 import dev.likeness.common.kafka.RejectedInputException;
 import dev.likeness.common.kafka.Sends;
@@ -57,8 +59,17 @@ public class StyleRequestsConsumer {
     @Channel("dead-letters")
     MutinyEmitter<byte[]> deadLetterChannel;
 
+    @ConfigProperty(name = "likeness.delivery")
+    String delivery;
+
     @PostConstruct
     void init() {
+        // A painting takes seconds to minutes: a transaction held open that long would stall every
+        // read_committed reader of the result partitions. Results are idempotent instead (docs/reliability.md).
+        if (DeliveryMode.of(delivery) != DeliveryMode.AT_LEAST_ONCE) {
+            throw new IllegalStateException("likeness.delivery=" + delivery + ": the stylising service delivers "
+                    + "at-least-once only, with results keyed by request id and named after it (docs/reliability.md)");
+        }
         deadLetters = new DeadLetters("stylising", registry);
     }
 
