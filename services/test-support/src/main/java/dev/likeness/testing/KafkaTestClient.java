@@ -2,6 +2,7 @@ package dev.likeness.testing;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -29,16 +30,21 @@ public final class KafkaTestClient implements AutoCloseable {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private Admin admin;
     private KafkaProducer<String, byte[]> producer;
 
     public KafkaTestClient(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** A client with these settings for every Kafka client it opens: bootstrap servers, and SASL/TLS if secured. */
+    public KafkaTestClient(Map<String, Object> clientConfig) {
+        this.clientConfig = Map.copyOf(clientConfig);
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return (String) clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     /** Topics with one partition each; topics that already exist are left as they are. */
@@ -49,7 +55,7 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Topics with their own partitions and configs; topics that already exist are left as they are. */
     public synchronized void createTopics(NewTopic... topics) {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+            admin = Admin.create(clientConfig);
         }
         // One broker serves every test class in the JVM, so another test may have created a topic already.
         for (var creation : admin.createTopics(List.of(topics)).values().entrySet()) {
@@ -83,10 +89,9 @@ public final class KafkaTestClient implements AutoCloseable {
     /** The client's producer (acks=all, messages up to the broker's limit), for asynchronous sends. */
     public synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Map<String, Object> config = Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafkaBroker.MAX_MESSAGE_BYTES);
+            Map<String, Object> config = new HashMap<>(clientConfig);
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafkaBroker.MAX_MESSAGE_BYTES);
             producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
@@ -94,12 +99,12 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** A reader that sees every record the topic holds, then new ones. */
     public TopicReader readFromBeginning(String topic) {
-        return new TopicReader(bootstrapServers, topic, true);
+        return new TopicReader(clientConfig, topic, true);
     }
 
     /** A reader that sees only records sent after this call: open it before triggering what writes them. */
     public TopicReader readFromEnd(String topic) {
-        return new TopicReader(bootstrapServers, topic, false);
+        return new TopicReader(clientConfig, topic, false);
     }
 
     /** Reads the topic from its beginning until {@code count} records arrived or the timeout passed. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,12 +29,11 @@ public final class TopicReader implements AutoCloseable {
     /** Records a poll returned beyond what the last read asked for; the next read starts with them. */
     private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
 
-    TopicReader(String bootstrapServers, String topic, boolean fromBeginning) {
+    TopicReader(Map<String, Object> clientConfig, String topic, boolean fromBeginning) {
         this.topic = topic;
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = partitionsOf(topic);
