@@ -4,10 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# Settings (environment): KAFKA_PORT, EMBEDDING_PORT, MATCHING_PORT, STYLISING_PORT, CONSOLE_PORT,
+# LIKENESS_VAR_DIR (logs and broker data, default var), LIKENESS_SKIP_BUILD=1 (use the jars already built),
+# LIKENESS_SKIP_DEMO=1, READY_TIMEOUT_S. The browser test (services/e2e) runs this script on free ports.
 MVN=${MVN:-./mvnw -B -ntp}
 KAFKA_PORT=${KAFKA_PORT:-9092}
-LOGS=var/log
-SERVICES=(embedding:8081 matching:8082 stylising:8083)
+EMBEDDING_PORT=${EMBEDDING_PORT:-8081}
+MATCHING_PORT=${MATCHING_PORT:-8082}
+STYLISING_PORT=${STYLISING_PORT:-8083}
+CONSOLE_PORT=${CONSOLE_PORT:-8084}
+VAR=${LIKENESS_VAR_DIR:-var}
+LOGS=$VAR/log
+SERVICES=(embedding:$EMBEDDING_PORT matching:$MATCHING_PORT stylising:$STYLISING_PORT console:$CONSOLE_PORT)
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
 PIDS=()
 
@@ -30,15 +38,17 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-echo "==> Building (first time: a few minutes)"
-$MVN -q -DskipTests install
+if [[ -z "${LIKENESS_SKIP_BUILD:-}" ]]; then
+  echo "==> Building (first time: a few minutes)"
+  $MVN -q -DskipTests install
+fi
 
 if (exec 3<>/dev/tcp/127.0.0.1/"$KAFKA_PORT") 2>/dev/null; then
   echo "Something already listens on localhost:$KAFKA_PORT: stop it (or set KAFKA_PORT) and retry." >&2
   exit 1
 fi
 echo "==> Starting Kafka (KRaft, Apache Kafka jars) on localhost:$KAFKA_PORT, log in $LOGS/broker.log"
-bash deploy/local/broker.sh --port "$KAFKA_PORT" >"$LOGS/broker.log" 2>&1 &
+bash deploy/local/broker.sh --port "$KAFKA_PORT" --data-dir "$VAR/kafka" >"$LOGS/broker.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
   grep -q "Kafka broker ready" "$LOGS/broker.log" 2>/dev/null && break
@@ -50,6 +60,7 @@ for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
   echo "==> Starting $name on http://localhost:$port, log in $LOGS/$name.log"
   KAFKA_BOOTSTRAP_SERVERS=localhost:$KAFKA_PORT QUARKUS_HTTP_PORT=$port \
+    LIKENESS_CONSOLE_MATCHING_URL=http://localhost:$MATCHING_PORT \
     java ${JAVA_OPTS:-} -jar "services/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done
@@ -69,16 +80,22 @@ for entry in "${SERVICES[@]}"; do
 done
 
 if [[ -z "${LIKENESS_SKIP_DEMO:-}" ]]; then
-  bash deploy/local/demo.sh || echo "The demo failed; the services keep running (logs in $LOGS/)." >&2
+  MATCHING_URL=http://localhost:$MATCHING_PORT CONSOLE_URL=http://localhost:$CONSOLE_PORT \
+    bash deploy/local/demo.sh || echo "The demo failed; the services keep running (logs in $LOGS/)." >&2
 fi
 
 cat <<MSG
 
 Likeness is running.
-  Kafka:      localhost:$KAFKA_PORT (topics likeness.images.v1, likeness.faces.v1, likeness.matches.v1, ...)
-  embedding:  http://localhost:8081/q/health  http://localhost:8081/q/metrics
-  matching:   http://localhost:8082/q/health  http://localhost:8082/q/metrics  http://localhost:8082/q/openapi
-  stylising:  http://localhost:8083/q/health  http://localhost:8083/q/metrics
+  console:    http://localhost:$CONSOLE_PORT   <- open this: live recognitions, gallery, verify, style transfer, dead letters
+  Kafka:      localhost:$KAFKA_PORT; topics to look at (services/cli/likeness watch TOPIC --from-beginning):
+              likeness.images.v1 -> likeness.faces.v1 -> likeness.matches.v1, likeness.gallery.v1 (compacted),
+              likeness.style.requests.v1 -> likeness.style.progress.v1 -> likeness.style.results.v1,
+              likeness.{embedding,matching,stylising}.dlq.v1
+  embedding:  http://localhost:$EMBEDDING_PORT/q/health  http://localhost:$EMBEDDING_PORT/q/metrics
+  matching:   http://localhost:$MATCHING_PORT/q/health  http://localhost:$MATCHING_PORT/q/metrics  http://localhost:$MATCHING_PORT/q/openapi
+  stylising:  http://localhost:$STYLISING_PORT/q/health  http://localhost:$STYLISING_PORT/q/metrics
+  console:    http://localhost:$CONSOLE_PORT/q/health  http://localhost:$CONSOLE_PORT/q/metrics
   logs:       $LOGS/
 Press Ctrl-C to stop everything.
 MSG

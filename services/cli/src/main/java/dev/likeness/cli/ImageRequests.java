@@ -3,7 +3,6 @@ package dev.likeness.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-
+import dev.likeness.common.events.Requests;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
@@ -64,24 +61,20 @@ final class ImageRequests {
     }
 
     static ImageSubmitted request(String requestId, Path file, Purpose purpose) {
-        byte[] bytes;
+        return Requests.imageSubmitted(requestId, image(file), purpose);
+    }
+
+    /** The file's bytes inline; exit 2 when it cannot be read or is too large. */
+    static ImageSource image(Path file) {
+        requireReadableFile(file);
         try {
             if (Files.size(file) > MAX_INLINE_BYTES) {
                 throw new CliException(ExitCodes.USAGE, file + " is larger than " + MAX_INLINE_BYTES + " bytes");
             }
-            bytes = Files.readAllBytes(file);
+            return Requests.inlineImage(Files.readAllBytes(file), contentType(file).orElse(null));
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
         }
-        ImageSource.Builder image = ImageSource.newBuilder().setInline(ByteString.copyFrom(bytes));
-        contentType(file).ifPresent(image::setContentType);
-        Instant now = Instant.now();
-        return ImageSubmitted.newBuilder()
-                .setRequestId(requestId)
-                .setSubmittedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-                .setImage(image)
-                .setPurpose(purpose)
-                .build();
     }
 
     private static Optional<String> contentType(Path file) {

@@ -1,7 +1,6 @@
 package dev.likeness.matching.api;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -13,15 +12,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.google.protobuf.ByteString;
-
-import dev.likeness.events.v1.ImageSource;
+import dev.likeness.common.events.Requests;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.MatchingConfig;
 import dev.likeness.matching.TopicNames;
-import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.matching.in.MatchReplies;
 import dev.likeness.matching.out.ImageRequestPublisher;
 import io.quarkus.runtime.Startup;
@@ -55,11 +51,7 @@ public class MeshClient {
             throw new IllegalArgumentException("the request body must be an image (JPEG, PNG or WebP)");
         }
         String requestId = "api-" + UUID.randomUUID();
-        ImageSubmitted request = ImageSubmitted.newBuilder().setRequestId(requestId)
-                .setSubmittedAt(Timestamps.of(Instant.now()))
-                .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(image))
-                        .setContentType(contentType == null ? "" : contentType))
-                .setPurpose(purpose).build();
+        ImageSubmitted request = Requests.imageSubmitted(requestId, Requests.inlineImage(image, contentType), purpose);
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<MatchResult> reply = null;
         try {

@@ -1,0 +1,36 @@
+package dev.likeness.console;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The console's settings ({@code likeness.console.*}, env {@code LIKENESS_CONSOLE_...}). */
+@ConfigMapping(prefix = "likeness.console")
+public interface ConsoleConfig {
+
+    /** The dead-letter topics of every service. */
+    List<String> deadLetterTopics();
+
+    /** The matching service's REST API: the gallery's only writer renames and deletes identities. */
+    @WithDefault("http://localhost:8082")
+    URI matchingUrl();
+
+    /** Records re-read per partition of each result topic at startup, so a fresh page shows recent work. */
+    @WithDefault("20")
+    int historyPerPartition();
+
+    /** Recent events replayed to a page that connects. */
+    @WithDefault("300")
+    int historyEvents();
+
+    /** Bytes of recent pictures (uploads, results) kept for the page to show and download. */
+    @WithDefault("67108864")
+    long picturesMaxBytes();
+
+    /** How long publishing an upload or calling the matching API may take. */
+    @WithDefault("30s")
+    Duration requestTimeout();
+}

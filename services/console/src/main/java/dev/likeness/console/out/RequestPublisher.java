@@ -1,0 +1,46 @@
+package dev.likeness.console.out;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import dev.likeness.common.kafka.OutgoingEvents;
+import dev.likeness.console.ConsoleConfig;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.StyleRequested;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/** Publishes the page's uploads like any producer of the mesh (key = request id); results come back on the topics. */
+@ApplicationScoped
+public class RequestPublisher {
+
+    private static final URI SOURCE = URI.create("/likeness/console");
+
+    @Inject
+    @Channel("images")
+    MutinyEmitter<byte[]> images;
+
+    @Inject
+    @Channel("style-requests")
+    MutinyEmitter<byte[]> styleRequests;
+
+    @Inject
+    ConsoleConfig config;
+
+    public void submit(ImageSubmitted request) {
+        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE)).await().atMost(timeout());
+    }
+
+    public void submit(StyleRequested request) {
+        styleRequests.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE)).await()
+                .atMost(timeout());
+    }
+
+    private Duration timeout() {
+        return config.requestTimeout();
+    }
+}
