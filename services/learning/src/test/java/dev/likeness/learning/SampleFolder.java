@@ -26,14 +26,14 @@ import dev.likeness.face.FacePipelineConfig;
  * user's own photos of the same people. The woman of sample1 (face 2) also appears in sample3 (face 1):
  * her folder holds crops of both photos. One photo without a face is added to one folder.
  */
-final class SampleFolder {
+public final class SampleFolder {
 
-    static final String NO_FACE_PHOTO = "s2f0/no-face.jpg";
+    public static final String NO_FACE_PHOTO = "s2f0/no-face.jpg";
 
     private SampleFolder() {
     }
 
-    static Path build(Path root, int cropsPerFace) throws IOException {
+    public static Path build(Path root, int cropsPerFace) throws IOException {
         SplittableRandom random = new SplittableRandom(2024);
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(ModelsDirectory.locate()))) {
             for (int sample = 1; sample <= 6; sample++) {
