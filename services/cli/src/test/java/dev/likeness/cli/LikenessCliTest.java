@@ -1,11 +1,10 @@
 package dev.likeness.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.likeness.cli.CliRun.likeness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ class LikenessCliTest {
     @Test
     void publishSendsThePhotoAsImageSubmittedWithCloudEventHeaders() throws Exception {
         try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
-            Run run = likeness("publish", PHOTO.toString(), "--purpose", "enrol", "--identity", "ada",
+            CliRun run = likeness("publish", PHOTO.toString(), "--purpose", "enrol", "--identity", "ada",
                     "--name", "Ada", "--bootstrap-servers", bootstrapServers);
 
             assertThat(run.exitCode).as(run.err).isZero();
@@ -93,7 +92,7 @@ class LikenessCliTest {
                 .addFaces(Face.newBuilder().setDetectorScore(0.98f).addEmbedding(0.25f)).build();
         send(FACES_TOPIC, "watch-1", faces);
 
-        Run run = likeness("watch", FACES_TOPIC, "--from-beginning", "--max", "1", "--timeout", "30",
+        CliRun run = likeness("watch", FACES_TOPIC, "--from-beginning", "--max", "1", "--timeout", "30",
                 "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
@@ -109,7 +108,7 @@ class LikenessCliTest {
         ImageSubmitted request = ImageRequests.request("watch-2", PHOTO, Purposes.identify());
         send(topic, "watch-2", request);
 
-        Run run = likeness("watch", topic, "--from-beginning", "--max", "1", "--timeout", "30",
+        CliRun run = likeness("watch", topic, "--from-beginning", "--max", "1", "--timeout", "30",
                 "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
@@ -124,7 +123,7 @@ class LikenessCliTest {
                 .setRequestId("dlq-1").setOriginalValue(ByteString.copyFrom(new byte[1000])).build();
         send(EMBEDDING_DLQ, "dlq-1", letter);
 
-        Run run = likeness("dlq", "--service", "embedding", "--bootstrap-servers", bootstrapServers);
+        CliRun run = likeness("dlq", "--service", "embedding", "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.out).contains("IMAGE_UNDECODABLE\tnot an image\tlikeness.images.v1/0/42\tembedding\tdlq-1");
@@ -137,7 +136,7 @@ class LikenessCliTest {
                         .addCandidates(Candidate.newBuilder().setIdentityId("ada").setDisplayName("Ada").setDistance(0.4f)))
                 .build();
 
-        Run run = identifyAnsweredWith(result -> result.setRecognition(recognition));
+        CliRun run = identifyAnsweredWith(result -> result.setRecognition(recognition));
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.out).contains("\"identityId\": \"ada\"", "\"displayName\": \"Ada\"", "\"recognition\"");
@@ -145,7 +144,7 @@ class LikenessCliTest {
 
     @Test
     void identifyExitsWithOneOnAnErrorResult() throws Exception {
-        Run run = identifyAnsweredWith(result -> result.setError(
+        CliRun run = identifyAnsweredWith(result -> result.setError(
                 RequestError.newBuilder().setCode("NO_FACE").setMessage("no face found")));
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR_RESULT);
@@ -154,7 +153,7 @@ class LikenessCliTest {
 
     @Test
     void identifyTimesOutWithoutResult() {
-        Run run = likeness("identify", PHOTO.toString(), "--timeout", "1", "--bootstrap-servers", bootstrapServers);
+        CliRun run = likeness("identify", PHOTO.toString(), "--timeout", "1", "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
         assertThat(run.err).contains("no result for request");
@@ -162,7 +161,7 @@ class LikenessCliTest {
 
     @Test
     void aMissingFileIsAUsageError() {
-        Run run = likeness("publish", "no/such/photo.jpg", "--bootstrap-servers", bootstrapServers);
+        CliRun run = likeness("publish", "no/such/photo.jpg", "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err).contains("no such file: no/such/photo.jpg").doesNotContain("Exception", "\tat ");
@@ -176,7 +175,7 @@ class LikenessCliTest {
         }
         long started = System.nanoTime();
 
-        Run run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);
+        CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err).contains("cannot reach Kafka at localhost:" + closedPort).doesNotContain("\tat ");
@@ -184,9 +183,9 @@ class LikenessCliTest {
     }
 
     /** Runs identify while playing the mesh: answers its request with a MatchResult keyed by the request id. */
-    private Run identifyAnsweredWith(Consumer<MatchResult.Builder> outcome) throws Exception {
+    private CliRun identifyAnsweredWith(Consumer<MatchResult.Builder> outcome) throws Exception {
         try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
-            CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> likeness("identify", PHOTO.toString(),
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness("identify", PHOTO.toString(),
                     "--timeout", "30", "--bootstrap-servers", bootstrapServers));
             List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
             assertThat(requests).hasSize(1);
@@ -204,15 +203,5 @@ class LikenessCliTest {
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), UTF_8);
-    }
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run likeness(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Likeness.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
     }
 }

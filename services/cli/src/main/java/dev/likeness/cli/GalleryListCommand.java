@@ -1,0 +1,81 @@
+package dev.likeness.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import dev.likeness.events.v1.Identity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "list", description = "Print the gallery as its compacted topic holds it now, one identity a line"
+        + " by id: ID, display name, reference embeddings, updated (ISO-8601), tab-separated.")
+final class GalleryListCommand implements Callable<Integer> {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, Identity> gallery = new TreeMap<>();
+        try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
+            kafka.requireTopics(List.of(Topics.GALLERY));
+            try (KafkaConsumer<String, byte[]> reader = kafka.assignedConsumer(List.of(Topics.GALLERY), true)) {
+                // Read up to where the topic ends now: later records are not part of this listing.
+                Map<TopicPartition, Long> ends = reader.endOffsets(reader.assignment(), KafkaSession.TIMEOUT);
+                long deadline = System.nanoTime() + KafkaSession.TIMEOUT.toNanos() * 3;
+                while (!reachedEnd(reader, ends)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new CliException(ExitCodes.TIMED_OUT, "could not read " + Topics.GALLERY + " to its end");
+                    }
+                    for (ConsumerRecord<String, byte[]> record : reader.poll(POLL_INTERVAL)) {
+                        apply(gallery, record);
+                    }
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        gallery.values().forEach(identity -> out.printf("%s\t%s\t%d\t%s%n", identity.getIdentityId(),
+                identity.getDisplayName(), identity.getEmbeddingsCount(), Instant.ofEpochSecond(
+                        identity.getUpdatedAt().getSeconds(), identity.getUpdatedAt().getNanos())));
+        return ExitCodes.OK;
+    }
+
+    /** A record replaces the identity's state; a tombstone deletes it. */
+    private static void apply(Map<String, Identity> gallery, ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        if (record.value() == null) {
+            gallery.remove(record.key());
+            return;
+        }
+        try {
+            gallery.put(record.key(), Identity.parseFrom(record.value()));
+        } catch (InvalidProtocolBufferException e) {
+            throw new CliException(ExitCodes.UNEXPECTED, "undecodable gallery record " + record.key() + " at "
+                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<String, byte[]> reader, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> reader.position(end.getKey()) >= end.getValue());
+    }
+}
