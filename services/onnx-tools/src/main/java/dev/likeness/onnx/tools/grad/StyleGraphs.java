@@ -197,18 +197,19 @@ public final class StyleGraphs {
             return shape[1];
         }
 
-        /** The layer's activations as the losses see them: smoothed when SWAG is on. */
+        /**
+         * The layer's activations as the losses see them. With SWAG smoothing, n_C softmax(a / T) over the
+         * channels at each position (Wang et al.'s Softmax2d): the factor n_C keeps the mean at 1.
+         */
         String compared(String layer) {
             return compared.computeIfAbsent(layer, name -> {
                 if (spec.smoothingTemperature().isEmpty()) {
                     return name;
                 }
                 float inverseTemperature = (float) (1 / spec.smoothingTemperature().getAsDouble());
-                String flat = builder.node("Reshape", List.of(name, builder.longs("flat", 1, -1)), name + "_flat");
-                String scaled = builder.node("Mul", List.of(flat, builder.scalar("inverse_temperature", inverseTemperature)), name + "_scaled");
+                String scaled = builder.node("Mul", List.of(name, builder.scalar("inverse_temperature", inverseTemperature)), name + "_scaled");
                 String softmax = builder.node("Softmax", List.of(scaled), name + "_softmax", of("axis", 1));
-                String meanOne = builder.node("Mul", List.of(softmax, elementCount(name)), name + "_smoothed_flat");
-                return builder.node("Reshape", List.of(meanOne, builder.node("Shape", List.of(name), name + "_shape")), name + "_smoothed");
+                return builder.node("Mul", List.of(softmax, builder.scalar("channels", channels(name))), name + "_smoothed");
             });
         }
 

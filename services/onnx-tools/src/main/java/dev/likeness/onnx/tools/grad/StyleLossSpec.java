@@ -10,8 +10,9 @@ import java.util.OptionalDouble;
  * @param contentLayers        layers whose activations J_content compares with the content image's
  * @param styleLayers          layers whose Gram matrices J_style compares with the style image's
  * @param smoothingTemperature when present, SWAG activation smoothing (Wang, Li and Vasconcelos, CVPR 2021):
- *                             every compared activation map a (all C*H*W values of a layer) is replaced by
- *                             {@code n * softmax(a / T)}, n = C*H*W, before both losses
+ *                             every compared activation map a [1, C, H, W] is replaced by
+ *                             {@code C * softmax(a / T)}, the softmax over the C channels at each position,
+ *                             before both losses
  */
 public record StyleLossSpec(List<String> contentLayers, List<String> styleLayers, OptionalDouble smoothingTemperature) {
 

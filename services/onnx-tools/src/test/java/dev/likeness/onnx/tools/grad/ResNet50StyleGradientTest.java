@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gradient graphs of the real truncated ResNet-50 (caffe preprocessing, conv1_relu..res4f) at 64x64,
  * against central finite differences of their loss evaluated in float64: the one {@code make models}
- * generates (plain Gram losses) and one with SWAG smoothing at temperature 5, generated here from the same
- * extractor. Content: darknet's dog.jpg; style: Munch's scream.jpg at another size; the generated image is
+ * generates with plain Gram losses and the one it generates with SWAG smoothing (softmax over channels). Content: darknet's dog.jpg; style: Munch's scream.jpg at another size; the generated image is
  * the content plus noise. The weights make the three loss terms equally large, so each is checked. The step
  * (1e-3 on the 0..255 scale) is small enough that no ReLU or max-pool kink falls inside it at these points;
  * with 1e-2 one sampled coordinate straddles a kink and its finite difference is off by 4e-4.
@@ -48,9 +46,9 @@ class ResNet50StyleGradientTest {
 
     @Test
     void swagGradientMatchesFiniteDifferences() throws Exception {
-        ModelProto extractor = OnnxModels.read(ModelFiles.generated("style/" + MakeStyleModels.PREFIX + "_extractor.onnx"));
-        StyleLossSpec swag = new StyleLossSpec(MakeStyleModels.CONTENT_LAYERS, MakeStyleModels.STYLE_LAYERS, OptionalDouble.of(5));
-        check("SWAG, temperature 5", StyleGraphs.targets(extractor, swag), StyleGraphs.gradient(extractor, swag));
+        String prefix = "style/" + MakeStyleModels.SWAG_PREFIX;
+        check("SWAG, temperature " + MakeStyleModels.SWAG_TEMPERATURE, OnnxModels.read(ModelFiles.generated(prefix + "_style_targets.onnx")),
+                OnnxModels.read(ModelFiles.generated(prefix + "_style_grad.onnx")));
     }
 
     private void check(String variant, ModelProto targets, ModelProto gradient) throws Exception {

@@ -164,16 +164,28 @@ class StyleGraphsTest {
         return outputs.get(name).data()[0];
     }
 
-    /** n * softmax(a / T) over all n values; the identity when T = 0 (smoothing off). */
+    /** C * softmax(a / T) over the C channels at each position; the identity when T = 0 (smoothing off). */
     private static DoubleTensor smooth(DoubleTensor a, double temperature) {
         if (temperature == 0) {
             return a;
         }
-        double max = java.util.Arrays.stream(a.data()).max().orElseThrow();
-        double sum = java.util.Arrays.stream(a.data()).map(value -> Math.exp((value - max) / temperature)).sum();
-        int n = a.data().length;
-        return new DoubleTensor(java.util.Arrays.stream(a.data()).map(value -> n * Math.exp((value - max) / temperature) / sum).toArray(),
-                a.shape());
+        int channels = a.dim(1);
+        int positions = a.data().length / channels;
+        double[] smoothed = new double[a.data().length];
+        for (int p = 0; p < positions; p++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < channels; c++) {
+                max = Math.max(max, a.data()[c * positions + p]);
+            }
+            double sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += Math.exp((a.data()[c * positions + p] - max) / temperature);
+            }
+            for (int c = 0; c < channels; c++) {
+                smoothed[c * positions + p] = channels * Math.exp((a.data()[c * positions + p] - max) / temperature) / sum;
+            }
+        }
+        return new DoubleTensor(smoothed, a.shape());
     }
 
     private static double[][] gram(DoubleTensor a) {
