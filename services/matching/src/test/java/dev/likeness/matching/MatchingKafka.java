@@ -33,9 +33,18 @@ public final class MatchingKafka implements AutoCloseable {
 
     public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaTestClient kafka = KafkaBroker.shared().client();
+    private final KafkaTestClient kafka;
     private final Map<String, MatchResult> seen = new HashMap<>();
     private TopicReader matches;
+
+    public MatchingKafka() {
+        this(KafkaBroker.shared().client());
+    }
+
+    /** On another broker, such as the secured one. */
+    public MatchingKafka(KafkaTestClient kafka) {
+        this.kafka = kafka;
+    }
 
     public static String topic(String name) {
         return ConfigProvider.getConfig().getValue("likeness.topics." + name, String.class);

@@ -1,0 +1,100 @@
+package dev.likeness.matching;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.likeness.events.v1.MatchResult;
+import dev.likeness.testing.SecuredKafkaBroker;
+import dev.likeness.testing.SecuredKafkaBrokerResource;
+import dev.likeness.testing.TokenIssuer;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Matching as it runs in a cluster: Kafka over SASL_SSL as its own least-privilege user (consumer group, gallery
+ * follower, REST replies and the topic check all log in), and a REST API that takes only bearer tokens of the
+ * configured issuer. Everything comes from config; the key pair and the passwords are made by the test.
+ */
+@QuarkusTest
+@TestProfile(SecuredMatchingTest.JwtProfile.class)
+@WithTestResource(value = SecuredKafkaBrokerResource.class,
+        initArgs = @ResourceArg(name = "user", value = "likeness-matching"))
+class SecuredMatchingTest {
+
+    static final TokenIssuer ISSUER = new TokenIssuer("https://issuer.likeness.test");
+
+    public static class JwtProfile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(ISSUER.verificationConfig());
+            config.put("likeness.api.auth.mode", "jwt");
+            return config;
+        }
+    }
+
+    private static MatchingKafka kafka;
+    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
+    private final String prefix = "secured-" + UUID.randomUUID() + "-";
+
+    @BeforeAll
+    static void connect() {
+        // The test plays embedding and the clients as the super user.
+        kafka = new MatchingKafka(SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN)).readingAnswers();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void enrolsAndRecognisesOverSaslSslAndListsWithAValidToken() {
+        float[] ada = embeddings.person();
+        String id = prefix + "ada";
+        MatchResult enrolled = kafka.ask(MatchingKafka.request(prefix + "r1", MatchingApiTest.MODEL,
+                MatchingApiTest.enrol(id, "Ada"), List.of(MatchingKafka.face(ada))));
+        MatchResult identified = kafka.ask(MatchingKafka.request(prefix + "r2", MatchingApiTest.MODEL,
+                MatchingApiTest.identify(1), List.of(MatchingKafka.face(embeddings.view(ada, 0.7)))));
+
+        assertThat(enrolled.getEnrolment().getCreated()).isTrue();
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(id);
+        // The gallery follower, logged in as likeness-matching, materialised the enrolment from the gallery topic.
+        String token = ISSUER.token("operator", Duration.ofMinutes(5));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/api/v1/identities/{id}", id).then().statusCode(200));
+        given().auth().oauth2(token).get("/api/v1/identities?limit=1000")
+                .then().statusCode(200).body("items.identityId", hasItem(id));
+    }
+
+    @Test
+    void refusesRequestsWithoutAValidToken() {
+        given().get("/api/v1/identities").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .contentType("application/problem+json").body("status", is(401));
+        given().auth().oauth2(ISSUER.token("operator", Duration.ofMinutes(-10))).get("/api/v1/identities")
+                .then().statusCode(401).header("WWW-Authenticate", containsString("invalid_token"));
+        given().auth().oauth2(ISSUER.forgedToken("operator")).get("/api/v1/identities").then().statusCode(401);
+        given().auth().oauth2(ISSUER.tokenOfIssuer("https://elsewhere.test", "operator")).get("/api/v1/identities")
+                .then().statusCode(401);
+        given().header("Authorization", "Bearer not-a-jwt").get("/api/v1/identities").then().statusCode(401);
+        // Probes and scrapers need no token.
+        given().get("/q/health/live").then().statusCode(200);
+    }
+}
