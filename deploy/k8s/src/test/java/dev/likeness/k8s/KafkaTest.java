@@ -3,11 +3,13 @@ package dev.likeness.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,38 @@ class KafkaTest {
 
     static final long MAX_MESSAGE_BYTES = 16L * 1024 * 1024 + 1024 * 1024;
     static final long DAY_MS = 24L * 60 * 60 * 1000;
+
+    /** A people's tool (no Deployment here): a user of its own, reading by partition assignment, no group. */
+    record Client(String user, Set<String> reads, Set<String> writes) {
+    }
+
+    private static final Set<String> DEAD_LETTERS =
+            Set.of("likeness.embedding.dlq.v1", "likeness.matching.dlq.v1", "likeness.stylising.dlq.v1");
+
+    static final List<Client> CLIENTS = List.of(
+            new Client("likeness-console", union(DEAD_LETTERS, Set.of("likeness.images.v1", "likeness.style.requests.v1",
+                    "likeness.faces.v1", "likeness.matches.v1", "likeness.gallery.v1", "likeness.style.progress.v1",
+                    "likeness.style.results.v1")), Set.of("likeness.images.v1", "likeness.style.requests.v1")),
+            // Gallery changes go through matching's REST API, so the CLI never writes the gallery.
+            new Client("likeness-cli", union(DEAD_LETTERS, Set.of("likeness.faces.v1", "likeness.matches.v1",
+                    "likeness.gallery.v1", "likeness.style.progress.v1", "likeness.style.results.v1")),
+                    Set.of("likeness.images.v1", "likeness.style.requests.v1")));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Whether the service has a transactional producer (likeness.delivery=exactly-once), from its own config. */
+    static boolean transactional(Mesh service) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Manifests.ROOT.resolve("services").resolve(service.service())
+                .resolve("src/main/resources/application.properties"))) {
+            p.load(r);
+        }
+        return p.stringPropertyNames().stream().anyMatch(k -> k.endsWith(".transactional.id"));
+    }
 
     /** One row of the topic table of docs/events.md. */
     record DocTopic(String name, boolean compacted, Long retentionMs, boolean brokerDefaultRetention) {
@@ -121,15 +155,37 @@ class KafkaTest {
         assertThat(brokers).as("brokers for replication factor 3").isGreaterThanOrEqualTo(3);
     }
 
-    /** Each service's user may do exactly what its service does: nothing more (no wildcard, no create). */
+    /**
+     * Each service's user may do exactly what its service does: nothing more (no wildcard, no create); so may
+     * the console's and the CLI's.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
-    void everyKafkaUserHasExactlyTheAclsItsServiceNeeds(String overlay) {
+    void everyKafkaUserHasExactlyTheAclsItsServiceNeeds(String overlay) throws IOException {
         Manifests m = Manifests.of(overlay);
-        assertThat(m.custom("KafkaUser")).extracting(u -> u.at("/metadata/name").asText())
-                .containsExactlyInAnyOrderElementsOf(Mesh.SERVICES.stream().map(Mesh::app).toList());
+        Map<String, Set<String>> expectedAcls = new LinkedHashMap<>();
         for (Mesh s : Mesh.SERVICES) {
-            JsonNode user = m.custom("KafkaUser", s.app());
+            Set<String> expected = new HashSet<>();
+            s.reads().forEach(t -> expected.add("topic " + t + " literal Read"));
+            s.writes().forEach(t -> expected.add("topic " + t + " literal Write"));
+            s.literalGroups().forEach(g -> expected.add("group " + g + " literal Read"));
+            s.prefixedGroups().forEach(g -> expected.add("group " + g + " prefix Read"));
+            if (transactional(s)) {
+                // transactional.id = likeness-<service>-<host>: only its own prefix.
+                expected.add("transactionalId " + s.app() + "- prefix Write");
+            }
+            expectedAcls.put(s.app(), expected);
+        }
+        for (Client c : CLIENTS) {
+            Set<String> expected = new HashSet<>();
+            c.reads().forEach(t -> expected.add("topic " + t + " literal Read"));
+            c.writes().forEach(t -> expected.add("topic " + t + " literal Write"));
+            expectedAcls.put(c.user(), expected);
+        }
+        assertThat(m.custom("KafkaUser")).extracting(u -> u.at("/metadata/name").asText())
+                .containsExactlyInAnyOrderElementsOf(expectedAcls.keySet());
+        for (Map.Entry<String, Set<String>> entry : expectedAcls.entrySet()) {
+            JsonNode user = m.custom("KafkaUser", entry.getKey());
             assertThat(user.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo("likeness");
             assertThat(user.at("/spec/authentication/type").asText()).isEqualTo("scram-sha-512");
             assertThat(user.at("/spec/authorization/type").asText()).isEqualTo("simple");
@@ -142,12 +198,23 @@ class KafkaTest {
                             + acl.at("/resource/patternType").asText("literal") + " " + op.asText());
                 }
             }
-            Set<String> expected = new HashSet<>();
-            s.reads().forEach(t -> expected.add("topic " + t + " literal Read"));
-            s.writes().forEach(t -> expected.add("topic " + t + " literal Write"));
-            s.literalGroups().forEach(g -> expected.add("group " + g + " literal Read"));
-            s.prefixedGroups().forEach(g -> expected.add("group " + g + " prefix Read"));
-            assertThat(actual).as("ACLs of %s", s.app()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(actual).as("ACLs of %s", entry.getKey()).containsExactlyInAnyOrderElementsOf(entry.getValue());
         }
+    }
+
+    /** The console's user covers exactly the topics the console provisions (reads and writes). */
+    @Test
+    void theConsoleUserCoversTheTopicsOfTheConsole() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Manifests.ROOT.resolve("services/console/src/main/resources/application.properties"))) {
+            p.load(r);
+        }
+        Set<String> provisioned = new HashSet<>();
+        for (String entry : p.getProperty("likeness.kafka.topics.provision").split(",")) {
+            Matcher reference = Pattern.compile("\\$\\{([^}]+)}").matcher(entry.strip());
+            provisioned.addAll(List.of((reference.matches() ? p.getProperty(reference.group(1)) : entry.strip()).split(",")));
+        }
+        Client console = CLIENTS.get(0);
+        assertThat(provisioned).containsExactlyInAnyOrderElementsOf(union(console.reads(), console.writes()));
     }
 }

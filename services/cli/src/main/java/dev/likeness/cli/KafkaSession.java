@@ -14,6 +14,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,6 +32,7 @@ final class KafkaSession implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 17 * 1024 * 1024;
 
     private final String bootstrapServers;
+    private final String saslUser;
     private final Properties clientProperties;
     private Admin admin;
     private KafkaProducer<String, byte[]> producer;
@@ -37,6 +40,7 @@ final class KafkaSession implements AutoCloseable {
     KafkaSession(KafkaOptions options) {
         this.clientProperties = options.clientProperties();
         this.bootstrapServers = options.bootstrapServers;
+        this.saslUser = options.saslUser();
     }
 
     /** Checks that the broker answers and has these topics. */
@@ -64,6 +68,9 @@ final class KafkaSession implements AutoCloseable {
         try {
             producer().send(record).get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                throw unreachable(e.getCause());
+            }
             throw new CliException(ExitCodes.KAFKA_UNAVAILABLE,
                     "cannot send to " + record.topic() + " at " + bootstrapServers + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
@@ -93,7 +100,7 @@ final class KafkaSession implements AutoCloseable {
             // Seeking is lazy: fix the positions now, before anything is published.
             partitions.forEach(consumer::position);
             return consumer;
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (org.apache.kafka.common.errors.TimeoutException | AuthenticationException | AuthorizationException e) {
             consumer.close(Duration.ZERO);
             throw unreachable(e);
         } catch (RuntimeException e) {
@@ -135,6 +142,15 @@ final class KafkaSession implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof AuthenticationException) {
+            // Wrong password, unknown user, or a broker certificate the truststore does not vouch for.
+            return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " refused the login"
+                    + (saslUser == null ? "" : " of user " + saslUser) + " (" + detail + ")");
+        }
+        if (cause instanceof AuthorizationException) {
+            return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " does not allow "
+                    + (saslUser == null ? "this client" : "user " + saslUser) + " that (" + detail + ")");
+        }
         return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "cannot reach Kafka at " + bootstrapServers + " (" + detail + ")");
     }
 
