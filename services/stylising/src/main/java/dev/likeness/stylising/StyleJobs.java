@@ -52,7 +52,7 @@ public class StyleJobs {
 
     private static final Logger LOG = Logger.getLogger(StyleJobs.class);
     static final URI SOURCE = URI.create("/likeness/stylising");
-    /** Cancellations of jobs this replica has not seen are remembered this long (the job may still arrive). */
+    /** Cancellations of jobs this replica has not seen are remembered this long after they were published (the job may still arrive). */
     private static final long REMEMBER_CANCEL_MS = 3_600_000;
 
     @Inject
@@ -104,10 +104,17 @@ public class StyleJobs {
         return active.get();
     }
 
-    /** Marks a job cancelled: a running job stops at its next iteration, a queued one when it starts. */
-    public void cancel(String requestId) {
+    /**
+     * Marks a job cancelled: a running job stops at its next iteration, a queued or later one when it starts.
+     * {@code requestedAt} is when the cancellation was published: the cancellations topic is read from its
+     * beginning at startup, and cancellations older than the memory window are ignored.
+     */
+    public void cancel(String requestId, long requestedAt) {
         long now = System.currentTimeMillis();
-        cancelled.put(requestId, now);
+        if (requestedAt < now - REMEMBER_CANCEL_MS) {
+            return;
+        }
+        cancelled.put(requestId, requestedAt);
         cancelled.values().removeIf(at -> at < now - REMEMBER_CANCEL_MS);
         AtomicBoolean flag = running.get(requestId);
         if (flag != null) {

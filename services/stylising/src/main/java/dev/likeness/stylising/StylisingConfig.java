@@ -17,16 +17,20 @@ public interface StylisingConfig {
     @WithDefault("models")
     Path modelsDir();
 
-    /** Optimisation engine: the targets graph (image -> content target, style Gram matrices), relative to models-dir. */
-    @WithDefault("style/resnet50_style_targets.onnx")
+    /**
+     * Optimisation engine: the targets graph (image -> content target, style Gram matrices), relative to
+     * models-dir or absolute. Default: ResNet-50 with SWAG smoothing at T = 8; the plain Gram loss is
+     * style/resnet50_style_targets.onnx, a user's extractor (e.g. VGG-19) any pair made by MakeStyleGraphs.
+     */
+    @WithDefault("style/resnet50_swag_style_targets.onnx")
     Path targetsModel();
 
-    /** Optimisation engine: the loss + gradient graph made from the same extractor. */
-    @WithDefault("style/resnet50_style_grad.onnx")
+    /** Optimisation engine: the loss + gradient graph made from the same extractor and loss. */
+    @WithDefault("style/resnet50_swag_style_grad.onnx")
     Path gradientModel();
 
-    /** Reported in ImageStylised.model for optimisation results. */
-    @WithDefault("resnet50-res4f-gatys")
+    /** Reported in ImageStylised.model for optimisation results (the version is the gradient graph's file name). */
+    @WithDefault("resnet50-swag")
     String modelId();
 
     /** Fast engine: folder of feed-forward style networks (NAME.onnx), relative to models-dir or absolute. */
@@ -61,7 +65,8 @@ public interface StylisingConfig {
         @WithDefault("1")
         float alpha();
 
-        @WithDefault("1000")
+        /** For the default SWAG graph; the plain Gram graph (style/resnet50_style_*) wants about 0.3-1. */
+        @WithDefault("5")
         float beta();
 
         @WithDefault("0.00001")

@@ -61,6 +61,9 @@ class StyleRequestsTest {
     @Inject
     Gatys gatys;
 
+    @Inject
+    StylisingConfig config;
+
     static byte[] photo() throws Exception {
         return Files.readAllBytes(ModelsDirectory.locate().resolve("samples/sample1.jpg"));
     }
@@ -146,8 +149,9 @@ class StyleRequestsTest {
             Map<String, FloatTensor> contentTargets = gatys.targetsOf(content);
             contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
             Map<String, FloatTensor> styleGrams = gatys.blendedGrams(List.of(styleImage), new float[] { 1 });
-            Gatys.Settings settings = new Gatys.Settings(1, 1000, 1e-5, Map.of(), 50, Gatys.Method.LBFGS, 1,
-                    Gatys.Init.CONTENT, 0, false, 1, 5);
+            StylisingConfig.Defaults defaults = config.defaults();
+            Gatys.Settings settings = new Gatys.Settings(defaults.alpha(), defaults.beta(), defaults.gammaTv(), Map.of(), 50,
+                    Gatys.Method.LBFGS, 1, Gatys.Init.CONTENT, 0, false, 1, 5);
             double startStyle = gatys.evaluate(content, contentTargets, styleGrams, settings).styleCost();
             Raster painted = decode(result.getImage().getInline().toByteArray());
             double endStyle = gatys.evaluate(painted, contentTargets, styleGrams, settings).styleCost();
@@ -167,11 +171,6 @@ class StyleRequestsTest {
             for (String layer : styleGrams.keySet()) {
                 assertThat(distance(paintedGrams.get(layer), styleGrams.get(layer)))
                         .as(layer).isLessThan(distance(contentGrams.get(layer), styleGrams.get(layer)));
-            }
-            Path docs = Path.of("../../docs/images");
-            if (Files.isDirectory(docs.getParent())) {
-                Files.createDirectories(docs);
-                writeTriptych(content, styleImage, painted, docs.resolve("stylising-example.png"));
             }
         }
         RestAssured.get("/q/health/ready").then().statusCode(200);
@@ -302,6 +301,51 @@ class StyleRequestsTest {
         assertThat(chromaError / plane).isLessThan(3);
     }
 
+    @Test
+    @Order(7)
+    void preservedColourPaintsOnlyTheLuminance() throws Exception {
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(REQUESTS, "colour-1", optimisation("colour-1", 96, OptimisationSettings.newBuilder().setIterations(30)
+                    .setPreserveColour(true).build()).setProgressEvery(1).build().toByteArray());
+            List<StyleProgress> events = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : readKey(progress, "colour-1", 30, WAIT)) {
+                events.add(StyleProgress.parseFrom(record.value()));
+            }
+            ImageStylised result = ImageStylised.parseFrom(readKey(results, "colour-1", 1, WAIT).get(0).value());
+            assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
+            Raster painted = decode(result.getImage().getInline().toByteArray());
+            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+                    painted.width(), painted.height());
+            int plane = content.plane();
+            double cbError = 0;
+            double crError = 0;
+            double lumaChange = 0;
+            for (int i = 0; i < plane; i++) {
+                cbError += Math.abs(cb(painted, i, plane) - cb(content, i, plane));
+                crError += Math.abs(cr(painted, i, plane) - cr(content, i, plane));
+                lumaChange += Math.abs(luma(painted, i, plane) - luma(content, i, plane));
+            }
+            System.out.printf("preserved colour: mean |dCb| %.2f, |dCr| %.2f, |dY| %.1f; beta J_style %.4g -> %.4g%n",
+                    cbError / plane, crError / plane, lumaChange / plane, events.get(0).getStyleCost(),
+                    events.get(29).getStyleCost());
+            // The chroma is the content's (up to 8-bit rounding and clamping), the luminance was painted.
+            assertThat(cbError / plane).isLessThan(1.5);
+            assertThat(crError / plane).isLessThan(1.5);
+            assertThat(lumaChange / plane).isGreaterThan(5);
+            // J_style (of the luminance pictures) falls from the first iteration's.
+            assertThat(events.get(29).getStyleCost()).isLessThan(0.5 * events.get(0).getStyleCost());
+        }
+    }
+
+    static double luma(Raster r, int i, int plane) {
+        return 0.299 * r.data()[i] + 0.587 * r.data()[plane + i] + 0.114 * r.data()[2 * plane + i];
+    }
+
+    static double cr(Raster r, int i, int plane) {
+        return 0.5 * r.data()[i] - 0.418688 * r.data()[plane + i] - 0.081312 * r.data()[2 * plane + i];
+    }
+
     static double cb(Raster r, int i, int plane) {
         return -0.168736 * r.data()[i] - 0.331264 * r.data()[plane + i] + 0.5 * r.data()[2 * plane + i];
     }
@@ -313,21 +357,5 @@ class StyleRequestsTest {
             sum += d * d;
         }
         return Math.sqrt(sum);
-    }
-
-    /** content | style | result, side by side, for docs/stylising.md. */
-    static void writeTriptych(Raster content, Raster style, Raster result, Path file) throws Exception {
-        int h = content.height();
-        int styleW = style.width() * h / style.height();
-        var image = new java.awt.image.BufferedImage(content.width() + styleW + result.width() + 8, h,
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
-        var g = image.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), h);
-        g.drawImage(content.toImage(), 0, 0, null);
-        g.drawImage(style.resized(styleW, h).toImage(), content.width() + 4, 0, null);
-        g.drawImage(result.toImage(), content.width() + styleW + 8, 0, null);
-        g.dispose();
-        ImageIO.write(image, "png", file.toFile());
     }
 }

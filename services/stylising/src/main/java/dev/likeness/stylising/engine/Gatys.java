@@ -130,11 +130,17 @@ public final class Gatys implements AutoCloseable {
 
     /**
      * Paints {@code content} (already at the output size) in the blended style of {@code styles} (already at
-     * the scale they should be seen at, relative to the full-size output).
+     * the scale they should be seen at, relative to the full-size output). With {@code preserveColour} only the
+     * luminance is painted (Gatys et al. 2016, "Preserving color in neural artistic style transfer"): content
+     * and styles become grey luminance pictures, the styles' luminance matched to the content's mean and
+     * deviation, G is optimised as one luminance plane, and the result takes the content's chroma.
      */
     public Result run(Raster content, List<Raster> styles, float[] styleWeights, Settings settings,
             Listener listener, BooleanSupplier cancelled) {
         long start = System.nanoTime();
+        boolean luminanceOnly = settings.preserveColour();
+        Raster painted = luminanceOnly ? Raster.grey(content.width(), content.height(), content.luminance()) : content;
+        List<Raster> styleSources = luminanceOnly ? luminanceMatched(styles, content.luminance()) : styles;
         int scales = Math.max(1, settings.scales());
         int total = settings.iterations() * scales;
         int done = 0;
@@ -144,18 +150,22 @@ public final class Gatys implements AutoCloseable {
         for (int scale = scales - 1; scale >= 0; scale--) {
             int width = Math.max(16, content.width() >> scale);
             int height = Math.max(16, content.height() >> scale);
-            Raster c = scale == 0 ? content : content.resized(width, height);
-            List<Raster> s = styles;
+            Raster c = scale == 0 ? painted : painted.resized(width, height);
+            List<Raster> s = styleSources;
             if (scale > 0) {
                 int shift = scale;
-                s = styles.stream().map(style -> style.resized(Math.max(16, style.width() >> shift),
+                s = styleSources.stream().map(style -> style.resized(Math.max(16, style.width() >> shift),
                         Math.max(16, style.height() >> shift))).toList();
             }
             if (g == null) {
                 g = settings.init() == Init.CONTENT ? c.copy() : noise(width, height, settings.seed());
+                if (luminanceOnly) {
+                    g = Raster.grey(width, height, g.luminance());
+                }
             } else {
                 g = g.resized(width, height);
             }
+            Raster colours = !luminanceOnly ? null : scale == 0 ? content : content.resized(width, height);
             Map<String, FloatTensor> contentTargets = new LinkedHashMap<>();
             targetsOf(c).forEach((name, tensor) -> {
                 if (name.startsWith(CONTENT_TARGET)) {
@@ -164,13 +174,21 @@ public final class Gatys implements AutoCloseable {
             });
             Map<String, FloatTensor> grams = blendedGrams(s, styleWeights);
             Optimiser.Objective objective = objective(width, height, contentTargets, grams, settings);
+            float[] x = g.data();
+            if (luminanceOnly) {
+                x = g.luminance();
+                objective = onLuminance(objective, g.plane());
+            }
             Optimiser optimiser = settings.method() == Method.ADAM ? new Adam(settings.learningRate())
                     : new Lbfgs(settings.learningRate());
             for (int i = 0; i < settings.iterations(); i++) {
                 if (cancelled.getAsBoolean()) {
                     return new Result(finish(g, content, settings), done, first, last, true);
                 }
-                Optimiser.Evaluation evaluation = optimiser.step(g.data(), objective);
+                Optimiser.Evaluation evaluation = optimiser.step(x, objective);
+                if (luminanceOnly) {
+                    g = Raster.grey(width, height, x);
+                }
                 if (!evaluation.finite()) {
                     throw new IllegalStateException("the loss became " + evaluation.cost() + " at iteration " + done
                             + " (lower the learning rate or the weights)");
@@ -181,7 +199,8 @@ public final class Gatys implements AutoCloseable {
                 last = evaluation;
                 done++;
                 if (done % settings.progressEvery() == 0 || done == total) {
-                    listener.progress(done, total, evaluation, g, System.nanoTime() - start);
+                    listener.progress(done, total, evaluation, luminanceOnly ? g.withColoursOf(colours) : g,
+                            System.nanoTime() - start);
                 }
             }
         }
@@ -193,6 +212,53 @@ public final class Gatys implements AutoCloseable {
                 : g.resized(content.width(), content.height());
         image.clamp();
         return settings.preserveColour() ? image.withColoursOf(content) : image;
+    }
+
+    /** Grey styles whose luminance has the content's mean and standard deviation (Gatys et al.'s matching). */
+    private static List<Raster> luminanceMatched(List<Raster> styles, float[] contentLuminance) {
+        double[] target = meanAndDeviation(contentLuminance);
+        List<Raster> matched = new ArrayList<>();
+        for (Raster style : styles) {
+            float[] y = style.luminance();
+            double[] own = meanAndDeviation(y);
+            double scale = own[1] > 0 ? target[1] / own[1] : 1;
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) ((y[i] - own[0]) * scale + target[0]);
+            }
+            Raster grey = Raster.grey(style.width(), style.height(), y);
+            grey.clamp();
+            matched.add(grey);
+        }
+        return matched;
+    }
+
+    private static double[] meanAndDeviation(float[] values) {
+        double sum = 0;
+        double squares = 0;
+        for (float value : values) {
+            sum += value;
+            squares += (double) value * value;
+        }
+        double mean = sum / values.length;
+        return new double[] { mean, Math.sqrt(Math.max(0, squares / values.length - mean * mean)) };
+    }
+
+    /** The objective over one luminance plane y, fed to the network as the grey picture (y, y, y): dJ/dy = sum over channels. */
+    private static Optimiser.Objective onLuminance(Optimiser.Objective rgb, int plane) {
+        return y -> {
+            float[] x = new float[3 * plane];
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(y, 0, x, c * plane, plane);
+            }
+            Optimiser.Evaluation evaluation = rgb.evaluate(x);
+            float[] gradient = evaluation.gradient();
+            float[] summed = new float[plane];
+            for (int i = 0; i < plane; i++) {
+                summed[i] = gradient[i] + gradient[plane + i] + gradient[2 * plane + i];
+            }
+            return new Optimiser.Evaluation(evaluation.cost(), evaluation.contentCost(), evaluation.styleCost(),
+                    evaluation.tvCost(), summed);
+        };
     }
 
     private Optimiser.Objective objective(int width, int height, Map<String, FloatTensor> contentTargets,

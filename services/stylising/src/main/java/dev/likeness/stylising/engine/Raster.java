@@ -76,6 +76,26 @@ public record Raster(int width, int height, float[] data) {
         return Math.round(value < 0 ? 0 : (value > 255 ? 255 : value));
     }
 
+    /** The luminance (BT.601 Y) of every pixel, one plane. */
+    public float[] luminance() {
+        int plane = plane();
+        float[] y = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            y[i] = 0.299f * data[i] + 0.587f * data[plane + i] + 0.114f * data[2 * plane + i];
+        }
+        return y;
+    }
+
+    /** A grey picture whose three channels all hold {@code luminance}. */
+    public static Raster grey(int width, int height, float[] luminance) {
+        Raster raster = blank(width, height);
+        int plane = raster.plane();
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(luminance, 0, raster.data, c * plane, plane);
+        }
+        return raster;
+    }
+
     /**
      * Keeps the content's colours: the luminance (BT.601 Y) of this picture with the chroma (Cb, Cr) of
      * {@code content}, which must have the same size.

@@ -14,7 +14,8 @@ import dev.likeness.stylising.StyleJobs;
 
 /**
  * Reads likeness.style.cancellations.v1 on every replica (a group id unique to this process, see
- * application.properties), since any replica may be running the job.
+ * application.properties), since any replica may be running the job. It reads from the topic's beginning, so a
+ * cancellation published before this replica started, or before its consumer was assigned, still counts.
  */
 @ApplicationScoped
 public class CancellationsConsumer {
@@ -31,7 +32,7 @@ public class CancellationsConsumer {
         try {
             StyleCancelRequested cancel = parser.parse(record);
             if (!cancel.getRequestId().isBlank()) {
-                jobs.cancel(cancel.getRequestId());
+                jobs.cancel(cancel.getRequestId(), record.timestamp());
             }
         } catch (RejectedInputException e) {
             LOG.warnf("Ignoring a malformed cancellation at %s-%d@%d: %s", record.topic(), record.partition(),
