@@ -1,0 +1,103 @@
+package dev.likeness.mesh;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.local.kafka.LocalKafkaBroker;
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.ServiceProcess;
+
+/**
+ * A broker of its own (data under target/, so it can be restarted with its data) and the embedding and matching
+ * services as OS processes from their built jars, configured only through environment and JVM options.
+ */
+final class Mesh implements AutoCloseable {
+
+    static final String IMAGES = "likeness.images.v1";
+    static final String FACES = "likeness.faces.v1";
+    static final String MATCHES = "likeness.matches.v1";
+    static final String GALLERY = "likeness.gallery.v1";
+    static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
+    static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
+    static final int PARTITIONS = 3;
+
+    private final Path dataDir;
+    private BrokerProcess broker;
+    private final List<ServiceProcess> services = new ArrayList<>();
+
+    private Mesh(Path dataDir) {
+        this.dataDir = dataDir;
+        this.broker = LocalKafkaBroker.start(dataDir, 0);
+    }
+
+    /** A fresh broker with the mesh's topics, created before any service so requests can queue up first. */
+    static Mesh withTopics(String name) throws Exception {
+        Path dir = Path.of("target", "mesh", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(dir);
+        Mesh mesh = new Mesh(dir);
+        try (KafkaTestClient kafka = mesh.client()) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String topic : List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ)) {
+                topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
+            }
+            topics.add(new NewTopic(GALLERY, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+            kafka.createTopics(topics.toArray(NewTopic[]::new));
+        }
+        return mesh;
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    KafkaTestClient client() {
+        return new KafkaTestClient(bootstrapServers());
+    }
+
+    /** Starts embedding and matching side by side (each waits for its own readiness). */
+    ServiceProcess[] startServices(String delivery, String heap) {
+        CompletableFuture<ServiceProcess> embedding = CompletableFuture.supplyAsync(
+                () -> service("embedding", delivery, heap));
+        CompletableFuture<ServiceProcess> matching = CompletableFuture.supplyAsync(
+                () -> service("matching", delivery, heap));
+        return new ServiceProcess[] { embedding.join(), matching.join() };
+    }
+
+    ServiceProcess service(String module, String delivery, String heap) {
+        Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
+        ServiceProcess service = ServiceProcess.builder(module, ServiceProcess.jarOf(servicesDir.resolve(module)))
+                .jvmOption("-Xmx" + heap)
+                // A heap overflow must end the process loudly, never leave it limping.
+                .jvmOption("-XX:+ExitOnOutOfMemoryError")
+                .jvmOption("-Dlikeness.models.dir=" + ModelsDirectory.locate())
+                .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers())
+                .env("LIKENESS_DELIVERY", delivery)
+                // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left open.
+                .env("HOSTNAME", "mesh-test")
+                .logFile(dataDir.resolve(module + ".log"))
+                .start();
+        services.add(service);
+        return service;
+    }
+
+    /** Stops the broker cleanly and starts it again on the same port with the same data. */
+    void restartBroker() {
+        int port = broker.port();
+        broker.stop();
+        broker = LocalKafkaBroker.start(dataDir, port);
+    }
+
+    @Override
+    public void close() {
+        services.forEach(ServiceProcess::stop);
+        broker.stop();
+    }
+}
