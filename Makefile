@@ -1,8 +1,11 @@
 # Likeness: the commands a newcomer needs. See README.md.
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
+BENCH_JAVA = -Xmx2g -cp services/bench/target/classes:$$(cat services/bench/target/classpath.txt)
+BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
+    --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
-.PHONY: run test models broker build images bench clean
+.PHONY: run test models broker build images bench bench-graphs clean
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
@@ -29,11 +32,24 @@ models:
 broker:
 	bash deploy/local/broker.sh
 
-## bench: benchmarks measured side by side in one run; writes docs/benchmarks.md.
+## bench: the benchmark suite, ratios measured side by side in one run (about 15 min on 2 cores); writes
+## docs/benchmarks.md and docs/images/bench-*.png. Run `make bench-graphs` once first for HNSW at 1M identities.
 bench: models
-	$(MVN) -q -DskipTests install
-	java -cp services/bench/target/classes:$$(cat services/bench/target/classpath.txt) dev.likeness.bench.EmbeddingBench docs/benchmarks.md
-	java -cp services/onnx-tools/target/classes:$$(cat services/onnx-tools/target/classpath.txt) dev.likeness.onnx.tools.StyleGradientBenchmark
+	$(MVN) -q -DskipTests install -pl services/bench,services/embedding,services/matching -am
+	cd services/bench/peer && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	java $(BENCH_JAVA) dev.likeness.bench.EmbeddingBench docs/benchmarks.md
+	java $(BENCH_JAVA) dev.likeness.bench.MeshBench docs/benchmarks.md
+	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g "-Dbench.args=$(BENCH_SEARCH_ARGS)"
+	java $(BENCH_JAVA) dev.likeness.bench.MatchingReport var/bench/matching.csv docs/benchmarks.md \
+	    "SearchBenchmark $(BENCH_SEARCH_ARGS)"
+	java $(BENCH_JAVA) dev.likeness.bench.StylisingBench docs/benchmarks.md
+	java $(BENCH_JAVA) dev.likeness.bench.BenchSummary docs/benchmarks.md
+
+## bench-graphs: builds, once, the HNSW graphs `make bench` reads from var/bench/hnsw (~30 min on 2 idle cores).
+bench-graphs:
+	$(MVN) -q -DskipTests install -pl services/matching -am
+	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g \
+	    "-Dbench.args=--sizes 100000,1000000 --queries 100 --ef 100 --graph-cache $(CURDIR)/var/bench/hnsw"
 
 ## clean: remove build outputs and local broker data (keeps the downloaded models).
 clean:

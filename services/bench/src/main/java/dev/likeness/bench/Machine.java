@@ -1,6 +1,8 @@
 package dev.likeness.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -11,9 +13,29 @@ public final class Machine {
     }
 
     public static String describe() {
-        return String.format("%s, %d cores, %s %s, commit %s", LocalDate.now(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        return String.format("%s, %d cores (%s), %s %s, commit %s", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), commit());
+    }
+
+    /** The processor's model name, where Linux tells it. */
+    static String cpu() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    /** The one-line load average when the figures were taken: the machine is shared. */
+    public static String load() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return "load average " + fields[0] + " / " + fields[1] + " / " + fields[2];
+        } catch (IOException e) {
+            return "load average unknown";
+        }
     }
 
     private static String commit() {

@@ -1,46 +1,64 @@
 package dev.likeness.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Repeated timings of one thing: median, min and max after warm-up. */
 public record Measurement(double[] seconds) {
 
     /** Runs {@code body} {@code warmUp} times unmeasured, then {@code runs} times measured. */
     public static Measurement of(int warmUp, int runs, Body body) throws Exception {
-        for (int i = 0; i < warmUp; i++) {
-            body.run();
-        }
-        double[] seconds = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            body.run();
-            seconds[i] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(seconds);
-        return new Measurement(seconds);
+        return interleaved(warmUp, runs, body)[0];
     }
 
     /**
-     * Times two bodies alternately, run by run, so that load on a shared machine hits both alike and
-     * their ratio stays meaningful.
+     * Times the bodies one after the other, run by run, so that load on a shared machine hits them alike
+     * and their ratios stay meaningful.
      */
-    public static Measurement[] interleaved(int warmUp, int runs, Body first, Body second) throws Exception {
+    public static Measurement[] interleaved(int warmUp, int runs, Body... bodies) throws Exception {
         for (int i = 0; i < warmUp; i++) {
-            first.run();
-            second.run();
+            for (Body body : bodies) {
+                body.run();
+            }
         }
-        double[][] seconds = new double[2][runs];
-        Body[] bodies = { first, second };
+        double[][] seconds = new double[bodies.length][runs];
         for (int i = 0; i < runs; i++) {
-            for (int b = 0; b < 2; b++) {
+            for (int b = 0; b < bodies.length; b++) {
                 long start = System.nanoTime();
                 bodies[b].run();
                 seconds[b][i] = (System.nanoTime() - start) / 1e9;
             }
         }
-        Arrays.sort(seconds[0]);
-        Arrays.sort(seconds[1]);
-        return new Measurement[] { new Measurement(seconds[0]), new Measurement(seconds[1]) };
+        Measurement[] measured = new Measurement[bodies.length];
+        for (int b = 0; b < bodies.length; b++) {
+            measured[b] = new Measurement(sorted(seconds[b]));
+        }
+        return measured;
+    }
+
+    /** Measurements taken elsewhere (another process, a log). */
+    public static Measurement ofSeconds(double... seconds) {
+        return new Measurement(sorted(seconds.clone()));
+    }
+
+    /** All runs of several measurements of the same thing together. */
+    public static Measurement merged(List<Measurement> parts) {
+        return ofSeconds(parts.stream().flatMapToDouble(m -> Arrays.stream(m.seconds)).toArray());
+    }
+
+    /** Each run divided by {@code by} (seconds per image, per item). */
+    public Measurement per(double by) {
+        return new Measurement(Arrays.stream(seconds).map(s -> s / by).toArray());
+    }
+
+    private static double[] sorted(double[] values) {
+        Arrays.sort(values);
+        return values;
+    }
+
+    /** The value at a percentile (nearest rank). */
+    public double percentile(double percentile) {
+        return seconds[Math.max(0, Math.min(seconds.length - 1, (int) Math.ceil(percentile / 100 * seconds.length) - 1))];
     }
 
     public double median() {

@@ -3,6 +3,7 @@ package dev.likeness.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Writes one benchmark's section of docs/benchmarks.md between its markers, leaving the other sections
@@ -26,5 +27,15 @@ public final class Report {
             text = text.stripTrailing() + "\n\n" + block + "\n";
         }
         Files.writeString(report, text);
+    }
+
+    /** "12.34 ms [11.02-15.40]": median with min and max, of seconds. */
+    public static String ms(Measurement m) {
+        return String.format(Locale.ROOT, "%.2f ms [%.2f-%.2f]", 1e3 * m.median(), 1e3 * m.min(), 1e3 * m.max());
+    }
+
+    /** "78.4 [70.1-82.0]": the rate of seconds-per-item measurements, median with min and max. */
+    public static String perSecond(Measurement m) {
+        return String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", 1 / m.median(), 1 / m.max(), 1 / m.min());
     }
 }

@@ -1,7 +1,10 @@
 package dev.likeness.matching.search;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 
 import org.apache.lucene.search.TaskExecutor;
@@ -11,6 +14,7 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.NeighborArray;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
@@ -63,6 +67,80 @@ final class HnswIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes the neighbour lists of every level (not the vectors: they stay in the matrix), so that a graph
+     * that took minutes to build can be read back by {@link #read} over the same rows.
+     */
+    void write(DataOutput out) throws IOException {
+        NeighborArray[][] nodes = nodeLevels(graph);
+        out.writeInt(capacity);
+        out.writeInt(coveredRows);
+        out.writeInt(graph.numLevels());
+        out.writeInt(graph.entryNode());
+        // Top level first: Lucene sizes a node's levels when it first sees the node.
+        for (int level = graph.numLevels() - 1; level >= 0; level--) {
+            int count = 0;
+            for (int node = 0; node < coveredRows; node++) {
+                count += nodes[node].length > level ? 1 : 0;
+            }
+            out.writeInt(count);
+            for (int node = 0; node < coveredRows; node++) {
+                if (nodes[node].length > level) {
+                    NeighborArray neighbours = nodes[node][level];
+                    out.writeInt(node);
+                    out.writeInt(neighbours.size());
+                    for (int i = 0; i < neighbours.size(); i++) {
+                        out.writeInt(neighbours.nodes()[i]);
+                        out.writeFloat(neighbours.getScores(i));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Each node's neighbour lists by level. Lucene lists the nodes of a level only for a graph that fills its
+     * capacity (getNodesOnLevel), and ours keeps room to grow, so this reads the graph's own table.
+     */
+    private static NeighborArray[][] nodeLevels(OnHeapHnswGraph graph) {
+        try {
+            Field table = OnHeapHnswGraph.class.getDeclaredField("graph");
+            table.setAccessible(true);
+            return (NeighborArray[][]) table.get(graph);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this Lucene version's OnHeapHnswGraph has no node table to write", e);
+        }
+    }
+
+    /** A graph written by {@link #write} over the same first rows of {@code matrix}. */
+    static HnswIndex read(DataInput in, EmbeddingMatrix matrix, int maxConnections, int beamWidth) throws IOException {
+        int capacity = in.readInt();
+        int coveredRows = in.readInt();
+        int levels = in.readInt();
+        int entryNode = in.readInt();
+        if (coveredRows > matrix.rows() || capacity < coveredRows) {
+            throw new IOException("the graph covers " + coveredRows + " rows, the matrix has " + matrix.rows());
+        }
+        MatrixScorers scorers = new MatrixScorers(matrix);
+        OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity).getGraph();
+        for (int level = levels - 1; level >= 0; level--) {
+            int nodes = in.readInt();
+            for (int n = 0; n < nodes; n++) {
+                int node = in.readInt();
+                graph.addNode(level, node);
+                NeighborArray neighbours = graph.getNeighbors(level, node);
+                int size = in.readInt();
+                for (int i = 0; i < size; i++) {
+                    // Out of order: the lists were written as they were, partly unsorted after a concurrent build.
+                    neighbours.addOutOfOrder(in.readInt(), in.readFloat());
+                }
+            }
+        }
+        graph.trySetNewEntryNode(entryNode, levels - 1);
+        return new HnswIndex(matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), capacity,
+                coveredRows);
     }
 
     /** Adds rows [coveredRows, rows) to the graph, removed rows too (searches skip them). */

@@ -1,5 +1,13 @@
 package dev.likeness.matching.search;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +32,7 @@ import org.apache.lucene.util.Bits;
 public final class VectorIndex {
 
     private static final int NO_OWNER = -1;
+    private static final int GRAPH_FILE_VERSION = 1;
 
     private final SearchSettings settings;
     private final ForkJoinPool pool;
@@ -174,6 +183,58 @@ public final class VectorIndex {
                 graph.extendTo(matrix.rows());
             }
         });
+    }
+
+    /**
+     * Writes the HNSW graph to {@code file} (atomically), tagged with a fingerprint of the rows it covers,
+     * so that {@link #readApproximateIndex} can install it in another process instead of building it.
+     */
+    public void writeApproximateIndex(Path file) throws IOException {
+        if (graph == null) {
+            throw new IllegalStateException("no HNSW graph to write");
+        }
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
+            out.writeInt(GRAPH_FILE_VERSION);
+            out.writeInt(settings.hnswMaxConnections());
+            out.writeInt(settings.hnswBeamWidth());
+            out.writeLong(fingerprint(graph.coveredRows()));
+            graph.write(out);
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Installs a graph written by {@link #writeApproximateIndex} if it was built over the same rows with
+     * the same graph settings; returns false, leaving the index as it was, if not.
+     */
+    public boolean readApproximateIndex(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+            if (in.readInt() != GRAPH_FILE_VERSION || in.readInt() != settings.hnswMaxConnections()
+                    || in.readInt() != settings.hnswBeamWidth()) {
+                return false;
+            }
+            long fingerprint = in.readLong();
+            HnswIndex read = HnswIndex.read(in, matrix, settings.hnswMaxConnections(), settings.hnswBeamWidth());
+            if (fingerprint != fingerprint(read.coveredRows()) || read.coveredRows() != matrix.rows()) {
+                return false;
+            }
+            graph = read;
+            return true;
+        }
+    }
+
+    /** A hash of the row count and of sampled rows: tells a graph of other vectors apart. */
+    private long fingerprint(int rows) {
+        long hash = rows;
+        int step = Math.max(1, rows / 4096);
+        for (int row = 0; row < rows; row += step) {
+            float[] vector = matrix.copyOfRow(row);
+            for (int i = 0; i < Math.min(16, vector.length); i++) {
+                hash = hash * 31 + Float.floatToIntBits(vector[i]);
+            }
+        }
+        return hash;
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.likeness.matching.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +28,12 @@ import dev.likeness.matching.search.VectorIndex;
  * recall@1 of HNSW against exact search. Not part of the test suite: see docs/matching.md for the command.
  *
  * <p>Options: {@code --sizes 10000,100000} {@code --data face-like|isotropic} {@code --queries 1000}
- * {@code --k 5} {@code --threads N} {@code --m 16} {@code --beam 100} {@code --ef 50,100,200}.
+ * {@code --k 5} {@code --threads N} {@code --m 16} {@code --beam 100} {@code --ef 50,100,200}; {@code --queries}
+ * may list one count per size. {@code --graph-cache DIR} keeps each HNSW graph in DIR once built and reads it
+ * back on later runs over the same vectors (the build time reported is then the one measured when it was
+ * built). {@code --build-up-to N} builds graphs only up to N identities: above it, a graph is used only if the
+ * cache has it (a million-row build takes about half an hour on 2 cores). {@code --csv FILE} also writes the
+ * table as CSV, for the report of {@code make bench}.
  */
 public final class SearchBenchmark {
 
@@ -45,7 +54,10 @@ public final class SearchBenchmark {
         int[] sizes = ints(options.getOrDefault("--sizes", "10000,100000"));
         int[] efs = ints(options.getOrDefault("--ef", "50,100,200"));
         String data = options.getOrDefault("--data", "face-like");
-        int queries = Integer.parseInt(options.getOrDefault("--queries", "1000"));
+        int[] queries = ints(options.getOrDefault("--queries", "1000"));
+        Path graphCache = options.containsKey("--graph-cache") ? Path.of(options.get("--graph-cache")) : null;
+        Path csv = options.containsKey("--csv") ? Path.of(options.get("--csv")) : null;
+        int buildUpTo = Integer.parseInt(options.getOrDefault("--build-up-to", String.valueOf(Integer.MAX_VALUE)));
         int k = Integer.parseInt(options.getOrDefault("--k", "5"));
         int threads = Integer.parseInt(options.getOrDefault("--threads",
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
@@ -54,18 +66,25 @@ public final class SearchBenchmark {
                 Integer.parseInt(options.getOrDefault("--beam", "100")), efs[0], 0.25);
 
         System.out.printf(Locale.ROOT, "Java %s, %d cores, %d search threads, max heap %d MiB; %s data; "
-                + "HNSW M=%d beamWidth=%d; k=%d; %d probes per size%n", Runtime.version(),
+                + "HNSW M=%d beamWidth=%d; k=%d; %s probes per size%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), threads, Runtime.getRuntime().maxMemory() >> 20, data,
-                settings.hnswMaxConnections(), settings.hnswBeamWidth(), k, queries);
+                settings.hnswMaxConnections(), settings.hnswBeamWidth(), k, Arrays.toString(queries));
         System.out.println("| identities | gallery heap MiB | bytes/identity | exact p50 ms | exact p99 ms "
                 + "| HNSW build s | graph MiB | ef | HNSW p50 ms | HNSW p99 ms | recall@1 enrolled | recall@1 strangers |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        for (int size : sizes) {
-            run(size, data, queries, k, efs, settings);
+        StringBuilder rows = new StringBuilder("identities,gallery_heap_bytes,exact_p50_ms,exact_p99_ms,"
+                + "hnsw_build_s,graph_cached,graph_bytes,ef,hnsw_p50_ms,hnsw_p99_ms,recall1_enrolled,recall1_strangers\n");
+        for (int s = 0; s < sizes.length; s++) {
+            rows.append(run(sizes[s], data, queries[Math.min(s, queries.length - 1)], k, efs, settings, graphCache,
+                    sizes[s] <= buildUpTo));
+            if (csv != null) {
+                write(csv, rows.toString());
+            }
         }
     }
 
-    private static void run(int size, String data, int queries, int k, int[] efs, SearchSettings settings) {
+    private static String run(int size, String data, int queries, int k, int[] efs, SearchSettings settings,
+            Path graphCache, boolean build) {
         ForkJoinPool pool = new ForkJoinPool(settings.threads());
         long galleryHeap = galleryHeap(size, data, settings, pool);
 
@@ -96,10 +115,35 @@ public final class SearchBenchmark {
         latencies((probe) -> index.searchExact(probe, k), strangers, exactStrangers);
 
         long vectorsOnly = index.bytes();
-        long buildStart = System.nanoTime();
-        index.refreshApproximateIndex();
-        double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+        Path cached = graphCache == null ? null : graphCache.resolve(String.format(Locale.ROOT, "%s-%d-m%d-b%d.hnsw",
+                data, size, settings.hnswMaxConnections(), settings.hnswBeamWidth()));
+        Path cachedBuildTime = cached == null ? null : cached.resolveSibling(cached.getFileName() + ".build-seconds");
+        double buildSeconds;
+        boolean fromCache = cached != null && readGraph(index, cached, cachedBuildTime);
+        if (fromCache) {
+            buildSeconds = Double.parseDouble(read(cachedBuildTime).strip());
+        } else if (!build) {
+            System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %.2f | %.2f | not built (above --build-up-to, not cached) |%n",
+                    size, galleryHeap >> 20, galleryHeap / size, percentile(exact, 50), percentile(exact, 99));
+            pool.shutdownNow();
+            return String.format(Locale.ROOT, "%d,%d,%.4f,%.4f,NaN,false,0,0,NaN,NaN,NaN,NaN%n", size, galleryHeap,
+                    percentile(exact, 50), percentile(exact, 99));
+        } else {
+            long buildStart = System.nanoTime();
+            index.refreshApproximateIndex();
+            buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+            if (cached != null) {
+                try {
+                    Files.createDirectories(graphCache);
+                    index.writeApproximateIndex(cached);
+                    write(cachedBuildTime, String.format(Locale.ROOT, "%.1f%n", buildSeconds));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
         long graphBytes = index.bytes() - vectorsOnly;
+        StringBuilder csv = new StringBuilder();
 
         for (int ef : efs) {
             int[] hnswKnown = new int[queries];
@@ -110,8 +154,43 @@ public final class SearchBenchmark {
                     size, galleryHeap >> 20, galleryHeap / size, percentile(exact, 50), percentile(exact, 99),
                     buildSeconds, graphBytes >> 20, ef, percentile(hnsw, 50), percentile(hnsw, 99),
                     agreement(exactKnown, hnswKnown), agreement(exactStrangers, hnswStrangers));
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.4f,%.4f,%.1f,%b,%d,%d,%.4f,%.4f,%.4f,%.4f%n", size,
+                    galleryHeap, percentile(exact, 50), percentile(exact, 99), buildSeconds, fromCache, graphBytes, ef,
+                    percentile(hnsw, 50), percentile(hnsw, 99), agreement(exactKnown, hnswKnown),
+                    agreement(exactStrangers, hnswStrangers)));
         }
         pool.shutdownNow();
+        return csv.toString();
+    }
+
+    private static boolean readGraph(VectorIndex index, Path cached, Path buildTime) {
+        if (!Files.exists(cached) || !Files.exists(buildTime)) {
+            return false;
+        }
+        try {
+            boolean read = index.readApproximateIndex(cached);
+            System.out.println((read ? "Read the HNSW graph from " : "Stale HNSW graph, building anew: ") + cached);
+            return read;
+        } catch (IOException e) {
+            System.out.println("Unreadable HNSW graph, building anew: " + cached + ": " + e);
+            return false;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Heap the gallery takes for {@code size} one-embedding identities, applied as gallery records. */
@@ -146,7 +225,7 @@ public final class SearchBenchmark {
 
     /** Milliseconds per probe (one face per call, as a request with one face); best owner recorded. */
     private static double[] latencies(Search search, float[][] probes, int[] best) {
-        for (int i = 0; i < Math.min(WARM_UP, probes.length); i++) {
+        for (int i = 0; i < Math.min(WARM_UP, probes.length / 5); i++) {
             search.search(new float[][] {probes[i]});
         }
         double[] millis = new double[probes.length];

@@ -1,0 +1,385 @@
+package dev.likeness.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.google.protobuf.Message;
+
+import dev.likeness.common.events.Requests;
+import dev.likeness.common.kafka.CloudEventHeaders;
+import dev.likeness.common.kafka.EventTypes;
+import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.MatchResult;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.local.kafka.LocalKafkaBroker;
+import dev.likeness.testing.ServiceProcess;
+
+/**
+ * Section 3 of {@code make bench}: images through the mesh (a real KRaft broker from Kafka's jars, the
+ * embedding and matching services from their built jars, each its own process) against the in-process
+ * pipeline on the same images in the same run. Throughput: bursts of identify requests published as fast as
+ * the producer sends them, timed to the last FacesEmbedded and the last MatchResult. Latency: publish ->
+ * FacesEmbedded and publish -> MatchResult at a steady rate below that throughput. Usage: MeshBench REPORT.md
+ */
+public final class MeshBench {
+
+    static final String IMAGES_TOPIC = "likeness.images.v1";
+    static final String FACES_TOPIC = "likeness.faces.v1";
+    static final String MATCHES_TOPIC = "likeness.matches.v1";
+    static final int ROUNDS = 3;
+    /** Steady load as a share of the burst throughput to FacesEmbedded. */
+    static final double STEADY_SHARE = 0.7;
+    static final Duration STEADY = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(180);
+
+    private MeshBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        Path charts = report.toAbsolutePath().getParent().resolve("images");
+        Path models = ModelsDirectory.locate().toAbsolutePath();
+        FacePipelineConfig config = FacePipelineConfig.defaults(models);
+        List<EmbeddingBench.Workload> workloads = EmbeddingBench.workloads(config, models);
+        Path work = Path.of("var/bench/mesh").toAbsolutePath();
+        deleteRecursively(work);
+        String description = EmbeddingBench.provenance("MeshBench", "The broker (Apache Kafka, KRaft, one node, from"
+                + " Maven jars) and the embedding and matching services (`quarkus-run.jar`, default settings: max-batch 8,"
+                + " 3 partitions) run as processes on this machine, as does this client (async producer, one consumer"
+                + " of both result topics). The gallery holds one identity per one-face view, enrolled through the mesh"
+                + " first; every measured request is an `identify`");
+        StringBuilder md = new StringBuilder("## Through the mesh\n\n");
+        try (BrokerProcess broker = LocalKafkaBroker.start(work.resolve("kafka"), 0);
+                ServiceProcess embedding = service("embedding", broker, models, work);
+                ServiceProcess matching = service("matching", broker, models, work);
+                Mesh mesh = new Mesh(broker.bootstrapServers());
+                FacePipeline pipeline = FacePipeline.open(config)) {
+            mesh.enrol(workloads.get(0).images());
+            Profiles.startIn(embedding.pid());
+            md.append(description);
+            md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
+                    + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
+                    + ROUNDS + " rounds after one warm-up burst.\n\n"
+                    + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
+                    + " mesh / in-process |\n|---|---|---|---|---|---|\n");
+            StringBuilder latency = new StringBuilder("\nLatency at steady load (" + (int) (100 * STEADY_SHARE)
+                    + "% of the burst throughput to FacesEmbedded, " + STEADY.toSeconds() + " s per workload), against"
+                    + " the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS + " runs over the"
+                    + " set):\n\n| images | rate | publish -> FacesEmbedded p50 / p99 | publish -> MatchResult p50 / p99 |"
+                    + " in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
+            List<String> categories = new ArrayList<>();
+            List<Double> inProcessSeries = new ArrayList<>();
+            List<Double> meshSeries = new ArrayList<>();
+            List<Double> matchSeries = new ArrayList<>();
+            int run = 0;
+            for (EmbeddingBench.Workload workload : workloads) {
+                List<byte[]> burst = repeat(workload.images(), workload.name().equals("group") ? 24 : 96);
+                mesh.burst("warm-" + workload.name(), burst);
+                List<double[]> meshRuns = new ArrayList<>();
+                List<Measurement> inProcess = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    meshRuns.add(mesh.burst("burst-" + workload.name() + "-" + run++, burst));
+                    inProcess.add(Measurement.of(0, 1, () -> EmbeddingBench.runPipeline(pipeline, burst, 8)));
+                }
+                Measurement toFaces = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[0]).toArray())
+                        .per(burst.size());
+                Measurement toMatches = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[1]).toArray())
+                        .per(burst.size());
+                Measurement local = Measurement.merged(inProcess).per(burst.size());
+                Figures.put("mesh." + workload.name() + ".ratio", local.median() / toFaces.median());
+                Figures.put("mesh." + workload.name() + ".match.ratio", local.median() / toMatches.median());
+                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | **%.2fx** |%n", workload.label(),
+                        burst.size(), Report.perSecond(local), Report.perSecond(toFaces), Report.perSecond(toMatches),
+                        local.median() / toFaces.median()));
+                categories.add(workload.name());
+                inProcessSeries.add(1 / local.median());
+                meshSeries.add(1 / toFaces.median());
+                matchSeries.add(1 / toMatches.median());
+
+                double rate = STEADY_SHARE / toFaces.median();
+                Mesh.Latencies steady = mesh.steady("steady-" + workload.name(), workload.images(), rate, STEADY);
+                Measurement single = Measurement.of(1, EmbeddingBench.RUNS * workload.images().size(), new OneByOne(
+                        pipeline, workload.images()));
+                latency.append(String.format(Locale.ROOT, "| %s | %.1f images/s | %.0f / %.0f ms | %.0f / %.0f ms |"
+                        + " %.0f / %.0f ms |%n", workload.label(), rate, 1e3 * steady.toFaces().percentile(50),
+                        1e3 * steady.toFaces().percentile(99), 1e3 * steady.toMatches().percentile(50),
+                        1e3 * steady.toMatches().percentile(99), 1e3 * single.percentile(50),
+                        1e3 * single.percentile(99)));
+            }
+            md.append(latency);
+            Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.jfr"));
+            Figures.put("mesh.profile", profile.headline(4));
+            md.append("\nWhere the embedding service's time goes while measured (JFR started in the service process"
+                    + " after enrolment, `profile` settings: execution samples every 10 ms; threads waiting in native"
+                    + " code left out; ONNX Runtime's and libjpeg's native work shows as the calling Java frame):\n\n")
+                    .append(profile.markdown(8));
+            md.append("\n").append(Charts.write(charts.resolve("bench-mesh.png"),
+                    new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)
+                            .add("in-process pipeline", inProcessSeries).add("mesh, to FacesEmbedded", meshSeries)
+                            .add("mesh, to MatchResult", matchSeries), EmbeddingBench.chartCaption())).append("\n");
+        }
+        Report.writeSection(report, "mesh", md.toString());
+    }
+
+    /** Each image of the set through the pipeline alone, one per measured run (cycling). */
+    private static final class OneByOne implements Measurement.Body {
+        private final FacePipeline pipeline;
+        private final List<byte[]> images;
+        private int next;
+
+        OneByOne(FacePipeline pipeline, List<byte[]> images) {
+            this.pipeline = pipeline;
+            this.images = images;
+        }
+
+        @Override
+        public void run() throws Exception {
+            EmbeddingBench.runPipeline(pipeline, List.of(images.get(next++ % images.size())), 1);
+        }
+    }
+
+    private static ServiceProcess service(String name, BrokerProcess broker, Path models, Path work) {
+        return ServiceProcess.builder(name, ServiceProcess.jarOf(Path.of("services", name)))
+                .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
+                .env("LIKENESS_MODELS_DIR", models.toString())
+                .logFile(work.resolve(name + ".log"))
+                .readyTimeout(Duration.ofSeconds(240))
+                .start();
+    }
+
+    private static List<byte[]> repeat(List<byte[]> images, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(images.get(i % images.size()));
+        }
+        return out;
+    }
+
+    /** A producer of ImageSubmitted and a consumer of both result topics that notes when each key arrives. */
+    static final class Mesh implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Map<String, Long> faces = new ConcurrentHashMap<>();
+        private final Map<String, Long> matches = new ConcurrentHashMap<>();
+        private final Map<String, String> errors = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread poller;
+
+        Mesh(String bootstrapServers) throws InterruptedException {
+            Properties producerProps = new Properties();
+            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(LocalKafkaBroker.MAX_MESSAGE_BYTES));
+            producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+            Properties consumerProps = new Properties();
+            consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+            // What a client sees: the services write results in transactions.
+            consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(FACES_TOPIC, MATCHES_TOPIC)) {
+                partitions.addAll(partitionsOf(topic));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            poller = new Thread(this::poll, "mesh-bench-results");
+            poller.start();
+        }
+
+        private List<TopicPartition> partitionsOf(String topic) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+                }
+                Thread.sleep(500);
+            }
+            throw new IllegalStateException("topic " + topic + " was not created by the services");
+        }
+
+        private void poll() {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.nanoTime();
+                    if (record.topic().equals(FACES_TOPIC)) {
+                        faces.putIfAbsent(record.key(), now);
+                    } else {
+                        matches.putIfAbsent(record.key(), now);
+                        noteError(record);
+                    }
+                }
+            }
+        }
+
+        private void noteError(ConsumerRecord<String, byte[]> record) {
+            try {
+                MatchResult result = MatchResult.parseFrom(record.value());
+                if (result.hasError()) {
+                    errors.put(record.key(), result.getError().toString());
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                errors.put(record.key(), "unparsable MatchResult");
+            }
+        }
+
+        void enrol(List<byte[]> images) throws InterruptedException {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                String key = "enrol-" + i;
+                keys.add(key);
+                Purpose purpose = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId("bench-person-" + i)
+                        .setDisplayName("Bench person " + i)).build();
+                send(key, images.get(i), purpose);
+            }
+            awaitAll(keys, matches);
+            for (String key : keys) {
+                if (errors.containsKey(key)) {
+                    throw new IllegalStateException("enrolment " + key + " failed: " + errors.get(key));
+                }
+            }
+        }
+
+        /** Publishes every image at once; returns seconds from the first publish to the last FacesEmbedded and MatchResult. */
+        double[] burst(String prefix, List<byte[]> images) throws InterruptedException {
+            List<String> keys = new ArrayList<>();
+            Map<String, Long> sent = new HashMap<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < images.size(); i++) {
+                String key = prefix + "-" + i;
+                keys.add(key);
+                sent.put(key, System.nanoTime());
+                send(key, images.get(i), identify());
+            }
+            awaitAll(keys, faces);
+            awaitAll(keys, matches);
+            long lastFaces = keys.stream().mapToLong(faces::get).max().orElseThrow();
+            long lastMatch = keys.stream().mapToLong(matches::get).max().orElseThrow();
+            return new double[] { (lastFaces - start) / 1e9, (lastMatch - start) / 1e9 };
+        }
+
+        record Latencies(Measurement toFaces, Measurement toMatches) {
+        }
+
+        /** Publishes the images in turn at {@code rate} per second for {@code duration}; latency of each request. */
+        Latencies steady(String prefix, List<byte[]> images, double rate, Duration duration) throws InterruptedException {
+            int count = (int) Math.max(10, rate * duration.toSeconds());
+            long interval = (long) (1e9 / rate);
+            long start = System.nanoTime();
+            Map<String, Long> sent = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String key = prefix + "-" + i;
+                sent.put(key, System.nanoTime());
+                send(key, images.get(i % images.size()), identify());
+            }
+            List<String> keys = new ArrayList<>(sent.keySet());
+            awaitAll(keys, faces);
+            awaitAll(keys, matches);
+            return new Latencies(Measurement.ofSeconds(keys.stream().mapToDouble(k -> (faces.get(k) - sent.get(k)) / 1e9).toArray()),
+                    Measurement.ofSeconds(keys.stream().mapToDouble(k -> (matches.get(k) - sent.get(k)) / 1e9).toArray()));
+        }
+
+        private static Purpose identify() {
+            return Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()).build();
+        }
+
+        private void send(String key, byte[] image, Purpose purpose) {
+            ImageSubmitted event = Requests.imageSubmitted(key, Requests.inlineImage(image, "image/jpeg"), purpose);
+            producer.send(record(key, event), (metadata, error) -> {
+                if (error != null) {
+                    errors.put(key, "publish failed: " + error);
+                }
+            });
+        }
+
+        /** A record in CloudEvents binary mode, as the services expect it. */
+        private static ProducerRecord<String, byte[]> record(String key, Message event) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(IMAGES_TOPIC, key, event.toByteArray());
+            Headers headers = record.headers();
+            headers.add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(UTF_8));
+            headers.add(CloudEventHeaders.ID, EventTypes.idOf(key, event).getBytes(UTF_8));
+            headers.add(CloudEventHeaders.TYPE, EventTypes.typeOf(event).getBytes(UTF_8));
+            headers.add(CloudEventHeaders.SOURCE, "/likeness/bench".getBytes(UTF_8));
+            headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(UTF_8));
+            headers.add(CloudEventHeaders.CONTENT_TYPE, EventTypes.PROTOBUF_CONTENT_TYPE.getBytes(UTF_8));
+            return record;
+        }
+
+        private void awaitAll(List<String> keys, Map<String, Long> arrived) throws InterruptedException {
+            producer.flush();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!arrived.keySet().containsAll(keys)) {
+                for (String key : keys) {
+                    if (errors.containsKey(key) && errors.get(key).startsWith("publish failed")) {
+                        throw new IllegalStateException(key + ": " + errors.get(key));
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    long missing = keys.stream().filter(k -> !arrived.containsKey(k)).count();
+                    throw new IllegalStateException(missing + " of " + keys.size() + " results did not arrive within "
+                            + WAIT + " (see var/bench/mesh/*.log and the dead-letter topics)");
+                }
+                Thread.sleep(2);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            poller.join(5_000);
+            consumer.close();
+            producer.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
