@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +28,26 @@ import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * The service against a secured broker (SASL_SSL, SCRAM-SHA-512, ACLs of deploy/k8s), configured by nothing
- * but the keys its environment sets in a cluster, logged in as its own least-privilege user.
+ * but the keys its environment sets in a cluster, logged in as its own least-privilege user; in exactly-once
+ * mode, so its transactional id is checked against its ACLs too.
  */
 @QuarkusTest
+@TestProfile(SecuredKafkaTest.ExactlyOnce.class)
 @WithTestResource(value = SecuredKafkaBrokerResource.class,
         initArgs = @ResourceArg(name = "user", value = "likeness-embedding"))
 class SecuredKafkaTest {
+
+    public static class ExactlyOnce implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("likeness.delivery", "exactly-once");
+        }
+    }
 
     @Test
     void anImageBecomesItsFacesOverSaslSsl() throws Exception {
@@ -52,6 +67,11 @@ class SecuredKafkaTest {
             FacesEmbedded embedded = FacesEmbedded.parseFrom(results.get(0).value());
             assertThat(embedded.getFacesCount()).isEqualTo(ImagesToFacesTest.FACES_PER_SAMPLE[0]);
             assertThat(embedded.getFaces(0).getEmbeddingCount()).isEqualTo(512);
+        }
+        // The result went out in a transaction, under an id of the service's own prefix.
+        try (Admin admin = Admin.create(SecuredKafkaBroker.shared().adminConfig())) {
+            assertThat(admin.listTransactions().all().get(30, TimeUnit.SECONDS))
+                    .extracting(TransactionListing::transactionalId).anyMatch(id -> id.startsWith("likeness-embedding-"));
         }
     }
 }

@@ -29,7 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Matching as it runs in a cluster: Kafka over SASL_SSL as its own least-privilege user (consumer group, gallery
- * follower, REST replies and the topic check all log in), and a REST API that takes only bearer tokens of the
+ * follower, REST replies, the topic check and, in exactly-once mode, the transactional producer all log in), and a REST API that takes only bearer tokens of the
  * configured issuer. Everything comes from config; the key pair and the passwords are made by the test.
  */
 @QuarkusTest
@@ -45,6 +45,8 @@ class SecuredMatchingTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(ISSUER.verificationConfig());
             config.put("likeness.api.auth.mode", "jwt");
+            // Answers in transactions: the transactional id is checked against the user's ACLs too.
+            config.put("likeness.delivery", "exactly-once");
             return config;
         }
     }
