@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 
 import dev.likeness.common.calibration.HeadFiles;
 import dev.likeness.common.calibration.HeadTraining;
@@ -17,6 +20,7 @@ import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
 import dev.likeness.learning.adaptation.AdaptedModelExport;
 import dev.likeness.learning.adaptation.Adaptation;
+import dev.likeness.learning.adaptation.TripletLoss;
 import dev.likeness.learning.evaluation.Evaluation;
 
 /**
@@ -111,8 +115,8 @@ public final class Adapter {
     }
 
     static double trainingLoss(LabelledFaces training, double margin) {
-        List<float[]> photos = new java.util.ArrayList<>();
-        List<Integer> labels = new java.util.ArrayList<>();
+        List<float[]> photos = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
         int label = 0;
         for (List<float[]> faces : training.byIdentity().values()) {
             for (float[] face : faces) {
@@ -121,7 +125,7 @@ public final class Adapter {
             }
             label++;
         }
-        return dev.likeness.learning.adaptation.TripletLoss.meanOverAllTriplets(photos,
+        return TripletLoss.meanOverAllTriplets(photos,
                 labels.stream().mapToInt(Integer::intValue).toArray(), margin);
     }
 
@@ -166,8 +170,7 @@ public final class Adapter {
     }
 
     private static double[] uniqueFars(double thresholdFar) {
-        return java.util.stream.DoubleStream.concat(java.util.Arrays.stream(Evaluation.DEFAULT_FARS),
-                java.util.stream.DoubleStream.of(thresholdFar)).distinct().toArray();
+        return DoubleStream.concat(Arrays.stream(Evaluation.DEFAULT_FARS), DoubleStream.of(thresholdFar)).distinct().toArray();
     }
 
     private static Path createDirectories(Path folder) {

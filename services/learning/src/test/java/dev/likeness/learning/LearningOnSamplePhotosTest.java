@@ -2,6 +2,7 @@ package dev.likeness.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -55,7 +56,7 @@ class LearningOnSamplePhotosTest {
             for (Path chart : new Path[] {written.roc(), written.histogram()}) {
                 byte[] png = Files.readAllBytes(chart);
                 assertThat(png.length).isGreaterThan(5_000);
-                assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+                assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
             }
             assertThat(Files.readString(written.report())).contains("ROC AUC", "TAR at FAR 1e-02", "rank-1",
                     "roc.png", "distances.png", "no face found");

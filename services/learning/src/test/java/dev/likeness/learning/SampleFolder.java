@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 
 import javax.imageio.ImageIO;
 
+import dev.likeness.common.image.ImageRejectedException;
 import dev.likeness.common.onnx.ModelsDirectory;
 import dev.likeness.face.DetectedFace;
 import dev.likeness.face.FaceAnalysis;
@@ -51,7 +52,7 @@ public final class SampleFolder {
                     }
                 }
             }
-        } catch (dev.likeness.common.image.ImageRejectedException e) {
+        } catch (ImageRejectedException e) {
             throw new IOException(e);
         }
         BufferedImage blank = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);

@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The report's figures as PNG: ROC curves and distance histograms. Drawn headless. */
@@ -37,10 +39,10 @@ public final class Charts {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         curves.forEach((name, result) -> {
             double[][] points = rocPoints(result);
-            XYSeries series = chart.addSeries(name + String.format(java.util.Locale.ROOT, " (AUC %.4f)", result.auc()),
+            XYSeries series = chart.addSeries(name + String.format(Locale.ROOT, " (AUC %.4f)", result.auc()),
                     points[0], points[1]);
             series.setMarker(SeriesMarkers.NONE);
         });
@@ -68,7 +70,7 @@ public final class Charts {
             line.setMarker(SeriesMarkers.NONE);
         });
         result.tars().stream().findFirst().ifPresent(tar -> {
-            XYSeries tau = chart.addSeries(String.format(java.util.Locale.ROOT, "tau at FAR %.0e = %.3f",
+            XYSeries tau = chart.addSeries(String.format(Locale.ROOT, "tau at FAR %.0e = %.3f",
                     tar.targetFar(), tar.tau()), new double[] {tar.tau(), tar.tau()}, new double[] {0, maxFraction(chart)});
             tau.setMarker(SeriesMarkers.NONE);
         });

@@ -3,10 +3,14 @@ package dev.likeness.learning.adaptation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+
+import dev.likeness.learning.LabelledFaces;
 
 class TripletLossTest {
 
@@ -71,7 +75,7 @@ class TripletLossTest {
     void trainingLowersTheLossOfAllTriplets() {
         // Identity signal in two dimensions, larger nuisance in the other two: the head must learn to ignore it.
         SplittableRandom random = new SplittableRandom(5);
-        java.util.Map<String, List<float[]>> people = new java.util.LinkedHashMap<>();
+        Map<String, List<float[]>> people = new LinkedHashMap<>();
         for (int p = 0; p < 12; p++) {
             double angle = 2 * Math.PI * p / 12;
             List<float[]> views = new ArrayList<>();
@@ -83,7 +87,7 @@ class TripletLossTest {
             people.put("p" + p, views);
         }
         Adaptation.Settings settings = new Adaptation.Settings(4, 0.2, 0.34, 30, 30, 1e-2, 4, 4, 1);
-        Adaptation.Outcome outcome = Adaptation.train(new dev.likeness.learning.LabelledFaces(people, List.of()), settings);
+        Adaptation.Outcome outcome = Adaptation.train(new LabelledFaces(people, List.of()), settings);
 
         assertThat(outcome.best().trainingLoss()).isLessThan(0.5 * outcome.trainingLossBase());
         assertThat(outcome.best().heldOutAuc()).isGreaterThan(outcome.history().get(0).heldOutAuc());
