@@ -143,6 +143,15 @@ class WorkloadsTest {
             assertThat(c.getEnv()).noneSatisfy(e -> assertThat(e.getName()).containsIgnoringCase("PASSWORD"));
             assertThat(c.getVolumeMounts()).anySatisfy(v -> assertThat(v.getMountPath()).isEqualTo("/etc/likeness/kafka-ca"));
         }
+        // The one REST API in the cluster takes API keys, from a Secret the operator makes.
+        Container matching = m.deployment("likeness-matching").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(matching.getEnv()).filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_MODE"))
+                .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("api-key"));
+        assertThat(matching.getEnv()).filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_KEYS"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("likeness-api-keys");
+                });
     }
 
     /**
