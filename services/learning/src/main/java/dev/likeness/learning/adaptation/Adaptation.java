@@ -88,9 +88,12 @@ public final class Adaptation {
         LinearHead head = LinearHead.initial(inputs, settings.dimension(), settings.seed());
         Adam adam = new Adam(head, settings.learningRate());
         Random random = new Random(settings.seed());
-        List<String> names = new ArrayList<>(training.byIdentity().keySet());
+        // Batches are drawn from identities with a positive to offer: a single photo makes no triplet as anchor.
+        List<String> names = new ArrayList<>(training.byIdentity().keySet().stream()
+                .filter(name -> training.byIdentity().get(name).size() >= 2).toList());
         int batchSize = settings.identitiesPerBatch() * settings.photosPerIdentity();
-        int batchesPerEpoch = Math.max(1, training.images() / batchSize);
+        int batchesPerEpoch = Math.max(1, names.stream().mapToInt(name -> training.byIdentity().get(name).size()).sum()
+                / batchSize);
 
         List<Epoch> history = new ArrayList<>();
         history.add(measure(0, head, lossPhotos, lossLabels, heldOut, settings));
