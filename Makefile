@@ -11,8 +11,9 @@ BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50
 run: models
 	bash deploy/local/run.sh
 
-## test: the whole test suite (real broker, real models, real photos).
+## test: the whole test suite (real broker, real models, real photos; the console in headless Chromium).
 test: models
+	bash deploy/local/chromium.sh
 	$(MVN) install
 
 ## build: compile and package every module without running tests.

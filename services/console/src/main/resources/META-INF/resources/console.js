@@ -39,8 +39,8 @@ function setConnection(state, text) {
 function handle(event) {
   switch (event.type) {
     case 'image': case 'faces': case 'match': return onRequestEvent(event);
-    case 'identity': gallery.set(event.identityId, event); return renderGallery();
-    case 'identity-deleted': gallery.delete(event.identityId); return renderGallery();
+    case 'identity': return showIdentity(event);
+    case 'identity-deleted': return removeIdentity(event.identityId);
     case 'style-request': case 'style-progress': case 'style-result': return onStyleEvent(event);
     case 'dead-letter': case 'unreadable': return addDeadLetter(event);
   }
@@ -64,7 +64,9 @@ function renderCard(requestId, entry) {
       (entry.image && entry.image.submittedAt ? ` · ${new Date(entry.image.submittedAt).toLocaleTimeString()}` : '')}));
   const picture = el('div', {class: 'picture'});
   if (entry.image && entry.image.imageUrl) {
-    picture.append(el('img', {src: entry.image.imageUrl, alt: requestId}));
+    const img = el('img', {src: entry.image.imageUrl, alt: requestId});
+    img.onerror = () => img.replaceWith(el('div', {class: 'meta', text: 'not a picture this browser can show'}));
+    picture.append(img);
   } else {
     picture.append(el('div', {class: 'meta', text: 'picture not in the recent history'}));
   }
@@ -148,17 +150,35 @@ function showVerification(match) {
 
 // ---- gallery ----
 
-function renderGallery() {
-  const body = $('gallery').querySelector('tbody');
-  body.replaceChildren(...[...gallery.values()].map(identity => {
-    const name = el('input', {type: 'text', value: identity.displayName || '', class: 'rename-input'});
-    const rename = el('button', {class: 'rename', text: 'rename', onclick: () => renameIdentity(identity.identityId, name.value)});
-    const remove = el('button', {class: 'delete', text: 'delete', onclick: () => deleteIdentity(identity.identityId)});
-    return el('tr', {'data-identity-id': identity.identityId},
-      el('td', {text: identity.identityId}), el('td', {}, name),
-      el('td', {text: String(identity.embeddings), title: identity.models.join(', ')}), el('td', {}, rename, remove));
-  }));
+// Rows are kept per identity: a change replaces only that identity's row (another row being edited stays).
+function showIdentity(identity) {
+  gallery.set(identity.identityId, identity);
+  const name = el('input', {type: 'text', value: identity.displayName || '', class: 'rename-input'});
+  const rename = el('button', {class: 'rename', text: 'rename', onclick: () => renameIdentity(identity.identityId, name.value)});
+  const remove = el('button', {class: 'delete', text: 'delete', onclick: () => deleteIdentity(identity.identityId)});
+  const row = el('tr', {'data-identity-id': identity.identityId},
+    el('td', {text: identity.identityId}), el('td', {}, name),
+    el('td', {text: String(identity.embeddings), title: identity.models.join(', ')}), el('td', {}, rename, remove));
+  const existing = identityRow(identity.identityId);
+  if (existing) {
+    existing.replaceWith(row);
+  } else {
+    const body = $('gallery').querySelector('tbody');
+    const next = [...body.children].find(other => other.dataset.identityId > identity.identityId);
+    body.insertBefore(row, next || null);
+  }
   $('gallery-count').textContent = gallery.size;
+}
+
+function removeIdentity(identityId) {
+  gallery.delete(identityId);
+  const row = identityRow(identityId);
+  if (row) row.remove();
+  $('gallery-count').textContent = gallery.size;
+}
+
+function identityRow(identityId) {
+  return $('gallery').querySelector(`tbody tr[data-identity-id="${CSS.escape(identityId)}"]`);
 }
 
 async function renameIdentity(identityId, displayName) {
@@ -184,6 +204,7 @@ function onStyleEvent(event) {
 
 function renderStyle(job) {
   $('style-job').hidden = false;
+  $('style-job').dataset.requestId = trackedStyle;
   const bar = $('style-progress');
   const status = $('style-status');
   if (job.progress) {
@@ -263,7 +284,7 @@ function submitForm(formId, url, messageId, onAccepted) {
 submitForm('identify-form', '/api/identify', 'identify-message', () => {});
 submitForm('enrol-form', '/api/enrol', 'gallery-message', () => {});
 submitForm('verify-form', '/api/verify', 'verify-result', requestId => { ownVerify = requestId; });
-submitForm('style-form', '/api/style', 'style-status', requestId => {
+submitForm('style-form', '/api/style', 'style-message', requestId => {
   ownStyle = trackedStyle = requestId;
   $('style-download').hidden = true;
   $('style-preview').removeAttribute('src');
