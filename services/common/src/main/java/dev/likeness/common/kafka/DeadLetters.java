@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.google.protobuf.ByteString;
@@ -23,6 +24,12 @@ public final class DeadLetters {
     private final String service;
     private final URI source;
     private final MeterRegistry registry;
+    /**
+     * Original values above this are cut to it: topics take this plus 1 MiB (TopicsConfig), which leaves room
+     * for the dead letter's own fields.
+     */
+    private final int maxOriginalBytes = ConfigProvider.getConfig()
+            .getOptionalValue("likeness.kafka.topics.inline-image-max-bytes", Integer.class).orElse(16 * 1024 * 1024);
 
     /** @param registry counts dead letters as {@code likeness.dead.letters{service, reason}} */
     public DeadLetters(String service, MeterRegistry registry) {
@@ -62,7 +69,14 @@ public final class DeadLetters {
             letter.setOriginalKey(ByteString.copyFromUtf8(record.key()));
         }
         if (record.value() != null) {
-            letter.setOriginalValue(ByteString.copyFrom(record.value()));
+            byte[] value = record.value();
+            letter.setOriginalValueSize(value.length);
+            if (value.length > maxOriginalBytes) {
+                // A record at the topic's limit plus the envelope would not fit: keep its head, say so.
+                letter.setOriginalValue(ByteString.copyFrom(value, 0, maxOriginalBytes)).setOriginalValueTruncated(true);
+            } else {
+                letter.setOriginalValue(ByteString.copyFrom(value));
+            }
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.DEAD_LETTER_REASON_CODE, utf8(reasonCode));
