@@ -89,7 +89,7 @@ public class FaceEmbedder {
             return pipeline.prepare(sources.read(source), event.getOptions().getMaxFaces(),
                     event.getOptions().getMinFacePx());
         } catch (ImageRejectedException e) {
-            throw rejection(e);
+            throw RejectedInputException.of(e);
         }
     }
 
@@ -125,7 +125,7 @@ public class FaceEmbedder {
             try {
                 return toOutcomes(List.of(request), pipeline.analyseAll(images)).get(0);
             } catch (ImageRejectedException e) {
-                return new Outcome.Rejected(request.request().record(), rejection(e), attempt, request.request().requestId());
+                return new Outcome.Rejected(request.request().record(), RejectedInputException.of(e), attempt, request.request().requestId());
             } catch (RuntimeException e) {
                 last = e;
                 LOG.warnf("Request %s failed (attempt %d of %d): %s", request.request().requestId(), attempt,
@@ -149,9 +149,5 @@ public class FaceEmbedder {
                     FacesEventFactory.create(pipeline, request.request().event(), image, second)));
         }
         return outcomes;
-    }
-
-    private static RejectedInputException rejection(ImageRejectedException e) {
-        return new RejectedInputException("IMAGE_" + e.reason().name(), e.getMessage(), e);
     }
 }

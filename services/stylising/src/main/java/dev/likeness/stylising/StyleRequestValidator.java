@@ -220,7 +220,7 @@ public class StyleRequestValidator {
         try {
             return decoder.decode(bytes).image();
         } catch (ImageRejectedException e) {
-            throw new RejectedInputException("BAD_IMAGE", e.getMessage(), e);
+            throw RejectedInputException.of(e);
         }
     }
 

@@ -22,13 +22,16 @@ public final class EventParser<T extends Message> {
         this.expectedType = EventTypes.typeOf(defaultInstance);
     }
 
-    /** @throws RejectedInputException (MALFORMED_EVENT) for an empty value, a wrong ce_type or bytes protobuf refuses */
+    /**
+     * @throws RejectedInputException WRONG_EVENT_TYPE when the record's ce_type names another event;
+     *         MALFORMED_EVENT for an empty value or bytes protobuf refuses
+     */
     public T parse(ConsumerRecord<String, byte[]> record) {
         Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
         if (type != null) {
             String actual = new String(type.value(), StandardCharsets.UTF_8);
             if (!actual.equals(expectedType)) {
-                throw new RejectedInputException("MALFORMED_EVENT",
+                throw new RejectedInputException("WRONG_EVENT_TYPE",
                         "expected a " + expectedType + " event but the record's ce_type is " + actual);
             }
         }

@@ -31,6 +31,9 @@ public class FacesRequestValidator {
             case DETECT_ONLY, IDENTIFY -> {
             }
             case ENROL -> {
+                if (purpose.getEnrol().getIdentityId().isBlank()) {
+                    throw new RejectedInputException("MISSING_FIELD", "purpose.enrol.identity_id is required");
+                }
                 try {
                     IdentityIds.requireValid(purpose.getEnrol().getIdentityId());
                 } catch (IllegalArgumentException e) {
