@@ -1,0 +1,54 @@
+package dev.likeness.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Waits for the record of one key on a topic where records of many keys arrive in no particular order
+ * (different keys, different partitions): records of other keys are kept for later calls. Not thread-safe.
+ */
+public final class KeyedRecords implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final int BATCH = 500;
+
+    private final TopicReader reader;
+    private final List<ConsumerRecord<String, byte[]>> unclaimed = new ArrayList<>();
+
+    /** Sees only records sent after this call: open it before sending what they answer. */
+    public static KeyedRecords fromEnd(KafkaTestClient kafka, String topic) {
+        return new KeyedRecords(kafka.readFromEnd(topic));
+    }
+
+    public KeyedRecords(TopicReader reader) {
+        this.reader = reader;
+    }
+
+    /** The first record with {@code key}, or empty when none arrived within the timeout. */
+    public Optional<ConsumerRecord<String, byte[]>> await(String key, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Iterator<ConsumerRecord<String, byte[]>> it = unclaimed.iterator(); it.hasNext();) {
+                ConsumerRecord<String, byte[]> record = it.next();
+                if (key.equals(record.key())) {
+                    it.remove();
+                    return Optional.of(record);
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return Optional.empty();
+            }
+            unclaimed.addAll(reader.read(BATCH, POLL));
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
