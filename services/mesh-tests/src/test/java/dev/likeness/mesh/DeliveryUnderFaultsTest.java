@@ -74,7 +74,7 @@ class DeliveryUnderFaultsTest {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void atLeastOnceEveryRequestHasAResultWithTheSameKeyAndContent() throws Exception {
-        Run run = run("at-least-once", 500);
+        Run run = run("at-least-once", 300);
         run.faces.forEach((key, values) -> {
             assertThat(values).as("FacesEmbedded records of %s", key).isNotEmpty();
             // A redelivered request: the same answer, only the time it was produced differs.

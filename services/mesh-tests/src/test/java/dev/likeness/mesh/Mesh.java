@@ -1,11 +1,17 @@
 package dev.likeness.mesh;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -28,6 +34,8 @@ final class Mesh implements AutoCloseable {
     static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
     static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
     static final int PARTITIONS = 3;
+
+    private static final Set<String> COPIED = new HashSet<>();
 
     private final Path dataDir;
     private BrokerProcess broker;
@@ -72,8 +80,7 @@ final class Mesh implements AutoCloseable {
     }
 
     ServiceProcess service(String module, String delivery, String heap) {
-        Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
-        ServiceProcess service = ServiceProcess.builder(module, ServiceProcess.jarOf(servicesDir.resolve(module)))
+        ServiceProcess service = ServiceProcess.builder(module, application(module).resolve("quarkus-run.jar"))
                 .jvmOption("-Xmx" + heap)
                 // A heap overflow must end the process loudly, never leave it limping.
                 .jvmOption("-XX:+ExitOnOutOfMemoryError")
@@ -86,6 +93,40 @@ final class Mesh implements AutoCloseable {
                 .start();
         services.add(service);
         return service;
+    }
+
+    /**
+     * A copy of the module's packaged application, made once per test JVM: a rebuild of the module while the
+     * tests run (an IDE, another build) must not pull jars from under a running service.
+     */
+    private static synchronized Path application(String module) {
+        Path copy = Path.of("target", "apps", module).toAbsolutePath();
+        if (COPIED.add(module)) {
+            Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
+            Path app = ServiceProcess.jarOf(servicesDir.resolve(module)).getParent();
+            try {
+                if (Files.exists(copy)) {
+                    try (Stream<Path> old = Files.walk(copy)) {
+                        for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.delete(path);
+                        }
+                    }
+                }
+                try (Stream<Path> files = Files.walk(app)) {
+                    for (Path path : files.toList()) {
+                        Path target = copy.resolve(app.relativize(path).toString());
+                        if (Files.isDirectory(path)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(path, target);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot copy " + app + " (package the " + module + " module first)", e);
+            }
+        }
+        return copy;
     }
 
     /** Stops the broker cleanly and starts it again on the same port with the same data. */

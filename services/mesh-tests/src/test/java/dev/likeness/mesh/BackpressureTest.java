@@ -1,0 +1,139 @@
+package dev.likeness.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.google.protobuf.ByteString;
+
+import dev.likeness.events.v1.BoundingBox;
+import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.ModelRef;
+import dev.likeness.events.v1.Purpose;
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.ServiceProcess;
+
+/**
+ * A burst far larger than a service holds: 10,000 images and 10,000 FacesEmbedded requests queued before
+ * embedding and matching start with a 256 MiB heap each. While most of the backlog is still queued, each
+ * service's heap (read from its /q/metrics) stays under the limit, neither runs out of memory, and results keep
+ * coming in every window: the work in flight is bounded by max.poll.records, not by the backlog.
+ */
+class BackpressureTest {
+
+    static final int BURST = 10_000;
+    static final String HEAP = "256m";
+    static final long HEAP_LIMIT = 256L * 1024 * 1024;
+    static final Duration WINDOW = Duration.ofSeconds(10);
+    static final int WINDOWS = 3;
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aQueuedBurstKeepsHeapsBoundedAndWorkMoving() throws Exception {
+        FaceViews views = FaceViews.ofSamples();
+        try (Mesh mesh = Mesh.withTopics("backpressure")) {
+            queueBurst(mesh, views);
+            String bootstrap = mesh.bootstrapServers();
+            try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
+                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed")) {
+                ServiceProcess[] services = mesh.startServices("at-least-once", HEAP);
+                long[] peak = new long[services.length];
+                List<String> progress = new ArrayList<>();
+                // Results of the embedding service: FacesEmbedded beyond the burst queued directly on the topic.
+                long facesBefore = BURST, matchesBefore = 0;
+                for (int window = 0; window < WINDOWS; window++) {
+                    long end = System.nanoTime() + WINDOW.toNanos();
+                    while (System.nanoTime() < end) {
+                        for (int s = 0; s < services.length; s++) {
+                            assertThat(services[s].isAlive()).as("%s still running", services[s].name()).isTrue();
+                            peak[s] = Math.max(peak[s], heapUsed(services[s]));
+                        }
+                        Thread.sleep(500);
+                    }
+                    long facesNow = faces.records(), matchesNow = matches.records();
+                    progress.add((facesNow - facesBefore) + " images / " + (matchesNow - matchesBefore) + " matches");
+                    assertThat(facesNow).as("embedding results in window %d", window + 1).isGreaterThan(facesBefore);
+                    assertThat(matchesNow).as("matching results in window %d", window + 1).isGreaterThan(matchesBefore);
+                    facesBefore = facesNow;
+                    matchesBefore = matchesNow;
+                }
+                long imagesDone = faces.records() - BURST, matchesDone = matches.records();
+                // The point: memory stayed bounded while most of the burst was still waiting on the broker.
+                assertThat(imagesDone).as("images answered during the test").isLessThan(BURST);
+                assertThat(matchesDone).as("matches answered during the test").isLessThan(2L * BURST);
+                for (int s = 0; s < services.length; s++) {
+                    assertThat(peak[s]).as("%s peak heap used", services[s].name()).isLessThan(HEAP_LIMIT);
+                    assertThat(Files.readString(services[s].logFile())).as("%s log", services[s].name())
+                            .doesNotContain("java.lang.OutOfMemoryError");
+                }
+                Map<String, String> figures = new LinkedHashMap<>();
+                figures.put("queued before start", BURST + " images (160x120 JPEG, identify) + " + BURST
+                        + " FacesEmbedded (identify)");
+                figures.put("heap limit", "-Xmx" + HEAP + " per service, -XX:+ExitOnOutOfMemoryError");
+                figures.put("peak heap used (/q/metrics, sampled every 0.5 s)", "embedding " + mib(peak[0])
+                        + " MiB, matching " + mib(peak[1]) + " MiB");
+                figures.put("answered per " + WINDOW.toSeconds() + " s window", String.join("; ", progress));
+                figures.put("still queued at the end", (BURST - imagesDone) + " images, at least "
+                        + (BURST - Math.min(BURST, matchesDone)) + " faces");
+                DeliveryUnderFaultsTest.report("backpressure", figures);
+            }
+        }
+    }
+
+    private static void queueBurst(Mesh mesh, FaceViews views) {
+        ModelRef model = ModelRef.newBuilder().setId(views.embeddingModel().id())
+                .setVersion(views.embeddingModel().version()).build();
+        Purpose identify = Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
+        try (KafkaTestClient kafka = mesh.client()) {
+            KafkaProducer<String, byte[]> producer = kafka.producer();
+            for (int i = 0; i < BURST; i++) {
+                int view = i % views.size();
+                String image = "burst-image-" + i;
+                producer.send(new ProducerRecord<>(Mesh.IMAGES, image, ImageSubmitted.newBuilder().setRequestId(image)
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(views.jpegs().get(view))))
+                        .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
+                        .setPurpose(identify).build().toByteArray()));
+                String faces = "burst-faces-" + i;
+                Face.Builder face = Face.newBuilder().setDetectorScore(0.99f)
+                        .setBox(BoundingBox.newBuilder().setX1(40).setY1(30).setX2(100).setY2(90));
+                for (float value : views.embeddings().get(view)) {
+                    face.addEmbedding(value);
+                }
+                producer.send(new ProducerRecord<>(Mesh.FACES, faces, FacesEmbedded.newBuilder().setRequestId(faces)
+                        .setEmbeddingModel(model).setImageWidth(FaceViews.WIDTH).setImageHeight(FaceViews.HEIGHT)
+                        .setPurpose(identify).addFaces(face).build().toByteArray()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The sum of the heap pools' used bytes, as Micrometer exports them. */
+    private static long heapUsed(ServiceProcess service) throws Exception {
+        long used = 0;
+        for (String line : service.get("/q/metrics").split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        assertThat(used).as("heap used reported by %s", service.name()).isPositive();
+        return used;
+    }
+
+    private static long mib(long bytes) {
+        return bytes / (1024 * 1024);
+    }
+}
