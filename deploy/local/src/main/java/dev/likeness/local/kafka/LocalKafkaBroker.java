@@ -200,6 +200,8 @@ public final class LocalKafkaBroker {
         lines.add("# Written by LocalKafkaBroker on every start; change its options instead of this file.");
         new TreeMap<>(config).forEach((key, value) -> lines.add(key + "=" + value.toString().replace("\\", "\\\\")));
         Files.write(file, lines);
+        // A secured broker's settings hold the super user's and the key store's passwords.
+        BrokerSecurity.ownerOnly(file, "rw-------");
     }
 
     /** Formats a new directory with a fresh cluster id, which meta.properties keeps for later starts. */

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The secured broker applies deploy/k8s's KafkaUsers and KafkaTopics: each service logs in with its own SCRAM
- * password over TLS and may do what its ACLs say and nothing else.
+ * password over TLS and may do what its ACLs say and nothing else, also after a restart on the same data.
  */
 class SecuredLocalKafkaBrokerTest {
 
@@ -50,9 +50,18 @@ class SecuredLocalKafkaBrokerTest {
     static Path dataDir;
     private static BrokerProcess broker;
 
+    /** Started, stopped and started again on the same directory: every test then runs on a restarted broker. */
     @BeforeAll
-    static void startSecuredBroker() {
-        broker = LocalKafkaBroker.startSecured(dataDir, 0, MANIFESTS.resolve("users.yaml"), MANIFESTS.resolve("topics.yaml"));
+    static void startSecuredBrokerTwice() {
+        BrokerProcess first = start(0);
+        String password = first.security().password("likeness-embedding");
+        first.stop();
+        broker = start(first.port());
+        assertThat(broker.security().password("likeness-embedding")).isEqualTo(password);
+    }
+
+    private static BrokerProcess start(int port) {
+        return LocalKafkaBroker.startSecured(dataDir, port, MANIFESTS.resolve("users.yaml"), MANIFESTS.resolve("topics.yaml"));
     }
 
     @AfterAll
