@@ -20,7 +20,7 @@ import dev.likeness.stylising.engine.TestPictures;
 
 /**
  * Seconds per optimisation iteration (Adam and L-BFGS) at 256 and 512 px against one raw loss + gradient
- * evaluation, and the seconds to a finished 256 px picture with the service defaults:
+ * evaluation, and the seconds to a finished 256 px picture with the service defaults (the SWAG graphs, beta 5):
  * <pre>
  * ./mvnw -B -ntp -pl services/stylising -am install -DskipTests
  * java -cp services/stylising/target/classes:$(cat services/stylising/target/classpath.txt) \
@@ -41,8 +41,8 @@ public final class StylisingBenchmark {
         InferenceOptions options = InferenceOptions.builder().warmUpRuns(0).build();
         Path models = ModelsDirectory.locate();
         BufferedImage photo = new ImageDecoder().decode(Files.readAllBytes(models.resolve("samples/sample1.jpg"))).image();
-        try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_style_targets.onnx"), options);
-                OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_style_grad.onnx"), options)) {
+        try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_swag_style_targets.onnx"), options);
+                OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_swag_style_grad.onnx"), options)) {
             Gatys gatys = new Gatys(targets, gradient);
             System.out.printf(Locale.ROOT, "| size | raw loss+gradient | Adam s/iteration | L-BFGS s/iteration |%n|---|---|---|---|%n");
             for (int size : sizes) {
@@ -86,7 +86,7 @@ public final class StylisingBenchmark {
     }
 
     private static Gatys.Settings settings(Gatys.Method method, int iterations) {
-        return new Gatys.Settings(1, 1000, 1e-5, Map.of(), iterations, method, method == Gatys.Method.ADAM ? 2 : 1,
+        return new Gatys.Settings(1, 5, 1e-5, Map.of(), iterations, method, method == Gatys.Method.ADAM ? 2 : 1,
                 Gatys.Init.CONTENT, 0, false, 1, 1_000_000);
     }
 }
