@@ -47,7 +47,8 @@ public final class Charts {
                 .yAxisTitle(bars.yAxis()).xAxisTitle(caption).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setLabelsVisible(true);
+        // Value labels only where they fit: with many series they overlap.
+        chart.getStyler().setLabelsVisible(bars.series().size() <= 3);
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
         chart.getStyler().setLabelsFontColor(java.awt.Color.BLACK);
         chart.getStyler().setDecimalPattern("#,##0.##");
