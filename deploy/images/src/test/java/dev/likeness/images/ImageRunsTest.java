@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the embedding service from its image the way a container runtime would: the layers unpacked
@@ -33,10 +32,13 @@ class ImageRunsTest {
     private static final Duration STARTUP = Duration.ofMinutes(3);
 
     @Test
-    void theEmbeddingServiceStartsFromItsImageAndGetsReady(@TempDir Path work) throws Exception {
+    void theEmbeddingServiceStartsFromItsImageAndGetsReady() throws Exception {
         assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
                 .as("running a service from its unpacked image needs root (unshare, mount, chroot)").isZero();
         ImageArchive image = ImageArchive.of(ImageArchive.DIRECTORY.resolve("embedding-0.1.0.tar"));
+        // Not a JUnit @TempDir: its clean-up complains about every absolute symbolic link of the image.
+        Path work = Path.of("target/image-run").toAbsolutePath();
+        removeTree(work);
         Path root = work.resolve("root");
         image.unpack(root);
         Path models = Path.of(System.getProperty("likeness.models.dir")); // the root POM sets it for tests
@@ -88,6 +90,13 @@ class ImageRunsTest {
                 service.destroyForcibly().waitFor();
             }
         }
+        removeTree(root);
+    }
+
+    /** rm -rf: the mounts were private to the service's namespace and went with it. */
+    private static void removeTree(Path dir) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).inheritIO().start().waitFor())
+                .as("rm -rf " + dir).isZero();
     }
 
     private static boolean isUp(String health) {
