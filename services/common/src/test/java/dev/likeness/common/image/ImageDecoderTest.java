@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.likeness.common.image.ImageRejectedException.Reason;
+import dev.likeness.testing.ImageCorpus;
 import java.awt.Rectangle;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
@@ -42,7 +43,7 @@ class ImageDecoderTest {
 
         @Test
         void gifIsNamed() {
-            byte[] gif = TestImages.encode(TestImages.pattern(16, 16, BufferedImage.TYPE_3BYTE_BGR), "gif");
+            byte[] gif = ImageCorpus.encode(TestImages.pattern(16, 16, BufferedImage.TYPE_3BYTE_BGR), "gif");
 
             assertRejected(() -> decoder.decode(gif), Reason.UNSUPPORTED_FORMAT)
                     .hasMessageContaining("GIF")
@@ -51,7 +52,7 @@ class ImageDecoderTest {
 
         @Test
         void tiffIsNamed() {
-            byte[] tiff = TestImages.encode(TestImages.pattern(16, 16, BufferedImage.TYPE_3BYTE_BGR), "tiff");
+            byte[] tiff = ImageCorpus.encode(TestImages.pattern(16, 16, BufferedImage.TYPE_3BYTE_BGR), "tiff");
 
             assertRejected(() -> decoder.decode(tiff), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
         }
@@ -69,7 +70,7 @@ class ImageDecoderTest {
 
         @Test
         void decompressionBombIsRefusedFromTheHeader() {
-            byte[] bomb = TestImages.pngClaiming(30_000, 30_000);
+            byte[] bomb = ImageCorpus.pngClaiming(30_000, 30_000);
             assertThat(bomb.length).isLessThan(200);
 
             assertRejected(() -> decoder.decode(bomb), Reason.TOO_MANY_PIXELS)
@@ -82,12 +83,12 @@ class ImageDecoderTest {
         void theBombsTokenPixelDataIsNotDecodable() {
             // The same construction within the limits gets decoded and fails: so the refusal above came from
             // the header alone, before any pixel was decoded.
-            assertRejected(() -> decoder.decode(TestImages.pngClaiming(2000, 1500)), Reason.UNDECODABLE);
+            assertRejected(() -> decoder.decode(ImageCorpus.pngClaiming(2000, 1500)), Reason.UNDECODABLE);
         }
 
         @Test
         void sideLongerThanTheLimit() {
-            byte[] strip = TestImages.encode(TestImages.pattern(300, 10, BufferedImage.TYPE_3BYTE_BGR), "png");
+            byte[] strip = ImageCorpus.encode(TestImages.pattern(300, 10, BufferedImage.TYPE_3BYTE_BGR), "png");
             ImageDecoder strict = new ImageDecoder(ImageLimits.defaults().withMaxSide(256));
 
             assertRejected(() -> strict.decode(strip), Reason.SIDE_TOO_LONG)
@@ -114,7 +115,7 @@ class ImageDecoderTest {
 
         @Test
         void truncatedPng() {
-            byte[] png = TestImages.encode(TestImages.pattern(64, 64, BufferedImage.TYPE_3BYTE_BGR), "png");
+            byte[] png = ImageCorpus.encode(TestImages.pattern(64, 64, BufferedImage.TYPE_3BYTE_BGR), "png");
 
             assertRejected(() -> decoder.decode(Arrays.copyOf(png, png.length / 2)), Reason.UNDECODABLE);
         }
@@ -142,7 +143,7 @@ class ImageDecoderTest {
         void jpeg() throws Exception {
             BufferedImage original = TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR);
 
-            DecodedImage decoded = decoder.decode(TestImages.encode(original, "jpeg"));
+            DecodedImage decoded = decoder.decode(ImageCorpus.encode(original, "jpeg"));
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.JPEG);
             assertUprightBgr(decoded, 64, 48);
@@ -154,7 +155,7 @@ class ImageDecoderTest {
         void pngIsLossless() throws Exception {
             BufferedImage original = TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR);
 
-            DecodedImage decoded = decoder.decode(TestImages.encode(original, "png"));
+            DecodedImage decoded = decoder.decode(ImageCorpus.encode(original, "png"));
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.PNG);
             assertUprightBgr(decoded, 64, 48);
@@ -200,7 +201,7 @@ class ImageDecoderTest {
             BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
             grey.getRaster().setSample(3, 4, 0, 100);
 
-            BufferedImage decoded = decoder.decode(TestImages.encode(grey, "png")).image();
+            BufferedImage decoded = decoder.decode(ImageCorpus.encode(grey, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(3, 4) & 0xFFFFFF).isEqualTo(0x646464);
@@ -212,7 +213,7 @@ class ImageDecoderTest {
             BufferedImage deep = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
             deep.getRaster().setSample(1, 2, 0, 0xC8FF);
 
-            BufferedImage decoded = decoder.decode(TestImages.encode(deep, "png")).image();
+            BufferedImage decoded = decoder.decode(ImageCorpus.encode(deep, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(1, 2) & 0xFF).isBetween(0xC8, 0xC9);
@@ -223,7 +224,7 @@ class ImageDecoderTest {
             BufferedImage palette = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED);
             palette.setRGB(5, 5, 0xFF0000);
 
-            BufferedImage decoded = decoder.decode(TestImages.encode(palette, "png")).image();
+            BufferedImage decoded = decoder.decode(ImageCorpus.encode(palette, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xFF0000);
@@ -234,7 +235,7 @@ class ImageDecoderTest {
             BufferedImage translucent = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
             translucent.setRGB(2, 2, 0xFF0000FF);
 
-            BufferedImage decoded = decoder.decode(TestImages.encode(translucent, "png")).image();
+            BufferedImage decoded = decoder.decode(ImageCorpus.encode(translucent, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(2, 2) & 0xFFFFFF).isEqualTo(0x0000FF);
@@ -255,11 +256,11 @@ class ImageDecoderTest {
     class Orientation {
 
         private final BufferedImage stored = TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR);
-        private final byte[] jpeg = TestImages.encode(stored, "jpeg");
+        private final byte[] jpeg = ImageCorpus.encode(stored, "jpeg");
 
         @Test
         void rotate90IsShownUpright() throws Exception {
-            DecodedImage decoded = decoder.decode(TestImages.withExifOrientation(jpeg, 6));
+            DecodedImage decoded = decoder.decode(ImageCorpus.withExifOrientation(jpeg, 6));
 
             assertThat(decoded.orientation()).isEqualTo(ExifOrientation.ROTATE_90);
             assertUprightBgr(decoded, 48, 64);
@@ -275,7 +276,7 @@ class ImageDecoderTest {
         void everyOrientationMatchesItsDefinition(int orientation) throws Exception {
             BufferedImage storedPixels = decoder.decode(jpeg).image();
 
-            DecodedImage decoded = decoder.decode(TestImages.withExifOrientation(jpeg, orientation));
+            DecodedImage decoded = decoder.decode(ImageCorpus.withExifOrientation(jpeg, orientation));
 
             assertThat(decoded.orientation().exifValue()).isEqualTo(orientation);
             assertSimilar(decoded.image(), turnedByDefinition(storedPixels, orientation), 0);
@@ -283,7 +284,7 @@ class ImageDecoderTest {
 
         @Test
         void probeReportsUprightSize() throws Exception {
-            ImageHeader header = decoder.probe(TestImages.withExifOrientation(jpeg, 8));
+            ImageHeader header = decoder.probe(ImageCorpus.withExifOrientation(jpeg, 8));
 
             assertThat(header).isEqualTo(new ImageHeader(ImageFormat.JPEG, 48, 64, ExifOrientation.ROTATE_270));
         }
@@ -291,7 +292,7 @@ class ImageDecoderTest {
         @ParameterizedTest
         @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
         void regionIsInUprightCoordinates(int orientation) throws Exception {
-            byte[] oriented = TestImages.withExifOrientation(jpeg, orientation);
+            byte[] oriented = ImageCorpus.withExifOrientation(jpeg, orientation);
             BufferedImage upright = decoder.decode(oriented).image();
             Rectangle region = new Rectangle(5, 9, 17, 23);
 
@@ -357,7 +358,7 @@ class ImageDecoderTest {
 
         @Test
         void smallImagesAreNotReduced() throws Exception {
-            byte[] small = TestImages.encode(TestImages.pattern(200, 100, BufferedImage.TYPE_3BYTE_BGR), "png");
+            byte[] small = ImageCorpus.encode(TestImages.pattern(200, 100, BufferedImage.TYPE_3BYTE_BGR), "png");
 
             DecodedImage decoded = decoder.decode(small, DecodeOptions.reducedTo(320));
 
