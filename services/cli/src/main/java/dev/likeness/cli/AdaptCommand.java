@@ -66,13 +66,17 @@ final class AdaptCommand implements Callable<Integer> {
         Adaptation.Settings defaults = Adaptation.Settings.defaults(dimension);
         Adaptation.Settings settings = new Adaptation.Settings(dimension, margin, heldOut, maxEpochs, patience,
                 learningRate, defaults.identitiesPerBatch(), defaults.photosPerIdentity(), labelled.seed);
+        PrintWriter err = spec.commandLine().getErr();
         Adapter.Result result;
         try {
-            result = Adapter.adapt(labelled.pipeline(), new Adapter.Request(folder, output, modelId, settings, thresholdFar));
+            result = Adapter.adapt(labelled.pipeline(), new Adapter.Request(folder, output, modelId, settings, thresholdFar),
+                    line -> {
+                        err.println("likeness: " + line);
+                        err.flush();
+                    });
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
-        PrintWriter err = spec.commandLine().getErr();
         result.skipped().forEach(line -> err.println("likeness: left out " + line));
         err.flush();
         PrintWriter out = spec.commandLine().getOut();

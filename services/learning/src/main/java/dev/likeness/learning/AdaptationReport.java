@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,15 +42,20 @@ final class AdaptationReport {
                 result.baseModel(), request.folder(), outcome.head().inputs(), outcome.head().outputs(), settings.margin(),
                 settings.identitiesPerBatch(), settings.photosPerIdentity(), settings.learningRate(), settings.patience()));
         md.append(f("- training identities (%d): %s%n- held-out identities (%d): %s%n", outcome.trainingIdentities().size(),
-                String.join(", ", outcome.trainingIdentities()), outcome.heldOutIdentities().size(),
-                String.join(", ", outcome.heldOutIdentities())));
-        md.append(f("- kept epoch %d of %d%n", outcome.bestEpoch(), outcome.history().size() - 1));
+                names(outcome.trainingIdentities()), outcome.heldOutIdentities().size(),
+                names(outcome.heldOutIdentities())));
+        md.append(f("- kept epoch %d of %d%s%n", outcome.bestEpoch(), outcome.history().size() - 1, outcome.bestEpoch() == 0
+                ? ": no epoch kept the held-out TAR at FAR 1e-2 of the start, so the head is the initial one (for"
+                        + " 512 -> 512 the identity: the base embedding under a new id). Training did not carry over to"
+                        + " new people; keep the base model, or add photos of more identities"
+                : ""));
         md.append(f("- exported model `%s`; its embeddings through the pipeline differ from the head applied to the base "
                 + "embeddings by at most %.2e%n%n", result.modelFile().getFileName(), result.maxDeviation()));
 
         md.append("## Training identities: triplet loss\n\n");
         md.append(f("Mean of L(A,P,N) over every triplet of the training identities: base model %.5f, adapted model %.5f.%n%n",
-                outcome.trainingLossBase(), result.trainingLossAfter()));
+                result.trainingLossBefore(), result.trainingLossAfter()));
+        md.append(f("Per epoch (training loss on at most %d of the training photos):%n%n", Adaptation.MAX_LOSS_PHOTOS));
         md.append("| epoch | training loss | held-out TAR at FAR 1e-2 | held-out ROC AUC |\n|---|---|---|---|\n");
         for (Adaptation.Epoch epoch : outcome.history()) {
             md.append(f("| %d%s | %.5f | %.4f | %.4f |%n", epoch.epoch(), epoch.epoch() == outcome.bestEpoch() ? " (kept)" : "",
@@ -79,6 +85,13 @@ final class AdaptationReport {
             throw new UncheckedIOException("cannot write " + report, e);
         }
         return report;
+    }
+
+    /** Every name for a small set; the count and the first ones for a large one. */
+    private static String names(List<String> identities) {
+        int shown = 30;
+        return identities.size() <= shown ? String.join(", ", identities)
+                : String.join(", ", identities.subList(0, shown)) + ", ... (" + (identities.size() - shown) + " more)";
     }
 
     private static String f(String format, Object... args) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 
 import dev.likeness.common.calibration.HeadFiles;
@@ -46,11 +47,12 @@ public final class Adapter {
      * @param model             the adapted model's id and version (the version as the embedding service derives it)
      * @param maxDeviation      largest difference between the exported model's embeddings and the head applied
      *                          to the base embeddings, over every photo
-     * @param trainingLossAfter the all-triplets loss on the training identities, adapted model
+     * @param trainingLossBefore the mean loss over every triplet of the training identities, base model
+     * @param trainingLossAfter  the same, adapted model (through the exported file)
      */
     public record Result(ModelKey baseModel, ModelKey model, Path output, Path modelFile, Path headFile,
             Path properties, Adaptation.Outcome outcome, Evaluation.Result heldOutBefore,
-            Evaluation.Result heldOutAfter, double trainingLossAfter, double maxDeviation, double tau,
+            Evaluation.Result heldOutAfter, double trainingLossBefore, double trainingLossAfter, double maxDeviation, double tau,
             HeadTraining.Result verificationHead, List<String> skipped) {
 
         public Path report() {
@@ -62,18 +64,28 @@ public final class Adapter {
     }
 
     public static Result adapt(FacePipelineConfig base, Request request) {
+        return adapt(base, request, message -> { });
+    }
+
+    /** @param progress one line per step and per epoch, for a long run's user */
+    public static Result adapt(FacePipelineConfig base, Request request, Consumer<String> progress) {
+        progress.accept("embedding " + request.folder() + " with the base model");
         LabelledFaces before;
         ModelKey baseModel;
         try (FolderEmbedder embedder = new FolderEmbedder(base)) {
             before = embedder.embed(request.folder());
             baseModel = embedder.model();
         }
-        Adaptation.Outcome outcome = Adaptation.train(before, request.settings());
+        progress.accept(before.images() + " photos of " + before.byIdentity().size() + " identities; training");
+        Adaptation.Outcome outcome = Adaptation.train(before, request.settings(), epoch -> progress.accept(String.format(
+                Locale.ROOT, "epoch %d: training loss %.5f, held-out TAR at FAR 1e-2 %.4f, ROC AUC %.4f", epoch.epoch(),
+                epoch.trainingLoss(), epoch.heldOutTar(), epoch.heldOutAuc())));
 
         Path output = createDirectories(request.output());
         Path modelFile = AdaptedModelExport.write(base.embedder().path(), outcome.head(), request.modelId(),
                 baseModel.toString(), output.resolve(request.modelId() + ".onnx"));
         FacePipelineConfig adaptedConfig = withEmbedder(base, modelFile, request.modelId());
+        progress.accept("exported " + modelFile + "; embedding the folder again with it");
         LabelledFaces after;
         ModelKey adaptedModel;
         try (FolderEmbedder embedder = new FolderEmbedder(adaptedConfig)) {
@@ -87,6 +99,7 @@ public final class Adapter {
         LabelledFaces heldOutAfter = after.only(outcome.heldOutIdentities());
         Evaluation.Result evaluatedBefore = Evaluation.evaluate(heldOutBefore, fars, IMPOSTOR_PAIRS, request.settings().seed());
         Evaluation.Result evaluatedAfter = Evaluation.evaluate(heldOutAfter, fars, IMPOSTOR_PAIRS, request.settings().seed());
+        double trainingLossBefore = trainingLoss(before.only(outcome.trainingIdentities()), request.settings().margin());
         double trainingLossAfter = trainingLoss(after.only(outcome.trainingIdentities()), request.settings().margin());
         double tau = evaluatedAfter.tarAt(request.thresholdFar()).tau();
 
@@ -99,7 +112,7 @@ public final class Adapter {
 
         Path properties = writeProperties(output, adaptedModel, modelFile, tau, verification);
         Result result = new Result(baseModel, adaptedModel, output, modelFile, headFile, properties, outcome,
-                evaluatedBefore, evaluatedAfter, trainingLossAfter, maxDeviation, tau, verification, before.skipped());
+                evaluatedBefore, evaluatedAfter, trainingLossBefore, trainingLossAfter, maxDeviation, tau, verification, before.skipped());
         AdaptationReport.write(request, result);
         return result;
     }
@@ -191,7 +204,7 @@ public final class Adapter {
                         + "held-out identities: TAR at FAR 1e-2 %.4f -> %.4f, ROC AUC %.4f -> %.4f%n"
                         + "tau %.4f; model %s; report %s",
                 result.model(), result.outcome().bestEpoch(), result.outcome().history().size() - 1,
-                result.outcome().trainingLossBase(), result.trainingLossAfter(), before.tar(), after.tar(),
+                result.trainingLossBefore(), result.trainingLossAfter(), before.tar(), after.tar(),
                 result.heldOutBefore().auc(), result.heldOutAfter().auc(), result.tau(), result.modelFile(),
                 result.report());
     }

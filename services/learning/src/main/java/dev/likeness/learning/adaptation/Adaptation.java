@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import dev.likeness.learning.LabelledFaces;
 import dev.likeness.learning.evaluation.Evaluation;
@@ -20,7 +21,7 @@ public final class Adaptation {
     /** The false-accept rate early stopping watches. */
     public static final double STOPPING_FAR = 1e-2;
     /** At most this many training photos enter the all-triplets loss (its cost grows with the cube). */
-    private static final int MAX_LOSS_PHOTOS = 600;
+    public static final int MAX_LOSS_PHOTOS = 600;
     /** Enough different-person pairs for FAR 1e-2 to be resolved, cheap to score every epoch. */
     private static final int HELD_OUT_IMPOSTOR_PAIRS = 200_000;
 
@@ -75,6 +76,11 @@ public final class Adaptation {
     }
 
     public static Outcome train(LabelledFaces faces, Settings settings) {
+        return train(faces, settings, epoch -> { });
+    }
+
+    /** @param progress told about every epoch as it ends (epoch 0 first) */
+    public static Outcome train(LabelledFaces faces, Settings settings, Consumer<Epoch> progress) {
         List<List<String>> split = split(faces, settings.heldOutFraction(), settings.seed());
         LabelledFaces training = faces.only(split.get(0));
         LabelledFaces heldOut = faces.only(split.get(1));
@@ -97,6 +103,7 @@ public final class Adaptation {
 
         List<Epoch> history = new ArrayList<>();
         history.add(measure(0, head, lossPhotos, lossLabels, heldOut, settings));
+        progress.accept(history.get(0));
         LinearHead best = head.copy();
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= settings.maxEpochs() && epoch - bestEpoch <= settings.patience(); epoch++) {
@@ -121,6 +128,7 @@ public final class Adaptation {
             }
             Epoch measured = measure(epoch, head, lossPhotos, lossLabels, heldOut, settings);
             history.add(measured);
+            progress.accept(measured);
             Epoch bestSoFar = history.get(bestEpoch);
             // Later epochs win ties: they have learnt more from the training identities.
             if (measured.heldOutTar() >= bestSoFar.heldOutTar()) {
