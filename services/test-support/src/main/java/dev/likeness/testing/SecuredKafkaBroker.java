@@ -53,7 +53,9 @@ public final class SecuredKafkaBroker {
 
     /**
      * What a service needs to log in as {@code user}, as Quarkus config: the same keys its environment sets
-     * in a cluster (KAFKA_SECURITY_PROTOCOL, LIKENESS_KAFKA_USERNAME, ...; docs/reliability.md).
+     * in a cluster (KAFKA_SECURITY_PROTOCOL, LIKENESS_KAFKA_USERNAME, ...; docs/reliability.md). The broker made
+     * the topics from the KafkaTopic manifests, like Strimzi's Topic Operator; the service's topic provisioner
+     * still logs in and finds them all (it could not create one: no user may).
      */
     public static Map<String, String> serviceConfig(String user) {
         BrokerProcess broker = shared();
@@ -63,9 +65,7 @@ public final class SecuredKafkaBroker {
                 "likeness.kafka.username", user,
                 "likeness.kafka.password", broker.security().password(user),
                 "kafka.ssl.truststore.type", "PEM",
-                "kafka.ssl.truststore.location", broker.security().caCertificate().toString(),
-                // The broker created the topics from the KafkaTopic manifests, like Strimzi's Topic Operator.
-                "likeness.kafka.topics.create", "false");
+                "kafka.ssl.truststore.location", broker.security().caCertificate().toString());
     }
 
     /** deploy/k8s/base/kafka of this checkout, found from the module a test runs in. */
