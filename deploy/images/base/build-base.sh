@@ -136,14 +136,16 @@ build() {
   rm -f "$APT_DIR/sources.list"
 
   echo "build-base: building $OUTPUT from $LOCK"
-  local work
+  # Global, not local: the EXIT trap removes it when the build stops half way.
   work=$(mktemp -d "$CACHE/build.XXXXXX")
+  trap 'rm -rf "${work:-}"' EXIT
   local rootfs="$work/rootfs" image="$work/image"
   mkdir -p "$rootfs" "$image"
 
-  local package version sha
+  local package version sha deb
   while read -r package version sha; do
-    dpkg-deb -x "$(fetch_deb "$package" "$version" "$sha")" "$rootfs"
+    deb=$(fetch_deb "$package" "$version" "$sha")
+    dpkg-deb -x "$deb" "$rootfs"
   done < <(grep -v '^#' "$LOCK")
 
   # What dpkg's maintainer scripts would have set up, reduced to what a JVM needs.
