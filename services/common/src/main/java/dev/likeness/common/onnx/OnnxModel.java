@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +32,9 @@ import org.jboss.logging.Logger;
  * <p>Open each model once per process and share it: loading and warming up cost far more than a
  * run, and {@code OrtSession.run} is thread-safe. All models share the process-wide
  * {@link OrtEnvironment}.
+ *
+ * <p>Closing waits for runs in progress and refuses later ones: freeing a native session under a
+ * running inference crashes the JVM (seen at shutdown, when a consumer thread was still inside a run).
  */
 public final class OnnxModel implements AutoCloseable {
 
@@ -41,6 +46,8 @@ public final class OnnxModel implements AutoCloseable {
     private final String fallbackReason;
     private final Map<String, TensorDescription> inputs;
     private final Map<String, TensorDescription> outputs;
+    private final ReadWriteLock runsAndClose = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private OnnxModel(Path path, OrtSession session, ExecutionProvider provider, String fallbackReason) {
         this.path = path;
@@ -232,8 +239,13 @@ public final class OnnxModel implements AutoCloseable {
                         + "'; its outputs are " + outputs.keySet());
             }
         }
+        runsAndClose.readLock().lock();
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
+            if (closed) {
+                throw new InferenceException("Model " + path.getFileName() + " is closed (the service is stopping)",
+                        null);
+            }
             for (Map.Entry<String, FloatInput> input : inputs.entrySet()) {
                 if (!this.inputs.containsKey(input.getKey())) {
                     throw new IllegalArgumentException("Model " + path.getFileName() + " has no input '"
@@ -252,6 +264,7 @@ public final class OnnxModel implements AutoCloseable {
             throw new InferenceException("Running " + path.getFileName() + " failed: " + e.getMessage(), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
+            runsAndClose.readLock().unlock();
         }
     }
 
@@ -340,10 +353,17 @@ public final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
+        runsAndClose.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             LOG.warnf(e, "Closing the session of %s failed", path);
+        } finally {
+            runsAndClose.writeLock().unlock();
         }
     }
 

@@ -203,6 +203,44 @@ class OnnxModelTest {
         }
     }
 
+    @Test
+    void closingWhileRunsAreInFlightWaitsForThemAndRefusesLaterRuns() throws Exception {
+        OnnxModel model = OnnxModel.open(FEATURE);
+        FloatBuffer face = randomFace(7);
+        FloatTensor expected = model.run(face.duplicate(), FACE_SHAPE);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Integer>> runners = new ArrayList<>();
+            for (int thread = 0; thread < 3; thread++) {
+                runners.add(threads.submit(() -> {
+                    int completed = 0;
+                    while (true) {
+                        try {
+                            assertThat(model.run(face.duplicate(), FACE_SHAPE)).isEqualTo(expected);
+                            completed++;
+                        } catch (InferenceException refused) {
+                            assertThat(refused).hasMessageContaining("is closed");
+                            return completed;
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(300);
+
+            model.close();
+
+            for (Future<Integer> runner : runners) {
+                assertThat(runner.get()).as("runs completed before the close").isPositive();
+            }
+            assertThatThrownBy(() -> model.run(face.duplicate(), FACE_SHAPE))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessage("Model fr_feature.onnx is closed (the service is stopping)");
+            model.close();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     private static void assumeCudaUnavailable() {
         // On a -Pcuda build with a GPU the provider loads, and these tests have nothing to check.
         assumeThat(OrtEnvironment.getAvailableProviders()).doesNotContain(OrtProvider.CUDA);
