@@ -37,6 +37,8 @@ public class StyleRequestValidator {
     /** Sizes and counts beyond these are not a configuration matter but a broken client. */
     static final int ABSURD_SIDE = 65_536;
     static final int ABSURD_ITERATIONS = 1_000_000;
+    /** The smallest side a picture is painted at, output and content alike. */
+    static final int MIN_SIDE = 16;
 
     /** A well-formed request asking for more than this service allows: answered with an error result. */
     public static final class LimitExceededException extends RuntimeException {
@@ -82,8 +84,9 @@ public class StyleRequestValidator {
             throw new LimitExceededException("output_max_side " + side + " exceeds this service's limit of "
                     + config.limits().maxOutputSide() + " px");
         }
-        if (side < 16) {
-            throw new RejectedInputException("INVALID_SIZE", "output_max_side must be at least 16 px, was " + side);
+        if (side < MIN_SIDE) {
+            throw new RejectedInputException("INVALID_SIZE", "output_max_side must be at least " + MIN_SIDE
+                    + " px, was " + side);
         }
         if (request.getProgressEvery() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "progress_every must not be negative");
@@ -202,6 +205,12 @@ public class StyleRequestValidator {
     private Raster content(ImageSource source, int side) {
         BufferedImage image = decode(source);
         int[] size = fit(image.getWidth(), image.getHeight(), side, false);
+        if (Math.min(size[0], size[1]) < MIN_SIDE) {
+            // A strip (or a tiny picture) has nothing for the networks' 16-px strides to work on.
+            throw new RejectedInputException("INVALID_SIZE", "the content image is " + image.getWidth() + "x"
+                    + image.getHeight() + " px: painted at " + size[0] + "x" + size[1] + " px, its short side would be"
+                    + " under " + MIN_SIDE + " px");
+        }
         return Raster.of(image, size[0], size[1]);
     }
 

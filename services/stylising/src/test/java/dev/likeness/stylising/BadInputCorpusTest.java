@@ -2,6 +2,7 @@ package dev.likeness.stylising;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,9 @@ class BadInputCorpusTest {
                 event("absurd output size (1000000 px)", request("absurd size").setOutputMaxSide(1_000_000),
                         "INVALID_SIZE"),
                 event("output size of 8 px", request("tiny").setOutputMaxSide(8), "INVALID_SIZE"),
+                event("content of 3000x2 px (a strip)", request("strip").setContent(inline(ImageCorpus.encode(
+                        new BufferedImage(3000, 2, BufferedImage.TYPE_INT_RGB), "png"))).setOutputMaxSide(512),
+                        "INVALID_SIZE"),
                 event("absurd iterations (2000000000)", request("absurd iterations")
                         .setOptimisation(settings().setIterations(2_000_000_000)), "INVALID_FIELD"),
                 event("zero iterations", request("zero iterations").setOptimisation(settings().setIterations(0)),
