@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +21,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
+import dev.likeness.common.kafka.ReaderConsumers;
 import dev.likeness.common.kafka.RejectedInputException;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;
-import dev.likeness.console.view.ViewEvents;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
@@ -180,20 +179,7 @@ public class TopicFeed {
     }
 
     private static Map<String, Object> consumerConfig(Map<String, Object> kafkaConfig) {
-        Set<String> consumerKeys = ConsumerConfig.configNames();
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (consumerKeys.contains(key)) {
-                config.put(key, value);
-            }
-        });
-        // No group: partitions are assigned by hand and positions are never committed.
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
-        config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> config = ReaderConsumers.config(kafkaConfig);
         // Inline images of up to 16 MiB.
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 17825792);
         return config;

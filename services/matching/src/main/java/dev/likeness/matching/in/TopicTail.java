@@ -1,11 +1,9 @@
 package dev.likeness.matching.in;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -14,6 +12,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
+
+import dev.likeness.common.kafka.ReaderConsumers;
 
 /**
  * A thread that reads every partition of one topic with a plain consumer, outside any consumer group: each
@@ -35,7 +35,7 @@ abstract class TopicTail implements AutoCloseable {
     /** @param kafkaConfig the shared {@code kafka.*} settings (bootstrap servers, security) */
     TopicTail(String threadName, Map<String, Object> kafkaConfig, String topic) {
         this.topic = topic;
-        this.consumerConfig = consumerConfig(kafkaConfig);
+        this.consumerConfig = ReaderConsumers.config(kafkaConfig);
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
@@ -120,22 +120,5 @@ abstract class TopicTail implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Map<String, Object> consumerConfig(Map<String, Object> kafkaConfig) {
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
-        // No group: partitions are assigned by hand and positions are never committed.
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
-        config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-        return config;
     }
 }
