@@ -85,12 +85,30 @@ class ImageRunsTest {
                     // Sized by the image's JAVA_TOOL_OPTIONS, which the JVM announces.
                     .contains("Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=75");
         } finally {
-            service.destroy();
-            if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                service.destroyForcibly().waitFor();
-            }
+            stop(service);
         }
         removeTree(root);
+    }
+
+    /**
+     * Stops the service's JVM itself: it is the first process of its PID namespace, a child of the outer
+     * unshare, and nothing forwards a signal sent to unshare (the parent-death signal that --kill-child
+     * sets is cleared when the JVM's user changes).
+     */
+    private static void stop(Process service) throws InterruptedException {
+        List<ProcessHandle> processes = new ArrayList<>(service.descendants().toList());
+        processes.add(service.toHandle());
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && processes.stream().anyMatch(ProcessHandle::isAlive)) {
+            Thread.sleep(200);
+        }
+        processes.forEach(ProcessHandle::destroyForcibly);
+        service.waitFor();
+        for (ProcessHandle process : processes) {
+            process.onExit().join();
+        }
+        assertThat(processes).noneMatch(ProcessHandle::isAlive);
     }
 
     /** rm -rf: the mounts were private to the service's namespace and went with it. */
