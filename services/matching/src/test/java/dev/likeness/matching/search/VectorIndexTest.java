@@ -3,6 +3,7 @@ package dev.likeness.matching.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.matching.SyntheticEmbeddings;
 
@@ -142,5 +144,36 @@ class VectorIndexTest {
         assertThat(agreements / (double) probes).isGreaterThanOrEqualTo(0.95);
         assertThat(index.search(new float[][] {people.get(7)}, 5).get(0)).extracting(OwnerHit::owner).doesNotContain(7);
         assertThat(index.search(new float[][] {people.get(3050)}, 1).get(0).get(0).owner()).isEqualTo(3050);
+    }
+
+    @Test
+    void aWrittenGraphReadsBackOverTheSameRowsOnlyAndAnswersAsTheBuiltOne(@TempDir Path dir) throws Exception {
+        SearchSettings approximate = new SearchSettings(2, Integer.MAX_VALUE, 1, 16, 100, 40, 0.25);
+        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(5, DIMENSION);
+        VectorIndex built = new VectorIndex(DIMENSION, approximate, POOL);
+        VectorIndex copy = new VectorIndex(DIMENSION, approximate, POOL);
+        VectorIndex other = new VectorIndex(DIMENSION, approximate, POOL);
+        for (int owner = 0; owner < 1500; owner++) {
+            float[] person = embeddings.person();
+            built.add(owner, person);
+            copy.add(owner, person);
+            other.add(owner, embeddings.person());
+        }
+        built.refreshApproximateIndex();
+        Path file = dir.resolve("graph.hnsw");
+
+        built.writeApproximateIndex(file);
+
+        assertThat(copy.readApproximateIndex(file)).isTrue();
+        assertThat(copy.approximate()).isTrue();
+        float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
+        assertThat(copy.search(probes, 5)).isEqualTo(built.search(probes, 5));
+        assertThat(other.readApproximateIndex(file)).isFalse();
+        assertThat(other.approximate()).isFalse();
+        // The graph read back grows like a built one.
+        float[] newcomer = embeddings.person();
+        copy.add(1500, newcomer);
+        copy.extendApproximateIndex();
+        assertThat(copy.search(new float[][] {newcomer}, 1).get(0).get(0).owner()).isEqualTo(1500);
     }
 }
