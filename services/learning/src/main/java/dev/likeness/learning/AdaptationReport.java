@@ -45,7 +45,7 @@ final class AdaptationReport {
                 names(outcome.trainingIdentities()), outcome.heldOutIdentities().size(),
                 names(outcome.heldOutIdentities())));
         md.append(f("- kept epoch %d of %d%s%n", outcome.bestEpoch(), outcome.history().size() - 1, outcome.bestEpoch() == 0
-                ? ": no epoch kept the held-out TAR at FAR 1e-2 of the start, so the head is the initial one (for"
+                ? ": no later epoch reached the held-out TAR at FAR 1e-2 of the start, so the head is the initial one (for"
                         + " 512 -> 512 the identity: the base embedding under a new id). Training did not carry over to"
                         + " new people; keep the base model, or add photos of more identities"
                 : ""));
@@ -53,9 +53,9 @@ final class AdaptationReport {
                 + "embeddings by at most %.2e%n%n", result.modelFile().getFileName(), result.maxDeviation()));
 
         md.append("## Training identities: triplet loss\n\n");
-        md.append(f("Mean of L(A,P,N) over every triplet of the training identities: base model %.5f, adapted model %.5f.%n%n",
+        md.append(f("Mean of L(A,P,N) over every triplet of the training identities' photos (at most %d of them, the same"
+                + " photos throughout): base model %.5f, adapted model %.5f.%n%n", Adaptation.MAX_LOSS_PHOTOS,
                 result.trainingLossBefore(), result.trainingLossAfter()));
-        md.append(f("Per epoch (training loss on at most %d of the training photos):%n%n", Adaptation.MAX_LOSS_PHOTOS));
         md.append("| epoch | training loss | held-out TAR at FAR 1e-2 | held-out ROC AUC |\n|---|---|---|---|\n");
         for (Adaptation.Epoch epoch : outcome.history()) {
             md.append(f("| %d%s | %.5f | %.4f | %.4f |%n", epoch.epoch(), epoch.epoch() == outcome.bestEpoch() ? " (kept)" : "",

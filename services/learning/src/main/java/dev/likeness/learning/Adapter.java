@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,6 @@ import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
 import dev.likeness.learning.adaptation.AdaptedModelExport;
 import dev.likeness.learning.adaptation.Adaptation;
-import dev.likeness.learning.adaptation.TripletLoss;
 import dev.likeness.learning.evaluation.Evaluation;
 
 /**
@@ -99,8 +97,11 @@ public final class Adapter {
         LabelledFaces heldOutAfter = after.only(outcome.heldOutIdentities());
         Evaluation.Result evaluatedBefore = Evaluation.evaluate(heldOutBefore, fars, IMPOSTOR_PAIRS, request.settings().seed());
         Evaluation.Result evaluatedAfter = Evaluation.evaluate(heldOutAfter, fars, IMPOSTOR_PAIRS, request.settings().seed());
-        double trainingLossBefore = trainingLoss(before.only(outcome.trainingIdentities()), request.settings().margin());
-        double trainingLossAfter = trainingLoss(after.only(outcome.trainingIdentities()), request.settings().margin());
+        Adaptation.Settings settings = request.settings();
+        double trainingLossBefore = Adaptation.trainingLoss(before.only(outcome.trainingIdentities()), settings.margin(),
+                settings.seed());
+        double trainingLossAfter = Adaptation.trainingLoss(after.only(outcome.trainingIdentities()), settings.margin(),
+                settings.seed());
         double tau = evaluatedAfter.tarAt(request.thresholdFar()).tau();
 
         HeadTraining.Result verification = HeadTraining.fit(adaptedModel,
@@ -125,21 +126,6 @@ public final class Adapter {
         return new FacePipelineConfig(config.detector(), config.landmarker(), adapted, config.scoreThreshold(),
                 config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(), config.limits(),
                 config.inference());
-    }
-
-    static double trainingLoss(LabelledFaces training, double margin) {
-        List<float[]> photos = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        int label = 0;
-        for (List<float[]> faces : training.byIdentity().values()) {
-            for (float[] face : faces) {
-                photos.add(face);
-                labels.add(label);
-            }
-            label++;
-        }
-        return TripletLoss.meanOverAllTriplets(photos,
-                labels.stream().mapToInt(Integer::intValue).toArray(), margin);
     }
 
     private static double maxDeviation(LabelledFaces expected, LabelledFaces actual) {

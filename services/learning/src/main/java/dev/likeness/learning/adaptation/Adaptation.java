@@ -140,6 +140,16 @@ public final class Adaptation {
         return new Outcome(best, bestEpoch, List.copyOf(history), split.get(0), split.get(1), baseLoss);
     }
 
+    /**
+     * The mean loss over every triplet of the training identities' photos (a seeded sample of at most
+     * {@link #MAX_LOSS_PHOTOS} when there are more: the same photos for the same folder and seed).
+     */
+    public static double trainingLoss(LabelledFaces training, double margin, long seed) {
+        List<float[]> photos = new ArrayList<>();
+        int[] labels = labelsOf(training, photos, new Random(seed));
+        return TripletLoss.meanOverAllTriplets(photos, labels, margin);
+    }
+
     private static Epoch measure(int epoch, LinearHead head, List<float[]> lossPhotos, int[] lossLabels,
             LabelledFaces heldOut, Settings settings) {
         double loss = TripletLoss.meanOverAllTriplets(lossPhotos.stream().map(head::apply).toList(), lossLabels,
