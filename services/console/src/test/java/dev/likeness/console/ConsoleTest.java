@@ -190,6 +190,9 @@ class ConsoleTest {
         assertThat(awaitPicture("/api/pictures/feed-3/result")).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
         given().when().get("/api/pictures/nothing/image").then().statusCode(404);
         given().when().get("/q/health/ready").then().statusCode(200).body(containsString("following live"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("likeness_console_events_total{type=\"unreadable\"}"))
+                .body(containsString("likeness_console_identities"));
     }
 
     /** Connects like the page and collects the events (JSON) until {@code done} holds for them. */

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.likeness.console.ConsoleConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What the page shows, derived from the topics only: the gallery as the compacted topic says, the recent
@@ -30,11 +31,16 @@ public class LiveView {
     private final Deque<String> recent = new ArrayDeque<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
 
+    private final MeterRegistry metrics;
+
     @Inject
-    public LiveView(ConsoleConfig config, ObjectMapper json) {
+    public LiveView(ConsoleConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.json = json;
         this.historyEvents = config.historyEvents();
         this.pictures = new Pictures(config.picturesMaxBytes());
+        this.metrics = metrics;
+        metrics.gauge("likeness.console.pages", subscribers, List::size);
+        metrics.gauge("likeness.console.identities", gallery, Map::size);
     }
 
     public Pictures pictures() {
@@ -43,6 +49,7 @@ public class LiveView {
 
     /** The identity's current state (a gallery record). */
     public synchronized void identity(String identityId, Map<String, Object> view) {
+        count(view);
         String event = write(view);
         gallery.put(identityId, event);
         broadcast(event);
@@ -51,11 +58,14 @@ public class LiveView {
     /** A tombstone: the identity is gone. */
     public synchronized void identityDeleted(String identityId) {
         gallery.remove(identityId);
-        broadcast(write(ViewEvents.identityDeleted(identityId)));
+        Map<String, Object> view = ViewEvents.identityDeleted(identityId);
+        count(view);
+        broadcast(write(view));
     }
 
     /** Any other event: kept among the recent ones and sent to every page. */
     public synchronized void event(Map<String, Object> view) {
+        count(view);
         String event = write(view);
         recent.addLast(event);
         while (recent.size() > historyEvents) {
@@ -84,6 +94,11 @@ public class LiveView {
 
     private void broadcast(String event) {
         subscribers.removeIf(subscriber -> !subscriber.send(event));
+    }
+
+    /** Events read from the topics, by type ({@code unreadable}: records the console could not decode). */
+    private void count(Map<String, Object> view) {
+        metrics.counter("likeness.console.events", "type", String.valueOf(view.get("type"))).increment();
     }
 
     private String write(Map<String, Object> view) {
