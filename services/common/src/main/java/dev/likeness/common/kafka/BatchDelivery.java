@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
@@ -56,6 +59,15 @@ public final class BatchDelivery {
         // Offsets are committed (ack) only once the broker has every output: nothing is lost.
         Sends.awaitAll(sends, sendTimeout);
         return Uni.createFrom().completionStage(batch::ack);
+    }
+
+    /** The Kafka records of a consumed batch, in poll order. */
+    @SuppressWarnings("unchecked")
+    public static List<ConsumerRecord<String, byte[]>> records(KafkaRecordBatch<String, byte[]> batch) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).ifPresent(metadata ->
+                ((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata).getRecords().forEach(records::add));
+        return records;
     }
 
     /** The same record, addressed to {@code topic} (the transactional channel writes every output topic). */

@@ -6,7 +6,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.likeness.common.kafka.BatchDelivery;
@@ -15,7 +14,6 @@ import dev.likeness.embedding.Outcome;
 import dev.likeness.embedding.out.FacesPublisher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
@@ -32,15 +30,11 @@ public class ImageRequestsConsumer {
     @Inject
     FacesPublisher publisher;
 
-    @SuppressWarnings("unchecked")
     @Incoming("images")
     @Blocking
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                .ifPresent(metadata -> records((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata, records));
         List<BatchDelivery.Output> outputs = new ArrayList<>();
-        for (Outcome outcome : embedder.process(records)) {
+        for (Outcome outcome : embedder.process(BatchDelivery.records(batch))) {
             if (outcome instanceof Outcome.Embedded embedded) {
                 outputs.add(publisher.result(embedded.event()));
             } else if (outcome instanceof Outcome.Rejected rejected) {
@@ -49,10 +43,5 @@ public class ImageRequestsConsumer {
             }
         }
         return publisher.delivery().complete(batch, outputs);
-    }
-
-    private static void records(IncomingKafkaRecordBatchMetadata<String, byte[]> metadata,
-            List<ConsumerRecord<String, byte[]>> into) {
-        metadata.getRecords().forEach(into::add);
     }
 }

@@ -19,7 +19,6 @@ import dev.likeness.matching.out.MatchesPublisher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 /**
  * Consumes FacesEmbedded requests in batches (at most max.poll.records). Each one is answered on the matches
@@ -42,20 +41,16 @@ public class FacesConsumer {
     @Inject
     MatchesPublisher publisher;
 
-    @SuppressWarnings("unchecked")
     @Incoming("faces")
     @Blocking
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
         List<BatchDelivery.Output> outputs = new ArrayList<>();
-        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).ifPresent(metadata -> {
-            for (ConsumerRecord<String, byte[]> record : ((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata)
-                    .getRecords()) {
-                BatchDelivery.Output output = handle(record);
-                if (output != null) {
-                    outputs.add(output);
-                }
+        for (ConsumerRecord<String, byte[]> record : BatchDelivery.records(batch)) {
+            BatchDelivery.Output output = handle(record);
+            if (output != null) {
+                outputs.add(output);
             }
-        });
+        }
         return publisher.delivery().complete(batch, outputs);
     }
 
