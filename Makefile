@@ -1,7 +1,7 @@
 # Likeness: the commands a newcomer needs. See README.md.
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
-BENCH_JAVA = -Xmx2g -cp services/bench/target/classes:$$(cat services/bench/target/classpath.txt)
+BENCH_JAVA = -Xmx2g -cp 'services/bench/target/classes:services/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 

@@ -172,8 +172,12 @@ public final class MeshBench {
         }
     }
 
-    private static ServiceProcess service(String name, BrokerProcess broker, Path models, Path work) {
-        return ServiceProcess.builder(name, ServiceProcess.jarOf(Path.of("services", name)))
+    private static ServiceProcess service(String name, BrokerProcess broker, Path models, Path work)
+            throws java.io.IOException {
+        // A copy of the built application: another build on a shared machine may rewrite target/ meanwhile.
+        Path app = work.resolve(name + "-app");
+        copyRecursively(ServiceProcess.jarOf(Path.of("services", name)).getParent(), app);
+        return ServiceProcess.builder(name, app.resolve("quarkus-run.jar"))
                 .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
                 .env("LIKENESS_MODELS_DIR", models.toString())
                 .logFile(work.resolve(name + ".log"))
@@ -372,6 +376,19 @@ public final class MeshBench {
             poller.join(5_000);
             consumer.close();
             producer.close();
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
