@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +159,7 @@ final class StyliseCommand implements Callable<Integer> {
                 Files.write(target, result.getImage().getInline().toByteArray());
             } else {
                 Files.copy(Path.of(URI.create(result.getImage().getUri())), target,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.UNEXPECTED, "cannot write the result to " + target + ": " + e.getMessage());

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,7 +71,7 @@ class StyliseAndGalleryCommandsTest {
             assertThat(request.getOptimisation().getSeed()).isEqualTo(7L);
             assertThat(request.getOptimisation().hasAlpha()).isFalse();
             assertThat(request.getStylesCount()).isEqualTo(1);
-            assertThat(request.getContent().getInline().size()).isEqualTo((int) java.nio.file.Files.size(CONTENT));
+            assertThat(request.getContent().getInline().size()).isEqualTo((int) Files.size(CONTENT));
         }
     }
 
@@ -144,7 +146,7 @@ class StyliseAndGalleryCommandsTest {
 
     private static Identity identity(String id, String name, int embeddings) {
         Identity.Builder identity = Identity.newBuilder().setIdentityId(id).setDisplayName(name)
-                .setUpdatedAt(Requests.timestamp(java.time.Instant.parse("2026-01-02T03:04:05Z")));
+                .setUpdatedAt(Requests.timestamp(Instant.parse("2026-01-02T03:04:05Z")));
         for (int i = 0; i < embeddings; i++) {
             identity.addEmbeddingsBuilder().addVector(1f);
         }

@@ -20,10 +20,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.events.v1.StoredEmbedding;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -151,11 +154,11 @@ class ConsoleTest {
     @Test
     void aConnectedPageGetsTheGalleryResultsAndDeadLettersFromTheTopics() throws Exception {
         kafka.send("likeness.gallery.v1", "feed-ada", Identity.newBuilder().setIdentityId("feed-ada")
-                .setDisplayName("Ada").addEmbeddings(dev.likeness.events.v1.StoredEmbedding.newBuilder().addVector(1f))
+                .setDisplayName("Ada").addEmbeddings(StoredEmbedding.newBuilder().addVector(1f))
                 .build().toByteArray());
         kafka.send("likeness.gallery.v1", "feed-bob", Identity.newBuilder().setIdentityId("feed-bob")
                 .setDisplayName("Bob").build().toByteArray());
-        kafka.send(new org.apache.kafka.clients.producer.ProducerRecord<>("likeness.gallery.v1", "feed-bob", null));
+        kafka.send(new ProducerRecord<>("likeness.gallery.v1", "feed-bob", null));
         kafka.send("likeness.matches.v1", "feed-1", MatchResult.newBuilder().setRequestId("feed-1")
                 .setRecognition(Recognition.newBuilder().setThreshold(1.17f).addFaces(RecognisedFace.newBuilder()
                         .setBox(BoundingBox.newBuilder().setX1(1).setY1(2).setX2(30).setY2(40))
@@ -218,7 +221,7 @@ class ConsoleTest {
             });
             try {
                 reading.get(1, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException stillOpen) {
+            } catch (TimeoutException stillOpen) {
                 // the feed stays open: what arrived so far is the snapshot
             } finally {
                 response.body().close();

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import org.openqa.selenium.OutputType;
@@ -56,7 +57,7 @@ final class Browser implements AutoCloseable {
     Path screenshot(String name) throws IOException {
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Path target = screenshots.resolve(name + ".png");
-        Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         return target;
     }
 

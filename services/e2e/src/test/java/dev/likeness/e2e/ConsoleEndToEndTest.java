@@ -11,12 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
@@ -148,7 +148,7 @@ class ConsoleEndToEndTest {
         browser.driver.findElement(By.id("verify-submit")).click();
 
         browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.textMatches(By.id("verify-result"),
-                java.util.regex.Pattern.compile("^(same person|different people): d=")));
+                Pattern.compile("^(same person|different people): d=")));
         assertThat(browser.driver.findElement(By.id("verify-result")).getText())
                 .startsWith("same person: d=0.000").contains("p=1.000");
     }
@@ -270,7 +270,7 @@ class ConsoleEndToEndTest {
     private String submit(String submit, String message) {
         browser.driver.findElement(By.id(submit)).click();
         browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.id(message),
-                java.util.regex.Pattern.compile("^published request console-")));
+                Pattern.compile("^published request console-")));
         return browser.driver.findElement(By.id(message)).getText().substring("published request ".length());
     }
 

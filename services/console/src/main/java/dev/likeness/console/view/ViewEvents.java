@@ -1,6 +1,8 @@
 package dev.likeness.console.view;
 
 import java.time.Instant;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class ViewEvents {
 
     /** Where the page fetches a picture of a request. */
     public static String pictureUrl(String requestId, String which) {
-        return "/api/pictures/" + java.net.URLEncoder.encode(requestId, java.nio.charset.StandardCharsets.UTF_8)
+        return "/api/pictures/" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
                 .replace("+", "%20") + "/" + which;
     }
 
