@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "likeness",
         description = "Publish photos to the Likeness mesh, wait for results, watch topics and dead letters.",
         subcommands = {PublishCommand.class, EnrolCommand.class, IdentifyCommand.class, VerifyCommand.class,
-                WatchCommand.class, DlqCommand.class, EvaluateCommand.class, AdaptCommand.class},
+                WatchCommand.class, DlqCommand.class, StyliseCommand.class, GalleryCommand.class,
+                EvaluateCommand.class, AdaptCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  ok",
