@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.likeness.common.api.ApiCredentials;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "delete", description = "Delete identity ID through the matching service's API (the gallery topic's"
-        + " only writer, which writes its tombstone); an unknown ID exits with 1.")
+        + " only writer, which writes its tombstone); an unknown ID exits with 1. When the API requires it, the"
+        + " key comes from $LIKENESS_API_KEY or a bearer token from $LIKENESS_API_TOKEN.")
 final class GalleryDeleteCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ID", description = "Identity id.")
@@ -42,7 +45,8 @@ final class GalleryDeleteCommand implements Callable<Integer> {
         HttpResponse<String> response;
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(KafkaSession.TIMEOUT).build();
-            response = http.send(HttpRequest.newBuilder(identity).timeout(Duration.ofSeconds(60)).DELETE().build(),
+            HttpRequest.Builder delete = HttpRequest.newBuilder(identity).timeout(Duration.ofSeconds(60)).DELETE();
+            response = http.send(ApiCredentials.fromEnvironment(System.getenv()).applyTo(delete).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new CliException(ExitCodes.KAFKA_UNAVAILABLE, "cannot reach the matching service at " + matchingUrl

@@ -3,6 +3,7 @@ package dev.likeness.console;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,6 +18,12 @@ public interface ConsoleConfig {
     /** The matching service's REST API: the gallery's only writer renames and deletes identities. */
     @WithDefault("http://localhost:8082")
     URI matchingUrl();
+
+    /** The key the console presents to matching's API when that requires one (env LIKENESS_CONSOLE_MATCHING_API_KEY). */
+    Optional<String> matchingApiKey();
+
+    /** Or a bearer token for it (env LIKENESS_CONSOLE_MATCHING_API_TOKEN). */
+    Optional<String> matchingApiToken();
 
     /** Records re-read per partition of each result topic at startup, so a fresh page shows recent work. */
     @WithDefault("20")

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.likeness.common.api.ApiCredentials;
 import dev.likeness.console.ConsoleConfig;
 
 /**
@@ -36,6 +37,7 @@ public class MatchingGallery {
     private final URI identities;
     private final Duration timeout;
     private final ObjectMapper json;
+    private final ApiCredentials credentials;
 
     @Inject
     public MatchingGallery(ConsoleConfig config, ObjectMapper json) {
@@ -43,6 +45,7 @@ public class MatchingGallery {
         this.identities = URI.create(config.matchingUrl().toString().replaceAll("/+$", "") + "/api/v1/identities/");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.json = json;
+        this.credentials = new ApiCredentials(config.matchingApiKey(), config.matchingApiToken());
     }
 
     public Answer rename(String identityId, String displayName) {
@@ -64,7 +67,7 @@ public class MatchingGallery {
     }
 
     private Answer send(HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(timeout).build();
+        HttpRequest built = credentials.applyTo(request).timeout(timeout).build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(),
