@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +23,6 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Purpose;
-import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
 
 /**
@@ -94,31 +92,29 @@ class BackpressureTest {
         }
     }
 
-    private static void queueBurst(Mesh mesh, FaceViews views) {
+    private static void queueBurst(Mesh mesh, FaceViews views) throws Exception {
         ModelRef model = ModelRef.newBuilder().setId(views.embeddingModel().id())
                 .setVersion(views.embeddingModel().version()).build();
         Purpose identify = Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
-        try (KafkaTestClient kafka = mesh.client()) {
-            KafkaProducer<String, byte[]> producer = kafka.producer();
-            for (int i = 0; i < BURST; i++) {
-                int view = i % views.size();
-                String image = "burst-image-" + i;
-                producer.send(new ProducerRecord<>(Mesh.IMAGES, image, ImageSubmitted.newBuilder().setRequestId(image)
-                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(views.jpegs().get(view))))
-                        .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
-                        .setPurpose(identify).build().toByteArray()));
-                String faces = "burst-faces-" + i;
-                Face.Builder face = Face.newBuilder().setDetectorScore(0.99f)
-                        .setBox(BoundingBox.newBuilder().setX1(40).setY1(30).setX2(100).setY2(90));
-                for (float value : views.embeddings().get(view)) {
-                    face.addEmbedding(value);
-                }
-                producer.send(new ProducerRecord<>(Mesh.FACES, faces, FacesEmbedded.newBuilder().setRequestId(faces)
-                        .setEmbeddingModel(model).setImageWidth(FaceViews.WIDTH).setImageHeight(FaceViews.HEIGHT)
-                        .setPurpose(identify).addFaces(face).build().toByteArray()));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            int view = i % views.size();
+            String image = "burst-image-" + i;
+            records.add(new ProducerRecord<>(Mesh.IMAGES, image, ImageSubmitted.newBuilder().setRequestId(image)
+                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(views.jpegs().get(view))))
+                    .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
+                    .setPurpose(identify).build().toByteArray()));
+            String faces = "burst-faces-" + i;
+            Face.Builder face = Face.newBuilder().setDetectorScore(0.99f)
+                    .setBox(BoundingBox.newBuilder().setX1(40).setY1(30).setX2(100).setY2(90));
+            for (float value : views.embeddings().get(view)) {
+                face.addEmbedding(value);
             }
-            producer.flush();
+            records.add(new ProducerRecord<>(Mesh.FACES, faces, FacesEmbedded.newBuilder().setRequestId(faces)
+                    .setEmbeddingModel(model).setImageWidth(FaceViews.WIDTH).setImageHeight(FaceViews.HEIGHT)
+                    .setPurpose(identify).addFaces(face).build().toByteArray()));
         }
+        mesh.publish(records);
     }
 
     /** The sum of the heap pools' used bytes, as Micrometer exports them. */

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +38,6 @@ import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StoredEmbedding;
-import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
 
 /**
@@ -192,14 +190,11 @@ class DeliveryUnderFaultsTest {
         return requests;
     }
 
-    private static void publish(Mesh mesh, Iterable<ImageSubmitted> requests) {
-        try (KafkaTestClient kafka = mesh.client()) {
-            KafkaProducer<String, byte[]> producer = kafka.producer();
-            for (ImageSubmitted request : requests) {
-                producer.send(new ProducerRecord<>(Mesh.IMAGES, request.getRequestId(), request.toByteArray()));
-            }
-            producer.flush();
-        }
+    private static void publish(Mesh mesh, Iterable<ImageSubmitted> requests) throws Exception {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        requests.forEach(request -> records.add(
+                new ProducerRecord<>(Mesh.IMAGES, request.getRequestId(), request.toByteArray())));
+        mesh.publish(records);
     }
 
     /** Waits until the group has committed, on every partition, at least the given offsets. */

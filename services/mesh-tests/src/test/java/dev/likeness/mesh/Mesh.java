@@ -11,9 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.likeness.common.onnx.ModelsDirectory;
 import dev.likeness.local.kafka.BrokerProcess;
@@ -34,6 +40,8 @@ final class Mesh implements AutoCloseable {
     static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
     static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
     static final int PARTITIONS = 3;
+    /** The read-process-write input channel of each service. */
+    private static final Map<String, String> INPUTS = Map.of("embedding", "images", "matching", "faces");
 
     private static final Set<String> COPIED = new HashSet<>();
 
@@ -62,6 +70,33 @@ final class Mesh implements AutoCloseable {
         return mesh;
     }
 
+    /**
+     * Sends every record and waits until the broker has each one; a send that fails (a partition whose leader
+     * is still being elected just after the topic was created) is sent again.
+     */
+    void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
+        try (KafkaTestClient kafka = client()) {
+            KafkaProducer<String, byte[]> producer = kafka.producer();
+            List<ProducerRecord<String, byte[]>> pending = records;
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                if (attempt > 5) {
+                    throw new IllegalStateException(pending.size() + " records could not be published");
+                }
+                List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
+                pending.forEach(record -> sends.add(producer.send(record)));
+                List<ProducerRecord<String, byte[]>> failed = new ArrayList<>();
+                for (int i = 0; i < sends.size(); i++) {
+                    try {
+                        sends.get(i).get(2, TimeUnit.MINUTES);
+                    } catch (ExecutionException e) {
+                        failed.add(pending.get(i));
+                    }
+                }
+                pending = failed;
+            }
+        }
+    }
+
     String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -85,6 +120,9 @@ final class Mesh implements AutoCloseable {
                 // A heap overflow must end the process loudly, never leave it limping.
                 .jvmOption("-XX:+ExitOnOutOfMemoryError")
                 .jvmOption("-Dlikeness.models.dir=" + ModelsDirectory.locate())
+                // A SIGKILLed consumer never leaves its group: its partitions move once its session expires.
+                // 10 s instead of Kafka's 45 s keeps the test short; the guarantees do not depend on it.
+                .jvmOption("-Dmp.messaging.incoming." + INPUTS.get(module) + ".session.timeout.ms=10000")
                 .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers())
                 .env("LIKENESS_DELIVERY", delivery)
                 // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left open.

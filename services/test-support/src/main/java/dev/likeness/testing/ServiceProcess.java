@@ -36,7 +36,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int httpPort;
     private final Path logFile;
     private final Duration readyTimeout;
-    private Process process;
+    private volatile Process process;
     private int starts;
 
     private ServiceProcess(Builder builder) {
@@ -47,6 +47,12 @@ public final class ServiceProcess implements AutoCloseable {
         this.httpPort = freePort();
         this.logFile = builder.logFile;
         this.readyTimeout = builder.readyTimeout;
+        // A test JVM that ends, however it ends, takes its services with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+        }, "kill-" + name));
     }
 
     /** The jar Maven's package phase builds for the service module at {@code moduleDir}. */
@@ -189,7 +195,6 @@ public final class ServiceProcess implements AutoCloseable {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
         starts++;
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + name));
         awaitReady();
     }
 
