@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.likeness.common.image.ImageRejectedException;
 import dev.likeness.common.io.ImageSourceReader;
 import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.common.onnx.ModelClosedException;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
@@ -106,6 +107,8 @@ public class FaceEmbedder {
         }
         try {
             return toOutcomes(accepted, pipeline.analyseAll(images));
+        } catch (ModelClosedException stopping) {
+            throw stopping;
         } catch (ImageRejectedException | RuntimeException e) {
             LOG.warnf(e, "Batch of %d requests failed; retrying them one by one", accepted.size());
             List<Outcome> outcomes = new ArrayList<>();
@@ -124,6 +127,8 @@ public class FaceEmbedder {
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             try {
                 return toOutcomes(List.of(request), pipeline.analyseAll(images)).get(0);
+            } catch (ModelClosedException stopping) {
+                throw stopping;
             } catch (ImageRejectedException e) {
                 return new Outcome.Rejected(request.request().record(), RejectedInputException.of(e), attempt, request.request().requestId());
             } catch (RuntimeException e) {

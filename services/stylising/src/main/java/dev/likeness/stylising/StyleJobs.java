@@ -31,6 +31,7 @@ import com.google.protobuf.Timestamp;
 
 import dev.likeness.common.kafka.OutgoingEvents;
 import dev.likeness.common.kafka.Sends;
+import dev.likeness.common.onnx.ModelClosedException;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ModelRef;
@@ -181,6 +182,9 @@ public class StyleJobs {
                 }
                 output(job, painted.image(), result);
             }
+        } catch (ModelClosedException stopping) {
+            // Stopping mid-job: no result, so the request stays uncommitted and is painted again after the restart.
+            throw stopping;
         } catch (RuntimeException e) {
             LOG.errorf(e, "Style job %s failed", job.requestId());
             result.setError(error("STYLISATION_FAILED", String.valueOf(e.getMessage())));

@@ -243,8 +243,7 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             if (closed) {
-                throw new InferenceException("Model " + path.getFileName() + " is closed (the service is stopping)",
-                        null);
+                throw new ModelClosedException("Model " + path.getFileName() + " is closed (the service is stopping)");
             }
             for (Map.Entry<String, FloatInput> input : inputs.entrySet()) {
                 if (!this.inputs.containsKey(input.getKey())) {

@@ -233,7 +233,7 @@ class OnnxModelTest {
                 assertThat(runner.get()).as("runs completed before the close").isPositive();
             }
             assertThatThrownBy(() -> model.run(face.duplicate(), FACE_SHAPE))
-                    .isInstanceOf(InferenceException.class)
+                    .isInstanceOf(ModelClosedException.class)
                     .hasMessage("Model fr_feature.onnx is closed (the service is stopping)");
             model.close();
         } finally {
