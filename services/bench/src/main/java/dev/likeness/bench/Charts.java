@@ -19,15 +19,9 @@ public final class Charts {
     }
 
     /** One bar per category and series; the caption under the title names the command and the machine. */
-    public record Bars(String title, String yAxis, List<String> categories, Map<String, List<Double>> series,
-            boolean logAxis) {
+    public record Bars(String title, String yAxis, List<String> categories, Map<String, List<Double>> series) {
         public Bars(String title, String yAxis, List<String> categories) {
-            this(title, yAxis, categories, new LinkedHashMap<>(), false);
-        }
-
-        /** The same bars on a logarithmic value axis (for values that span decades). */
-        public Bars logarithmic() {
-            return new Bars(title, yAxis, categories, series, true);
+            this(title, yAxis, categories, new LinkedHashMap<>());
         }
 
         public Bars add(String name, List<Double> values) {
@@ -52,7 +46,6 @@ public final class Charts {
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
         chart.getStyler().setLabelsFontColor(java.awt.Color.BLACK);
         chart.getStyler().setDecimalPattern("#,##0.##");
-        chart.getStyler().setYAxisLogarithmic(bars.logAxis());
         chart.getStyler().setAxisTitleFont(chart.getStyler().getAxisTitleFont().deriveFont(11f));
         bars.series().forEach((name, values) -> chart.addSeries(name, bars.categories(), values));
         Files.createDirectories(png.toAbsolutePath().getParent());

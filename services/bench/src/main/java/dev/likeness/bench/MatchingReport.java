@@ -74,7 +74,7 @@ public final class MatchingReport {
         }
         md.append("\n").append(Charts.write(charts.resolve("bench-matching.png"),
                 new Charts.Bars("1:K search p99 latency, exact vs HNSW (ef = " + DEFAULT_EF + ")", "ms, p99",
-                        categories).add("exact", exactP99).add("HNSW", hnswP99).logarithmic(),
+                        categories).add("exact", exactP99).add("HNSW", hnswP99),
                 EmbeddingBench.chartCaption())).append("\n");
         Report.writeSection(report, "matching-bench", md.toString());
     }

@@ -101,6 +101,11 @@ public final class MeshBench {
                     + " the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS + " runs over the"
                     + " set):\n\n| images | rate | publish -> FacesEmbedded p50 / p99 | publish -> MatchResult p50 / p99 |"
                     + " in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
+            StringBuilder cpu = new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
+                    + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
+                    + " on the same images (the client's own work during a burst is publishing and reading results):\n\n"
+                    + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             List<String> categories = new ArrayList<>();
             List<Double> inProcessSeries = new ArrayList<>();
             List<Double> meshSeries = new ArrayList<>();
@@ -111,10 +116,27 @@ public final class MeshBench {
                 mesh.burst("warm-" + workload.name(), burst);
                 List<double[]> meshRuns = new ArrayList<>();
                 List<Measurement> inProcess = new ArrayList<>();
+                Map<String, Double> meshCpu = new java.util.TreeMap<>();
+                double inProcessCpu = 0;
                 for (int round = 0; round < ROUNDS; round++) {
+                    Map<String, Double> before = cpuSeconds();
                     meshRuns.add(mesh.burst("burst-" + workload.name() + "-" + run++, burst));
+                    cpuSeconds().forEach((name, seconds) -> meshCpu.merge(name, seconds - before.getOrDefault(name, 0.0),
+                            Double::sum));
+                    double self = cpuSeconds().get("client");
                     inProcess.add(Measurement.of(0, 1, () -> EmbeddingBench.runPipeline(pipeline, burst, 8)));
+                    inProcessCpu += cpuSeconds().get("client") - self;
                 }
+                double requests = (double) ROUNDS * burst.size();
+                cpu.append(String.format(Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
+                double total = 0;
+                for (String name : List.of("embedding", "matching", "broker", "client")) {
+                    double perRequest = meshCpu.getOrDefault(name, 0.0) / requests;
+                    total += perRequest;
+                    cpu.append(String.format(Locale.ROOT, " %.1f ms |", 1e3 * perRequest));
+                }
+                cpu.append(String.format(Locale.ROOT, " %.1f ms | %.2fx |%n", 1e3 * total,
+                        total / (inProcessCpu / requests)));
                 Measurement toFaces = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[0]).toArray())
                         .per(burst.size());
                 Measurement toMatches = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[1]).toArray())
@@ -140,6 +162,7 @@ public final class MeshBench {
                         1e3 * steady.toMatches().percentile(99), 1e3 * single.percentile(50),
                         1e3 * single.percentile(99)));
             }
+            md.append(cpu);
             md.append(latency);
             Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.jfr"));
             Figures.put("mesh.profile", profile.headline(4));
@@ -183,6 +206,27 @@ public final class MeshBench {
                 .logFile(work.resolve(name + ".log"))
                 .readyTimeout(Duration.ofSeconds(240))
                 .start();
+    }
+
+    /** CPU seconds so far of this JVM ("client") and of its child processes: the broker and the services. */
+    static Map<String, Double> cpuSeconds() {
+        Map<String, Double> seconds = new HashMap<>();
+        seconds.put("client", cpu(ProcessHandle.current()));
+        ProcessHandle.current().children().forEach(child -> {
+            String command = child.info().commandLine().orElse("");
+            // The broker: the only child run with C1 alone (its command line is too long to read to the end).
+            String name = command.contains("-XX:TieredStopAtLevel=1") ? "broker"
+                    : command.contains("embedding-app") ? "embedding"
+                    : command.contains("matching-app") ? "matching" : null;
+            if (name != null) {
+                seconds.merge(name, cpu(child), Double::sum);
+            }
+        });
+        return seconds;
+    }
+
+    private static double cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     private static List<byte[]> repeat(List<byte[]> images, int count) {
