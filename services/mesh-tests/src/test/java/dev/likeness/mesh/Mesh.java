@@ -14,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +70,7 @@ final class Mesh implements AutoCloseable {
             topics.add(new NewTopic(GALLERY, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             kafka.createTopics(topics.toArray(NewTopic[]::new));
         }
+        mesh.awaitLeaders(List.of(IMAGES, FACES, MATCHES, GALLERY, EMBEDDING_DLQ, MATCHING_DLQ));
         return mesh;
     }
 
@@ -75,24 +79,44 @@ final class Mesh implements AutoCloseable {
      * is still being elected just after the topic was created) is sent again.
      */
     void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        try (KafkaTestClient kafka = client()) {
-            KafkaProducer<String, byte[]> producer = kafka.producer();
-            List<ProducerRecord<String, byte[]>> pending = records;
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                if (attempt > 5) {
-                    throw new IllegalStateException(pending.size() + " records could not be published");
-                }
+        List<ProducerRecord<String, byte[]>> pending = records;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > 5) {
+                throw new IllegalStateException(pending.size() + " records could not be published");
+            }
+            // A new producer per attempt: an idempotent producer whose sends failed may keep failing.
+            try (KafkaTestClient kafka = client()) {
+                KafkaProducer<String, byte[]> producer = kafka.producer();
                 List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
                 pending.forEach(record -> sends.add(producer.send(record)));
                 List<ProducerRecord<String, byte[]>> failed = new ArrayList<>();
                 for (int i = 0; i < sends.size(); i++) {
                     try {
-                        sends.get(i).get(2, TimeUnit.MINUTES);
-                    } catch (ExecutionException e) {
+                        sends.get(i).get(1, TimeUnit.MINUTES);
+                    } catch (ExecutionException | TimeoutException e) {
                         failed.add(pending.get(i));
                     }
                 }
                 pending = failed;
+            }
+        }
+    }
+
+    /** Waits until every partition of the mesh's topics has a leader, so that the first sends find one. */
+    private void awaitLeaders(List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (true) {
+                boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + topics + " have no leader after a minute");
+                }
+                Thread.sleep(200);
             }
         }
     }
