@@ -1,5 +1,6 @@
 package dev.likeness.matching;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -72,6 +73,15 @@ class AdaptedModelMatchingTest {
     @Test
     void theAdaptedModelIsMatchedOnlyAgainstItsOwnEmbeddings() {
         String id = prefix + "woman";
+        try {
+            enrolWithBaseThenRollOut(id);
+        } finally {
+            // The app and its gallery are shared with the other test classes, which enrol the same photo.
+            given().delete("/api/v1/identities/{id}", id).then().statusCode(204);
+        }
+    }
+
+    private void enrolWithBaseThenRollOut(String id) {
         Purpose verify = Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build();
         Purpose enrol = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id)).build();
         MatchResult enrolledBase = kafka.ask(MatchingKafka.request(prefix + "e1", baseModel, enrol, baseFaces));
