@@ -167,13 +167,7 @@ final class Mesh implements AutoCloseable {
             Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
             Path app = ServiceProcess.jarOf(servicesDir.resolve(module)).getParent();
             try {
-                if (Files.exists(copy)) {
-                    try (Stream<Path> old = Files.walk(copy)) {
-                        for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(path);
-                        }
-                    }
-                }
+                deleteRecursively(copy);
                 try (Stream<Path> files = Files.walk(app)) {
                     for (Path path : files.toList()) {
                         Path target = copy.resolve(app.relativize(path).toString());
@@ -198,9 +192,24 @@ final class Mesh implements AutoCloseable {
         broker = LocalKafkaBroker.start(dataDir, port);
     }
 
+    /** Stops everything and drops the broker's log segments; the service and broker logs stay for reading. */
     @Override
     public void close() {
         services.forEach(ServiceProcess::stop);
         broker.stop();
+        deleteRecursively(dataDir.resolve("kafka-logs"));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
     }
 }
