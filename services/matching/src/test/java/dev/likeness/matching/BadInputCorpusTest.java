@@ -205,7 +205,6 @@ class BadInputCorpusTest {
         return next;
     }
 
-    /** Sends to the corpus partition under the case's key; returns the key. */
     /** Sends the case to the corpus partition under its key; returns the key. */
     private static String send(BadRecord bad) {
         String key = key(bad.name());
