@@ -26,8 +26,8 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.testing.ServiceProcess;
 
 /**
- * A burst far larger than a service holds: 10,000 images and 10,000 FacesEmbedded requests queued before
- * embedding and matching start with a 256 MiB heap each. While most of the backlog is still queued, each
+ * A burst far larger than a service holds: 10,000 images, 10,000 FacesEmbedded requests and 10,000 style requests
+ * queued before embedding, matching and stylising start with a 256 MiB heap each. While most of the backlog is still queued, each
  * service's heap (read from its /q/metrics) stays under the limit, neither runs out of memory, and results keep
  * coming in every window: the work in flight is bounded by max.poll.records, not by the backlog.
  */
@@ -44,15 +44,17 @@ class BackpressureTest {
     void aQueuedBurstKeepsHeapsBoundedAndWorkMoving() throws Exception {
         FaceViews views = FaceViews.ofSamples();
         try (Mesh mesh = Mesh.withTopics("backpressure")) {
-            queueBurst(mesh, views);
+            queueBurst(mesh, views, StyleJobs.create());
             String bootstrap = mesh.bootstrapServers();
             try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed")) {
-                ServiceProcess[] services = mesh.startServices("at-least-once", HEAP);
+                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed");
+                    TopicTally pictures = new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed")) {
+                ServiceProcess[] services = mesh.startServices("at-least-once", HEAP, "embedding", "matching",
+                        "stylising");
                 long[] peak = new long[services.length];
                 List<String> progress = new ArrayList<>();
                 // Results of the embedding service: FacesEmbedded beyond the burst queued directly on the topic.
-                long facesBefore = BURST, matchesBefore = 0;
+                long facesBefore = BURST, matchesBefore = 0, picturesBefore = 0;
                 for (int window = 0; window < WINDOWS; window++) {
                     long end = System.nanoTime() + WINDOW.toNanos();
                     while (System.nanoTime() < end) {
@@ -62,17 +64,22 @@ class BackpressureTest {
                         }
                         Thread.sleep(500);
                     }
-                    long facesNow = faces.records(), matchesNow = matches.records();
-                    progress.add((facesNow - facesBefore) + " images / " + (matchesNow - matchesBefore) + " matches");
+                    long facesNow = faces.records(), matchesNow = matches.records(), picturesNow = pictures.records();
+                    progress.add((facesNow - facesBefore) + " images / " + (matchesNow - matchesBefore) + " matches / "
+                            + (picturesNow - picturesBefore) + " pictures");
                     assertThat(facesNow).as("embedding results in window %d", window + 1).isGreaterThan(facesBefore);
                     assertThat(matchesNow).as("matching results in window %d", window + 1).isGreaterThan(matchesBefore);
+                    assertThat(picturesNow).as("stylising results in window %d", window + 1).isGreaterThan(picturesBefore);
                     facesBefore = facesNow;
                     matchesBefore = matchesNow;
+                    picturesBefore = picturesNow;
                 }
                 long imagesDone = faces.records() - BURST, matchesDone = matches.records();
+                long picturesDone = pictures.records();
                 // The point: memory stayed bounded while most of the burst was still waiting on the broker.
                 assertThat(imagesDone).as("images answered during the test").isLessThan(BURST);
                 assertThat(matchesDone).as("matches answered during the test").isLessThan(2L * BURST);
+                assertThat(picturesDone).as("style requests answered during the test").isLessThan(BURST / 2);
                 for (int s = 0; s < services.length; s++) {
                     assertThat(peak[s]).as("%s peak heap used", services[s].name()).isLessThan(HEAP_LIMIT);
                     assertThat(Files.readString(services[s].logFile())).as("%s log", services[s].name())
@@ -80,19 +87,20 @@ class BackpressureTest {
                 }
                 Map<String, String> figures = new LinkedHashMap<>();
                 figures.put("queued before start", BURST + " images (160x120 JPEG, identify) + " + BURST
-                        + " FacesEmbedded (identify)");
+                        + " FacesEmbedded (identify) + " + BURST + " StyleRequested (" + StyleJobs.describe() + ")");
                 figures.put("heap limit", "-Xmx" + HEAP + " per service, -XX:+ExitOnOutOfMemoryError");
                 figures.put("peak heap used (/q/metrics, sampled every 0.5 s)", "embedding " + mib(peak[0])
-                        + " MiB, matching " + mib(peak[1]) + " MiB");
+                        + " MiB, matching " + mib(peak[1]) + " MiB, stylising " + mib(peak[2]) + " MiB");
                 figures.put("answered per " + WINDOW.toSeconds() + " s window", String.join("; ", progress));
                 figures.put("still queued at the end", (BURST - imagesDone) + " images, at least "
-                        + (BURST - Math.min(BURST, matchesDone)) + " faces");
+                        + (BURST - Math.min(BURST, matchesDone)) + " faces, " + (BURST - picturesDone)
+                        + " style requests");
                 DeliveryUnderFaultsTest.report("backpressure", figures);
             }
         }
     }
 
-    private static void queueBurst(Mesh mesh, FaceViews views) throws Exception {
+    private static void queueBurst(Mesh mesh, FaceViews views, StyleJobs styles) throws Exception {
         ModelRef model = ModelRef.newBuilder().setId(views.embeddingModel().id())
                 .setVersion(views.embeddingModel().version()).build();
         Purpose identify = Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
@@ -113,6 +121,8 @@ class BackpressureTest {
             records.add(new ProducerRecord<>(Mesh.FACES, faces, FacesEmbedded.newBuilder().setRequestId(faces)
                     .setEmbeddingModel(model).setImageWidth(FaceViews.WIDTH).setImageHeight(FaceViews.HEIGHT)
                     .setPurpose(identify).addFaces(face).build().toByteArray()));
+            String style = "burst-style-" + i;
+            records.add(new ProducerRecord<>(Mesh.STYLE_REQUESTS, style, styles.request(style, i).toByteArray()));
         }
         mesh.publish(records);
     }

@@ -109,7 +109,7 @@ class DeliveryUnderFaultsTest {
                     TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed");
                     TopicTally embeddingDlq = new TopicTally(bootstrap, Mesh.EMBEDDING_DLQ, Mesh.PARTITIONS, "read_committed");
                     TopicTally matchingDlq = new TopicTally(bootstrap, Mesh.MATCHING_DLQ, Mesh.PARTITIONS, "read_committed")) {
-                ServiceProcess[] services = mesh.startServices(delivery, "384m");
+                ServiceProcess[] services = mesh.startServices(delivery, "384m", "embedding", "matching");
                 ServiceProcess embedding = services[0], matching = services[1];
 
                 TopicTally.await(() -> faces.distinctKeys() >= requests / 5, RUN_TIMEOUT, "a fifth of the faces");
@@ -198,7 +198,7 @@ class DeliveryUnderFaultsTest {
     }
 
     /** Waits until the group has committed, on every partition, at least the given offsets. */
-    private static void awaitConsumed(String bootstrap, String group, Map<TopicPartition, Long> needed)
+    static void awaitConsumed(String bootstrap, String group, Map<TopicPartition, Long> needed)
             throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicTally.await(() -> {
@@ -215,7 +215,7 @@ class DeliveryUnderFaultsTest {
     }
 
     /** The log end of every partition of a topic nobody writes transactionally. */
-    private static Map<TopicPartition, Long> ends(String bootstrap, String topic) throws Exception {
+    static Map<TopicPartition, Long> ends(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < Mesh.PARTITIONS; p++) {

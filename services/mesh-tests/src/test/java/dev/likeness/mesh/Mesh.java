@@ -31,8 +31,8 @@ import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
 
 /**
- * A broker of its own (data under target/, so it can be restarted with its data) and the embedding and matching
- * services as OS processes from their built jars, configured only through environment and JVM options.
+ * A broker of its own (data under target/, so it can be restarted with its data) and the embedding, matching and
+ * stylising services as OS processes from their built jars, configured only through environment and JVM options.
  */
 final class Mesh implements AutoCloseable {
 
@@ -42,9 +42,17 @@ final class Mesh implements AutoCloseable {
     static final String GALLERY = "likeness.gallery.v1";
     static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
     static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
+    static final String STYLE_REQUESTS = "likeness.style.requests.v1";
+    static final String STYLE_RESULTS = "likeness.style.results.v1";
+    static final String STYLISING_DLQ = "likeness.stylising.dlq.v1";
     static final int PARTITIONS = 3;
     /** The read-process-write input channel of each service. */
-    private static final Map<String, String> INPUTS = Map.of("embedding", "images", "matching", "faces");
+    private static final Map<String, String> INPUTS = Map.of("embedding", "images", "matching", "faces",
+            "stylising", "style-requests");
+
+    /** The topics created before the services start (besides the compacted gallery). */
+    private static final List<String> QUEUES = List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ,
+            STYLE_REQUESTS, STYLE_RESULTS, STYLISING_DLQ);
 
     private static final Set<String> COPIED = new HashSet<>();
 
@@ -64,13 +72,15 @@ final class Mesh implements AutoCloseable {
         Mesh mesh = new Mesh(dir);
         try (KafkaTestClient kafka = mesh.client()) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String topic : List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ)) {
+            for (String topic : QUEUES) {
                 topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
             }
             topics.add(new NewTopic(GALLERY, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             kafka.createTopics(topics.toArray(NewTopic[]::new));
         }
-        mesh.awaitLeaders(List.of(IMAGES, FACES, MATCHES, GALLERY, EMBEDDING_DLQ, MATCHING_DLQ));
+        List<String> all = new ArrayList<>(QUEUES);
+        all.add(GALLERY);
+        mesh.awaitLeaders(all);
         return mesh;
     }
 
@@ -129,13 +139,13 @@ final class Mesh implements AutoCloseable {
         return new KafkaTestClient(bootstrapServers());
     }
 
-    /** Starts embedding and matching side by side (each waits for its own readiness). */
-    ServiceProcess[] startServices(String delivery, String heap) {
-        CompletableFuture<ServiceProcess> embedding = CompletableFuture.supplyAsync(
-                () -> service("embedding", delivery, heap));
-        CompletableFuture<ServiceProcess> matching = CompletableFuture.supplyAsync(
-                () -> service("matching", delivery, heap));
-        return new ServiceProcess[] { embedding.join(), matching.join() };
+    /** Starts the given services side by side (each waits for its own readiness), in the order given. */
+    ServiceProcess[] startServices(String delivery, String heap, String... modules) {
+        List<CompletableFuture<ServiceProcess>> starts = new ArrayList<>();
+        for (String module : modules) {
+            starts.add(CompletableFuture.supplyAsync(() -> service(module, delivery, heap)));
+        }
+        return starts.stream().map(CompletableFuture::join).toArray(ServiceProcess[]::new);
     }
 
     ServiceProcess service(String module, String delivery, String heap) {
