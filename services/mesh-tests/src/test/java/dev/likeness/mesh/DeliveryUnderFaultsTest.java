@@ -72,7 +72,7 @@ class DeliveryUnderFaultsTest {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void atLeastOnceEveryRequestHasAResultWithTheSameKeyAndContent() throws Exception {
-        Run run = run("at-least-once", 300);
+        Run run = run("at-least-once", 2000);
         run.faces.forEach((key, values) -> {
             assertThat(values).as("FacesEmbedded records of %s", key).isNotEmpty();
             // A redelivered request: the same answer, only the time it was produced differs.
