@@ -55,7 +55,7 @@ final class StyliseCommand implements Callable<Integer> {
     @Option(names = "--content-weight", paramLabel = "ALPHA", description = "Weight of the content cost (default 1).")
     Float contentWeight;
 
-    @Option(names = "--style-weight", paramLabel = "BETA", description = "Weight of the style cost (default 1000).")
+    @Option(names = "--style-weight", paramLabel = "BETA", description = "Weight of the style cost (default 5, the service's).")
     Float styleWeight;
 
     @Option(names = "--smoothness-weight", paramLabel = "GAMMA",
