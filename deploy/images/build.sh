@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# `make images`: one container image per service as a docker-archive tarball under target/images/, built
+# `make images`: one container image per service as an OCI image layout tarball under target/images/, built
 # with Jib and no Docker daemon or registry (docs/deploy.md, "Container images"):
 #
 #   target/images/<name>-<tag>.tar   likeness/<name>:<tag> for every Quarkus service of services/ (Quarkus's
 #                                    Jib integration) and for services/onnx-tools (jib-maven-plugin)
+#
+# Jib writes each image as a docker archive into target/images/docker-archive/ (Quarkus can hand an image only
+# to a daemon: deploy/images/docker-archive.sh stands in for it); dev.likeness.images.OciArchive
+# (deploy/images/src/main/java) then rewrites it as an OCI layout (oci-layout, index.json, blobs/sha256/)
+# and the docker archive is removed.
 #
 #   build.sh                  every image, building the modules they need first
 #   build.sh embedding ...    only these images (names as in likeness/<name>)
@@ -48,12 +53,19 @@ done
 
 bash deploy/images/base/build-base.sh
 
+DOCKER_ARCHIVES=target/images/docker-archive
+rm -rf "$DOCKER_ARCHIVES"
+
 modules=()
 for name in "${quarkus_services[@]}"; do
   selected "$name" && modules+=("services/$name")
 done
+# The converter's module; with --installed the enclosing build (`make test`) has compiled it already.
+if [[ ${#also_make[@]} -gt 0 ]]; then
+  modules+=(deploy/images)
+fi
 if [[ ${#modules[@]} -gt 0 ]]; then
-  echo "images: building ${modules[*]} with Quarkus (Jib)"
+  echo "images: building ${modules[*]} (the services with Quarkus and Jib)"
   lifecycle=install
   [[ ${#also_make[@]} -eq 0 ]] && lifecycle=package
   "${MVN[@]}" "${EXTRA[@]}" -pl "$(IFS=,; echo "${modules[*]}")" "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true \
@@ -66,4 +78,15 @@ if selected onnx-tools; then
   "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true
   "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools jib:buildTar
 fi
+conversions=()
+for archive in "$DOCKER_ARCHIVES"/*.tar; do
+  if [[ -f $archive ]]; then
+    conversions+=("$archive" "target/images/$(basename "$archive")")
+  fi
+done
+[[ ${#conversions[@]} -gt 0 ]] || { echo "images: Jib wrote no image into $DOCKER_ARCHIVES" >&2; exit 1; }
+echo "images: writing OCI image layout tarballs"
+"${MVN[@]}" -pl deploy/images exec:java -Dexec.mainClass=dev.likeness.images.OciArchive \
+  -Dexec.args="${conversions[*]}"
+rm -rf "$DOCKER_ARCHIVES"
 ls -l target/images/*.tar

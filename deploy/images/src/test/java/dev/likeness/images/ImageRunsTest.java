@@ -20,12 +20,12 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Starts the embedding service from its image the way a container runtime would: the layers unpacked
- * into a folder, that folder as the root file system (a private mount namespace with /proc, /dev and the
- * models mounted read-only at /models, as in the pods), the image's user, working directory,
- * environment and entrypoint, and nothing from the host. Embedding loads its ONNX models at startup, so
- * ready means the image's JVM, glibc and libstdc++ run ONNX Runtime's native library. Needs root (to
- * enter the namespace and change root), which CI has.
+ * Starts the embedding service from its OCI image tarball the way a container runtime would: the layer
+ * blobs the manifest lists unpacked in order into a folder, that folder as the root file system (a private
+ * mount namespace with /proc, /dev and the models mounted read-only at /models, as in the pods), the image
+ * config's user, working directory, environment and entrypoint, and nothing from the host. Embedding loads
+ * its ONNX models at startup, so ready means the image's JVM, glibc and libstdc++ run ONNX Runtime's native
+ * library. Needs root (to enter the namespace and change root), which CI has.
  */
 class ImageRunsTest {
 
