@@ -59,6 +59,12 @@ public final class MeshBench {
     static final String MATCHES_TOPIC = "likeness.matches.v1";
     static final int ROUNDS = 3;
     /**
+     * Warm-up bursts per workload before any is measured: the services' JIT compilers otherwise take a fifth to a
+     * half of their CPU during the measured bursts (JFR's jdk.ThreadCPULoad), which the in-process side, already
+     * hot from the same code, does not pay.
+     */
+    static final int WARM_UP_BURSTS = 3;
+    /**
      * Steady load as a share of the burst throughput to FacesEmbedded: requests arriving one by one are served
      * in smaller batches than a burst, so the service saturates below its burst throughput.
      */
@@ -93,7 +99,8 @@ public final class MeshBench {
             md.append(description);
             md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
                     + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
-                    + ROUNDS + " rounds after one warm-up burst.\n\n"
+                    + ROUNDS + " rounds after " + WARM_UP_BURSTS + " warm-up bursts of each workload and one in-process"
+                    + " pass (so that both sides run JIT-compiled code).\n\n"
                     + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
                     + " mesh / in-process |\n|---|---|---|---|---|---|\n");
             StringBuilder latency = new StringBuilder("\nLatency at steady load (" + (int) (100 * STEADY_SHARE)
@@ -110,10 +117,19 @@ public final class MeshBench {
             List<Double> inProcessSeries = new ArrayList<>();
             List<Double> meshSeries = new ArrayList<>();
             List<Double> matchSeries = new ArrayList<>();
+            StringBuilder batches = new StringBuilder("\nBatches the embedding service's networks ran during the"
+                    + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
+                    + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
+            for (EmbeddingBench.Workload workload : workloads) {
+                for (int i = 0; i < WARM_UP_BURSTS; i++) {
+                    mesh.burst("warm-" + workload.name() + "-" + i, burst(workload));
+                }
+                EmbeddingBench.runPipeline(pipeline, burst(workload), 8);
+            }
             int run = 0;
             for (EmbeddingBench.Workload workload : workloads) {
-                List<byte[]> burst = repeat(workload.images(), workload.name().equals("group") ? 24 : 96);
-                mesh.burst("warm-" + workload.name(), burst);
+                List<byte[]> burst = burst(workload);
+                Map<String, Double> stagesBefore = stageCounts(embedding);
                 List<double[]> meshRuns = new ArrayList<>();
                 List<Measurement> inProcess = new ArrayList<>();
                 Map<String, Double> meshCpu = new java.util.TreeMap<>();
@@ -127,6 +143,9 @@ public final class MeshBench {
                     inProcess.add(Measurement.of(0, 1, () -> EmbeddingBench.runPipeline(pipeline, burst, 8)));
                     inProcessCpu += cpuSeconds().get("client") - self;
                 }
+                Map<String, Double> stagesAfter = stageCounts(embedding);
+                batches.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", workload.label(),
+                        perCall(stagesBefore, stagesAfter, "detect"), perCall(stagesBefore, stagesAfter, "embed")));
                 double requests = (double) ROUNDS * burst.size();
                 cpu.append(String.format(Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
                 double total = 0;
@@ -163,6 +182,7 @@ public final class MeshBench {
                         1e3 * single.percentile(99)));
             }
             md.append(cpu);
+            md.append(batches);
             md.append(latency);
             Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.jfr"));
             Figures.put("mesh.profile", profile.headline(4));
@@ -193,6 +213,32 @@ public final class MeshBench {
         public void run() throws Exception {
             EmbeddingBench.runPipeline(pipeline, List.of(images.get(next++ % images.size())), 1);
         }
+    }
+
+    private static List<byte[]> burst(EmbeddingBench.Workload workload) {
+        return repeat(workload.images(), workload.name().equals("group") ? 24 : 96);
+    }
+
+    /** The embedding service's items and calls so far per pipeline stage ("detect.items", "detect.calls", ...). */
+    private static Map<String, Double> stageCounts(ServiceProcess embedding) throws java.io.IOException,
+            InterruptedException {
+        Map<String, Double> counts = new HashMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "likeness_embedding_stage_(items_total|seconds_count)\\{.*stage=\"(\\w+)\".*} ([0-9.E+-]+)");
+        for (String text : embedding.get("/q/metrics").split("\n")) {
+            java.util.regex.Matcher m = line.matcher(text);
+            if (m.matches()) {
+                counts.put(m.group(2) + (m.group(1).startsWith("items") ? ".items" : ".calls"),
+                        Double.parseDouble(m.group(3)));
+            }
+        }
+        return counts;
+    }
+
+    private static double perCall(Map<String, Double> before, Map<String, Double> after, String stage) {
+        double items = after.getOrDefault(stage + ".items", 0.0) - before.getOrDefault(stage + ".items", 0.0);
+        double calls = after.getOrDefault(stage + ".calls", 0.0) - before.getOrDefault(stage + ".calls", 0.0);
+        return calls == 0 ? 0 : items / calls;
     }
 
     private static ServiceProcess service(String name, BrokerProcess broker, Path models, Path work)
