@@ -10,6 +10,7 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.WritableRaster;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Fills NCHW float tensors from images with bilinear sampling, reading the raster's bytes directly
@@ -90,20 +91,89 @@ public final class ImageTensors {
                     + width + "x" + height + " " + encoding.channels() + " image needs " + channels * plane);
         }
         Pixels pixels = Pixels.of(image);
-        int[] offsets = pixels.offsetsFor(encoding.channels());
-        float[] mean = encoding.mean();
-        float[] std = encoding.std();
-        float[] inverseStd = new float[channels];
-        float[] border = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            inverseStd[c] = 1f / std[c];
-            border[c] = (encoding.borderValue() - mean[c]) * inverseStd[c];
+        Normalisation normalisation = new Normalisation(encoding, pixels.offsetsFor(encoding.channels()));
+        float[] tensor = new float[channels * plane];
+        if (targetToSource[1] == 0 && targetToSource[3] == 0) {
+            sampleAxisAligned(pixels, targetToSource, width, height, normalisation, tensor);
+        } else {
+            sampleWarped(pixels, targetToSource, width, height, normalisation, tensor);
         }
-        boolean grey = encoding.channels() == TensorEncoding.Channels.GREY;
+        out.put(tensor);
+    }
+
+    /**
+     * Resizes and axis-aligned crops, separably: the source columns and weights of every target column (and
+     * row of every row) are computed once, each source row needed is interpolated horizontally once into a
+     * float row (consecutive target rows share source rows), and each target row is then a blend of two such
+     * rows. Same samples as {@link #sampleWarped}, up to float rounding (about 1e-5 of a grey level).
+     */
+    private static void sampleAxisAligned(Pixels pixels, double[] targetToSource, int width, int height,
+            Normalisation normalisation, float[] tensor) {
+        Axis columns = new Axis(targetToSource[0], targetToSource[2], width, pixels.width, pixels.pixelStride);
+        Axis rows = new Axis(targetToSource[4], targetToSource[5], height, pixels.height, pixels.rowStride);
+        int plane = width * height;
+        SourceRows cache = new SourceRows(pixels, columns, normalisation);
+        for (int y = 0; y < height; y++) {
+            int rowStart = y * width;
+            if (!rows.inside[y] || columns.first == columns.end) {
+                normalisation.fillBorder(tensor, plane, rowStart, rowStart + width);
+                continue;
+            }
+            normalisation.fillBorder(tensor, plane, rowStart, rowStart + columns.first);
+            normalisation.fillBorder(tensor, plane, rowStart + columns.end, rowStart + width);
+            float[][] top = cache.row(rows.near[y], null);
+            float[][] bottom = cache.row(rows.far[y], top);
+            normalisation.storeRow(top, bottom, rows.complement[y], rows.fraction[y], columns.first, columns.end,
+                    tensor, plane, rowStart);
+        }
+    }
+
+    /** The last two source rows interpolated horizontally at the target columns, one float row per channel. */
+    private static final class SourceRows {
+        private final Pixels pixels;
+        private final Axis columns;
+        private final int[] offsets;
+        private final float[][][] rows;
+        private final int[] rowOffsets = {-1, -1};
+
+        SourceRows(Pixels pixels, Axis columns, Normalisation normalisation) {
+            this.pixels = pixels;
+            this.columns = columns;
+            this.offsets = normalisation.offsets();
+            this.rows = new float[2][offsets.length][columns.inside.length];
+        }
+
+        /** The row at byte offset {@code rowOffset} (from the raster's origin), never evicting {@code keep}. */
+        float[][] row(int rowOffset, float[][] keep) {
+            for (int slot = 0; slot < 2; slot++) {
+                if (rowOffsets[slot] == rowOffset) {
+                    return rows[slot];
+                }
+            }
+            int slot = rows[0] == keep ? 1 : 0;
+            rowOffsets[slot] = rowOffset;
+            byte[] data = pixels.data;
+            int start = pixels.origin + rowOffset;
+            for (int c = 0; c < offsets.length; c++) {
+                float[] row = rows[slot][c];
+                int offset = start + offsets[c];
+                for (int x = columns.first; x < columns.end; x++) {
+                    row[x] = columns.complement[x] * (data[offset + columns.near[x]] & 0xFF)
+                            + columns.fraction[x] * (data[offset + columns.far[x]] & 0xFF);
+                }
+            }
+            return rows[slot];
+        }
+    }
+
+    private static void sampleWarped(Pixels pixels, double[] targetToSource, int width, int height,
+            Normalisation normalisation, float[] tensor) {
         byte[] data = pixels.data;
+        int plane = width * height;
         double maxX = pixels.width - 0.5;
         double maxY = pixels.height - 0.5;
-        float[] tensor = new float[channels * plane];
+        int lastX = pixels.width - 1;
+        int lastY = pixels.height - 1;
         for (int y = 0; y < height; y++) {
             double rowX = targetToSource[1] * y + targetToSource[2];
             double rowY = targetToSource[4] * y + targetToSource[5];
@@ -112,9 +182,7 @@ public final class ImageTensors {
                 double sourceX = targetToSource[0] * x + rowX;
                 double sourceY = targetToSource[3] * x + rowY;
                 if (!(sourceX >= -0.5 && sourceX <= maxX && sourceY >= -0.5 && sourceY <= maxY)) {
-                    for (int c = 0; c < channels; c++) {
-                        tensor[c * plane + index] = border[c];
-                    }
+                    normalisation.fillBorder(tensor, plane, index, index + 1);
                     continue;
                 }
                 int left = (int) Math.floor(sourceX);
@@ -122,35 +190,142 @@ public final class ImageTensors {
                 float fractionX = (float) (sourceX - left);
                 float fractionY = (float) (sourceY - top);
                 // Within half a pixel of the edge: repeat the edge pixel, as OpenCV's resize does.
-                int x0 = Math.max(left, 0);
-                int x1 = Math.min(left + 1, pixels.width - 1);
-                int y0 = Math.max(top, 0);
-                int y1 = Math.min(top + 1, pixels.height - 1);
-                int topLeft = pixels.indexOf(x0, y0);
-                int topRight = pixels.indexOf(x1, y0);
-                int bottomLeft = pixels.indexOf(x0, y1);
-                int bottomRight = pixels.indexOf(x1, y1);
-                float weight00 = (1 - fractionX) * (1 - fractionY);
-                float weight01 = fractionX * (1 - fractionY);
-                float weight10 = (1 - fractionX) * fractionY;
-                float weight11 = fractionX * fractionY;
-                float first = bilinear(data, offsets[0], topLeft, topRight, bottomLeft, bottomRight,
-                        weight00, weight01, weight10, weight11);
-                float second = bilinear(data, offsets[1], topLeft, topRight, bottomLeft, bottomRight,
-                        weight00, weight01, weight10, weight11);
-                float third = bilinear(data, offsets[2], topLeft, topRight, bottomLeft, bottomRight,
-                        weight00, weight01, weight10, weight11);
-                if (grey) {
-                    float luma = LUMA_RED * first + LUMA_GREEN * second + LUMA_BLUE * third;
-                    tensor[index] = (luma - mean[0]) * inverseStd[0];
-                } else {
-                    tensor[index] = (first - mean[0]) * inverseStd[0];
-                    tensor[plane + index] = (second - mean[1]) * inverseStd[1];
-                    tensor[2 * plane + index] = (third - mean[2]) * inverseStd[2];
+                int x0 = Math.max(left, 0) * pixels.pixelStride;
+                int x1 = Math.min(left + 1, lastX) * pixels.pixelStride;
+                int y0 = pixels.origin + Math.max(top, 0) * pixels.rowStride;
+                int y1 = pixels.origin + Math.min(top + 1, lastY) * pixels.rowStride;
+                normalisation.store(data, y0 + x0, y0 + x1, y1 + x0, y1 + x1, (1 - fractionX) * (1 - fractionY),
+                        fractionX * (1 - fractionY), (1 - fractionX) * fractionY, fractionX * fractionY,
+                        tensor, plane, index);
+            }
+        }
+    }
+
+    /**
+     * Where each target column (or row) samples along one axis: the byte offsets of its two neighbouring
+     * source pixels (clamped to the image), the weight of the far one, and whether it lies within half a
+     * pixel of the image at all.
+     */
+    private static final class Axis {
+        final int[] near;
+        final int[] far;
+        final float[] fraction;
+        final float[] complement;
+        final boolean[] inside;
+        /** The target indices inside the image form one run (the mapping is monotonic): [first, end). */
+        final int first;
+        final int end;
+
+        Axis(double scale, double offset, int targetSize, int sourceSize, int stride) {
+            near = new int[targetSize];
+            far = new int[targetSize];
+            fraction = new float[targetSize];
+            complement = new float[targetSize];
+            inside = new boolean[targetSize];
+            double max = sourceSize - 0.5;
+            for (int i = 0; i < targetSize; i++) {
+                double source = scale * i + offset;
+                inside[i] = source >= -0.5 && source <= max;
+                if (!inside[i]) {
+                    continue;
+                }
+                int low = (int) Math.floor(source);
+                fraction[i] = (float) (source - low);
+                complement[i] = 1 - fraction[i];
+                near[i] = Math.max(low, 0) * stride;
+                far[i] = Math.min(low + 1, sourceSize - 1) * stride;
+            }
+            int from = 0;
+            while (from < targetSize && !inside[from]) {
+                from++;
+            }
+            int to = from;
+            while (to < targetSize && inside[to]) {
+                to++;
+            }
+            first = from;
+            end = to;
+        }
+    }
+
+    /** The encoding's channel order, mean, std and border value, applied to one bilinear sample at a time. */
+    private static final class Normalisation {
+        private final boolean grey;
+        private final int first;
+        private final int second;
+        private final int third;
+        private final float[] mean;
+        private final float[] inverseStd;
+        private final float[] border;
+
+        Normalisation(TensorEncoding encoding, int[] offsets) {
+            int channels = encoding.channels().count();
+            grey = encoding.channels() == TensorEncoding.Channels.GREY;
+            first = offsets[0];
+            second = offsets[1];
+            third = offsets[2];
+            mean = encoding.mean();
+            float[] std = encoding.std();
+            inverseStd = new float[channels];
+            border = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                inverseStd[c] = 1f / std[c];
+                border[c] = (encoding.borderValue() - mean[c]) * inverseStd[c];
+            }
+        }
+
+        int[] offsets() {
+            return new int[] {first, second, third};
+        }
+
+        /** One target row from two horizontally interpolated source rows (per channel, in encoding order). */
+        void storeRow(float[][] top, float[][] bottom, float topWeight, float bottomWeight, int from, int to,
+                float[] tensor, int plane, int rowStart) {
+            if (grey) {
+                float[] red = top[0], green = top[1], blue = top[2];
+                float[] redBelow = bottom[0], greenBelow = bottom[1], blueBelow = bottom[2];
+                float greyMean = mean[0], greyScale = inverseStd[0];
+                for (int x = from; x < to; x++) {
+                    float luma = LUMA_RED * (topWeight * red[x] + bottomWeight * redBelow[x])
+                            + LUMA_GREEN * (topWeight * green[x] + bottomWeight * greenBelow[x])
+                            + LUMA_BLUE * (topWeight * blue[x] + bottomWeight * blueBelow[x]);
+                    tensor[rowStart + x] = (luma - greyMean) * greyScale;
+                }
+                return;
+            }
+            for (int c = 0; c < 3; c++) {
+                float[] above = top[c], below = bottom[c];
+                float channelMean = mean[c], channelScale = inverseStd[c];
+                int start = c * plane + rowStart;
+                for (int x = from; x < to; x++) {
+                    tensor[start + x] = (topWeight * above[x] + bottomWeight * below[x] - channelMean) * channelScale;
                 }
             }
         }
-        out.put(tensor);
+
+        void fillBorder(float[] tensor, int plane, int from, int to) {
+            for (int c = 0; c < border.length; c++) {
+                Arrays.fill(tensor, c * plane + from, c * plane + to, border[c]);
+            }
+        }
+
+        void store(byte[] data, int topLeft, int topRight, int bottomLeft, int bottomRight, float weight00,
+                float weight01, float weight10, float weight11, float[] tensor, int plane, int index) {
+            float a = bilinear(data, first, topLeft, topRight, bottomLeft, bottomRight,
+                    weight00, weight01, weight10, weight11);
+            float b = bilinear(data, second, topLeft, topRight, bottomLeft, bottomRight,
+                    weight00, weight01, weight10, weight11);
+            float c = bilinear(data, third, topLeft, topRight, bottomLeft, bottomRight,
+                    weight00, weight01, weight10, weight11);
+            if (grey) {
+                float luma = LUMA_RED * a + LUMA_GREEN * b + LUMA_BLUE * c;
+                tensor[index] = (luma - mean[0]) * inverseStd[0];
+            } else {
+                tensor[index] = (a - mean[0]) * inverseStd[0];
+                tensor[plane + index] = (b - mean[1]) * inverseStd[1];
+                tensor[2 * plane + index] = (c - mean[2]) * inverseStd[2];
+            }
+        }
     }
 
     private static float bilinear(byte[] data, int channelOffset, int topLeft, int topRight, int bottomLeft,
@@ -166,9 +341,9 @@ public final class ImageTensors {
         final byte[] data;
         final int width;
         final int height;
-        private final int origin;
-        private final int pixelStride;
-        private final int rowStride;
+        final int origin;
+        final int pixelStride;
+        final int rowStride;
         private final int red;
         private final int green;
         private final int blue;
@@ -211,10 +386,6 @@ public final class ImageTensors {
             ColorSpace space = colorModel.getColorSpace();
             return (raster.getNumBands() == 3 && space.isCS_sRGB())
                     || (raster.getNumBands() == 1 && space.getType() == ColorSpace.TYPE_GRAY);
-        }
-
-        int indexOf(int x, int y) {
-            return origin + y * rowStride + x * pixelStride;
         }
 
         int[] offsetsFor(TensorEncoding.Channels channels) {

@@ -66,6 +66,55 @@ class ImageTensorsTest {
         assertClose(tensor.array(), reference(image, ImageTensors.invert(sourceToTarget), 112, 112, encoding));
     }
 
+    static Stream<Arguments> photoCrops() throws ImageRejectedException {
+        BufferedImage photo = new ImageDecoder().decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
+                .image();
+        int w = photo.getWidth(), h = photo.getHeight();
+        BufferedImage view = photo.getSubimage(50, 40, 300, 200);
+        return Stream.of(
+                Arguments.of("whole photo to the detector's 320x240", photo, new Rectangle2D.Double(0, 0, w, h), 320, 240, FACE),
+                Arguments.of("same size (no interpolation)", photo, new Rectangle2D.Double(0, 0, w, h), w, h, FACE),
+                Arguments.of("letterbox past every edge, BGR", photo, new Rectangle2D.Double(-40, -30, w + 80, h + 50), 161, 119,
+                        CAFFE.withBorderValue(127)),
+                Arguments.of("landmark crop over the corner, grey", photo, new Rectangle2D.Double(w - 50.5, h - 40.25, 90, 90), 64, 64,
+                        LANDMARK_GREY),
+                Arguments.of("upscaled small crop", photo, new Rectangle2D.Double(100.3, 80.7, 37, 41), 112, 112, FACE),
+                Arguments.of("sub-image", view, new Rectangle2D.Double(-10, 20, 260, 200), 130, 100, CAFFE),
+                Arguments.of("grey photo", grey(photo), new Rectangle2D.Double(10, 10, w - 20, h - 20), 96, 64, FACE));
+    }
+
+    /** The separable resize against the per-pixel reference on a real photo, including crops past its edges. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("photoCrops")
+    void resizeOfAPhotoMatchesTheGetRgbReference(String description, BufferedImage image, Rectangle2D region, int width,
+            int height, TensorEncoding encoding) {
+        FloatBuffer tensor = FloatBuffer.allocate(encoding.floatsPerImage(width, height));
+
+        ImageTensors.resize(image, region, width, height, encoding, tensor);
+
+        double scaleX = region.getWidth() / width;
+        double scaleY = region.getHeight() / height;
+        double[] targetToSource = {scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY,
+            region.getY() + 0.5 * scaleY - 0.5};
+        assertClose(tensor.array(), reference(image, targetToSource, width, height, encoding));
+    }
+
+    /** A face-alignment-like warp of a real photo, partly past its edge. */
+    @Test
+    void warpOfAPhotoMatchesTheGetRgbReference() throws ImageRejectedException {
+        BufferedImage photo = new ImageDecoder().decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
+                .image();
+        double angle = Math.toRadians(-15);
+        double scale = 0.8;
+        double[] sourceToTarget = {scale * Math.cos(angle), -scale * Math.sin(angle), 30,
+            scale * Math.sin(angle), scale * Math.cos(angle), -20};
+        FloatBuffer tensor = FloatBuffer.allocate(FACE.floatsPerImage(112, 112));
+
+        ImageTensors.warpAffine(photo, sourceToTarget, 112, 112, FACE, tensor);
+
+        assertClose(tensor.array(), reference(photo, ImageTensors.invert(sourceToTarget), 112, 112, FACE));
+    }
+
     @Test
     void sameSizeResizeIsTheNormalisedPixels() {
         BufferedImage image = TestImages.pattern(16, 8, BufferedImage.TYPE_3BYTE_BGR);
