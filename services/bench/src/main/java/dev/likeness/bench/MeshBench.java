@@ -110,9 +110,12 @@ public final class MeshBench {
                     + " in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
             StringBuilder cpu = new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
                     + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
-                    + " on the same images (the client's own work during a burst is publishing and reading results):\n\n"
-                    + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |\n"
-                    + "|---|---|---|---|---|---|---|---|\n");
+                    + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
+                    + " columns count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
+                    + " drop out, so a lower bound):\n\n"
+                    + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
+                    + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|\n");
             List<String> categories = new ArrayList<>();
             List<Double> inProcessSeries = new ArrayList<>();
             List<Double> meshSeries = new ArrayList<>();
@@ -134,14 +137,18 @@ public final class MeshBench {
                 List<Measurement> inProcess = new ArrayList<>();
                 Map<String, Double> meshCpu = new java.util.TreeMap<>();
                 double inProcessCpu = 0;
+                double inProcessJit = 0;
                 for (int round = 0; round < ROUNDS; round++) {
                     Map<String, Double> before = cpuSeconds();
                     meshRuns.add(mesh.burst("burst-" + workload.name() + "-" + run++, burst));
-                    cpuSeconds().forEach((name, seconds) -> meshCpu.merge(name, seconds - before.getOrDefault(name, 0.0),
-                            Double::sum));
-                    double self = cpuSeconds().get("client");
+                    // Clamped: HotSpot stops idle compiler threads, and their time leaves the sum with them.
+                    cpuSeconds().forEach((name, seconds) -> meshCpu.merge(name,
+                            Math.max(0, seconds - before.getOrDefault(name, 0.0)), Double::sum));
+                    Map<String, Double> self = cpuSeconds();
                     inProcess.add(Measurement.of(0, 1, () -> EmbeddingBench.runPipeline(pipeline, burst, 8)));
-                    inProcessCpu += cpuSeconds().get("client") - self;
+                    Map<String, Double> selfAfter = cpuSeconds();
+                    inProcessCpu += selfAfter.get("client") - self.get("client");
+                    inProcessJit += Math.max(0, selfAfter.get("client.jit") - self.get("client.jit"));
                 }
                 Map<String, Double> stagesAfter = stageCounts(embedding);
                 batches.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", workload.label(),
@@ -149,13 +156,18 @@ public final class MeshBench {
                 double requests = (double) ROUNDS * burst.size();
                 cpu.append(String.format(Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
                 double total = 0;
+                double jit = 0;
                 for (String name : List.of("embedding", "matching", "broker", "client")) {
                     double perRequest = meshCpu.getOrDefault(name, 0.0) / requests;
                     total += perRequest;
+                    jit += meshCpu.getOrDefault(name + ".jit", 0.0) / requests;
                     cpu.append(String.format(Locale.ROOT, " %.1f ms |", 1e3 * perRequest));
                 }
-                cpu.append(String.format(Locale.ROOT, " %.1f ms | %.2fx |%n", 1e3 * total,
-                        total / (inProcessCpu / requests)));
+                double inProcessPerRequest = inProcessCpu / requests;
+                double inProcessJitPerRequest = inProcessJit / requests;
+                cpu.append(String.format(Locale.ROOT, " %.1f ms | %.2fx | %.1f ms / %.1f ms | %.2fx |%n", 1e3 * total,
+                        total / inProcessPerRequest, 1e3 * jit, 1e3 * inProcessJitPerRequest,
+                        (total - jit) / (inProcessPerRequest - inProcessJitPerRequest)));
                 Measurement toFaces = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[0]).toArray())
                         .per(burst.size());
                 Measurement toMatches = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[1]).toArray())
@@ -254,10 +266,15 @@ public final class MeshBench {
                 .start();
     }
 
-    /** CPU seconds so far of this JVM ("client") and of its child processes: the broker and the services. */
+    /**
+     * CPU seconds so far of this JVM ("client") and of its child processes (the broker and the services), and of
+     * their JIT compiler threads ("client.jit", ...): a service that has answered only a few hundred requests is
+     * still compiling, which a long-running one is not.
+     */
     static Map<String, Double> cpuSeconds() {
         Map<String, Double> seconds = new HashMap<>();
         seconds.put("client", cpu(ProcessHandle.current()));
+        seconds.put("client.jit", compilerSeconds(ProcessHandle.current().pid()));
         ProcessHandle.current().children().forEach(child -> {
             String command = child.info().commandLine().orElse("");
             // The broker: the only child run with C1 alone (its command line is too long to read to the end).
@@ -266,9 +283,33 @@ public final class MeshBench {
                     : command.contains("matching-app") ? "matching" : null;
             if (name != null) {
                 seconds.merge(name, cpu(child), Double::sum);
+                seconds.merge(name + ".jit", compilerSeconds(child.pid()), Double::sum);
             }
         });
         return seconds;
+    }
+
+    /** CPU seconds of the HotSpot compiler threads ("C1 CompilerThre", "C2 CompilerThre") of a process on Linux. */
+    private static double compilerSeconds(long pid) {
+        double ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.contains("CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // utime and stime, fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (java.io.IOException | RuntimeException threadGone) {
+                    // A compiler thread that exited meanwhile: its time is lost to the sum, a few ticks at most.
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return 0;
+        }
+        return ticks / 100;
     }
 
     private static double cpu(ProcessHandle process) {
