@@ -25,6 +25,9 @@ import org.jboss.logging.Logger;
  * Turns untrusted encoded bytes into an upright BGR image, refusing what breaks the {@link ImageLimits}
  * before any pixel is decoded: size first, then the format from its magic bytes, then the dimensions from
  * the header. Thread-safe: every call uses its own ImageIO reader.
+ *
+ * <p>Plain YCbCr and grey JPEGs ({@link StandardJpeg}) are read by the JDK's native reader, everything else
+ * (and anything the JDK reader warns about) by TwelveMonkeys, which reads more of what is found in the wild.
  */
 public final class ImageDecoder {
 
@@ -35,6 +38,9 @@ public final class ImageDecoder {
      * reader (CMYK, broken-but-common files) find the JDK reader it delegates to. */
     private static final ImageReaderSpi JPEG_READERS = register(new JPEGImageReaderSpi());
     private static final ImageReaderSpi WEBP_READERS = register(new WebPImageReaderSpi());
+    /** The JDK's own JPEG reader (native libjpeg, colour conversion included) for {@link StandardJpeg}s;
+     * null on a JDK without it, where TwelveMonkeys reads every JPEG. */
+    private static final ImageReaderSpi JDK_JPEG_READERS = jdkJpegReaders();
 
     private final ImageLimits limits;
 
@@ -54,6 +60,13 @@ public final class ImageDecoder {
     private static ImageReaderSpi register(ImageReaderSpi provider) {
         IIORegistry.getDefaultInstance().registerServiceProvider(provider, ImageReaderSpi.class);
         return provider;
+    }
+
+    private static ImageReaderSpi jdkJpegReaders() {
+        Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
+                provider -> provider.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"),
+                false);
+        return providers.hasNext() ? providers.next() : null;
     }
 
     /** Checks every limit and reads format, dimensions and orientation, decoding no pixels. */
@@ -79,7 +92,29 @@ public final class ImageDecoder {
      */
     public DecodedImage decode(byte[] bytes, DecodeOptions options) throws ImageRejectedException {
         ImageFormat format = checkBytesAndSniff(bytes);
-        ImageReader reader = openReader(format, bytes);
+        StandardJpeg standard = format == ImageFormat.JPEG && JDK_JPEG_READERS != null ? StandardJpeg.of(bytes) : null;
+        if (standard != null) {
+            try {
+                return decode(format, openJdkJpegReader(standard.withoutProfile(bytes)), bytes, options, true,
+                        standard.components == 3);
+            } catch (ImageRejectedException e) {
+                if (e.reason() != Reason.UNDECODABLE) {
+                    throw e;
+                }
+                // Anything the JDK reader stumbles or even warns on gets TwelveMonkeys' reading and verdict.
+                LOG.debugf("The JDK reader could not read a standard JPEG cleanly (%s), retrying", e.getMessage());
+            }
+        }
+        return decode(format, openReader(format, bytes), bytes, options, false, false);
+    }
+
+    /**
+     * @param strict         any decoder warning rejects the image (the caller then retries with another reader)
+     * @param rgbDestination decode into RGB byte order and swap to BGR in place: the JDK reader copies RGB
+     *                       rows into an RGB raster with array copies, into a BGR one sample by sample
+     */
+    private DecodedImage decode(ImageFormat format, ImageReader reader, byte[] bytes, DecodeOptions options,
+            boolean strict, boolean rgbDestination) throws ImageRejectedException {
         try {
             ImageHeader header = readHeader(format, reader, bytes);
             Rectangle whole = new Rectangle(header.width(), header.height());
@@ -94,14 +129,25 @@ public final class ImageDecoder {
             int storedHeight = orientation.swapsAxes() ? header.width() : header.height();
 
             ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceRegion(orientation.uprightToStored(region, storedWidth, storedHeight));
+            Rectangle storedRegion = orientation.uprightToStored(region, storedWidth, storedHeight);
+            param.setSourceRegion(storedRegion);
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
-            BufferedImage stored = readPixels(format, reader, param);
-            BufferedImage upright = orientation.applyTo(BgrImages.toCompactBgr(stored));
+            BufferedImage rgb = rgbDestination
+                    ? BgrImages.rgbOrdered(ceilDiv(storedRegion.width, subsampling),
+                            ceilDiv(storedRegion.height, subsampling))
+                    : null;
+            param.setDestination(rgb);
+            BufferedImage stored = readPixels(format, reader, param, strict);
+            BufferedImage bgr = rgb != null ? BgrImages.swapToBgr(stored) : BgrImages.toCompactBgr(stored);
+            BufferedImage upright = orientation.applyTo(bgr);
             return new DecodedImage(upright, format, header.width(), header.height(), region, subsampling, orientation);
         } finally {
             release(reader);
         }
+    }
+
+    private static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
     }
 
     private ImageFormat checkBytesAndSniff(byte[] bytes) throws ImageRejectedException {
@@ -128,6 +174,17 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new ImageRejectedException(Reason.UNDECODABLE, "Cannot open the " + format + " image: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static ImageReader openJdkJpegReader(byte[] bytes) throws ImageRejectedException {
+        try {
+            ImageReader reader = JDK_JPEG_READERS.createReaderInstance();
+            // No metadata: EXIF orientation is read separately, and the profile was judged to be sRGB.
+            reader.setInput(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), true, true);
+            return reader;
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.UNDECODABLE, "Cannot open the JPEG image: " + e.getMessage(), e);
         }
     }
 
@@ -180,8 +237,8 @@ public final class ImageDecoder {
                 : new ImageHeader(format, storedWidth, storedHeight, orientation);
     }
 
-    private static BufferedImage readPixels(ImageFormat format, ImageReader reader, ImageReadParam param)
-            throws ImageRejectedException {
+    private static BufferedImage readPixels(ImageFormat format, ImageReader reader, ImageReadParam param,
+            boolean strict) throws ImageRejectedException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image;
@@ -194,9 +251,9 @@ public final class ImageDecoder {
         // JPEG readers fill missing data with grey and only warn; a truncated upload must not pass as a photo.
         for (String warning : warnings) {
             String lower = warning.toLowerCase(Locale.ROOT);
-            if (lower.contains("premature end") || lower.contains("truncated")) {
+            if (strict || lower.contains("premature end") || lower.contains("truncated")) {
                 throw new ImageRejectedException(Reason.UNDECODABLE, "The " + format
-                        + " data is truncated: " + warning);
+                        + (strict ? " decoder warned: " : " data is truncated: ") + warning);
             }
             LOG.debugf("Decoder warning on a %s image: %s", format, warning);
         }

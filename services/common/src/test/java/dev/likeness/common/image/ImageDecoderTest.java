@@ -3,14 +3,34 @@ package dev.likeness.common.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import dev.likeness.common.image.ImageRejectedException.Reason;
 import dev.likeness.testing.ImageCorpus;
+import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Random;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
@@ -404,6 +424,136 @@ class ImageDecoderTest {
         @Test
         void probeReadsTheHeaderOnly() throws Exception {
             assertThat(decoder.probe(photo)).isEqualTo(new ImageHeader(ImageFormat.JPEG, 1920, 1280, ExifOrientation.NORMAL));
+        }
+    }
+
+    /**
+     * Plain YCbCr and grey JPEGs, with no profile or an sRGB one, go to the JDK's native reader: the same pixels
+     * as TwelveMonkeys gives them (checked here against the TwelveMonkeys reader itself), at a fraction of the
+     * cost for camera photos with an embedded profile.
+     */
+    @Nested
+    class StandardJpegs {
+
+        private final byte[] cameraPhoto = TestImages.sample("sample1.jpg"); // embeds an sRGB profile (paint.net)
+        private final byte[] plainPhoto = TestImages.sample("sample6.jpg"); // no profile
+
+        @Test
+        void cameraPhotosWithAnSrgbProfileAndPlainOnesAreStandard() {
+            assertThat(StandardJpeg.of(cameraPhoto)).isNotNull();
+            assertThat(StandardJpeg.of(cameraPhoto).withoutProfile(cameraPhoto)).hasSizeLessThan(cameraPhoto.length - 3000);
+            assertThat(StandardJpeg.of(plainPhoto).withoutProfile(plainPhoto)).isSameAs(plainPhoto);
+            assertThat(StandardJpeg.of(greyJpeg()).components).isEqualTo(1);
+        }
+
+        @Test
+        void cmykOtherProfilesAndBrokenSegmentsAreNot() {
+            assertThat(StandardJpeg.of(TestImages.cmykJpeg(32, 16))).isNull();
+            assertThat(StandardJpeg.of(withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB))).isNull();
+            assertThat(StandardJpeg.of(withProfile(greyJpeg(), ColorSpace.CS_GRAY))).isNull();
+            assertThat(StandardJpeg.of(Arrays.copyOf(plainPhoto, 100))).isNull();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"camera photo, sRGB profile", "plain photo", "grey", "progressive", "rotated 90 (EXIF)",
+            "linear-RGB profile (TwelveMonkeys path)"})
+        void decodesTheSamePixelsAsTwelveMonkeys(String kind) throws Exception {
+            byte[] jpeg = switch (kind) {
+                case "camera photo, sRGB profile" -> cameraPhoto;
+                case "plain photo" -> plainPhoto;
+                case "grey" -> greyJpeg();
+                case "progressive" -> progressive(plainPhoto);
+                case "rotated 90 (EXIF)" -> ImageCorpus.withExifOrientation(cameraPhoto, 6);
+                default -> withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB);
+            };
+            ImageHeader header = decoder.probe(jpeg);
+            for (DecodeOptions options : new DecodeOptions[] {DecodeOptions.full(), DecodeOptions.subsampledBy(3),
+                new DecodeOptions(new Rectangle(header.width() / 3, header.height() / 4, 301, 203), 2, 0)}) {
+                DecodedImage decoded = decoder.decode(jpeg, options);
+
+                assertThat(BgrImages.isCompactBgr(decoded.image())).as("compact TYPE_3BYTE_BGR").isTrue();
+                BufferedImage expected = twelveMonkeys(jpeg, decoded);
+                assertThat(expected.getWidth()).isEqualTo(decoded.width());
+                assertThat(expected.getHeight()).isEqualTo(decoded.height());
+                assertThat(largestDifference(decoded.image(), expected)).as("largest difference, %s", options)
+                        .isLessThanOrEqualTo(StandardJpeg.SRGB_TOLERANCE);
+            }
+        }
+
+        @Test
+        void aNonSrgbProfileIsStillApplied() throws Exception {
+            BufferedImage plain = decoder.decode(plainPhoto, DecodeOptions.subsampledBy(8)).image();
+            BufferedImage linear = decoder.decode(withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB),
+                    DecodeOptions.subsampledBy(8)).image();
+
+            // Linear values shown as sRGB: mid-tones come out much brighter.
+            assertThat(meanAbsoluteDifference(linear, plain)).isGreaterThan(20);
+        }
+
+        /** Of any byte of two compact BGR images of the same size. */
+        private static int largestDifference(BufferedImage actual, BufferedImage expected) {
+            byte[] a = ((DataBufferByte) actual.getRaster().getDataBuffer()).getData();
+            byte[] b = ((DataBufferByte) expected.getRaster().getDataBuffer()).getData();
+            int largest = 0;
+            for (int i = 0; i < a.length; i++) {
+                largest = Math.max(largest, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));
+            }
+            return largest;
+        }
+
+        /** What the TwelveMonkeys reader (the path before the JDK reader was used) makes of the same request. */
+        private BufferedImage twelveMonkeys(byte[] jpeg, DecodedImage decoded) throws Exception {
+            Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance().getServiceProviders(
+                    ImageReaderSpi.class, provider -> provider instanceof JPEGImageReaderSpi, false);
+            ImageReader reader = providers.next().createReaderInstance();
+            try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+                reader.setInput(input);
+                ImageReadParam param = reader.getDefaultReadParam();
+                ExifOrientation orientation = decoded.orientation();
+                int storedWidth = reader.getWidth(0);
+                int storedHeight = reader.getHeight(0);
+                param.setSourceRegion(orientation.uprightToStored(decoded.region(), storedWidth, storedHeight));
+                param.setSourceSubsampling(decoded.subsampling(), decoded.subsampling(), 0, 0);
+                return orientation.applyTo(BgrImages.toCompactBgr(reader.read(0, param)));
+            } finally {
+                reader.dispose();
+            }
+        }
+
+        private byte[] greyJpeg() {
+            BufferedImage colour = ImageCorpus.decode(plainPhoto);
+            BufferedImage grey = new BufferedImage(colour.getWidth() / 4, colour.getHeight() / 4,
+                    BufferedImage.TYPE_BYTE_GRAY);
+            Graphics2D graphics = grey.createGraphics();
+            graphics.drawImage(colour, 0, 0, grey.getWidth(), grey.getHeight(), null);
+            graphics.dispose();
+            return ImageCorpus.encode(grey, "jpeg");
+        }
+
+        private byte[] progressive(byte[] jpeg) throws Exception {
+            BufferedImage image = ImageCorpus.scaled(ImageCorpus.decode(jpeg), 0.4);
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(stream);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+                writer.write(null, new IIOImage(image, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            return out.toByteArray();
+        }
+
+        /** The JPEG with the JDK's profile for {@code colorSpace} embedded in one APP2 segment after SOI. */
+        private byte[] withProfile(byte[] jpeg, int colorSpace) {
+            byte[] profile = ICC_Profile.getInstance(colorSpace).getData();
+            byte[] id = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+            int length = 2 + id.length + 2 + profile.length;
+            ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + length);
+            out.put(jpeg, 0, 2).put((byte) 0xFF).put((byte) 0xE2).putShort((short) length).put(id)
+                    .put((byte) 1).put((byte) 1).put(profile).put(jpeg, 2, jpeg.length - 2);
+            return out.array();
         }
     }
 
