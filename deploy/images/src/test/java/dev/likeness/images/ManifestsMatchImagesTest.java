@@ -72,7 +72,7 @@ class ManifestsMatchImagesTest {
         }
     }
 
-    private static void checkUser(Use use) {
+    static void checkUser(Use use) {
         assertThat(use.container.path("image").asText()).isEqualTo(use.image.repoTag);
         String[] user = use.image.runtime().path("User").asText().split(":");
         JsonNode podSecurity = use.pod.path("securityContext");
@@ -89,7 +89,7 @@ class ManifestsMatchImagesTest {
         assertThat(mountPaths(use, "tmp")).as("%s mounts a writable /tmp", use.where).containsExactly("/tmp");
     }
 
-    private static void checkService(Use use) {
+    static void checkService(Use use) {
         List<Integer> ports = new ArrayList<>();
         use.container.path("ports").forEach(port -> ports.add(port.path("containerPort").asInt()));
         List<Integer> exposed = new ArrayList<>();
