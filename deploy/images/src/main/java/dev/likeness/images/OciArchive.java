@@ -68,7 +68,7 @@ public final class OciArchive {
         for (int i = 0; i < args.length; i += 2) {
             Path target = Path.of(args[i + 1]);
             String reference = convert(Path.of(args[i]), target);
-            System.out.printf("oci-archive: %s (%s, %d MB)%n", target, reference, Files.size(target) >> 20);
+            System.out.printf("oci-archive: %s (%s, %d MB)%n", target, reference, Files.size(target) / 1_000_000);
         }
     }
 
