@@ -92,7 +92,7 @@ if [[ ${#also_make[@]} -gt 0 ]]; then
   modules+=(deploy/images)
 fi
 if [[ ${#modules[@]} -gt 0 ]]; then
-  echo "images: building ${modules[*]} (the services with Quarkus and Jib)"
+  echo "images: building ${modules[*]} (Quarkus services: their images, with Jib)"
   lifecycle=install
   [[ ${#also_make[@]} -eq 0 ]] && lifecycle=package
   "${MVN[@]}" "${EXTRA[@]}" -pl "$(IFS=,; echo "${modules[*]}")" "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true \
@@ -105,10 +105,12 @@ if selected onnx-tools; then
   "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true
   "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools jib:buildTar
 fi
+# Only the images asked for: building deploy/images with -am builds (and so Quarkus images) embedding too.
 conversions=()
 for archive in "$DOCKER_ARCHIVES"/*.tar; do
-  if [[ -f $archive ]]; then
-    conversions+=("$archive" "target/images/$(basename "$archive")")
+  file=$(basename "$archive")
+  if [[ -f $archive && $file =~ ^(.+)-[0-9] ]] && selected "${BASH_REMATCH[1]}"; then
+    conversions+=("$archive" "target/images/$file")
   fi
 done
 [[ ${#conversions[@]} -gt 0 ]] || { echo "images: Jib wrote no image into $DOCKER_ARCHIVES" >&2; exit 1; }
