@@ -4,7 +4,8 @@
 # daemon, and it reaches the daemon through exactly two CLI calls: `docker info -f {{json .}}` (which
 # platform to build) and `docker load` (the image as a docker-archive tarball on stdin). Answering those
 # two, this script writes the tarball that `docker load` would have read to $LIKENESS_IMAGE_TARBALL, so
-# images build without a daemon and without a registry (docs/deploy.md, "Container images").
+# images build without a daemon and without a registry (docs/deploy.md, "Container images"). That docker
+# archive is an intermediate: deploy/images/build.sh rewrites it as an OCI image layout tarball.
 set -Eeuo pipefail
 
 case "${1:-}" in
