@@ -59,11 +59,15 @@ public final class MeshBench {
     static final String MATCHES_TOPIC = "likeness.matches.v1";
     static final int ROUNDS = 3;
     /**
-     * Warm-up bursts per workload before any is measured: the services' JIT compilers otherwise take a fifth to a
-     * half of their CPU during the measured bursts (JFR's jdk.ThreadCPULoad), which the in-process side, already
-     * hot from the same code, does not pay.
+     * Warm-up bursts per workload at least, before any is measured: after one, the services' JIT compilers took a
+     * fifth to a half of their CPU in the measured bursts (JFR's jdk.ThreadCPULoad), which the in-process side,
+     * already hot from the same code, does not pay.
      */
     static final int WARM_UP_BURSTS = 3;
+    /** More warm-up bursts while the JIT compilers take more than this share of the mesh's CPU in a burst... */
+    static final double WARM_JIT_SHARE = 0.10;
+    /** ...for at most this long per workload. */
+    static final Duration WARM_UP_LIMIT = Duration.ofSeconds(30);
     /**
      * Steady load as a share of the burst throughput to FacesEmbedded: requests arriving one by one are served
      * in smaller batches than a burst, so the service saturates below its burst throughput.
@@ -96,11 +100,45 @@ public final class MeshBench {
                 FacePipeline pipeline = FacePipeline.open(config)) {
             mesh.enrol(workloads.get(0).images());
             Profiles.startIn(embedding.pid());
+            List<String> warmUps = new ArrayList<>();
+            for (EmbeddingBench.Workload workload : workloads) {
+                long warmUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+                double jitShare = 1;
+                int bursts = 0;
+                while (bursts < WARM_UP_BURSTS || (jitShare > WARM_JIT_SHARE && System.nanoTime() < warmUntil)) {
+                    Map<String, Double> before = cpuSeconds();
+                    mesh.burst("warm-" + workload.name() + "-" + bursts++, burst(workload));
+                    Map<String, Double> after = cpuSeconds();
+                    double all = 0;
+                    double jit = 0;
+                    for (String name : List.of("embedding", "matching", "broker", "client")) {
+                        all += after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+                        jit += Math.max(0, after.getOrDefault(name + ".jit", 0.0) - before.getOrDefault(name + ".jit", 0.0));
+                    }
+                    jitShare = jit / all;
+                }
+                // The same for the in-process side: its compile queue would otherwise drain into the mesh's bursts.
+                long inProcessUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+                double inProcessJitShare = 1;
+                int passes = 0;
+                while (passes < 1 || (inProcessJitShare > WARM_JIT_SHARE && System.nanoTime() < inProcessUntil)) {
+                    Map<String, Double> before = cpuSeconds();
+                    EmbeddingBench.runPipeline(pipeline, burst(workload), 8);
+                    passes++;
+                    Map<String, Double> after = cpuSeconds();
+                    inProcessJitShare = Math.max(0, after.get("client.jit") - before.get("client.jit"))
+                            / (after.get("client") - before.get("client"));
+                }
+                warmUps.add(String.format(Locale.ROOT, "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d,"
+                        + " JIT %.0f%% of the last", workload.name(), bursts, 100 * jitShare, passes, 100 * inProcessJitShare));
+            }
             md.append(description);
             md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
                     + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
-                    + ROUNDS + " rounds after " + WARM_UP_BURSTS + " warm-up bursts of each workload and one in-process"
-                    + " pass (so that both sides run JIT-compiled code).\n\n"
+                    + ROUNDS + " rounds after warm-up bursts of each workload (at least " + WARM_UP_BURSTS + ", more while the"
+                    + " JIT compilers take over " + (int) (100 * WARM_JIT_SHARE) + "% of the mesh's CPU in a burst, for at"
+                    + " most " + WARM_UP_LIMIT.toSeconds() + " s, and as many in-process passes by the same rule: "
+                    + String.join("; ", warmUps) + "), so that both sides run compiled code.\n\n"
                     + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
                     + " mesh / in-process |\n|---|---|---|---|---|---|\n");
             StringBuilder latency = new StringBuilder("\nLatency at steady load (" + (int) (100 * STEADY_SHARE)
@@ -111,7 +149,7 @@ public final class MeshBench {
             StringBuilder cpu = new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
                     + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
                     + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
-                    + " columns count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
+                    + " columns, and the figures in brackets, count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
                     + " drop out, so a lower bound):\n\n"
                     + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
                     + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
@@ -123,12 +161,6 @@ public final class MeshBench {
             StringBuilder batches = new StringBuilder("\nBatches the embedding service's networks ran during the"
                     + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
                     + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
-            for (EmbeddingBench.Workload workload : workloads) {
-                for (int i = 0; i < WARM_UP_BURSTS; i++) {
-                    mesh.burst("warm-" + workload.name() + "-" + i, burst(workload));
-                }
-                EmbeddingBench.runPipeline(pipeline, burst(workload), 8);
-            }
             int run = 0;
             for (EmbeddingBench.Workload workload : workloads) {
                 List<byte[]> burst = burst(workload);
@@ -159,9 +191,10 @@ public final class MeshBench {
                 double jit = 0;
                 for (String name : List.of("embedding", "matching", "broker", "client")) {
                     double perRequest = meshCpu.getOrDefault(name, 0.0) / requests;
+                    double jitPerRequest = meshCpu.getOrDefault(name + ".jit", 0.0) / requests;
                     total += perRequest;
-                    jit += meshCpu.getOrDefault(name + ".jit", 0.0) / requests;
-                    cpu.append(String.format(Locale.ROOT, " %.1f ms |", 1e3 * perRequest));
+                    jit += jitPerRequest;
+                    cpu.append(String.format(Locale.ROOT, " %.1f ms (%.1f) |", 1e3 * perRequest, 1e3 * jitPerRequest));
                 }
                 double inProcessPerRequest = inProcessCpu / requests;
                 double inProcessJitPerRequest = inProcessJit / requests;
