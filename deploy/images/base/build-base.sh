@@ -128,6 +128,38 @@ fetch_deb() {
   echo "$deb"
 }
 
+# Packs the root file system $1 as one layer into the image folder $2: name-sorted, root-owned, time 0, gzip
+# without a name or time stamp; entries named usr/..., not ./usr/... (Jib refuses a "./" entry in the outer
+# tarball). Prints the layer's diff_id (digest of the tar) and its digest (of the .tar.gz, also its file name).
+pack_layer() {
+  local rootfs=$1 image=$2 diff_id digest
+  tar --create --file="$image/layer.tar" --directory="$rootfs" --sort=name --format=gnu \
+    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$rootfs" && LC_ALL=C ls -A)
+  diff_id=$(sha256sum "$image/layer.tar" | cut -c1-64)
+  gzip -n -6 <"$image/layer.tar" >"$image/layer.tar.gz"
+  rm "$image/layer.tar"
+  digest=$(sha256sum "$image/layer.tar.gz" | cut -c1-64)
+  mv "$image/layer.tar.gz" "$image/$digest.tar.gz"
+  echo "$diff_id $digest"
+}
+
+# Writes the image folder $1 (its config.json and layers) as the docker archive $3 named $2, the form Jib
+# reads a tar:// base in, stamps it with $4 and removes the work folder; then come the layer files, base first.
+write_archive() {
+  local image=$1 tag=$2 output=$3 stamp=$4 config_digest layers
+  shift 4
+  config_digest=$(sha256sum "$image/config.json" | cut -c1-64)
+  mv "$image/config.json" "$image/$config_digest.json"
+  layers=$(printf '"%s",' "$@")
+  printf '[{"Config":"%s","RepoTags":["%s"],"Layers":[%s]}]\n' "$config_digest.json" "$tag" "${layers%,}" \
+    >"$image/manifest.json"
+  tar --create --file="$work/base.tar" --directory="$image" --sort=name --format=gnu \
+    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$image" && LC_ALL=C ls -A)
+  mv "$work/base.tar" "$output"
+  echo "$stamp" >"$output.stamp"
+  rm -rf "$work"
+}
+
 build() {
   [[ -f $LOCK ]] || fail "$LOCK is missing: run '$0 lock' first"
   local stamp
@@ -178,16 +210,8 @@ EOF
   # Documentation is no use in a container.
   rm -rf "$rootfs/usr/share/doc" "$rootfs/usr/share/man" "$rootfs/usr/share/lintian" "$rootfs/usr/share/bug"
 
-  # One layer: name-sorted, root-owned, time 0, gzip without a name or time stamp.
-  # Entries named usr/..., not ./usr/... (Jib refuses a "./" entry in the outer tarball; same style in both).
-  tar --create --file="$work/layer.tar" --directory="$rootfs" --sort=name --format=gnu \
-    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$rootfs" && LC_ALL=C ls -A)
-  local diff_id
-  diff_id=$(sha256sum "$work/layer.tar" | cut -c1-64)
-  gzip -n -6 <"$work/layer.tar" >"$image/layer.tar.gz"
-  local layer_digest
-  layer_digest=$(sha256sum "$image/layer.tar.gz" | cut -c1-64)
-  mv "$image/layer.tar.gz" "$image/$layer_digest.tar.gz"
+  local diff_id layer_digest
+  read -r diff_id layer_digest < <(pack_layer "$rootfs" "$image")
 
   local packages_label
   packages_label=$(grep -v '^#' "$LOCK" | awk '{print $1 "=" $2}' | paste -sd' ')
@@ -199,17 +223,7 @@ EOF
 "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
 "history":[{"created":"1970-01-01T00:00:00Z","created_by":"deploy/images/base/build-base.sh (Debian $SUITE packages of packages.lock)"}]}
 EOF
-  local config_digest
-  config_digest=$(sha256sum "$image/config.json" | cut -c1-64)
-  mv "$image/config.json" "$image/$config_digest.json"
-  cat >"$image/manifest.json" <<EOF
-[{"Config":"$config_digest.json","RepoTags":["likeness/jre17-base:$SUITE"],"Layers":["$layer_digest.tar.gz"]}]
-EOF
-  tar --create --file="$work/base.tar" --directory="$image" --sort=name --format=gnu \
-    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$image" && LC_ALL=C ls -A)
-  mv "$work/base.tar" "$OUTPUT"
-  echo "$stamp" >"$OUTPUT.stamp"
-  rm -rf "$work"
+  write_archive "$image" "likeness/jre17-base:$SUITE" "$OUTPUT" "$stamp" "$layer_digest.tar.gz"
   echo "build-base: $OUTPUT (layer sha256:$layer_digest, $(du -h "$OUTPUT" | cut -f1))"
 }
 
@@ -275,14 +289,8 @@ build_cuda() {
   } >"$rootfs/usr/local/cuda/NOTICE"
   chmod 0644 "$rootfs/usr/local/cuda/NOTICE"
 
-  tar --create --file="$work/layer.tar" --directory="$rootfs" --sort=name --format=gnu \
-    --owner=0 --group=0 --numeric-owner --mtime=@0 usr
   local cuda_diff_id cuda_layer
-  cuda_diff_id=$(sha256sum "$work/layer.tar" | cut -c1-64)
-  gzip -n -6 <"$work/layer.tar" >"$image/layer.tar.gz"
-  rm "$work/layer.tar"
-  cuda_layer=$(sha256sum "$image/layer.tar.gz" | cut -c1-64)
-  mv "$image/layer.tar.gz" "$image/$cuda_layer.tar.gz"
+  read -r cuda_diff_id cuda_layer < <(pack_layer "$rootfs" "$image")
 
   # The jre17 layer as the base tarball holds it, and its diff_id (the digest of the uncompressed tar).
   local base_layer base_diff_id
@@ -302,17 +310,7 @@ build_cuda() {
 "history":[{"created":"1970-01-01T00:00:00Z","created_by":"deploy/images/base/build-base.sh (Debian $SUITE packages of packages.lock)"},
 {"created":"1970-01-01T00:00:00Z","created_by":"deploy/images/base/build-base.sh cuda (CUDA and cuDNN libraries of cuda.lock)"}]}
 CONFIG
-  local config_digest
-  config_digest=$(sha256sum "$image/config.json" | cut -c1-64)
-  mv "$image/config.json" "$image/$config_digest.json"
-  cat >"$image/manifest.json" <<MANIFEST
-[{"Config":"$config_digest.json","RepoTags":["likeness/jre17-cuda-base:$SUITE"],"Layers":["$base_layer","$cuda_layer.tar.gz"]}]
-MANIFEST
-  tar --create --file="$work/base.tar" --directory="$image" --sort=name --format=gnu \
-    --owner=0 --group=0 --numeric-owner --mtime=@0 $(cd "$image" && LC_ALL=C ls -A)
-  mv "$work/base.tar" "$output"
-  echo "$stamp" >"$output.stamp"
-  rm -rf "$work"
+  write_archive "$image" "likeness/jre17-cuda-base:$SUITE" "$output" "$stamp" "$base_layer" "$cuda_layer.tar.gz"
   echo "build-base: $output (CUDA layer sha256:$cuda_layer, $(du -h "$output" | cut -f1))"
 }
 
