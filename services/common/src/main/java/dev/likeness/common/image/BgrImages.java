@@ -13,7 +13,10 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 
-/** Brings any decoded image to the one pixel layout the tensor code reads directly. */
+/**
+ * Brings any decoded image to a compact 8-bit interleaved sRGB layout the tensor code reads in place: B, G, R
+ * (TYPE_3BYTE_BGR, what Java2D converts to) or R, G, B (what the JDK's JPEG reader writes fastest).
+ */
 final class BgrImages {
 
     private static final ColorModel SRGB_BYTES = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB),
@@ -52,29 +55,21 @@ final class BgrImages {
         return new BufferedImage(SRGB_BYTES, raster, false, null);
     }
 
-    /** The pixels of an {@link #rgbOrdered} image as TYPE_3BYTE_BGR, swapping red and blue in its own array. */
-    static BufferedImage swapToBgr(BufferedImage rgb) {
-        byte[] data = ((DataBufferByte) rgb.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i + 2 < data.length; i += 3) {
-            byte red = data[i];
-            data[i] = data[i + 2];
-            data[i + 2] = red;
-        }
-        WritableRaster bgr = Raster.createInterleavedRaster(new DataBufferByte(data, data.length), rgb.getWidth(),
-                rgb.getHeight(), rgb.getWidth() * 3, 3, new int[] {2, 1, 0}, null);
-        return new BufferedImage(SRGB_BYTES, bgr, false, null);
+    static boolean isCompactBgr(BufferedImage image) {
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR && isCompact(image);
     }
 
-    static boolean isCompactBgr(BufferedImage image) {
-        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-            return false;
-        }
+    /** Whether the image is an {@link #rgbOrdered} or a compact TYPE_3BYTE_BGR one. */
+    static boolean isCompact(BufferedImage image) {
+        ColorModel colorModel = image.getColorModel();
         WritableRaster raster = image.getRaster();
-        return raster.getDataBuffer() instanceof DataBufferByte buffer
+        return !colorModel.hasAlpha() && colorModel.getColorSpace().isCS_sRGB() && raster.getNumBands() == 3
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
                 && buffer.getOffset() == 0
                 && raster.getSampleModelTranslateX() == 0
                 && raster.getSampleModelTranslateY() == 0
                 && raster.getSampleModel() instanceof ComponentSampleModel model
+                && model.getPixelStride() == 3
                 && model.getScanlineStride() == image.getWidth() * 3
                 && buffer.getData().length == image.getWidth() * image.getHeight() * 3;
     }

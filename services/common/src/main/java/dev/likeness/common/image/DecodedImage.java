@@ -7,7 +7,7 @@ import java.awt.image.BufferedImage;
 /**
  * A decoded, upright image.
  *
- * @param image          TYPE_3BYTE_BGR with a compact raster, read with {@code DataBufferByte.getData()}
+ * @param image          8-bit sRGB in a compact interleaved raster, B, G, R (TYPE_3BYTE_BGR) or R, G, B order
  * @param format         the encoded format
  * @param originalWidth  upright width of the whole image at full resolution
  * @param originalHeight upright height of the whole image at full resolution

@@ -109,7 +109,7 @@ public enum ExifOrientation {
         };
     }
 
-    /** Turns a compact TYPE_3BYTE_BGR image of stored pixels upright, with plain array copies. */
+    /** Turns a compact 3-byte image of stored pixels upright, in the same layout, with plain array copies. */
     BufferedImage applyTo(BufferedImage stored) {
         if (this == NORMAL) {
             return stored;
@@ -118,7 +118,8 @@ public enum ExifOrientation {
         int storedHeight = stored.getHeight();
         int width = swapsAxes() ? storedHeight : storedWidth;
         int height = swapsAxes() ? storedWidth : storedHeight;
-        BufferedImage upright = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage upright = new BufferedImage(stored.getColorModel(),
+                stored.getRaster().createCompatibleWritableRaster(width, height), false, null);
         byte[] source = ((DataBufferByte) stored.getRaster().getDataBuffer()).getData();
         byte[] target = ((DataBufferByte) upright.getRaster().getDataBuffer()).getData();
         // Stored pixel (x, y) for upright pixel (u, v) is linear in u and v: walk the source with two steps.

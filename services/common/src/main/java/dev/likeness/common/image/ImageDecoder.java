@@ -138,8 +138,8 @@ public final class ImageDecoder {
                     : null;
             param.setDestination(rgb);
             BufferedImage stored = readPixels(format, reader, param, strict);
-            BufferedImage bgr = rgb != null ? BgrImages.swapToBgr(stored) : BgrImages.toCompactBgr(stored);
-            BufferedImage upright = orientation.applyTo(bgr);
+            BufferedImage compact = rgb != null ? stored : BgrImages.toCompactBgr(stored);
+            BufferedImage upright = orientation.applyTo(compact);
             return new DecodedImage(upright, format, header.width(), header.height(), region, subsampling, orientation);
         } finally {
             release(reader);

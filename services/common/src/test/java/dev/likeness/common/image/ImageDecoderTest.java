@@ -12,7 +12,6 @@ import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -166,7 +165,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(ImageCorpus.encode(original, "jpeg"));
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.JPEG);
-            assertUprightBgr(decoded, 64, 48);
+            assertUprightCompact(decoded, 64, 48);
             // Lossy with chroma subsampling: sharp colour edges blur, the picture as a whole stays.
             assertThat(meanAbsoluteDifference(decoded.image(), original)).isLessThan(4);
         }
@@ -178,7 +177,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(ImageCorpus.encode(original, "png"));
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.PNG);
-            assertUprightBgr(decoded, 64, 48);
+            assertUprightCompact(decoded, 64, 48);
             assertSimilar(decoded.image(), original, 0);
         }
 
@@ -192,7 +191,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(TestImages.losslessWebp(200, 50, brightGreen));
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.WEBP);
-            assertUprightBgr(decoded, 5, 3);
+            assertUprightCompact(decoded, 5, 3);
             for (int y = 0; y < 3; y++) {
                 for (int x = 0; x < 5; x++) {
                     int expected = brightGreen[y][x] ? 0xC8FF32 : 0xC80032;
@@ -211,7 +210,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(webp);
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.WEBP);
-            assertUprightBgr(decoded, 64, 48);
+            assertUprightCompact(decoded, 64, 48);
             assertThat(meanAbsoluteDifference(decoded.image(), TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR)))
                     .isLessThan(4);
         }
@@ -283,7 +282,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(ImageCorpus.withExifOrientation(jpeg, 6));
 
             assertThat(decoded.orientation()).isEqualTo(ExifOrientation.ROTATE_90);
-            assertUprightBgr(decoded, 48, 64);
+            assertUprightCompact(decoded, 48, 64);
             assertThat(decoded.originalWidth()).isEqualTo(48);
             assertThat(decoded.originalHeight()).isEqualTo(64);
             // Turned clockwise: the bright blue block of the stored top-left is now at the top-right.
@@ -361,7 +360,7 @@ class ImageDecoderTest {
             assertThat(reduced.originalHeight()).isEqualTo(1280);
             assertThat(reduced.subsampling()).isEqualTo(6);
             assertThat(reduced.scale()).isEqualTo(1.0 / 6);
-            assertUprightBgr(reduced, 320, 214); // ceil(1280 / 6)
+            assertUprightCompact(reduced, 320, 214); // ceil(1280 / 6)
         }
 
         @Test
@@ -370,7 +369,7 @@ class ImageDecoderTest {
 
             DecodedImage quarter = decoder.decode(photo, DecodeOptions.subsampledBy(4));
 
-            assertUprightBgr(quarter, 480, 320);
+            assertUprightCompact(quarter, 480, 320);
             for (int[] point : new int[][] {{0, 0}, {100, 50}, {479, 319}, {250, 200}}) {
                 assertNear(quarter.image().getRGB(point[0], point[1]), full.getRGB(point[0] * 4, point[1] * 4), 6);
             }
@@ -383,7 +382,7 @@ class ImageDecoderTest {
             DecodedImage decoded = decoder.decode(small, DecodeOptions.reducedTo(320));
 
             assertThat(decoded.subsampling()).isEqualTo(1);
-            assertUprightBgr(decoded, 200, 100);
+            assertUprightCompact(decoded, 200, 100);
         }
 
         @Test
@@ -393,7 +392,7 @@ class ImageDecoderTest {
 
             DecodedImage crop = decoder.decode(photo, DecodeOptions.full().withRegion(face));
 
-            assertUprightBgr(crop, 200, 160);
+            assertUprightCompact(crop, 200, 160);
             assertSimilar(crop.image(), full.getSubimage(600, 300, 200, 160), 6);
         }
 
@@ -402,7 +401,7 @@ class ImageDecoderTest {
             DecodedImage crop = decoder.decode(photo, DecodeOptions.subsampledBy(2).withRegion(
                     new Rectangle(600, 300, 200, 160)));
 
-            assertUprightBgr(crop, 100, 80);
+            assertUprightCompact(crop, 100, 80);
             assertThat(crop.toOriginal(10, 20)).isEqualTo(new Point2D.Double(620, 340));
         }
 
@@ -411,7 +410,7 @@ class ImageDecoderTest {
             DecodedImage crop = decoder.decode(photo, DecodeOptions.full().withRegion(new Rectangle(1900, 1270, 100, 100)));
 
             assertThat(crop.region()).isEqualTo(new Rectangle(1900, 1270, 20, 10));
-            assertUprightBgr(crop, 20, 10);
+            assertUprightCompact(crop, 20, 10);
         }
 
         @Test
@@ -471,7 +470,7 @@ class ImageDecoderTest {
                 new DecodeOptions(new Rectangle(header.width() / 3, header.height() / 4, 301, 203), 2, 0)}) {
                 DecodedImage decoded = decoder.decode(jpeg, options);
 
-                assertThat(BgrImages.isCompactBgr(decoded.image())).as("compact TYPE_3BYTE_BGR").isTrue();
+                assertThat(BgrImages.isCompact(decoded.image())).as("compact 3-byte sRGB").isTrue();
                 BufferedImage expected = twelveMonkeys(jpeg, decoded);
                 assertThat(expected.getWidth()).isEqualTo(decoded.width());
                 assertThat(expected.getHeight()).isEqualTo(decoded.height());
@@ -490,13 +489,17 @@ class ImageDecoderTest {
             assertThat(meanAbsoluteDifference(linear, plain)).isGreaterThan(20);
         }
 
-        /** Of any byte of two compact BGR images of the same size. */
+        /** Of any channel of any pixel of two images of the same size, whatever their byte order. */
         private static int largestDifference(BufferedImage actual, BufferedImage expected) {
-            byte[] a = ((DataBufferByte) actual.getRaster().getDataBuffer()).getData();
-            byte[] b = ((DataBufferByte) expected.getRaster().getDataBuffer()).getData();
             int largest = 0;
-            for (int i = 0; i < a.length; i++) {
-                largest = Math.max(largest, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));
+            for (int y = 0; y < actual.getHeight(); y++) {
+                for (int x = 0; x < actual.getWidth(); x++) {
+                    int a = actual.getRGB(x, y);
+                    int b = expected.getRGB(x, y);
+                    for (int shift = 0; shift < 24; shift += 8) {
+                        largest = Math.max(largest, Math.abs((a >> shift & 0xFF) - (b >> shift & 0xFF)));
+                    }
+                }
             }
             return largest;
         }
@@ -557,10 +560,10 @@ class ImageDecoderTest {
         }
     }
 
-    private static void assertUprightBgr(DecodedImage decoded, int width, int height) {
+    private static void assertUprightCompact(DecodedImage decoded, int width, int height) {
         assertThat(decoded.width()).as("width").isEqualTo(width);
         assertThat(decoded.height()).as("height").isEqualTo(height);
-        assertThat(BgrImages.isCompactBgr(decoded.image())).as("compact TYPE_3BYTE_BGR").isTrue();
+        assertThat(BgrImages.isCompact(decoded.image())).as("compact 3-byte sRGB").isTrue();
     }
 
     /** Every channel of every pixel within {@code tolerance}. */

@@ -32,7 +32,19 @@ class ImageTensorsTest {
                 Arguments.of("INT_RGB (converted once)", TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), FACE),
                 Arguments.of("4BYTE_ABGR (converted once)", TestImages.pattern(97, 61, BufferedImage.TYPE_4BYTE_ABGR), CAFFE),
                 Arguments.of("BYTE_GRAY", grey(TestImages.pattern(97, 61, BufferedImage.TYPE_3BYTE_BGR)), FACE),
-                Arguments.of("sub-image (raster offset)", wideParent.getSubimage(31, 17, 97, 61), FACE));
+                Arguments.of("sub-image (raster offset)", wideParent.getSubimage(31, 17, 97, 61), FACE),
+                Arguments.of("R, G, B order (the JPEG reader's)", rgbOrdered(bgr), FACE),
+                Arguments.of("R, G, B order as BGR", rgbOrdered(bgr), CAFFE));
+    }
+
+    private static BufferedImage rgbOrdered(BufferedImage image) {
+        BufferedImage rgb = BgrImages.rgbOrdered(image.getWidth(), image.getHeight());
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                rgb.setRGB(x, y, image.getRGB(x, y));
+            }
+        }
+        return rgb;
     }
 
     @ParameterizedTest(name = "{0}")
