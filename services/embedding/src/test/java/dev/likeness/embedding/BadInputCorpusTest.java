@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -285,17 +284,8 @@ class BadInputCorpusTest {
         String key = key(name);
         kafka.send(new ProducerRecord<>(IMAGES, PARTITION, key, request(key).setImage(ImageSource.newBuilder()
                 .setInline(ByteString.copyFrom(image))).build().toByteArray()));
-        Optional<ConsumerRecord<String, byte[]>> record = faces.await(key, WAIT);
-        if (record.isEmpty()) {
-            throw new AssertionError("no FacesEmbedded for " + name + ": " + deadLetters.await(key, Duration.ofSeconds(1))
-                    .map(BadInputCorpusTest::reason).orElse("no dead letter either"));
-        }
-        return FacesEmbedded.parseFrom(record.get().value());
-    }
-
-    private static String reason(ConsumerRecord<String, byte[]> letter) {
-        return new String(letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON).value(),
-                StandardCharsets.UTF_8);
+        return FacesEmbedded.parseFrom(faces.awaitAnswer(key, WAIT, "FacesEmbedded", deadLetters,
+                CloudEventHeaders.DEAD_LETTER_REASON).value());
     }
 
     private static ImageSubmitted.Builder request(String requestId) {

@@ -218,11 +218,8 @@ class BadInputCorpusTest {
     }
 
     private static MatchResult answer(String key) {
-        ConsumerRecord<String, byte[]> record = matches.await(key, WAIT).orElseThrow(() -> new AssertionError(
-                "no MatchResult for " + key + deadLetters.await(key, Duration.ofSeconds(1))
-                        .map(letter -> " (dead-lettered: " + new String(letter.headers()
-                                .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON).value(), StandardCharsets.UTF_8) + ")")
-                        .orElse("")));
+        ConsumerRecord<String, byte[]> record = matches.awaitAnswer(key, WAIT, "MatchResult", deadLetters,
+                CloudEventHeaders.DEAD_LETTER_REASON);
         try {
             return MatchResult.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {

@@ -225,11 +225,8 @@ class BadInputCorpusTest {
     }
 
     private static ImageStylised result(String key) {
-        ConsumerRecord<String, byte[]> record = results.await(key, WAIT).orElseThrow(() -> new AssertionError(
-                "no ImageStylised for " + key + deadLetters.await(key, Duration.ofSeconds(1))
-                        .map(letter -> " (dead-lettered: " + new String(letter.headers()
-                                .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON).value(), StandardCharsets.UTF_8) + ")")
-                        .orElse("")));
+        ConsumerRecord<String, byte[]> record = results.awaitAnswer(key, WAIT, "ImageStylised", deadLetters,
+                CloudEventHeaders.DEAD_LETTER_REASON);
         try {
             return ImageStylised.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {

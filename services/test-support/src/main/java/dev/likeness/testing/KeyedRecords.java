@@ -1,5 +1,6 @@
 package dev.likeness.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,6 +46,20 @@ public final class KeyedRecords implements AutoCloseable {
             }
             unclaimed.addAll(reader.read(BATCH, POLL));
         }
+    }
+
+    /**
+     * The record answering request {@code key}, named {@code answer} in the failure; when none arrives within
+     * {@code timeout}, fails saying whether the request was dead-lettered instead, and why (the value of
+     * {@code reasonHeader} on its record in {@code deadLetters}).
+     */
+    public ConsumerRecord<String, byte[]> awaitAnswer(String key, Duration timeout, String answer,
+            KeyedRecords deadLetters, String reasonHeader) {
+        return await(key, timeout).orElseThrow(() -> new AssertionError("no " + answer + " for " + key
+                + deadLetters.await(key, Duration.ofSeconds(1))
+                        .map(letter -> " (dead-lettered: " + new String(letter.headers().lastHeader(reasonHeader).value(),
+                                StandardCharsets.UTF_8) + ")")
+                        .orElse(" (no dead letter either)")));
     }
 
     @Override
