@@ -102,35 +102,14 @@ public final class MeshBench {
             Profiles.startIn(embedding.pid());
             List<String> warmUps = new ArrayList<>();
             for (EmbeddingBench.Workload workload : workloads) {
-                long warmUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
-                double jitShare = 1;
-                int bursts = 0;
-                while (bursts < WARM_UP_BURSTS || (jitShare > WARM_JIT_SHARE && System.nanoTime() < warmUntil)) {
-                    Map<String, Double> before = cpuSeconds();
-                    mesh.burst("warm-" + workload.name() + "-" + bursts++, burst(workload));
-                    Map<String, Double> after = cpuSeconds();
-                    double all = 0;
-                    double jit = 0;
-                    for (String name : List.of("embedding", "matching", "broker", "client")) {
-                        all += after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
-                        jit += Math.max(0, after.getOrDefault(name + ".jit", 0.0) - before.getOrDefault(name + ".jit", 0.0));
-                    }
-                    jitShare = jit / all;
-                }
+                WarmUp meshWarmUp = warmUp(WARM_UP_BURSTS, List.of("embedding", "matching", "broker", "client"),
+                        run -> mesh.burst("warm-" + workload.name() + "-" + run, burst(workload)));
                 // The same for the in-process side: its compile queue would otherwise drain into the mesh's bursts.
-                long inProcessUntil = System.nanoTime() + WARM_UP_LIMIT.toNanos();
-                double inProcessJitShare = 1;
-                int passes = 0;
-                while (passes < 1 || (inProcessJitShare > WARM_JIT_SHARE && System.nanoTime() < inProcessUntil)) {
-                    Map<String, Double> before = cpuSeconds();
-                    EmbeddingBench.runPipeline(pipeline, burst(workload), 8);
-                    passes++;
-                    Map<String, Double> after = cpuSeconds();
-                    inProcessJitShare = Math.max(0, after.get("client.jit") - before.get("client.jit"))
-                            / (after.get("client") - before.get("client"));
-                }
+                WarmUp inProcessWarmUp = warmUp(1, List.of("client"),
+                        run -> EmbeddingBench.runPipeline(pipeline, burst(workload), 8));
                 warmUps.add(String.format(Locale.ROOT, "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d,"
-                        + " JIT %.0f%% of the last", workload.name(), bursts, 100 * jitShare, passes, 100 * inProcessJitShare));
+                        + " JIT %.0f%% of the last", workload.name(), meshWarmUp.runs(), 100 * meshWarmUp.jitShare(),
+                        inProcessWarmUp.runs(), 100 * inProcessWarmUp.jitShare()));
             }
             md.append(description);
             md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
@@ -258,6 +237,39 @@ public final class MeshBench {
         public void run() throws Exception {
             EmbeddingBench.runPipeline(pipeline, List.of(images.get(next++ % images.size())), 1);
         }
+    }
+
+    /** How a warm-up ended: the runs it took, and the JIT compiler threads' share of the CPU in the last one. */
+    private record WarmUp(int runs, double jitShare) {
+    }
+
+    /** One warm-up run; {@code index} counts from 0. */
+    private interface WarmUpRun {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Runs {@code run} at least {@code minimum} times, then again while the JIT compiler threads of
+     * {@code processes} (names as in {@link #cpuSeconds}) take more than {@link #WARM_JIT_SHARE} of their CPU in
+     * a run, for at most {@link #WARM_UP_LIMIT}.
+     */
+    private static WarmUp warmUp(int minimum, List<String> processes, WarmUpRun run) throws Exception {
+        long until = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+        double jitShare = 1;
+        int runs = 0;
+        while (runs < minimum || (jitShare > WARM_JIT_SHARE && System.nanoTime() < until)) {
+            Map<String, Double> before = cpuSeconds();
+            run.run(runs++);
+            Map<String, Double> after = cpuSeconds();
+            double all = 0;
+            double jit = 0;
+            for (String name : processes) {
+                all += after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+                jit += Math.max(0, after.getOrDefault(name + ".jit", 0.0) - before.getOrDefault(name + ".jit", 0.0));
+            }
+            jitShare = jit / all;
+        }
+        return new WarmUp(runs, jitShare);
     }
 
     private static List<byte[]> burst(EmbeddingBench.Workload workload) {
