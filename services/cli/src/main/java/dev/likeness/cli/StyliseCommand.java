@@ -126,8 +126,14 @@ final class StyliseCommand implements Callable<Integer> {
                         err.print("\r" + progressBar(StyleProgress.parseFrom(record.value())));
                         err.flush();
                     } else {
+                        ImageStylised result = ImageStylised.parseFrom(record.value());
+                        if (!result.hasError() && !result.getCancelled() && result.getIterations() > 0) {
+                            // The last progress event may arrive after the result (two topics, no order between
+                            // them), so the finished bar is drawn from the result itself.
+                            err.print("\r" + progressBar(finished(result)));
+                        }
                         err.println();
-                        return ImageStylised.parseFrom(record.value());
+                        return result;
                     }
                 } catch (InvalidProtocolBufferException e) {
                     throw new CliException(ExitCodes.UNEXPECTED, "undecodable record on " + record.topic()
@@ -136,6 +142,11 @@ final class StyliseCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    private static StyleProgress finished(ImageStylised result) {
+        return StyleProgress.newBuilder().setIteration(result.getIterations()).setTotalIterations(result.getIterations())
+                .setCost(result.getFinalCost()).setElapsedMs(result.getElapsedMs()).build();
     }
 
     /** e.g. {@code [###############---------------]  50%  10/20  J=1.388e+02  eta 3 s} */

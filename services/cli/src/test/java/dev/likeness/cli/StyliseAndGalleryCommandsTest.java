@@ -3,6 +3,8 @@ package dev.likeness.cli;
 import static dev.likeness.cli.CliRun.likeness;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,6 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,9 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.google.protobuf.ByteString;
+
 import dev.likeness.common.events.Requests;
 import dev.likeness.common.onnx.ModelsDirectory;
 import dev.likeness.events.v1.Identity;
+import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.testing.KafkaBroker;
@@ -94,6 +104,33 @@ class StyliseAndGalleryCommandsTest {
     }
 
     @Test
+    void theBarEndsFullWhenTheResultOvertakesTheLastProgressEvent() throws Exception {
+        Path painted = Files.createTempDirectory("cli-stylise").resolve("painted.png");
+        try (TopicReader requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
+            CompletableFuture<CliRun> stylise = CompletableFuture.supplyAsync(() -> likeness("stylise",
+                    CONTENT.toString(), STYLE.toString(), "--iterations", "20", "--request-id", "cli-style-2",
+                    "--timeout", "30", "-o", painted.toString(), "--bootstrap-servers", bootstrapServers));
+            assertThat(requests.read(1, Duration.ofSeconds(20))).hasSize(1);
+
+            // Progress and results are separate topics, so a reader may see the result before the last progress.
+            send(StyleProgress.newBuilder().setRequestId("cli-style-2").setIteration(10).setTotalIterations(20)
+                    .setCost(2.5).build());
+            kafka.send(CloudEventRecords.of(Topics.STYLE_RESULTS, "cli-style-2", ImageStylised.newBuilder()
+                    .setRequestId("cli-style-2").setWidth(4).setHeight(3).setIterations(20).setFinalCost(0.125)
+                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(png(4, 3)))
+                            .setContentType("image/png")).build()));
+            send(StyleProgress.newBuilder().setRequestId("cli-style-2").setIteration(20).setTotalIterations(20)
+                    .setCost(0.125).build());
+            CliRun run = stylise.get(60, TimeUnit.SECONDS);
+
+            assertThat(run.exitCode).as(run.err).isZero();
+            assertThat(run.err).contains("[##############################] 100%  20/20  J=1.250e-01  eta 0 s");
+            assertThat(run.out).startsWith(painted + ": 4x3").contains("20 iterations");
+            assertThat(ImageIO.read(painted.toFile()).getWidth()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void theProgressBarShowsHowFarTheJobIs() {
         StyleProgress halfway = StyleProgress.newBuilder().setIteration(10).setTotalIterations(20).setCost(138.83)
                 .setEtaMs(3_200).build();
@@ -155,6 +192,16 @@ class StyliseAndGalleryCommandsTest {
 
     private static void send(Identity identity) {
         kafka.send(CloudEventRecords.of(Topics.GALLERY, identity.getIdentityId(), identity));
+    }
+
+    private static void send(StyleProgress progress) {
+        kafka.send(CloudEventRecords.of(Topics.STYLE_PROGRESS, progress.getRequestId(), progress));
+    }
+
+    private static byte[] png(int width, int height) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", png);
+        return png.toByteArray();
     }
 
     private static int closedPort() throws IOException {
