@@ -33,7 +33,7 @@ public final class BenchSummary {
         ratioRow(md, "In-process vs onnxruntime-node peer (group photos, batch 8)", "peer.group.b8.ratio", 1.0, true,
                 "x");
         matchingRows(md);
-        md.append("\nWhat dominates, from the JFR profiles of this run:\n\n");
+        md.append("\nWhat dominates, from the CPU-time profiles of this run:\n\n");
         Figures.get("pipeline.profile").ifPresent(p -> md.append("- In-process pipeline (one-face, batch 8): ")
                 .append(p).append(".\n"));
         Figures.get("mesh.profile").ifPresent(p -> md.append("- Embedding service in the mesh: ").append(p)

@@ -36,7 +36,7 @@ import dev.likeness.face.PreparedImage;
 /**
  * Sections 1, 2 and 4 of {@code make bench}: the raw networks (batch 1 and 8, 1 and 2 intra-op threads), the
  * in-process pipeline (JPEG bytes to embeddings) against the sum of its raw model times stage by stage, for
- * one-face 640x480 views and for the 1920 px group photos, with a JFR profile of where the rest goes, and the
+ * one-face 640x480 views and for the 1920 px group photos, with a CPU-time profile of where the rest goes, and the
  * same pipeline on onnxruntime-node (services/bench/peer) in the same run. Usage: EmbeddingBench REPORT.md
  */
 public final class EmbeddingBench {
@@ -46,7 +46,7 @@ public final class EmbeddingBench {
     static final int RUNS = 7;
     static final int PEER_ROUNDS = 3;
     static final int PEER_RUNS = 3;
-    static final int PROFILED_RUNS = 25;
+    static final int PROFILED_RUNS = 150;
     static final String COMMAND = "make bench";
     static final Path IMAGES = Path.of("var/bench/images");
 
@@ -338,21 +338,20 @@ public final class EmbeddingBench {
         return prepared;
     }
 
-    /** JFR samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
+    /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
     private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
         try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
             runPipeline(pipeline, workload.images(), 8);
-            Path jfr = Path.of("var/bench/pipeline.jfr");
-            Profiles.Summary summary = Profiles.record(jfr, () -> {
+            Path stacks = Path.of("var/bench/pipeline.collapsed");
+            Profiles.Summary summary = Profiles.record(stacks, () -> {
                 for (int i = 0; i < PROFILED_RUNS; i++) {
                     runPipeline(pipeline, workload.images(), 8);
                 }
             });
             Figures.put("pipeline.profile", summary.headline(4));
-            return "Where the pipeline's time goes (JFR, `jdk.ExecutionSample` and `jdk.NativeMethodSample` every"
-                    + " 10 ms, waiting threads left out, " + PROFILED_RUNS + " runs of the one-face set at batch 8; ONNX Runtime's own"
-                    + " intra-op threads are native and not sampled, their work shows as the caller waiting in"
-                    + " `OrtSession.run`):\n\n" + summary.markdown(10) + "\n";
+            return "Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL + " of process"
+                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `" + stacks
+                    + "`):\n\n" + summary.markdown(10) + "\n";
         }
     }
 

@@ -99,7 +99,6 @@ public final class MeshBench {
                 Mesh mesh = new Mesh(broker.bootstrapServers());
                 FacePipeline pipeline = FacePipeline.open(config)) {
             mesh.enrol(workloads.get(0).images());
-            Profiles.startIn(embedding.pid());
             List<String> warmUps = new ArrayList<>();
             for (EmbeddingBench.Workload workload : workloads) {
                 WarmUp meshWarmUp = warmUp(WARM_UP_BURSTS, List.of("embedding", "matching", "broker", "client"),
@@ -140,6 +139,7 @@ public final class MeshBench {
             StringBuilder batches = new StringBuilder("\nBatches the embedding service's networks ran during the"
                     + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
                     + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
+            Profiles.startIn(embedding.pid(), work);
             int run = 0;
             for (EmbeddingBench.Workload workload : workloads) {
                 List<byte[]> burst = burst(workload);
@@ -208,11 +208,12 @@ public final class MeshBench {
             md.append(cpu);
             md.append(batches);
             md.append(latency);
-            Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.jfr"));
+            Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.collapsed"));
             Figures.put("mesh.profile", profile.headline(4));
-            md.append("\nWhere the embedding service's time goes while measured (JFR started in the service process"
-                    + " after enrolment, `profile` settings: execution samples every 10 ms; threads waiting in native"
-                    + " code left out; ONNX Runtime's and libjpeg's native work shows as the calling Java frame):\n\n")
+            md.append("\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
+                    + " process after the warm-ups, through the measured bursts and the steady load; one sample per " + Profiles.INTERVAL + " of process CPU, every thread;"
+                    + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
+                    + " `var/bench/mesh/embedding.collapsed`):\n\n")
                     .append(profile.markdown(8));
             md.append("\n").append(Charts.write(charts.resolve("bench-mesh.png"),
                     new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)

@@ -1,52 +1,58 @@
 package dev.likeness.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
+import one.profiler.AsyncProfiler;
 
-/** A JFR recording of some work, summarised as the methods on top of the sampled stacks. */
+/**
+ * CPU-time profiles of some work (async-profiler, {@code itimer}: a sample per 10 ms of CPU the process
+ * consumes, on whichever thread consumed it), summarised by the frames on top of the stacks.
+ * <p>
+ * CPU time rather than wall-clock samples, because under contention (four processes on 2 cores) JFR's
+ * execution sampler also catches Java threads that the kernel has preempted, and overstates their share;
+ * and because ONNX Runtime's own intra-op threads are native, so JFR never sees them at all.
+ */
 public final class Profiles {
 
-    /** Native frames where a thread waits rather than works: left out of the summary. */
-    private static final Set<String> WAITING = Set.of("jdk.internal.misc.Unsafe.park", "java.lang.Object.wait",
-            "java.lang.Thread.sleep", "sun.nio.ch.EPoll.wait", "sun.nio.ch.Net.poll", "sun.nio.ch.Net.accept",
-            "sun.nio.ch.SocketDispatcher.read0", "sun.nio.ch.FileDispatcherImpl.read0", "java.io.FileInputStream.readBytes",
-            "java.lang.ProcessHandleImpl.waitForProcessExit0", "java.net.PlainSocketImpl.socketAccept",
-            "sun.nio.ch.IOUtil.drain", "sun.nio.ch.Net.connect0");
+    /** Process CPU time per sample. */
+    static final String INTERVAL = "10ms";
+    private static final String START = "start,event=itimer,interval=" + INTERVAL;
 
     private Profiles() {
     }
 
     /**
-     * Samples per top frame: Java code running, and native code (JNI: ONNX Runtime, libjpeg) by its Java caller;
-     * threads waiting in native code (parked, sleeping, polling sockets) are left out.
+     * Samples by what the CPU was doing: running Java code (by method), native code called from Java (ONNX
+     * Runtime, libjpeg: by the calling Java method), or threads with no Java frame at all (ONNX Runtime's
+     * intra-op pool, the JIT compilers, the garbage collector).
      */
-    public record Summary(int samples, Map<String, Integer> javaTop, Map<String, Integer> nativeTop) {
+    public record Summary(int samples, Map<String, Integer> javaTop, Map<String, Integer> nativeTop,
+            Map<String, Integer> withoutJava) {
 
         /** The {@code limit} most sampled frames of each kind as a markdown table. */
         public String markdown(int limit) {
-            StringBuilder md = new StringBuilder("| samples | share | top frame |\n|---|---|---|\n");
-            append(md, "running Java: ", javaTop, limit);
-            append(md, "in native code, called from: ", nativeTop, limit);
+            StringBuilder md = new StringBuilder("| samples | share of CPU | what |\n|---|---|---|\n");
+            append(md, "running Java: ", javaTop, limit, true);
+            append(md, "in native code, called from: ", nativeTop, limit, true);
+            append(md, "no Java frame: ", withoutJava, limit, false);
             return md.toString();
         }
 
-        /** The {@code limit} most sampled frames of either kind, one line: "42% running Java: a.B.c, ...". */
+        /** The {@code limit} most sampled rows of any kind, one line: "42% `a.B.c` (Java), ...". */
         public String headline(int limit) {
             Map<String, Integer> all = new HashMap<>();
             javaTop.forEach((frame, n) -> all.put("`" + frame + "` (Java)", n));
             nativeTop.forEach((frame, n) -> all.merge("`" + frame + "` (native)", n, Integer::sum));
+            withoutJava.forEach(all::put);
             StringBuilder line = new StringBuilder();
             all.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
                     .forEach(e -> line.append(line.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
@@ -54,69 +60,131 @@ public final class Profiles {
             return line.toString();
         }
 
-        private void append(StringBuilder md, String kind, Map<String, Integer> top, int limit) {
+        private void append(StringBuilder md, String kind, Map<String, Integer> top, int limit, boolean code) {
             top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-                    .forEach(e -> md.append(String.format(Locale.ROOT, "| %d | %.1f%% | %s`%s` |%n", e.getValue(),
-                            100.0 * e.getValue() / samples, kind, e.getKey())));
+                    .forEach(e -> md.append(String.format(Locale.ROOT, "| %d | %.1f%% | %s%s |%n", e.getValue(),
+                            100.0 * e.getValue() / samples, kind, code ? "`" + e.getKey() + "`" : e.getKey())));
         }
     }
 
-    /** Runs {@code work} under a JFR recording written to {@code file}, then summarises the samples. */
+    /** Runs {@code work} in this JVM under the profiler, writes the stacks to {@code file} and summarises them. */
     public static Summary record(Path file, Measurement.Body work) throws Exception {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-            recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(10));
-            recording.start();
+        AsyncProfiler profiler = AsyncProfiler.getInstance(library(file.toAbsolutePath().getParent()).toString());
+        profiler.execute(START);
+        try {
             work.run();
-            recording.stop();
-            recording.dump(file);
+        } finally {
+            profiler.execute(stop(file));
         }
         return summarise(file);
     }
 
-    /** Starts a JFR recording ("profile" settings) in another JVM, e.g. a service under load. */
-    public static void startIn(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.start", "name=bench", "settings=profile");
+    /** Starts the profiler in another JVM (e.g. a service under load), loading it as an agent through jcmd. */
+    public static void startIn(long pid, Path dir) throws IOException, InterruptedException {
+        jcmd(pid, "JVMTI.agent_load", library(dir).toString(), quoted(START));
     }
 
-    /** Stops the recording {@link #startIn} started, writes it to {@code file} and summarises it. */
+    /** Stops what {@link #startIn} started, writes the stacks to {@code file} and summarises them. */
     public static Summary stopIn(long pid, Path file) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
+        jcmd(pid, "JVMTI.agent_load", library(file.toAbsolutePath().getParent()).toString(), quoted(stop(file)));
         return summarise(file);
+    }
+
+    /** Unquoted, jcmd's parser would take the first '=' for a named argument and hand the agent a broken string. */
+    private static String quoted(String agentOptions) {
+        return '"' + agentOptions + '"';
+    }
+
+    private static String stop(Path file) {
+        return "stop,collapsed,ann,file=" + file.toAbsolutePath();
+    }
+
+    /** The profiler's native library for this machine, copied out of its jar into {@code dir}. */
+    static Path library(Path dir) throws IOException {
+        String platform = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "linux-x64";
+            case "aarch64" -> "linux-arm64";
+            default -> throw new IOException("async-profiler has no library for " + System.getProperty("os.arch"));
+        };
+        if (!System.getProperty("os.name").equals("Linux")) {
+            throw new IOException("the CPU-time profiles need Linux; this is " + System.getProperty("os.name"));
+        }
+        Path library = dir.resolve("libasyncProfiler.so");
+        try (InputStream in = AsyncProfiler.class.getResourceAsStream("/" + platform + "/libasyncProfiler.so")) {
+            if (in == null) {
+                throw new IOException("the async-profiler jar on the class path has no " + platform + " library");
+            }
+            Files.createDirectories(dir);
+            // Copied once: a JVM that has loaded the library keeps it mapped, so it is not rewritten under it.
+            if (!Files.exists(library)) {
+                Path partial = Files.createTempFile(dir, "libasyncProfiler", ".part");
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        return library;
     }
 
     private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new java.util.ArrayList<>(List.of(
+        List<String> line = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         String out = new String(jcmd.getInputStream().readAllBytes());
-        if (jcmd.waitFor() != 0) {
-            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
+        // jcmd exits 0 even when the agent refuses its options; the agent then says so in the output.
+        if (jcmd.waitFor() != 0 || out.contains("return code: ") && !out.contains("return code: 0")) {
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip()
+                    + " (the agent's own message is on the standard error of process " + pid + ")");
         }
     }
 
-    public static Summary summarise(Path file) throws IOException {
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+    /** Reads async-profiler's collapsed stacks ({@code root;...;leaf count}, frames annotated with {@code ann}). */
+    public static Summary summarise(Path collapsed) throws IOException {
         Map<String, Integer> javaTop = new HashMap<>();
         Map<String, Integer> nativeTop = new HashMap<>();
+        Map<String, Integer> withoutJava = new HashMap<>();
         int samples = 0;
-        for (RecordedEvent event : events) {
-            boolean java = event.getEventType().getName().equals("jdk.ExecutionSample");
-            boolean nativeSample = event.getEventType().getName().equals("jdk.NativeMethodSample");
-            if ((!java && !nativeSample) || event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
+        for (String line : Files.readAllLines(collapsed)) {
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
                 continue;
             }
-            RecordedFrame top = event.getStackTrace().getFrames().get(0);
-            String name = top.getMethod().getType().getName() + "." + top.getMethod().getName();
-            if (nativeSample && WAITING.contains(name)) {
-                continue;
+            int count = Integer.parseInt(line.substring(space + 1).trim());
+            String[] frames = line.substring(0, space).split(";");
+            samples += count;
+            int java = frames.length - 1;
+            while (java >= 0 && !isJava(frames[java])) {
+                java--;
             }
-            samples++;
-            (java ? javaTop : nativeTop).merge(name, 1, Integer::sum);
+            if (java < 0) {
+                withoutJava.merge(threadKind(line), count, Integer::sum);
+            } else {
+                (java == frames.length - 1 ? javaTop : nativeTop).merge(javaName(frames[java]), count, Integer::sum);
+            }
         }
-        return new Summary(samples, javaTop, nativeTop);
+        return new Summary(samples, javaTop, nativeTop, withoutJava);
     }
 
+    /** {@code ann} marks Java frames: JIT-compiled, inlined, C1-compiled or interpreted. */
+    private static boolean isJava(String frame) {
+        return frame.endsWith("_[j]") || frame.endsWith("_[0]") || frame.endsWith("_[1]") || frame.endsWith("_[i]");
+    }
+
+    private static String javaName(String frame) {
+        return frame.substring(0, frame.length() - "_[j]".length()).replace('/', '.');
+    }
+
+    private static String threadKind(String stack) {
+        if (stack.contains("libonnxruntime")) {
+            return "ONNX Runtime's own threads";
+        }
+        if (stack.contains("CompileBroker::")) {
+            return "JIT compilers";
+        }
+        if (stack.contains("GangWorker") || stack.contains("WorkerThread") || stack.contains("GCThread")
+                || stack.contains("G1")) {
+            return "garbage collector";
+        }
+        return "other JVM and native threads";
+    }
 }
