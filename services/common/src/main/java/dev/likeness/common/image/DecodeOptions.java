@@ -31,7 +31,7 @@ public record DecodeOptions(Rectangle region, int subsampling, int minLongSide) 
         return new DecodeOptions(null, 1, 0);
     }
 
-    /** The whole image, keeping every {@code factor}-th pixel: memory and colour conversion shrink by factor². */
+    /** The whole image, keeping every {@code factor}-th pixel: memory shrinks by factor² (libjpeg still decodes all). */
     public static DecodeOptions subsampledBy(int factor) {
         return new DecodeOptions(null, factor, 0);
     }
