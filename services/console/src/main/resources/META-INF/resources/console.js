@@ -283,7 +283,12 @@ function submitForm(formId, url, messageId, onAccepted) {
 
 submitForm('identify-form', '/api/identify', 'identify-message', () => {});
 submitForm('enrol-form', '/api/enrol', 'gallery-message', () => {});
-submitForm('verify-form', '/api/verify', 'verify-result', requestId => { ownVerify = requestId; });
+submitForm('verify-form', '/api/verify', 'verify-result', requestId => {
+  ownVerify = requestId;
+  // The answer may come through the feed before the POST's reply does.
+  const answered = (requests.get(requestId) || {}).match;
+  if (answered) showVerification(answered);
+});
 submitForm('style-form', '/api/style', 'style-message', requestId => {
   ownStyle = trackedStyle = requestId;
   $('style-download').hidden = true;

@@ -110,7 +110,9 @@ class ConsoleEndToEndTest {
     void deletingAnIdentityRemovesItFromTheGalleryAndFromRecognition() throws IOException {
         open();
         By row = By.cssSelector("#gallery tr[data-identity-id='demo-sample6']");
-        browser.driver.findElement(row).findElement(By.cssSelector("button.delete")).click();
+        // The gallery snapshot arrives one identity at a time, demo-sample6 last.
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.presenceOfElementLocated(row))
+                .findElement(By.cssSelector("button.delete")).click();
 
         browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.invisibilityOfElementLocated(row));
         assertThat(browser.driver.findElement(By.id("gallery-count")).getText()).isEqualTo("5");

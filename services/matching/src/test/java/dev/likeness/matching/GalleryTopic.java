@@ -1,7 +1,6 @@
 package dev.likeness.matching;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -59,17 +58,9 @@ final class GalleryTopic implements AutoCloseable {
 
     /** Every record the topic holds now, from its beginning. */
     List<ConsumerRecord<String, byte[]>> records() {
-        long total = endOffsets().values().stream().mapToLong(Long::longValue).sum();
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (TopicReader reader = kafka.readFromBeginning(topic)) {
-            // Compaction leaves gaps in the offsets: read until nothing more comes.
-            List<ConsumerRecord<String, byte[]>> batch;
-            do {
-                batch = reader.read((int) Math.max(1, total), Duration.ofSeconds(2));
-                records.addAll(batch);
-            } while (!batch.isEmpty() && records.size() < total);
+            return reader.readToEnd(Duration.ofSeconds(30));
         }
-        return records;
     }
 
     /**

@@ -230,8 +230,16 @@ class DeliveryUnderFaultsTest {
     /** Identity id -> the request ids its stored embeddings came from, folded from the compacted topic. */
     private static Map<String, Set<String>> gallery(String bootstrap) throws Exception {
         Map<String, Set<String>> gallery = new TreeMap<>();
+        Map<TopicPartition, Long> ends = ends(bootstrap, Mesh.GALLERY);
         try (TopicTally records = new TopicTally(bootstrap, Mesh.GALLERY, Mesh.PARTITIONS, "read_committed")) {
-            Thread.sleep(3000);
+            // Written outside transactions (no markers), so the tally is complete once it reaches the log end.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!ends.entrySet().stream().allMatch(end -> records.nextOffsets().getOrDefault(end.getKey(), 0L)
+                    >= end.getValue())) {
+                assertThat(System.nanoTime()).as("the gallery read to its end %s within a minute", ends)
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
             records.snapshot().forEach((identityId, values) -> {
                 byte[] latest = values.get(values.size() - 1);
                 if (latest == null) {

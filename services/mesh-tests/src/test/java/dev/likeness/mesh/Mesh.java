@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -78,9 +76,6 @@ final class Mesh implements AutoCloseable {
             topics.add(new NewTopic(GALLERY, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             kafka.createTopics(topics.toArray(NewTopic[]::new));
         }
-        List<String> all = new ArrayList<>(QUEUES);
-        all.add(GALLERY);
-        mesh.awaitLeaders(all);
         return mesh;
     }
 
@@ -108,25 +103,6 @@ final class Mesh implements AutoCloseable {
                     }
                 }
                 pending = failed;
-            }
-        }
-    }
-
-    /** Waits until every partition of the mesh's topics has a leader, so that the first sends find one. */
-    private void awaitLeaders(List<String> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (true) {
-                boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
-                                && !p.leader().isEmpty()));
-                if (led) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("partitions of " + topics + " have no leader after a minute");
-                }
-                Thread.sleep(200);
             }
         }
     }

@@ -52,7 +52,11 @@ public final class KafkaTestClient implements AutoCloseable {
         createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 1, (short) 1)).toArray(NewTopic[]::new));
     }
 
-    /** Topics with their own partitions and configs; topics that already exist are left as they are. */
+    /**
+     * Topics with their own partitions and configs; topics that already exist are left as they are. Returns once
+     * every partition has a leader: KRaft may answer the creation before its metadata reaches the broker, and a
+     * consumer asking for the partitions then would find none.
+     */
     public synchronized void createTopics(NewTopic... topics) {
         if (admin == null) {
             admin = Admin.create(clientConfig);
@@ -68,6 +72,26 @@ public final class KafkaTestClient implements AutoCloseable {
             } catch (InterruptedException | TimeoutException e) {
                 throw failure("Could not create topic " + creation.getKey(), e);
             }
+        }
+        awaitLeaders(Arrays.stream(topics).map(NewTopic::name).toList());
+    }
+
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        try {
+            while (!admin.describeTopics(topics).allTopicNames().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .values().stream().allMatch(topic -> topic.partitions().stream()
+                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + topics + " have no leader after "
+                            + REQUEST_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not describe topics " + topics, e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw failure("Could not describe topics " + topics, e);
         }
     }
 

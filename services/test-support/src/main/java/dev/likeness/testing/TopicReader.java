@@ -78,6 +78,25 @@ public final class TopicReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Every record up to the end the topic has now, however the offsets run (compaction gaps, transaction
+     * markers): reads until the position of each partition reaches the end offset taken at the call.
+     */
+    public List<ConsumerRecord<String, byte[]>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(pending);
+        pending.clear();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("Reading " + topic + " did not reach its end " + ends + " within "
+                        + timeout.toSeconds() + " s");
+            }
+            consumer.poll(POLL_INTERVAL).forEach(records::add);
+        }
+        return records;
+    }
+
     public String topic() {
         return topic;
     }
