@@ -57,7 +57,7 @@ public final class MeshBench {
     static final String IMAGES_TOPIC = "likeness.images.v1";
     static final String FACES_TOPIC = "likeness.faces.v1";
     static final String MATCHES_TOPIC = "likeness.matches.v1";
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 9;
     /**
      * Warm-up bursts per workload at least, before any is measured: after one, the services' JIT compilers took a
      * fifth to a half of their CPU in the measured bursts (JFR's jdk.ThreadCPULoad), which the in-process side,
