@@ -340,6 +340,9 @@ public final class EmbeddingBench {
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
     private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
+        if (Profiles.unavailableHere().isPresent()) {
+            return "No CPU profile of the pipeline: " + Profiles.unavailableHere().get() + ".\n";
+        }
         try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
             runPipeline(pipeline, workload.images(), 8);
             Path stacks = Path.of("var/bench/pipeline.collapsed");

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +140,10 @@ public final class MeshBench {
             StringBuilder batches = new StringBuilder("\nBatches the embedding service's networks ran during the"
                     + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
                     + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
-            Profiles.startIn(embedding.pid(), work);
+            Optional<String> noProfile = Profiles.unavailableHere();
+            if (noProfile.isEmpty()) {
+                Profiles.startIn(embedding.pid(), work);
+            }
             int run = 0;
             for (EmbeddingBench.Workload workload : workloads) {
                 List<byte[]> burst = burst(workload);
@@ -208,13 +212,17 @@ public final class MeshBench {
             md.append(cpu);
             md.append(batches);
             md.append(latency);
-            Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work.resolve("embedding.collapsed"));
-            Figures.put("mesh.profile", profile.headline(4));
-            md.append("\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
-                    + " process after the warm-ups, through the measured bursts and the steady load; one sample per " + Profiles.INTERVAL + " of process CPU, every thread;"
-                    + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
-                    + " `var/bench/mesh/embedding.collapsed`):\n\n")
-                    .append(profile.markdown(8));
+            if (noProfile.isPresent()) {
+                md.append("\nNo CPU profile of the embedding service: ").append(noProfile.get()).append(".\n");
+            } else {
+                Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work, work.resolve("embedding.collapsed"));
+                Figures.put("mesh.profile", profile.headline(4));
+                md.append("\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
+                        + " process after the warm-ups, through the measured bursts and the steady load; one sample per " + Profiles.INTERVAL + " of process CPU, every thread;"
+                        + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
+                        + " `var/bench/mesh/embedding.collapsed`):\n\n")
+                        .append(profile.markdown(8));
+            }
             md.append("\n").append(Charts.write(charts.resolve("bench-mesh.png"),
                     new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)
                             .add("in-process pipeline", inProcessSeries).add("mesh, to FacesEmbedded", meshSeries)

@@ -5,35 +5,43 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import one.profiler.AsyncProfiler;
 
 /**
- * CPU-time profiles of some work (async-profiler, {@code itimer}: a sample per 10 ms of CPU the process
- * consumes, on whichever thread consumed it), summarised by the frames on top of the stacks.
+ * CPU-time profiles of some work (async-profiler, {@code itimer}: the process's CPU-time timer; each time the
+ * process has used another 10 ms of CPU, the thread running at that kernel tick is sampled), summarised by
+ * the frames on top of the stacks.
  * <p>
  * CPU time rather than wall-clock samples, because under contention (four processes on 2 cores) JFR's
- * execution sampler also catches Java threads that the kernel has preempted, and overstates their share;
- * and because ONNX Runtime's own intra-op threads are native, so JFR never sees them at all.
+ * execution sampler also catches Java threads that the kernel has preempted; and because ONNX Runtime's own
+ * intra-op threads are native, so JFR never sees them. async-profiler's per-thread modes ({@code cpu},
+ * {@code ctimer}) miss them too (tried: no sample of those threads), as they are created by native code.
  */
 public final class Profiles {
 
     /** Process CPU time per sample. */
     static final String INTERVAL = "10ms";
+    /** The async-profiler version on the class path (the library is copied out under this name). */
+    private static final String VERSION = "4.1";
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
     private static final String START = "start,event=itimer,interval=" + INTERVAL;
 
     private Profiles() {
     }
 
     /**
-     * Samples by what the CPU was doing: running Java code (by method), native code called from Java (ONNX
-     * Runtime, libjpeg: by the calling Java method), or threads with no Java frame at all (ONNX Runtime's
-     * intra-op pool, the JIT compilers, the garbage collector).
+     * Samples by what the CPU was doing: running Java code (by method), native or JVM code called from Java
+     * (ONNX Runtime, libjpeg, but also allocation and VM stubs: by the calling Java method), or threads with no
+     * Java frame at all (ONNX Runtime's intra-op pool, the JIT compilers, the garbage collector).
      */
     public record Summary(int samples, Map<String, Integer> javaTop, Map<String, Integer> nativeTop,
             Map<String, Integer> withoutJava) {
@@ -42,7 +50,7 @@ public final class Profiles {
         public String markdown(int limit) {
             StringBuilder md = new StringBuilder("| samples | share of CPU | what |\n|---|---|---|\n");
             append(md, "running Java: ", javaTop, limit, true);
-            append(md, "in native code, called from: ", nativeTop, limit, true);
+            append(md, "in native or JVM code, called from: ", nativeTop, limit, true);
             append(md, "no Java frame: ", withoutJava, limit, false);
             return md.toString();
         }
@@ -79,20 +87,27 @@ public final class Profiles {
         return summarise(file);
     }
 
-    /** Starts the profiler in another JVM (e.g. a service under load), loading it as an agent through jcmd. */
+    /**
+     * Starts the profiler in another JVM (e.g. a service under load), loading it as an agent through jcmd, with
+     * its library copied into {@code dir}; {@link #stopIn} with the same {@code dir} stops it.
+     */
     public static void startIn(long pid, Path dir) throws IOException, InterruptedException {
-        jcmd(pid, "JVMTI.agent_load", library(dir).toString(), quoted(START));
+        jcmd(pid, "JVMTI.agent_load", quoted(library(dir).toString()), quoted(START));
     }
 
     /** Stops what {@link #startIn} started, writes the stacks to {@code file} and summarises them. */
-    public static Summary stopIn(long pid, Path file) throws IOException, InterruptedException {
-        jcmd(pid, "JVMTI.agent_load", library(file.toAbsolutePath().getParent()).toString(), quoted(stop(file)));
+    public static Summary stopIn(long pid, Path dir, Path file) throws IOException, InterruptedException {
+        // The same library file: the JVM hands the options to the agent it already loaded from that path.
+        jcmd(pid, "JVMTI.agent_load", quoted(library(dir).toString()), quoted(stop(file)));
         return summarise(file);
     }
 
-    /** Unquoted, jcmd's parser would take the first '=' for a named argument and hand the agent a broken string. */
-    private static String quoted(String agentOptions) {
-        return '"' + agentOptions + '"';
+    /**
+     * Unquoted, jcmd's parser would take the first '=' of the options for a named argument and hand the agent a
+     * broken string, and a space in a path would split it.
+     */
+    private static String quoted(String argument) {
+        return '"' + argument + '"';
     }
 
     private static String stop(Path file) {
@@ -101,21 +116,18 @@ public final class Profiles {
 
     /** The profiler's native library for this machine, copied out of its jar into {@code dir}. */
     static Path library(Path dir) throws IOException {
-        String platform = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "linux-x64";
-            case "aarch64" -> "linux-arm64";
-            default -> throw new IOException("async-profiler has no library for " + System.getProperty("os.arch"));
-        };
-        if (!System.getProperty("os.name").equals("Linux")) {
-            throw new IOException("the CPU-time profiles need Linux; this is " + System.getProperty("os.name"));
+        Optional<String> unavailable = unavailableHere();
+        if (unavailable.isPresent()) {
+            throw new IOException(unavailable.get());
         }
-        Path library = dir.resolve("libasyncProfiler.so");
+        String platform = System.getProperty("os.arch").equals("aarch64") ? "linux-arm64" : "linux-x64";
+        // Named by version: var/bench outlives upgrades, and a library is never replaced once a JVM may have loaded it.
+        Path library = dir.resolve("libasyncProfiler-" + VERSION + ".so");
         try (InputStream in = AsyncProfiler.class.getResourceAsStream("/" + platform + "/libasyncProfiler.so")) {
             if (in == null) {
                 throw new IOException("the async-profiler jar on the class path has no " + platform + " library");
             }
             Files.createDirectories(dir);
-            // Copied once: a JVM that has loaded the library keeps it mapped, so it is not rewritten under it.
             if (!Files.exists(library)) {
                 Path partial = Files.createTempFile(dir, "libasyncProfiler", ".part");
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
@@ -125,14 +137,31 @@ public final class Profiles {
         return library;
     }
 
+    /** Why this machine gets no CPU-time profiles, if it gets none: the agent libraries are Linux x64/arm64 only. */
+    public static Optional<String> unavailableHere() {
+        if (!System.getProperty("os.name").equals("Linux")) {
+            return Optional.of("the CPU-time profiles need Linux; this is " + System.getProperty("os.name"));
+        }
+        if (!List.of("amd64", "x86_64", "aarch64").contains(System.getProperty("os.arch"))) {
+            return Optional.of("async-profiler has no Linux library for " + System.getProperty("os.arch"));
+        }
+        return Optional.empty();
+    }
+
     private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        if (!jcmd.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+            throw new IOException("jcmd " + String.join(" ", command) + " got no answer from process " + pid
+                    + " within " + JCMD_TIMEOUT.toSeconds() + " s");
+        }
         String out = new String(jcmd.getInputStream().readAllBytes());
-        // jcmd exits 0 even when the agent refuses its options; the agent then says so in the output.
-        if (jcmd.waitFor() != 0 || out.contains("return code: ") && !out.contains("return code: 0")) {
+        // jcmd exits 0 even when the library does not load or the agent refuses its options: only the agent's
+        // "return code: 0" says it did what was asked.
+        if (jcmd.exitValue() != 0 || !out.contains("return code: 0")) {
             throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip()
                     + " (the agent's own message is on the standard error of process " + pid + ")");
         }
@@ -165,7 +194,7 @@ public final class Profiles {
         return new Summary(samples, javaTop, nativeTop, withoutJava);
     }
 
-    /** {@code ann} marks Java frames: JIT-compiled, inlined, C1-compiled or interpreted. */
+    /** {@code ann} marks Java frames: {@code _[j]} JIT-compiled, {@code _[0]} inlined, {@code _[1]} C1, {@code _[i]} interpreted. */
     private static boolean isJava(String frame) {
         return frame.endsWith("_[j]") || frame.endsWith("_[0]") || frame.endsWith("_[1]") || frame.endsWith("_[i]");
     }
