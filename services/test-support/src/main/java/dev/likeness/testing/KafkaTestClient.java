@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -79,19 +80,29 @@ public final class KafkaTestClient implements AutoCloseable {
     private void awaitLeaders(List<String> topics) {
         long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
         try {
-            while (!admin.describeTopics(topics).allTopicNames().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .values().stream().allMatch(topic -> topic.partitions().stream()
-                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()))) {
+            while (!led(topics)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("partitions of " + topics + " have no leader after "
                             + REQUEST_TIMEOUT.toSeconds() + " s");
                 }
                 Thread.sleep(100);
             }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not describe topics " + topics, e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw failure("Could not describe topics " + topics, e);
+        }
+    }
+
+    private boolean led(List<String> topics) throws InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .values().stream().allMatch(topic -> topic.partitions().stream()
+                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            // Created, but not yet in the metadata this broker answers from.
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw new IllegalStateException("Could not describe topics " + topics, e.getCause());
         }
     }
 
