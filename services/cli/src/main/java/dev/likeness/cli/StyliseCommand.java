@@ -146,7 +146,7 @@ final class StyliseCommand implements Callable<Integer> {
 
     private static StyleProgress finished(ImageStylised result) {
         return StyleProgress.newBuilder().setIteration(result.getIterations()).setTotalIterations(result.getIterations())
-                .setCost(result.getFinalCost()).setElapsedMs(result.getElapsedMs()).build();
+                .setCost(result.getFinalCost()).build();
     }
 
     /** e.g. {@code [###############---------------]  50%  10/20  J=1.388e+02  eta 3 s} */
