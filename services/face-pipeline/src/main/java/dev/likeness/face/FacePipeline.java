@@ -26,8 +26,9 @@ import dev.likeness.common.onnx.FloatTensor;
 import dev.likeness.common.onnx.OnnxModel;
 
 /**
- * Image bytes -> faces: detection on a reduced decode, 68 landmarks and 5-point similarity alignment on a
- * full-resolution decode of the face regions only, then L2-normalised embeddings. Every network runs once
+ * Image bytes -> faces: detection on a decode reduced to at least twice the detector's side (small images
+ * whole), 68 landmarks and 5-point similarity alignment on full-resolution pixels (that same decode when it is
+ * whole, else a decode of the face regions only), then L2-normalised embeddings. Every network runs once
  * per batch of images (or faces), not once per face. Thread-safe.
  */
 public final class FacePipeline implements AutoCloseable {
@@ -79,11 +80,11 @@ public final class FacePipeline implements AutoCloseable {
         return OnnxModel.open(spec.path(), config.inference());
     }
 
-    /** Checks the limits and decodes at the detector's resolution; the cheap part that refuses bad input. */
+    /** Checks the limits and decodes for detection (see the class comment); the part that refuses bad input. */
     public PreparedImage prepare(byte[] bytes, int maxFaces, int minFacePx) throws ImageRejectedException {
         long start = System.nanoTime();
-        // At least twice the detector's side: libjpeg decodes every pixel whatever the subsampling, so reducing a
-        // small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
+        // At least twice the detector's side: the JDK's JPEG reader decodes every pixel whatever the subsampling,
+        // so reducing a small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
         // (one decode instead of two; detailDecode). Large photos are still reduced, to bound memory.
         int longSide = 2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
         DecodedImage reduced = decoder.decode(bytes, DecodeOptions.reducedTo(longSide));

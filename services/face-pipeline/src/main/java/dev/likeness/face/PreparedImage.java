@@ -3,8 +3,8 @@ package dev.likeness.face;
 import dev.likeness.common.image.DecodedImage;
 
 /**
- * An image that passed every limit, decoded at the reduced resolution the detector needs; the encoded
- * bytes are kept for the full-resolution decode of the face regions.
+ * An image that passed every limit, decoded for detection (reduced, or whole when small); the encoded bytes
+ * are kept for the full-resolution decode of the face regions when that decode was reduced.
  *
  * @param maxFaces  this request's cap on faces (0 = the pipeline's)
  * @param minFacePx this request's minimum face size (0 = the pipeline's)

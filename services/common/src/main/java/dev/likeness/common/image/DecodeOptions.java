@@ -31,14 +31,14 @@ public record DecodeOptions(Rectangle region, int subsampling, int minLongSide) 
         return new DecodeOptions(null, 1, 0);
     }
 
-    /** The whole image, keeping every {@code factor}-th pixel: memory shrinks by factor² (libjpeg still decodes all). */
+    /** The whole image, keeping every {@code factor}-th pixel: memory shrinks by factor² (the JDK's reader still decodes all). */
     public static DecodeOptions subsampledBy(int factor) {
         return new DecodeOptions(null, factor, 0);
     }
 
     /**
      * The whole image, reduced by an integer factor but with its long side still at least {@code minLongSide}
-     * (e.g. 320 for a detector: a 1920 px photo decodes at 320 px, a 500 px one at full size).
+     * (e.g. 640: a 1920 px photo decodes at 640 px, a 1900 px one at 950 px, a 1279 px one at full size).
      */
     public static DecodeOptions reducedTo(int minLongSide) {
         return new DecodeOptions(null, 1, minLongSide);
