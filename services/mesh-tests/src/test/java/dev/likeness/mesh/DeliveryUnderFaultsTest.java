@@ -38,7 +38,9 @@ import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StoredEmbedding;
+import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
+import dev.likeness.testing.TopicReader;
 
 /**
  * The delivery guarantees under faults (docs/reliability.md): requests (identifications and enrolments) queue on
@@ -229,34 +231,28 @@ class DeliveryUnderFaultsTest {
 
     /** Identity id -> the request ids its stored embeddings came from, folded from the compacted topic. */
     private static Map<String, Set<String>> gallery(String bootstrap) throws Exception {
-        Map<String, Set<String>> gallery = new TreeMap<>();
-        Map<TopicPartition, Long> ends = ends(bootstrap, Mesh.GALLERY);
-        try (TopicTally records = new TopicTally(bootstrap, Mesh.GALLERY, Mesh.PARTITIONS, "read_committed")) {
-            // Written outside transactions (no markers), so the tally is complete once it reaches the log end.
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (!ends.entrySet().stream().allMatch(end -> records.nextOffsets().getOrDefault(end.getKey(), 0L)
-                    >= end.getValue())) {
-                assertThat(System.nanoTime()).as("the gallery read to its end %s within a minute", ends)
-                        .isLessThan(deadline);
-                Thread.sleep(100);
-            }
-            records.snapshot().forEach((identityId, values) -> {
-                byte[] latest = values.get(values.size() - 1);
-                if (latest == null) {
-                    return;
-                }
-                Set<String> sources = new HashSet<>();
-                try {
-                    for (StoredEmbedding embedding : Identity.parseFrom(latest).getEmbeddingsList()) {
-                        assertThat(sources.add(embedding.getSourceRequestId()))
-                                .as("%s stores request %s once", identityId, embedding.getSourceRequestId()).isTrue();
-                    }
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    throw new AssertionError("unreadable gallery record of " + identityId, e);
-                }
-                gallery.put(identityId, sources);
-            });
+        Map<String, byte[]> latest = new HashMap<>();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap);
+                TopicReader records = kafka.readFromBeginning(Mesh.GALLERY)) {
+            // An identity's records share a partition and come in order: the last one is its state.
+            records.readToEnd(Duration.ofMinutes(1)).forEach(record -> latest.put(record.key(), record.value()));
         }
+        Map<String, Set<String>> gallery = new TreeMap<>();
+        latest.forEach((identityId, value) -> {
+            if (value == null) {
+                return;
+            }
+            Set<String> sources = new HashSet<>();
+            try {
+                for (StoredEmbedding embedding : Identity.parseFrom(value).getEmbeddingsList()) {
+                    assertThat(sources.add(embedding.getSourceRequestId()))
+                            .as("%s stores request %s once", identityId, embedding.getSourceRequestId()).isTrue();
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError("unreadable gallery record of " + identityId, e);
+            }
+            gallery.put(identityId, sources);
+        });
         return gallery;
     }
 
