@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +39,7 @@ class MatchingApiTest {
     static final ModelRef MODEL = ModelRef.newBuilder().setId("synthetic-test-model").setVersion("1").build();
 
     private static MatchingKafka kafka;
-    /**
-     * Seeded per test from a fixed sequence: with random seeds, a "stranger" fell within tau of one of the
-     * shared gallery's synthetic identities in about one run in a hundred; fixed seeds give the same draw every run.
-     */
-    private static final AtomicInteger SEEDS = new AtomicInteger(1_000);
-    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(SEEDS.getAndIncrement(), 64);
+    private final SyntheticEmbeddings embeddings = SyntheticEmbeddings.nextSeeded(64);
     private final String prefix = "api-test-" + UUID.randomUUID() + "-";
 
     @BeforeAll

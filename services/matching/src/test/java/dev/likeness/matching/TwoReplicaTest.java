@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -39,12 +38,7 @@ class TwoReplicaTest {
     @Inject
     MatchingConfig config;
 
-    /**
-     * Seeded per test from a fixed sequence: with random seeds, a "stranger" fell within tau of one of the
-     * shared gallery's synthetic identities in about one run in a hundred; fixed seeds give the same draw every run.
-     */
-    private static final AtomicInteger SEEDS = new AtomicInteger(2_000);
-    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(SEEDS.getAndIncrement(), 64);
+    private final SyntheticEmbeddings embeddings = SyntheticEmbeddings.nextSeeded(64);
     private final String prefix = "replicas-" + UUID.randomUUID() + "-";
 
     @Test
