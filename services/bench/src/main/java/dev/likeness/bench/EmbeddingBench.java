@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -340,8 +341,9 @@ public final class EmbeddingBench {
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
     private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
-        if (Profiles.unavailableHere().isPresent()) {
-            return "No CPU profile of the pipeline: " + Profiles.unavailableHere().get() + ".\n";
+        Optional<String> noProfile = Profiles.unavailableHere();
+        if (noProfile.isPresent()) {
+            return "No CPU profile of the pipeline: " + noProfile.get() + ".\n";
         }
         try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
             runPipeline(pipeline, workload.images(), 8);
