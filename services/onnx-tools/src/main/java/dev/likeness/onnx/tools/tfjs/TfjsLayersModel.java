@@ -110,6 +110,14 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
         return names;
     }
 
+    /**
+     * The weights of a bare TF.js weights manifest ({@code *-weights_manifest.json}: the groups alone, no
+     * topology, as face-api ships its networks); shards are looked up next to the manifest.
+     */
+    public static Map<String, Weight> readWeightsManifest(Path manifestJson) throws IOException {
+        return readWeights(manifestJson.toAbsolutePath().getParent(), new ObjectMapper().readTree(manifestJson.toFile()));
+    }
+
     /** Each manifest group's shards are one byte stream holding its weights back to back. */
     private static Map<String, Weight> readWeights(Path folder, JsonNode manifest) throws IOException {
         Map<String, Weight> weights = new LinkedHashMap<>();
