@@ -60,7 +60,7 @@ public final class DarknetImages {
                 }
             }
         } finally {
-            deleteRecursively(work);
+            TestFolders.deleteRecursively(work);
         }
     }
 
@@ -75,13 +75,5 @@ public final class DarknetImages {
             System.err.println(String.join(" ", command) + " failed:\n" + output);
         }
         return process.exitValue() == 0;
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -203,22 +203,11 @@ class TfjsImporterTest {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int index = 0; index < values.length; index++) {
             values[index] = (random.nextInt(127) - 63) / 64f;
-            bytes.putShort(toHalf(values[index]));
+            bytes.putShort(GraphModelWriter.Float16.fromFloat(values[index]));
         }
         shard.writeBytes(bytes.array());
         manifest.add(Map.of("name", name, "shape", shape, "dtype", "float32", "quantization", Map.of("dtype", "float16")));
         return values;
-    }
-
-    private static short toHalf(float value) {
-        if (value == 0) {
-            return 0;
-        }
-        int bits = Float.floatToIntBits(value);
-        int sign = (bits >>> 16) & 0x8000;
-        int exponent = ((bits >>> 23) & 0xff) - 112;
-        int mantissa = (bits >>> 13) & 0x3ff;
-        return (short) (sign | (exponent << 10) | mantissa);
     }
 
     /** gamma, beta, moving mean, moving variance, in the manifest order Keras writes. */
