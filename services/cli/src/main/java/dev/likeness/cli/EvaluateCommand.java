@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.likeness.face.FaceNetworks;
 import dev.likeness.learning.FolderEmbedder;
 import dev.likeness.learning.LabelledFaces;
 import dev.likeness.learning.evaluation.Evaluation;
@@ -38,7 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Path folder = labelled.folder();
         PrintWriter out = spec.commandLine().getOut();
-        try (FolderEmbedder embedder = new FolderEmbedder(labelled.pipeline())) {
+        try (FolderEmbedder embedder = new FolderEmbedder(labelled.pipeline(FaceNetworks.DEFAULT))) {
             LabelledFaces faces = embed(embedder, folder, spec);
             Evaluation.Result result = evaluate(faces, impostorPairs, labelled.seed);
             EvaluationReport.Written written = EvaluationReport.write(output, folder, embedder.model(), faces, result);

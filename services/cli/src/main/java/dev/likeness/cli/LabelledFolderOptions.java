@@ -19,6 +19,11 @@ final class LabelledFolderOptions {
             description = "The networks fetched by `make models` (default: the nearest models/ folder above the working directory).")
     Path models;
 
+    @Option(names = "--embedding", paramLabel = "MODEL_ID",
+            description = "The embedding: faceplugin-fr-feature, dlib-face-resnet-v1 or likeness-fusion-v1 (default: the"
+                    + " embedding service's for evaluate; faceplugin-fr-feature for adapt, which needs one network).")
+    String embedding;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of pair sampling and of the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -29,11 +34,16 @@ final class LabelledFolderOptions {
         return folder;
     }
 
-    FacePipelineConfig pipeline() {
+    /** The in-process pipeline, embedding with {@code --embedding} or else {@code defaultEmbedding}. */
+    FacePipelineConfig pipeline(String defaultEmbedding) {
         Path directory = models != null ? models : ModelsDirectory.locate();
         if (!Files.isRegularFile(directory.resolve("face/batch/fr_feature.onnx"))) {
             throw new CliException(ExitCodes.USAGE, "no face networks under " + directory + ": run `make models` or pass --models");
         }
-        return FacePipelineConfig.defaults(directory);
+        try {
+            return FacePipelineConfig.defaults(directory, embedding != null ? embedding : defaultEmbedding);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
     }
 }

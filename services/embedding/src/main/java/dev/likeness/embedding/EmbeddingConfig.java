@@ -3,6 +3,7 @@ package dev.likeness.embedding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.likeness.common.onnx.InferenceConfig;
@@ -21,7 +22,19 @@ public interface EmbeddingConfig {
 
     Model landmarker();
 
+    /**
+     * The model whose embeddings FacesEmbedded carries: the id of {@link #embedder()}, of one of {@link #networks()},
+     * or {@link Fusion#id()} (docs/embedding.md).
+     */
+    String model();
+
+    /** A recognition network, known by its {@code id}. */
     Model embedder();
+
+    /** More recognition networks, by model id (the Model's own {@code id} is ignored for these). */
+    Map<String, Model> networks();
+
+    Fusion fusion();
 
     /** Keep detections with at least this face score. */
     @WithDefault("0.65")
@@ -60,6 +73,8 @@ public interface EmbeddingConfig {
         /** Relative to models-dir, or absolute. */
         Path path();
 
+        /** The model id written into events; for {@link #networks()} entries their key is the id and this is unused. */
+        @WithDefault("")
         String id();
 
         /** Empty = the first 12 hex digits of the model file's SHA-256. */
@@ -72,12 +87,33 @@ public interface EmbeddingConfig {
         /** rgb, bgr or grey. */
         String channels();
 
-        float mean();
+        /** One value for every channel, or one per channel in the channel order. */
+        List<Float> mean();
 
-        float std();
+        /** One value for every channel, or one per channel in the channel order. */
+        List<Float> std();
 
         /** Output names the pipeline reads (detector: scores, boxes). */
         List<String> outputs();
+
+        /** Recognition networks: {@code arcface} (5 points onto the ArcFace template) or {@code dlib-chip}. */
+        @WithDefault("arcface")
+        String alignment();
+    }
+
+    /**
+     * The fused embedding: each network's L2-normalised embedding scaled by sqrt(weight), concatenated; the
+     * squared distance is the weighted sum of the networks' squared distances.
+     */
+    interface Fusion {
+        @WithDefault("likeness-fusion-v1")
+        String id();
+
+        /** Empty = derived from the networks' versions and the weights. */
+        Optional<String> version();
+
+        /** Network id -> its share of the squared distance; normalised to sum 1. */
+        Map<String, Double> weights();
     }
 
     interface Limits {

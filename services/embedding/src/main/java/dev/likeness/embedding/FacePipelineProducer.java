@@ -1,6 +1,11 @@
 package dev.likeness.embedding;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +15,8 @@ import jakarta.inject.Singleton;
 
 import dev.likeness.common.image.ImageLimits;
 import dev.likeness.common.image.TensorEncoding;
+import dev.likeness.face.Alignment;
+import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
@@ -18,7 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
-/** Opens the three networks once per process, at startup, so readiness means "models loaded and warm". */
+/** Opens the networks once per process, at startup, so readiness means "models loaded and warm". */
 @ApplicationScoped
 public class FacePipelineProducer {
 
@@ -27,7 +34,8 @@ public class FacePipelineProducer {
     @Startup
     FacePipeline pipeline(EmbeddingConfig config, MeterRegistry registry) {
         FacePipelineConfig pipelineConfig = new FacePipelineConfig(
-                spec(config, config.detector()), spec(config, config.landmarker()), spec(config, config.embedder()),
+                spec(config, config.detector(), config.detector().id()),
+                spec(config, config.landmarker(), config.landmarker().id()), embedding(config),
                 config.scoreThreshold(), config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(),
                 new ImageLimits(config.limits().maxBytes(), config.limits().maxPixels(), config.limits().maxSide()),
                 config.inference().toOptions().build());
@@ -38,17 +46,57 @@ public class FacePipelineProducer {
         pipeline.close();
     }
 
-    private static ModelSpec spec(EmbeddingConfig config, EmbeddingConfig.Model model) {
+    /** The configured model: one network alone, or the fusion of the networks its weights name. */
+    static EmbeddingSpec embedding(EmbeddingConfig config) {
+        Map<String, EmbeddingConfig.Model> networks = new LinkedHashMap<>();
+        networks.put(config.embedder().id(), config.embedder());
+        config.networks().forEach(networks::putIfAbsent);
+        EmbeddingConfig.Model alone = networks.get(config.model());
+        if (alone != null) {
+            return EmbeddingSpec.single(spec(config, alone, config.model()), Alignment.named(alone.alignment()));
+        }
+        EmbeddingConfig.Fusion fusion = config.fusion();
+        if (!fusion.id().equals(config.model())) {
+            throw new IllegalArgumentException("likeness.embedding.model is " + config.model() + ", which is neither a"
+                    + " network (" + String.join(", ", networks.keySet()) + ") nor the fusion " + fusion.id());
+        }
+        double total = fusion.weights().values().stream().mapToDouble(Double::doubleValue).sum();
+        List<EmbeddingSpec.Network> parts = new ArrayList<>();
+        // Sorted by id, so the vector's layout does not depend on the order configuration sources list them in.
+        for (Map.Entry<String, Double> weight : new TreeMap<>(fusion.weights()).entrySet()) {
+            EmbeddingConfig.Model network = networks.get(weight.getKey());
+            if (network == null) {
+                throw new IllegalArgumentException("the fusion " + fusion.id() + " weighs " + weight.getKey()
+                        + ", which is not a configured network (" + String.join(", ", networks.keySet()) + ")");
+            }
+            parts.add(new EmbeddingSpec.Network(spec(config, network, weight.getKey()),
+                    Alignment.named(network.alignment()), weight.getValue() / total));
+        }
+        return new EmbeddingSpec(fusion.id(), fusion.version().orElse(""), parts);
+    }
+
+    private static ModelSpec spec(EmbeddingConfig config, EmbeddingConfig.Model model, String id) {
         TensorEncoding encoding = switch (model.channels().toLowerCase(Locale.ROOT)) {
-            case "rgb" -> TensorEncoding.rgb(model.mean(), model.std());
-            case "bgr" -> TensorEncoding.bgr(new float[] { model.mean(), model.mean(), model.mean() },
-                    new float[] { model.std(), model.std(), model.std() });
-            case "grey", "gray" -> TensorEncoding.grey(model.mean(), model.std());
-            default -> throw new IllegalArgumentException("channels of model " + model.id() + " must be rgb, bgr or grey,"
+            case "rgb" -> TensorEncoding.rgb(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
+            case "bgr" -> TensorEncoding.bgr(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
+            case "grey", "gray" -> TensorEncoding.grey(perChannel(model.mean(), 1, id)[0], perChannel(model.std(), 1, id)[0]);
+            default -> throw new IllegalArgumentException("channels of model " + id + " must be rgb, bgr or grey,"
                     + " not " + model.channels());
         };
-        return new ModelSpec(config.modelsDir().resolve(model.path()), model.id(), model.version().orElse(""),
+        return new ModelSpec(config.modelsDir().resolve(model.path()), id, model.version().orElse(""),
                 model.inputWidth(), model.inputHeight(), encoding, model.outputs());
+    }
+
+    private static float[] perChannel(List<Float> values, int channels, String id) {
+        if (values.size() != 1 && values.size() != channels) {
+            throw new IllegalArgumentException("mean and std of model " + id + " take one value or " + channels + ", not "
+                    + values);
+        }
+        float[] expanded = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            expanded[c] = values.get(values.size() == 1 ? 0 : c);
+        }
+        return expanded;
     }
 
     /** One latency histogram per stage, with the number of items (images or faces) as a counter. */

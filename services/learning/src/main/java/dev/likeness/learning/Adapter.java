@@ -16,6 +16,7 @@ import dev.likeness.common.calibration.HeadFiles;
 import dev.likeness.common.calibration.HeadTraining;
 import dev.likeness.common.calibration.LabelledPairs;
 import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
 import dev.likeness.learning.adaptation.AdaptedModelExport;
@@ -80,7 +81,7 @@ public final class Adapter {
                 epoch.trainingLoss(), epoch.heldOutTar(), epoch.heldOutAuc())));
 
         Path output = createDirectories(request.output());
-        Path modelFile = AdaptedModelExport.write(base.embedder().path(), outcome.head(), request.modelId(),
+        Path modelFile = AdaptedModelExport.write(network(base).model().path(), outcome.head(), request.modelId(),
                 baseModel.toString(), output.resolve(request.modelId() + ".onnx"));
         FacePipelineConfig adaptedConfig = withEmbedder(base, modelFile, request.modelId());
         progress.accept("exported " + modelFile + "; embedding the folder again with it");
@@ -118,14 +119,21 @@ public final class Adapter {
         return result;
     }
 
-    /** The pipeline settings with another embedder file and id (the version is derived from the file). */
+    /** The pipeline settings with another embedder file and id (the version is derived from the file), aligned as the base. */
     public static FacePipelineConfig withEmbedder(FacePipelineConfig config, Path model, String modelId) {
-        ModelSpec base = config.embedder();
-        ModelSpec adapted = new ModelSpec(model, modelId, "", base.inputWidth(), base.inputHeight(), base.encoding(),
-                base.outputNames());
-        return new FacePipelineConfig(config.detector(), config.landmarker(), adapted, config.scoreThreshold(),
-                config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(), config.limits(),
-                config.inference());
+        EmbeddingSpec.Network base = network(config);
+        ModelSpec adapted = new ModelSpec(model, modelId, "", base.model().inputWidth(), base.model().inputHeight(),
+                base.model().encoding(), base.model().outputNames());
+        return config.withEmbedding(EmbeddingSpec.single(adapted, base.alignment()));
+    }
+
+    /** The one network a head adapts: a fused embedding has several, so it cannot be the base. */
+    private static EmbeddingSpec.Network network(FacePipelineConfig config) {
+        if (config.embedding().fused()) {
+            throw new IllegalArgumentException("adaptation needs one network as its base, not the fusion "
+                    + config.embedding().id() + ": choose one of its networks");
+        }
+        return config.embedding().networks().get(0);
     }
 
     private static double maxDeviation(LabelledFaces expected, LabelledFaces actual) {
@@ -149,9 +157,10 @@ public final class Adapter {
             HeadTraining.Result verification) {
         String key = "likeness.matching.models.\"" + model.id() + "\".";
         Map<String, String> lines = new LinkedHashMap<>();
-        lines.put("# embedding service (env LIKENESS_EMBEDDING_EMBEDDER_PATH / _ID)", null);
+        lines.put("# embedding service (env LIKENESS_EMBEDDING_EMBEDDER_PATH / _ID, LIKENESS_EMBEDDING_MODEL)", null);
         lines.put("likeness.embedding.embedder.path", modelFile.toAbsolutePath().toString());
         lines.put("likeness.embedding.embedder.id", model.id());
+        lines.put("likeness.embedding.model", model.id());
         lines.put("# matching service: tau and the logistic on distance; copy heads/ into likeness.matching.heads-dir", null);
         lines.put(key + "version", model.version());
         lines.put(key + "threshold", String.format(Locale.ROOT, "%.4f", tau));

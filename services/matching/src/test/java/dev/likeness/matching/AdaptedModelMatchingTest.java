@@ -53,7 +53,7 @@ class AdaptedModelMatchingTest {
         kafka = new MatchingKafka().readingAnswers();
         byte[] photo = Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"));
         FacePipelineConfig base = FacePipelineConfig.defaults(ModelsDirectory.locate());
-        Path exported = AdaptedModelExport.write(base.embedder().path(), LinearHead.initial(512, 128, 5), ADAPTED_ID,
+        Path exported = AdaptedModelExport.write(base.embedding().networks().get(0).model().path(), LinearHead.initial(512, 128, 5), ADAPTED_ID,
                 "faceplugin-fr-feature", folder.resolve(ADAPTED_ID + ".onnx"));
         try (FacePipeline pipeline = FacePipeline.open(base)) {
             baseFaces = MatchingKafka.faces(pipeline.analyse(photo));

@@ -3,23 +3,22 @@ package dev.likeness.matching.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.likeness.common.calibration.HeadFiles;
 import dev.likeness.common.calibration.HeadTraining;
 import dev.likeness.common.calibration.LabelledPair;
 import dev.likeness.common.calibration.LabelledPairs;
 import dev.likeness.common.calibration.Roc;
-import dev.likeness.matching.search.VectorMath;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipelineConfig;
 
 /**
- * Calibrates the embedding model of the face pipeline on labelled faces, and fits its learned head.
+ * Calibrates an embedding model of the face pipeline ({@code --model}, default the embedding service's) on labelled
+ * faces, and fits its learned head.
  *
  * <p>Two layouts: LFW (a folder per identity plus LFW pair files: {@code --train pairsDevTrain.txt --evaluate
  * pairsDevTest.txt}), or a plain folder per identity (pairs are drawn from it; half the identities train,
@@ -39,10 +38,12 @@ public final class CalibrateModel {
         double lambda = Double.parseDouble(options.getOrDefault("--lambda", String.valueOf(HeadTraining.DEFAULT_LAMBDA)));
         Path models = Path.of(options.getOrDefault("--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
 
-        try (FaceEmbedder embedder = new FaceEmbedder(models)) {
+        String model = options.getOrDefault("--model", FaceNetworks.DEFAULT);
+
+        try (FaceEmbedder embedder = new FaceEmbedder(FacePipelineConfig.defaults(models, model))) {
             List<LabelledPair> training;
             List<LabelledPair> evaluation;
-            Map<Path, Optional<float[]>> cache = new HashMap<>();
+            Map<Path, float[]> cache = new HashMap<>();
             if (options.containsKey("--train")) {
                 training = lfwPairs(Path.of(options.get("--train")), images, embedder, cache);
                 evaluation = lfwPairs(Path.of(required(options, "--evaluate")), images, embedder, cache);
@@ -56,7 +57,10 @@ public final class CalibrateModel {
             System.out.println(result.report().summary());
             printOperatingPoints(evaluation);
             if (!cache.isEmpty()) {
-                printAllPairOperatingPoints(cache);
+                for (LfwPairs.Operating point : LfwPairs.allPairs(cache, 1e-2, 1e-3, 1e-4)) {
+                    System.out.printf(Locale.ROOT, "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n", point.far(),
+                            point.tau(), point.frr());
+                }
             }
             System.out.printf(Locale.ROOT, "%nlikeness.matching.models.\"%s\".threshold=%.4f%n"
                     + "likeness.matching.models.\"%s\".probability-intercept=%.4f%n"
@@ -93,73 +97,22 @@ public final class CalibrateModel {
         System.out.printf(Locale.ROOT, "evaluation, distance: best accuracy %.4f at tau %.3f%n", bestAccuracy, bestTau);
     }
 
-    /**
-     * The pair files hold too few different pairs to place a threshold at a low false-accept rate: compare
-     * every embedded photo with every other one (identity = its folder) and report the distance threshold
-     * at 1e-2 .. 1e-4 false accepts, with the false-reject rate over all same-person pairs.
-     */
-    private static void printAllPairOperatingPoints(Map<Path, Optional<float[]>> embedded) {
-        List<String> identities = new ArrayList<>();
-        List<float[]> faces = new ArrayList<>();
-        embedded.forEach((photo, face) -> face.ifPresent(embedding -> {
-            identities.add(photo.getParent().getFileName().toString());
-            faces.add(embedding);
-        }));
-        int n = faces.size();
-        float[] different = new float[n * (n - 1) / 2];
-        List<Float> sameDistances = new ArrayList<>();
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                float distance = VectorMath.squaredDistanceOfUnitVectors(VectorMath.dot(faces.get(i), faces.get(j)));
-                if (identities.get(i).equals(identities.get(j))) {
-                    sameDistances.add(distance);
-                } else {
-                    different[count++] = distance;
+    /** The LFW pairs whose photos both show a face; photos without one are counted, not guessed. */
+    private static List<LabelledPair> lfwPairs(Path file, Path images, FaceEmbedder embedder, Map<Path, float[]> cache)
+            throws IOException {
+        List<LfwPairs.PhotoPair> pairs = LfwPairs.read(file, images);
+        Map<Path, Boolean> seen = new HashMap<>();
+        for (LfwPairs.PhotoPair pair : pairs) {
+            for (Path photo : List.of(pair.first(), pair.second())) {
+                if (seen.putIfAbsent(photo, true) == null && !cache.containsKey(photo)) {
+                    embedder.centralFace(photo).ifPresent(face -> cache.put(photo, face));
                 }
             }
         }
-        float[] sorted = Arrays.copyOf(different, count);
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "all photos of both files: %d photos, %d same-person and %d different-person pairs%n",
-                n, sameDistances.size(), count);
-        for (double far : new double[] {1e-2, 1e-3, 1e-4}) {
-            // Accept at most far * count different pairs: tau sits just below the next one.
-            float tau = Math.nextDown(sorted[(int) Math.floor(far * count)]);
-            long rejected = sameDistances.stream().filter(distance -> distance > tau).count();
-            System.out.printf(Locale.ROOT, "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n", far, tau,
-                    (double) rejected / sameDistances.size());
-        }
-    }
-
-    /** LFW pair files: a count line, then "name i j" (same) or "name1 i name2 j" (different). */
-    private static List<LabelledPair> lfwPairs(Path file, Path images, FaceEmbedder embedder,
-            Map<Path, Optional<float[]>> cache) throws IOException {
-        List<LabelledPair> pairs = new ArrayList<>();
-        int skipped = 0;
-        List<String> lines = Files.readAllLines(file);
-        for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length != 3 && fields.length != 4) {
-                continue;
-            }
-            boolean same = fields.length == 3;
-            Path first = lfwImage(images, fields[0], fields[1]);
-            Path second = same ? lfwImage(images, fields[0], fields[2]) : lfwImage(images, fields[2], fields[3]);
-            Optional<float[]> a = cache.computeIfAbsent(first, embedder::centralFace);
-            Optional<float[]> b = cache.computeIfAbsent(second, embedder::centralFace);
-            if (a.isPresent() && b.isPresent()) {
-                pairs.add(new LabelledPair(a.get(), b.get(), same));
-            } else {
-                skipped++;
-            }
-        }
-        System.out.printf("%s: %d pairs, %d skipped (no face found)%n", file.getFileName(), pairs.size(), skipped);
-        return pairs;
-    }
-
-    private static Path lfwImage(Path images, String name, String number) {
-        return images.resolve(name).resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, Integer.parseInt(number)));
+        List<LabelledPair> labelled = LfwPairs.labelled(pairs, cache::get);
+        System.out.printf("%s: %d pairs, %d skipped (no face found)%n", file.getFileName(), labelled.size(),
+                pairs.size() - labelled.size());
+        return labelled;
     }
 
     private static Map<String, String> options(String[] args) {
@@ -174,7 +127,7 @@ public final class CalibrateModel {
         String value = options.get(name);
         if (value == null) {
             throw new IllegalArgumentException("missing " + name + "; usage: --images DIR [--train PAIRS --evaluate PAIRS]"
-                    + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR]");
+                    + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR] [--model ID]");
         }
         return value;
     }

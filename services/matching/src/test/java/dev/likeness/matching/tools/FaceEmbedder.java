@@ -27,8 +27,13 @@ public final class FaceEmbedder implements AutoCloseable {
 
     private final FacePipeline pipeline;
 
+    /** Embeds with {@code faceplugin-fr-feature}, the model the matching tests were written for. */
     public FaceEmbedder(Path modelsDir) {
-        this.pipeline = FacePipeline.open(FacePipelineConfig.defaults(modelsDir));
+        this(FacePipelineConfig.defaults(modelsDir));
+    }
+
+    public FaceEmbedder(FacePipelineConfig config) {
+        this.pipeline = FacePipeline.open(config);
     }
 
     /** The models folder the tests are given ({@code -Dlikeness.models.dir}, set by the root pom). */
@@ -59,7 +64,11 @@ public final class FaceEmbedder implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FaceAnalysis analysis = analyse(bytes);
+        return centralFace(analyse(bytes));
+    }
+
+    /** The embedding of the analysis's face nearest the image centre. */
+    public static Optional<float[]> centralFace(FaceAnalysis analysis) {
         double cx = analysis.width() / 2.0;
         double cy = analysis.height() / 2.0;
         return analysis.faces().stream().min(Comparator.comparingDouble(face -> distanceToCentre(face, cx, cy)))
@@ -91,6 +100,10 @@ public final class FaceEmbedder implements AutoCloseable {
         double x = (face.box().x1() + face.box().x2()) / 2 - cx;
         double y = (face.box().y1() + face.box().y2()) / 2 - cy;
         return x * x + y * y;
+    }
+
+    public FacePipeline pipeline() {
+        return pipeline;
     }
 
     @Override
