@@ -147,7 +147,7 @@ public final class FacePipeline implements AutoCloseable {
     }
 
     /** A fusion's version, unless configured: a hash of its networks' ids, versions and weights. */
-    private static ModelIdentity identify(EmbeddingSpec spec) {
+    static ModelIdentity identify(EmbeddingSpec spec) {
         if (!spec.version().isBlank()) {
             return new ModelIdentity(spec.id(), spec.version());
         }
