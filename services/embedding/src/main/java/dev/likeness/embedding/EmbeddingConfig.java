@@ -73,9 +73,8 @@ public interface EmbeddingConfig {
         /** Relative to models-dir, or absolute. */
         Path path();
 
-        /** The model id written into events; for {@link #networks()} entries their key is the id and this is unused. */
-        @WithDefault("")
-        String id();
+        /** The model id written into events; required but for {@link #networks()} entries, whose key is their id. */
+        Optional<String> id();
 
         /** Empty = the first 12 hex digits of the model file's SHA-256. */
         Optional<String> version();

@@ -34,8 +34,8 @@ public class FacePipelineProducer {
     @Startup
     FacePipeline pipeline(EmbeddingConfig config, MeterRegistry registry) {
         FacePipelineConfig pipelineConfig = new FacePipelineConfig(
-                spec(config, config.detector(), config.detector().id()),
-                spec(config, config.landmarker(), config.landmarker().id()), embedding(config),
+                spec(config, config.detector(), id(config.detector(), "detector")),
+                spec(config, config.landmarker(), id(config.landmarker(), "landmarker")), embedding(config),
                 config.scoreThreshold(), config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(),
                 new ImageLimits(config.limits().maxBytes(), config.limits().maxPixels(), config.limits().maxSide()),
                 config.inference().toOptions().build());
@@ -49,7 +49,7 @@ public class FacePipelineProducer {
     /** The configured model: one network alone, or the fusion of the networks its weights name. */
     static EmbeddingSpec embedding(EmbeddingConfig config) {
         Map<String, EmbeddingConfig.Model> networks = new LinkedHashMap<>();
-        networks.put(config.embedder().id(), config.embedder());
+        networks.put(id(config.embedder(), "embedder"), config.embedder());
         config.networks().forEach(networks::putIfAbsent);
         EmbeddingConfig.Model alone = networks.get(config.model());
         if (alone != null) {
@@ -85,6 +85,10 @@ public class FacePipelineProducer {
         };
         return new ModelSpec(config.modelsDir().resolve(model.path()), id, model.version().orElse(""),
                 model.inputWidth(), model.inputHeight(), encoding, model.outputs());
+    }
+
+    private static String id(EmbeddingConfig.Model model, String role) {
+        return model.id().orElseThrow(() -> new IllegalArgumentException("likeness.embedding." + role + ".id is not set"));
     }
 
     private static float[] perChannel(List<Float> values, int channels, String id) {

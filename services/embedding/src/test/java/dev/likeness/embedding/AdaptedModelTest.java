@@ -66,7 +66,7 @@ class AdaptedModelTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("likeness.embedding.embedder.path", exported().toString(),
-                    "likeness.embedding.embedder.id", MODEL_ID);
+                    "likeness.embedding.embedder.id", MODEL_ID, "likeness.embedding.model", MODEL_ID);
         }
     }
 

@@ -67,10 +67,10 @@ class BadInputCorpusTest {
     /** Every case and its good successor go to this partition, so "next" means the next offset. */
     static final int PARTITION = 0;
     /**
-     * Matching's threshold tau on ||f1 - f2||^2 for this embedder (docs/matching.md, false-accept rate 1e-4
-     * on LFW): two faces closer than this are decided to be the same person.
+     * Matching's threshold tau on ||f1 - f2||^2 for the service's default model, the fusion (docs/matching.md,
+     * false-accept rate 1e-4 on LFW): two faces closer than this are decided to be the same person.
      */
-    static final double SAME_PERSON = 1.1745;
+    static final double SAME_PERSON = 0.3573;
     /** Dead letters keep original values up to the inline image limit (16 MiB) whole. */
     static final int MAX_ORIGINAL_BYTES = 16 * 1024 * 1024;
     /** The folder the test profile allows file: URIs in (src/test/resources/application.properties). */

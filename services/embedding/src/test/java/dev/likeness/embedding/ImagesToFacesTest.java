@@ -1,6 +1,7 @@
 package dev.likeness.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,10 +24,14 @@ import com.google.protobuf.ByteString;
 import dev.likeness.common.kafka.CloudEventHeaders;
 import dev.likeness.common.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -74,6 +79,11 @@ class ImagesToFacesTest {
                 kafka.send(IMAGES, requestId, request.toByteArray());
             }
             assertThat(sent).hasSize(50);
+            String inProcessFusionVersion;
+            try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(ModelsDirectory.locate(),
+                    FaceNetworks.FUSION))) {
+                inProcessFusionVersion = pipeline.embeddingModel().version();
+            }
 
             List<ConsumerRecord<String, byte[]>> results = faces.read(50, Duration.ofMinutes(3));
             assertThat(results).hasSize(50);
@@ -86,9 +96,12 @@ class ImagesToFacesTest {
                 assertThat(event.getAttributesMap()).isEqualTo(request.getAttributesMap());
                 int sample = Integer.parseInt(request.getAttributesOrThrow("sample"));
                 assertThat(event.getFacesCount()).isEqualTo(FACES_PER_SAMPLE[sample]);
-                assertThat(event.getFaces(0).getEmbeddingCount()).isEqualTo(512);
-                assertThat(event.getEmbeddingModel().getId()).isEqualTo("faceplugin-fr-feature");
-                assertThat(event.getEmbeddingModel().getVersion()).hasSize(12);
+                assertThat(event.getEmbeddingModel().getId()).isEqualTo(FaceNetworks.FUSION);
+                // The in-process tools (likeness evaluate, calibration) embed with the very same model.
+                assertThat(event.getEmbeddingModel().getVersion()).isEqualTo(inProcessFusionVersion);
+                for (Face face : event.getFacesList()) {
+                    assertFused(face);
+                }
                 assertCloudEvent(record, "likeness.v1.FacesEmbedded");
                 sent.remove(record.key());
             }
@@ -116,8 +129,28 @@ class ImagesToFacesTest {
     void readyOnlyWithModelsLoaded() {
         RestAssured.get("/q/health/ready").then().statusCode(200);
         String body = RestAssured.get("/q/health/ready").asString();
-        assertThat(body).contains("face models").contains("faceplugin-fr-feature");
+        assertThat(body).contains("face models").contains(FaceNetworks.FUSION).contains("fr_feature.onnx")
+                .contains("dlib_face_recognition_resnet_model_v1.onnx");
         assertThat(RestAssured.get("/q/metrics").asString()).contains("likeness_embedding_stage_seconds");
+    }
+
+    /**
+     * The default model is the fusion: dlib's 128 values then fr_feature's 512 (networks in id order), each part its
+     * network's unit embedding scaled by sqrt(weight), so each part's squared length is that network's weight.
+     */
+    static void assertFused(Face face) {
+        assertThat(face.getEmbeddingCount()).isEqualTo(128 + 512);
+        double dlib = 0, frFeature = 0;
+        for (int k = 0; k < face.getEmbeddingCount(); k++) {
+            double value = face.getEmbedding(k);
+            if (k < 128) {
+                dlib += value * value;
+            } else {
+                frFeature += value * value;
+            }
+        }
+        assertThat(frFeature).isCloseTo(FaceNetworks.FUSION_FR_FEATURE_WEIGHT, within(1e-4));
+        assertThat(dlib).isCloseTo(FaceNetworks.FUSION_DLIB_WEIGHT, within(1e-4));
     }
 
     private static Purpose purpose(int i) {

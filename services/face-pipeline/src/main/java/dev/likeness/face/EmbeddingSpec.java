@@ -1,5 +1,6 @@
 package dev.likeness.face;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -11,7 +12,9 @@ import java.util.List;
  * @param id       model id written into events (a network's own id when it runs alone)
  * @param version  model version written into events; empty = derived from the files (a network: the first 12 hex
  *                 digits of its file's SHA-256; a fusion: of its networks' ids, versions and weights)
- * @param networks at least one; the first one's aligned input also gives the sharpness hint
+ * @param networks at least one, kept in model id order (so the vector's layout and the derived version do not
+ *                 depend on the order a configuration lists them in); the first one's aligned input also gives the
+ *                 sharpness hint
  */
 public record EmbeddingSpec(String id, String version, List<Network> networks) {
 
@@ -32,7 +35,7 @@ public record EmbeddingSpec(String id, String version, List<Network> networks) {
     }
 
     public EmbeddingSpec {
-        networks = List.copyOf(networks);
+        networks = networks.stream().sorted(Comparator.comparing(network -> network.model().id())).toList();
         if (networks.isEmpty()) {
             throw new IllegalArgumentException("embedding " + id + " names no network");
         }

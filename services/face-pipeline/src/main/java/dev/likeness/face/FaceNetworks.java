@@ -14,12 +14,16 @@ public final class FaceNetworks {
     public static final String FR_FEATURE = "faceplugin-fr-feature";
     /** dlib's ResNet (dlib_face_recognition_resnet_model_v1), 128-d, dlib's 150 px chip. */
     public static final String DLIB = "dlib-face-resnet-v1";
-    /** fr_feature and dlib fused ({@link EmbeddingSpec}), weights fitted on LFW view 1 DevTrain (docs/matching.md). */
+    /**
+     * dlib and fr_feature fused ({@link EmbeddingSpec}; vector: dlib's 128 values, then fr_feature's 512), weights
+     * fitted on LFW view 1 DevTrain (docs/matching.md).
+     */
     public static final String FUSION = "likeness-fusion-v1";
     /** The embedding the embedding service ships with (its likeness.embedding.model). */
     public static final String DEFAULT = FUSION;
-    /** dlib's share of the fusion's squared distance; fr_feature has the rest. */
-    public static final double FUSION_DLIB_WEIGHT = 0.5;
+    /** Each network's share of the fusion's squared distance (they sum to 1). */
+    public static final double FUSION_DLIB_WEIGHT = 0.8;
+    public static final double FUSION_FR_FEATURE_WEIGHT = 0.2;
 
     private FaceNetworks() {
     }
@@ -52,7 +56,7 @@ public final class FaceNetworks {
             case FR_FEATURE -> EmbeddingSpec.single(frFeature(models), Alignment.ARCFACE);
             case DLIB -> EmbeddingSpec.single(dlib(models), Alignment.DLIB_CHIP);
             case FUSION -> new EmbeddingSpec(FUSION, "", List.of(
-                    new EmbeddingSpec.Network(frFeature(models), Alignment.ARCFACE, 1 - FUSION_DLIB_WEIGHT),
+                    new EmbeddingSpec.Network(frFeature(models), Alignment.ARCFACE, FUSION_FR_FEATURE_WEIGHT),
                     new EmbeddingSpec.Network(dlib(models), Alignment.DLIB_CHIP, FUSION_DLIB_WEIGHT)));
             default -> throw new IllegalArgumentException("unknown embedding model " + id + "; known: " + FR_FEATURE
                     + ", " + DLIB + ", " + FUSION);

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 import dev.likeness.common.image.DecodeOptions;
 import dev.likeness.common.image.DecodedImage;
@@ -157,8 +158,9 @@ public final class FacePipeline implements AutoCloseable {
         StringBuilder parts = new StringBuilder();
         for (EmbeddingSpec.Network network : spec.networks()) {
             ModelIdentity identity = identify(network.model());
-            parts.append(identity.id()).append('@').append(identity.version()).append('*').append(network.weight())
-                    .append(';');
+            // Six decimals: 0.2 configured and 1 - 0.8 computed are the same weight.
+            parts.append(identity.id()).append('@').append(identity.version()).append('*')
+                    .append(String.format(Locale.ROOT, "%.6f", network.weight())).append(';');
         }
         return new ModelIdentity(spec.id(), sha256Prefix(parts.toString().getBytes(StandardCharsets.UTF_8)));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -22,39 +23,46 @@ class FusedEmbeddingTest {
     void squaredDistanceIsTheWeightedSumOfTheNetworks() throws Exception {
         Path models = ModelsDirectory.locate();
         byte[] photo = Files.readAllBytes(models.resolve("samples/sample2.jpg"));
-        EmbeddingSpec fusion = FaceNetworks.embedding(FaceNetworks.FUSION, models);
-        double frWeight = fusion.networks().get(0).weight(), dlibWeight = fusion.networks().get(1).weight();
-        List<AnalysedFace> fused, frFeature, dlib;
+        List<EmbeddingSpec.Network> networks = FaceNetworks.embedding(FaceNetworks.FUSION, models).networks();
+        assertThat(networks).extracting(network -> network.model().id())
+                .as("id order").containsExactly(FaceNetworks.DLIB, FaceNetworks.FR_FEATURE);
+        List<AnalysedFace> fused;
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, FaceNetworks.FUSION))) {
             fused = pipeline.analyse(photo).faces();
             assertThat(pipeline.embeddingModel().id()).isEqualTo(FaceNetworks.FUSION);
-            assertThat(pipeline.embeddingDimension()).isEqualTo(512 + 128);
-            assertThat(pipeline.networkDimensions()).containsExactly(512, 128);
+            assertThat(pipeline.networkDimensions()).containsExactly(128, 512);
+            assertThat(pipeline.embeddingDimension()).isEqualTo(128 + 512);
         }
-        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, FaceNetworks.FR_FEATURE))) {
-            frFeature = pipeline.analyse(photo).faces();
+        List<List<AnalysedFace>> alone = new ArrayList<>();
+        for (EmbeddingSpec.Network network : networks) {
+            try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, network.model().id()))) {
+                alone.add(pipeline.analyse(photo).faces());
+                assertThat(pipeline.embeddingModel().id()).isEqualTo(network.model().id());
+            }
         }
-        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, FaceNetworks.DLIB))) {
-            dlib = pipeline.analyse(photo).faces();
-            assertThat(pipeline.embeddingModel().id()).isEqualTo(FaceNetworks.DLIB);
-        }
-        assertThat(fused).hasSize(3).hasSameSizeAs(frFeature).hasSameSizeAs(dlib);
+        assertThat(fused).hasSize(3).hasSameSizeAs(alone.get(0)).hasSameSizeAs(alone.get(1));
 
         for (int i = 0; i < fused.size(); i++) {
             float[] vector = fused.get(i).embedding();
             assertThat(norm(vector)).isCloseTo(1.0, within(1e-5));
-            for (int k = 0; k < 512; k++) {
-                assertThat(vector[k]).isCloseTo((float) (Math.sqrt(frWeight) * frFeature.get(i).embedding()[k]), within(1e-5f));
-            }
-            for (int k = 0; k < 128; k++) {
-                assertThat(vector[512 + k]).isCloseTo((float) (Math.sqrt(dlibWeight) * dlib.get(i).embedding()[k]), within(1e-5f));
+            int offset = 0;
+            for (int m = 0; m < networks.size(); m++) {
+                float[] own = alone.get(m).get(i).embedding();
+                for (int k = 0; k < own.length; k++) {
+                    assertThat(vector[offset + k]).isCloseTo((float) (Math.sqrt(networks.get(m).weight()) * own[k]),
+                            within(1e-5f));
+                }
+                offset += own.length;
             }
         }
         for (int i = 0; i < fused.size(); i++) {
             for (int j = i + 1; j < fused.size(); j++) {
-                double weightedSum = frWeight * squaredDistance(frFeature.get(i), frFeature.get(j))
-                        + dlibWeight * squaredDistance(dlib.get(i), dlib.get(j));
-                assertThat(squaredDistance(fused.get(i), fused.get(j))).as("faces %d and %d", i, j)
+                double weightedSum = 0;
+                for (int m = 0; m < networks.size(); m++) {
+                    weightedSum += networks.get(m).weight()
+                            * squaredDistance(alone.get(m).get(i).embedding(), alone.get(m).get(j).embedding());
+                }
+                assertThat(squaredDistance(fused.get(i).embedding(), fused.get(j).embedding())).as("faces %d and %d", i, j)
                         .isCloseTo(weightedSum, within(1e-5));
             }
         }
@@ -64,7 +72,7 @@ class FusedEmbeddingTest {
     void theFusionsVersionChangesWithItsWeights() {
         Path models = ModelsDirectory.locate();
         EmbeddingSpec shipped = FaceNetworks.embedding(FaceNetworks.FUSION, models);
-        double dlibWeight = shipped.networks().get(1).weight() / 2;
+        double dlibWeight = FaceNetworks.FUSION_DLIB_WEIGHT / 2;
         EmbeddingSpec reweighted = new EmbeddingSpec(FaceNetworks.FUSION, "", List.of(
                 new EmbeddingSpec.Network(FaceNetworks.frFeature(models), Alignment.ARCFACE, 1 - dlibWeight),
                 new EmbeddingSpec.Network(FaceNetworks.dlib(models), Alignment.DLIB_CHIP, dlibWeight)));
@@ -73,10 +81,10 @@ class FusedEmbeddingTest {
                 .isEqualTo(FacePipeline.identify(FaceNetworks.embedding(FaceNetworks.FUSION, models)).version());
     }
 
-    private static double squaredDistance(AnalysedFace a, AnalysedFace b) {
+    private static double squaredDistance(float[] a, float[] b) {
         double sum = 0;
-        for (int k = 0; k < a.embedding().length; k++) {
-            double d = a.embedding()[k] - b.embedding()[k];
+        for (int k = 0; k < a.length; k++) {
+            double d = a[k] - b[k];
             sum += d * d;
         }
         return sum;

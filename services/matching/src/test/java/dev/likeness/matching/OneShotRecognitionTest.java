@@ -25,6 +25,8 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.FaceAnalysis;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.matching.tools.FaceCrops;
 import dev.likeness.matching.tools.FaceEmbedder;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -33,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * One-shot recognition on real photos (the face-api sample group photos), with the real face networks
- * standing in for the embedding service. A person is enrolled from one crop of one face; a perturbed crop
+ * standing in for the embedding service, embedding with its default model (the fusion of fr_feature and dlib). A person is enrolled from one crop of one face; a perturbed crop
  * of that face (shifted, tighter, brighter, rotated, recompressed) and the same person in another photo
  * are recognised; people never enrolled are unknown.
  *
@@ -60,7 +62,8 @@ class OneShotRecognitionTest {
 
     @BeforeAll
     static void openPipeline() {
-        embedder = new FaceEmbedder(FaceEmbedder.modelsDirFromSystemProperty());
+        embedder = new FaceEmbedder(FacePipelineConfig.defaults(FaceEmbedder.modelsDirFromSystemProperty(),
+                FaceNetworks.DEFAULT));
         kafka = new MatchingKafka().readingAnswers();
         for (int sample = 1; sample <= 3; sample++) {
             try {
@@ -124,7 +127,7 @@ class OneShotRecognitionTest {
             enrolledIds.add(id);
 
             given().contentType("image/jpeg").body(PHOTOS.get(3).bytes()).post("/api/v1/identify/image")
-                    .then().statusCode(200).body("model.id", equalTo("faceplugin-fr-feature"))
+                    .then().statusCode(200).body("model.id", equalTo(FaceNetworks.DEFAULT))
                     .body("faces.size()", equalTo(3))
                     .body("faces[1].candidates[0].identityId", equalTo(id)).body("faces[1].unknown", equalTo(false))
                     .body("faces[0].unknown", equalTo(true));
