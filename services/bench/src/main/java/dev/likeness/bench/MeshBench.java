@@ -41,6 +41,7 @@ import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.local.kafka.BrokerProcess;
 import dev.likeness.local.kafka.LocalKafkaBroker;
@@ -84,7 +85,8 @@ public final class MeshBench {
         Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Path charts = report.toAbsolutePath().getParent().resolve("images");
         Path models = ModelsDirectory.locate().toAbsolutePath();
-        FacePipelineConfig config = FacePipelineConfig.defaults(models);
+        // The in-process pipeline embeds with the model the embedding service emits by default: like for like.
+        FacePipelineConfig config = FacePipelineConfig.defaults(models, FaceNetworks.DEFAULT);
         List<EmbeddingBench.Workload> workloads = EmbeddingBench.workloads(config, models);
         Path work = Path.of("var/bench/mesh").toAbsolutePath();
         deleteRecursively(work);
