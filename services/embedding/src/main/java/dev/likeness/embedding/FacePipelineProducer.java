@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,8 +45,8 @@ public class FacePipelineProducer {
         pipeline.close();
     }
 
-    /** The configured model: one network alone, or the fusion of the networks its weights name. */
-    static EmbeddingSpec embedding(EmbeddingConfig config) {
+    /** The configured model: one network alone, or the fusion of the networks its weights name (in id order). */
+    private static EmbeddingSpec embedding(EmbeddingConfig config) {
         Map<String, EmbeddingConfig.Model> networks = new LinkedHashMap<>();
         networks.put(id(config.embedder(), "embedder"), config.embedder());
         config.networks().forEach(networks::putIfAbsent);
@@ -62,8 +61,7 @@ public class FacePipelineProducer {
         }
         double total = fusion.weights().values().stream().mapToDouble(Double::doubleValue).sum();
         List<EmbeddingSpec.Network> parts = new ArrayList<>();
-        // Sorted by id, so the vector's layout does not depend on the order configuration sources list them in.
-        for (Map.Entry<String, Double> weight : new TreeMap<>(fusion.weights()).entrySet()) {
+        for (Map.Entry<String, Double> weight : fusion.weights().entrySet()) {
             EmbeddingConfig.Model network = networks.get(weight.getKey());
             if (network == null) {
                 throw new IllegalArgumentException("the fusion " + fusion.id() + " weighs " + weight.getKey()
