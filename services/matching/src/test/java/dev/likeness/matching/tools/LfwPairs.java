@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.likeness.common.calibration.LabelledPair;
+import dev.likeness.core.calibration.LabelledPair;
 import dev.likeness.matching.search.VectorMath;
 
 /** LFW's pair files and the operating points the calibration tools report from them. */

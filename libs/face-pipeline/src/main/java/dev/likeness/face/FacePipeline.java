@@ -1,0 +1,224 @@
+package dev.likeness.face;
+
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import dev.likeness.core.image.DecodeOptions;
+import dev.likeness.core.image.DecodedImage;
+import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.core.image.ImageRejectedException;
+import dev.likeness.core.onnx.OnnxModel;
+
+/**
+ * Image bytes -> faces: detection on a decode reduced to at least twice the detector's side (small images
+ * whole), 68 landmarks and alignment on full-resolution pixels (that same decode when it is whole, else a decode
+ * of the face regions only), then the embedding: one network's, or a fusion of several, each network aligned as it
+ * was trained. One class per role ({@link FaceDetector}, {@link FaceLandmarker}, {@link FaceRecogniser}, as
+ * insightface's model zoo); every network runs once per batch of images (or faces), not once per face. Thread-safe.
+ */
+public final class FacePipeline implements AutoCloseable {
+
+    /** The landmark crop is a square of side = box height; alignment also needs some margin around it. */
+    private static final double REGION_MARGIN = 0.35;
+    /** Decode face regions so that the smallest face keeps at least this many pixels of height. */
+    private static final int DETAIL_FACE_PX = 160;
+
+    private final FacePipelineConfig config;
+    private final ImageDecoder decoder;
+    private final FaceDetector detector;
+    private final FaceLandmarker landmarker;
+    private final FaceEmbedder embedder;
+    private final ModelIdentity detectorIdentity;
+    private final ModelIdentity landmarkerIdentity;
+    private final ModelIdentity embeddingIdentity;
+    private final PipelineStage.Listener listener;
+
+    /** The id and resolved version of one model, as written into events. */
+    public record ModelIdentity(String id, String version) {
+    }
+
+    private FacePipeline(FacePipelineConfig config, PipelineStage.Listener listener) {
+        this.config = config;
+        this.listener = listener;
+        this.decoder = new ImageDecoder(config.limits());
+        this.detectorIdentity = identify(config.detector());
+        this.landmarkerIdentity = identify(config.landmarker());
+        this.embeddingIdentity = identify(config.embedding());
+        // Warm-up runs at the declared shapes with the symbolic batch dimension set to 1.
+        this.detector = new FaceDetector(config, listener);
+        this.landmarker = new FaceLandmarker(config, listener);
+        this.embedder = new FaceEmbedder(config.embedding(), config, listener);
+    }
+
+    public static FacePipeline open(FacePipelineConfig config) {
+        return open(config, PipelineStage.Listener.NONE);
+    }
+
+    public static FacePipeline open(FacePipelineConfig config, PipelineStage.Listener listener) {
+        return new FacePipeline(config, listener);
+    }
+
+    /** Checks the limits and decodes for detection (see the class comment); the part that refuses bad input. */
+    public PreparedImage prepare(byte[] bytes, int maxFaces, int minFacePx) throws ImageRejectedException {
+        long start = System.nanoTime();
+        // At least twice the detector's side: the JDK's JPEG reader decodes every pixel whatever the subsampling,
+        // so reducing a small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
+        // (one decode instead of two; detailDecode). Large photos are still reduced, to bound memory.
+        int longSide = 2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
+        DecodedImage reduced = decoder.decode(bytes, DecodeOptions.reducedTo(longSide));
+        listener.completed(PipelineStage.DECODE, 1, System.nanoTime() - start);
+        return new PreparedImage(bytes, reduced, maxFaces, minFacePx);
+    }
+
+    /** Convenience for one image with the pipeline's defaults. */
+    public FaceAnalysis analyse(byte[] bytes) throws ImageRejectedException {
+        return analyseAll(List.of(prepare(bytes, 0, 0))).get(0);
+    }
+
+    /** Finds, aligns and embeds the faces of every image, batching each network across the images. */
+    public List<FaceAnalysis> analyseAll(List<PreparedImage> images) throws ImageRejectedException {
+        List<List<DetectedFace>> detections = detector.detect(images);
+        List<FaceJob> jobs = new ArrayList<>();
+        long decodeStart = System.nanoTime();
+        for (int i = 0; i < images.size(); i++) {
+            List<DetectedFace> faces = detections.get(i);
+            if (faces.isEmpty()) {
+                continue;
+            }
+            DecodedImage detail = detailDecode(images.get(i), faces);
+            for (DetectedFace face : faces) {
+                jobs.add(new FaceJob(i, face, detail));
+            }
+        }
+        listener.completed(PipelineStage.DECODE, jobs.size(), System.nanoTime() - decodeStart);
+        landmarker.locate(jobs);
+        embedder.embed(jobs);
+
+        List<List<AnalysedFace>> perImage = new ArrayList<>();
+        images.forEach(image -> perImage.add(new ArrayList<>()));
+        for (FaceJob job : jobs) {
+            perImage.get(job.imageIndex).add(new AnalysedFace(job.face, job.landmarks5, job.landmarks68,
+                    job.embedding, job.sharpness, FaceLandmarks.yawDegrees(job.landmarks5)));
+        }
+        List<FaceAnalysis> results = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            results.add(new FaceAnalysis(images.get(i).width(), images.get(i).height(), perImage.get(i)));
+        }
+        return results;
+    }
+
+    /**
+     * Decodes, once per image, the union of its face regions at the resolution the faces need: a 1920 px
+     * group photo is decoded again only where faces are, and only as finely as alignment needs.
+     */
+    private DecodedImage detailDecode(PreparedImage image, List<DetectedFace> faces) throws ImageRejectedException {
+        if (image.forDetection().subsampling() == 1) {
+            return image.forDetection();
+        }
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = 0, maxY = 0, smallest = Double.MAX_VALUE;
+        for (DetectedFace face : faces) {
+            double side = face.height() * (1 + 2 * REGION_MARGIN);
+            double cx = (face.x1() + face.x2()) / 2, cy = (face.y1() + face.y2()) / 2;
+            minX = Math.min(minX, cx - side / 2);
+            minY = Math.min(minY, cy - side / 2);
+            maxX = Math.max(maxX, cx + side / 2);
+            maxY = Math.max(maxY, cy + side / 2);
+            smallest = Math.min(smallest, face.height());
+        }
+        int x = (int) Math.max(0, Math.floor(minX)), y = (int) Math.max(0, Math.floor(minY));
+        Rectangle region = new Rectangle(x, y,
+                (int) Math.min(image.width(), Math.ceil(maxX)) - x, (int) Math.min(image.height(), Math.ceil(maxY)) - y);
+        int subsampling = (int) Math.max(1, Math.floor(smallest / DETAIL_FACE_PX));
+        return decoder.decode(image.bytes(), new DecodeOptions(region, subsampling, 0));
+    }
+
+    private static ModelIdentity identify(ModelSpec spec) {
+        return new ModelIdentity(spec.id(), spec.version().isBlank() ? sha256Prefix(spec.path()) : spec.version());
+    }
+
+    /** A fusion's version, unless configured: a hash of its networks' ids, versions and weights. */
+    static ModelIdentity identify(EmbeddingSpec spec) {
+        if (!spec.version().isBlank()) {
+            return new ModelIdentity(spec.id(), spec.version());
+        }
+        if (!spec.fused()) {
+            return new ModelIdentity(spec.id(), identify(spec.networks().get(0).model()).version());
+        }
+        StringBuilder parts = new StringBuilder();
+        for (EmbeddingSpec.Network network : spec.networks()) {
+            ModelIdentity identity = identify(network.model());
+            // Six decimals: 0.2 configured and 1 - 0.8 computed are the same weight.
+            parts.append(identity.id()).append('@').append(identity.version()).append('*')
+                    .append(String.format(Locale.ROOT, "%.6f", network.weight())).append(';');
+        }
+        return new ModelIdentity(spec.id(), sha256Prefix(parts.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String sha256Prefix(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()).substring(0, 12);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot hash model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256Prefix(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public ModelIdentity detectorModel() {
+        return detectorIdentity;
+    }
+
+    public ModelIdentity landmarkModel() {
+        return landmarkerIdentity;
+    }
+
+    /** The model whose embeddings the analyses carry: a network's, or the fusion's. */
+    public ModelIdentity embeddingModel() {
+        return embeddingIdentity;
+    }
+
+    public int embeddingDimension() {
+        return embedder.dimension();
+    }
+
+    /** The dimension of each network's part of the embedding, in the order of the embedding's networks. */
+    public List<Integer> networkDimensions() {
+        return embedder.recognisers().stream().map(FaceRecogniser::dimension).toList();
+    }
+
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /** The models, for health and diagnostics (provider, fallback). */
+    public List<OnnxModel> models() {
+        List<OnnxModel> models = new ArrayList<>(List.of(detector.model(), landmarker.model()));
+        embedder.recognisers().forEach(recogniser -> models.add(recogniser.model()));
+        return models;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+        landmarker.close();
+        embedder.close();
+    }
+}
