@@ -9,7 +9,8 @@ public enum Alignment {
     ARCFACE {
         @Override
         double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height) {
-            return SimilarityTransform.estimate(landmarks5, FaceLandmarks.templateFor(width, height)).forward();
+            return SimilarityTransform.estimate(landmarks5, FaceLandmarks.templateFor(width, height))
+                    .forward();
         }
     },
 

@@ -22,18 +22,18 @@ public final class DlibFaceChip {
         0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149,
         0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721,
         0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874,
-        0.553364, 0.490127, 0.42689 };
-    private static final double[] MEAN_Y = {
-        0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891,
-        0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
-        0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733,
-        0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099,
-        0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
-        0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
-        0.784792, 0.824182, 0.831803, 0.824182 };
+        0.553364, 0.490127, 0.42689
+    };
 
-    private DlibFaceChip() {
-    }
+    private static final double[] MEAN_Y = {
+        0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454,
+        0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758,
+        0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233,
+        0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805,
+        0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182
+    };
+
+    private DlibFaceChip() {}
 
     /** Whether dlib fits the chip on 68-point landmark {@code point}. */
     public static boolean fitted(int point) {
@@ -45,8 +45,10 @@ public final class DlibFaceChip {
         if (point < 17 || point > 67) {
             throw new IllegalArgumentException("dlib's mean face has points 17..67, not " + point);
         }
-        return new double[] { (padding + MEAN_X[point - 17]) / (2 * padding + 1) * size,
-            (padding + MEAN_Y[point - 17]) / (2 * padding + 1) * size };
+        return new double[] {
+            (padding + MEAN_X[point - 17]) / (2 * padding + 1) * size,
+            (padding + MEAN_Y[point - 17]) / (2 * padding + 1) * size
+        };
     }
 
     /**
@@ -82,7 +84,8 @@ public final class DlibFaceChip {
         double inverse = 1 / (step * scale * scale);
         double half = (size - 1) / 2.0;
         double m00 = a * inverse, m01 = b * inverse, m10 = -b * inverse, m11 = a * inverse;
-        return new double[] { m00, m01, half - m00 * centreX - m01 * centreY,
-            m10, m11, half - m10 * centreX - m11 * centreY };
+        return new double[] {
+            m00, m01, half - m00 * centreX - m01 * centreY, m10, m11, half - m10 * centreX - m11 * centreY
+        };
     }
 }

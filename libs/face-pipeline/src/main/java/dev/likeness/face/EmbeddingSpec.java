@@ -35,13 +35,16 @@ public record EmbeddingSpec(String id, String version, List<Network> networks) {
     }
 
     public EmbeddingSpec {
-        networks = networks.stream().sorted(Comparator.comparing(network -> network.model().id())).toList();
+        networks = networks.stream()
+                .sorted(Comparator.comparing(network -> network.model().id()))
+                .toList();
         if (networks.isEmpty()) {
             throw new IllegalArgumentException("embedding " + id + " names no network");
         }
         double total = networks.stream().mapToDouble(Network::weight).sum();
         if (Math.abs(total - 1) > 1e-6) {
-            throw new IllegalArgumentException("the weights of embedding " + id + " must sum to 1, they sum to " + total);
+            throw new IllegalArgumentException(
+                    "the weights of embedding " + id + " must sum to 1, they sum to " + total);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Set;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
-import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.OnnxModel;
 
 /**
@@ -46,7 +45,9 @@ final class FaceDetector implements AutoCloseable {
             }
             input.flip();
             Map<String, FloatTensor> out = model.run(
-                    Map.of(model.inputs().keySet().iterator().next(), FloatInput.of(input, chunk.size(), channels, height, width)),
+                    Map.of(
+                            model.inputs().keySet().iterator().next(),
+                            FloatInput.of(input, chunk.size(), channels, height, width)),
                     Set.copyOf(spec.outputNames()));
             FloatTensor scores = out.get(spec.outputNames().get(0));
             FloatTensor boxes = out.get(spec.outputNames().get(1));
@@ -69,8 +70,12 @@ final class FaceDetector implements AutoCloseable {
                 continue;
             }
             int b = (item * anchors + k) * 4;
-            DetectedFace face = new DetectedFace(clamp(boxes[b] * w, w), clamp(boxes[b + 1] * h, h),
-                    clamp(boxes[b + 2] * w, w), clamp(boxes[b + 3] * h, h), score);
+            DetectedFace face = new DetectedFace(
+                    clamp(boxes[b] * w, w),
+                    clamp(boxes[b + 1] * h, h),
+                    clamp(boxes[b + 2] * w, w),
+                    clamp(boxes[b + 3] * h, h),
+                    score);
             if (Math.min(face.width(), face.height()) >= minFace) {
                 candidates.add(face);
             }

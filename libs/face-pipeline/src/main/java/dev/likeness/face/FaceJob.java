@@ -10,6 +10,7 @@ final class FaceJob {
     final DetectedFace face;
     /** The face's pixels: the whole image or a decode of its face regions, possibly reduced. */
     final DecodedImage detail;
+
     float[] landmarks68;
     float[] landmarks5;
     float[] embedding;
@@ -34,7 +35,10 @@ final class FaceJob {
 
     Rectangle2D inDetail(Rectangle2D original) {
         double s = detail.subsampling();
-        return new Rectangle2D.Double((original.getX() - detail.region().x) / s,
-                (original.getY() - detail.region().y) / s, original.getWidth() / s, original.getHeight() / s);
+        return new Rectangle2D.Double(
+                (original.getX() - detail.region().x) / s,
+                (original.getY() - detail.region().y) / s,
+                original.getWidth() / s,
+                original.getHeight() / s);
     }
 }

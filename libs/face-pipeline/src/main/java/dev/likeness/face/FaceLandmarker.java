@@ -39,12 +39,16 @@ final class FaceLandmarker implements AutoCloseable {
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
             FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
             for (FaceJob job : chunk) {
-                ImageTensors.resize(job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), input);
+                ImageTensors.resize(
+                        job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), input);
             }
             input.flip();
             FloatTensor points = model.run(
-                    Map.of(model.inputs().keySet().iterator().next(), FloatInput.of(input, chunk.size(), channels, height, width)),
-                    Set.of(output)).get(output);
+                            Map.of(
+                                    model.inputs().keySet().iterator().next(),
+                                    FloatInput.of(input, chunk.size(), channels, height, width)),
+                            Set.of(output))
+                    .get(output);
             int perFace = (int) points.shape()[1];
             for (int i = 0; i < chunk.size(); i++) {
                 FaceJob job = chunk.get(i);

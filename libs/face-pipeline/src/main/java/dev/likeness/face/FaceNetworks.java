@@ -23,29 +23,52 @@ public final class FaceNetworks {
     public static final String DEFAULT = FUSION;
     /** Each network's share of the fusion's squared distance (they sum to 1). */
     public static final double FUSION_DLIB_WEIGHT = 0.8;
+
     public static final double FUSION_FR_FEATURE_WEIGHT = 0.2;
 
-    private FaceNetworks() {
-    }
+    private FaceNetworks() {}
 
     public static ModelSpec detector(Path models) {
-        return new ModelSpec(models.resolve("face/batch/fr_detect.onnx"), DETECTOR, "", 320, 240,
-                TensorEncoding.rgb(127, 128), List.of("scores", "boxes"));
+        return new ModelSpec(
+                models.resolve("face/batch/fr_detect.onnx"),
+                DETECTOR,
+                "",
+                320,
+                240,
+                TensorEncoding.rgb(127, 128),
+                List.of("scores", "boxes"));
     }
 
     public static ModelSpec landmarker(Path models) {
-        return new ModelSpec(models.resolve("face/batch/fr_landmark.onnx"), LANDMARKER, "", 64, 64,
-                TensorEncoding.grey(0, 256), List.of("output"));
+        return new ModelSpec(
+                models.resolve("face/batch/fr_landmark.onnx"),
+                LANDMARKER,
+                "",
+                64,
+                64,
+                TensorEncoding.grey(0, 256),
+                List.of("output"));
     }
 
     public static ModelSpec frFeature(Path models) {
-        return new ModelSpec(models.resolve("face/batch/fr_feature.onnx"), FR_FEATURE, "", 112, 112,
-                TensorEncoding.rgb(127, 128), List.of("output"));
+        return new ModelSpec(
+                models.resolve("face/batch/fr_feature.onnx"),
+                FR_FEATURE,
+                "",
+                112,
+                112,
+                TensorEncoding.rgb(127, 128),
+                List.of("output"));
     }
 
     /** face-api's normalisation: dlib's mean RGB, then / 255. */
     public static ModelSpec dlib(Path models) {
-        return new ModelSpec(models.resolve("dlib/dlib_face_recognition_resnet_model_v1.onnx"), DLIB, "", 150, 150,
+        return new ModelSpec(
+                models.resolve("dlib/dlib_face_recognition_resnet_model_v1.onnx"),
+                DLIB,
+                "",
+                150,
+                150,
                 TensorEncoding.rgb(new float[] {122.782f, 117.001f, 104.298f}, new float[] {255, 255, 255}),
                 List.of("descriptor"));
     }
@@ -55,11 +78,17 @@ public final class FaceNetworks {
         return switch (id) {
             case FR_FEATURE -> EmbeddingSpec.single(frFeature(models), Alignment.ARCFACE);
             case DLIB -> EmbeddingSpec.single(dlib(models), Alignment.DLIB_CHIP);
-            case FUSION -> new EmbeddingSpec(FUSION, "", List.of(
-                    new EmbeddingSpec.Network(frFeature(models), Alignment.ARCFACE, FUSION_FR_FEATURE_WEIGHT),
-                    new EmbeddingSpec.Network(dlib(models), Alignment.DLIB_CHIP, FUSION_DLIB_WEIGHT)));
-            default -> throw new IllegalArgumentException("unknown embedding model " + id + "; known: " + FR_FEATURE
-                    + ", " + DLIB + ", " + FUSION);
+            case FUSION ->
+                new EmbeddingSpec(
+                        FUSION,
+                        "",
+                        List.of(
+                                new EmbeddingSpec.Network(
+                                        frFeature(models), Alignment.ARCFACE, FUSION_FR_FEATURE_WEIGHT),
+                                new EmbeddingSpec.Network(dlib(models), Alignment.DLIB_CHIP, FUSION_DLIB_WEIGHT)));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown embedding model " + id + "; known: " + FR_FEATURE + ", " + DLIB + ", " + FUSION);
         };
     }
 }

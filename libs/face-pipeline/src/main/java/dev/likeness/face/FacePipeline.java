@@ -45,8 +45,7 @@ public final class FacePipeline implements AutoCloseable {
     private final PipelineStage.Listener listener;
 
     /** The id and resolved version of one model, as written into events. */
-    public record ModelIdentity(String id, String version) {
-    }
+    public record ModelIdentity(String id, String version) {}
 
     private FacePipeline(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.config = config;
@@ -75,7 +74,8 @@ public final class FacePipeline implements AutoCloseable {
         // At least twice the detector's side: the JDK's JPEG reader decodes every pixel whatever the subsampling,
         // so reducing a small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
         // (one decode instead of two; detailDecode). Large photos are still reduced, to bound memory.
-        int longSide = 2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
+        int longSide =
+                2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
         DecodedImage reduced = decoder.decode(bytes, DecodeOptions.reducedTo(longSide));
         listener.completed(PipelineStage.DECODE, 1, System.nanoTime() - start);
         return new PreparedImage(bytes, reduced, maxFaces, minFacePx);
@@ -108,8 +108,14 @@ public final class FacePipeline implements AutoCloseable {
         List<List<AnalysedFace>> perImage = new ArrayList<>();
         images.forEach(image -> perImage.add(new ArrayList<>()));
         for (FaceJob job : jobs) {
-            perImage.get(job.imageIndex).add(new AnalysedFace(job.face, job.landmarks5, job.landmarks68,
-                    job.embedding, job.sharpness, FaceLandmarks.yawDegrees(job.landmarks5)));
+            perImage.get(job.imageIndex)
+                    .add(new AnalysedFace(
+                            job.face,
+                            job.landmarks5,
+                            job.landmarks68,
+                            job.embedding,
+                            job.sharpness,
+                            FaceLandmarks.yawDegrees(job.landmarks5)));
         }
         List<FaceAnalysis> results = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -137,8 +143,11 @@ public final class FacePipeline implements AutoCloseable {
             smallest = Math.min(smallest, face.height());
         }
         int x = (int) Math.max(0, Math.floor(minX)), y = (int) Math.max(0, Math.floor(minY));
-        Rectangle region = new Rectangle(x, y,
-                (int) Math.min(image.width(), Math.ceil(maxX)) - x, (int) Math.min(image.height(), Math.ceil(maxY)) - y);
+        Rectangle region = new Rectangle(
+                x,
+                y,
+                (int) Math.min(image.width(), Math.ceil(maxX)) - x,
+                (int) Math.min(image.height(), Math.ceil(maxY)) - y);
         int subsampling = (int) Math.max(1, Math.floor(smallest / DETAIL_FACE_PX));
         return decoder.decode(image.bytes(), new DecodeOptions(region, subsampling, 0));
     }
@@ -153,14 +162,19 @@ public final class FacePipeline implements AutoCloseable {
             return new ModelIdentity(spec.id(), spec.version());
         }
         if (!spec.fused()) {
-            return new ModelIdentity(spec.id(), identify(spec.networks().get(0).model()).version());
+            return new ModelIdentity(
+                    spec.id(), identify(spec.networks().get(0).model()).version());
         }
         StringBuilder parts = new StringBuilder();
         for (EmbeddingSpec.Network network : spec.networks()) {
             ModelIdentity identity = identify(network.model());
             // Six decimals: 0.2 configured and 1 - 0.8 computed are the same weight.
-            parts.append(identity.id()).append('@').append(identity.version()).append('*')
-                    .append(String.format(Locale.ROOT, "%.6f", network.weight())).append(';');
+            parts.append(identity.id())
+                    .append('@')
+                    .append(identity.version())
+                    .append('*')
+                    .append(String.format(Locale.ROOT, "%.6f", network.weight()))
+                    .append(';');
         }
         return new ModelIdentity(spec.id(), sha256Prefix(parts.toString().getBytes(StandardCharsets.UTF_8)));
     }
@@ -168,7 +182,9 @@ public final class FacePipeline implements AutoCloseable {
     private static String sha256Prefix(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()).substring(0, 12);
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest())
+                    .substring(0, 12);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("Cannot hash model file " + file + ": " + e.getMessage(), e);
         }
@@ -176,7 +192,9 @@ public final class FacePipeline implements AutoCloseable {
 
     private static String sha256Prefix(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                    .substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

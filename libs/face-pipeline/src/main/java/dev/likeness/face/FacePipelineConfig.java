@@ -17,8 +17,17 @@ import dev.likeness.core.onnx.InferenceOptions;
  * @param minFacePx       ignore faces whose shorter box side is below this, in original pixels
  * @param maxBatch        most faces (or images, for detection) per ONNX Runtime call
  */
-public record FacePipelineConfig(ModelSpec detector, ModelSpec landmarker, EmbeddingSpec embedding, float scoreThreshold,
-        float nmsIou, int maxFaces, int minFacePx, int maxBatch, ImageLimits limits, InferenceOptions inference) {
+public record FacePipelineConfig(
+        ModelSpec detector,
+        ModelSpec landmarker,
+        EmbeddingSpec embedding,
+        float scoreThreshold,
+        float nmsIou,
+        int maxFaces,
+        int minFacePx,
+        int maxBatch,
+        ImageLimits limits,
+        InferenceOptions inference) {
 
     /** The networks from `make models`, embedding with {@link FaceNetworks#FR_FEATURE}, settings of ../shared/models.md. */
     public static FacePipelineConfig defaults(Path modelsDir) {
@@ -27,18 +36,26 @@ public record FacePipelineConfig(ModelSpec detector, ModelSpec landmarker, Embed
 
     /** The same with the embedding of another known model id ({@link FaceNetworks#embedding}). */
     public static FacePipelineConfig defaults(Path modelsDir, String embeddingModel) {
-        return new FacePipelineConfig(FaceNetworks.detector(modelsDir), FaceNetworks.landmarker(modelsDir),
-                FaceNetworks.embedding(embeddingModel, modelsDir), 0.65f, 0.4f, 32, 16, 8, ImageLimits.defaults(),
+        return new FacePipelineConfig(
+                FaceNetworks.detector(modelsDir),
+                FaceNetworks.landmarker(modelsDir),
+                FaceNetworks.embedding(embeddingModel, modelsDir),
+                0.65f,
+                0.4f,
+                32,
+                16,
+                8,
+                ImageLimits.defaults(),
                 InferenceOptions.defaults());
     }
 
     public FacePipelineConfig withEmbedding(EmbeddingSpec other) {
-        return new FacePipelineConfig(detector, landmarker, other, scoreThreshold, nmsIou, maxFaces, minFacePx, maxBatch,
-                limits, inference);
+        return new FacePipelineConfig(
+                detector, landmarker, other, scoreThreshold, nmsIou, maxFaces, minFacePx, maxBatch, limits, inference);
     }
 
     public FacePipelineConfig withMaxBatch(int batch) {
-        return new FacePipelineConfig(detector, landmarker, embedding, scoreThreshold, nmsIou, maxFaces, minFacePx, batch,
-                limits, inference);
+        return new FacePipelineConfig(
+                detector, landmarker, embedding, scoreThreshold, nmsIou, maxFaces, minFacePx, batch, limits, inference);
     }
 }

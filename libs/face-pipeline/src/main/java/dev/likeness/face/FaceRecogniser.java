@@ -44,8 +44,8 @@ final class FaceRecogniser implements AutoCloseable {
             long alignStart = System.nanoTime();
             FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
             for (FaceJob job : chunk) {
-                double[] toInput = alignment.imageToInput(job.inDetail(job.landmarks68), job.inDetail(job.landmarks5),
-                        width, height);
+                double[] toInput = alignment.imageToInput(
+                        job.inDetail(job.landmarks68), job.inDetail(job.landmarks5), width, height);
                 int offset = input.position();
                 ImageTensors.warpAffine(job.detail.image(), toInput, width, height, spec.encoding(), input);
                 if (measureSharpness) {
@@ -56,8 +56,11 @@ final class FaceRecogniser implements AutoCloseable {
             listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
             long embedStart = System.nanoTime();
             FloatTensor vectors = model.run(
-                    Map.of(model.inputs().keySet().iterator().next(), FloatInput.of(input, chunk.size(), channels, height, width)),
-                    Set.of(output)).get(output);
+                            Map.of(
+                                    model.inputs().keySet().iterator().next(),
+                                    FloatInput.of(input, chunk.size(), channels, height, width)),
+                            Set.of(output))
+                    .get(output);
             for (int i = 0; i < chunk.size(); i++) {
                 embeddings[from + i] = l2Normalised(vectors.data(), i * dimension, dimension);
             }

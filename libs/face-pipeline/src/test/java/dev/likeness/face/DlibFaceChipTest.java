@@ -21,11 +21,18 @@ class DlibFaceChipTest {
     @Test
     void meanFacePositionsAreDlibsPaddedUnitFace() {
         // interpolation.h: (padding + mean_face_shape[i - 17]) / (2 * padding + 1) * size.
-        assertThat(DlibFaceChip.meanPosition(36, SIZE, 0.25)[0]).isCloseTo((0.25 + 0.121737) / 1.5 * SIZE, within(1e-9));
-        assertThat(DlibFaceChip.meanPosition(33, SIZE, 0.25)[1]).isCloseTo((0.25 + 0.628106) / 1.5 * SIZE, within(1e-9));
+        assertThat(DlibFaceChip.meanPosition(36, SIZE, 0.25)[0])
+                .isCloseTo((0.25 + 0.121737) / 1.5 * SIZE, within(1e-9));
+        assertThat(DlibFaceChip.meanPosition(33, SIZE, 0.25)[1])
+                .isCloseTo((0.25 + 0.628106) / 1.5 * SIZE, within(1e-9));
         // The eye corners and nose base sit where dlib's 5-point model puts them in the same chip (within 1 px).
-        double[][] fivePointModel = { {0.8595674595992, 0.2134981538014}, {0.6460604764104, 0.2289674387677},
-            {0.1205750620789, 0.2137274526848}, {0.3340850613712, 0.2290642403242}, {0.4901123135679, 0.6277975316475} };
+        double[][] fivePointModel = {
+            {0.8595674595992, 0.2134981538014},
+            {0.6460604764104, 0.2289674387677},
+            {0.1205750620789, 0.2137274526848},
+            {0.3340850613712, 0.2290642403242},
+            {0.4901123135679, 0.6277975316475}
+        };
         int[] sameLandmark = {45, 42, 36, 39, 33};
         for (int i = 0; i < 5; i++) {
             double[] mean = DlibFaceChip.meanPosition(sameLandmark[i], SIZE, 0.25);
@@ -42,7 +49,8 @@ class DlibFaceChipTest {
             landmarks[2 * point] = (float) mean[0];
             landmarks[2 * point + 1] = (float) mean[1];
         }
-        // Scale 1: the chip's pixel centres 0..149 span centered_drect((75, 75), 150 - 1), so pixel u samples x = u + 0.5.
+        // Scale 1: the chip's pixel centres 0..149 span centered_drect((75, 75), 150 - 1), so pixel u samples x = u +
+        // 0.5.
         double[] toChip = DlibFaceChip.imageToChip(landmarks, SIZE, DlibFaceChip.PADDING);
         double[] identityShiftedByHalfAPixel = {1, 0, -0.5, 0, 1, -0.5};
         for (int i = 0; i < 6; i++) {
@@ -89,10 +97,14 @@ class DlibFaceChipTest {
                     fitted++;
                 }
                 double rms = Math.sqrt(squares / fitted);
-                System.out.printf("%s: %d points, RMS %.2f px from dlib's mean face in the 150 px chip%n", face.box(), fitted, rms);
+                System.out.printf(
+                        "%s: %d points, RMS %.2f px from dlib's mean face in the 150 px chip%n",
+                        face.box(), fitted, rms);
                 assertThat(fitted).isEqualTo(33);
                 // A person's face differs from the mean face by a few pixels (about 5 here); a wrong fit, by tens.
-                assertThat(rms).as("RMS distance of the fitted landmarks from dlib's mean face, chip pixels").isLessThan(8.0);
+                assertThat(rms)
+                        .as("RMS distance of the fitted landmarks from dlib's mean face, chip pixels")
+                        .isLessThan(8.0);
                 // Eye outer corners level and about 110 px apart at this padding, as in dlib's chips.
                 double leftY = toChip[3] * face.landmarks68()[72] + toChip[4] * face.landmarks68()[73];
                 double rightY = toChip[3] * face.landmarks68()[90] + toChip[4] * face.landmarks68()[91];

@@ -23,9 +23,12 @@ class FusedEmbeddingTest {
     void squaredDistanceIsTheWeightedSumOfTheNetworks() throws Exception {
         Path models = ModelsDirectory.locate();
         byte[] photo = Files.readAllBytes(models.resolve("samples/sample2.jpg"));
-        List<EmbeddingSpec.Network> networks = FaceNetworks.embedding(FaceNetworks.FUSION, models).networks();
-        assertThat(networks).extracting(network -> network.model().id())
-                .as("id order").containsExactly(FaceNetworks.DLIB, FaceNetworks.FR_FEATURE);
+        List<EmbeddingSpec.Network> networks =
+                FaceNetworks.embedding(FaceNetworks.FUSION, models).networks();
+        assertThat(networks)
+                .extracting(network -> network.model().id())
+                .as("id order")
+                .containsExactly(FaceNetworks.DLIB, FaceNetworks.FR_FEATURE);
         List<AnalysedFace> fused;
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, FaceNetworks.FUSION))) {
             fused = pipeline.analyse(photo).faces();
@@ -35,9 +38,11 @@ class FusedEmbeddingTest {
         }
         List<List<AnalysedFace>> alone = new ArrayList<>();
         for (EmbeddingSpec.Network network : networks) {
-            try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, network.model().id()))) {
+            try (FacePipeline pipeline = FacePipeline.open(
+                    FacePipelineConfig.defaults(models, network.model().id()))) {
                 alone.add(pipeline.analyse(photo).faces());
-                assertThat(pipeline.embeddingModel().id()).isEqualTo(network.model().id());
+                assertThat(pipeline.embeddingModel().id())
+                        .isEqualTo(network.model().id());
             }
         }
         assertThat(fused).hasSize(3).hasSameSizeAs(alone.get(0)).hasSameSizeAs(alone.get(1));
@@ -49,8 +54,8 @@ class FusedEmbeddingTest {
             for (int m = 0; m < networks.size(); m++) {
                 float[] own = alone.get(m).get(i).embedding();
                 for (int k = 0; k < own.length; k++) {
-                    assertThat(vector[offset + k]).isCloseTo((float) (Math.sqrt(networks.get(m).weight()) * own[k]),
-                            within(1e-5f));
+                    assertThat(vector[offset + k])
+                            .isCloseTo((float) (Math.sqrt(networks.get(m).weight()) * own[k]), within(1e-5f));
                 }
                 offset += own.length;
             }
@@ -60,9 +65,13 @@ class FusedEmbeddingTest {
                 double weightedSum = 0;
                 for (int m = 0; m < networks.size(); m++) {
                     weightedSum += networks.get(m).weight()
-                            * squaredDistance(alone.get(m).get(i).embedding(), alone.get(m).get(j).embedding());
+                            * squaredDistance(
+                                    alone.get(m).get(i).embedding(),
+                                    alone.get(m).get(j).embedding());
                 }
-                assertThat(squaredDistance(fused.get(i).embedding(), fused.get(j).embedding())).as("faces %d and %d", i, j)
+                assertThat(squaredDistance(
+                                fused.get(i).embedding(), fused.get(j).embedding()))
+                        .as("faces %d and %d", i, j)
                         .isCloseTo(weightedSum, within(1e-5));
             }
         }
@@ -73,12 +82,17 @@ class FusedEmbeddingTest {
         Path models = ModelsDirectory.locate();
         EmbeddingSpec shipped = FaceNetworks.embedding(FaceNetworks.FUSION, models);
         double dlibWeight = FaceNetworks.FUSION_DLIB_WEIGHT / 2;
-        EmbeddingSpec reweighted = new EmbeddingSpec(FaceNetworks.FUSION, "", List.of(
-                new EmbeddingSpec.Network(FaceNetworks.frFeature(models), Alignment.ARCFACE, 1 - dlibWeight),
-                new EmbeddingSpec.Network(FaceNetworks.dlib(models), Alignment.DLIB_CHIP, dlibWeight)));
-        assertThat(FacePipeline.identify(shipped).version()).hasSize(12)
+        EmbeddingSpec reweighted = new EmbeddingSpec(
+                FaceNetworks.FUSION,
+                "",
+                List.of(
+                        new EmbeddingSpec.Network(FaceNetworks.frFeature(models), Alignment.ARCFACE, 1 - dlibWeight),
+                        new EmbeddingSpec.Network(FaceNetworks.dlib(models), Alignment.DLIB_CHIP, dlibWeight)));
+        assertThat(FacePipeline.identify(shipped).version())
+                .hasSize(12)
                 .isNotEqualTo(FacePipeline.identify(reweighted).version())
-                .isEqualTo(FacePipeline.identify(FaceNetworks.embedding(FaceNetworks.FUSION, models)).version());
+                .isEqualTo(FacePipeline.identify(FaceNetworks.embedding(FaceNetworks.FUSION, models))
+                        .version());
     }
 
     private static double squaredDistance(float[] a, float[] b) {

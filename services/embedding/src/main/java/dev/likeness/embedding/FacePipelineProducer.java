@@ -34,9 +34,17 @@ public class FacePipelineProducer {
     FacePipeline pipeline(EmbeddingConfig config, MeterRegistry registry) {
         FacePipelineConfig pipelineConfig = new FacePipelineConfig(
                 spec(config, config.detector(), id(config.detector(), "detector")),
-                spec(config, config.landmarker(), id(config.landmarker(), "landmarker")), embedding(config),
-                config.scoreThreshold(), config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(),
-                new ImageLimits(config.limits().maxBytes(), config.limits().maxPixels(), config.limits().maxSide()),
+                spec(config, config.landmarker(), id(config.landmarker(), "landmarker")),
+                embedding(config),
+                config.scoreThreshold(),
+                config.nmsIou(),
+                config.maxFaces(),
+                config.minFacePx(),
+                config.maxBatch(),
+                new ImageLimits(
+                        config.limits().maxBytes(),
+                        config.limits().maxPixels(),
+                        config.limits().maxSide()),
                 config.inference().toOptions().build());
         return FacePipeline.open(pipelineConfig, stageTimers(registry));
     }
@@ -59,7 +67,9 @@ public class FacePipelineProducer {
             throw new IllegalArgumentException("likeness.embedding.model is " + config.model() + ", which is neither a"
                     + " network (" + String.join(", ", networks.keySet()) + ") nor the fusion " + fusion.id());
         }
-        double total = fusion.weights().values().stream().mapToDouble(Double::doubleValue).sum();
+        double total = fusion.weights().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
         List<EmbeddingSpec.Network> parts = new ArrayList<>();
         for (Map.Entry<String, Double> weight : fusion.weights().entrySet()) {
             EmbeddingConfig.Model network = networks.get(weight.getKey());
@@ -67,32 +77,44 @@ public class FacePipelineProducer {
                 throw new IllegalArgumentException("the fusion " + fusion.id() + " weighs " + weight.getKey()
                         + ", which is not a configured network (" + String.join(", ", networks.keySet()) + ")");
             }
-            parts.add(new EmbeddingSpec.Network(spec(config, network, weight.getKey()),
-                    Alignment.named(network.alignment()), weight.getValue() / total));
+            parts.add(new EmbeddingSpec.Network(
+                    spec(config, network, weight.getKey()),
+                    Alignment.named(network.alignment()),
+                    weight.getValue() / total));
         }
         return new EmbeddingSpec(fusion.id(), fusion.version().orElse(""), parts);
     }
 
     private static ModelSpec spec(EmbeddingConfig config, EmbeddingConfig.Model model, String id) {
-        TensorEncoding encoding = switch (model.channels().toLowerCase(Locale.ROOT)) {
-            case "rgb" -> TensorEncoding.rgb(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
-            case "bgr" -> TensorEncoding.bgr(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
-            case "grey", "gray" -> TensorEncoding.grey(perChannel(model.mean(), 1, id)[0], perChannel(model.std(), 1, id)[0]);
-            default -> throw new IllegalArgumentException("channels of model " + id + " must be rgb, bgr or grey,"
-                    + " not " + model.channels());
-        };
-        return new ModelSpec(config.modelsDir().resolve(model.path()), id, model.version().orElse(""),
-                model.inputWidth(), model.inputHeight(), encoding, model.outputs());
+        TensorEncoding encoding =
+                switch (model.channels().toLowerCase(Locale.ROOT)) {
+                    case "rgb" -> TensorEncoding.rgb(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
+                    case "bgr" -> TensorEncoding.bgr(perChannel(model.mean(), 3, id), perChannel(model.std(), 3, id));
+                    case "grey", "gray" ->
+                        TensorEncoding.grey(perChannel(model.mean(), 1, id)[0], perChannel(model.std(), 1, id)[0]);
+                    default ->
+                        throw new IllegalArgumentException(
+                                "channels of model " + id + " must be rgb, bgr or grey," + " not " + model.channels());
+                };
+        return new ModelSpec(
+                config.modelsDir().resolve(model.path()),
+                id,
+                model.version().orElse(""),
+                model.inputWidth(),
+                model.inputHeight(),
+                encoding,
+                model.outputs());
     }
 
     private static String id(EmbeddingConfig.Model model, String role) {
-        return model.id().orElseThrow(() -> new IllegalArgumentException("likeness.embedding." + role + ".id is not set"));
+        return model.id()
+                .orElseThrow(() -> new IllegalArgumentException("likeness.embedding." + role + ".id is not set"));
     }
 
     private static float[] perChannel(List<Float> values, int channels, String id) {
         if (values.size() != 1 && values.size() != channels) {
-            throw new IllegalArgumentException("mean and std of model " + id + " take one value or " + channels + ", not "
-                    + values);
+            throw new IllegalArgumentException(
+                    "mean and std of model " + id + " take one value or " + channels + ", not " + values);
         }
         float[] expanded = new float[channels];
         for (int c = 0; c < channels; c++) {

@@ -11,20 +11,31 @@ import picocli.CommandLine.Parameters;
 /** What {@code evaluate} and {@code adapt} share: the labelled folder and the in-process face pipeline. */
 final class LabelledFolderOptions {
 
-    @Parameters(index = "0", paramLabel = "FOLDER",
+    @Parameters(
+            index = "0",
+            paramLabel = "FOLDER",
             description = "One sub-folder per identity, holding that person's photos (JPEG, PNG, WebP).")
     Path folder;
 
-    @Option(names = "--models", paramLabel = "DIR",
-            description = "The networks fetched by `make models` (default: the nearest models/ folder above the working directory).")
+    @Option(
+            names = "--models",
+            paramLabel = "DIR",
+            description =
+                    "The networks fetched by `make models` (default: the nearest models/ folder above the working directory).")
     Path models;
 
-    @Option(names = "--embedding", paramLabel = "MODEL_ID",
-            description = "The embedding: faceplugin-fr-feature, dlib-face-resnet-v1 or likeness-fusion-v1 (default: the"
-                    + " embedding service's for evaluate; faceplugin-fr-feature for adapt, which needs one network).")
+    @Option(
+            names = "--embedding",
+            paramLabel = "MODEL_ID",
+            description =
+                    "The embedding: faceplugin-fr-feature, dlib-face-resnet-v1 or likeness-fusion-v1 (default: the"
+                            + " embedding service's for evaluate; faceplugin-fr-feature for adapt, which needs one network).")
     String embedding;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of pair sampling and of the split (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed of pair sampling and of the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
     Path folder() {
@@ -38,7 +49,8 @@ final class LabelledFolderOptions {
     FacePipelineConfig pipeline(String defaultEmbedding) {
         Path directory = models != null ? models : ModelsDirectory.locate();
         if (!Files.isRegularFile(directory.resolve("face/batch/fr_feature.onnx"))) {
-            throw new CliException(ExitCodes.USAGE, "no face networks under " + directory + ": run `make models` or pass --models");
+            throw new CliException(
+                    ExitCodes.USAGE, "no face networks under " + directory + ": run `make models` or pass --models");
         }
         try {
             return FacePipelineConfig.defaults(directory, embedding != null ? embedding : defaultEmbedding);

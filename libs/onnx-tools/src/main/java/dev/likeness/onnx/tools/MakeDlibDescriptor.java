@@ -1,9 +1,10 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.tools.dlib.DlibFaceRecognitionNet;
-import dev.likeness.onnx.tools.tfjs.TfjsLayersModel;
 import java.io.IOException;
 import java.nio.file.Path;
+
+import dev.likeness.onnx.tools.dlib.DlibFaceRecognitionNet;
+import dev.likeness.onnx.tools.tfjs.TfjsLayersModel;
 
 /**
  * {@code MakeDlibDescriptor WEIGHTS_MANIFEST OUT_FILE}: what {@code make models} runs. Builds dlib's face
@@ -12,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class MakeDlibDescriptor {
 
-    private MakeDlibDescriptor() {
-    }
+    private MakeDlibDescriptor() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {

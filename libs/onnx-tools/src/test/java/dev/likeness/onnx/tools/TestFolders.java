@@ -8,13 +8,13 @@ import java.util.stream.Stream;
 /** Temporary folders of the tests. */
 public final class TestFolders {
 
-    private TestFolders() {
-    }
+    private TestFolders() {}
 
     /** Deletes a folder and everything in it, deepest paths first. */
     public static void deleteRecursively(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path path :
+                    paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

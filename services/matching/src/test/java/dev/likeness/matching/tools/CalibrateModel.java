@@ -1,7 +1,6 @@
 package dev.likeness.matching.tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -28,15 +27,16 @@ import dev.likeness.face.FacePipelineConfig;
  */
 public final class CalibrateModel {
 
-    private CalibrateModel() {
-    }
+    private CalibrateModel() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = options(args);
         Path images = Path.of(required(options, "--images"));
         double targetFar = Double.parseDouble(options.getOrDefault("--far", "0.01"));
-        double lambda = Double.parseDouble(options.getOrDefault("--lambda", String.valueOf(HeadTraining.DEFAULT_LAMBDA)));
-        Path models = Path.of(options.getOrDefault("--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
+        double lambda =
+                Double.parseDouble(options.getOrDefault("--lambda", String.valueOf(HeadTraining.DEFAULT_LAMBDA)));
+        Path models = Path.of(options.getOrDefault(
+                "--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
 
         String model = options.getOrDefault("--model", FaceNetworks.DEFAULT);
 
@@ -58,37 +58,59 @@ public final class CalibrateModel {
             printOperatingPoints(evaluation);
             if (!cache.isEmpty()) {
                 for (LfwPairs.Operating point : LfwPairs.allPairs(cache, 1e-2, 1e-3, 1e-4)) {
-                    System.out.printf(Locale.ROOT, "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n", point.far(),
-                            point.tau(), point.frr());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n",
+                            point.far(),
+                            point.tau(),
+                            point.frr());
                 }
             }
-            System.out.printf(Locale.ROOT, "%nlikeness.matching.models.\"%s\".threshold=%.4f%n"
-                    + "likeness.matching.models.\"%s\".probability-intercept=%.4f%n"
-                    + "likeness.matching.models.\"%s\".probability-slope=%.4f%n",
-                    embedder.model().id(), result.report().distanceThreshold(), embedder.model().id(),
-                    result.distanceCalibration().intercept(), embedder.model().id(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nlikeness.matching.models.\"%s\".threshold=%.4f%n"
+                            + "likeness.matching.models.\"%s\".probability-intercept=%.4f%n"
+                            + "likeness.matching.models.\"%s\".probability-slope=%.4f%n",
+                    embedder.model().id(),
+                    result.report().distanceThreshold(),
+                    embedder.model().id(),
+                    result.distanceCalibration().intercept(),
+                    embedder.model().id(),
                     result.distanceCalibration().slope());
             if (options.containsKey("--heads-dir")) {
-                System.out.println("Head written to " + HeadFiles.write(result.head(), Path.of(options.get("--heads-dir"))));
+                System.out.println(
+                        "Head written to " + HeadFiles.write(result.head(), Path.of(options.get("--heads-dir"))));
             }
         }
     }
 
     /** The distance threshold at a few false-accept rates, and the best single-threshold accuracy. */
     private static void printOperatingPoints(List<LabelledPair> pairs) {
-        double[] same = pairs.stream().filter(LabelledPair::same).mapToDouble(pair -> -pair.distance()).toArray();
-        double[] different = pairs.stream().filter(pair -> !pair.same()).mapToDouble(pair -> -pair.distance()).toArray();
+        double[] same = pairs.stream()
+                .filter(LabelledPair::same)
+                .mapToDouble(pair -> -pair.distance())
+                .toArray();
+        double[] different = pairs.stream()
+                .filter(pair -> !pair.same())
+                .mapToDouble(pair -> -pair.distance())
+                .toArray();
         for (double far : new double[] {0.1, 0.01, 0.001}) {
             Roc.OperatingPoint point = Roc.atFalseAcceptRate(same, different, far);
-            System.out.printf(Locale.ROOT, "evaluation, distance: FAR <= %.3f at tau %.4f (FAR %.4f, FRR %.4f)%n", far,
-                    -point.threshold(), point.falseAcceptRate(), point.falseRejectRate());
+            System.out.printf(
+                    Locale.ROOT,
+                    "evaluation, distance: FAR <= %.3f at tau %.4f (FAR %.4f, FRR %.4f)%n",
+                    far,
+                    -point.threshold(),
+                    point.falseAcceptRate(),
+                    point.falseRejectRate());
         }
         double bestAccuracy = 0;
         double bestTau = 0;
         for (double tau = 0; tau <= 4; tau += 0.005) {
             Roc.OperatingPoint point = Roc.at(same, different, -tau);
-            double accuracy = 1 - (point.falseAcceptRate() * different.length + point.falseRejectRate() * same.length)
-                    / (same.length + different.length);
+            double accuracy = 1
+                    - (point.falseAcceptRate() * different.length + point.falseRejectRate() * same.length)
+                            / (same.length + different.length);
             if (accuracy > bestAccuracy) {
                 bestAccuracy = accuracy;
                 bestTau = tau;
@@ -110,8 +132,9 @@ public final class CalibrateModel {
             }
         }
         List<LabelledPair> labelled = LfwPairs.labelled(pairs, cache::get);
-        System.out.printf("%s: %d pairs, %d skipped (no face found)%n", file.getFileName(), labelled.size(),
-                pairs.size() - labelled.size());
+        System.out.printf(
+                "%s: %d pairs, %d skipped (no face found)%n",
+                file.getFileName(), labelled.size(), pairs.size() - labelled.size());
         return labelled;
     }
 
@@ -126,8 +149,9 @@ public final class CalibrateModel {
     private static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("missing " + name + "; usage: --images DIR [--train PAIRS --evaluate PAIRS]"
-                    + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR] [--model ID]");
+            throw new IllegalArgumentException(
+                    "missing " + name + "; usage: --images DIR [--train PAIRS --evaluate PAIRS]"
+                            + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR] [--model ID]");
         }
         return value;
     }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,12 +45,10 @@ public final class CompareModels {
     private static final int SPEED_ROUNDS = 3;
     private static final int CORES = 2;
 
-    private CompareModels() {
-    }
+    private CompareModels() {}
 
     /** One model's vectors for every photo that shows a face. */
-    private record Embedded(String id, Map<Path, float[]> vectors) {
-    }
+    private record Embedded(String id, Map<Path, float[]> vectors) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
@@ -63,7 +60,8 @@ public final class CompareModels {
             System.exit(2);
         }
         Path lfw = Path.of(options.get("--lfw"));
-        Path models = Path.of(options.getOrDefault("--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
+        Path models = Path.of(options.getOrDefault(
+                "--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
         List<LfwPairs.PhotoPair> train = LfwPairs.read(lfw.resolve("pairsDevTrain.txt"), lfw.resolve("images"));
         List<LfwPairs.PhotoPair> test = LfwPairs.read(lfw.resolve("pairsDevTest.txt"), lfw.resolve("images"));
         Set<Path> photos = new LinkedHashSet<>();
@@ -74,12 +72,18 @@ public final class CompareModels {
 
         List<String> ids = List.of(FaceNetworks.FR_FEATURE, FaceNetworks.DLIB, FaceNetworks.FUSION);
         if (Boolean.parseBoolean(options.getOrDefault("--speed-only", "false"))) {
-            facesPerSecond(models, ids, photos).forEach((id, speed) -> System.out.printf(Locale.ROOT,
-                    "%s: %.0f faces/s (recognition), %.0f faces/s (pipeline)%n", id, speed[0], speed[1]));
+            facesPerSecond(models, ids, photos)
+                    .forEach((id, speed) -> System.out.printf(
+                            Locale.ROOT,
+                            "%s: %.0f faces/s (recognition), %.0f faces/s (pipeline)%n",
+                            id,
+                            speed[0],
+                            speed[1]));
             return;
         }
         EmbeddingSpec both = FaceNetworks.embedding(FaceNetworks.FUSION, models);
-        Map<String, Map<Path, float[]>> parts = embedParts(FacePipelineConfig.defaults(models).withEmbedding(both), photos);
+        Map<String, Map<Path, float[]>> parts =
+                embedParts(FacePipelineConfig.defaults(models).withEmbedding(both), photos);
         Embedded frFeature = new Embedded(FaceNetworks.FR_FEATURE, parts.get(FaceNetworks.FR_FEATURE));
         Embedded dlib = new Embedded(FaceNetworks.DLIB, parts.get(FaceNetworks.DLIB));
 
@@ -88,7 +92,8 @@ public final class CompareModels {
 
         Map<String, double[]> speeds = facesPerSecond(models, ids, photos);
 
-        System.out.println("\n| model | accuracy | ROC AUC | TAR at FAR 1e-2 | TAR at FAR 1e-3 | faces/s (recognition) | faces/s (pipeline) |");
+        System.out.println(
+                "\n| model | accuracy | ROC AUC | TAR at FAR 1e-2 | TAR at FAR 1e-3 | faces/s (recognition) | faces/s (pipeline) |");
         System.out.println("|---|---|---|---|---|---|---|");
         Map<String, String> properties = new LinkedHashMap<>();
         List<String> tauRows = new ArrayList<>();
@@ -98,26 +103,42 @@ public final class CompareModels {
             double threshold = bestThreshold(trainPairs);
             double[][] scores = scores(testPairs);
             double[] speed = speeds.get(model.id());
-            System.out.printf(Locale.ROOT, "| `%s` | %.2f %% | %.5f | %.2f %% | %.2f %% | %.0f | %.0f |%n", model.id(),
-                    100 * accuracy(testPairs, threshold), Roc.auc(scores[0], scores[1]),
-                    100 * tar(scores, 1e-2), 100 * tar(scores, 1e-3), speed[0], speed[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| `%s` | %.2f %% | %.5f | %.2f %% | %.2f %% | %.0f | %.0f |%n",
+                    model.id(),
+                    100 * accuracy(testPairs, threshold),
+                    Roc.auc(scores[0], scores[1]),
+                    100 * tar(scores, 1e-2),
+                    100 * tar(scores, 1e-3),
+                    speed[0],
+                    speed[1]);
 
             List<LfwPairs.Operating> points = LfwPairs.allPairs(model.vectors(), FARS);
             StringBuilder row = new StringBuilder("| `" + model.id() + "` |");
-            points.forEach(point -> row.append(String.format(Locale.ROOT, " %.4f (FRR %.1f %%) |", point.tau(), 100 * point.frr())));
+            points.forEach(point ->
+                    row.append(String.format(Locale.ROOT, " %.4f (FRR %.1f %%) |", point.tau(), 100 * point.frr())));
             tauRows.add(row.toString());
-            DistanceLogistic logistic = HeadTraining.fit(new ModelKey(model.id(), ""), trainPairs, testPairs, 1e-2,
-                    HeadTraining.DEFAULT_LAMBDA).distanceCalibration();
+            DistanceLogistic logistic = HeadTraining.fit(
+                            new ModelKey(model.id(), ""), trainPairs, testPairs, 1e-2, HeadTraining.DEFAULT_LAMBDA)
+                    .distanceCalibration();
             String key = "likeness.matching.models.\"" + model.id() + "\".";
-            properties.put(key + "threshold", String.format(Locale.ROOT, "%.4f", points.get(2).tau()));
+            properties.put(
+                    key + "threshold",
+                    String.format(Locale.ROOT, "%.4f", points.get(2).tau()));
             properties.put(key + "probability-intercept", String.format(Locale.ROOT, "%.4f", logistic.intercept()));
             properties.put(key + "probability-slope", String.format(Locale.ROOT, "%.4f", logistic.slope()));
         }
         System.out.println("\n| model | tau at FAR 1e-2 | tau at FAR 1e-3 | tau at FAR 1e-4 |");
         System.out.println("|---|---|---|---|");
         tauRows.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%n",
-                FaceNetworks.FR_FEATURE, 1 - dlibWeight, FaceNetworks.DLIB, dlibWeight);
+        System.out.printf(
+                Locale.ROOT,
+                "%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%n",
+                FaceNetworks.FR_FEATURE,
+                1 - dlibWeight,
+                FaceNetworks.DLIB,
+                dlibWeight);
         properties.forEach((key, value) -> System.out.println(key + "=" + value));
     }
 
@@ -131,7 +152,8 @@ public final class CompareModels {
         try (FaceEmbedder embedder = new FaceEmbedder(config)) {
             List<Integer> dimensions = embedder.pipeline().networkDimensions();
             for (Path photo : photos) {
-                float[] vector = FaceEmbedder.centralFace(embedder.analyse(Files.readAllBytes(photo))).orElse(null);
+                float[] vector = FaceEmbedder.centralFace(embedder.analyse(Files.readAllBytes(photo)))
+                        .orElse(null);
                 if (vector == null) {
                     missing++;
                     continue;
@@ -139,8 +161,8 @@ public final class CompareModels {
                 int offset = 0;
                 for (int m = 0; m < networks.size(); m++) {
                     int length = dimensions.get(m);
-                    parts.get(networks.get(m).model().id()).put(photo,
-                            normalised(Arrays.copyOfRange(vector, offset, offset + length)));
+                    parts.get(networks.get(m).model().id())
+                            .put(photo, normalised(Arrays.copyOfRange(vector, offset, offset + length)));
                     offset += length;
                 }
             }
@@ -202,7 +224,9 @@ public final class CompareModels {
             int correct = sameSoFar + (int) (differentTotal - differentSoFar);
             if (correct > best) {
                 best = correct;
-                double next = k + 1 < sorted.size() ? sorted.get(k + 1).distance() : sorted.get(k).distance();
+                double next = k + 1 < sorted.size()
+                        ? sorted.get(k + 1).distance()
+                        : sorted.get(k).distance();
                 bestThreshold = (sorted.get(k).distance() + next) / 2;
             }
         }
@@ -210,7 +234,10 @@ public final class CompareModels {
     }
 
     private static double accuracy(List<LabelledPair> pairs, double threshold) {
-        return (double) pairs.stream().filter(pair -> (pair.distance() <= threshold) == pair.same()).count() / pairs.size();
+        return (double) pairs.stream()
+                        .filter(pair -> (pair.distance() <= threshold) == pair.same())
+                        .count()
+                / pairs.size();
     }
 
     private static double tar(double[][] scores, double far) {
@@ -219,8 +246,10 @@ public final class CompareModels {
 
     /** Negated distances (higher = more alike) of the same pairs, then of the different ones. */
     private static double[][] scores(List<LabelledPair> pairs) {
-        Function<Boolean, double[]> of = same -> pairs.stream().filter(pair -> pair.same() == same)
-                .mapToDouble(pair -> -pair.distance()).toArray();
+        Function<Boolean, double[]> of = same -> pairs.stream()
+                .filter(pair -> pair.same() == same)
+                .mapToDouble(pair -> -pair.distance())
+                .toArray();
         return new double[][] {of.apply(true), of.apply(false)};
     }
 
@@ -257,9 +286,16 @@ public final class CompareModels {
         try {
             for (String id : ids) {
                 FacePipelineConfig defaults = FacePipelineConfig.defaults(models, id);
-                FacePipelineConfig oneThread = new FacePipelineConfig(defaults.detector(), defaults.landmarker(),
-                        defaults.embedding(), defaults.scoreThreshold(), defaults.nmsIou(), defaults.maxFaces(),
-                        defaults.minFacePx(), defaults.maxBatch(), defaults.limits(),
+                FacePipelineConfig oneThread = new FacePipelineConfig(
+                        defaults.detector(),
+                        defaults.landmarker(),
+                        defaults.embedding(),
+                        defaults.scoreThreshold(),
+                        defaults.nmsIou(),
+                        defaults.maxFaces(),
+                        defaults.minFacePx(),
+                        defaults.maxBatch(),
+                        defaults.limits(),
                         InferenceOptions.builder().intraOpThreads(1).build());
                 FacePipeline pipeline = FacePipeline.open(oneThread, charge);
                 pipelines.put(id, pipeline);

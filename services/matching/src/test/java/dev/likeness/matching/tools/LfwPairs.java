@@ -17,15 +17,12 @@ import dev.likeness.matching.search.VectorMath;
 final class LfwPairs {
 
     /** Two photos and whether they show the same person. */
-    record PhotoPair(Path first, Path second, boolean same) {
-    }
+    record PhotoPair(Path first, Path second, boolean same) {}
 
     /** A distance threshold at a false-accept rate over all pairs, and the false-reject rate there. */
-    record Operating(double far, float tau, double frr) {
-    }
+    record Operating(double far, float tau, double frr) {}
 
-    private LfwPairs() {
-    }
+    private LfwPairs() {}
 
     /** A count line, then "name i j" (same) or "name1 i name2 j" (different); photos are images/NAME/NAME_000i.jpg. */
     static List<PhotoPair> read(Path file, Path images) throws IOException {
@@ -34,9 +31,11 @@ final class LfwPairs {
         for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.trim().split("\\s+");
             if (fields.length == 3) {
-                pairs.add(new PhotoPair(photo(images, fields[0], fields[1]), photo(images, fields[0], fields[2]), true));
+                pairs.add(
+                        new PhotoPair(photo(images, fields[0], fields[1]), photo(images, fields[0], fields[2]), true));
             } else if (fields.length == 4) {
-                pairs.add(new PhotoPair(photo(images, fields[0], fields[1]), photo(images, fields[2], fields[3]), false));
+                pairs.add(
+                        new PhotoPair(photo(images, fields[0], fields[1]), photo(images, fields[2], fields[3]), false));
             }
         }
         return pairs;
@@ -83,13 +82,18 @@ final class LfwPairs {
         }
         float[] sorted = Arrays.copyOf(different, count);
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "all photos of both files: %d photos, %d same-person and %d different-person pairs%n",
-                n, sameDistances.size(), count);
+        System.out.printf(
+                Locale.ROOT,
+                "all photos of both files: %d photos, %d same-person and %d different-person pairs%n",
+                n,
+                sameDistances.size(),
+                count);
         List<Operating> points = new ArrayList<>();
         for (double far : fars) {
             // Accept at most far * count different pairs: tau sits just below the next one.
             float tau = Math.nextDown(sorted[(int) Math.floor(far * count)]);
-            long rejected = sameDistances.stream().filter(distance -> distance > tau).count();
+            long rejected =
+                    sameDistances.stream().filter(distance -> distance > tau).count();
             points.add(new Operating(far, tau, (double) rejected / sameDistances.size()));
         }
         return points;

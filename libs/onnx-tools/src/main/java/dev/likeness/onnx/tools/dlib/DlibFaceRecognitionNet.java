@@ -3,13 +3,14 @@ package dev.likeness.onnx.tools.dlib;
 import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
+import java.util.List;
+import java.util.Map;
+
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.tools.graph.GraphBuilder;
 import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.tfjs.TfjsLayersModel.Weight;
-import java.util.List;
-import java.util.Map;
 
 /**
  * dlib's face recognition ResNet ({@code dlib_face_recognition_resnet_model_v1}, 128-d descriptors) as an ONNX
@@ -41,6 +42,7 @@ public final class DlibFaceRecognitionNet {
     public static final String OUTPUT = "descriptor";
     /** face-api's input normalisation: dlib's mean RGB, then / 255. */
     public static final float[] MEAN_RGB = {122.782f, 117.001f, 104.298f};
+
     public static final float SCALE = 255f;
 
     private final Map<String, Weight> weights;
@@ -62,7 +64,12 @@ public final class DlibFaceRecognitionNet {
         graph.addInput(Graphs.floatValue(builder.exact(INPUT), "N", 3, SIZE, SIZE));
         String x = convolution(INPUT, "conv32_down", 2, true);
         size = (size - 7) / 2 + 1;
-        x = builder.node("MaxPool", List.of(x), "pool", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+        x = builder.node(
+                "MaxPool",
+                List.of(x),
+                "pool",
+                ints("kernel_shape", 3, 3),
+                ints("strides", 2, 2),
                 ints("pads", 0, 0, 0, 0));
         size = (size - 3) / 2 + 1;
         for (String block : List.of("conv32_1", "conv32_2", "conv32_3")) {
@@ -83,7 +90,9 @@ public final class DlibFaceRecognitionNet {
         x = residualDown(x, "conv256_down_out");
         String pooled = builder.node("ReduceMean", List.of(x), "global_average", ints("axes", 2, 3), of("keepdims", 0));
         Weight fc = weight("fc");
-        builder.nodeWithOutputs("MatMul", List.of(pooled, builder.floats("fc", fc.values(), fc.shape())),
+        builder.nodeWithOutputs(
+                "MatMul",
+                List.of(pooled, builder.floats("fc", fc.values(), fc.shape())),
                 List.of(builder.exact(OUTPUT)));
         graph.addOutput(Graphs.floatValue(OUTPUT, "N", DIMENSION));
         graph.setName("dlib_face_recognition_resnet_model_v1");
@@ -103,11 +112,20 @@ public final class DlibFaceRecognitionNet {
         out = convolution(out, block + "/conv2", 1, false);
         long inChannels = weight(block + "/conv1/conv/filters").shape()[2];
         long outChannels = weight(block + "/conv2/conv/filters").shape()[3];
-        String pooled = builder.node("AveragePool", List.of(x), block + "/pooled", ints("kernel_shape", 2, 2),
-                ints("strides", 2, 2), ints("pads", 0, 0, 0, 0));
+        String pooled = builder.node(
+                "AveragePool",
+                List.of(x),
+                block + "/pooled",
+                ints("kernel_shape", 2, 2),
+                ints("strides", 2, 2),
+                ints("pads", 0, 0, 0, 0));
         if (outChannels != inChannels) {
-            pooled = builder.node("Pad", List.of(pooled, builder.longs(block + "/channel_pads", 0, 0, 0, 0,
-                    0, outChannels - inChannels, 0, 0)), block + "/pooled_padded");
+            pooled = builder.node(
+                    "Pad",
+                    List.of(
+                            pooled,
+                            builder.longs(block + "/channel_pads", 0, 0, 0, 0, 0, outChannels - inChannels, 0, 0)),
+                    block + "/pooled_padded");
         }
         int pooledSize = size / 2;
         int convolvedSize = (size - 3) / 2 + 1;
@@ -115,7 +133,9 @@ public final class DlibFaceRecognitionNet {
             // The strided 3x3 conv loses a row and a column against the 2x2 pool on even sizes (8, 4): zeros go
             // at the bottom and right.
             long missing = pooledSize - convolvedSize;
-            out = builder.node("Pad", List.of(out, builder.longs(block + "/size_pads", 0, 0, 0, 0, 0, 0, missing, missing)),
+            out = builder.node(
+                    "Pad",
+                    List.of(out, builder.longs(block + "/size_pads", 0, 0, 0, 0, 0, 0, missing, missing)),
                     block + "/padded");
         }
         size = pooledSize;
@@ -152,17 +172,24 @@ public final class DlibFaceRecognitionNet {
             foldedBias[o] = (float) ((double) bias[o] * scale[o] + shift[o]);
         }
         long pad = stride == 1 ? kh / 2 : 0;
-        String convolved = builder.node("Conv", List.of(x, builder.floats(layer + "/weights", folded, out, in, kh, kw),
-                builder.floats(layer + "/bias", foldedBias, out)), relu ? layer + "/linear" : layer,
-                ints("kernel_shape", kh, kw), ints("strides", stride, stride), ints("pads", pad, pad, pad, pad));
+        String convolved = builder.node(
+                "Conv",
+                List.of(
+                        x,
+                        builder.floats(layer + "/weights", folded, out, in, kh, kw),
+                        builder.floats(layer + "/bias", foldedBias, out)),
+                relu ? layer + "/linear" : layer,
+                ints("kernel_shape", kh, kw),
+                ints("strides", stride, stride),
+                ints("pads", pad, pad, pad, pad));
         return relu ? builder.node("Relu", List.of(convolved), layer) : convolved;
     }
 
     private Weight weight(String name) {
         Weight weight = weights.get(name);
         if (weight == null) {
-            throw new IllegalArgumentException("The weights manifest has no tensor '" + name
-                    + "': not face-api's face_recognition_model");
+            throw new IllegalArgumentException(
+                    "The weights manifest has no tensor '" + name + "': not face-api's face_recognition_model");
         }
         return weight;
     }

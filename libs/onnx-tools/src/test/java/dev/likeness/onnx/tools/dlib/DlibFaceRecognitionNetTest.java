@@ -2,6 +2,15 @@ package dev.likeness.onnx.tools.dlib;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.core.image.ImageTensors;
@@ -16,16 +25,8 @@ import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.onnx.tools.ModelFiles;
-import dev.likeness.onnx.tools.OnnxModels;
 import dev.likeness.onnx.tools.tfjs.TfjsLayersModel;
 import dev.likeness.onnx.tools.tfjs.TfjsReference;
-import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * The dlib face descriptor graph built from face-api's weights manifest is the file {@code make models} checksums,
@@ -39,8 +40,10 @@ class DlibFaceRecognitionNetTest {
 
     @Test
     void theGeneratedModelIsWhatTheBuilderMakes() throws Exception {
-        byte[] built = DlibFaceRecognitionNet.build(TfjsLayersModel.readWeightsManifest(MANIFEST)).toByteArray();
-        assertThat(built).isEqualTo(Files.readAllBytes(ModelFiles.generated("dlib/dlib_face_recognition_resnet_model_v1.onnx")));
+        byte[] built = DlibFaceRecognitionNet.build(TfjsLayersModel.readWeightsManifest(MANIFEST))
+                .toByteArray();
+        assertThat(built)
+                .isEqualTo(Files.readAllBytes(ModelFiles.generated("dlib/dlib_face_recognition_resnet_model_v1.onnx")));
     }
 
     @Test
@@ -50,15 +53,25 @@ class DlibFaceRecognitionNetTest {
         int faces = chips.length / (size * size * 3);
         assertThat(faces).isEqualTo(3);
 
-        ObjectNode options = new ObjectMapper().createObjectNode()
-                .put("bundle", ModelFiles.generated("face-api-js/face-api.node-wasm.js").toAbsolutePath().toString())
+        ObjectNode options = new ObjectMapper()
+                .createObjectNode()
+                .put(
+                        "bundle",
+                        ModelFiles.generated("face-api-js/face-api.node-wasm.js")
+                                .toAbsolutePath()
+                                .toString())
                 .put("manifest", MANIFEST.toAbsolutePath().toString());
-        float[] expected = TfjsReference.runModule(Path.of("src/test/resources/tfjs/face-api-recognition.js"),
-                Map.of("chips", new TfjsReference.Tensor(new long[] {faces, size, size, 3}, chips)), List.of("descriptors"),
-                options).get("descriptors").values();
+        float[] expected = TfjsReference.runModule(
+                        Path.of("src/test/resources/tfjs/face-api-recognition.js"),
+                        Map.of("chips", new TfjsReference.Tensor(new long[] {faces, size, size, 3}, chips)),
+                        List.of("descriptors"),
+                        options)
+                .get("descriptors")
+                .values();
 
         float[] actual;
-        try (OnnxModel model = OnnxModel.open(ModelFiles.generated("dlib/dlib_face_recognition_resnet_model_v1.onnx"),
+        try (OnnxModel model = OnnxModel.open(
+                ModelFiles.generated("dlib/dlib_face_recognition_resnet_model_v1.onnx"),
                 InferenceOptions.builder().warmUpRuns(0).build())) {
             FloatTensor descriptors = model.run(normalisedNchw(chips, faces, size), faces, 3, size, size);
             assertThat(descriptors.shape()).containsExactly(faces, DlibFaceRecognitionNet.DIMENSION);
@@ -68,7 +81,9 @@ class DlibFaceRecognitionNetTest {
         double largest = 0;
         for (int i = 0; i < actual.length; i++) {
             largest = Math.max(largest, Math.abs(expected[i]));
-            assertThat(actual[i]).as("descriptor value %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(actual[i])
+                    .as("descriptor value %d", i)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
         }
         assertThat(largest).as("descriptors are not all zero").isGreaterThan(0.05);
     }
@@ -83,8 +98,13 @@ class DlibFaceRecognitionNetTest {
             List<AnalysedFace> faces = analysis.faces();
             FloatBuffer nchw = FloatInput.allocate(faces.size(), 3, size, size);
             for (AnalysedFace face : faces) {
-                ImageTensors.warpAffine(image, DlibFaceChip.imageToChip(face.landmarks68(), size, DlibFaceChip.PADDING),
-                        size, size, TensorEncoding.rgb(0, 1), nchw);
+                ImageTensors.warpAffine(
+                        image,
+                        DlibFaceChip.imageToChip(face.landmarks68(), size, DlibFaceChip.PADDING),
+                        size,
+                        size,
+                        TensorEncoding.rgb(0, 1),
+                        nchw);
             }
             float[] planes = new float[nchw.flip().remaining()];
             nchw.get(planes);

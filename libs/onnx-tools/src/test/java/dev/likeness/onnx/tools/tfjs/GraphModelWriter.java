@@ -1,8 +1,5 @@
 package dev.likeness.onnx.tools.tfjs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +11,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Writes a TF.js graph model (model.json with {@code "format": "graph-model"} and one weight shard) as the
@@ -68,7 +69,8 @@ public final class GraphModelWriter {
         }
         int levels = storedType.equals("uint8") ? 255 : 65535;
         float scale = (max - min) / levels;
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * (levels == 255 ? 1 : 2)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(values.length * (levels == 255 ? 1 : 2)).order(ByteOrder.LITTLE_ENDIAN);
         float[] stored = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             int q = Math.round((values[i] - min) / scale);
@@ -79,7 +81,10 @@ public final class GraphModelWriter {
             }
             stored[i] = q * scale + min;
         }
-        ObjectNode quantization = JSON.createObjectNode().put("dtype", storedType).put("scale", scale).put("min", min);
+        ObjectNode quantization = JSON.createObjectNode()
+                .put("dtype", storedType)
+                .put("scale", scale)
+                .put("min", min);
         weight(name, "DT_FLOAT", "float32", shape, bytes.array(), quantization);
         return stored;
     }
@@ -91,8 +96,8 @@ public final class GraphModelWriter {
         return weight(name, "DT_INT32", "int32", shape, bytes.array(), null);
     }
 
-    private GraphModelWriter weight(String name, String tfType, String dtype, long[] shape, byte[] bytes,
-            ObjectNode quantization) {
+    private GraphModelWriter weight(
+            String name, String tfType, String dtype, long[] shape, byte[] bytes, ObjectNode quantization) {
         ObjectNode entry = weights.addObject().put("name", name).put("dtype", dtype);
         Arrays.stream(shape).forEach(entry.putArray("shape")::add);
         if (quantization != null) {
@@ -124,7 +129,9 @@ public final class GraphModelWriter {
 
     /** Writes {@code model.json} and {@code weights.bin} into the folder; returns model.json. */
     public Path write(Path folder) throws IOException {
-        ObjectNode root = JSON.createObjectNode().put("format", "graph-model").put("generatedBy", "2.x")
+        ObjectNode root = JSON.createObjectNode()
+                .put("format", "graph-model")
+                .put("generatedBy", "2.x")
                 .put("convertedBy", "likeness GraphModelWriter");
         ObjectNode topology = root.putObject("modelTopology");
         topology.set("node", nodes);
@@ -181,8 +188,7 @@ public final class GraphModelWriter {
     /** float to IEEE 754 binary16, round to nearest even (Float.floatToFloat16 arrived only in Java 20). */
     static final class Float16 {
 
-        private Float16() {
-        }
+        private Float16() {}
 
         static short fromFloat(float value) {
             int bits = Float.floatToIntBits(value);

@@ -1,9 +1,5 @@
 package dev.likeness.onnx.tools.tfjs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.likeness.onnx.tools.TestFolders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.onnx.tools.TestFolders;
+
 /**
  * Reference outputs from the pure-JavaScript {@code @tensorflow/tfjs} (CPU backend) in node, through the harness
  * {@code libs/onnx-tools/tfjs-reference/run.js} (the build installs its pinned packages with
@@ -25,6 +26,7 @@ public final class TfjsReference {
 
     /** Generous: the CPU backend needs a few seconds per 224 px image; a hung node is a failure, not a wait. */
     private static final long TIMEOUT_MINUTES = 10;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A row-major tensor in TF.js order (NHWC for images). */
@@ -32,13 +34,13 @@ public final class TfjsReference {
 
         public Tensor {
             if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != values.length) {
-                throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        values.length + " values do not fill shape " + Arrays.toString(shape));
             }
         }
     }
 
-    private TfjsReference() {
-    }
+    private TfjsReference() {}
 
     /** Runs a TF.js graph model and returns the named nodes' outputs (internal nodes too), by name. */
     public static Map<String, Tensor> runGraphModel(Path modelJson, Map<String, Tensor> inputs, List<String> outputs)
@@ -50,13 +52,15 @@ public final class TfjsReference {
      * Runs a runner module (see run.js: {@code async run({tf, inputs, outputs, options, ...})}) that builds or loads
      * any TF.js model, e.g. a library's network, and returns its named outputs.
      */
-    public static Map<String, Tensor> runModule(Path runnerModule, Map<String, Tensor> inputs, List<String> outputs,
-            ObjectNode options) throws IOException, InterruptedException {
+    public static Map<String, Tensor> runModule(
+            Path runnerModule, Map<String, Tensor> inputs, List<String> outputs, ObjectNode options)
+            throws IOException, InterruptedException {
         return run(runnerModule.toAbsolutePath().toString(), null, inputs, outputs, options);
     }
 
-    private static Map<String, Tensor> run(String runner, Path modelJson, Map<String, Tensor> inputs, List<String> outputs,
-            ObjectNode options) throws IOException, InterruptedException {
+    private static Map<String, Tensor> run(
+            String runner, Path modelJson, Map<String, Tensor> inputs, List<String> outputs, ObjectNode options)
+            throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("tfjs-reference");
         try {
             ObjectNode request = JSON.createObjectNode();
@@ -80,8 +84,11 @@ public final class TfjsReference {
             JSON.writeValue(requestFile.toFile(), request);
 
             Path log = work.resolve("node.log");
-            Process node = new ProcessBuilder("node", harness().resolve("run.js").toString(), requestFile.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process node = new ProcessBuilder(
+                            "node", harness().resolve("run.js").toString(), requestFile.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!node.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 node.destroyForcibly();
                 throw new IllegalStateException("tfjs-reference did not finish within " + TIMEOUT_MINUTES + " minutes");
@@ -97,7 +104,8 @@ public final class TfjsReference {
     }
 
     private static Map<String, Tensor> readOutputs(Path folder) throws IOException {
-        JsonNode written = JSON.readTree(folder.resolve("outputs.json").toFile()).get("outputs");
+        JsonNode written =
+                JSON.readTree(folder.resolve("outputs.json").toFile()).get("outputs");
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> output : written.properties()) {
             JsonNode spec = output.getValue();
@@ -105,7 +113,8 @@ public final class TfjsReference {
             for (int axis = 0; axis < shape.length; axis++) {
                 shape[axis] = spec.get("shape").get(axis).asLong();
             }
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(folder.resolve(spec.get("file").asText())))
+            ByteBuffer bytes = ByteBuffer.wrap(
+                            Files.readAllBytes(folder.resolve(spec.get("file").asText())))
                     .order(ByteOrder.LITTLE_ENDIAN);
             float[] values = new float[bytes.remaining() / Float.BYTES];
             boolean integers = spec.get("dtype").asText().equals("int32");
@@ -121,8 +130,9 @@ public final class TfjsReference {
     public static Path harness() {
         Path folder = Path.of(System.getProperty("likeness.tfjs.reference.dir", "tfjs-reference"));
         if (!Files.isDirectory(folder.resolve("node_modules/@tensorflow/tfjs"))) {
-            throw new IllegalStateException("@tensorflow/tfjs is not installed in " + folder.toAbsolutePath()
-                    + ": the build runs its install.sh (npm ci --ignore-scripts) before the tests; run it by hand otherwise");
+            throw new IllegalStateException(
+                    "@tensorflow/tfjs is not installed in " + folder.toAbsolutePath()
+                            + ": the build runs its install.sh (npm ci --ignore-scripts) before the tests; run it by hand otherwise");
         }
         return folder;
     }
