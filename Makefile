@@ -1,7 +1,7 @@
 # Likeness: the commands a newcomer needs. See README.md.
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
-BENCH_JAVA = -Xmx2g -cp 'services/bench/target/classes:services/bench/target/lib/*'
+BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
@@ -42,8 +42,8 @@ broker:
 ## bench: the benchmark suite, ratios measured side by side in one run (about 15 min on 2 cores); writes
 ## docs/benchmarks.md and docs/images/bench-*.png. Run `make bench-graphs` once first for HNSW at 1M identities.
 bench: models
-	$(MVN) -q -DskipTests install -pl services/bench,services/embedding,services/matching -am
-	cd services/bench/peer && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(MVN) -q -DskipTests install -pl tools/bench,services/embedding,services/matching -am
+	cd tools/bench/peer && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	java $(BENCH_JAVA) dev.likeness.bench.EmbeddingBench docs/benchmarks.md
 	java $(BENCH_JAVA) dev.likeness.bench.MeshBench docs/benchmarks.md
 	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g "-Dbench.args=$(BENCH_SEARCH_ARGS)"

@@ -3,7 +3,7 @@
 # with Jib and no Docker daemon or registry (docs/deploy.md, "Container images"):
 #
 #   target/images/<name>-<tag>.tar   likeness/<name>:<tag> for every Quarkus service of services/ (Quarkus's
-#                                    Jib integration) and for services/onnx-tools (jib-maven-plugin)
+#                                    Jib integration) and for libs/onnx-tools (jib-maven-plugin)
 #
 # Jib writes each image as a docker archive into target/images/docker-archive/ (Quarkus can hand an image only
 # to a daemon: deploy/images/docker-archive.sh stands in for it); dev.likeness.images.OciArchive
@@ -68,7 +68,7 @@ if $cuda; then
     EXTRA+=(-Pcuda)
   fi
   # -Pcuda swaps onnxruntime for onnxruntime_gpu only in modules of the same reactor: the installed
-  # likeness-common would bring the CPU runtime in. So the -cuda images always build their modules.
+  # likeness-core would bring the CPU runtime in. So the -cuda images always build their modules.
   also_make=(-am)
   [[ ${#wanted[@]} -gt 0 ]] || wanted=("${CUDA_IMAGES[@]}")
   for name in "${wanted[@]}"; do
@@ -99,11 +99,11 @@ if [[ ${#modules[@]} -gt 0 ]]; then
     -Dquarkus.container-image.build=true
 fi
 if selected onnx-tools; then
-  echo "images: building services/onnx-tools with jib-maven-plugin"
+  echo "images: building libs/onnx-tools with jib-maven-plugin"
   lifecycle=install
   [[ ${#also_make[@]} -eq 0 ]] && lifecycle=package
-  "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true
-  "${MVN[@]}" "${EXTRA[@]}" -pl services/onnx-tools jib:buildTar
+  "${MVN[@]}" "${EXTRA[@]}" -pl libs/onnx-tools "${also_make[@]}" "$lifecycle" -Dmaven.test.skip=true
+  "${MVN[@]}" "${EXTRA[@]}" -pl libs/onnx-tools jib:buildTar
 fi
 # Only the images asked for: building deploy/images with -am builds (and so Quarkus images) embedding too.
 conversions=()

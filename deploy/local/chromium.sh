@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test setup for the console's browser test (services/e2e): Debian's headless-capable Chromium and its
+# Test setup for the console's browser test (tests/e2e): Debian's headless-capable Chromium and its
 # chromedriver, from apt, installed only when missing. Selenium is given /usr/bin/chromedriver, so
 # nothing is ever downloaded by Selenium Manager. Needs root (CI runs as root) or sudo.
 set -euo pipefail

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 
 # Settings (environment): KAFKA_PORT, EMBEDDING_PORT, MATCHING_PORT, STYLISING_PORT, CONSOLE_PORT,
 # LIKENESS_VAR_DIR (logs and broker data, default var), LIKENESS_SKIP_BUILD=1 (use the jars already built),
-# LIKENESS_SKIP_DEMO=1, READY_TIMEOUT_S. The browser test (services/e2e) runs this script on free ports.
+# LIKENESS_SKIP_DEMO=1, READY_TIMEOUT_S. The browser test (tests/e2e) runs this script on free ports.
 MVN=${MVN:-./mvnw -B -ntp}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 EMBEDDING_PORT=${EMBEDDING_PORT:-8081}
@@ -88,7 +88,7 @@ cat <<MSG
 
 Likeness is running.
   console:    http://localhost:$CONSOLE_PORT   <- open this: live recognitions, gallery, verify, style transfer, dead letters
-  Kafka:      localhost:$KAFKA_PORT; topics to look at (services/cli/likeness watch TOPIC --from-beginning):
+  Kafka:      localhost:$KAFKA_PORT; topics to look at (tools/cli/likeness watch TOPIC --from-beginning):
               likeness.images.v1 -> likeness.faces.v1 -> likeness.matches.v1, likeness.gallery.v1 (compacted),
               likeness.style.requests.v1 -> likeness.style.progress.v1 -> likeness.style.results.v1,
               likeness.{embedding,matching,stylising}.dlq.v1

@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODELS="$ROOT/models"
 CACHE="$MODELS/.cache"
 SUMS="$ROOT/deploy/models/SHA256SUMS"
-ONNX_TOOLS="$ROOT/services/onnx-tools"
+ONNX_TOOLS="$ROOT/libs/onnx-tools"
 TOOLS_CLASSPATH="$ONNX_TOOLS/target/classpath.txt"
 
 fail() {
@@ -76,7 +76,7 @@ face/*.onnx      package/model/ of the npm package faceplugin-face-recognition-j
                  https://github.com/Faceplugin-ltd/FaceRecognition-LivenessDetection-Javascript
                  MIT License, Copyright (c) 2021 gitguanqi
 face/batch/      fr_detect, fr_landmark, fr_feature with a symbolic batch dimension N, made from the
-                 files above by dev.likeness.onnx.tools.MakeBatchVariants (services/onnx-tools)
+                 files above by dev.likeness.onnx.tools.MakeBatchVariants (libs/onnx-tools)
 samples/*.jpg    package/demo/sample1.jpg..sample6.jpg of the npm package @vladmandic/face-api@1.7.15
                  https://github.com/vladmandic/face-api
                  MIT License, Copyright (c) Vladimir Mandic
@@ -86,13 +86,13 @@ resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/la
                  MIT License, Copyright (c) 2019 Paul Spende
 style/           resnet50_extractor.onnx, resnet50_style_targets.onnx, resnet50_style_grad.onnx and the
                  SWAG-smoothed resnet50_swag_style_targets.onnx, resnet50_swag_style_grad.onnx, made from
-                 resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (services/onnx-tools); see
+                 resnet50/tfjs/ by dev.likeness.onnx.tools.MakeStyleModels (libs/onnx-tools); see
                  docs/onnx-tools.md
 .cache/          the npm tarballs themselves
 EOF
 }
 
-# Builds services/onnx-tools (and what it depends on) when it has never been built or its sources changed.
+# Builds libs/onnx-tools (and what it depends on) when it has never been built or its sources changed.
 ensure_onnx_tools() {
   if [[ -f "$TOOLS_CLASSPATH" && -d "$ONNX_TOOLS/target/classes" ]] \
     && [[ -z "$(find "$ONNX_TOOLS/src/main" "$ONNX_TOOLS/pom.xml" "$ROOT/proto/src/main" -newer "$TOOLS_CLASSPATH" -print -quit)" ]]; then
@@ -104,9 +104,9 @@ ensure_onnx_tools() {
     done
     [[ -z "$missing" ]] && return
   fi
-  echo "fetch-models: building services/onnx-tools"
-  (cd "$ROOT" && ./mvnw -B -ntp -q -pl services/onnx-tools -am install -DskipTests) \
-    || fail "building services/onnx-tools failed"
+  echo "fetch-models: building libs/onnx-tools"
+  (cd "$ROOT" && ./mvnw -B -ntp -q -pl libs/onnx-tools -am install -DskipTests) \
+    || fail "building libs/onnx-tools failed"
   # Maven leaves an unchanged classpath.txt untouched; its time marks the last build for the check above.
   touch "$TOOLS_CLASSPATH"
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.DeadLetter;
@@ -55,7 +55,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The console against a real broker: uploads become requests on the topics, and what the topics carry (gallery
  * records and tombstones, results, dead letters) reaches a connected page. The page itself, against the whole
- * mesh, is tested in services/e2e.
+ * mesh, is tested in tests/e2e.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.likeness.common.onnx.InferenceConfig;
+import dev.likeness.servicekit.onnx.InferenceConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

@@ -9,10 +9,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.image.ImageRejectedException;
-import dev.likeness.common.io.ImageSourceReader;
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.onnx.ModelClosedException;
+import dev.likeness.core.image.ImageRejectedException;
+import dev.likeness.core.io.ImageSourceReader;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.core.onnx.ModelClosedException;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;

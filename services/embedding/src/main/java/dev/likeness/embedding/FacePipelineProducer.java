@@ -8,8 +8,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.likeness.common.image.ImageLimits;
-import dev.likeness.common.image.TensorEncoding;
+import dev.likeness.core.image.ImageLimits;
+import dev.likeness.core.image.TensorEncoding;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;

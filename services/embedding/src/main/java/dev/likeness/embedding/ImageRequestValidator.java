@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.RequestIds;
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;

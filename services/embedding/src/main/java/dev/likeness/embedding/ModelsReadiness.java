@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.face.FacePipeline;
 
 /** Ready once the networks are loaded and warmed up; reports the provider in use and any CPU fallback. */

@@ -2,7 +2,7 @@ package dev.likeness.embedding;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.FacesEmbedded;
 
 /** What became of one image record: a result to publish, or a dead letter with its reason. */

@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.kafka.RequestIds;
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.RequestIds;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Face;

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;

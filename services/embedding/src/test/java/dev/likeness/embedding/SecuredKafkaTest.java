@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;

@@ -13,7 +13,7 @@ import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.RequestError;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.recognition.RequestRefusedException;

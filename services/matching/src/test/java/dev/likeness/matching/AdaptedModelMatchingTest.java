@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;

@@ -23,9 +23,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.kafka.EventTypes;
-import dev.likeness.common.kafka.RequestIds;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.EventTypes;
+import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;

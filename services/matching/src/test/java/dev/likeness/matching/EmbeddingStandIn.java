@@ -9,7 +9,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.face.FaceAnalysis;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.tools.FaceEmbedder;
 import dev.likeness.testing.TopicReader;
 

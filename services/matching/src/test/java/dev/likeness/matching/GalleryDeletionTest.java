@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.events.v1.Recognition;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;

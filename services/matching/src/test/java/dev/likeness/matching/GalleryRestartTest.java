@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.gallery.IdentityUpdates;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;

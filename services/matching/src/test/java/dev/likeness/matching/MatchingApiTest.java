@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.kafka.EventTypes;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;

@@ -5,8 +5,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.likeness.common.onnx.InferenceOptions;
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import io.quarkus.runtime.Startup;

@@ -29,9 +29,9 @@ import org.jboss.logging.Logger;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 
-import dev.likeness.common.kafka.OutgoingEvents;
-import dev.likeness.common.kafka.Sends;
-import dev.likeness.common.onnx.ModelClosedException;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.Sends;
+import dev.likeness.core.onnx.ModelClosedException;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ModelRef;

@@ -10,12 +10,12 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.likeness.common.image.ImageDecoder;
-import dev.likeness.common.image.ImageLimits;
-import dev.likeness.common.image.ImageRejectedException;
-import dev.likeness.common.io.ImageSourceReader;
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.RequestIds;
+import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.core.image.ImageLimits;
+import dev.likeness.core.image.ImageRejectedException;
+import dev.likeness.core.io.ImageSourceReader;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.LayerWeight;
 import dev.likeness.events.v1.OptimisationSettings;

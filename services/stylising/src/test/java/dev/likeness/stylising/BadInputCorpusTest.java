@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.likeness.common.kafka.CloudEventHeaders;
-import dev.likeness.common.kafka.EventTypes;
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.EventTypes;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;

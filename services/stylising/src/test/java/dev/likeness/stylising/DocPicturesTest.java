@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.likeness.common.image.ImageDecoder;
-import dev.likeness.common.onnx.InferenceOptions;
-import dev.likeness.common.onnx.ModelsDirectory;
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.OptimisationSettings;
@@ -175,7 +175,7 @@ class DocPicturesTest {
 
     private static byte[] darknet(Path models, String name) throws Exception {
         Path photo = models.resolve(".cache/darknet").resolve(name);
-        assertThat(photo).as("the darknet test photos (fetched by the onnx-tools tests, `./mvnw -pl services/onnx-tools test`)")
+        assertThat(photo).as("the darknet test photos (fetched by the onnx-tools tests, `./mvnw -pl libs/onnx-tools test`)")
                 .isRegularFile();
         return Files.readAllBytes(photo);
     }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.google.protobuf.ByteString;
 
-import dev.likeness.common.onnx.FloatTensor;
-import dev.likeness.common.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
@@ -143,7 +143,7 @@ class StyleRequestsTest {
             assertThat(Math.max(result.getWidth(), result.getHeight())).isEqualTo(128);
 
             // J_style at the content-initialised start, evaluated the way the service does.
-            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
                     result.getWidth(), result.getHeight());
             Raster styleImage = Raster.of(ImageIO.read(new ByteArrayInputStream(style())), 128, 128);
             Map<String, FloatTensor> contentTargets = gatys.targetsOf(content);
@@ -231,7 +231,7 @@ class StyleRequestsTest {
             assertThat(small.getModel().getId()).isEqualTo("fast:inverted-blur");
             assertThat(small.getWidth()).isEqualTo(150);
             Raster painted = decode(small.getImage().getInline().toByteArray());
-            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
                     painted.width(), painted.height());
             // Inverted: a bright content pixel comes out dark.
             double correlation = 0;
@@ -281,7 +281,7 @@ class StyleRequestsTest {
     @Test
     @Order(6)
     void multiScaleAndPreservedColourInTheEngine() throws Exception {
-        Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(), 64, 48);
+        Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(), 64, 48);
         Raster styleImage = TestPictures.stylePattern(64, 64);
         Gatys.Settings settings = new Gatys.Settings(1, 1000, 1e-5, Map.of(), 3, Gatys.Method.ADAM, 2,
                 Gatys.Init.CONTENT, 0, true, 2, 1);
@@ -315,7 +315,7 @@ class StyleRequestsTest {
             ImageStylised result = ImageStylised.parseFrom(readKey(results, "colour-1", 1, WAIT).get(0).value());
             assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
             Raster painted = decode(result.getImage().getInline().toByteArray());
-            Raster content = Raster.of(new dev.likeness.common.image.ImageDecoder().decode(photo()).image(),
+            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
                     painted.width(), painted.height());
             int plane = content.plane();
             double cbError = 0;

@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import dev.likeness.common.events.Requests;
+import dev.likeness.core.events.Requests;
 import dev.likeness.console.out.RequestPublisher;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.Purpose;

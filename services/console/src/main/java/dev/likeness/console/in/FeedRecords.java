@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.likeness.common.kafka.EventParser;
+import dev.likeness.core.kafka.EventParser;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
@@ -46,7 +46,7 @@ final class FeedRecords {
                 names.styleResults(), this::styleResult);
     }
 
-    /** @throws dev.likeness.common.kafka.RejectedInputException when the record is not the topic's event */
+    /** @throws dev.likeness.core.kafka.RejectedInputException when the record is not the topic's event */
     void handle(ConsumerRecord<String, byte[]> record) {
         byTopic.getOrDefault(record.topic(), this::deadLetter).accept(record);
     }

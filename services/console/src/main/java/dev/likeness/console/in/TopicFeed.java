@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.kafka.ReaderConsumers;
-import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.core.kafka.ReaderConsumers;
+import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;

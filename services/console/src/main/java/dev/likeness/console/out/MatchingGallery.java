@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.likeness.common.api.ApiCredentials;
+import dev.likeness.core.api.ApiCredentials;
 import dev.likeness.console.ConsoleConfig;
 
 /**

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.likeness.common.kafka.BatchDelivery;
+import dev.likeness.servicekit.kafka.BatchDelivery;
 import dev.likeness.embedding.FaceEmbedder;
 import dev.likeness.embedding.Outcome;
 import dev.likeness.embedding.out.FacesPublisher;

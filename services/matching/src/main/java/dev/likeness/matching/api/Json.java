@@ -12,7 +12,7 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.matching.gallery.IdentityView;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 
 /** The API's JSON bodies, and their mapping from the events the mesh uses. */
 public final class Json {

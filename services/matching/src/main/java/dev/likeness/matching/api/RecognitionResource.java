@@ -20,7 +20,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
 import dev.likeness.matching.MatchRequests;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.recognition.Probe;
 
 /** 1:K recognition and 1:1 verification, by embedding (answered here) or by image (through the mesh). */

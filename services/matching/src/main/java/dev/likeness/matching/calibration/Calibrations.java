@@ -3,10 +3,10 @@ package dev.likeness.matching.calibration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.likeness.common.calibration.DistanceLogistic;
-import dev.likeness.common.calibration.ModelKey;
-import dev.likeness.common.calibration.SameProbability;
-import dev.likeness.common.calibration.SiameseHead;
+import dev.likeness.core.calibration.DistanceLogistic;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.calibration.SameProbability;
+import dev.likeness.core.calibration.SiameseHead;
 
 /**
  * The calibration of every known embedding model: the configured threshold and logistic-on-distance

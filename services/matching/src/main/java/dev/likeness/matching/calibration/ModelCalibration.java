@@ -1,7 +1,7 @@
 package dev.likeness.matching.calibration;
 
-import dev.likeness.common.calibration.ModelKey;
-import dev.likeness.common.calibration.SameProbability;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.calibration.SameProbability;
 
 /**
  * How to decide and how to state confidence for one embedding model.

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 import com.google.protobuf.Timestamp;
 
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.StoredEmbedding;
 import dev.likeness.matching.search.OwnerHit;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.StoredEmbedding;
 

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.BatchDelivery;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.servicekit.kafka.BatchDelivery;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.MatchRequests;
 import dev.likeness.matching.out.MatchesPublisher;

@@ -6,9 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.RequestIds;
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Purpose;

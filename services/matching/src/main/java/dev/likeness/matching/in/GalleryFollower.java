@@ -12,8 +12,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.gallery.Gallery;
 

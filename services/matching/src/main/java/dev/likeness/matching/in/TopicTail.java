@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.kafka.ReaderConsumers;
+import dev.likeness.core.kafka.ReaderConsumers;
 
 /**
  * A thread that reads every partition of one topic with a plain consumer, outside any consumer group: each

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.common.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
 import dev.likeness.events.v1.ImageSubmitted;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 

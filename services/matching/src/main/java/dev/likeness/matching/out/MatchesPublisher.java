@@ -11,12 +11,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.common.kafka.BatchDelivery;
-import dev.likeness.common.kafka.DeadLetters;
-import dev.likeness.common.kafka.DeliveryMode;
-import dev.likeness.common.kafka.OutgoingEvents;
-import dev.likeness.common.kafka.Outlet;
-import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.servicekit.kafka.BatchDelivery;
+import dev.likeness.servicekit.kafka.DeadLetters;
+import dev.likeness.core.kafka.DeliveryMode;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.Outlet;
+import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.MatchResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

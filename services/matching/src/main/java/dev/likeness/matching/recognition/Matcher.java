@@ -11,7 +11,7 @@ import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.calibration.ModelCalibration;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.Match;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.VectorMath;
 
 /**

@@ -17,7 +17,7 @@ import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityUpdates;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.OwnerHit;
 import dev.likeness.matching.search.SearchSettings;
 import dev.likeness.matching.search.VectorIndex;

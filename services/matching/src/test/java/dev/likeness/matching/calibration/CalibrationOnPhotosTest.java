@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.likeness.common.calibration.HeadTraining;
-import dev.likeness.common.calibration.LabelledPairs;
+import dev.likeness.core.calibration.HeadTraining;
+import dev.likeness.core.calibration.LabelledPairs;
 import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.matching.tools.FaceCrops;

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.likeness.common.calibration.DistanceLogistic;
-import dev.likeness.common.calibration.ModelKey;
-import dev.likeness.common.calibration.SiameseHead;
+import dev.likeness.core.calibration.DistanceLogistic;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.calibration.SiameseHead;
 
 class CalibrationsTest {
 

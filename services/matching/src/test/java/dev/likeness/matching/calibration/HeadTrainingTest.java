@@ -11,12 +11,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.likeness.common.calibration.HeadFiles;
-import dev.likeness.common.calibration.HeadReport;
-import dev.likeness.common.calibration.HeadTraining;
-import dev.likeness.common.calibration.LabelledPairs;
-import dev.likeness.common.calibration.ModelKey;
-import dev.likeness.common.calibration.SiameseHead;
+import dev.likeness.core.calibration.HeadFiles;
+import dev.likeness.core.calibration.HeadReport;
+import dev.likeness.core.calibration.HeadTraining;
+import dev.likeness.core.calibration.LabelledPairs;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.calibration.SiameseHead;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.search.VectorMath;
 

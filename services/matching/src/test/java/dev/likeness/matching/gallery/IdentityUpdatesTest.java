@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.StoredEmbedding;
 import dev.likeness.matching.SyntheticEmbeddings;

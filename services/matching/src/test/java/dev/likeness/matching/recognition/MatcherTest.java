@@ -16,10 +16,10 @@ import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.calibration.Calibrations;
-import dev.likeness.common.calibration.DistanceLogistic;
+import dev.likeness.core.calibration.DistanceLogistic;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityUpdates;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.SearchSettings;
 
 class MatcherTest {

@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.likeness.common.calibration.HeadFiles;
-import dev.likeness.common.calibration.HeadTraining;
-import dev.likeness.common.calibration.LabelledPair;
-import dev.likeness.common.calibration.LabelledPairs;
-import dev.likeness.common.calibration.Roc;
+import dev.likeness.core.calibration.HeadFiles;
+import dev.likeness.core.calibration.HeadTraining;
+import dev.likeness.core.calibration.LabelledPair;
+import dev.likeness.core.calibration.LabelledPairs;
+import dev.likeness.core.calibration.Roc;
 import dev.likeness.matching.search.VectorMath;
 
 /**

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import dev.likeness.common.image.ImageRejectedException;
+import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
-import dev.likeness.common.calibration.ModelKey;
+import dev.likeness.core.calibration.ModelKey;
 
 /**
  * Embeds labelled photos with the in-process face pipeline, as the embedding service would: the

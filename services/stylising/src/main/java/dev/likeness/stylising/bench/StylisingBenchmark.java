@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.likeness.common.image.ImageDecoder;
-import dev.likeness.common.onnx.FloatTensor;
-import dev.likeness.common.onnx.InferenceOptions;
-import dev.likeness.common.onnx.ModelsDirectory;
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Optimiser;
 import dev.likeness.stylising.engine.Raster;

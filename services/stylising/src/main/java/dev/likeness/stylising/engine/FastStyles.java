@@ -14,10 +14,10 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.likeness.common.onnx.FloatInput;
-import dev.likeness.common.onnx.FloatTensor;
-import dev.likeness.common.onnx.InferenceOptions;
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.OnnxModel;
 
 /**
  * The fast engine: any feed-forward image-to-image ONNX network (one input, RGB 0..255 NCHW, batch 1, dynamic

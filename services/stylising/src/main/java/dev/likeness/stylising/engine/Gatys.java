@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
-import dev.likeness.common.onnx.FloatInput;
-import dev.likeness.common.onnx.FloatTensor;
-import dev.likeness.common.onnx.OnnxModel;
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.OnnxModel;
 
 /**
  * Neural style transfer by optimisation (Gatys et al.): gradient descent on the pixels of the generated image G

@@ -13,8 +13,8 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-import dev.likeness.common.image.ImageTensors;
-import dev.likeness.common.image.TensorEncoding;
+import dev.likeness.core.image.ImageTensors;
+import dev.likeness.core.image.TensorEncoding;
 
 /** An RGB picture as planar floats (C x H x W, values 0..255), the layout every style network takes. */
 public record Raster(int width, int height, float[] data) {

@@ -7,8 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.RejectedInputException;
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.StyleCancelRequested;
 import dev.likeness.stylising.StyleJobs;
 

@@ -15,11 +15,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.likeness.common.kafka.DeadLetters;
-import dev.likeness.common.kafka.DeliveryMode;
-import dev.likeness.common.kafka.EventParser;
-import dev.likeness.common.kafka.RejectedInputException;
-import dev.likeness.common.kafka.Sends;
+import dev.likeness.servicekit.kafka.DeadLetters;
+import dev.likeness.core.kafka.DeliveryMode;
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.stylising.StyleJobs;
 import dev.likeness.stylising.StyleRequestValidator;

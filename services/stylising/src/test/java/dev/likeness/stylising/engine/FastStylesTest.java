@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.likeness.common.onnx.InferenceOptions;
+import dev.likeness.core.onnx.InferenceOptions;
 
 /** The fast engine on a network built by the test: discovery by file name, and tiled against untiled inference. */
 class FastStylesTest {

@@ -1,9 +1,0 @@
-package dev.likeness.common.image;
-
-/** The encoded formats the decoder accepts. */
-public enum ImageFormat {
-    JPEG,
-    PNG,
-    /** Lossy (VP8), lossless (VP8L) and extended (VP8X) WebP, read with TwelveMonkeys. */
-    WEBP
-}

@@ -1,9 +1,0 @@
-package dev.likeness.common.onnx;
-
-/** ONNX Runtime rejected a run, e.g. an input of the wrong shape. */
-public class InferenceException extends RuntimeException {
-
-    public InferenceException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

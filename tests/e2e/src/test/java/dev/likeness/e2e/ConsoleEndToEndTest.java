@@ -1,0 +1,312 @@
+package dev.likeness.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The local experience end to end: `make run`'s script brings up the broker and every service on free ports
+ * and runs its demo; headless Chromium drives the console (recognise, delete, rename, verify, a dead letter,
+ * a style transfer); the CLI paints and edits the gallery against the same mesh; Ctrl-C stops all of it.
+ * Screenshots go to target/screenshots (console.png is the README's).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleEndToEndTest {
+
+    private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+    private static final Duration RESULT_WITHIN = Duration.ofSeconds(90);
+
+    private Path root;
+    private Path work;
+    private Path samples;
+    private Path stylePattern;
+    private MakeRun run;
+    private Duration readyAfter;
+    private Browser browser;
+    private Cli cli;
+
+    @BeforeAll
+    void startTheMesh() throws Exception {
+        root = Path.of(System.getProperty("likeness.root", "../..")).toAbsolutePath().normalize();
+        work = Files.createDirectories(root.resolve("tests/e2e/target/e2e"));
+        samples = root.resolve("models/samples");
+        stylePattern = writeStylePattern(work.resolve("style-pattern.png"));
+        // A small demo painting, so that the stylising service is free again when the page asks for one.
+        run = new MakeRun(root, work.resolve("make-run"), Map.of("DEMO_STYLE_SIZE", "64", "DEMO_STYLE_ITERATIONS", "10"));
+        readyAfter = run.awaitReady(READY_WITHIN);
+        browser = new Browser(work);
+        cli = new Cli(root, work);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void makeRunIsReadyWithinThreeMinutesAndItsDemoRecognisesEveryone() throws IOException {
+        String output = run.output();
+        System.out.printf("make run: ready, demo done, after %d s%n", readyAfter.toSeconds());
+        assertThat(readyAfter).isLessThan(READY_WITHIN);
+        assertThat(output).contains("embedding ready", "matching ready", "stylising ready", "console ready",
+                "enrolled demo-sample6", "published console-", "console:    " + run.consoleUrl());
+        for (int n = 1; n <= 6; n++) {
+            assertThat(output).contains("sample" + n + ".jpg: ").contains("demo-sample" + n + " (d=0.00, p=1.00)");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anUploadedPhotoShowsItsFacesWithNamesDistancesAndProbabilities() throws IOException {
+        open();
+        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample2.jpg"));
+
+        WebElement card = awaitCard(requestId, ".outcome", "recognised");
+        List<WebElement> boxes = card.findElements(By.cssSelector(".box"));
+        assertThat(boxes).hasSizeGreaterThanOrEqualTo(2);
+        List<String> known = card.findElements(By.cssSelector(".box.known .label")).stream().map(WebElement::getText).toList();
+        assertThat(known).anySatisfy(label -> assertThat(label).startsWith("Person of sample2 d=0.00 p=1.00"));
+        browser.waitUpTo(Duration.ofSeconds(10)).until(driver ->
+                !"0".equals(card.findElement(By.cssSelector("img")).getDomProperty("naturalWidth")));
+        browser.screenshot("recognition");
+    }
+
+    @Test
+    @Order(3)
+    void deletingAnIdentityRemovesItFromTheGalleryAndFromRecognition() throws IOException {
+        open();
+        By row = By.cssSelector("#gallery tr[data-identity-id='demo-sample6']");
+        // The gallery snapshot arrives one identity at a time, demo-sample6 last.
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.presenceOfElementLocated(row))
+                .findElement(By.cssSelector("button.delete")).click();
+
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.invisibilityOfElementLocated(row));
+        assertThat(browser.driver.findElement(By.id("gallery-count")).getText()).isEqualTo("5");
+        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample6.jpg"));
+        WebElement card = awaitCard(requestId, ".outcome", "recognised");
+        assertThat(card.findElements(By.cssSelector(".box .label"))).isNotEmpty()
+                .noneSatisfy(label -> assertThat(label.getText()).contains("Person of sample6"));
+    }
+
+    @Test
+    @Order(4)
+    void renamingShowsTheNewNameFromTheGalleryTopic() {
+        open();
+        WebElement name = browser.driver.findElement(By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input"));
+        name.clear();
+        name.sendKeys("Ada (sample1)");
+        browser.driver.findElement(By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] button.rename")).click();
+
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.textToBe(By.id("gallery-message"),
+                "renamed demo-sample1; the gallery topic will show it"));
+        // The name comes back through the gallery topic: a freshly opened page shows it.
+        browser.waitUpTo(RESULT_WITHIN).until(driver -> {
+            open();
+            return "Ada (sample1)".equals(driver.findElement(
+                    By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input")).getDomProperty("value"));
+        });
+    }
+
+    @Test
+    @Order(5)
+    void verifyingTwoUploadsGivesTheDecisionWithDistanceAndProbability() {
+        open();
+        browser.driver.findElement(By.id("verify-first")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver.findElement(By.id("verify-second")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver.findElement(By.id("verify-submit")).click();
+
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.textMatches(By.id("verify-result"),
+                Pattern.compile("^(same person|different people): d=")));
+        assertThat(browser.driver.findElement(By.id("verify-result")).getText())
+                .startsWith("same person: d=0.000").contains("p=1.000");
+    }
+
+    @Test
+    @Order(6)
+    void aFileThatIsNoPhotoComesBackAsADeadLetterWithItsReason() throws IOException {
+        open();
+        Path notAPhoto = Files.writeString(work.resolve("not-a-photo.jpg"), "these are not the pixels you are looking for");
+        String requestId = upload("identify-file", "identify-submit", "identify-message", notAPhoto);
+
+        WebElement letter = browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#dead-letters tr[data-request-id='" + requestId + "']")));
+        assertThat(letter.getText()).startsWith("embedding").contains(requestId, "likeness.images.v1");
+    }
+
+    @Test
+    @Order(7)
+    void aStyleRequestShowsItsProgressToTheEndAndOffersTheResult() throws Exception {
+        open();
+        browser.driver.findElement(By.id("style-content")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver.findElement(By.id("style-style")).sendKeys(stylePattern.toString());
+        setValue("style-size", "96");
+        setValue("style-iterations", "40");
+
+        paint();
+        assertThat(browser.driver.findElement(By.id("style-status")).getText()).startsWith("done: 96x").contains("40 iterations");
+        WebElement bar = browser.driver.findElement(By.id("style-progress"));
+        assertThat(bar.getAttribute("value")).isEqualTo("40");
+        assertThat(bar.getAttribute("max")).isEqualTo("40");
+        WebElement download = browser.driver.findElement(By.id("style-download"));
+        assertThat(download.isDisplayed()).isTrue();
+        BufferedImage result = fetchImage(download.getAttribute("href"));
+        assertThat(Math.max(result.getWidth(), result.getHeight())).isEqualTo(96);
+        browser.screenshot("style");
+    }
+
+    @Test
+    @Order(8)
+    void theCliPaintsWithAProgressBarAndEditsTheGallery() throws Exception {
+        Path painted = work.resolve("cli-stylised.png");
+        Files.deleteIfExists(painted);
+        Cli.Run stylise = cli.likeness("stylise", samples.resolve("sample3.jpg").toString(), stylePattern.toString(),
+                "--size", "64", "--iterations", "20", "--progress-every", "5", "-o", painted.toString(),
+                "--bootstrap-servers", run.bootstrapServers());
+        assertThat(stylise.exitCode()).as(stylise.err()).isZero();
+        assertThat(stylise.err()).contains("published style request", "[##############################] 100%  20/20");
+        assertThat(stylise.out()).startsWith(painted + ": 64x").contains("20 iterations");
+        assertThat(Math.max(ImageIO.read(painted.toFile()).getWidth(), ImageIO.read(painted.toFile()).getHeight())).isEqualTo(64);
+
+        Cli.Run delete = cli.likeness("gallery", "delete", "demo-sample5", "--matching-url", run.matchingUrl());
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.out()).isEqualTo("deleted demo-sample5\n");
+
+        Cli.Run list = cli.likeness("gallery", "list", "--bootstrap-servers", run.bootstrapServers());
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out().lines().map(line -> line.split("\t")[0] + "\t" + line.split("\t")[1]).toList())
+                .containsExactly("demo-sample1\tAda (sample1)", "demo-sample2\tPerson of sample2",
+                        "demo-sample3\tPerson of sample3", "demo-sample4\tPerson of sample4");
+
+        Cli.Run unknown = cli.likeness("gallery", "delete", "nobody", "--matching-url", run.matchingUrl());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("UNKNOWN_IDENTITY").doesNotContain("\tat ");
+
+        // The console follows the gallery topic, whoever changed it.
+        open();
+        browser.waitUpTo(RESULT_WITHIN).until(driver -> driver.findElement(By.id("gallery-count")).getText().equals("4"));
+    }
+
+    @Test
+    @Order(9)
+    void theWholeConsoleForTheReadme() throws Exception {
+        open();
+        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample3.jpg"));
+        awaitCard(requestId, ".outcome", "recognised");
+        browser.driver.findElement(By.id("style-content")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver.findElement(By.id("style-style")).sendKeys(stylePattern.toString());
+        setValue("style-size", "128");
+        setValue("style-iterations", "30");
+        paint();
+        System.out.println("console screenshot: " + browser.screenshot("console"));
+    }
+
+    @Test
+    @Order(10)
+    void ctrlCStopsEveryProcessOfTheRun() throws Exception {
+        List<ProcessHandle> javas = run.javaProcesses();
+        assertThat(javas).as("the broker and four services").hasSize(5);
+
+        run.interrupt(Duration.ofSeconds(90));
+
+        assertThat(run.output()).contains("Stopping Likeness...", "Stopped: no Likeness process left.");
+        assertThat(javas).noneMatch(ProcessHandle::isAlive);
+    }
+
+    private void open() {
+        browser.driver.get(run.consoleUrl());
+        browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+        browser.waitUpTo(Duration.ofSeconds(30)).until(driver ->
+                !driver.findElements(By.cssSelector("#gallery tbody tr")).isEmpty());
+    }
+
+    /** Submits the style form and waits until the style panel shows that request finished. */
+    private void paint() {
+        String requestId = submit("style-submit", "style-message");
+        browser.waitUpTo(RESULT_WITHIN).until(driver -> {
+            WebElement job = driver.findElement(By.id("style-job"));
+            return requestId.equals(job.getDomAttribute("data-request-id"))
+                    && driver.findElement(By.id("style-status")).getText().matches("^(done|failed).*");
+        });
+    }
+
+    /** Chooses the file, submits, and returns the request id the console published. */
+    private String upload(String fileInput, String submit, String message, Path file) {
+        browser.driver.findElement(By.id(fileInput)).sendKeys(file.toAbsolutePath().toString());
+        return submit(submit, message);
+    }
+
+    private String submit(String submit, String message) {
+        browser.driver.findElement(By.id(submit)).click();
+        browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.id(message),
+                Pattern.compile("^published request console-")));
+        return browser.driver.findElement(By.id(message)).getText().substring("published request ".length());
+    }
+
+    private WebElement awaitCard(String requestId, String part, String text) {
+        By card = By.cssSelector("#feed .card[data-request-id='" + requestId + "']");
+        browser.waitUpTo(RESULT_WITHIN).until(driver -> driver.findElements(card).stream()
+                .anyMatch(found -> found.findElement(By.cssSelector(part)).getText().contains(text)));
+        return browser.driver.findElement(card);
+    }
+
+    private void setValue(String id, String value) {
+        WebElement input = browser.driver.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private static BufferedImage fetchImage(String url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return ImageIO.read(new ByteArrayInputStream(response.body()));
+    }
+
+    /** Diagonal stripes in three colours: a style with an obvious texture and palette. */
+    private static Path writeStylePattern(Path file) throws IOException {
+        BufferedImage pattern = new BufferedImage(160, 160, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = pattern.createGraphics();
+        Color[] colours = {new Color(0x1f4e9c), new Color(0xf2c14e), new Color(0xd1495b)};
+        for (int k = -160; k < 320; k += 12) {
+            graphics.setColor(colours[Math.floorMod(k / 12, colours.length)]);
+            graphics.fillPolygon(new int[] {k, k + 12, k + 172, k + 160}, new int[] {0, 0, 160, 160}, 4);
+        }
+        graphics.dispose();
+        ImageIO.write(pattern, "png", file.toFile());
+        return file;
+    }
+}

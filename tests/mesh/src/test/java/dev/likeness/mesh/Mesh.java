@@ -1,0 +1,201 @@
+package dev.likeness.mesh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.local.kafka.LocalKafkaBroker;
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.ServiceProcess;
+
+/**
+ * A broker of its own (data under target/, so it can be restarted with its data) and the embedding, matching and
+ * stylising services as OS processes from their built jars, configured only through environment and JVM options.
+ */
+final class Mesh implements AutoCloseable {
+
+    static final String IMAGES = "likeness.images.v1";
+    static final String FACES = "likeness.faces.v1";
+    static final String MATCHES = "likeness.matches.v1";
+    static final String GALLERY = "likeness.gallery.v1";
+    static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
+    static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
+    static final String STYLE_REQUESTS = "likeness.style.requests.v1";
+    static final String STYLE_RESULTS = "likeness.style.results.v1";
+    static final String STYLISING_DLQ = "likeness.stylising.dlq.v1";
+    static final int PARTITIONS = 3;
+    /** The read-process-write input channel of each service. */
+    private static final Map<String, String> INPUTS = Map.of("embedding", "images", "matching", "faces",
+            "stylising", "style-requests");
+
+    /** The topics created before the services start (besides the compacted gallery). */
+    private static final List<String> QUEUES = List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ,
+            STYLE_REQUESTS, STYLE_RESULTS, STYLISING_DLQ);
+
+    private static final Set<String> COPIED = new HashSet<>();
+
+    private final Path dataDir;
+    private BrokerProcess broker;
+    private final List<ServiceProcess> services = new ArrayList<>();
+
+    private Mesh(Path dataDir) {
+        this.dataDir = dataDir;
+        this.broker = LocalKafkaBroker.start(dataDir, 0);
+    }
+
+    /** A fresh broker with the mesh's topics, created before any service so requests can queue up first. */
+    static Mesh withTopics(String name) throws Exception {
+        Path dir = Path.of("target", "mesh", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(dir);
+        Mesh mesh = new Mesh(dir);
+        try (KafkaTestClient kafka = mesh.client()) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String topic : QUEUES) {
+                topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
+            }
+            topics.add(new NewTopic(GALLERY, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+            kafka.createTopics(topics.toArray(NewTopic[]::new));
+        }
+        return mesh;
+    }
+
+    /**
+     * Sends every record and waits until the broker has each one; a send that fails (a partition whose leader
+     * is still being elected just after the topic was created) is sent again.
+     */
+    void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
+        List<ProducerRecord<String, byte[]>> pending = records;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > 5) {
+                throw new IllegalStateException(pending.size() + " records could not be published");
+            }
+            // A new producer per attempt: an idempotent producer whose sends failed may keep failing.
+            try (KafkaTestClient kafka = client()) {
+                KafkaProducer<String, byte[]> producer = kafka.producer();
+                List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
+                pending.forEach(record -> sends.add(producer.send(record)));
+                List<ProducerRecord<String, byte[]>> failed = new ArrayList<>();
+                for (int i = 0; i < sends.size(); i++) {
+                    try {
+                        sends.get(i).get(1, TimeUnit.MINUTES);
+                    } catch (ExecutionException | TimeoutException e) {
+                        failed.add(pending.get(i));
+                    }
+                }
+                pending = failed;
+            }
+        }
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    KafkaTestClient client() {
+        return new KafkaTestClient(bootstrapServers());
+    }
+
+    /** Starts the given services side by side (each waits for its own readiness), in the order given. */
+    ServiceProcess[] startServices(String delivery, String heap, String... modules) {
+        List<CompletableFuture<ServiceProcess>> starts = new ArrayList<>();
+        for (String module : modules) {
+            starts.add(CompletableFuture.supplyAsync(() -> service(module, delivery, heap)));
+        }
+        return starts.stream().map(CompletableFuture::join).toArray(ServiceProcess[]::new);
+    }
+
+    ServiceProcess service(String module, String delivery, String heap) {
+        ServiceProcess service = ServiceProcess.builder(module, application(module).resolve("quarkus-run.jar"))
+                .jvmOption("-Xmx" + heap)
+                // A heap overflow must end the process loudly, never leave it limping.
+                .jvmOption("-XX:+ExitOnOutOfMemoryError")
+                .jvmOption("-Dlikeness.models.dir=" + ModelsDirectory.locate())
+                // A SIGKILLed consumer never leaves its group: its partitions move once its session expires.
+                // 10 s instead of Kafka's 45 s keeps the test short; the guarantees do not depend on it.
+                .jvmOption("-Dmp.messaging.incoming." + INPUTS.get(module) + ".session.timeout.ms=10000")
+                .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers())
+                .env("LIKENESS_DELIVERY", delivery)
+                // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left open.
+                .env("HOSTNAME", "mesh-test")
+                .logFile(dataDir.resolve(module + ".log"))
+                .start();
+        services.add(service);
+        return service;
+    }
+
+    /**
+     * A copy of the module's packaged application, made once per test JVM: a rebuild of the module while the
+     * tests run (an IDE, another build) must not pull jars from under a running service.
+     */
+    private static synchronized Path application(String module) {
+        Path copy = Path.of("target", "apps", module).toAbsolutePath();
+        if (COPIED.add(module)) {
+            Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
+            Path app = ServiceProcess.jarOf(servicesDir.resolve(module)).getParent();
+            try {
+                deleteRecursively(copy);
+                try (Stream<Path> files = Files.walk(app)) {
+                    for (Path path : files.toList()) {
+                        Path target = copy.resolve(app.relativize(path).toString());
+                        if (Files.isDirectory(path)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(path, target);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot copy " + app + " (package the " + module + " module first)", e);
+            }
+        }
+        return copy;
+    }
+
+    /** Stops the broker cleanly and starts it again on the same port with the same data. */
+    void restartBroker() {
+        int port = broker.port();
+        broker.stop();
+        broker = LocalKafkaBroker.start(dataDir, port);
+    }
+
+    /** Stops everything and drops the broker's log segments; the service and broker logs stay for reading. */
+    @Override
+    public void close() {
+        services.forEach(ServiceProcess::stop);
+        broker.stop();
+        deleteRecursively(dataDir.resolve("kafka-logs"));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,464 @@
+package dev.likeness.bench;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.imageio.ImageIO;
+
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.OnnxModel;
+import dev.likeness.face.AnalysedFace;
+import dev.likeness.face.DetectedFace;
+import dev.likeness.face.FaceAnalysis;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.face.ModelSpec;
+import dev.likeness.face.PipelineStage;
+import dev.likeness.face.PreparedImage;
+
+/**
+ * Sections 1, 2 and 4 of {@code make bench}: the raw networks (batch 1 and 8, 1 and 2 intra-op threads), the
+ * in-process pipeline (JPEG bytes to embeddings) against the sum of its raw model times stage by stage, for
+ * one-face 640x480 views and for the 1920 px group photos, with a CPU-time profile of where the rest goes, and the
+ * same pipeline on onnxruntime-node (tools/bench/peer) in the same run. Usage: EmbeddingBench REPORT.md
+ */
+public final class EmbeddingBench {
+
+    static final int ONE_FACE_IMAGES = 8;
+    static final int WARM_UP = 3;
+    static final int RUNS = 7;
+    static final int PEER_ROUNDS = 3;
+    static final int PEER_RUNS = 3;
+    static final int PROFILED_RUNS = 150;
+    static final String COMMAND = "make bench";
+    static final Path IMAGES = Path.of("var/bench/images");
+
+    private EmbeddingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        Path charts = report.toAbsolutePath().getParent().resolve("images");
+        Path models = ModelsDirectory.locate();
+        FacePipelineConfig defaults = FacePipelineConfig.defaults(models);
+        List<Workload> workloads = workloads(defaults, models);
+
+        Figures.reset();
+        Report.writeSection(report, "raw-models", rawModels(defaults, charts));
+        Report.writeSection(report, "embedding-pipeline", pipelineVsRaw(defaults, workloads, charts));
+        Report.writeSection(report, "peer", peer(defaults, models, workloads, charts));
+    }
+
+    /** A set of images the pipeline is measured on, written to var/bench/images for the peer and the mesh. */
+    record Workload(String name, String label, List<byte[]> images, List<Path> files) {
+    }
+
+    static List<Workload> workloads(FacePipelineConfig config, Path models) throws Exception {
+        Files.createDirectories(IMAGES);
+        List<byte[]> group = new ArrayList<>();
+        List<Path> groupFiles = new ArrayList<>();
+        for (int sample = 1; sample <= 6; sample++) {
+            Path file = models.resolve("samples/sample" + sample + ".jpg");
+            group.add(Files.readAllBytes(file));
+            groupFiles.add(file.toAbsolutePath());
+        }
+        List<byte[]> oneFace;
+        try (FacePipeline pipeline = FacePipeline.open(config)) {
+            oneFace = oneFaceImages(pipeline, group);
+        }
+        List<Path> oneFaceFiles = new ArrayList<>();
+        for (int i = 0; i < oneFace.size(); i++) {
+            Path file = IMAGES.resolve("one-face-" + i + ".jpg").toAbsolutePath();
+            Files.write(file, oneFace.get(i));
+            oneFaceFiles.add(file);
+        }
+        return List.of(new Workload("one-face", "one-face 640x480 views (" + oneFace.size() + ")", oneFace, oneFaceFiles),
+                new Workload("group", "1920 px group photos (" + group.size() + ")", group, groupFiles));
+    }
+
+    // ---------------------------------------------------------------- 1. raw models
+
+    static String rawModels(FacePipelineConfig config, Path charts) throws Exception {
+        StringBuilder md = new StringBuilder("## Raw models\n\n")
+                .append(provenance("EmbeddingBench", "ONNX Runtime 1.23.2 Java `run` on ready random tensors"
+                        + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
+                        + " of one call / batch. Both thread counts interleaved run by run"))
+                .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
+                        + "|---|---|---|---|---|---|\n");
+        List<String> categories = new ArrayList<>();
+        List<Double> one = new ArrayList<>();
+        List<Double> two = new ArrayList<>();
+        for (ModelSpec spec : List.of(config.detector(), config.landmarker(), config.embedder())) {
+            for (int batch : new int[] { 1, 8 }) {
+                int calls = batch == 1 ? 16 : 4;
+                try (RawModel single = new RawModel(spec, InferenceOptions.builder().intraOpThreads(1).build());
+                        RawModel dual = new RawModel(spec, InferenceOptions.builder().intraOpThreads(2).build())) {
+                    Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, () -> single.run(batch, calls),
+                            () -> dual.run(batch, calls));
+                    Measurement perItem1 = m[0].per(batch * calls);
+                    Measurement perItem2 = m[1].per(batch * calls);
+                    md.append(String.format(Locale.ROOT, "| %s | %dx%d | %d | %s | %s | %.2f |%n", spec.id(),
+                            spec.inputWidth(), spec.inputHeight(), batch, Report.ms(perItem1), Report.ms(perItem2),
+                            perItem2.median() / perItem1.median()));
+                    categories.add(shortName(spec) + " b" + batch);
+                    one.add(1e3 * perItem1.median());
+                    two.add(1e3 * perItem2.median());
+                }
+            }
+        }
+        md.append("\n").append(Charts.write(charts.resolve("bench-raw-models.png"),
+                new Charts.Bars("Raw ONNX Runtime time per item", "ms per image or face (median)", categories)
+                        .add("1 intra-op thread", one).add("2 intra-op threads", two), chartCaption())).append("\n");
+        return md.toString();
+    }
+
+    private static String shortName(ModelSpec spec) {
+        return spec.id().replace("faceplugin-fr-", "");
+    }
+
+    /** One network on random tensors, kept per batch size. */
+    static final class RawModel implements AutoCloseable {
+        final OnnxModel model;
+        final ModelSpec spec;
+        private final Map<Integer, FloatInput> inputs = new HashMap<>();
+        long nanos;
+
+        RawModel(ModelSpec spec, InferenceOptions options) {
+            this.spec = spec;
+            this.model = OnnxModel.open(spec.path(), options);
+        }
+
+        void run(int batch, int calls) {
+            FloatInput input = inputs.computeIfAbsent(batch, this::randomInput);
+            String name = model.inputs().keySet().iterator().next();
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                model.run(Map.of(name, input));
+            }
+            nanos += System.nanoTime() - start;
+        }
+
+        private FloatInput randomInput(int batch) {
+            Random random = new Random(42);
+            long[] shape = { batch, spec.encoding().channels().count(), spec.inputHeight(), spec.inputWidth() };
+            FloatBuffer data = FloatInput.allocate(shape);
+            while (data.hasRemaining()) {
+                data.put(random.nextFloat() * 2 - 1);
+            }
+            data.flip();
+            return FloatInput.of(data, shape);
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- 2. pipeline vs raw
+
+    static String pipelineVsRaw(FacePipelineConfig defaults, List<Workload> workloads, Path charts) throws Exception {
+        StringBuilder md = new StringBuilder("## In-process pipeline vs raw model time\n\n")
+                .append(provenance("EmbeddingBench", "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
+                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
+                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
+                .append("| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
+                        + " pipeline / raw |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder stages = new StringBuilder("\nPer stage (sums over all runs; decode and align have no network:"
+                + " their time is all overhead, shown as a share of the raw model time):\n\n"
+                + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
+        List<String> categories = new ArrayList<>();
+        Map<PipelineStage, List<Double>> stageSeries = new EnumMap<>(PipelineStage.class);
+        List<Double> rawSeries = new ArrayList<>();
+        for (PipelineStage stage : PipelineStage.values()) {
+            stageSeries.put(stage, new ArrayList<>());
+        }
+        for (Workload workload : workloads) {
+            for (int batch : new int[] { 1, 8 }) {
+                Map<PipelineStage, long[]> stageNanos = new EnumMap<>(PipelineStage.class);
+                for (PipelineStage stage : PipelineStage.values()) {
+                    stageNanos.put(stage, new long[1]);
+                }
+                FacePipelineConfig config = withBatch(defaults, batch);
+                try (FacePipeline pipeline = FacePipeline.open(config,
+                        (stage, items, nanos) -> stageNanos.get(stage)[0] += nanos);
+                        RawModel detect = new RawModel(config.detector(), config.inference());
+                        RawModel landmark = new RawModel(config.landmarker(), config.inference());
+                        RawModel embed = new RawModel(config.embedder(), config.inference())) {
+                    List<int[]> calls = callPattern(pipeline, workload.images(), batch);
+                    int faces = calls.stream().mapToInt(c -> c[1]).sum();
+                    stageNanos.values().forEach(n -> n[0] = 0);
+                    Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, () -> {
+                        for (int[] call : calls) {
+                            detect.run(call[0], 1);
+                            for (int done = 0; done < call[1]; done += batch) {
+                                int n = Math.min(batch, call[1] - done);
+                                landmark.run(n, 1);
+                                embed.run(n, 1);
+                            }
+                        }
+                    }, () -> runPipeline(pipeline, workload.images(), batch));
+                    int images = workload.images().size();
+                    Measurement raw = m[0].per(images);
+                    Measurement whole = m[1].per(images);
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |%n",
+                            workload.label(), batch, faces, Report.ms(raw), Report.ms(whole), 1 / whole.median(),
+                            whole.median() / raw.median()));
+                    Figures.put("pipeline." + workload.name() + ".b" + batch + ".ratio", whole.median() / raw.median());
+                    double rawNanos = detect.nanos + landmark.nanos + embed.nanos;
+                    long pipelineNanos = stageNanos.values().stream().mapToLong(n -> n[0]).sum();
+                    stages.append(String.format(Locale.ROOT, "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |%n",
+                            workload.name(), batch, 100 * stageNanos.get(PipelineStage.DECODE)[0] / rawNanos,
+                            stageNanos.get(PipelineStage.DETECT)[0] / (double) detect.nanos,
+                            stageNanos.get(PipelineStage.LANDMARKS)[0] / (double) landmark.nanos,
+                            100 * stageNanos.get(PipelineStage.ALIGN)[0] / rawNanos,
+                            stageNanos.get(PipelineStage.EMBED)[0] / (double) embed.nanos, pipelineNanos / rawNanos));
+                    categories.add(workload.name() + " b" + batch);
+                    double runs = WARM_UP + RUNS;
+                    for (PipelineStage stage : PipelineStage.values()) {
+                        stageSeries.get(stage).add(stageNanos.get(stage)[0] / 1e6 / runs / images);
+                    }
+                    rawSeries.add(rawNanos / 1e6 / runs / images);
+                }
+            }
+        }
+        md.append(stages);
+        Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
+        bars.add("raw models (sum)", rawSeries);
+        stageSeries.forEach((stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
+        md.append("\n").append(Charts.write(charts.resolve("bench-pipeline-stages.png"), bars, chartCaption())).append("\n");
+        md.append("\n").append(profile(defaults, workloads.get(0)));
+        md.append("\n").append(decodeAhead(defaults, workloads));
+        return md.toString();
+    }
+
+    static FacePipelineConfig withBatch(FacePipelineConfig c, int batch) {
+        return new FacePipelineConfig(c.detector(), c.landmarker(), c.embedder(), c.scoreThreshold(), c.nmsIou(),
+                c.maxFaces(), c.minFacePx(), batch, c.limits(), c.inference());
+    }
+
+    /** Per analyseAll call: {images, faces}, as the pipeline does them for these images at this batch. */
+    private static List<int[]> callPattern(FacePipeline pipeline, List<byte[]> images, int batch) throws Exception {
+        List<int[]> calls = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += batch) {
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
+                prepared.add(pipeline.prepare(image, 0, 0));
+            }
+            int faces = pipeline.analyseAll(prepared).stream().mapToInt(a -> a.faces().size()).sum();
+            calls.add(new int[] { prepared.size(), faces });
+        }
+        return calls;
+    }
+
+    static int runPipeline(FacePipeline pipeline, List<byte[]> images, int batch) throws Exception {
+        int faces = 0;
+        for (int from = 0; from < images.size(); from += batch) {
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
+                prepared.add(pipeline.prepare(image, 0, 0));
+            }
+            List<FaceAnalysis> results = pipeline.analyseAll(prepared);
+            if (results.size() != prepared.size()) {
+                throw new IllegalStateException("pipeline lost images");
+            }
+            faces += results.stream().mapToInt(r -> r.faces().size()).sum();
+        }
+        return faces;
+    }
+
+    /**
+     * The proposed fix for the decode overhead, tried in the harness: decode (prepare) the next batch on a
+     * second thread while the networks run on the current one, against the same loop done in sequence.
+     */
+    private static String decodeAhead(FacePipelineConfig defaults, List<Workload> workloads) throws Exception {
+        StringBuilder md = new StringBuilder("Experiment, decode-ahead: `prepare` (the reduced JPEG decode) of the next"
+                + " batch on a second thread while `analyseAll` runs the current one, against the same loop in sequence;"
+                + " each set repeated twice so there is a next batch, batch 8, interleaved, 5 runs after 1 warm-up:\n\n"
+                + "| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n");
+        ExecutorService ahead = Executors.newSingleThreadExecutor();
+        try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
+            for (Workload workload : workloads) {
+                List<byte[]> images = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    images.addAll(workload.images());
+                }
+                Measurement[] m = Measurement.interleaved(1, 5, () -> runPipeline(pipeline, images, 8),
+                        () -> runPipelineDecodingAhead(pipeline, images, 8, ahead));
+                Measurement plain = m[0].per(images.size());
+                Measurement overlapped = m[1].per(images.size());
+                Figures.put("decode-ahead." + workload.name() + ".speedup", plain.median() / overlapped.median());
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx |%n", workload.label(),
+                        Report.perSecond(plain), Report.perSecond(overlapped), plain.median() / overlapped.median()));
+            }
+        } finally {
+            ahead.shutdownNow();
+        }
+        return md.toString();
+    }
+
+    static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
+            throws Exception {
+        int faces = 0;
+        Future<List<PreparedImage>> next = ahead.submit(() -> prepareAll(pipeline, images.subList(0, Math.min(batch, images.size()))));
+        for (int from = 0; from < images.size(); from += batch) {
+            List<PreparedImage> current = next.get();
+            int nextFrom = from + batch;
+            if (nextFrom < images.size()) {
+                List<byte[]> chunk = images.subList(nextFrom, Math.min(images.size(), nextFrom + batch));
+                next = ahead.submit(() -> prepareAll(pipeline, chunk));
+            }
+            faces += pipeline.analyseAll(current).stream().mapToInt(r -> r.faces().size()).sum();
+        }
+        return faces;
+    }
+
+    private static List<PreparedImage> prepareAll(FacePipeline pipeline, List<byte[]> images) throws Exception {
+        List<PreparedImage> prepared = new ArrayList<>();
+        for (byte[] image : images) {
+            prepared.add(pipeline.prepare(image, 0, 0));
+        }
+        return prepared;
+    }
+
+    /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
+    private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
+        Optional<String> noProfile = Profiles.unavailableHere();
+        if (noProfile.isPresent()) {
+            return "No CPU profile of the pipeline: " + noProfile.get() + ".\n";
+        }
+        try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, 8))) {
+            runPipeline(pipeline, workload.images(), 8);
+            Path stacks = Path.of("var/bench/pipeline.collapsed");
+            Profiles.Summary summary = Profiles.record(stacks, () -> {
+                for (int i = 0; i < PROFILED_RUNS; i++) {
+                    runPipeline(pipeline, workload.images(), 8);
+                }
+            });
+            Figures.put("pipeline.profile", summary.headline(4));
+            return "Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL + " of process"
+                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `" + stacks
+                    + "`):\n\n" + summary.markdown(10) + "\n";
+        }
+    }
+
+    // ---------------------------------------------------------------- 4. peer
+
+    static String peer(FacePipelineConfig defaults, Path models, List<Workload> workloads, Path charts)
+            throws Exception {
+        Path script = Path.of("tools/bench/peer/peer.js").toAbsolutePath();
+        StringBuilder md = new StringBuilder("## Peer: onnxruntime-node\n\n")
+                .append(provenance("EmbeddingBench", "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
+                        + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
+                        + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
+                        + " same thread settings). Rounds alternate: Java pipeline " + PEER_RUNS + " runs, then a Node"
+                        + " process (2 warm-up + " + PEER_RUNS + " runs), " + PEER_ROUNDS + " rounds; median [min-max]"
+                        + " over all measured runs"))
+                .append("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
+                        + "|---|---|---|---|---|---|\n");
+        String runtime = "";
+        List<String> categories = new ArrayList<>();
+        List<Double> java = new ArrayList<>();
+        List<Double> node = new ArrayList<>();
+        for (Workload workload : workloads) {
+            for (int batch : new int[] { 1, 8 }) {
+                List<Measurement> javaRuns = new ArrayList<>();
+                List<Measurement> nodeRuns = new ArrayList<>();
+                int javaFaces = 0;
+                int nodeFaces = 0;
+                try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, batch))) {
+                    javaFaces = runPipeline(pipeline, workload.images(), batch);
+                    for (int round = 0; round < PEER_ROUNDS; round++) {
+                        javaRuns.add(Measurement.of(1, PEER_RUNS, () -> runPipeline(pipeline, workload.images(), batch)));
+                        Peer.Result result = Peer.run(script, models, batch, 2, PEER_RUNS, workload.files());
+                        nodeRuns.add(result.seconds());
+                        nodeFaces = result.faces();
+                        runtime = result.runtime();
+                    }
+                }
+                int images = workload.images().size();
+                Measurement j = Measurement.merged(javaRuns).per(images);
+                Measurement n = Measurement.merged(nodeRuns).per(images);
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d / %d | %s | %s | **%.2fx** |%n", workload.label(),
+                        batch, javaFaces, nodeFaces, Report.perSecond(j), Report.perSecond(n), n.median() / j.median()));
+                Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", n.median() / j.median());
+                categories.add(workload.name() + " b" + batch);
+                java.add(1 / j.median());
+                node.add(1 / n.median());
+            }
+        }
+        md.append("\nPeer runtime: ").append(runtime).append(".\n\n");
+        md.append(Charts.write(charts.resolve("bench-peer.png"),
+                new Charts.Bars("In-process pipeline: Java vs onnxruntime-node", "images/s (median)", categories)
+                        .add("Java (FacePipeline)", java).add("Node (onnxruntime-node + sharp)", node), chartCaption()))
+                .append("\n");
+        return md.toString();
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    static String provenance(String main, String what) {
+        return "Command: `" + COMMAND + "` (`" + main + "`). Machine: " + Machine.describe() + "; " + Machine.load()
+                + " at the start (the machine is shared: absolute times are noisy, ratios measured side by side in one"
+                + " run are what counts). " + what + ". Figures: median [min-max] of " + RUNS + " runs after "
+                + WARM_UP + " warm-up runs unless stated.\n\n";
+    }
+
+    static String chartCaption() {
+        return COMMAND + ", " + Machine.describe();
+    }
+
+    /** 640x480 views of the sample photos centred on one face, kept where the pipeline finds exactly one face. */
+    static List<byte[]> oneFaceImages(FacePipeline pipeline, List<byte[]> photos) throws Exception {
+        List<byte[]> images = new ArrayList<>();
+        for (byte[] bytes : photos) {
+            BufferedImage photo = pipeline.decoder().decode(bytes).image();
+            for (AnalysedFace face : pipeline.analyse(bytes).faces()) {
+                byte[] view = jpeg(view(photo, face.box()));
+                if (pipeline.analyse(view).faces().size() == 1 && images.size() < ONE_FACE_IMAGES) {
+                    images.add(view);
+                }
+            }
+        }
+        if (images.size() < ONE_FACE_IMAGES) {
+            throw new IllegalStateException("only " + images.size() + " one-face views found");
+        }
+        return images;
+    }
+
+    private static BufferedImage view(BufferedImage photo, DetectedFace face) {
+        double height = Math.min(photo.getHeight(), face.height() * 2.2), width = height * 4 / 3;
+        double x = Math.max(0, Math.min(photo.getWidth() - width, (face.x1() + face.x2()) / 2 - width / 2));
+        double y = Math.max(0, Math.min(photo.getHeight() - height, (face.y1() + face.y2()) / 2 - height / 2));
+        BufferedImage out = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(photo, 0, 0, 640, 480, (int) x, (int) y, (int) (x + width), (int) (y + height), null);
+        g.dispose();
+        return out;
+    }
+
+    private static byte[] jpeg(BufferedImage image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.likeness.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.likeness.cli.CliRun.likeness;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.events.v1.BoundingBox;
+import dev.likeness.events.v1.Candidate;
+import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.MatchResult;
+import dev.likeness.events.v1.RecognisedFace;
+import dev.likeness.events.v1.Recognition;
+import dev.likeness.events.v1.RequestError;
+import dev.likeness.testing.KafkaBroker;
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.TopicReader;
+
+/** Runs the CLI in-process against a real broker, simulating the mesh's answers where a command waits for one. */
+class LikenessCliTest {
+
+    private static final Path PHOTO = ModelsDirectory.resolve("samples/sample1.jpg");
+    private static final String FACES_TOPIC = "likeness.cli-test.faces.v1";
+    private static final String EMBEDDING_DLQ = Topics.deadLetters("embedding");
+
+    private static String bootstrapServers;
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void createTopics() {
+        bootstrapServers = KafkaBroker.shared().bootstrapServers();
+        kafka = KafkaBroker.shared().client();
+        kafka.createTopics(Topics.IMAGES, Topics.MATCHES, FACES_TOPIC, EMBEDDING_DLQ);
+    }
+
+    @AfterAll
+    static void closeClient() {
+        kafka.close();
+    }
+
+    @Test
+    void publishSendsThePhotoAsImageSubmittedWithCloudEventHeaders() throws Exception {
+        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+            CliRun run = likeness("publish", PHOTO.toString(), "--purpose", "enrol", "--identity", "ada",
+                    "--name", "Ada", "--bootstrap-servers", bootstrapServers);
+
+            assertThat(run.exitCode).as(run.err).isZero();
+            String requestId = run.out.strip();
+            List<ConsumerRecord<String, byte[]>> records = images.read(1, Duration.ofSeconds(20));
+            assertThat(records).hasSize(1);
+            ConsumerRecord<String, byte[]> record = records.get(0);
+            assertThat(record.key()).isEqualTo(requestId);
+            assertThat(header(record, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(header(record, CloudEventHeaders.ID)).isEqualTo(requestId + "/likeness.v1.ImageSubmitted");
+            assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("likeness.v1.ImageSubmitted");
+            assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("/likeness/cli");
+            assertThat(header(record, CloudEventHeaders.CONTENT_TYPE)).isEqualTo("application/protobuf");
+            ImageSubmitted request = ImageSubmitted.parseFrom(record.value());
+            assertThat(request.getRequestId()).isEqualTo(requestId);
+            assertThat(request.getImage().getInline().toByteArray()).isEqualTo(Files.readAllBytes(PHOTO));
+            assertThat(request.getImage().getContentType()).isEqualTo("image/jpeg");
+            assertThat(request.getPurpose().getEnrol().getIdentityId()).isEqualTo("ada");
+            assertThat(request.getPurpose().getEnrol().getDisplayName()).isEqualTo("Ada");
+        }
+    }
+
+    @Test
+    void watchDecodesFacesEmbeddedAndOmitsLargeBytes() {
+        FacesEmbedded faces = FacesEmbedded.newBuilder().setRequestId("watch-1").setImageWidth(640).setImageHeight(480)
+                .addFaces(Face.newBuilder().setDetectorScore(0.98f).addEmbedding(0.25f)).build();
+        send(FACES_TOPIC, "watch-1", faces);
+
+        CliRun run = likeness("watch", FACES_TOPIC, "--from-beginning", "--max", "1", "--timeout", "30",
+                "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out.lines()).hasSize(1);
+        assertThat(run.out).contains("\"type\":\"likeness.v1.FacesEmbedded\"", "\"key\":\"watch-1\"",
+                "\"requestId\":\"watch-1\"", "\"imageWidth\":640", "\"embedding\":[0.25]");
+    }
+
+    @Test
+    void watchShowsTheSizeOfInlineImagesInsteadOfTheirBytes() {
+        String topic = "likeness.cli-test.images.v1";
+        kafka.createTopics(topic);
+        ImageSubmitted request = ImageRequests.request("watch-2", PHOTO, Purposes.identify());
+        send(topic, "watch-2", request);
+
+        CliRun run = likeness("watch", topic, "--from-beginning", "--max", "1", "--timeout", "30",
+                "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("\"inline\":{\"omittedBytes\":" + request.getImage().getInline().size() + "}");
+        assertThat(run.out.length()).isLessThan(1000);
+    }
+
+    @Test
+    void dlqPrintsTheDeadLetters() {
+        DeadLetter letter = DeadLetter.newBuilder().setReasonCode("IMAGE_UNDECODABLE").setReason("not an image")
+                .setSourceTopic(Topics.IMAGES).setSourcePartition(0).setSourceOffset(42).setService("embedding")
+                .setRequestId("dlq-1").setOriginalValue(ByteString.copyFrom(new byte[1000])).build();
+        send(EMBEDDING_DLQ, "dlq-1", letter);
+
+        CliRun run = likeness("dlq", "--service", "embedding", "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("IMAGE_UNDECODABLE\tnot an image\tlikeness.images.v1/0/42\tembedding\tdlq-1");
+    }
+
+    @Test
+    void identifyPrintsTheMatchResultAsJson() throws Exception {
+        Recognition recognition = Recognition.newBuilder().setThreshold(1.1f)
+                .addFaces(RecognisedFace.newBuilder().setBox(BoundingBox.newBuilder().setX2(10).setY2(10))
+                        .addCandidates(Candidate.newBuilder().setIdentityId("ada").setDisplayName("Ada").setDistance(0.4f)))
+                .build();
+
+        CliRun run = identifyAnsweredWith(result -> result.setRecognition(recognition));
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("\"identityId\": \"ada\"", "\"displayName\": \"Ada\"", "\"recognition\"");
+    }
+
+    @Test
+    void identifyExitsWithOneOnAnErrorResult() throws Exception {
+        CliRun run = identifyAnsweredWith(result -> result.setError(
+                RequestError.newBuilder().setCode("NO_FACE").setMessage("no face found")));
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR_RESULT);
+        assertThat(run.out).contains("\"code\": \"NO_FACE\"");
+    }
+
+    @Test
+    void identifyTimesOutWithoutResult() {
+        CliRun run = likeness("identify", PHOTO.toString(), "--timeout", "1", "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
+        assertThat(run.err).contains("no result for request");
+    }
+
+    @Test
+    void aMissingFileIsAUsageError() {
+        CliRun run = likeness("publish", "no/such/photo.jpg", "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("no such file: no/such/photo.jpg").doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void anUnreachableBrokerIsReportedQuickly() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        long started = System.nanoTime();
+
+        CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(run.err).contains("cannot reach Kafka at localhost:" + closedPort).doesNotContain("\tat ");
+        // Bounded by the CLI's own timeout (not Kafka's defaults of 60 s and more), with room for a loaded machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(KafkaSession.TIMEOUT.multipliedBy(2));
+    }
+
+    /** Runs identify while playing the mesh: answers its request with a MatchResult keyed by the request id. */
+    private CliRun identifyAnsweredWith(Consumer<MatchResult.Builder> outcome) throws Exception {
+        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness("identify", PHOTO.toString(),
+                    "--timeout", "30", "--bootstrap-servers", bootstrapServers));
+            List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
+            assertThat(requests).hasSize(1);
+            String requestId = requests.get(0).key();
+            MatchResult.Builder result = MatchResult.newBuilder().setRequestId(requestId);
+            outcome.accept(result);
+            send(Topics.MATCHES, requestId, result.build());
+            return run.get(40, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void send(String topic, String key, Message event) {
+        kafka.send(CloudEventRecords.of(topic, key, event));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), UTF_8);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.likeness.cli;
+
+import static dev.likeness.cli.CliRun.likeness;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.SecuredKafkaBroker;
+import dev.likeness.testing.TopicReader;
+
+/** The CLI against the secured broker (SASL_SSL, SCRAM-SHA-512, ACLs), logged in as the KafkaUser likeness-cli. */
+class SecuredKafkaCliTest {
+
+    private static final Path PHOTO = ModelsDirectory.resolve("samples/sample1.jpg");
+    private static final String USER = "likeness-cli";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishesWithCredentialsAndAPemTruststore() throws Exception {
+        BrokerProcess broker = SecuredKafkaBroker.shared();
+        Path passwordFile = Files.writeString(dir.resolve("password"), broker.security().password(USER) + "\n");
+        try (KafkaTestClient admin = SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN);
+                TopicReader images = admin.readFromEnd(Topics.IMAGES)) {
+            CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+                    "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
+                    "--truststore", broker.security().caCertificate().toString());
+
+            assertThat(run.exitCode).as(run.err).isZero();
+            List<ConsumerRecord<String, byte[]>> records = images.read(1, Duration.ofSeconds(30));
+            assertThat(records).extracting(ConsumerRecord::key).containsExactly(run.out.strip());
+        }
+    }
+
+    @Test
+    void readsWithAPkcs12TruststoreWhosePasswordIsInTheCommandConfig() throws Exception {
+        BrokerProcess broker = SecuredKafkaBroker.shared();
+        Path passwordFile = Files.writeString(dir.resolve("password"), broker.security().password(USER));
+        Path commandConfig = Files.writeString(dir.resolve("client.properties"),
+                "ssl.truststore.password=" + broker.security().truststorePassword() + "\n");
+
+        CliRun run = likeness("watch", Topics.MATCHES, "--from-beginning", "--max", "1", "--timeout", "2",
+                "--bootstrap-servers", broker.bootstrapServers(), "--command-config", commandConfig.toString(),
+                "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
+                "--truststore", broker.security().truststore().toString());
+
+        // Logged in and allowed to read: nothing on the topic yet, so the watch ends by its timeout.
+        assertThat(run.err).doesNotContain("refused").doesNotContain("does not allow").doesNotContain("\tat ");
+        assertThat(run.exitCode).isIn(ExitCodes.OK, ExitCodes.TIMED_OUT);
+    }
+
+    @Test
+    void aWrongPasswordIsAClearKafkaError() throws Exception {
+        BrokerProcess broker = SecuredKafkaBroker.shared();
+        Path passwordFile = Files.writeString(dir.resolve("password"), "not-the-password");
+
+        CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+                "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
+                "--truststore", broker.security().caCertificate().toString());
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(run.err).contains("Kafka at " + broker.bootstrapServers() + " refused the login of user " + USER)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aUserWithoutAPasswordIsAUsageError() {
+        CliRun run = likeness("publish", PHOTO.toString(), "--sasl-username", USER);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("LIKENESS_KAFKA_PASSWORD").doesNotContain("\tat ");
+    }
+}
