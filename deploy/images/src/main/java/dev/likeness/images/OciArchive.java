@@ -1,8 +1,5 @@
 package dev.likeness.images;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,9 +18,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Rewrites the docker archive Jib hands to {@code docker load} (manifest.json, the image config, one gzipped
@@ -54,15 +56,14 @@ public final class OciArchive {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A member of the docker archive other than its JSON files: digest and size, and whether it is gzipped. */
-    private record Member(String digest, long size, boolean gzip) {
-    }
+    private record Member(String digest, long size, boolean gzip) {}
 
-    private OciArchive() {
-    }
+    private OciArchive() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0 || args.length % 2 != 0) {
-            System.err.println("usage: OciArchive DOCKER_ARCHIVE.tar OCI_ARCHIVE.tar [DOCKER_ARCHIVE.tar OCI_ARCHIVE.tar ...]");
+            System.err.println(
+                    "usage: OciArchive DOCKER_ARCHIVE.tar OCI_ARCHIVE.tar [DOCKER_ARCHIVE.tar OCI_ARCHIVE.tar ...]");
             System.exit(2);
         }
         for (int i = 0; i < args.length; i += 2) {
@@ -106,7 +107,8 @@ public final class OciArchive {
         image.path("Layers").forEach(layer -> layerFiles.add(layer.asText()));
         int diffIds = JSON.readTree(config).path("rootfs").path("diff_ids").size();
         if (diffIds != layerFiles.size()) {
-            throw new IOException(dockerArchive + ": " + layerFiles.size() + " layers but " + diffIds + " diff_ids in the config");
+            throw new IOException(
+                    dockerArchive + ": " + layerFiles.size() + " layers but " + diffIds + " diff_ids in the config");
         }
 
         ObjectNode manifest = JSON.createObjectNode();
@@ -134,9 +136,9 @@ public final class OciArchive {
 
         Path partial = ociArchive.resolveSibling(ociArchive.getFileName() + ".partial");
         Files.createDirectories(ociArchive.toAbsolutePath().getParent());
-        try (TarArchiveOutputStream out = new TarArchiveOutputStream(
-                new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16));
-             TarArchiveInputStream in = open(dockerArchive)) {
+        try (TarArchiveOutputStream out =
+                        new TarArchiveOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16));
+                TarArchiveInputStream in = open(dockerArchive)) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             write(out, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,31 +37,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CudaLibrariesTest {
 
     /** The CUDA and cuDNN sonames libonnxruntime_providers_cuda.so of onnxruntime_gpu 1.23.2 is linked with. */
-    private static final List<String> PROVIDER_NEEDS = List.of("libcudart.so.12", "libcublas.so.12",
-            "libcublasLt.so.12", "libcurand.so.10", "libcufft.so.11", "libcudnn.so.9");
+    private static final List<String> PROVIDER_NEEDS = List.of(
+            "libcudart.so.12",
+            "libcublas.so.12",
+            "libcublasLt.so.12",
+            "libcurand.so.10",
+            "libcufft.so.11",
+            "libcudnn.so.9");
+
     private static final String NATIVE = "ai/onnxruntime/native/linux-x64/";
     /** Where Debian's loader looks after LD_LIBRARY_PATH when there is no /etc/ld.so.cache. */
-    private static final List<String> SYSTEM_FOLDERS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib");
+    private static final List<String> SYSTEM_FOLDERS =
+            List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib");
+
     private static final Pattern RESOLVED = Pattern.compile("^\\s*(\\S+) => (.+?) \\(0x[0-9a-f]+\\)$");
     private static final Pattern NOT_FOUND = Pattern.compile("^\\s*(\\S+) => not found$");
 
     static List<Path> cudaImages() {
-        return ImageArchive.built().stream().filter(path -> path.getFileName().toString().endsWith("-cuda.tar")).toList();
+        return ImageArchive.built().stream()
+                .filter(path -> path.getFileName().toString().endsWith("-cuda.tar"))
+                .toList();
     }
 
     @Test
     void makeImagesCudaWroteTheGpuImagesTheCudaOverlayRuns() {
-        assertThat(cudaImages()).extracting(path -> path.getFileName().toString())
+        assertThat(cudaImages())
+                .extracting(path -> path.getFileName().toString())
                 .contains("embedding-0.1.0-cuda.tar", "stylising-0.1.0-cuda.tar");
     }
 
     @Test
     void theCudaOverlayRunsTheseImagesAsTheirConfigsSay() {
         List<ManifestsMatchImagesTest.Use> uses = ManifestsMatchImagesTest.uses("cuda").stream()
-                .filter(use -> use.image().repoTag.endsWith("-cuda")).toList();
-        assertThat(uses).extracting(use -> use.where() + " " + use.image().repoTag).contains(
-                "cuda likeness-embedding/embedding likeness/embedding:0.1.0-cuda",
-                "cuda likeness-stylising/stylising likeness/stylising:0.1.0-cuda");
+                .filter(use -> use.image().repoTag.endsWith("-cuda"))
+                .toList();
+        assertThat(uses)
+                .extracting(use -> use.where() + " " + use.image().repoTag)
+                .contains(
+                        "cuda likeness-embedding/embedding likeness/embedding:0.1.0-cuda",
+                        "cuda likeness-stylising/stylising likeness/stylising:0.1.0-cuda");
         for (ManifestsMatchImagesTest.Use use : uses) {
             ManifestsMatchImagesTest.checkUser(use);
             ManifestsMatchImagesTest.checkService(use);
@@ -70,7 +85,9 @@ class CudaLibrariesTest {
     @ParameterizedTest
     @MethodSource("cudaImages")
     void theCudaProviderFindsEveryCudaLibraryInsideTheImage(Path tarball) throws Exception {
-        assertThat(new com.sun.security.auth.module.UnixSystem().getUid()).as("unpacking an image needs root").isZero();
+        assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
+                .as("unpacking an image needs root")
+                .isZero();
         ImageArchive image = ImageArchive.of(tarball);
         String libraryPath = image.environment().get("LD_LIBRARY_PATH");
         assertThat(libraryPath).as("LD_LIBRARY_PATH of %s", image).isNotBlank();
@@ -83,13 +100,21 @@ class CudaLibrariesTest {
             List<String> searchPath = new ArrayList<>(List.of(libraryPath.split(":")));
             searchPath.addAll(SYSTEM_FOLDERS);
             // ONNX Runtime loads libonnxruntime_providers_shared.so before the CUDA provider, which needs its symbols.
-            Resolution provider = resolve(root, searchPath, providers.resolve("libonnxruntime_providers_cuda.so"),
+            Resolution provider = resolve(
+                    root,
+                    searchPath,
+                    providers.resolve("libonnxruntime_providers_cuda.so"),
                     providers.resolve("libonnxruntime_providers_shared.so"));
-            assertThat(provider.missing).as("%s: libraries the CUDA provider cannot find", image).isEmpty();
-            assertThat(provider.undefinedSymbols).as("%s: symbols the CUDA provider cannot bind", image).isEmpty();
+            assertThat(provider.missing)
+                    .as("%s: libraries the CUDA provider cannot find", image)
+                    .isEmpty();
+            assertThat(provider.undefinedSymbols)
+                    .as("%s: symbols the CUDA provider cannot bind", image)
+                    .isEmpty();
             for (String soname : PROVIDER_NEEDS) {
                 assertThat(provider.found).as("%s: %s", image, soname).containsKey(soname);
-                assertThat(provider.found.get(soname)).as("%s: %s from the image's CUDA libraries", image, soname)
+                assertThat(provider.found.get(soname))
+                        .as("%s: %s from the image's CUDA libraries", image, soname)
                         .startsWith(root + libraryPath.split(":")[0] + "/");
             }
 
@@ -97,16 +122,25 @@ class CudaLibrariesTest {
             List<Path> libraries = new ArrayList<>();
             for (String dir : libraryPath.split(":")) {
                 try (Stream<Path> files = Files.list(root.resolve(dir.substring(1)))) {
-                    files.filter(file -> file.getFileName().toString().contains(".so")).sorted().forEach(libraries::add);
+                    files.filter(file -> file.getFileName().toString().contains(".so"))
+                            .sorted()
+                            .forEach(libraries::add);
                 }
             }
-            assertThat(libraries).extracting(file -> "/" + root.relativize(file)).as("%s: cuDNN's run-time parts", image)
-                    .contains("/usr/local/cuda/lib64/libcudnn_ops.so.9", "/usr/local/cuda/lib64/libcudnn_engines_precompiled.so.9");
+            assertThat(libraries)
+                    .extracting(file -> "/" + root.relativize(file))
+                    .as("%s: cuDNN's run-time parts", image)
+                    .contains(
+                            "/usr/local/cuda/lib64/libcudnn_ops.so.9",
+                            "/usr/local/cuda/lib64/libcudnn_engines_precompiled.so.9");
             for (Path library : libraries) {
                 Resolution resolution = resolve(root, searchPath, library, null);
-                assertThat(resolution.missing).as("%s: libraries %s cannot find", image, library)
+                assertThat(resolution.missing)
+                        .as("%s: libraries %s cannot find", image, library)
                         .allMatch(soname -> soname.equals("libcuda.so.1"));
-                assertThat(resolution.undefinedSymbols).as("%s: symbols %s cannot bind", image, library).isEmpty();
+                assertThat(resolution.undefinedSymbols)
+                        .as("%s: symbols %s cannot bind", image, library)
+                        .isEmpty();
             }
         } finally {
             removeTree(root);
@@ -114,8 +148,7 @@ class CudaLibrariesTest {
     }
 
     /** What the image's loader made of one library: sonames found (and where), missing, unbound symbols. */
-    private record Resolution(Map<String, String> found, List<String> missing, List<String> undefinedSymbols) {
-    }
+    private record Resolution(Map<String, String> found, List<String> missing, List<String> undefinedSymbols) {}
 
     /**
      * {@code ldd -r LIBRARY} within the image: the image's own loader (run as a program, as ldd does), told to
@@ -124,8 +157,13 @@ class CudaLibrariesTest {
      */
     private static Resolution resolve(Path root, List<String> searchPath, Path library, Path preload) throws Exception {
         Path loader = root.resolve("lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
-        assertThat(Files.isRegularFile(loader, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the image's loader").isTrue();
-        List<String> command = new ArrayList<>(List.of(loader.toString(), "--inhibit-cache", "--library-path",
+        assertThat(Files.isRegularFile(loader, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .as("the image's loader")
+                .isTrue();
+        List<String> command = new ArrayList<>(List.of(
+                loader.toString(),
+                "--inhibit-cache",
+                "--library-path",
                 String.join(":", searchPath.stream().map(dir -> root + dir).toList())));
         if (preload != null) {
             command.addAll(List.of("--preload", preload.toString()));
@@ -153,8 +191,11 @@ class CudaLibrariesTest {
                 undefined.add(line.trim());
             }
         }
-        assertThat(found).as("what the loader found for %s:%n%s", library, output).isNotEmpty();
-        assertThat(found.values()).as("%s: every library from inside the image", library)
+        assertThat(found)
+                .as("what the loader found for %s:%n%s", library, output)
+                .isNotEmpty();
+        assertThat(found.values())
+                .as("%s: every library from inside the image", library)
                 .allMatch(path -> path.startsWith(root + "/"));
         return new Resolution(found, missing, undefined);
     }
@@ -164,7 +205,8 @@ class CudaLibrariesTest {
         Path libraries = root.resolve("app/lib/main");
         List<Path> jars;
         try (Stream<Path> files = Files.list(libraries)) {
-            jars = files.filter(file -> file.getFileName().toString().contains("onnxruntime_gpu")).toList();
+            jars = files.filter(file -> file.getFileName().toString().contains("onnxruntime_gpu"))
+                    .toList();
         }
         assertThat(jars).as("the onnxruntime_gpu jar in /app/lib/main").hasSize(1);
         Path target = root.resolve("tmp/onnxruntime");
@@ -182,7 +224,11 @@ class CudaLibrariesTest {
     }
 
     private static void removeTree(Path dir) throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).inheritIO().start().waitFor())
-                .as("rm -rf " + dir).isZero();
+        assertThat(new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .as("rm -rf " + dir)
+                .isZero();
     }
 }

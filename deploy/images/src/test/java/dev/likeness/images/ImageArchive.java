@@ -1,7 +1,5 @@
 package dev.likeness.images;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +20,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarFile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * An image tarball as {@code make images} writes it: an OCI image layout ({@code oci-layout},
@@ -35,22 +37,25 @@ final class ImageArchive {
 
     /** Where {@code make images} (deploy/images/build.sh) writes the tarballs. */
     static final Path DIRECTORY = Path.of(System.getProperty("likeness.root", "../.."))
-            .toAbsolutePath().normalize().resolve("target/images");
+            .toAbsolutePath()
+            .normalize()
+            .resolve("target/images");
 
     /** One file, folder or link of a layer. */
-    record Entry(String path, int mode, long uid, long gid, long size, boolean directory, String linkTarget) {
-    }
+    record Entry(String path, int mode, long uid, long gid, long size, boolean directory, String linkTarget) {}
 
     /** What a descriptor (in index.json or a manifest) says a blob is. */
     record Descriptor(String mediaType, String digest, long size) {
         static Descriptor of(JsonNode node) {
-            return new Descriptor(node.path("mediaType").asText(), node.path("digest").asText(), node.path("size").asLong(-1));
+            return new Descriptor(
+                    node.path("mediaType").asText(),
+                    node.path("digest").asText(),
+                    node.path("size").asLong(-1));
         }
     }
 
     /** What a blob of the tarball is: its name, the SHA-256 of its content and its size. */
-    record Blob(String path, String contentDigest, long size) {
-    }
+    record Blob(String path, String contentDigest, long size) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,10 +64,12 @@ final class ImageArchive {
     final JsonNode index;
     /** The index's only manifest descriptor. */
     final JsonNode manifestEntry;
+
     final JsonNode manifest;
     final JsonNode config;
     /** The image's name: the index's org.opencontainers.image.ref.name, e.g. "likeness/embedding:0.1.0". */
     final String repoTag;
+
     private final Map<String, TarArchiveEntry> members;
 
     private ImageArchive(Path tarball) throws IOException {
@@ -76,8 +83,10 @@ final class ImageArchive {
                 throw new IllegalStateException(tarball + ": index.json must list exactly one manifest");
             }
             manifestEntry = index.path("manifests").get(0);
-            manifest = JSON.readTree(read(tar, blobPath(manifestEntry.path("digest").asText())));
-            config = JSON.readTree(read(tar, blobPath(manifest.path("config").path("digest").asText())));
+            manifest = JSON.readTree(
+                    read(tar, blobPath(manifestEntry.path("digest").asText())));
+            config = JSON.readTree(
+                    read(tar, blobPath(manifest.path("config").path("digest").asText())));
         }
         repoTag = manifestEntry.path("annotations").path(OciArchive.REF_NAME).asText();
     }
@@ -88,7 +97,9 @@ final class ImageArchive {
             return List.of();
         }
         try (Stream<Path> files = Files.list(DIRECTORY)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".tar")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(".tar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +113,8 @@ final class ImageArchive {
             try {
                 return new ImageArchive(path);
             } catch (IOException e) {
-                throw new UncheckedIOException(path + " (is it an OCI layout tarball? rebuild it with `make images`)", e);
+                throw new UncheckedIOException(
+                        path + " (is it an OCI layout tarball? rebuild it with `make images`)", e);
             }
         });
     }
@@ -182,12 +194,19 @@ final class ImageArchive {
                 // The digest of the uncompressed layer is its diff_id in the config.
                 try (DigestInputStream uncompressed = new DigestInputStream(
                         new GZIPInputStream(file.getInputStream(member(layer.digest())), 1 << 16), sha256())) {
-                    TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(uncompressed, 1 << 16));
+                    TarArchiveInputStream tar =
+                            new TarArchiveInputStream(new BufferedInputStream(uncompressed, 1 << 16));
                     for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                         String path = entry.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
                         String link = entry.isSymbolicLink() || entry.isLink() ? entry.getLinkName() : null;
-                        all.add(new Entry(path, entry.getMode(), entry.getLongUserId(), entry.getLongGroupId(),
-                                entry.getSize(), entry.isDirectory(), link));
+                        all.add(new Entry(
+                                path,
+                                entry.getMode(),
+                                entry.getLongUserId(),
+                                entry.getLongGroupId(),
+                                entry.getSize(),
+                                entry.isDirectory(),
+                                link));
                         if (entry.isFile() && path.startsWith("etc/") && entry.getSize() < 65536) {
                             configFiles.put(path, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                         }
@@ -230,11 +249,22 @@ final class ImageArchive {
         Files.createDirectories(root);
         try (TarFile file = new TarFile(tarball)) {
             for (Descriptor layer : layers()) {
-                Process tar = new ProcessBuilder("tar", "--extract", "--gzip", "--same-owner", "--preserve-permissions",
-                        "--warning=no-unknown-keyword",
-                        "--file", "-", "--directory", root.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try (InputStream blob = file.getInputStream(member(layer.digest())); OutputStream in = tar.getOutputStream()) {
+                Process tar = new ProcessBuilder(
+                                "tar",
+                                "--extract",
+                                "--gzip",
+                                "--same-owner",
+                                "--preserve-permissions",
+                                "--warning=no-unknown-keyword",
+                                "--file",
+                                "-",
+                                "--directory",
+                                root.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                try (InputStream blob = file.getInputStream(member(layer.digest()));
+                        OutputStream in = tar.getOutputStream()) {
                     blob.transferTo(in);
                 }
                 if (tar.waitFor() != 0) {

@@ -2,7 +2,6 @@ package dev.likeness.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -11,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What every image tarball under target/images/ must be: `make test` builds the embedding image
@@ -46,7 +48,8 @@ class ImageConfigTest {
         assertThat(user).as("User of %s", image).matches("[0-9]+:[0-9]+");
         long uid = Long.parseLong(user.split(":")[0]);
         assertThat(uid).as("uid of %s", image).isNotZero();
-        assertThat(image.etcFile("etc/passwd")).as("/etc/passwd of %s", image)
+        assertThat(image.etcFile("etc/passwd"))
+                .as("/etc/passwd of %s", image)
                 .containsPattern("(?m)^[a-z]+:x:" + uid + ":" + user.split(":")[1] + ":");
     }
 
@@ -59,11 +62,17 @@ class ImageConfigTest {
         Map<String, String> environment = image.environment();
         String javaHome = environment.get("JAVA_HOME");
         assertThat(environment.get("PATH")).startsWith(javaHome + "/bin:");
-        List<String> paths = image.entries().stream().map(ImageArchive.Entry::path).toList();
-        assertThat(paths).contains(javaHome.substring(1) + "/bin/java", javaHome.substring(1) + "/lib/server/libjvm.so",
-                // what ONNX Runtime's native library links against
-                "lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/libstdc++.so.6",
-                "lib/x86_64-linux-gnu/libgcc_s.so.1", "lib64/ld-linux-x86-64.so.2");
+        List<String> paths =
+                image.entries().stream().map(ImageArchive.Entry::path).toList();
+        assertThat(paths)
+                .contains(
+                        javaHome.substring(1) + "/bin/java",
+                        javaHome.substring(1) + "/lib/server/libjvm.so",
+                        // what ONNX Runtime's native library links against
+                        "lib/x86_64-linux-gnu/libc.so.6",
+                        "usr/lib/x86_64-linux-gnu/libstdc++.so.6",
+                        "lib/x86_64-linux-gnu/libgcc_s.so.1",
+                        "lib64/ld-linux-x86-64.so.2");
     }
 
     @ParameterizedTest
@@ -71,7 +80,8 @@ class ImageConfigTest {
     void sizesTheHeapFromTheContainerMemoryInAVariableAConfigMapCanOverride(Path tarball) {
         ImageArchive image = ImageArchive.of(tarball);
         assertThat(image.environment().get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75");
-        assertThat(image.entrypoint()).contains("-XX:+ExitOnOutOfMemoryError")
+        assertThat(image.entrypoint())
+                .contains("-XX:+ExitOnOutOfMemoryError")
                 .noneMatch(argument -> argument.startsWith("-Xmx") || argument.contains("RAMPercentage"));
     }
 
@@ -82,8 +92,11 @@ class ImageConfigTest {
         assertThat(image.entries())
                 .filteredOn(entry -> !entry.directory())
                 .extracting(ImageArchive.Entry::path)
-                .noneMatch(path -> path.startsWith("models/") || path.endsWith(".onnx") || path.endsWith(".onnx.data")
-                        || path.endsWith(".tgz") || path.matches(".*/group[0-9]+-shard[0-9]+of[0-9]+(\\.bin)?"));
+                .noneMatch(path -> path.startsWith("models/")
+                        || path.endsWith(".onnx")
+                        || path.endsWith(".onnx.data")
+                        || path.endsWith(".tgz")
+                        || path.matches(".*/group[0-9]+-shard[0-9]+of[0-9]+(\\.bin)?"));
     }
 
     @ParameterizedTest
@@ -108,21 +121,27 @@ class ImageConfigTest {
         ImageArchive image = ImageArchive.of(tarball);
         JsonNode runtime = image.runtime();
         assertThat(runtime.path("WorkingDir").asText()).isEqualTo("/app");
-        List<String> paths = image.entries().stream().map(ImageArchive.Entry::path).toList();
+        List<String> paths =
+                image.entries().stream().map(ImageArchive.Entry::path).toList();
         if (name(image).equals("onnx-tools")) {
             // The init containers name the tool's main class after this (deploy/k8s, docs/onnx-tools.md).
-            assertThat(image.entrypoint()).containsSubsequence("java", "-cp", "@/app/jib-classpath-file")
-                    .last().isEqualTo("@/app/jib-classpath-file");
-            assertThat(paths).contains("app/jib-classpath-file", "app/classes/dev/likeness/onnx/tools/MakeBatchVariants.class");
+            assertThat(image.entrypoint())
+                    .containsSubsequence("java", "-cp", "@/app/jib-classpath-file")
+                    .last()
+                    .isEqualTo("@/app/jib-classpath-file");
+            assertThat(paths)
+                    .contains("app/jib-classpath-file", "app/classes/dev/likeness/onnx/tools/MakeBatchVariants.class");
             assertThat(runtime.path("ExposedPorts").size()).isZero();
         } else {
             assertThat(image.entrypoint()).first().isEqualTo("java");
-            assertThat(image.entrypoint()).endsWith("-jar", "quarkus-run.jar")
+            assertThat(image.entrypoint())
+                    .endsWith("-jar", "quarkus-run.jar")
                     .contains("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
             assertThat(paths).contains("app/quarkus-run.jar", "app/quarkus/quarkus-application.dat");
             // Models are mounted at the path the pods mount them (deploy/k8s), never baked in.
             assertThat(image.environment()).containsEntry("LIKENESS_MODELS_DIR", "/models");
-            assertThat(runtime.path("ExposedPorts").properties()).extracting(Map.Entry::getKey)
+            assertThat(runtime.path("ExposedPorts").properties())
+                    .extracting(Map.Entry::getKey)
                     .containsExactly(httpPort(name(image)) + "/tcp");
         }
     }

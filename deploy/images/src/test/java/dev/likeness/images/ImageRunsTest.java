@@ -3,7 +3,6 @@ package dev.likeness.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.likeness.testing.KafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
 import org.junit.jupiter.api.Test;
+
+import dev.likeness.testing.KafkaBroker;
 
 /**
  * Starts the embedding service from its OCI image tarball the way a container runtime would: the layer
@@ -34,7 +36,8 @@ class ImageRunsTest {
     @Test
     void theEmbeddingServiceStartsFromItsImageAndGetsReady() throws Exception {
         assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
-                .as("running a service from its unpacked image needs root (unshare, mount, chroot)").isZero();
+                .as("running a service from its unpacked image needs root (unshare, mount, chroot)")
+                .isZero();
         ImageArchive image = ImageArchive.of(ImageArchive.DIRECTORY.resolve("embedding-0.1.0.tar"));
         // Not a JUnit @TempDir: its clean-up complains about every absolute symbolic link of the image.
         Path work = Path.of("target/image-run").toAbsolutePath();
@@ -56,19 +59,40 @@ class ImageRunsTest {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
 
         String[] user = image.runtime().path("User").asText().split(":");
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
-                "sh", "-c", "r=$0 m=$1; shift; mount -t proc proc \"$r/proc\" && mount --rbind /dev \"$r/dev\""
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "sh",
+                "-c",
+                "r=$0 m=$1; shift; mount -t proc proc \"$r/proc\" && mount --rbind /dev \"$r/dev\""
                         + " && mount --bind -o ro \"$m\" \"$r/models\" && exec \"$@\"",
-                root.toString(), models.toString(), "env", "-i"));
+                root.toString(),
+                models.toString(),
+                "env",
+                "-i"));
         environment.forEach((name, value) -> command.add(name + "=" + value));
-        command.addAll(List.of("unshare", "--root=" + root, "--wd=" + image.runtime().path("WorkingDir").asText(),
-                "--setuid", user[0], "--setgid", user[1]));
+        command.addAll(List.of(
+                "unshare",
+                "--root=" + root,
+                "--wd=" + image.runtime().path("WorkingDir").asText(),
+                "--setuid",
+                user[0],
+                "--setgid",
+                user[1]));
         command.addAll(image.entrypoint());
 
         Path log = work.resolve("embedding.log");
-        Process service = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process service = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             long deadline = System.nanoTime() + STARTUP.toNanos();
             String ready = null;
             while (System.nanoTime() < deadline && service.isAlive() && !isUp(ready)) {
@@ -81,7 +105,8 @@ class ImageRunsTest {
             }
             assertThat(isUp(get(http, port, "/q/health/live"))).as("liveness").isTrue();
             String output = Files.readString(log);
-            assertThat(output).doesNotContain("UnsatisfiedLinkError", "Exception in thread \"main\"")
+            assertThat(output)
+                    .doesNotContain("UnsatisfiedLinkError", "Exception in thread \"main\"")
                     // Sized by the image's JAVA_TOOL_OPTIONS, which the JVM announces.
                     .contains("Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=75");
         } finally {
@@ -113,8 +138,12 @@ class ImageRunsTest {
 
     /** rm -rf: the mounts were private to the service's namespace and went with it. */
     private static void removeTree(Path dir) throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).inheritIO().start().waitFor())
-                .as("rm -rf " + dir).isZero();
+        assertThat(new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .as("rm -rf " + dir)
+                .isZero();
     }
 
     private static boolean isUp(String health) {
@@ -124,8 +153,11 @@ class ImageRunsTest {
     /** The body of a 200 answer, or null while the service is not there or not ready. */
     private static String get(HttpClient http, int port, String path) throws InterruptedException {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException notYet) {
             return null;

@@ -2,15 +2,17 @@ package dev.likeness.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.likeness.k8s.Kustomize;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.likeness.k8s.Kustomize;
 
 /**
  * The Kubernetes manifests (deploy/k8s, both overlays) against the images they name, for every image
@@ -22,8 +24,7 @@ class ManifestsMatchImagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A container (or init container) of a Deployment whose image was built here. */
-    record Use(String where, JsonNode pod, JsonNode container, ImageArchive image) {
-    }
+    record Use(String where, JsonNode pod, JsonNode container, ImageArchive image) {}
 
     static List<Use> uses(String overlay) {
         List<Use> uses = new ArrayList<>();
@@ -45,8 +46,9 @@ class ManifestsMatchImagesTest {
                 Path tarball = ImageArchive.DIRECTORY.resolve(
                         reference.substring("likeness/".length()).replace(':', '-') + ".tar");
                 if (Files.isRegularFile(tarball)) {
-                    String where = overlay + " " + node.path("metadata").path("name").asText() + "/"
-                            + container.path("name").asText();
+                    String where =
+                            overlay + " " + node.path("metadata").path("name").asText() + "/"
+                                    + container.path("name").asText();
                     uses.add(new Use(where, pod, container, ImageArchive.of(tarball)));
                 }
             }
@@ -78,40 +80,66 @@ class ManifestsMatchImagesTest {
         JsonNode podSecurity = use.pod.path("securityContext");
         JsonNode security = use.container.path("securityContext");
         // A container's own securityContext wins over the pod's.
-        assertThat((security.has("runAsUser") ? security : podSecurity).path("runAsUser").asText())
-                .as("%s runAsUser", use.where).isEqualTo(user[0]);
-        assertThat((security.has("runAsGroup") ? security : podSecurity).path("runAsGroup").asText())
-                .as("%s runAsGroup", use.where).isEqualTo(user[1]);
-        assertThat((security.has("runAsNonRoot") ? security : podSecurity).path("runAsNonRoot").asBoolean())
-                .as("%s runAsNonRoot", use.where).isTrue();
+        assertThat((security.has("runAsUser") ? security : podSecurity)
+                        .path("runAsUser")
+                        .asText())
+                .as("%s runAsUser", use.where)
+                .isEqualTo(user[0]);
+        assertThat((security.has("runAsGroup") ? security : podSecurity)
+                        .path("runAsGroup")
+                        .asText())
+                .as("%s runAsGroup", use.where)
+                .isEqualTo(user[1]);
+        assertThat((security.has("runAsNonRoot") ? security : podSecurity)
+                        .path("runAsNonRoot")
+                        .asBoolean())
+                .as("%s runAsNonRoot", use.where)
+                .isTrue();
         // The image is read-only in the pods; the JVM (and ONNX Runtime's native libraries) need /tmp.
-        assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(use.where).isTrue();
-        assertThat(mountPaths(use, "tmp")).as("%s mounts a writable /tmp", use.where).containsExactly("/tmp");
+        assertThat(security.path("readOnlyRootFilesystem").asBoolean())
+                .as(use.where)
+                .isTrue();
+        assertThat(mountPaths(use, "tmp"))
+                .as("%s mounts a writable /tmp", use.where)
+                .containsExactly("/tmp");
     }
 
     static void checkService(Use use) {
         List<Integer> ports = new ArrayList<>();
-        use.container.path("ports").forEach(port -> ports.add(port.path("containerPort").asInt()));
+        use.container
+                .path("ports")
+                .forEach(port -> ports.add(port.path("containerPort").asInt()));
         List<Integer> exposed = new ArrayList<>();
-        use.image.runtime().path("ExposedPorts").fieldNames()
+        use.image
+                .runtime()
+                .path("ExposedPorts")
+                .fieldNames()
                 .forEachRemaining(port -> exposed.add(Integer.parseInt(port.replace("/tcp", ""))));
         assertThat(ports).as("%s container ports", use.where).isEqualTo(exposed);
         List<String> models = mountPaths(use, "models");
         if (!models.isEmpty()) {
-            assertThat(models).as("%s models mount", use.where)
+            assertThat(models)
+                    .as("%s models mount", use.where)
                     .containsExactly(use.image.environment().get("LIKENESS_MODELS_DIR"));
         }
         // Nothing is started other than the image's entrypoint.
-        assertThat(use.container.has("command")).as("%s overrides the entrypoint", use.where).isFalse();
+        assertThat(use.container.has("command"))
+                .as("%s overrides the entrypoint", use.where)
+                .isFalse();
     }
 
     private static void checkToolCommand(Use use) {
         List<String> command = new ArrayList<>();
         use.container.path("command").forEach(argument -> command.add(argument.asText()));
-        assertThat(command).as("%s command", use.where).hasSize(4).startsWith("java", "-cp", "@/app/jib-classpath-file");
+        assertThat(command)
+                .as("%s command", use.where)
+                .hasSize(4)
+                .startsWith("java", "-cp", "@/app/jib-classpath-file");
         String mainClass = command.get(3);
-        assertThat(use.image.entries()).extracting(ImageArchive.Entry::path)
-                .as("%s main class", use.where).contains("app/classes/" + mainClass.replace('.', '/') + ".class");
+        assertThat(use.image.entries())
+                .extracting(ImageArchive.Entry::path)
+                .as("%s main class", use.where)
+                .contains("app/classes/" + mainClass.replace('.', '/') + ".class");
     }
 
     private static List<String> mountPaths(Use use, String volume) {

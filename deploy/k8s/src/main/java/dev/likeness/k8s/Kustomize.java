@@ -40,14 +40,26 @@ public final class Kustomize {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "namespace",
-            "configMapGenerator", "generatorOptions", "images", "patches");
+    private static final Set<String> SUPPORTED = Set.of(
+            "apiVersion",
+            "kind",
+            "resources",
+            "namespace",
+            "configMapGenerator",
+            "generatorOptions",
+            "images",
+            "patches");
 
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "CustomResourceDefinition",
-            "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "PriorityClass");
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "CustomResourceDefinition",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "PersistentVolume",
+            "StorageClass",
+            "PriorityClass");
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The objects of the kustomization in {@code dir}, in kustomize's order (resources, then generated). */
     public static List<Map<String, Object>> render(Path dir) {
@@ -113,8 +125,8 @@ public final class Kustomize {
     /** Every YAML document of a file as a map; empty documents are left out. */
     public static List<Map<String, Object>> readAll(Path file) {
         List<Map<String, Object>> documents = new ArrayList<>();
-        try (MappingIterator<Map<String, Object>> it = YAML.readerFor(new TypeReference<Map<String, Object>>() {
-        }).readValues(file.toFile())) {
+        try (MappingIterator<Map<String, Object>> it =
+                YAML.readerFor(new TypeReference<Map<String, Object>>() {}).readValues(file.toFile())) {
             while (it.hasNextValue()) {
                 Map<String, Object> document = it.nextValue();
                 if (document != null && !document.isEmpty()) {
@@ -149,7 +161,8 @@ public final class Kustomize {
         for (Map<String, Object> generator : generators) {
             for (String key : generator.keySet()) {
                 if (!Set.of("name", "files", "literals").contains(key)) {
-                    throw new IllegalArgumentException(dir + ": configMapGenerator field '" + key + "' is not supported");
+                    throw new IllegalArgumentException(
+                            dir + ": configMapGenerator field '" + key + "' is not supported");
                 }
             }
             Map<String, Object> data = new LinkedHashMap<>();
@@ -191,7 +204,8 @@ public final class Kustomize {
             String kind = (String) patch.get("kind");
             String name = (String) metadata(patch).get("name");
             Map<String, Object> target = objects.stream()
-                    .filter(o -> kind.equals(o.get("kind")) && name.equals(metadata(o).get("name"))
+                    .filter(o -> kind.equals(o.get("kind"))
+                            && name.equals(metadata(o).get("name"))
                             && group(o).equals(group(patch)))
                     .reduce((a, b) -> {
                         throw new IllegalArgumentException(file + ": " + kind + "/" + name + " matches twice");
@@ -286,7 +300,8 @@ public final class Kustomize {
     private static void checkUnique(List<Map<String, Object>> objects) {
         Set<String> seen = new java.util.HashSet<>();
         for (Map<String, Object> o : objects) {
-            String id = group(o) + "/" + o.get("kind") + "/" + metadata(o).get("namespace") + "/" + metadata(o).get("name");
+            String id = group(o) + "/" + o.get("kind") + "/" + metadata(o).get("namespace") + "/"
+                    + metadata(o).get("name");
             if (!seen.add(id)) {
                 throw new IllegalArgumentException("two objects " + id);
             }
@@ -334,7 +349,7 @@ public final class Kustomize {
     private static Object deepCopy(Object value) {
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            for (Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator(); it.hasNext();) {
+            for (Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<?, ?> e = it.next();
                 copy.put((String) e.getKey(), deepCopy(e.getValue()));
             }

@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Strimzi resources: the KRaft cluster, a KafkaTopic per row of docs/events.md, least-privilege KafkaUsers. */
 class KafkaTest {
@@ -27,19 +27,36 @@ class KafkaTest {
     static final long DAY_MS = 24L * 60 * 60 * 1000;
 
     /** A people's tool (no Deployment here): a user of its own, reading by partition assignment, no group. */
-    record Client(String user, Set<String> reads, Set<String> writes) {
-    }
+    record Client(String user, Set<String> reads, Set<String> writes) {}
 
     private static final Set<String> DEAD_LETTERS =
             Set.of("likeness.embedding.dlq.v1", "likeness.matching.dlq.v1", "likeness.stylising.dlq.v1");
 
     static final List<Client> CLIENTS = List.of(
-            new Client("likeness-console", union(DEAD_LETTERS, Set.of("likeness.images.v1", "likeness.style.requests.v1",
-                    "likeness.faces.v1", "likeness.matches.v1", "likeness.gallery.v1", "likeness.style.progress.v1",
-                    "likeness.style.results.v1")), Set.of("likeness.images.v1", "likeness.style.requests.v1")),
+            new Client(
+                    "likeness-console",
+                    union(
+                            DEAD_LETTERS,
+                            Set.of(
+                                    "likeness.images.v1",
+                                    "likeness.style.requests.v1",
+                                    "likeness.faces.v1",
+                                    "likeness.matches.v1",
+                                    "likeness.gallery.v1",
+                                    "likeness.style.progress.v1",
+                                    "likeness.style.results.v1")),
+                    Set.of("likeness.images.v1", "likeness.style.requests.v1")),
             // Gallery changes go through matching's REST API, so the CLI never writes the gallery.
-            new Client("likeness-cli", union(DEAD_LETTERS, Set.of("likeness.faces.v1", "likeness.matches.v1",
-                    "likeness.gallery.v1", "likeness.style.progress.v1", "likeness.style.results.v1")),
+            new Client(
+                    "likeness-cli",
+                    union(
+                            DEAD_LETTERS,
+                            Set.of(
+                                    "likeness.faces.v1",
+                                    "likeness.matches.v1",
+                                    "likeness.gallery.v1",
+                                    "likeness.style.progress.v1",
+                                    "likeness.style.results.v1")),
                     Set.of("likeness.images.v1", "likeness.style.requests.v1")));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -51,7 +68,9 @@ class KafkaTest {
     /** Whether the service has a transactional producer (likeness.delivery=exactly-once), from its own config. */
     static boolean transactional(Mesh service) throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Manifests.ROOT.resolve("services").resolve(service.service())
+        try (Reader r = Files.newBufferedReader(Manifests.ROOT
+                .resolve("services")
+                .resolve(service.service())
                 .resolve("src/main/resources/application.properties"))) {
             p.load(r);
         }
@@ -59,8 +78,7 @@ class KafkaTest {
     }
 
     /** One row of the topic table of docs/events.md. */
-    record DocTopic(String name, boolean compacted, Long retentionMs, boolean brokerDefaultRetention) {
-    }
+    record DocTopic(String name, boolean compacted, Long retentionMs, boolean brokerDefaultRetention) {}
 
     /** Parses the topic table of docs/events.md, so the KafkaTopics and the documentation cannot drift. */
     static Map<String, DocTopic> documentedTopics() throws IOException {
@@ -74,8 +92,9 @@ class KafkaTest {
             String retention = m.group(2);
             Matcher days = Pattern.compile("(\\d+) days?").matcher(retention);
             Long ms = days.find() ? Long.parseLong(days.group(1)) * DAY_MS : null;
-            topics.put(m.group(1), new DocTopic(m.group(1), retention.contains("compact"), ms,
-                    retention.contains("broker default")));
+            topics.put(
+                    m.group(1),
+                    new DocTopic(m.group(1), retention.contains("compact"), ms, retention.contains("broker default")));
         }
         assertThat(topics).as("topics parsed from docs/events.md").hasSizeGreaterThanOrEqualTo(11);
         return topics;
@@ -96,27 +115,38 @@ class KafkaTest {
     void everyDocumentedTopicIsAKafkaTopicWithItsConfig(String overlay) throws IOException {
         Map<String, DocTopic> documented = documentedTopics();
         List<JsonNode> topics = Manifests.of(overlay).custom("KafkaTopic");
-        assertThat(topics).extracting(t -> t.at("/spec/topicName").asText())
+        assertThat(topics)
+                .extracting(t -> t.at("/spec/topicName").asText())
                 .containsExactlyInAnyOrderElementsOf(documented.keySet());
         for (JsonNode t : topics) {
             DocTopic doc = documented.get(t.at("/spec/topicName").asText());
             String what = doc.name();
             assertThat(t.at("/apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
             assertThat(t.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo("likeness");
-            assertThat(t.at("/spec/replicas").asInt()).as("replicas of %s", what).isEqualTo(3);
-            assertThat(t.at("/spec/partitions").asInt()).as("partitions of %s", what).isPositive();
+            assertThat(t.at("/spec/replicas").asInt())
+                    .as("replicas of %s", what)
+                    .isEqualTo(3);
+            assertThat(t.at("/spec/partitions").asInt())
+                    .as("partitions of %s", what)
+                    .isPositive();
             JsonNode config = t.at("/spec/config");
-            assertThat(config.path("cleanup.policy").asText()).as("cleanup.policy of %s", what)
+            assertThat(config.path("cleanup.policy").asText())
+                    .as("cleanup.policy of %s", what)
                     .isEqualTo(doc.compacted() ? "compact" : "delete");
-            assertThat(config.path("max.message.bytes").asLong()).as("max.message.bytes of %s", what)
+            assertThat(config.path("max.message.bytes").asLong())
+                    .as("max.message.bytes of %s", what)
                     .isEqualTo(MAX_MESSAGE_BYTES);
             assertThat(config.path("min.insync.replicas").asInt()).isEqualTo(2);
             if (doc.compacted()) {
-                assertThat(config.has("retention.ms")).as("retention.ms of compacted %s", what).isFalse();
+                assertThat(config.has("retention.ms"))
+                        .as("retention.ms of compacted %s", what)
+                        .isFalse();
             } else if (doc.brokerDefaultRetention() && !config.has("retention.ms")) {
                 continue;
             } else {
-                assertThat(config.path("retention.ms").asLong()).as("retention.ms of %s", what).isEqualTo(doc.retentionMs());
+                assertThat(config.path("retention.ms").asLong())
+                        .as("retention.ms of %s", what)
+                        .isEqualTo(doc.retentionMs());
             }
         }
     }
@@ -127,7 +157,8 @@ class KafkaTest {
         Manifests m = Manifests.of(overlay);
         JsonNode kafka = m.custom("Kafka", "likeness");
         assertThat(kafka.at("/metadata/annotations/strimzi.io~1kraft").asText()).isEqualTo("enabled");
-        assertThat(kafka.at("/metadata/annotations/strimzi.io~1node-pools").asText()).isEqualTo("enabled");
+        assertThat(kafka.at("/metadata/annotations/strimzi.io~1node-pools").asText())
+                .isEqualTo("enabled");
         assertThat(kafka.at("/spec/zookeeper").isMissingNode()).isTrue();
         assertThat(kafka.at("/spec/kafka/listeners")).allSatisfy(l -> {
             assertThat(l.at("/tls").asBoolean()).isTrue();
@@ -151,7 +182,10 @@ class KafkaTest {
             controllers += roles.contains("controller") ? replicas : 0;
             brokers += roles.contains("broker") ? replicas : 0;
         }
-        assertThat(controllers).as("KRaft controllers (a quorum tolerating one failure)").isGreaterThanOrEqualTo(3).isOdd();
+        assertThat(controllers)
+                .as("KRaft controllers (a quorum tolerating one failure)")
+                .isGreaterThanOrEqualTo(3)
+                .isOdd();
         assertThat(brokers).as("brokers for replication factor 3").isGreaterThanOrEqualTo(3);
     }
 
@@ -182,7 +216,8 @@ class KafkaTest {
             c.writes().forEach(t -> expected.add("topic " + t + " literal Write"));
             expectedAcls.put(c.user(), expected);
         }
-        assertThat(m.custom("KafkaUser")).extracting(u -> u.at("/metadata/name").asText())
+        assertThat(m.custom("KafkaUser"))
+                .extracting(u -> u.at("/metadata/name").asText())
                 .containsExactlyInAnyOrderElementsOf(expectedAcls.keySet());
         for (Map.Entry<String, Set<String>> entry : expectedAcls.entrySet()) {
             JsonNode user = m.custom("KafkaUser", entry.getKey());
@@ -191,10 +226,13 @@ class KafkaTest {
             assertThat(user.at("/spec/authorization/type").asText()).isEqualTo("simple");
             Set<String> actual = new HashSet<>();
             for (JsonNode acl : user.at("/spec/authorization/acls")) {
-                assertThat(acl.has("operation")).as("deprecated singular 'operation'").isFalse();
+                assertThat(acl.has("operation"))
+                        .as("deprecated singular 'operation'")
+                        .isFalse();
                 assertThat(acl.path("type").asText("allow")).isEqualTo("allow");
                 for (JsonNode op : acl.at("/operations")) {
-                    actual.add(acl.at("/resource/type").asText() + " " + acl.at("/resource/name").asText() + " "
+                    actual.add(acl.at("/resource/type").asText() + " "
+                            + acl.at("/resource/name").asText() + " "
                             + acl.at("/resource/patternType").asText("literal") + " " + op.asText());
                 }
             }
@@ -206,13 +244,15 @@ class KafkaTest {
     @Test
     void theConsoleUserCoversTheTopicsOfTheConsole() throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Manifests.ROOT.resolve("services/console/src/main/resources/application.properties"))) {
+        try (Reader r = Files.newBufferedReader(
+                Manifests.ROOT.resolve("services/console/src/main/resources/application.properties"))) {
             p.load(r);
         }
         Set<String> provisioned = new HashSet<>();
         for (String entry : p.getProperty("likeness.kafka.topics.provision").split(",")) {
             Matcher reference = Pattern.compile("\\$\\{([^}]+)}").matcher(entry.strip());
-            provisioned.addAll(List.of((reference.matches() ? p.getProperty(reference.group(1)) : entry.strip()).split(",")));
+            provisioned.addAll(
+                    List.of((reference.matches() ? p.getProperty(reference.group(1)) : entry.strip()).split(",")));
         }
         Client console = CLIENTS.get(0);
         assertThat(provisioned).containsExactlyInAnyOrderElementsOf(union(console.reads(), console.writes()));

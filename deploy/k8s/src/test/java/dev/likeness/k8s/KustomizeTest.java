@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 class KustomizeTest {
 
@@ -35,12 +35,26 @@ class KustomizeTest {
             Map<String, Object> metadata = Kustomize.metadata(o);
             assertThat(metadata.get("name")).as("name of %s", o.get("kind")).isNotNull();
             if (!"Namespace".equals(o.get("kind"))) {
-                assertThat(metadata.get("namespace")).as("%s %s", o.get("kind"), metadata.get("name")).isEqualTo("likeness");
+                assertThat(metadata.get("namespace"))
+                        .as("%s %s", o.get("kind"), metadata.get("name"))
+                        .isEqualTo("likeness");
             }
         }
-        assertThat(objects).extracting(o -> o.get("kind")).doesNotContain("Secret")
-                .contains("Namespace", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ConfigMap",
-                        "Deployment", "Service", "PodDisruptionBudget", "ScaledObject", "TriggerAuthentication");
+        assertThat(objects)
+                .extracting(o -> o.get("kind"))
+                .doesNotContain("Secret")
+                .contains(
+                        "Namespace",
+                        "Kafka",
+                        "KafkaNodePool",
+                        "KafkaTopic",
+                        "KafkaUser",
+                        "ConfigMap",
+                        "Deployment",
+                        "Service",
+                        "PodDisruptionBudget",
+                        "ScaledObject",
+                        "TriggerAuthentication");
     }
 
     /** Where kubectl is installed (not needed by the build), its kustomize must render exactly the same. */
@@ -49,18 +63,27 @@ class KustomizeTest {
     void rendersLikeKubectlKustomize(String overlay) throws Exception {
         Process process;
         try {
-            process = new ProcessBuilder("kubectl", "kustomize", Manifests.K8S.resolve("overlays/" + overlay).toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(
+                            "kubectl",
+                            "kustomize",
+                            Manifests.K8S.resolve("overlays/" + overlay).toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException noKubectl) {
             assumeTrue(false, "kubectl is not installed");
             return;
         }
         byte[] out = process.getInputStream().readAllBytes();
-        assumeTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "kubectl kustomize failed to run");
+        assumeTrue(
+                process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "kubectl kustomize failed to run");
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<JsonNode> theirs = new ArrayList<>();
-        yaml.readerFor(JsonNode.class).readValues(new String(out, StandardCharsets.UTF_8)).forEachRemaining(n -> theirs.add((JsonNode) n));
-        List<JsonNode> ours = Manifests.of(overlay).objects.stream().map(o -> (JsonNode) Manifests.JSON.valueToTree(o)).toList();
+        yaml.readerFor(JsonNode.class)
+                .readValues(new String(out, StandardCharsets.UTF_8))
+                .forEachRemaining(n -> theirs.add((JsonNode) n));
+        List<JsonNode> ours = Manifests.of(overlay).objects.stream()
+                .map(o -> (JsonNode) Manifests.JSON.valueToTree(o))
+                .toList();
         assertThat(ours).containsExactlyInAnyOrderElementsOf(theirs);
     }
 
@@ -92,8 +115,10 @@ class KustomizeTest {
 
     @Test
     void imageTagsAreSplitLikeKustomize() {
-        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding:0.1.0")).containsExactly("registry:5000/likeness/embedding", ":0.1.0");
-        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding")).containsExactly("registry:5000/likeness/embedding", "");
+        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding:0.1.0"))
+                .containsExactly("registry:5000/likeness/embedding", ":0.1.0");
+        assertThat(Kustomize.splitImage("registry:5000/likeness/embedding"))
+                .containsExactly("registry:5000/likeness/embedding", "");
         assertThat(Kustomize.splitImage("node@sha256:ab")).containsExactly("node", "@sha256:ab");
     }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,8 +17,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 /** The rendered overlays, as typed Kubernetes objects (fabric8) and generic trees (Strimzi, KEDA). */
 final class Manifests {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     static final Path ROOT = findRoot();
     static final Path K8S = ROOT.resolve("deploy/k8s");
@@ -64,12 +63,16 @@ final class Manifests {
     }
 
     ConfigMap configMap(String name) {
-        return configMaps().stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+        return configMaps().stream()
+                .filter(c -> c.getMetadata().getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + ": no ConfigMap " + name));
     }
 
     Deployment deployment(String name) {
-        return deployments().stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst()
+        return deployments().stream()
+                .filter(d -> d.getMetadata().getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + ": no Deployment " + name));
     }
 
@@ -79,7 +82,9 @@ final class Manifests {
     }
 
     JsonNode custom(String kind, String name) {
-        return custom(kind).stream().filter(n -> n.at("/metadata/name").asText().equals(name)).findFirst()
+        return custom(kind).stream()
+                .filter(n -> n.at("/metadata/name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + ": no " + kind + " " + name));
     }
 
@@ -89,7 +94,8 @@ final class Manifests {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (docs/events.md) above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException("cannot find the repository root (docs/events.md) above "
+                    + Path.of("").toAbsolutePath());
         }
         return dir;
     }

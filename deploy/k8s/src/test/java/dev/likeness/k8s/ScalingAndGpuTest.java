@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 
 /** KEDA scaling on consumer lag, and what the cuda overlay changes. */
 class ScalingAndGpuTest {
@@ -30,16 +29,23 @@ class ScalingAndGpuTest {
             int min = so.at("/spec/minReplicaCount").asInt();
             int max = so.at("/spec/maxReplicaCount").asInt();
             JsonNode input = m.custom("KafkaTopic").stream()
-                    .filter(t -> t.at("/spec/topicName").asText().equals(s.inputTopic())).findFirst().orElseThrow();
+                    .filter(t -> t.at("/spec/topicName").asText().equals(s.inputTopic()))
+                    .findFirst()
+                    .orElseThrow();
             int partitions = input.at("/spec/partitions").asInt();
-            assertThat(min).as("minReplicaCount of %s", s.app()).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(max);
-            assertThat(max).as("maxReplicaCount of %s <= partitions of %s", s.app(), s.inputTopic())
+            assertThat(min)
+                    .as("minReplicaCount of %s", s.app())
+                    .isGreaterThanOrEqualTo(1)
+                    .isLessThanOrEqualTo(max);
+            assertThat(max)
+                    .as("maxReplicaCount of %s <= partitions of %s", s.app(), s.inputTopic())
                     .isLessThanOrEqualTo(partitions);
             assertThat(so.at("/spec/triggers")).singleElement().satisfies(t -> {
                 assertThat(t.at("/type").asText()).isEqualTo("kafka");
                 assertThat(t.at("/metadata/consumerGroup").asText()).isEqualTo(s.consumerGroup());
                 assertThat(t.at("/metadata/topic").asText()).isEqualTo(s.inputTopic());
-                assertThat(Integer.parseInt(t.at("/metadata/lagThreshold").asText())).isPositive();
+                assertThat(Integer.parseInt(t.at("/metadata/lagThreshold").asText()))
+                        .isPositive();
                 assertThat(t.at("/metadata/allowIdleConsumers").asText()).isEqualTo("false");
                 assertThat(t.at("/metadata/sasl").asText()).isEqualTo("scram_sha512");
                 assertThat(t.at("/metadata/tls").asText()).isEqualTo("enable");
@@ -83,10 +89,12 @@ class ScalingAndGpuTest {
                 assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
                 assertThat(t.getEffect()).isEqualTo("NoSchedule");
             });
-            assertThat(env).containsEntry(prefix + "PROVIDER", "cuda").containsEntry(prefix + "ALLOW_CPU_FALLBACK", "false");
+            assertThat(env)
+                    .containsEntry(prefix + "PROVIDER", "cuda")
+                    .containsEntry(prefix + "ALLOW_CPU_FALLBACK", "false");
             // The init containers need no GPU.
-            assertThat(pod.getInitContainers()).allSatisfy(i ->
-                    assertThat(i.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu"));
+            assertThat(pod.getInitContainers())
+                    .allSatisfy(i -> assertThat(i.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu"));
         }
     }
 

@@ -21,18 +21,24 @@ class ServicesConfigTest {
     void everyServiceUsesExactlyTheTopicsAndGroupItsAclsAllow() throws IOException {
         for (Mesh s : Mesh.SERVICES) {
             Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Manifests.ROOT.resolve("services").resolve(s.service())
+            try (Reader r = Files.newBufferedReader(Manifests.ROOT
+                    .resolve("services")
+                    .resolve(s.service())
                     .resolve("src/main/resources/application.properties"))) {
                 p.load(r);
             }
-            Set<String> provisioned = new HashSet<>(Arrays.asList(resolve(p, p.getProperty("likeness.kafka.topics.provision")).split(",")));
+            Set<String> provisioned = new HashSet<>(Arrays.asList(
+                    resolve(p, p.getProperty("likeness.kafka.topics.provision")).split(",")));
             Set<String> used = new HashSet<>(s.reads());
             used.addAll(s.writes());
             assertThat(provisioned).as("topics of %s", s.app()).containsExactlyInAnyOrderElementsOf(used);
-            assertThat(p.stringPropertyNames()).filteredOn(k -> k.endsWith(".group.id"))
+            assertThat(p.stringPropertyNames())
+                    .filteredOn(k -> k.endsWith(".group.id"))
                     .extracting(k -> resolve(p, p.getProperty(k)))
                     .allSatisfy(g -> assertThat(s.literalGroups().contains(g)
-                            || s.prefixedGroups().stream().anyMatch(g::startsWith)).as("group %s of %s", g, s.app()).isTrue());
+                                    || s.prefixedGroups().stream().anyMatch(g::startsWith))
+                            .as("group %s of %s", g, s.app())
+                            .isTrue());
             assertThat(resolve(p, p.getProperty("quarkus.http.port"))).isEqualTo(String.valueOf(s.port()));
             assertThat(p.getProperty("quarkus.application.name")).isEqualTo(s.app());
         }

@@ -11,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,27 +26,32 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 /** Deployments, Services, PodDisruptionBudgets and ConfigMaps of every service, in both overlays. */
 class WorkloadsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
     void exactlyTheThreeServicesAreDeployed(String overlay) {
-        assertThat(Manifests.of(overlay).deployments()).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrderElementsOf(Mesh.SERVICES.stream().map(Mesh::app).toList());
+        assertThat(Manifests.of(overlay).deployments())
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(
+                        Mesh.SERVICES.stream().map(Mesh::app).toList());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
     void everyServiceContainerHasAllThreeHealthProbesOnItsHttpPort(String overlay) {
         for (Mesh s : Mesh.SERVICES) {
-            PodSpec pod = Manifests.of(overlay).deployment(s.app()).getSpec().getTemplate().getSpec();
+            PodSpec pod = Manifests.of(overlay)
+                    .deployment(s.app())
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec();
             assertThat(pod.getContainers()).hasSize(1);
             Container c = pod.getContainers().get(0);
-            assertThat(c.getAdditionalProperties()).as("unknown container fields of %s", s.app()).isEmpty();
+            assertThat(c.getAdditionalProperties())
+                    .as("unknown container fields of %s", s.app())
+                    .isEmpty();
             assertThat(c.getPorts()).singleElement().satisfies(p -> {
                 assertThat(p.getName()).isEqualTo("http");
                 assertThat(p.getContainerPort()).isEqualTo(s.port());
@@ -65,7 +73,9 @@ class WorkloadsTest {
     void everyContainerHasRequestsAndLimitsAndALockedDownSecurityContext(String overlay) {
         for (Deployment d : Manifests.of(overlay).deployments()) {
             PodSpec pod = d.getSpec().getTemplate().getSpec();
-            assertThat(pod.getAdditionalProperties()).as("unknown pod fields of %s", d.getMetadata().getName()).isEmpty();
+            assertThat(pod.getAdditionalProperties())
+                    .as("unknown pod fields of %s", d.getMetadata().getName())
+                    .isEmpty();
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getAutomountServiceAccountToken()).isFalse();
             List<Container> all = new ArrayList<>(pod.getContainers());
@@ -84,15 +94,26 @@ class WorkloadsTest {
                 SecurityContext sc = c.getSecurityContext();
                 assertThat(sc).as("securityContext of %s", what).isNotNull();
                 assertThat(sc.getRunAsNonRoot()).as("runAsNonRoot of %s", what).isTrue();
-                assertThat(sc.getReadOnlyRootFilesystem()).as("readOnlyRootFilesystem of %s", what).isTrue();
-                assertThat(sc.getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation of %s", what).isFalse();
-                assertThat(sc.getCapabilities().getDrop()).as("dropped capabilities of %s", what).containsExactly("ALL");
-                assertThat(sc.getCapabilities().getAdd()).as("added capabilities of %s", what).isNullOrEmpty();
-                assertThat(c.getVolumeMounts()).as("/tmp of %s", what)
+                assertThat(sc.getReadOnlyRootFilesystem())
+                        .as("readOnlyRootFilesystem of %s", what)
+                        .isTrue();
+                assertThat(sc.getAllowPrivilegeEscalation())
+                        .as("allowPrivilegeEscalation of %s", what)
+                        .isFalse();
+                assertThat(sc.getCapabilities().getDrop())
+                        .as("dropped capabilities of %s", what)
+                        .containsExactly("ALL");
+                assertThat(sc.getCapabilities().getAdd())
+                        .as("added capabilities of %s", what)
+                        .isNullOrEmpty();
+                assertThat(c.getVolumeMounts())
+                        .as("/tmp of %s", what)
                         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
             }
-            assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tmp"))
-                    .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+            assertThat(pod.getVolumes())
+                    .filteredOn(v -> v.getName().equals("tmp"))
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
         }
     }
 
@@ -102,17 +123,24 @@ class WorkloadsTest {
         Manifests m = Manifests.of(overlay);
         for (Mesh s : Mesh.SERVICES) {
             Deployment d = m.deployment(s.app());
-            Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+            Map<String, String> podLabels =
+                    d.getSpec().getTemplate().getMetadata().getLabels();
             assertThat(podLabels).containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
-            Service service = m.services().stream().filter(x -> x.getMetadata().getName().equals(s.app())).findFirst().orElseThrow();
+            Service service = m.services().stream()
+                    .filter(x -> x.getMetadata().getName().equals(s.app()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
             assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
                 assertThat(p.getPort()).isEqualTo(s.port());
                 assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
             });
             PodDisruptionBudget pdb = m.disruptionBudgets().stream()
-                    .filter(x -> x.getMetadata().getName().equals(s.app())).findFirst().orElseThrow();
-            assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+                    .filter(x -> x.getMetadata().getName().equals(s.app()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(podLabels)
+                    .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
             assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         }
     }
@@ -122,33 +150,55 @@ class WorkloadsTest {
     void configComesFromConfigMapsAndKafkaCredentialsOnlyFromTheKafkaUserSecret(String overlay) {
         Manifests m = Manifests.of(overlay);
         ConfigMap kafka = m.configMap("likeness-kafka");
-        assertThat(kafka.getData()).containsEntry("LIKENESS_KAFKA_TOPICS_CREATE", "false")
+        assertThat(kafka.getData())
+                .containsEntry("LIKENESS_KAFKA_TOPICS_CREATE", "false")
                 .containsEntry("LIKENESS_KAFKA_TOPICS_REPLICATION_FACTOR", "3")
                 .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                 .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
                 .containsEntry("LIKENESS_MODELS_DIR", "/models")
                 .containsKey("KAFKA_BOOTSTRAP_SERVERS");
         for (Mesh s : Mesh.SERVICES) {
-            Container c = m.deployment(s.app()).getSpec().getTemplate().getSpec().getContainers().get(0);
-            assertThat(c.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName())
+            Container c = m.deployment(s.app())
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0);
+            assertThat(c.getEnvFrom())
+                    .extracting(e -> e.getConfigMapRef().getName())
                     .containsExactly("likeness-kafka", s.app());
             m.configMap(s.app());
-            EnvVar jaas = c.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst().orElseThrow();
+            EnvVar jaas = c.getEnv().stream()
+                    .filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(jaas.getValue()).isNull();
             assertThat(jaas.getValueFrom().getSecretKeyRef().getName()).isEqualTo(s.app());
             assertThat(jaas.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("sasl.jaas.config");
-            assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("LIKENESS_KAFKA_USERNAME"))
-                    .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo(s.app()));
+            assertThat(c.getEnv())
+                    .filteredOn(e -> e.getName().equals("LIKENESS_KAFKA_USERNAME"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).isEqualTo(s.app()));
             // No other credential-looking literal anywhere.
             assertThat(c.getEnv()).noneSatisfy(e -> assertThat(e.getName()).containsIgnoringCase("PASSWORD"));
-            assertThat(c.getVolumeMounts()).anySatisfy(v -> assertThat(v.getMountPath()).isEqualTo("/etc/likeness/kafka-ca"));
+            assertThat(c.getVolumeMounts())
+                    .anySatisfy(v -> assertThat(v.getMountPath()).isEqualTo("/etc/likeness/kafka-ca"));
         }
         // The one REST API in the cluster takes API keys, from a Secret the operator makes.
-        Container matching = m.deployment("likeness-matching").getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(matching.getEnv()).filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_MODE"))
-                .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("api-key"));
-        assertThat(matching.getEnv()).filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_KEYS"))
-                .singleElement().satisfies(e -> {
+        Container matching = m.deployment("likeness-matching")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(matching.getEnv())
+                .filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_MODE"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("api-key"));
+        assertThat(matching.getEnv())
+                .filteredOn(e -> e.getName().equals("LIKENESS_API_AUTH_KEYS"))
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.getValue()).isNull();
                     assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("likeness-api-keys");
                 });
@@ -165,7 +215,8 @@ class WorkloadsTest {
         String sums = Files.readString(Manifests.ROOT.resolve("deploy/models/SHA256SUMS"));
         String fetchSh = Files.readString(Manifests.ROOT.resolve("deploy/models/fetch.sh"));
         ConfigMap models = m.configMap("likeness-models");
-        assertThat(models.getData().get("SHA256SUMS")).as("the SHA256SUMS copy in deploy/k8s/base/models")
+        assertThat(models.getData().get("SHA256SUMS"))
+                .as("the SHA256SUMS copy in deploy/k8s/base/models")
                 .isEqualTo(sums);
         assertThat(models.getData().get("fetch-models.sh")).contains("sha256sum --check --strict");
         for (Mesh s : Mesh.SERVICES) {
@@ -175,10 +226,15 @@ class WorkloadsTest {
                 assertThat(pod.getInitContainers()).isEmpty();
                 continue;
             }
-            Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals("models")).findFirst().orElseThrow();
+            Volume volume = pod.getVolumes().stream()
+                    .filter(v -> v.getName().equals("models"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(volume.getEmptyDir()).isNotNull();
-            assertThat(service.getVolumeMounts()).filteredOn(v -> v.getName().equals("models"))
-                    .singleElement().satisfies(v -> {
+            assertThat(service.getVolumeMounts())
+                    .filteredOn(v -> v.getName().equals("models"))
+                    .singleElement()
+                    .satisfies(v -> {
                         assertThat(v.getMountPath()).isEqualTo("/models");
                         assertThat(v.getReadOnly()).isTrue();
                     });
@@ -194,7 +250,10 @@ class WorkloadsTest {
                 assertThat(fetchSh).contains("unpack " + String.join(" ", args.subList(i, i + 4)));
                 assertThat(sums).contains("  .cache/" + args.get(i + 1) + "\n");
             }
-            Volume config = pod.getVolumes().stream().filter(v -> v.getName().equals("models-config")).findFirst().orElseThrow();
+            Volume config = pod.getVolumes().stream()
+                    .filter(v -> v.getName().equals("models-config"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(config.getConfigMap().getName()).isEqualTo("likeness-models");
             assertThat(fetch.getVolumeMounts()).extracting(v -> v.getName()).contains("models", "models-config", "tmp");
             // Whatever the service loads that is derived (face/batch, style/) is made by onnx-tools from those files.
@@ -209,16 +268,21 @@ class WorkloadsTest {
         Manifests m = Manifests.of(overlay);
         for (Mesh s : Mesh.SERVICES) {
             String sources = javaSources(s.service());
-            for (String key : m.configMap(s.app()).getData().keySet().stream().filter(k -> k.startsWith("LIKENESS_")).toList()) {
+            for (String key : m.configMap(s.app()).getData().keySet().stream()
+                    .filter(k -> k.startsWith("LIKENESS_"))
+                    .toList()) {
                 // LIKENESS_EMBEDDING_INFERENCE_ALLOW_CPU_FALLBACK -> a method allowCpuFallback() in the config.
                 String last = lastSegmentAsMethod(key, s.service());
-                assertThat(sources).as("%s: %s is a config method of the service", s.app(), key).contains(last + "()");
+                assertThat(sources)
+                        .as("%s: %s is a config method of the service", s.app(), key)
+                        .contains(last + "()");
             }
         }
     }
 
     private static String lastSegmentAsMethod(String key, String service) {
-        String rest = key.substring(("LIKENESS_" + service.toUpperCase() + "_").length()).toLowerCase();
+        String rest = key.substring(("LIKENESS_" + service.toUpperCase() + "_").length())
+                .toLowerCase();
         for (String group : List.of("inference_", "output_", "limits_", "defaults_")) {
             if (rest.startsWith(group)) {
                 rest = rest.substring(group.length());
@@ -236,13 +300,15 @@ class WorkloadsTest {
 
     private static String configSources(java.nio.file.Path root) throws IOException {
         try (var files = Files.walk(root)) {
-            return files.filter(p -> p.toString().endsWith("Config.java")).map(p -> {
-                try {
-                    return Files.readString(p);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).collect(Collectors.joining("\n"));
+            return files.filter(p -> p.toString().endsWith("Config.java"))
+                    .map(p -> {
+                        try {
+                            return Files.readString(p);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .collect(Collectors.joining("\n"));
         }
     }
 }

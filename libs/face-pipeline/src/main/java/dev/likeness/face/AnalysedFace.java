@@ -10,6 +10,10 @@ package dev.likeness.face;
  * @param sharpness    variance of the Laplacian of the aligned grey face (low = blurred)
  * @param yawDegrees   rough head yaw from the landmarks (0 = frontal)
  */
-public record AnalysedFace(DetectedFace box, float[] landmarks5, float[] landmarks68, float[] embedding,
-        float sharpness, float yawDegrees) {
-}
+public record AnalysedFace(
+        DetectedFace box,
+        float[] landmarks5,
+        float[] landmarks68,
+        float[] embedding,
+        float sharpness,
+        float yawDegrees) {}

@@ -5,10 +5,10 @@ public final class FaceLandmarks {
 
     /** ArcFace's 112x112 template: left eye, right eye, nose tip, left and right mouth corner. */
     public static final float[] TEMPLATE_112 = {
-            38.2946f, 51.6963f, 73.5318f, 51.5014f, 56.0252f, 71.7366f, 41.5493f, 92.3655f, 70.7299f, 92.2041f };
+        38.2946f, 51.6963f, 73.5318f, 51.5014f, 56.0252f, 71.7366f, 41.5493f, 92.3655f, 70.7299f, 92.2041f
+    };
 
-    private FaceLandmarks() {
-    }
+    private FaceLandmarks() {}
 
     /** The 5-point template for an embedder input of the given size (the 112x112 one, scaled). */
     static float[] templateFor(int width, int height) {

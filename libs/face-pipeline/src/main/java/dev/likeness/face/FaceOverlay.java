@@ -10,8 +10,7 @@ import java.util.List;
 /** Draws boxes, scores and landmarks over an image, for people to check what the pipeline saw. */
 public final class FaceOverlay {
 
-    private FaceOverlay() {
-    }
+    private FaceOverlay() {}
 
     /** Returns a copy of {@code image} (upright, original size) with every face drawn on it. */
     public static BufferedImage draw(BufferedImage image, List<AnalysedFace> faces) {
@@ -26,7 +25,8 @@ public final class FaceOverlay {
             for (AnalysedFace face : faces) {
                 DetectedFace box = face.box();
                 g.setColor(Color.GREEN);
-                g.drawRect(Math.round(box.x1()), Math.round(box.y1()), Math.round(box.width()), Math.round(box.height()));
+                g.drawRect(
+                        Math.round(box.x1()), Math.round(box.y1()), Math.round(box.width()), Math.round(box.height()));
                 g.drawString(String.format("%.2f", box.score()), box.x1(), box.y1() - stroke * 2);
                 g.setColor(Color.YELLOW);
                 dots(g, face.landmarks68(), stroke);
@@ -41,7 +41,10 @@ public final class FaceOverlay {
 
     private static void dots(Graphics2D g, float[] points, float radius) {
         for (int p = 0; p + 1 < points.length; p += 2) {
-            g.fillOval(Math.round(points[p] - radius), Math.round(points[p + 1] - radius), Math.round(2 * radius),
+            g.fillOval(
+                    Math.round(points[p] - radius),
+                    Math.round(points[p + 1] - radius),
+                    Math.round(2 * radius),
                     Math.round(2 * radius));
         }
     }

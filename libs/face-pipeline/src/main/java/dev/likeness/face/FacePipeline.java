@@ -50,8 +50,7 @@ public final class FacePipeline implements AutoCloseable {
     private final PipelineStage.Listener listener;
 
     /** The id and resolved version of one network, as written into events. */
-    public record ModelIdentity(String id, String version) {
-    }
+    public record ModelIdentity(String id, String version) {}
 
     private FacePipeline(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.config = config;
@@ -63,7 +62,8 @@ public final class FacePipeline implements AutoCloseable {
         this.detectorIdentity = identify(config.detector());
         this.landmarkerIdentity = identify(config.landmarker());
         this.embedderIdentity = identify(config.embedder());
-        long[] embeddingShape = embedder.outputs().get(config.embedder().outputNames().get(0)).shape();
+        long[] embeddingShape =
+                embedder.outputs().get(config.embedder().outputNames().get(0)).shape();
         this.embeddingDimension = (int) embeddingShape[embeddingShape.length - 1];
     }
 
@@ -86,7 +86,8 @@ public final class FacePipeline implements AutoCloseable {
         // At least twice the detector's side: the JDK's JPEG reader decodes every pixel whatever the subsampling,
         // so reducing a small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
         // (one decode instead of two; detailDecode). Large photos are still reduced, to bound memory.
-        int longSide = 2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
+        int longSide =
+                2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
         DecodedImage reduced = decoder.decode(bytes, DecodeOptions.reducedTo(longSide));
         listener.completed(PipelineStage.DECODE, 1, System.nanoTime() - start);
         return new PreparedImage(bytes, reduced, maxFaces, minFacePx);
@@ -119,8 +120,14 @@ public final class FacePipeline implements AutoCloseable {
         List<List<AnalysedFace>> perImage = new ArrayList<>();
         images.forEach(image -> perImage.add(new ArrayList<>()));
         for (FaceJob job : jobs) {
-            perImage.get(job.imageIndex).add(new AnalysedFace(job.face, job.landmarks5, job.landmarks68,
-                    job.embedding, job.sharpness, FaceLandmarks.yawDegrees(job.landmarks5)));
+            perImage.get(job.imageIndex)
+                    .add(new AnalysedFace(
+                            job.face,
+                            job.landmarks5,
+                            job.landmarks68,
+                            job.embedding,
+                            job.sharpness,
+                            FaceLandmarks.yawDegrees(job.landmarks5)));
         }
         List<FaceAnalysis> results = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -136,15 +143,22 @@ public final class FacePipeline implements AutoCloseable {
         for (int from = 0; from < images.size(); from += config.maxBatch()) {
             long start = System.nanoTime();
             List<PreparedImage> chunk = images.subList(from, Math.min(images.size(), from + config.maxBatch()));
-            FloatBuffer input = FloatInput.allocate(chunk.size(), spec.encoding().channels().count(), height, width);
+            FloatBuffer input =
+                    FloatInput.allocate(chunk.size(), spec.encoding().channels().count(), height, width);
             for (PreparedImage image : chunk) {
                 // Stretch, not letterbox: the detector's boxes are then plain fractions of the whole image.
                 ImageTensors.resize(image.forDetection().image(), width, height, spec.encoding(), input);
             }
             input.flip();
             Map<String, FloatTensor> out = detector.run(
-                    Map.of(inputName(detector), FloatInput.of(input, chunk.size(), spec.encoding().channels().count(),
-                            height, width)),
+                    Map.of(
+                            inputName(detector),
+                            FloatInput.of(
+                                    input,
+                                    chunk.size(),
+                                    spec.encoding().channels().count(),
+                                    height,
+                                    width)),
                     Set.copyOf(spec.outputNames()));
             FloatTensor scores = out.get(spec.outputNames().get(0));
             FloatTensor boxes = out.get(spec.outputNames().get(1));
@@ -157,8 +171,8 @@ public final class FacePipeline implements AutoCloseable {
         return detections;
     }
 
-    private List<DetectedFace> decodeDetections(PreparedImage image, float[] scores, float[] boxes, int item,
-            int anchors) {
+    private List<DetectedFace> decodeDetections(
+            PreparedImage image, float[] scores, float[] boxes, int item, int anchors) {
         float w = image.width(), h = image.height();
         int minFace = image.minFacePx() > 0 ? image.minFacePx() : config.minFacePx();
         List<DetectedFace> candidates = new ArrayList<>();
@@ -168,8 +182,12 @@ public final class FacePipeline implements AutoCloseable {
                 continue;
             }
             int b = (item * anchors + k) * 4;
-            DetectedFace face = new DetectedFace(clamp(boxes[b] * w, w), clamp(boxes[b + 1] * h, h),
-                    clamp(boxes[b + 2] * w, w), clamp(boxes[b + 3] * h, h), score);
+            DetectedFace face = new DetectedFace(
+                    clamp(boxes[b] * w, w),
+                    clamp(boxes[b + 1] * h, h),
+                    clamp(boxes[b + 2] * w, w),
+                    clamp(boxes[b + 3] * h, h),
+                    score);
             if (Math.min(face.width(), face.height()) >= minFace) {
                 candidates.add(face);
             }
@@ -201,8 +219,11 @@ public final class FacePipeline implements AutoCloseable {
             smallest = Math.min(smallest, face.height());
         }
         int x = (int) Math.max(0, Math.floor(minX)), y = (int) Math.max(0, Math.floor(minY));
-        Rectangle region = new Rectangle(x, y,
-                (int) Math.min(image.width(), Math.ceil(maxX)) - x, (int) Math.min(image.height(), Math.ceil(maxY)) - y);
+        Rectangle region = new Rectangle(
+                x,
+                y,
+                (int) Math.min(image.width(), Math.ceil(maxX)) - x,
+                (int) Math.min(image.height(), Math.ceil(maxY)) - y);
         int subsampling = (int) Math.max(1, Math.floor(smallest / DETAIL_FACE_PX));
         return decoder.decode(image.bytes(), new DecodeOptions(region, subsampling, 0));
     }
@@ -217,13 +238,22 @@ public final class FacePipeline implements AutoCloseable {
             int channels = spec.encoding().channels().count();
             FloatBuffer input = FloatInput.allocate(chunk.size(), channels, spec.inputHeight(), size);
             for (FaceJob job : chunk) {
-                ImageTensors.resize(job.detail.image(), job.toDetail(job.landmarkCrop()), size, spec.inputHeight(),
-                        spec.encoding(), input);
+                ImageTensors.resize(
+                        job.detail.image(),
+                        job.toDetail(job.landmarkCrop()),
+                        size,
+                        spec.inputHeight(),
+                        spec.encoding(),
+                        input);
             }
             input.flip();
-            FloatTensor points = landmarker.run(
-                    Map.of(inputName(landmarker), FloatInput.of(input, chunk.size(), channels, spec.inputHeight(), size)),
-                    Set.of(output)).get(output);
+            FloatTensor points = landmarker
+                    .run(
+                            Map.of(
+                                    inputName(landmarker),
+                                    FloatInput.of(input, chunk.size(), channels, spec.inputHeight(), size)),
+                            Set.of(output))
+                    .get(output);
             int perFace = (int) points.shape()[1];
             for (int i = 0; i < chunk.size(); i++) {
                 chunk.get(i).acceptLandmarks(points.data(), i * perFace, perFace);
@@ -243,7 +273,8 @@ public final class FacePipeline implements AutoCloseable {
             long alignStart = System.nanoTime();
             FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
             for (FaceJob job : chunk) {
-                double[] toTemplate = SimilarityTransform.estimate(job.fivePointsInDetail(), template).forward();
+                double[] toTemplate = SimilarityTransform.estimate(job.fivePointsInDetail(), template)
+                        .forward();
                 int offset = input.position();
                 ImageTensors.warpAffine(job.detail.image(), toTemplate, width, height, spec.encoding(), input);
                 job.sharpness = FaceQuality.sharpness(input, offset, width, height, channels);
@@ -252,8 +283,9 @@ public final class FacePipeline implements AutoCloseable {
             listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
             long embedStart = System.nanoTime();
             FloatTensor vectors = embedder.run(
-                    Map.of(inputName(embedder), FloatInput.of(input, chunk.size(), channels, height, width)),
-                    Set.of(output)).get(output);
+                            Map.of(inputName(embedder), FloatInput.of(input, chunk.size(), channels, height, width)),
+                            Set.of(output))
+                    .get(output);
             for (int i = 0; i < chunk.size(); i++) {
                 chunk.get(i).embedding = l2Normalised(vectors.data(), i * embeddingDimension, embeddingDimension);
             }
@@ -303,8 +335,11 @@ public final class FacePipeline implements AutoCloseable {
 
         Rectangle2D toDetail(Rectangle2D original) {
             double s = detail.subsampling();
-            return new Rectangle2D.Double((original.getX() - detail.region().x) / s,
-                    (original.getY() - detail.region().y) / s, original.getWidth() / s, original.getHeight() / s);
+            return new Rectangle2D.Double(
+                    (original.getX() - detail.region().x) / s,
+                    (original.getY() - detail.region().y) / s,
+                    original.getWidth() / s,
+                    original.getHeight() / s);
         }
 
         void acceptLandmarks(float[] points, int offset, int length) {
@@ -336,7 +371,9 @@ public final class FacePipeline implements AutoCloseable {
     private static String sha256Prefix(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()).substring(0, 12);
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest())
+                    .substring(0, 12);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("Cannot hash model file " + file + ": " + e.getMessage(), e);
         }

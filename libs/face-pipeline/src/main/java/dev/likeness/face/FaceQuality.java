@@ -5,8 +5,7 @@ import java.nio.FloatBuffer;
 /** Quality hints computed from the aligned face. */
 final class FaceQuality {
 
-    private FaceQuality() {
-    }
+    private FaceQuality() {}
 
     /**
      * Variance of the 4-neighbour Laplacian of the aligned face's mean channel, in the tensor's normalised

@@ -16,8 +16,14 @@ import dev.likeness.core.image.TensorEncoding;
  * @param encoding     channel order and (v - mean) / std normalisation
  * @param outputNames  the outputs the pipeline reads, in the order documented by each stage
  */
-public record ModelSpec(Path path, String id, String version, int inputWidth, int inputHeight,
-        TensorEncoding encoding, java.util.List<String> outputNames) {
+public record ModelSpec(
+        Path path,
+        String id,
+        String version,
+        int inputWidth,
+        int inputHeight,
+        TensorEncoding encoding,
+        java.util.List<String> outputNames) {
 
     public ModelSpec {
         outputNames = java.util.List.copyOf(outputNames);

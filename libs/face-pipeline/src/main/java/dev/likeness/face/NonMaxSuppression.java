@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class NonMaxSuppression {
 
-    private NonMaxSuppression() {
-    }
+    private NonMaxSuppression() {}
 
     static List<DetectedFace> apply(List<DetectedFace> candidates, float iouThreshold, int maxFaces) {
         List<DetectedFace> sorted = new ArrayList<>(candidates);

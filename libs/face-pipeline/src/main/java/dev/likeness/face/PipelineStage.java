@@ -2,13 +2,16 @@ package dev.likeness.face;
 
 /** The stages whose latency the pipeline reports. */
 public enum PipelineStage {
-    DECODE, DETECT, LANDMARKS, ALIGN, EMBED;
+    DECODE,
+    DETECT,
+    LANDMARKS,
+    ALIGN,
+    EMBED;
 
     /** Receives the time each stage took for a batch; services turn it into metrics. */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (stage, items, nanos) -> {
-        };
+        Listener NONE = (stage, items, nanos) -> {};
 
         void completed(PipelineStage stage, int items, long nanos);
     }

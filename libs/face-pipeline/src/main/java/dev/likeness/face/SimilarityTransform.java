@@ -9,6 +9,7 @@ public final class SimilarityTransform {
 
     /** Row-major 2x3 matrix [a -b tx; b a ty] mapping source to destination. */
     private final double a;
+
     private final double b;
     private final double tx;
     private final double ty;
@@ -54,6 +55,6 @@ public final class SimilarityTransform {
 
     /** The 2x3 forward matrix (source -> destination), row-major. */
     public double[] forward() {
-        return new double[] { a, -b, tx, b, a, ty };
+        return new double[] {a, -b, tx, b, a, ty};
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -56,7 +55,7 @@ class EmbeddingInvarianceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "half-size", "crop", "mirror", "jpeg-q40" })
+    @ValueSource(strings = {"half-size", "crop", "mirror", "jpeg-q40"})
     void sameFaceStaysClose(String edit) throws Exception {
         BufferedImage edited = edits(edit).apply(photo);
         List<AnalysedFace> editedFaces = pipeline.analyse(jpeg(edited, 0.95f)).faces();
@@ -67,8 +66,9 @@ class EmbeddingInvarianceTest {
                     .min(Comparator.comparingDouble(f -> distanceToCentre(f, centre)))
                     .orElseThrow();
             double cosine = cosine(original.embedding(), match.embedding());
-            System.out.printf("%s: face at %.0f,%.0f cosine %.3f%n", edit, original.box().x1(), original.box().y1(),
-                    cosine);
+            System.out.printf(
+                    "%s: face at %.0f,%.0f cosine %.3f%n",
+                    edit, original.box().x1(), original.box().y1(), cosine);
             assertThat(cosine).as("cosine of the same face after %s", edit).isGreaterThan(SAME_PERSON_COSINE + 0.2);
         }
     }
@@ -88,39 +88,47 @@ class EmbeddingInvarianceTest {
     void embeddingsAreUnitLength() {
         for (AnalysedFace face : faces) {
             assertThat(face.embedding()).hasSize(pipeline.embeddingDimension());
-            assertThat(cosine(face.embedding(), face.embedding())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(cosine(face.embedding(), face.embedding()))
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 
     private static UnaryOperator<BufferedImage> edits(String edit) {
         return switch (edit) {
             case "half-size" -> image -> scaled(image, 0.5);
-            case "crop" -> image -> image.getSubimage(image.getWidth() / 20, image.getHeight() / 20,
-                    image.getWidth() * 9 / 10, image.getHeight() * 9 / 10);
+            case "crop" ->
+                image -> image.getSubimage(
+                        image.getWidth() / 20,
+                        image.getHeight() / 20,
+                        image.getWidth() * 9 / 10,
+                        image.getHeight() * 9 / 10);
             case "mirror" -> EmbeddingInvarianceTest::mirrored;
-            case "jpeg-q40" -> image -> {
-                try {
-                    return ImageIO.read(new java.io.ByteArrayInputStream(jpeg(image, 0.4f)));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
+            case "jpeg-q40" ->
+                image -> {
+                    try {
+                        return ImageIO.read(new java.io.ByteArrayInputStream(jpeg(image, 0.4f)));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
             default -> throw new IllegalArgumentException(edit);
         };
     }
 
     private static float[] expectedCentre(String edit, AnalysedFace face, int width) {
-        float cx = (face.box().x1() + face.box().x2()) / 2, cy = (face.box().y1() + face.box().y2()) / 2;
+        float cx = (face.box().x1() + face.box().x2()) / 2,
+                cy = (face.box().y1() + face.box().y2()) / 2;
         return switch (edit) {
-            case "half-size" -> new float[] { cx / 2, cy / 2 };
-            case "crop" -> new float[] { cx - width / 20f, cy - photo.getHeight() / 20f };
-            case "mirror" -> new float[] { width - cx, cy };
-            default -> new float[] { cx, cy };
+            case "half-size" -> new float[] {cx / 2, cy / 2};
+            case "crop" -> new float[] {cx - width / 20f, cy - photo.getHeight() / 20f};
+            case "mirror" -> new float[] {width - cx, cy};
+            default -> new float[] {cx, cy};
         };
     }
 
     private static double distanceToCentre(AnalysedFace face, float[] centre) {
-        float cx = (face.box().x1() + face.box().x2()) / 2, cy = (face.box().y1() + face.box().y2()) / 2;
+        float cx = (face.box().x1() + face.box().x2()) / 2,
+                cy = (face.box().y1() + face.box().y2()) / 2;
         return Math.hypot(cx - centre[0], cy - centre[1]);
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,7 @@ class SamplePhotosTest {
     }
 
     @ParameterizedTest
-    @CsvSource({ "sample1.jpg,3", "sample2.jpg,3", "sample3.jpg,3", "sample4.jpg,4", "sample5.jpg,5", "sample6.jpg,4" })
+    @CsvSource({"sample1.jpg,3", "sample2.jpg,3", "sample3.jpg,3", "sample4.jpg,4", "sample5.jpg,5", "sample6.jpg,4"})
     void findsEveryFace(String photo, int expectedFaces) throws Exception {
         byte[] bytes = Files.readAllBytes(models.resolve("samples").resolve(photo));
         FaceAnalysis analysis = pipeline.analyse(bytes);
@@ -52,8 +51,15 @@ class SamplePhotosTest {
                 assertThat(face.landmarks5()[p]).isBetween(box.x1(), box.x2());
                 assertThat(face.landmarks5()[p + 1]).isBetween(box.y1(), box.y2());
             }
-            System.out.printf("%s box %.0f,%.0f-%.0f,%.0f score %.3f sharp %.3f yaw %.1f%n", photo, face.box().x1(),
-                    face.box().y1(), face.box().x2(), face.box().y2(), face.box().score(), face.sharpness(),
+            System.out.printf(
+                    "%s box %.0f,%.0f-%.0f,%.0f score %.3f sharp %.3f yaw %.1f%n",
+                    photo,
+                    face.box().x1(),
+                    face.box().y1(),
+                    face.box().x2(),
+                    face.box().y2(),
+                    face.box().score(),
+                    face.sharpness(),
                     face.yawDegrees());
         }
     }

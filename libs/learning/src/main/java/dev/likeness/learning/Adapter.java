@@ -18,8 +18,8 @@ import dev.likeness.core.calibration.LabelledPairs;
 import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
-import dev.likeness.learning.adaptation.AdaptedModelExport;
 import dev.likeness.learning.adaptation.Adaptation;
+import dev.likeness.learning.adaptation.AdaptedModelExport;
 import dev.likeness.learning.evaluation.Evaluation;
 
 /**
@@ -32,14 +32,15 @@ public final class Adapter {
 
     /** Same pairs per identity as the matching calibration tool uses. */
     private static final int MAX_SAME_PAIRS_PER_IDENTITY = 20;
+
     private static final int IMPOSTOR_PAIRS = 200_000;
 
     /**
      * @param modelId         the adapted model's id: a new one, so matching never mixes it with the base
      * @param thresholdFar    the false-accept rate tau is chosen at, on the held-out identities
      */
-    public record Request(Path folder, Path output, String modelId, Adaptation.Settings settings, double thresholdFar) {
-    }
+    public record Request(
+            Path folder, Path output, String modelId, Adaptation.Settings settings, double thresholdFar) {}
 
     /**
      * @param model             the adapted model's id and version (the version as the embedding service derives it)
@@ -48,21 +49,32 @@ public final class Adapter {
      * @param trainingLossBefore the mean loss over every triplet of the training identities, base model
      * @param trainingLossAfter  the same, adapted model (through the exported file)
      */
-    public record Result(ModelKey baseModel, ModelKey model, Path output, Path modelFile, Path headFile,
-            Path properties, Adaptation.Outcome outcome, Evaluation.Result heldOutBefore,
-            Evaluation.Result heldOutAfter, double trainingLossBefore, double trainingLossAfter, double maxDeviation, double tau,
-            HeadTraining.Result verificationHead, List<String> skipped) {
+    public record Result(
+            ModelKey baseModel,
+            ModelKey model,
+            Path output,
+            Path modelFile,
+            Path headFile,
+            Path properties,
+            Adaptation.Outcome outcome,
+            Evaluation.Result heldOutBefore,
+            Evaluation.Result heldOutAfter,
+            double trainingLossBefore,
+            double trainingLossAfter,
+            double maxDeviation,
+            double tau,
+            HeadTraining.Result verificationHead,
+            List<String> skipped) {
 
         public Path report() {
             return output.resolve(AdaptationReport.FILE);
         }
     }
 
-    private Adapter() {
-    }
+    private Adapter() {}
 
     public static Result adapt(FacePipelineConfig base, Request request) {
-        return adapt(base, request, message -> { });
+        return adapt(base, request, message -> {});
     }
 
     /** @param progress one line per step and per epoch, for a long run's user */
@@ -75,13 +87,24 @@ public final class Adapter {
             baseModel = embedder.model();
         }
         progress.accept(before.images() + " photos of " + before.byIdentity().size() + " identities; training");
-        Adaptation.Outcome outcome = Adaptation.train(before, request.settings(), epoch -> progress.accept(String.format(
-                Locale.ROOT, "epoch %d: training loss %.5f, held-out TAR at FAR 1e-2 %.4f, ROC AUC %.4f", epoch.epoch(),
-                epoch.trainingLoss(), epoch.heldOutTar(), epoch.heldOutAuc())));
+        Adaptation.Outcome outcome = Adaptation.train(
+                before,
+                request.settings(),
+                epoch -> progress.accept(String.format(
+                        Locale.ROOT,
+                        "epoch %d: training loss %.5f, held-out TAR at FAR 1e-2 %.4f, ROC AUC %.4f",
+                        epoch.epoch(),
+                        epoch.trainingLoss(),
+                        epoch.heldOutTar(),
+                        epoch.heldOutAuc())));
 
         Path output = createDirectories(request.output());
-        Path modelFile = AdaptedModelExport.write(base.embedder().path(), outcome.head(), request.modelId(),
-                baseModel.toString(), output.resolve(request.modelId() + ".onnx"));
+        Path modelFile = AdaptedModelExport.write(
+                base.embedder().path(),
+                outcome.head(),
+                request.modelId(),
+                baseModel.toString(),
+                output.resolve(request.modelId() + ".onnx"));
         FacePipelineConfig adaptedConfig = withEmbedder(base, modelFile, request.modelId());
         progress.accept("exported " + modelFile + "; embedding the folder again with it");
         LabelledFaces after;
@@ -95,25 +118,48 @@ public final class Adapter {
         double[] fars = uniqueFars(request.thresholdFar());
         LabelledFaces heldOutBefore = before.only(outcome.heldOutIdentities());
         LabelledFaces heldOutAfter = after.only(outcome.heldOutIdentities());
-        Evaluation.Result evaluatedBefore = Evaluation.evaluate(heldOutBefore, fars, IMPOSTOR_PAIRS, request.settings().seed());
-        Evaluation.Result evaluatedAfter = Evaluation.evaluate(heldOutAfter, fars, IMPOSTOR_PAIRS, request.settings().seed());
+        Evaluation.Result evaluatedBefore = Evaluation.evaluate(
+                heldOutBefore, fars, IMPOSTOR_PAIRS, request.settings().seed());
+        Evaluation.Result evaluatedAfter = Evaluation.evaluate(
+                heldOutAfter, fars, IMPOSTOR_PAIRS, request.settings().seed());
         Adaptation.Settings settings = request.settings();
-        double trainingLossBefore = Adaptation.trainingLoss(before.only(outcome.trainingIdentities()), settings.margin(),
-                settings.seed());
-        double trainingLossAfter = Adaptation.trainingLoss(after.only(outcome.trainingIdentities()), settings.margin(),
-                settings.seed());
+        double trainingLossBefore =
+                Adaptation.trainingLoss(before.only(outcome.trainingIdentities()), settings.margin(), settings.seed());
+        double trainingLossAfter =
+                Adaptation.trainingLoss(after.only(outcome.trainingIdentities()), settings.margin(), settings.seed());
         double tau = evaluatedAfter.tarAt(request.thresholdFar()).tau();
 
-        HeadTraining.Result verification = HeadTraining.fit(adaptedModel,
-                LabelledPairs.from(after.only(outcome.trainingIdentities()).byIdentity(), MAX_SAME_PAIRS_PER_IDENTITY,
+        HeadTraining.Result verification = HeadTraining.fit(
+                adaptedModel,
+                LabelledPairs.from(
+                        after.only(outcome.trainingIdentities()).byIdentity(),
+                        MAX_SAME_PAIRS_PER_IDENTITY,
                         request.settings().seed()),
-                LabelledPairs.from(heldOutAfter.byIdentity(), MAX_SAME_PAIRS_PER_IDENTITY, request.settings().seed() + 1),
-                request.thresholdFar(), HeadTraining.DEFAULT_LAMBDA);
+                LabelledPairs.from(
+                        heldOutAfter.byIdentity(),
+                        MAX_SAME_PAIRS_PER_IDENTITY,
+                        request.settings().seed() + 1),
+                request.thresholdFar(),
+                HeadTraining.DEFAULT_LAMBDA);
         Path headFile = HeadFiles.write(verification.head(), output.resolve("heads"));
 
         Path properties = writeProperties(output, adaptedModel, modelFile, tau, verification);
-        Result result = new Result(baseModel, adaptedModel, output, modelFile, headFile, properties, outcome,
-                evaluatedBefore, evaluatedAfter, trainingLossBefore, trainingLossAfter, maxDeviation, tau, verification, before.skipped());
+        Result result = new Result(
+                baseModel,
+                adaptedModel,
+                output,
+                modelFile,
+                headFile,
+                properties,
+                outcome,
+                evaluatedBefore,
+                evaluatedAfter,
+                trainingLossBefore,
+                trainingLossAfter,
+                maxDeviation,
+                tau,
+                verification,
+                before.skipped());
         AdaptationReport.write(request, result);
         return result;
     }
@@ -121,10 +167,18 @@ public final class Adapter {
     /** The pipeline settings with another embedder file and id (the version is derived from the file). */
     public static FacePipelineConfig withEmbedder(FacePipelineConfig config, Path model, String modelId) {
         ModelSpec base = config.embedder();
-        ModelSpec adapted = new ModelSpec(model, modelId, "", base.inputWidth(), base.inputHeight(), base.encoding(),
-                base.outputNames());
-        return new FacePipelineConfig(config.detector(), config.landmarker(), adapted, config.scoreThreshold(),
-                config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(), config.limits(),
+        ModelSpec adapted = new ModelSpec(
+                model, modelId, "", base.inputWidth(), base.inputHeight(), base.encoding(), base.outputNames());
+        return new FacePipelineConfig(
+                config.detector(),
+                config.landmarker(),
+                adapted,
+                config.scoreThreshold(),
+                config.nmsIou(),
+                config.maxFaces(),
+                config.minFacePx(),
+                config.maxBatch(),
+                config.limits(),
                 config.inference());
     }
 
@@ -145,20 +199,29 @@ public final class Adapter {
         return max;
     }
 
-    private static Path writeProperties(Path output, ModelKey model, Path modelFile, double tau,
-            HeadTraining.Result verification) {
+    private static Path writeProperties(
+            Path output, ModelKey model, Path modelFile, double tau, HeadTraining.Result verification) {
         String key = "likeness.matching.models.\"" + model.id() + "\".";
         Map<String, String> lines = new LinkedHashMap<>();
         lines.put("# embedding service (env LIKENESS_EMBEDDING_EMBEDDER_PATH / _ID)", null);
         lines.put("likeness.embedding.embedder.path", modelFile.toAbsolutePath().toString());
         lines.put("likeness.embedding.embedder.id", model.id());
-        lines.put("# matching service: tau and the logistic on distance; copy heads/ into likeness.matching.heads-dir", null);
+        lines.put(
+                "# matching service: tau and the logistic on distance; copy heads/ into likeness.matching.heads-dir",
+                null);
         lines.put(key + "version", model.version());
         lines.put(key + "threshold", String.format(Locale.ROOT, "%.4f", tau));
-        lines.put(key + "probability-intercept", String.format(Locale.ROOT, "%.4f", verification.distanceCalibration().intercept()));
-        lines.put(key + "probability-slope", String.format(Locale.ROOT, "%.4f", verification.distanceCalibration().slope()));
+        lines.put(
+                key + "probability-intercept",
+                String.format(
+                        Locale.ROOT, "%.4f", verification.distanceCalibration().intercept()));
+        lines.put(
+                key + "probability-slope",
+                String.format(
+                        Locale.ROOT, "%.4f", verification.distanceCalibration().slope()));
         StringBuilder text = new StringBuilder();
-        lines.forEach((name, value) -> text.append(value == null ? name : name + "=" + value).append('\n'));
+        lines.forEach((name, value) ->
+                text.append(value == null ? name : name + "=" + value).append('\n'));
         Path file = output.resolve("adapted.properties");
         try {
             Files.writeString(file, text);
@@ -169,7 +232,9 @@ public final class Adapter {
     }
 
     private static double[] uniqueFars(double thresholdFar) {
-        return DoubleStream.concat(Arrays.stream(Evaluation.DEFAULT_FARS), DoubleStream.of(thresholdFar)).distinct().toArray();
+        return DoubleStream.concat(Arrays.stream(Evaluation.DEFAULT_FARS), DoubleStream.of(thresholdFar))
+                .distinct()
+                .toArray();
     }
 
     private static Path createDirectories(Path folder) {
@@ -184,14 +249,23 @@ public final class Adapter {
     public static String summary(Result result) {
         Evaluation.TarAtFar before = result.heldOutBefore().tarAt(Adaptation.STOPPING_FAR);
         Evaluation.TarAtFar after = result.heldOutAfter().tarAt(Adaptation.STOPPING_FAR);
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "adapted model %s (epoch %d of %d)%n"
                         + "training identities: triplet loss %.5f -> %.5f%n"
                         + "held-out identities: TAR at FAR 1e-2 %.4f -> %.4f, ROC AUC %.4f -> %.4f%n"
                         + "tau %.4f; model %s; report %s",
-                result.model(), result.outcome().bestEpoch(), result.outcome().history().size() - 1,
-                result.trainingLossBefore(), result.trainingLossAfter(), before.tar(), after.tar(),
-                result.heldOutBefore().auc(), result.heldOutAfter().auc(), result.tau(), result.modelFile(),
+                result.model(),
+                result.outcome().bestEpoch(),
+                result.outcome().history().size() - 1,
+                result.trainingLossBefore(),
+                result.trainingLossAfter(),
+                before.tar(),
+                after.tar(),
+                result.heldOutBefore().auc(),
+                result.heldOutAfter().auc(),
+                result.tau(),
+                result.modelFile(),
                 result.report());
     }
 }

@@ -40,7 +40,8 @@ public final class FolderEmbedder implements AutoCloseable {
     }
 
     public ModelKey model() {
-        return new ModelKey(pipeline.embeddingModel().id(), pipeline.embeddingModel().version());
+        return new ModelKey(
+                pipeline.embeddingModel().id(), pipeline.embeddingModel().version());
     }
 
     /**
@@ -55,7 +56,8 @@ public final class FolderEmbedder implements AutoCloseable {
         List<String> skipped = new ArrayList<>();
         for (Path person : list(root).stream().filter(Files::isDirectory).toList()) {
             String identity = person.getFileName().toString();
-            List<Path> photos = list(person).stream().filter(FolderEmbedder::isImage).toList();
+            List<Path> photos =
+                    list(person).stream().filter(FolderEmbedder::isImage).toList();
             List<float[]> faces = new ArrayList<>();
             for (int from = 0; from < photos.size(); from += BATCH) {
                 embedBatch(root, photos.subList(from, Math.min(photos.size(), from + BATCH)), faces, skipped);
@@ -106,7 +108,8 @@ public final class FolderEmbedder implements AutoCloseable {
 
     static Optional<AnalysedFace> largestFace(FaceAnalysis analysis) {
         return analysis.faces().stream()
-                .max(Comparator.comparingDouble(face -> (double) face.box().width() * face.box().height()));
+                .max(Comparator.comparingDouble(
+                        face -> (double) face.box().width() * face.box().height()));
     }
 
     private static boolean isImage(Path file) {

@@ -25,6 +25,7 @@ class LearningOnSamplePhotosTest {
 
     @TempDir
     static Path work;
+
     static Path folder;
 
     @BeforeAll
@@ -39,8 +40,8 @@ class LearningOnSamplePhotosTest {
         try (FolderEmbedder embedder = new FolderEmbedder(config)) {
             faces = embedder.embed(folder);
             Evaluation.Result result = Evaluation.evaluate(faces, Evaluation.DEFAULT_FARS, 100_000, 1);
-            EvaluationReport.Written written = EvaluationReport.write(work.resolve("evaluation"), folder,
-                    embedder.model(), faces, result);
+            EvaluationReport.Written written =
+                    EvaluationReport.write(work.resolve("evaluation"), folder, embedder.model(), faces, result);
             System.out.println(Files.readString(written.report()));
 
             assertThat(faces.skipped()).containsExactly(SampleFolder.NO_FACE_PHOTO + ": no face found");
@@ -50,7 +51,8 @@ class LearningOnSamplePhotosTest {
             assertThat(result.eer()).isBetween(0.0, 0.15);
             assertThat(result.tarAt(1e-2).tar()).isBetween(0.5, 1.0);
             assertThat(result.tarAt(1e-2).tau()).isBetween(0.5, 2.0);
-            assertThat(result.tarAt(1e-3).tau()).isLessThanOrEqualTo(result.tarAt(1e-2).tau());
+            assertThat(result.tarAt(1e-3).tau())
+                    .isLessThanOrEqualTo(result.tarAt(1e-2).tau());
             assertThat(result.rank1()).isBetween(0.8, 1.0);
             assertThat(result.rank1Queries()).isEqualTo(faces.images() - 21);
             for (Path chart : new Path[] {written.roc(), written.histogram()}) {
@@ -58,8 +60,8 @@ class LearningOnSamplePhotosTest {
                 assertThat(png.length).isGreaterThan(5_000);
                 assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
             }
-            assertThat(Files.readString(written.report())).contains("ROC AUC", "TAR at FAR 1e-02", "rank-1",
-                    "roc.png", "distances.png", "no face found");
+            assertThat(Files.readString(written.report()))
+                    .contains("ROC AUC", "TAR at FAR 1e-02", "rank-1", "roc.png", "distances.png", "no face found");
         }
     }
 
@@ -68,25 +70,40 @@ class LearningOnSamplePhotosTest {
         FacePipelineConfig config = FacePipelineConfig.defaults(ModelsDirectory.locate());
         // A margin wide enough that these (easy) crops still leave triplets to learn from.
         Adaptation.Settings defaults = Adaptation.Settings.defaults(512);
-        Adaptation.Settings settings = new Adaptation.Settings(512, 1.0, defaults.heldOutFraction(), 15,
-                defaults.patience(), 1e-3, defaults.identitiesPerBatch(), defaults.photosPerIdentity(), defaults.seed());
-        Adapter.Result result = Adapter.adapt(config, new Adapter.Request(folder, work.resolve("adapted"),
-                "faceplugin-fr-feature-samples", settings, 1e-3));
+        Adaptation.Settings settings = new Adaptation.Settings(
+                512,
+                1.0,
+                defaults.heldOutFraction(),
+                15,
+                defaults.patience(),
+                1e-3,
+                defaults.identitiesPerBatch(),
+                defaults.photosPerIdentity(),
+                defaults.seed());
+        Adapter.Result result = Adapter.adapt(
+                config,
+                new Adapter.Request(folder, work.resolve("adapted"), "faceplugin-fr-feature-samples", settings, 1e-3));
         System.out.println(Adapter.summary(result));
         System.out.println(Files.readString(result.report()));
 
         assertThat(result.model().id()).isEqualTo("faceplugin-fr-feature-samples");
-        assertThat(result.model().version()).hasSize(12).isNotEqualTo(result.baseModel().version());
-        assertThat(result.outcome().heldOutIdentities()).doesNotContainAnyElementsOf(result.outcome().trainingIdentities());
+        assertThat(result.model().version())
+                .hasSize(12)
+                .isNotEqualTo(result.baseModel().version());
+        assertThat(result.outcome().heldOutIdentities())
+                .doesNotContainAnyElementsOf(result.outcome().trainingIdentities());
         assertThat(result.trainingLossBefore()).isPositive();
         assertThat(result.trainingLossAfter()).isLessThan(0.5 * result.trainingLossBefore());
-        assertThat(result.heldOutAfter().tarAt(1e-2).tar()).isGreaterThanOrEqualTo(result.heldOutBefore().tarAt(1e-2).tar());
+        assertThat(result.heldOutAfter().tarAt(1e-2).tar())
+                .isGreaterThanOrEqualTo(result.heldOutBefore().tarAt(1e-2).tar());
         // The exported ONNX model computes what the head computes on the base embeddings.
         assertThat(result.maxDeviation()).isLessThan(1e-3);
         assertThat(HeadFiles.read(result.headFile()).model()).isEqualTo(result.model());
         assertThat(result.tau()).isBetween(0.0, 4.0);
-        assertThat(Files.readString(result.properties())).contains("likeness.embedding.embedder.id=faceplugin-fr-feature-samples",
-                "likeness.matching.models.\"faceplugin-fr-feature-samples\".threshold=");
+        assertThat(Files.readString(result.properties()))
+                .contains(
+                        "likeness.embedding.embedder.id=faceplugin-fr-feature-samples",
+                        "likeness.matching.models.\"faceplugin-fr-feature-samples\".threshold=");
         assertThat(Files.readString(result.report())).contains("Training identities", "Held-out identities", "(kept)");
         assertThat(Files.size(result.output().resolve("roc-held-out.png"))).isGreaterThan(5_000);
     }

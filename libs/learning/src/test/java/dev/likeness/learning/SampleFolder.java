@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-
 import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.ImageRejectedException;
@@ -31,8 +30,7 @@ public final class SampleFolder {
 
     public static final String NO_FACE_PHOTO = "s2f0/no-face.jpg";
 
-    private SampleFolder() {
-    }
+    private SampleFolder() {}
 
     public static Path build(Path root, int cropsPerFace) throws IOException {
         SplittableRandom random = new SplittableRandom(2024);
@@ -45,10 +43,19 @@ public final class SampleFolder {
                     String identity = sample == 3 && face == 1 ? "s1f2" : "s" + sample + "f" + face;
                     Path folder = Files.createDirectories(root.resolve(identity));
                     for (int crop = 0; crop < cropsPerFace; crop++) {
-                        BufferedImage image = crop(photo, analysis.faces().get(face).box(), crop % 2 == 1,
-                                random.nextDouble(-10, 10), (float) random.nextDouble(0.7, 1.3),
-                                random.nextDouble(-0.05, 0.05), random.nextDouble(0.9, 1.15));
-                        ImageIO.write(image, "jpg", folder.resolve("s" + sample + "-" + crop + ".jpg").toFile());
+                        BufferedImage image = crop(
+                                photo,
+                                analysis.faces().get(face).box(),
+                                crop % 2 == 1,
+                                random.nextDouble(-10, 10),
+                                (float) random.nextDouble(0.7, 1.3),
+                                random.nextDouble(-0.05, 0.05),
+                                random.nextDouble(0.9, 1.15));
+                        ImageIO.write(
+                                image,
+                                "jpg",
+                                folder.resolve("s" + sample + "-" + crop + ".jpg")
+                                        .toFile());
                     }
                 }
             }
@@ -65,8 +72,14 @@ public final class SampleFolder {
     }
 
     /** A square crop around the face with room for the detector, perturbed. */
-    private static BufferedImage crop(BufferedImage photo, DetectedFace face, boolean mirror, double degrees,
-            float brightness, double shift, double scale) {
+    private static BufferedImage crop(
+            BufferedImage photo,
+            DetectedFace face,
+            boolean mirror,
+            double degrees,
+            float brightness,
+            double shift,
+            double scale) {
         double side = Math.max(face.width(), face.height()) * 2.2 * scale;
         double cx = (face.x1() + face.x2()) / 2 + shift * side;
         double cy = (face.y1() + face.y2()) / 2 + shift * side;

@@ -24,14 +24,19 @@ public class FeedReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("topic-feed").withData("topics",
-                String.join(",", feed.topics()));
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("topic-feed").withData("topics", String.join(",", feed.topics()));
         if (feed.failure() != null) {
-            return response.down().withData("error", String.valueOf(feed.failure())).build();
+            return response.down()
+                    .withData("error", String.valueOf(feed.failure()))
+                    .build();
         }
         if (!feed.caughtUp()) {
             return response.down().withData("state", "reading the gallery").build();
         }
-        return response.up().withData("state", "following live").withData("identities", view.identities()).build();
+        return response.up()
+                .withData("state", "following live")
+                .withData("identities", view.identities())
+                .build();
     }
 }

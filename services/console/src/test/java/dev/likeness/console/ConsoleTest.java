@@ -30,21 +30,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Identity;
-import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
-import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.StoredEmbedding;
+import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -74,8 +73,13 @@ class ConsoleTest {
     void anUploadIsPublishedAsAnImageRequestAndItsPictureServed() throws IOException {
         try (TopicReader images = kafka.readFromEnd("likeness.images.v1")) {
             String requestId = given().multiPart("image", PHOTO.toFile(), "image/jpeg")
-                    .when().post("/api/identify")
-                    .then().statusCode(202).body("requestId", startsWith("console-")).extract().path("requestId");
+                    .when()
+                    .post("/api/identify")
+                    .then()
+                    .statusCode(202)
+                    .body("requestId", startsWith("console-"))
+                    .extract()
+                    .path("requestId");
 
             ConsumerRecord<String, byte[]> record = images.read(1, WAIT).get(0);
             ImageSubmitted request = ImageSubmitted.parseFrom(record.value());
@@ -97,14 +101,30 @@ class ConsoleTest {
     void enrolVerifyAndStyleUploadsAreRequestsToo() throws IOException {
         try (TopicReader images = kafka.readFromEnd("likeness.images.v1");
                 TopicReader styles = kafka.readFromEnd("likeness.style.requests.v1")) {
-            given().multiPart("image", PHOTO.toFile(), "image/jpeg").multiPart("identityId", " ada ")
-                    .multiPart("displayName", "Ada Lovelace").when().post("/api/enrol").then().statusCode(202);
-            given().multiPart("image", PHOTO.toFile(), "image/jpeg").multiPart("second", SECOND.toFile(), "image/jpeg")
-                    .when().post("/api/verify").then().statusCode(202);
+            given().multiPart("image", PHOTO.toFile(), "image/jpeg")
+                    .multiPart("identityId", " ada ")
+                    .multiPart("displayName", "Ada Lovelace")
+                    .when()
+                    .post("/api/enrol")
+                    .then()
+                    .statusCode(202);
+            given().multiPart("image", PHOTO.toFile(), "image/jpeg")
+                    .multiPart("second", SECOND.toFile(), "image/jpeg")
+                    .when()
+                    .post("/api/verify")
+                    .then()
+                    .statusCode(202);
             String styleId = given().multiPart("content", PHOTO.toFile(), "image/jpeg")
-                    .multiPart("style", SECOND.toFile(), "image/jpeg").multiPart("size", "96")
-                    .multiPart("iterations", "25").multiPart("styleWeight", "50")
-                    .when().post("/api/style").then().statusCode(202).extract().path("requestId");
+                    .multiPart("style", SECOND.toFile(), "image/jpeg")
+                    .multiPart("size", "96")
+                    .multiPart("iterations", "25")
+                    .multiPart("styleWeight", "50")
+                    .when()
+                    .post("/api/style")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
 
             List<ConsumerRecord<String, byte[]>> requests = images.read(2, WAIT);
             ImageSubmitted enrol = ImageSubmitted.parseFrom(requests.get(0).value());
@@ -116,7 +136,11 @@ class ConsoleTest {
             }
             assertThat(enrol.getPurpose().getEnrol().getIdentityId()).isEqualTo("ada");
             assertThat(enrol.getPurpose().getEnrol().getDisplayName()).isEqualTo("Ada Lovelace");
-            assertThat(verify.getPurpose().getVerify().getSecondImage().getInline().toByteArray())
+            assertThat(verify.getPurpose()
+                            .getVerify()
+                            .getSecondImage()
+                            .getInline()
+                            .toByteArray())
                     .isEqualTo(Files.readAllBytes(SECOND));
 
             ConsumerRecord<String, byte[]> styleRecord = styles.read(1, WAIT).get(0);
@@ -132,68 +156,162 @@ class ConsoleTest {
 
     @Test
     void missingAndMalformedFieldsAreRefusedWithAReason() {
-        given().multiPart("identityId", "ada").when().post("/api/enrol")
-                .then().statusCode(400).body("error", equalTo("image: choose a picture (JPEG, PNG or WebP)"));
-        given().multiPart("image", PHOTO.toFile(), "image/jpeg").when().post("/api/enrol")
-                .then().statusCode(400).body("error", equalTo("identityId is required"));
-        given().multiPart("content", PHOTO.toFile(), "image/jpeg").multiPart("style", SECOND.toFile(), "image/jpeg")
-                .multiPart("iterations", "many").when().post("/api/style")
-                .then().statusCode(400).body("error", equalTo("iterations must be a whole number, not 'many'"));
+        given().multiPart("identityId", "ada")
+                .when()
+                .post("/api/enrol")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("image: choose a picture (JPEG, PNG or WebP)"));
+        given().multiPart("image", PHOTO.toFile(), "image/jpeg")
+                .when()
+                .post("/api/enrol")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("identityId is required"));
+        given().multiPart("content", PHOTO.toFile(), "image/jpeg")
+                .multiPart("style", SECOND.toFile(), "image/jpeg")
+                .multiPart("iterations", "many")
+                .when()
+                .post("/api/style")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("iterations must be a whole number, not 'many'"));
     }
 
     @Test
     void renameAndDeleteSayWhenTheMatchingServiceIsDown() {
-        given().when().delete("/api/gallery/ada")
-                .then().statusCode(503).body("error", containsString("the matching service at http://localhost:1/"));
-        given().contentType("application/json").body("{\"displayName\": \"Ada\"}").when().patch("/api/gallery/ada")
-                .then().statusCode(503);
-        given().contentType("application/json").body("{}").when().patch("/api/gallery/ada")
-                .then().statusCode(400).body("error", equalTo("displayName is required"));
+        given().when()
+                .delete("/api/gallery/ada")
+                .then()
+                .statusCode(503)
+                .body("error", containsString("the matching service at http://localhost:1/"));
+        given().contentType("application/json")
+                .body("{\"displayName\": \"Ada\"}")
+                .when()
+                .patch("/api/gallery/ada")
+                .then()
+                .statusCode(503);
+        given().contentType("application/json")
+                .body("{}")
+                .when()
+                .patch("/api/gallery/ada")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("displayName is required"));
     }
 
     @Test
     void aConnectedPageGetsTheGalleryResultsAndDeadLettersFromTheTopics() throws Exception {
-        kafka.send("likeness.gallery.v1", "feed-ada", Identity.newBuilder().setIdentityId("feed-ada")
-                .setDisplayName("Ada").addEmbeddings(StoredEmbedding.newBuilder().addVector(1f))
-                .build().toByteArray());
-        kafka.send("likeness.gallery.v1", "feed-bob", Identity.newBuilder().setIdentityId("feed-bob")
-                .setDisplayName("Bob").build().toByteArray());
+        kafka.send(
+                "likeness.gallery.v1",
+                "feed-ada",
+                Identity.newBuilder()
+                        .setIdentityId("feed-ada")
+                        .setDisplayName("Ada")
+                        .addEmbeddings(StoredEmbedding.newBuilder().addVector(1f))
+                        .build()
+                        .toByteArray());
+        kafka.send(
+                "likeness.gallery.v1",
+                "feed-bob",
+                Identity.newBuilder()
+                        .setIdentityId("feed-bob")
+                        .setDisplayName("Bob")
+                        .build()
+                        .toByteArray());
         kafka.send(new ProducerRecord<>("likeness.gallery.v1", "feed-bob", null));
-        kafka.send("likeness.matches.v1", "feed-1", MatchResult.newBuilder().setRequestId("feed-1")
-                .setRecognition(Recognition.newBuilder().setThreshold(1.17f).addFaces(RecognisedFace.newBuilder()
-                        .setBox(BoundingBox.newBuilder().setX1(1).setY1(2).setX2(30).setY2(40))
-                        .addCandidates(Candidate.newBuilder().setIdentityId("feed-ada").setDisplayName("Ada")
-                                .setDistance(0.5f).setProbability(0.97f))))
-                .build().toByteArray());
-        kafka.send("likeness.embedding.dlq.v1", "feed-2", DeadLetter.newBuilder().setRequestId("feed-2")
-                .setReasonCode("IMAGE_UNSUPPORTED_FORMAT").setReason("not a picture").setService("embedding")
-                .setSourceTopic("likeness.images.v1").build().toByteArray());
-        kafka.send("likeness.style.results.v1", "feed-3", ImageStylised.newBuilder().setRequestId("feed-3")
-                .setImage(ImageSource.newBuilder().setInline(ByteString.copyFromUtf8("png bytes")).setContentType("image/png"))
-                .setWidth(96).setHeight(64).setIterations(20).build().toByteArray());
+        kafka.send(
+                "likeness.matches.v1",
+                "feed-1",
+                MatchResult.newBuilder()
+                        .setRequestId("feed-1")
+                        .setRecognition(Recognition.newBuilder()
+                                .setThreshold(1.17f)
+                                .addFaces(RecognisedFace.newBuilder()
+                                        .setBox(BoundingBox.newBuilder()
+                                                .setX1(1)
+                                                .setY1(2)
+                                                .setX2(30)
+                                                .setY2(40))
+                                        .addCandidates(Candidate.newBuilder()
+                                                .setIdentityId("feed-ada")
+                                                .setDisplayName("Ada")
+                                                .setDistance(0.5f)
+                                                .setProbability(0.97f))))
+                        .build()
+                        .toByteArray());
+        kafka.send(
+                "likeness.embedding.dlq.v1",
+                "feed-2",
+                DeadLetter.newBuilder()
+                        .setRequestId("feed-2")
+                        .setReasonCode("IMAGE_UNSUPPORTED_FORMAT")
+                        .setReason("not a picture")
+                        .setService("embedding")
+                        .setSourceTopic("likeness.images.v1")
+                        .build()
+                        .toByteArray());
+        kafka.send(
+                "likeness.style.results.v1",
+                "feed-3",
+                ImageStylised.newBuilder()
+                        .setRequestId("feed-3")
+                        .setImage(ImageSource.newBuilder()
+                                .setInline(ByteString.copyFromUtf8("png bytes"))
+                                .setContentType("image/png"))
+                        .setWidth(96)
+                        .setHeight(64)
+                        .setIterations(20)
+                        .build()
+                        .toByteArray());
         kafka.send("likeness.matches.v1", "feed-4", "not a protobuf MatchResult".getBytes(StandardCharsets.UTF_8));
 
         // Eventually a page that connects sees all of it, and never the identity deleted by its tombstone.
-        List<String> events = awaitEvents(seen -> Stream.of("\"requestId\":\"feed-1\"", "\"requestId\":\"feed-2\"",
-                        "\"requestId\":\"feed-3\"", "\"type\":\"unreadable\"", "\"identityId\":\"feed-ada\"")
-                .allMatch(part -> seen.stream().anyMatch(e -> e.contains(part)))
+        List<String> events = awaitEvents(seen -> Stream.of(
+                                "\"requestId\":\"feed-1\"",
+                                "\"requestId\":\"feed-2\"",
+                                "\"requestId\":\"feed-3\"",
+                                "\"type\":\"unreadable\"",
+                                "\"identityId\":\"feed-ada\"")
+                        .allMatch(part -> seen.stream().anyMatch(e -> e.contains(part)))
                 && seen.stream().noneMatch(e -> e.contains("\"identityId\":\"feed-bob\"")));
 
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"type\":\"identity\"", "\"identityId\":\"feed-ada\"",
-                "\"displayName\":\"Ada\"", "\"embeddings\":1"));
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"type\":\"match\"", "\"requestId\":\"feed-1\"",
-                "\"outcome\":\"recognition\"", "\"unknown\":false", "\"distance\":0.5", "\"probability\":0.97",
-                "\"box\":[1.0,2.0,30.0,40.0]"));
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"type\":\"dead-letter\"",
-                "\"reasonCode\":\"IMAGE_UNSUPPORTED_FORMAT\"", "\"service\":\"embedding\""));
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"type\":\"style-result\"",
-                "\"resultUrl\":\"/api/pictures/feed-3/result\""));
-        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"type\":\"unreadable\"",
-                "\"topic\":\"likeness.matches.v1\""));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains(
+                                "\"type\":\"identity\"",
+                                "\"identityId\":\"feed-ada\"",
+                                "\"displayName\":\"Ada\"",
+                                "\"embeddings\":1"));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains(
+                                "\"type\":\"match\"",
+                                "\"requestId\":\"feed-1\"",
+                                "\"outcome\":\"recognition\"",
+                                "\"unknown\":false",
+                                "\"distance\":0.5",
+                                "\"probability\":0.97",
+                                "\"box\":[1.0,2.0,30.0,40.0]"));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains(
+                                "\"type\":\"dead-letter\"",
+                                "\"reasonCode\":\"IMAGE_UNSUPPORTED_FORMAT\"",
+                                "\"service\":\"embedding\""));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains("\"type\":\"style-result\"", "\"resultUrl\":\"/api/pictures/feed-3/result\""));
+        assertThat(events)
+                .anySatisfy(
+                        e -> assertThat(e).contains("\"type\":\"unreadable\"", "\"topic\":\"likeness.matches.v1\""));
         assertThat(awaitPicture("/api/pictures/feed-3/result")).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
         given().when().get("/api/pictures/nothing/image").then().statusCode(404);
         given().when().get("/q/health/ready").then().statusCode(200).body(containsString("following live"));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("likeness_console_events_total{type=\"unreadable\"}"))
                 .body(containsString("likeness_console_identities"));
     }
@@ -205,8 +323,10 @@ class ConsoleTest {
         List<String> events = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             events.clear();
-            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/api/events")).build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/events"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
             Iterator<String> lines = response.body().iterator();
             // A fresh page gets the gallery and recent events at once: read what comes within a second.
             CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {

@@ -38,18 +38,18 @@ public class FaceEmbedder {
     private final MeterRegistry registry;
 
     @Inject
-    public FaceEmbedder(ImageRequestValidator validator, FacePipeline pipeline, EmbeddingConfig config,
-            MeterRegistry registry) {
+    public FaceEmbedder(
+            ImageRequestValidator validator, FacePipeline pipeline, EmbeddingConfig config, MeterRegistry registry) {
         this.validator = validator;
         this.pipeline = pipeline;
         this.config = config;
         this.registry = registry;
-        this.sources = new ImageSourceReader(config.allowedImageRoots().orElse(List.of()), config.limits().maxBytes());
+        this.sources = new ImageSourceReader(
+                config.allowedImageRoots().orElse(List.of()), config.limits().maxBytes());
     }
 
     /** A request whose images passed every check, decoded for detection. */
-    private record Accepted(ImageRequest request, PreparedImage image, PreparedImage secondImage) {
-    }
+    private record Accepted(ImageRequest request, PreparedImage image, PreparedImage secondImage) {}
 
     public List<Outcome> process(List<ConsumerRecord<String, byte[]>> records) {
         Outcome[] outcomes = new Outcome[records.size()];
@@ -87,7 +87,9 @@ public class FaceEmbedder {
 
     private PreparedImage prepare(ImageSource source, ImageSubmitted event) {
         try {
-            return pipeline.prepare(sources.read(source), event.getOptions().getMaxFaces(),
+            return pipeline.prepare(
+                    sources.read(source),
+                    event.getOptions().getMaxFaces(),
                     event.getOptions().getMinFacePx());
         } catch (ImageRejectedException e) {
             throw RejectedInputException.of(e);
@@ -130,17 +132,26 @@ public class FaceEmbedder {
             } catch (ModelClosedException stopping) {
                 throw stopping;
             } catch (ImageRejectedException e) {
-                return new Outcome.Rejected(request.request().record(), RejectedInputException.of(e), attempt, request.request().requestId());
+                return new Outcome.Rejected(
+                        request.request().record(),
+                        RejectedInputException.of(e),
+                        attempt,
+                        request.request().requestId());
             } catch (RuntimeException e) {
                 last = e;
-                LOG.warnf("Request %s failed (attempt %d of %d): %s", request.request().requestId(), attempt,
-                        config.maxAttempts(), e.toString());
+                LOG.warnf(
+                        "Request %s failed (attempt %d of %d): %s",
+                        request.request().requestId(), attempt, config.maxAttempts(), e.toString());
             }
         }
-        return new Outcome.Rejected(request.request().record(),
-                new RejectedInputException("INFERENCE_FAILED", "the face pipeline failed " + config.maxAttempts()
-                        + " times: " + last, last),
-                config.maxAttempts(), request.request().requestId());
+        return new Outcome.Rejected(
+                request.request().record(),
+                new RejectedInputException(
+                        "INFERENCE_FAILED",
+                        "the face pipeline failed " + config.maxAttempts() + " times: " + last,
+                        last),
+                config.maxAttempts(),
+                request.request().requestId());
     }
 
     private List<Outcome> toOutcomes(List<Accepted> requests, List<FaceAnalysis> analyses) {

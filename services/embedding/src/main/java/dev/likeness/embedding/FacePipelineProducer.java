@@ -27,9 +27,18 @@ public class FacePipelineProducer {
     @Startup
     FacePipeline pipeline(EmbeddingConfig config, MeterRegistry registry) {
         FacePipelineConfig pipelineConfig = new FacePipelineConfig(
-                spec(config, config.detector()), spec(config, config.landmarker()), spec(config, config.embedder()),
-                config.scoreThreshold(), config.nmsIou(), config.maxFaces(), config.minFacePx(), config.maxBatch(),
-                new ImageLimits(config.limits().maxBytes(), config.limits().maxPixels(), config.limits().maxSide()),
+                spec(config, config.detector()),
+                spec(config, config.landmarker()),
+                spec(config, config.embedder()),
+                config.scoreThreshold(),
+                config.nmsIou(),
+                config.maxFaces(),
+                config.minFacePx(),
+                config.maxBatch(),
+                new ImageLimits(
+                        config.limits().maxBytes(),
+                        config.limits().maxPixels(),
+                        config.limits().maxSide()),
                 config.inference().toOptions().build());
         return FacePipeline.open(pipelineConfig, stageTimers(registry));
     }
@@ -39,16 +48,26 @@ public class FacePipelineProducer {
     }
 
     private static ModelSpec spec(EmbeddingConfig config, EmbeddingConfig.Model model) {
-        TensorEncoding encoding = switch (model.channels().toLowerCase(Locale.ROOT)) {
-            case "rgb" -> TensorEncoding.rgb(model.mean(), model.std());
-            case "bgr" -> TensorEncoding.bgr(new float[] { model.mean(), model.mean(), model.mean() },
-                    new float[] { model.std(), model.std(), model.std() });
-            case "grey", "gray" -> TensorEncoding.grey(model.mean(), model.std());
-            default -> throw new IllegalArgumentException("channels of model " + model.id() + " must be rgb, bgr or grey,"
-                    + " not " + model.channels());
-        };
-        return new ModelSpec(config.modelsDir().resolve(model.path()), model.id(), model.version().orElse(""),
-                model.inputWidth(), model.inputHeight(), encoding, model.outputs());
+        TensorEncoding encoding =
+                switch (model.channels().toLowerCase(Locale.ROOT)) {
+                    case "rgb" -> TensorEncoding.rgb(model.mean(), model.std());
+                    case "bgr" ->
+                        TensorEncoding.bgr(
+                                new float[] {model.mean(), model.mean(), model.mean()},
+                                new float[] {model.std(), model.std(), model.std()});
+                    case "grey", "gray" -> TensorEncoding.grey(model.mean(), model.std());
+                    default ->
+                        throw new IllegalArgumentException("channels of model " + model.id()
+                                + " must be rgb, bgr or grey," + " not " + model.channels());
+                };
+        return new ModelSpec(
+                config.modelsDir().resolve(model.path()),
+                model.id(),
+                model.version().orElse(""),
+                model.inputWidth(),
+                model.inputHeight(),
+                encoding,
+                model.outputs());
     }
 
     /** One latency histogram per stage, with the number of items (images or faces) as a counter. */

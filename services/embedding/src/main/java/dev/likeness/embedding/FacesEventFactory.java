@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FaceQuality;
@@ -19,16 +18,16 @@ import dev.likeness.face.FacePipeline;
 /** Turns the pipeline's analysis into the FacesEmbedded event, carrying the request's purpose through. */
 final class FacesEventFactory {
 
-    private FacesEventFactory() {
-    }
+    private FacesEventFactory() {}
 
-    static FacesEmbedded create(FacePipeline pipeline, ImageSubmitted request, FaceAnalysis image,
-            FaceAnalysis secondImage) {
+    static FacesEmbedded create(
+            FacePipeline pipeline, ImageSubmitted request, FaceAnalysis image, FaceAnalysis secondImage) {
         boolean with68 = request.getOptions().getIncludeLandmarks68();
         Instant now = Instant.now();
         FacesEmbedded.Builder event = FacesEmbedded.newBuilder()
                 .setRequestId(request.getRequestId())
-                .setProducedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setProducedAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setEmbeddingModel(ref(pipeline.embeddingModel()))
                 .setDetectorModel(ref(pipeline.detectorModel()))
                 .setLandmarkModel(ref(pipeline.landmarkModel()))
@@ -45,8 +44,11 @@ final class FacesEventFactory {
 
     private static Face face(AnalysedFace face, boolean with68) {
         Face.Builder builder = Face.newBuilder()
-                .setBox(BoundingBox.newBuilder().setX1(face.box().x1()).setY1(face.box().y1())
-                        .setX2(face.box().x2()).setY2(face.box().y2()))
+                .setBox(BoundingBox.newBuilder()
+                        .setX1(face.box().x1())
+                        .setY1(face.box().y1())
+                        .setX2(face.box().x2())
+                        .setY2(face.box().y2()))
                 .setDetectorScore(face.box().score())
                 .addAllLandmarks5(points(face.landmarks5()))
                 .setQuality(FaceQuality.newBuilder()
@@ -71,6 +73,9 @@ final class FacesEventFactory {
     }
 
     private static ModelRef ref(FacePipeline.ModelIdentity identity) {
-        return ModelRef.newBuilder().setId(identity.id()).setVersion(identity.version()).build();
+        return ModelRef.newBuilder()
+                .setId(identity.id())
+                .setVersion(identity.version())
+                .build();
     }
 }

@@ -23,8 +23,7 @@ public class ImageRequestValidator {
         requireImage(event.getImage(), "image");
         Purpose purpose = event.getPurpose();
         switch (purpose.getKindCase()) {
-            case IDENTIFY, DETECT_ONLY -> {
-            }
+            case IDENTIFY, DETECT_ONLY -> {}
             case ENROL -> {
                 if (purpose.getEnrol().getIdentityId().isBlank()) {
                     throw new RejectedInputException("MISSING_FIELD", "purpose.enrol.identity_id is required");
@@ -35,18 +34,21 @@ public class ImageRequestValidator {
                 switch (verify.getAgainstCase()) {
                     case CLAIMED_IDENTITY_ID -> {
                         if (verify.getClaimedIdentityId().isBlank()) {
-                            throw new RejectedInputException("MISSING_FIELD",
-                                    "purpose.verify.claimed_identity_id is empty");
+                            throw new RejectedInputException(
+                                    "MISSING_FIELD", "purpose.verify.claimed_identity_id is empty");
                         }
                     }
                     case SECOND_IMAGE -> requireImage(verify.getSecondImage(), "purpose.verify.second_image");
-                    default -> throw new RejectedInputException("MISSING_FIELD",
-                            "purpose.verify needs a claimed_identity_id or a second_image");
+                    default ->
+                        throw new RejectedInputException(
+                                "MISSING_FIELD", "purpose.verify needs a claimed_identity_id or a second_image");
                 }
             }
-            default -> throw new RejectedInputException("UNKNOWN_PURPOSE",
-                    "purpose is missing or of a kind this service does not know"
-                            + " (expected identify, enrol, verify or detect_only)");
+            default ->
+                throw new RejectedInputException(
+                        "UNKNOWN_PURPOSE",
+                        "purpose is missing or of a kind this service does not know"
+                                + " (expected identify, enrol, verify or detect_only)");
         }
         if (event.getOptions().getMaxFaces() < 0 || event.getOptions().getMinFacePx() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "options.max_faces and options.min_face_px must be >= 0");

@@ -21,14 +21,19 @@ public class ModelsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("face models").up()
-                .withData("embedding-model", pipeline.embeddingModel().id() + "@" + pipeline.embeddingModel().version())
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("face models")
+                .up()
+                .withData(
+                        "embedding-model",
+                        pipeline.embeddingModel().id() + "@"
+                                + pipeline.embeddingModel().version())
                 .withData("embedding-dimension", pipeline.embeddingDimension());
         for (OnnxModel model : pipeline.models()) {
             String name = model.path().getFileName().toString();
             response.withData(name, model.provider().name());
             if (model.fellBackToCpu()) {
-                response.withData(name + "-cuda-fallback", model.fallbackReason().orElse(""));
+                response.withData(
+                        name + "-cuda-fallback", model.fallbackReason().orElse(""));
             }
         }
         return response.build();

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
@@ -53,20 +52,28 @@ class AdaptedModelTest {
     public static class AdaptedModel implements QuarkusTestProfile {
 
         static Path exported() {
-            Path file = Path.of("target", "adapted-model-test", MODEL_ID + ".onnx").toAbsolutePath();
+            Path file =
+                    Path.of("target", "adapted-model-test", MODEL_ID + ".onnx").toAbsolutePath();
             try {
                 Files.createDirectories(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return AdaptedModelExport.write(ModelsDirectory.resolve("face/batch/fr_feature.onnx"), HEAD, MODEL_ID,
-                    "faceplugin-fr-feature", file);
+            return AdaptedModelExport.write(
+                    ModelsDirectory.resolve("face/batch/fr_feature.onnx"),
+                    HEAD,
+                    MODEL_ID,
+                    "faceplugin-fr-feature",
+                    file);
         }
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("likeness.embedding.embedder.path", exported().toString(),
-                    "likeness.embedding.embedder.id", MODEL_ID);
+            return Map.of(
+                    "likeness.embedding.embedder.path",
+                    exported().toString(),
+                    "likeness.embedding.embedder.id",
+                    MODEL_ID);
         }
     }
 
@@ -77,10 +84,15 @@ class AdaptedModelTest {
         String requestId = "adapted-" + UUID.randomUUID();
         FacesEmbedded event;
         try (TopicReader faces = kafka.readFromEnd(ImagesToFacesTest.FACES)) {
-            kafka.send(ImagesToFacesTest.IMAGES, requestId, ImageSubmitted.newBuilder().setRequestId(requestId)
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo)))
-                    .setPurpose(Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()))
-                    .build().toByteArray());
+            kafka.send(
+                    ImagesToFacesTest.IMAGES,
+                    requestId,
+                    ImageSubmitted.newBuilder()
+                            .setRequestId(requestId)
+                            .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo)))
+                            .setPurpose(Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()))
+                            .build()
+                            .toByteArray());
             List<ConsumerRecord<String, byte[]>> records = faces.read(1, Duration.ofMinutes(2));
             assertThat(records).hasSize(1);
             event = FacesEmbedded.parseFrom(records.get(0).value());
@@ -89,7 +101,8 @@ class AdaptedModelTest {
         assertThat(event.getRequestId()).isEqualTo(requestId);
         assertThat(event.getEmbeddingModel().getId()).isEqualTo(MODEL_ID);
         try (FacePipeline base = FacePipeline.open(FacePipelineConfig.defaults(ModelsDirectory.locate()))) {
-            assertThat(event.getEmbeddingModel().getVersion()).hasSize(12)
+            assertThat(event.getEmbeddingModel().getVersion())
+                    .hasSize(12)
                     .isNotEqualTo(base.embeddingModel().version());
             FaceAnalysis expected = base.analyse(photo);
             assertThat(event.getFacesCount()).isEqualTo(expected.faces().size()).isPositive();

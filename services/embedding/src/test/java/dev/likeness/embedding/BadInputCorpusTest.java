@@ -18,16 +18,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -82,6 +81,7 @@ class BadInputCorpusTest {
     static KeyedRecords deadLetters;
     /** sample1 at half size (960x640): three faces. */
     static BufferedImage photo;
+
     static byte[] photoJpeg;
     static FacesEmbedded upright;
 
@@ -90,8 +90,8 @@ class BadInputCorpusTest {
         kafka = KafkaBroker.shared().client();
         faces = KeyedRecords.fromEnd(kafka, FACES);
         deadLetters = KeyedRecords.fromEnd(kafka, DEAD_LETTERS);
-        photo = ImageCorpus.scaled(ImageCorpus.decode(Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"))),
-                0.5);
+        photo = ImageCorpus.scaled(
+                ImageCorpus.decode(Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"))), 0.5);
         photoJpeg = ImageCorpus.encode(photo, "jpeg");
         Files.createDirectories(ROOT);
         Files.write(ROOT.resolve("photo.jpg"), photoJpeg);
@@ -126,46 +126,94 @@ class BadInputCorpusTest {
                 inline("random bytes", ImageCorpus.randomBytes(50_000, 1), "IMAGE_UNSUPPORTED_FORMAT"),
                 inline("JPEG magic bytes, then noise", jpegMagicThenNoise, "IMAGE_UNDECODABLE"),
                 inline("truncated JPEG (first half)", Arrays.copyOf(jpeg, jpeg.length / 2), "IMAGE_UNDECODABLE"),
-                inline("PNG header claiming 30000x30000 (decompression bomb)", ImageCorpus.pngClaiming(30_000, 30_000),
+                inline(
+                        "PNG header claiming 30000x30000 (decompression bomb)",
+                        ImageCorpus.pngClaiming(30_000, 30_000),
                         "IMAGE_TOO_MANY_PIXELS"),
-                inline("PNG header claiming 20000x100 (side over the limit)", ImageCorpus.pngClaiming(20_000, 100),
+                inline(
+                        "PNG header claiming 20000x100 (side over the limit)",
+                        ImageCorpus.pngClaiming(20_000, 100),
                         "IMAGE_SIDE_TOO_LONG"),
-                inline("animated GIF", ImageCorpus.animatedGif(photo, ImageCorpus.rotatedCounterClockwise(photo)),
+                inline(
+                        "animated GIF",
+                        ImageCorpus.animatedGif(photo, ImageCorpus.rotatedCounterClockwise(photo)),
                         "IMAGE_UNSUPPORTED_FORMAT"),
                 inline("TIFF", ImageCorpus.encode(photo, "tiff"), "IMAGE_UNSUPPORTED_FORMAT"),
                 inline("inline image of 16 MiB + 1 byte (oversized message)", overLimit, "IMAGE_TOO_MANY_BYTES"),
                 // The event.
-                raw("wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length / 2), null, "MALFORMED_EVENT"),
+                raw(
+                        "wrong protobuf bytes (an event cut in the middle of a field)",
+                        Arrays.copyOf(valid, valid.length / 2),
+                        null,
+                        "MALFORMED_EVENT"),
                 raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
                 raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw("another event type (a StyleRequested with its ce_type)",
-                        StyleRequested.newBuilder().setRequestId("style").build().toByteArray(),
-                        "likeness.v1.StyleRequested", "WRONG_EVENT_TYPE"),
+                raw(
+                        "another event type (a StyleRequested with its ce_type)",
+                        StyleRequested.newBuilder()
+                                .setRequestId("style")
+                                .build()
+                                .toByteArray(),
+                        "likeness.v1.StyleRequested",
+                        "WRONG_EVENT_TYPE"),
                 raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
                 event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
-                event("request id over 256 characters", request("x".repeat(RequestIds.MAX_LENGTH + 1)), "INVALID_FIELD"),
+                event(
+                        "request id over 256 characters",
+                        request("x".repeat(RequestIds.MAX_LENGTH + 1)),
+                        "INVALID_FIELD"),
                 event("missing image", request("no image").clearImage(), "MISSING_FIELD"),
-                event("unknown purpose (a kind from a newer schema)", request("newer purpose").setPurpose(
-                        Purpose.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(15,
-                                UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("x")).build())
-                                .build())), "UNKNOWN_PURPOSE"),
+                event(
+                        "unknown purpose (a kind from a newer schema)",
+                        request("newer purpose")
+                                .setPurpose(Purpose.newBuilder()
+                                        .setUnknownFields(UnknownFieldSet.newBuilder()
+                                                .addField(
+                                                        15,
+                                                        UnknownFieldSet.Field.newBuilder()
+                                                                .addLengthDelimited(ByteString.copyFromUtf8("x"))
+                                                                .build())
+                                                .build())),
+                        "UNKNOWN_PURPOSE"),
                 event("no purpose", request("no purpose").clearPurpose(), "UNKNOWN_PURPOSE"),
-                event("enrol without identity id", request("enrol").setPurpose(Purpose.newBuilder()
-                        .setEnrol(Purpose.Enrol.newBuilder().setDisplayName("Nobody"))), "MISSING_FIELD"),
-                event("verify against nothing", request("verify").setPurpose(Purpose.newBuilder()
-                        .setVerify(Purpose.Verify.getDefaultInstance())), "MISSING_FIELD"),
-                event("verify with an empty second image", request("verify pair").setPurpose(Purpose.newBuilder()
-                        .setVerify(Purpose.Verify.newBuilder().setSecondImage(ImageSource.newBuilder()
-                                .setInline(ByteString.EMPTY)))), "IMAGE_EMPTY"),
-                event("negative max_faces", request("options").setOptions(ImageSubmitted.Options.newBuilder()
-                        .setMaxFaces(-1)), "INVALID_FIELD"),
+                event(
+                        "enrol without identity id",
+                        request("enrol")
+                                .setPurpose(Purpose.newBuilder()
+                                        .setEnrol(Purpose.Enrol.newBuilder().setDisplayName("Nobody"))),
+                        "MISSING_FIELD"),
+                event(
+                        "verify against nothing",
+                        request("verify")
+                                .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
+                        "MISSING_FIELD"),
+                event(
+                        "verify with an empty second image",
+                        request("verify pair")
+                                .setPurpose(Purpose.newBuilder()
+                                        .setVerify(Purpose.Verify.newBuilder()
+                                                .setSecondImage(
+                                                        ImageSource.newBuilder().setInline(ByteString.EMPTY)))),
+                        "IMAGE_EMPTY"),
+                event(
+                        "negative max_faces",
+                        request("options")
+                                .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(-1)),
+                        "INVALID_FIELD"),
                 // Images by reference.
-                uri("URI that does not exist", ROOT.resolve("missing.jpg").toUri().toString(), "URI_NOT_FOUND"),
-                uri("URI outside the allowed roots (a real photo)",
-                        ModelsDirectory.resolve("samples/sample1.jpg").toUri().toString(), "URI_NOT_ALLOWED"),
+                uri(
+                        "URI that does not exist",
+                        ROOT.resolve("missing.jpg").toUri().toString(),
+                        "URI_NOT_FOUND"),
+                uri(
+                        "URI outside the allowed roots (a real photo)",
+                        ModelsDirectory.resolve("samples/sample1.jpg").toUri().toString(),
+                        "URI_NOT_ALLOWED"),
                 uri("URI escaping the root with ..", "file://" + ROOT + "/../outside-the-root.jpg", "URI_NOT_ALLOWED"),
-                uri("symbolic link out of the root", ROOT.resolve("link-out.jpg").toUri().toString(), "URI_NOT_ALLOWED"),
+                uri(
+                        "symbolic link out of the root",
+                        ROOT.resolve("link-out.jpg").toUri().toString(),
+                        "URI_NOT_ALLOWED"),
                 uri("URI naming a folder", ROOT.toUri().toString(), "URI_UNREADABLE"),
                 uri("http URI", "http://example.com/photo.jpg", "BAD_URI"),
                 uri("not a URI", "file:// photo .jpg", "BAD_URI"));
@@ -180,8 +228,8 @@ class BadInputCorpusTest {
         kafka.send(record);
         String next = sendGood(key);
 
-        ConsumerRecord<String, byte[]> letter = deadLetters.await(key, WAIT)
-                .orElseThrow(() -> new AssertionError("no dead letter for " + bad.name()));
+        ConsumerRecord<String, byte[]> letter =
+                deadLetters.await(key, WAIT).orElseThrow(() -> new AssertionError("no dead letter for " + bad.name()));
         DeadLetter deadLetter = DeadLetter.parseFrom(letter.value());
         assertThat(deadLetter.getReasonCode()).as(deadLetter.getReason()).isEqualTo(reasonCode);
         assertThat(deadLetter.getReason()).isNotBlank();
@@ -193,9 +241,15 @@ class BadInputCorpusTest {
         assertThat(deadLetter.getOriginalValueTruncated()).isEqualTo(original.length > MAX_ORIGINAL_BYTES);
         assertThat(deadLetter.getOriginalValue())
                 .isEqualTo(ByteString.copyFrom(original, 0, Math.min(original.length, MAX_ORIGINAL_BYTES)));
-        assertThat(new String(letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value(),
-                StandardCharsets.UTF_8)).isEqualTo(reasonCode);
-        assertThat(faces.await(next, WAIT)).as("the request after " + bad.name()).isPresent();
+        assertThat(new String(
+                        letter.headers()
+                                .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(reasonCode);
+        assertThat(faces.await(next, WAIT))
+                .as("the request after " + bad.name())
+                .isPresent();
         CorpusReport.record("embedding", bad.name(), "dead letter `" + reasonCode + "`: " + deadLetter.getReason());
     }
 
@@ -204,11 +258,13 @@ class BadInputCorpusTest {
                 Arguments.of(Named.of("CMYK JPEG", ImageCorpus.cmykJpeg(photo))),
                 Arguments.of(Named.of("16-bit PNG", ImageCorpus.sixteenBitPng(photo))),
                 Arguments.of(Named.of("palette PNG (256 colours)", ImageCorpus.palettePng(photo))),
-                Arguments.of(Named.of("huge EXIF (200 segments of 64 KiB, counts of 1e9 values)",
+                Arguments.of(Named.of(
+                        "huge EXIF (200 segments of 64 KiB, counts of 1e9 values)",
                         ImageCorpus.withHugeExif(photoJpeg, 200))),
-                Arguments.of(Named.of("EXIF-rotated photo (pixels on their side, orientation 6)",
-                        ImageCorpus.withExifOrientation(ImageCorpus.encode(ImageCorpus.rotatedCounterClockwise(photo),
-                                "jpeg"), 6))));
+                Arguments.of(Named.of(
+                        "EXIF-rotated photo (pixels on their side, orientation 6)",
+                        ImageCorpus.withExifOrientation(
+                                ImageCorpus.encode(ImageCorpus.rotatedCounterClockwise(photo), "jpeg"), 6))));
     }
 
     /** Decoded as the photo it is: the same three faces, each of the same person as in the plain photo. */
@@ -224,30 +280,43 @@ class BadInputCorpusTest {
         double worst = 0;
         for (Face expected : upright.getFacesList()) {
             Face found = result.getFacesList().stream()
-                    .max((a, b) -> Double.compare(iou(a.getBox(), expected.getBox()), iou(b.getBox(), expected.getBox())))
+                    .max((a, b) ->
+                            Double.compare(iou(a.getBox(), expected.getBox()), iou(b.getBox(), expected.getBox())))
                     .orElseThrow();
             assertThat(iou(found.getBox(), expected.getBox())).as("box overlap").isGreaterThan(0.6);
             double distance = squaredDistance(found, expected);
-            assertThat(distance).as("||f - f_upright||^2 of the face at %s", expected.getBox()).isLessThan(SAME_PERSON);
+            assertThat(distance)
+                    .as("||f - f_upright||^2 of the face at %s", expected.getBox())
+                    .isLessThan(SAME_PERSON);
             worst = Math.max(worst, distance);
         }
-        CorpusReport.record("embedding", name, String.format(Locale.ROOT,
-                "works: %d faces as in the plain photo, each the same person (largest ||f - f_plain||^2 %.3f, tau %.4f)",
-                result.getFacesCount(), worst, SAME_PERSON));
+        CorpusReport.record(
+                "embedding",
+                name,
+                String.format(
+                        Locale.ROOT,
+                        "works: %d faces as in the plain photo, each the same person (largest ||f - f_plain||^2 %.3f, tau %.4f)",
+                        result.getFacesCount(),
+                        worst,
+                        SAME_PERSON));
     }
 
     /** Larger than the topic allows: the broker refuses the record, the producer is told, the consumer never sees it. */
     @Test
     void recordOverTheTopicsLimitIsRefusedAtTheProducer() {
-        byte[] value = request("too large").setImage(ImageSource.newBuilder()
-                .setInline(ByteString.copyFrom(new byte[18 * 1024 * 1024]))).build().toByteArray();
+        byte[] value = request("too large")
+                .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(new byte[18 * 1024 * 1024])))
+                .build()
+                .toByteArray();
         String key = key("record over the topic's max.message.bytes");
 
         assertThatThrownBy(() -> kafka.send(new ProducerRecord<>(IMAGES, PARTITION, key, value)))
                 .hasRootCauseInstanceOf(RecordTooLargeException.class);
         String next = sendGood(key);
         assertThat(faces.await(next, WAIT)).isPresent();
-        CorpusReport.record("embedding", "record of 18 MiB (over the topic's max.message.bytes, 17 MiB)",
+        CorpusReport.record(
+                "embedding",
+                "record of 18 MiB (over the topic's max.message.bytes, 17 MiB)",
                 "refused to the producer: `RecordTooLargeException`; never reaches the service");
     }
 
@@ -255,41 +324,62 @@ class BadInputCorpusTest {
     @Test
     void recordAtTheTopicsLimitIsDeadLettered() throws Exception {
         String key = key("record at the topic's max.message.bytes");
-        byte[] value = request(key).setImage(ImageSource.newBuilder()
-                .setInline(ByteString.copyFrom(Arrays.copyOf(photoJpeg, 17 * 1024 * 1024 - 300)))).build().toByteArray();
+        byte[] value = request(key)
+                .setImage(ImageSource.newBuilder()
+                        .setInline(ByteString.copyFrom(Arrays.copyOf(photoJpeg, 17 * 1024 * 1024 - 300))))
+                .build()
+                .toByteArray();
         kafka.send(new ProducerRecord<>(IMAGES, PARTITION, key, value));
         String next = sendGood(key);
 
-        DeadLetter letter = DeadLetter.parseFrom(deadLetters.await(key, WAIT)
-                .orElseThrow(() -> new AssertionError("no dead letter")).value());
+        DeadLetter letter = DeadLetter.parseFrom(deadLetters
+                .await(key, WAIT)
+                .orElseThrow(() -> new AssertionError("no dead letter"))
+                .value());
         assertThat(letter.getReasonCode()).isEqualTo("IMAGE_TOO_MANY_BYTES");
         // With the whole value the dead letter would not fit the dead-letter topic: its head is kept.
         assertThat(letter.getOriginalValueSize()).isEqualTo(value.length);
         assertThat(letter.getOriginalValueTruncated()).isTrue();
         assertThat(letter.getOriginalValue()).isEqualTo(ByteString.copyFrom(value, 0, MAX_ORIGINAL_BYTES));
         assertThat(faces.await(next, WAIT)).isPresent();
-        CorpusReport.record("embedding", "record of 17 MiB - 300 bytes (at the topic's max.message.bytes)",
+        CorpusReport.record(
+                "embedding",
+                "record of 17 MiB - 300 bytes (at the topic's max.message.bytes)",
                 "dead letter `IMAGE_TOO_MANY_BYTES`, original value cut to its first 16 MiB"
                         + " (`original_value_truncated`, `original_value_size` " + value.length + ")");
     }
 
     private static String sendGood(String after) {
         String next = after + "-next";
-        kafka.send(new ProducerRecord<>(IMAGES, PARTITION, next, request(next).setPurpose(Purpose.newBuilder()
-                .setDetectOnly(Purpose.DetectOnly.getDefaultInstance())).build().toByteArray()));
+        kafka.send(new ProducerRecord<>(
+                IMAGES,
+                PARTITION,
+                next,
+                request(next)
+                        .setPurpose(Purpose.newBuilder().setDetectOnly(Purpose.DetectOnly.getDefaultInstance()))
+                        .build()
+                        .toByteArray()));
         return next;
     }
 
     private static FacesEmbedded embed(String name, byte[] image) throws Exception {
         String key = key(name);
-        kafka.send(new ProducerRecord<>(IMAGES, PARTITION, key, request(key).setImage(ImageSource.newBuilder()
-                .setInline(ByteString.copyFrom(image))).build().toByteArray()));
-        return FacesEmbedded.parseFrom(faces.awaitAnswer(key, WAIT, "FacesEmbedded", deadLetters,
-                CloudEventHeaders.DEAD_LETTER_REASON).value());
+        kafka.send(new ProducerRecord<>(
+                IMAGES,
+                PARTITION,
+                key,
+                request(key)
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(image)))
+                        .build()
+                        .toByteArray()));
+        return FacesEmbedded.parseFrom(
+                faces.awaitAnswer(key, WAIT, "FacesEmbedded", deadLetters, CloudEventHeaders.DEAD_LETTER_REASON)
+                        .value());
     }
 
     private static ImageSubmitted.Builder request(String requestId) {
-        return ImageSubmitted.newBuilder().setRequestId(requestId)
+        return ImageSubmitted.newBuilder()
+                .setRequestId(requestId)
                 .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(photoJpeg)))
                 .setPurpose(Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()));
     }
@@ -302,7 +392,8 @@ class BadInputCorpusTest {
         double width = Math.min(a.getX2(), b.getX2()) - Math.max(a.getX1(), b.getX1());
         double height = Math.min(a.getY2(), b.getY2()) - Math.max(a.getY1(), b.getY1());
         double overlap = Math.max(0, width) * Math.max(0, height);
-        double union = (a.getX2() - a.getX1()) * (a.getY2() - a.getY1()) + (b.getX2() - b.getX1()) * (b.getY2() - b.getY1())
+        double union = (a.getX2() - a.getX1()) * (a.getY2() - a.getY1())
+                + (b.getX2() - b.getX1()) * (b.getY2() - b.getY1())
                 - overlap;
         return overlap / union;
     }
@@ -317,7 +408,9 @@ class BadInputCorpusTest {
     }
 
     private static Arguments inline(String name, byte[] image, String reasonCode) {
-        return event(name, request(name).setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(image))),
+        return event(
+                name,
+                request(name).setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(image))),
                 reasonCode);
     }
 
@@ -328,12 +421,16 @@ class BadInputCorpusTest {
     /** An ImageSubmitted whose request id becomes the record key unless the case clears it. */
     private static Arguments event(String name, ImageSubmitted.Builder event, String reasonCode) {
         boolean keepId = event.getRequestId().isEmpty() || event.getRequestId().length() > RequestIds.MAX_LENGTH;
-        return Arguments.of(BadRecord.event(name, key -> (keepId ? event : event.setRequestId(key)).build().toByteArray()),
+        return Arguments.of(
+                BadRecord.event(
+                        name,
+                        key -> (keepId ? event : event.setRequestId(key))
+                                .build()
+                                .toByteArray()),
                 reasonCode);
     }
 
     private static Arguments raw(String name, byte[] value, String type, String reasonCode) {
         return Arguments.of(BadRecord.raw(name, value, type), reasonCode);
     }
-
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +13,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
@@ -43,7 +40,7 @@ class ImagesToFacesTest {
     static final String IMAGES = "likeness.images.v1";
     static final String FACES = "likeness.faces.v1";
     static final String DEAD_LETTERS = "likeness.embedding.dlq.v1";
-    static final int[] FACES_PER_SAMPLE = { 3, 3, 3, 4, 5, 4 };
+    static final int[] FACES_PER_SAMPLE = {3, 3, 3, 4, 5, 4};
 
     @Test
     void fiftyImagesAndFiveBadEventsInOneStream() throws Exception {
@@ -55,7 +52,8 @@ class ImagesToFacesTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, ImageSubmitted> sent = new HashMap<>();
         List<String> badKeys = new ArrayList<>();
-        try (TopicReader faces = kafka.readFromEnd(FACES); TopicReader deadLetters = kafka.readFromEnd(DEAD_LETTERS)) {
+        try (TopicReader faces = kafka.readFromEnd(FACES);
+                TopicReader deadLetters = kafka.readFromEnd(DEAD_LETTERS)) {
             for (int i = 0; i < 55; i++) {
                 if (i % 11 == 5) {
                     String key = run + "-bad-" + badKeys.size();
@@ -80,7 +78,9 @@ class ImagesToFacesTest {
             for (ConsumerRecord<String, byte[]> record : results) {
                 FacesEmbedded event = FacesEmbedded.parseFrom(record.value());
                 ImageSubmitted request = sent.get(record.key());
-                assertThat(request).as("result for an unknown key %s", record.key()).isNotNull();
+                assertThat(request)
+                        .as("result for an unknown key %s", record.key())
+                        .isNotNull();
                 assertThat(event.getRequestId()).isEqualTo(record.key());
                 assertThat(event.getPurpose()).isEqualTo(request.getPurpose());
                 assertThat(event.getAttributesMap()).isEqualTo(request.getAttributesMap());
@@ -106,9 +106,10 @@ class ImagesToFacesTest {
                         .isEqualTo(Long.toString(deadLetter.getSourceOffset()));
                 assertCloudEvent(letter, "likeness.v1.DeadLetter");
             }
-            assertThat(letters).extracting(l -> DeadLetter.parseFrom(l.value()).getReasonCode())
-                    .containsExactlyInAnyOrder("MALFORMED_EVENT", "UNKNOWN_PURPOSE", "IMAGE_UNDECODABLE",
-                            "IMAGE_EMPTY", "MISSING_FIELD");
+            assertThat(letters)
+                    .extracting(l -> DeadLetter.parseFrom(l.value()).getReasonCode())
+                    .containsExactlyInAnyOrder(
+                            "MALFORMED_EVENT", "UNKNOWN_PURPOSE", "IMAGE_UNDECODABLE", "IMAGE_EMPTY", "MISSING_FIELD");
         }
     }
 
@@ -122,28 +123,60 @@ class ImagesToFacesTest {
 
     private static Purpose purpose(int i) {
         return switch (i % 4) {
-            case 0 -> Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
-            case 1 -> Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId("person-" + i)
-                    .setDisplayName("Person " + i)).build();
-            case 2 -> Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId("person-1"))
-                    .build();
-            default -> Purpose.newBuilder().setDetectOnly(Purpose.DetectOnly.getDefaultInstance()).build();
+            case 0 ->
+                Purpose.newBuilder()
+                        .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
+                        .build();
+            case 1 ->
+                Purpose.newBuilder()
+                        .setEnrol(Purpose.Enrol.newBuilder()
+                                .setIdentityId("person-" + i)
+                                .setDisplayName("Person " + i))
+                        .build();
+            case 2 ->
+                Purpose.newBuilder()
+                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId("person-1"))
+                        .build();
+            default ->
+                Purpose.newBuilder()
+                        .setDetectOnly(Purpose.DetectOnly.getDefaultInstance())
+                        .build();
         };
     }
 
     /** Five kinds of bad input: garbage bytes, no purpose, a truncated JPEG, an empty image, no image. */
     private static byte[] badEvent(int kind, byte[] jpeg) {
-        Purpose identify = Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()).build();
+        Purpose identify = Purpose.newBuilder()
+                .setIdentify(Purpose.Identify.getDefaultInstance())
+                .build();
         return switch (kind) {
             case 0 -> "this is not a protobuf event".getBytes(StandardCharsets.UTF_8);
-            case 1 -> ImageSubmitted.newBuilder().setRequestId("no-purpose")
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(jpeg))).build().toByteArray();
-            case 2 -> ImageSubmitted.newBuilder().setRequestId("truncated").setPurpose(identify)
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(Arrays.copyOf(jpeg, 600))))
-                    .build().toByteArray();
-            case 3 -> ImageSubmitted.newBuilder().setRequestId("empty").setPurpose(identify)
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.EMPTY)).build().toByteArray();
-            default -> ImageSubmitted.newBuilder().setRequestId("no-image").setPurpose(identify).build().toByteArray();
+            case 1 ->
+                ImageSubmitted.newBuilder()
+                        .setRequestId("no-purpose")
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(jpeg)))
+                        .build()
+                        .toByteArray();
+            case 2 ->
+                ImageSubmitted.newBuilder()
+                        .setRequestId("truncated")
+                        .setPurpose(identify)
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(Arrays.copyOf(jpeg, 600))))
+                        .build()
+                        .toByteArray();
+            case 3 ->
+                ImageSubmitted.newBuilder()
+                        .setRequestId("empty")
+                        .setPurpose(identify)
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.EMPTY))
+                        .build()
+                        .toByteArray();
+            default ->
+                ImageSubmitted.newBuilder()
+                        .setRequestId("no-image")
+                        .setPurpose(identify)
+                        .build()
+                        .toByteArray();
         };
     }
 

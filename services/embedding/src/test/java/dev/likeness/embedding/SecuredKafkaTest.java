@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
@@ -38,7 +37,8 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(SecuredKafkaTest.ExactlyOnce.class)
-@WithTestResource(value = SecuredKafkaBrokerResource.class,
+@WithTestResource(
+        value = SecuredKafkaBrokerResource.class,
         initArgs = @ResourceArg(name = "user", value = "likeness-embedding"))
 class SecuredKafkaTest {
 
@@ -52,9 +52,11 @@ class SecuredKafkaTest {
     @Test
     void anImageBecomesItsFacesOverSaslSsl() throws Exception {
         String requestId = "secured-" + UUID.randomUUID();
-        ImageSubmitted request = ImageSubmitted.newBuilder().setRequestId(requestId)
-                .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(
-                        Files.readAllBytes(ModelsDirectory.locate().resolve("samples/sample1.jpg")))))
+        ImageSubmitted request = ImageSubmitted.newBuilder()
+                .setRequestId(requestId)
+                .setImage(ImageSource.newBuilder()
+                        .setInline(ByteString.copyFrom(
+                                Files.readAllBytes(ModelsDirectory.locate().resolve("samples/sample1.jpg")))))
                 .setPurpose(Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()))
                 .build();
         // The test plays the mesh's other parts as the super user.
@@ -71,7 +73,8 @@ class SecuredKafkaTest {
         // The result went out in a transaction, under an id of the service's own prefix.
         try (Admin admin = Admin.create(SecuredKafkaBroker.shared().adminConfig())) {
             assertThat(admin.listTransactions().all().get(30, TimeUnit.SECONDS))
-                    .extracting(TransactionListing::transactionalId).anyMatch(id -> id.startsWith("likeness-embedding-"));
+                    .extracting(TransactionListing::transactionalId)
+                    .anyMatch(id -> id.startsWith("likeness-embedding-"));
         }
     }
 }

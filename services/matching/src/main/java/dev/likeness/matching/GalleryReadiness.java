@@ -28,14 +28,25 @@ public class GalleryReadiness implements HealthCheck {
                 .withData("recordsApplied", progress.recordsApplied())
                 .withData("recordsSkipped", progress.recordsSkipped());
         if (follower.failure() != null) {
-            return response.down().withData("error", String.valueOf(follower.failure())).build();
+            return response.down()
+                    .withData("error", String.valueOf(follower.failure()))
+                    .build();
         }
         if (!progress.caughtUp()) {
-            return response.down().withData("state", progress.recordsBehind() < 0 ? "connecting"
-                    : "catching up: " + progress.recordsBehind() + " records to go").build();
+            return response.down()
+                    .withData(
+                            "state",
+                            progress.recordsBehind() < 0
+                                    ? "connecting"
+                                    : "catching up: " + progress.recordsBehind() + " records to go")
+                    .build();
         }
         Gallery.Stats stats = gallery.gallery().stats();
-        return response.up().withData("state", "caught up, following live").withData("identities", stats.identities())
-                .withData("embeddings", stats.embeddings()).withData("approximateIndex", stats.approximate()).build();
+        return response.up()
+                .withData("state", "caught up, following live")
+                .withData("identities", stats.identities())
+                .withData("embeddings", stats.embeddings())
+                .withData("approximateIndex", stats.approximate())
+                .build();
     }
 }

@@ -14,17 +14,17 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
+import dev.likeness.core.calibration.DistanceLogistic;
+import dev.likeness.core.calibration.HeadFiles;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.calibration.SiameseHead;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.calibration.Calibrations;
-import dev.likeness.core.calibration.DistanceLogistic;
-import dev.likeness.core.calibration.HeadFiles;
-import dev.likeness.core.calibration.SiameseHead;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityIds;
 import dev.likeness.matching.gallery.IdentityUpdates;
 import dev.likeness.matching.gallery.IdentityView;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.out.GalleryWriter;
 import dev.likeness.matching.recognition.Matcher;
@@ -58,42 +58,68 @@ public class GalleryService {
     private final Object[] identityLocks = new Object[LOCK_STRIPES];
 
     @Inject
-    public GalleryService(MatchingConfig config, TopicNames topics, GalleryWriter writer, MeterRegistry registry,
+    public GalleryService(
+            MatchingConfig config,
+            TopicNames topics,
+            GalleryWriter writer,
+            MeterRegistry registry,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
         this.writer = writer;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             identityLocks[i] = new Object();
         }
-        this.searchPool = new ForkJoinPool(config.search().threads().orElse(Runtime.getRuntime().availableProcessors()));
+        this.searchPool = new ForkJoinPool(
+                config.search().threads().orElse(Runtime.getRuntime().availableProcessors()));
         this.gallery = new Gallery(searchSettings(config), searchPool);
         this.matcher = new Matcher(gallery, calibrations(config));
         this.follower = new GalleryFollower(kafkaConfig, topics.gallery(), gallery);
-        Gauge.builder("likeness.matching.gallery.identities", gallery, g -> g.stats().identities())
-                .description("Identities in this replica's gallery").register(registry);
-        Gauge.builder("likeness.matching.gallery.embeddings", gallery, g -> g.stats().embeddings())
-                .description("Reference embeddings in this replica's gallery").register(registry);
-        Gauge.builder("likeness.matching.gallery.index.bytes", gallery, g -> g.stats().indexBytes())
-                .description("Heap of the vector indexes (vectors, owners, HNSW graphs)").register(registry);
+        Gauge.builder(
+                        "likeness.matching.gallery.identities",
+                        gallery,
+                        g -> g.stats().identities())
+                .description("Identities in this replica's gallery")
+                .register(registry);
+        Gauge.builder(
+                        "likeness.matching.gallery.embeddings",
+                        gallery,
+                        g -> g.stats().embeddings())
+                .description("Reference embeddings in this replica's gallery")
+                .register(registry);
+        Gauge.builder(
+                        "likeness.matching.gallery.index.bytes",
+                        gallery,
+                        g -> g.stats().indexBytes())
+                .description("Heap of the vector indexes (vectors, owners, HNSW graphs)")
+                .register(registry);
         follower.start();
     }
 
     public static SearchSettings searchSettings(MatchingConfig config) {
         MatchingConfig.SearchConfig search = config.search();
-        return new SearchSettings(search.threads().orElse(Runtime.getRuntime().availableProcessors()),
-                search.parallelAboveRows(), search.approximateAboveRows(), search.hnswMaxConnections(),
-                search.hnswBeamWidth(), search.hnswEfSearch(), search.compactRemovedFraction());
+        return new SearchSettings(
+                search.threads().orElse(Runtime.getRuntime().availableProcessors()),
+                search.parallelAboveRows(),
+                search.approximateAboveRows(),
+                search.hnswMaxConnections(),
+                search.hnswBeamWidth(),
+                search.hnswEfSearch(),
+                search.compactRemovedFraction());
     }
 
     public static Calibrations calibrations(MatchingConfig config) {
         List<Calibrations.Defaults> defaults = config.models().entrySet().stream()
-                .map(model -> new Calibrations.Defaults(model.getKey(), model.getValue().version(),
-                        model.getValue().threshold(), new DistanceLogistic(model.getValue().probabilityIntercept(),
+                .map(model -> new Calibrations.Defaults(
+                        model.getKey(),
+                        model.getValue().version(),
+                        model.getValue().threshold(),
+                        new DistanceLogistic(
+                                model.getValue().probabilityIntercept(),
                                 model.getValue().probabilitySlope())))
                 .toList();
         List<SiameseHead> heads = config.headsDir().map(HeadFiles::readAll).orElse(List.of());
-        heads.forEach(head -> LOG.infof("Probabilities of %s come from the learned head: %s", head.model(),
-                head.description()));
+        heads.forEach(head ->
+                LOG.infof("Probabilities of %s come from the learned head: %s", head.model(), head.description()));
         return new Calibrations(defaults, heads);
     }
 
@@ -113,8 +139,10 @@ public class GalleryService {
     public void awaitCaughtUp() {
         try {
             if (!follower.awaitCaughtUp(config.gallery().catchUpTimeout())) {
-                throw new IllegalStateException("the gallery is not materialised after "
-                        + config.gallery().catchUpTimeout() + ": " + follower.progress(), follower.failure());
+                throw new IllegalStateException(
+                        "the gallery is not materialised after "
+                                + config.gallery().catchUpTimeout() + ": " + follower.progress(),
+                        follower.failure());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,31 +154,42 @@ public class GalleryService {
      * One-shot enrolment: creates the identity from one face, or adds the face to it (at most the configured
      * number per model, oldest dropped). Enrolling the same request twice stores it once.
      */
-    public Enrolment enrol(String identityId, String displayName, ModelKey model, float[] embedding,
-            String requestId) {
+    public Enrolment enrol(String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
         IdentityIds.requireValid(identityId);
         float[] unit;
         try {
             unit = VectorMath.normalised(embedding);
         } catch (IllegalArgumentException e) {
-            throw new RequestRefusedException(RequestRefusedException.INVALID_EMBEDDING,
-                    "the embedding cannot be enrolled: " + e.getMessage());
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING, "the embedding cannot be enrolled: " + e.getMessage());
         }
         awaitCaughtUp();
         gallery.dimension(model).filter(dimension -> dimension != unit.length).ifPresent(dimension -> {
-            throw new RequestRefusedException(RequestRefusedException.INVALID_EMBEDDING, "the embedding has "
-                    + unit.length + " dimensions where the gallery's " + model + " embeddings have " + dimension);
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING,
+                    "the embedding has " + unit.length + " dimensions where the gallery's " + model
+                            + " embeddings have " + dimension);
         });
         synchronized (lockOf(identityId)) {
             Identity current = gallery.record(identityId).orElse(null);
-            Identity next = IdentityUpdates.enrol(current, identityId, displayName, model, unit, requestId,
-                    Instant.now(), config.gallery().maxEmbeddingsPerModel());
+            Identity next = IdentityUpdates.enrol(
+                    current,
+                    identityId,
+                    displayName,
+                    model,
+                    unit,
+                    requestId,
+                    Instant.now(),
+                    config.gallery().maxEmbeddingsPerModel());
             if (next != current) {
                 applied(writer.write(next, config.gallery().writeTimeout()));
             }
-            return Enrolment.newBuilder().setIdentityId(identityId).setDisplayName(next.getDisplayName())
+            return Enrolment.newBuilder()
+                    .setIdentityId(identityId)
+                    .setDisplayName(next.getDisplayName())
                     .setCreated(IdentityUpdates.createdBy(next, requestId))
-                    .setEmbeddingCount(next.getEmbeddingsCount()).build();
+                    .setEmbeddingCount(next.getEmbeddingsCount())
+                    .build();
         }
     }
 
@@ -158,7 +197,8 @@ public class GalleryService {
         awaitCaughtUp();
         synchronized (lockOf(identityId)) {
             Identity current = gallery.record(identityId).orElseThrow(() -> unknown(identityId));
-            applied(writer.write(IdentityUpdates.rename(current, displayName, Instant.now()),
+            applied(writer.write(
+                    IdentityUpdates.rename(current, displayName, Instant.now()),
                     config.gallery().writeTimeout()));
             return gallery.get(identityId).orElseThrow(() -> unknown(identityId));
         }
@@ -188,8 +228,9 @@ public class GalleryService {
         Duration timeout = config.gallery().writeTimeout();
         try {
             if (!follower.awaitApplied(landed.partition(), landed.offset(), timeout)) {
-                throw new IllegalStateException("gallery record " + landed + " was written but not applied within "
-                        + timeout, follower.failure());
+                throw new IllegalStateException(
+                        "gallery record " + landed + " was written but not applied within " + timeout,
+                        follower.failure());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -202,8 +243,8 @@ public class GalleryService {
     }
 
     private static RequestRefusedException unknown(String identityId) {
-        return new RequestRefusedException(RequestRefusedException.UNKNOWN_IDENTITY,
-                "no identity " + identityId + " in the gallery");
+        return new RequestRefusedException(
+                RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + identityId + " in the gallery");
     }
 
     @PreDestroy

@@ -7,13 +7,13 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.RequestError;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.recognition.RequestRefusedException;
@@ -31,22 +31,40 @@ public class MatchRequests {
     /** The answer to publish; a request that cannot be served gets a RequestError outcome. */
     public MatchResult answer(FacesEmbedded event) {
         ModelKey model = ModelKey.of(event.getEmbeddingModel());
-        MatchResult.Builder result = MatchResult.newBuilder().setRequestId(event.getRequestId())
-                .setModel(event.getEmbeddingModel()).putAllAttributes(event.getAttributesMap());
+        MatchResult.Builder result = MatchResult.newBuilder()
+                .setRequestId(event.getRequestId())
+                .setModel(event.getEmbeddingModel())
+                .putAllAttributes(event.getAttributesMap());
         gallery.awaitCaughtUp();
         try {
             Purpose purpose = event.getPurpose();
             switch (purpose.getKindCase()) {
-                case IDENTIFY -> result.setRecognition(gallery.matcher().identify(model, probes(event.getFacesList()),
-                        topK(purpose.getIdentify().getTopK())));
+                case IDENTIFY ->
+                    result.setRecognition(gallery.matcher()
+                            .identify(
+                                    model,
+                                    probes(event.getFacesList()),
+                                    topK(purpose.getIdentify().getTopK())));
                 case ENROL -> result.setEnrolment(enrol(event, model, purpose.getEnrol()));
-                case VERIFY -> result.setVerification(switch (purpose.getVerify().getAgainstCase()) {
-                    case CLAIMED_IDENTITY_ID -> gallery.matcher().verifyIdentity(model, bestFace(event.getFacesList(),
-                            "the image").embedding(), purpose.getVerify().getClaimedIdentityId());
-                    default -> gallery.matcher().verifyPair(model,
-                            bestFace(event.getFacesList(), "the image").embedding(),
-                            bestFace(event.getSecondImageFacesList(), "the second image").embedding());
-                });
+                case VERIFY ->
+                    result.setVerification(
+                            switch (purpose.getVerify().getAgainstCase()) {
+                                case CLAIMED_IDENTITY_ID ->
+                                    gallery.matcher()
+                                            .verifyIdentity(
+                                                    model,
+                                                    bestFace(event.getFacesList(), "the image")
+                                                            .embedding(),
+                                                    purpose.getVerify().getClaimedIdentityId());
+                                default ->
+                                    gallery.matcher()
+                                            .verifyPair(
+                                                    model,
+                                                    bestFace(event.getFacesList(), "the image")
+                                                            .embedding(),
+                                                    bestFace(event.getSecondImageFacesList(), "the second image")
+                                                            .embedding());
+                            });
                 default -> throw new IllegalArgumentException("no answer for purpose " + purpose.getKindCase());
             }
         } catch (RequestRefusedException refused) {
@@ -62,8 +80,11 @@ public class MatchRequests {
 
     private Enrolment enrol(FacesEmbedded event, ModelKey model, Purpose.Enrol enrol) {
         Probe face = bestFace(event.getFacesList(), "the image");
-        return gallery.enrol(enrol.getIdentityId(), enrol.getDisplayName(), model, face.embedding(),
-                event.getRequestId()).toBuilder().setBox(face.box()).build();
+        return gallery
+                .enrol(enrol.getIdentityId(), enrol.getDisplayName(), model, face.embedding(), event.getRequestId())
+                .toBuilder()
+                .setBox(face.box())
+                .build();
     }
 
     /** Faces come highest detector score first: the first is the best. */

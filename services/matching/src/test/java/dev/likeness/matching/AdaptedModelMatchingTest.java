@@ -41,6 +41,7 @@ class AdaptedModelMatchingTest {
 
     @TempDir
     static Path folder;
+
     static List<Face> baseFaces;
     static List<Face> adaptedFaces;
     static ModelRef baseModel;
@@ -53,8 +54,12 @@ class AdaptedModelMatchingTest {
         kafka = new MatchingKafka().readingAnswers();
         byte[] photo = Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"));
         FacePipelineConfig base = FacePipelineConfig.defaults(ModelsDirectory.locate());
-        Path exported = AdaptedModelExport.write(base.embedder().path(), LinearHead.initial(512, 128, 5), ADAPTED_ID,
-                "faceplugin-fr-feature", folder.resolve(ADAPTED_ID + ".onnx"));
+        Path exported = AdaptedModelExport.write(
+                base.embedder().path(),
+                LinearHead.initial(512, 128, 5),
+                ADAPTED_ID,
+                "faceplugin-fr-feature",
+                folder.resolve(ADAPTED_ID + ".onnx"));
         try (FacePipeline pipeline = FacePipeline.open(base)) {
             baseFaces = MatchingKafka.faces(pipeline.analyse(photo));
             baseModel = ref(pipeline);
@@ -82,8 +87,12 @@ class AdaptedModelMatchingTest {
     }
 
     private void enrolWithBaseThenRollOut(String id) {
-        Purpose verify = Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build();
-        Purpose enrol = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id)).build();
+        Purpose verify = Purpose.newBuilder()
+                .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id))
+                .build();
+        Purpose enrol = Purpose.newBuilder()
+                .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id))
+                .build();
         MatchResult enrolledBase = kafka.ask(MatchingKafka.request(prefix + "e1", baseModel, enrol, baseFaces));
 
         MatchResult refused = kafka.ask(MatchingKafka.request(prefix + "v1", adaptedModel, verify, adaptedFaces));
@@ -93,7 +102,8 @@ class AdaptedModelMatchingTest {
         assertThat(refused.getError().getCode()).isEqualTo("MODEL_MISMATCH");
 
         // Re-enrolment with the adapted model (what a roll-out does for every identity): both now answer.
-        MatchResult enrolledAdapted = kafka.ask(MatchingKafka.request(prefix + "e2", adaptedModel, enrol, adaptedFaces));
+        MatchResult enrolledAdapted =
+                kafka.ask(MatchingKafka.request(prefix + "e2", adaptedModel, enrol, adaptedFaces));
         MatchResult adaptedVerify = kafka.ask(MatchingKafka.request(prefix + "v2", adaptedModel, verify, adaptedFaces));
         MatchResult baseVerify = kafka.ask(MatchingKafka.request(prefix + "v3", baseModel, verify, baseFaces));
 
@@ -106,7 +116,9 @@ class AdaptedModelMatchingTest {
     }
 
     private static ModelRef ref(FacePipeline pipeline) {
-        return ModelRef.newBuilder().setId(pipeline.embeddingModel().id()).setVersion(pipeline.embeddingModel().version())
+        return ModelRef.newBuilder()
+                .setId(pipeline.embeddingModel().id())
+                .setVersion(pipeline.embeddingModel().version())
                 .build();
     }
 }

@@ -33,13 +33,21 @@ class ApiKeyAuthTest {
 
     @Test
     void onlyAConfiguredKeyOpensTheApi() {
-        given().get("/api/v1/identities").then().statusCode(401)
+        given().get("/api/v1/identities")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", containsString("X-API-Key"))
                 .contentType("application/problem+json");
-        given().header("X-API-Key", "key-guessed").get("/api/v1/identities").then().statusCode(401);
+        given().header("X-API-Key", "key-guessed")
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(401);
         given().header("X-API-Key", KEY + "x").get("/api/v1/identities").then().statusCode(401);
         given().header("X-API-Key", KEY).get("/api/v1/identities").then().statusCode(200);
-        given().header("X-API-Key", ROTATED_KEY).get("/api/v1/identities").then().statusCode(200);
+        given().header("X-API-Key", ROTATED_KEY)
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.core.kafka.RequestIds;
@@ -56,6 +54,7 @@ class BadInputCorpusTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     /** Every case and its good successor go to this partition, so "next" means the next offset. */
     static final int PARTITION = 0;
+
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String ALICE = "corpus-" + RUN + "-alice";
 
@@ -72,8 +71,14 @@ class BadInputCorpusTest {
         kafka = mesh.client();
         matches = KeyedRecords.fromEnd(kafka, MatchingKafka.topic("matches"));
         deadLetters = KeyedRecords.fromEnd(kafka, MatchingKafka.topic("dead-letters"));
-        MatchResult enrolled = answer(send(key("enrol alice"), MatchingKafka.request(key("enrol alice"), MODEL,
-                MatchingApiTest.enrol(ALICE, "Alice"), List.of(MatchingKafka.face(ALICE_FACE))).toByteArray()));
+        MatchResult enrolled = answer(send(
+                key("enrol alice"),
+                MatchingKafka.request(
+                                key("enrol alice"),
+                                MODEL,
+                                MatchingApiTest.enrol(ALICE, "Alice"),
+                                List.of(MatchingKafka.face(ALICE_FACE)))
+                        .toByteArray()));
         assertThat(enrolled.hasEnrolment()).as(enrolled.toString()).isTrue();
     }
 
@@ -87,42 +92,85 @@ class BadInputCorpusTest {
     }
 
     static Stream<Arguments> deadLettered() {
-        byte[] valid = identify("valid", List.of(face(EMBEDDINGS.person()))).build().toByteArray();
+        byte[] valid =
+                identify("valid", List.of(face(EMBEDDINGS.person()))).build().toByteArray();
         return Stream.of(
                 raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
                 raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw("wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length - 7), null, "MALFORMED_EVENT"),
-                raw("another event type (an ImageSubmitted with its ce_type)",
-                        ImageSubmitted.newBuilder().setRequestId("image").build().toByteArray(),
-                        EventTypes.typeOf(ImageSubmitted.getDefaultInstance()), "WRONG_EVENT_TYPE"),
+                raw(
+                        "wrong protobuf bytes (an event cut in the middle of a field)",
+                        Arrays.copyOf(valid, valid.length - 7),
+                        null,
+                        "MALFORMED_EVENT"),
+                raw(
+                        "another event type (an ImageSubmitted with its ce_type)",
+                        ImageSubmitted.newBuilder()
+                                .setRequestId("image")
+                                .build()
+                                .toByteArray(),
+                        EventTypes.typeOf(ImageSubmitted.getDefaultInstance()),
+                        "WRONG_EVENT_TYPE"),
                 raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
                 event("missing request id", identify("", List.of(face(EMBEDDINGS.person()))), "MISSING_FIELD"),
-                event("request id over 256 characters",
+                event(
+                        "request id over 256 characters",
                         identify("x".repeat(RequestIds.MAX_LENGTH + 1), List.of(face(EMBEDDINGS.person()))),
                         "INVALID_FIELD"),
-                event("missing embedding model", identify("no model", List.of(face(EMBEDDINGS.person())))
-                        .clearEmbeddingModel(), "MISSING_FIELD"),
-                event("unknown purpose (a kind from a newer schema)", identify("newer", List.of(face(EMBEDDINGS.person())))
-                        .setPurpose(Purpose.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(15,
-                                UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("x")).build())
-                                .build())), "UNKNOWN_PURPOSE"),
-                event("no purpose", identify("none", List.of(face(EMBEDDINGS.person()))).clearPurpose(), "UNKNOWN_PURPOSE"),
-                event("enrol without identity id", identify("enrol", List.of(face(EMBEDDINGS.person())))
-                        .setPurpose(MatchingApiTest.enrol("", "Nobody")), "MISSING_FIELD"),
-                event("enrol with an identity id holding '/'", identify("enrol slash", List.of(face(EMBEDDINGS.person())))
-                        .setPurpose(MatchingApiTest.enrol("a/b", "Slash")), "INVALID_FIELD"),
-                event("verify against nothing", identify("verify", List.of(face(EMBEDDINGS.person())))
-                        .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())), "MISSING_FIELD"),
-                event("face without embedding", identify("no embedding", List.of(Face.newBuilder().setDetectorScore(0.9f)
-                        .build())), "INVALID_FIELD"),
-                event("NaN in an embedding", identify("nan", List.of(face(withValue(EMBEDDINGS.person(), Float.NaN)))),
+                event(
+                        "missing embedding model",
+                        identify("no model", List.of(face(EMBEDDINGS.person()))).clearEmbeddingModel(),
+                        "MISSING_FIELD"),
+                event(
+                        "unknown purpose (a kind from a newer schema)",
+                        identify("newer", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(Purpose.newBuilder()
+                                        .setUnknownFields(UnknownFieldSet.newBuilder()
+                                                .addField(
+                                                        15,
+                                                        UnknownFieldSet.Field.newBuilder()
+                                                                .addLengthDelimited(ByteString.copyFromUtf8("x"))
+                                                                .build())
+                                                .build())),
+                        "UNKNOWN_PURPOSE"),
+                event(
+                        "no purpose",
+                        identify("none", List.of(face(EMBEDDINGS.person()))).clearPurpose(),
+                        "UNKNOWN_PURPOSE"),
+                event(
+                        "enrol without identity id",
+                        identify("enrol", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(MatchingApiTest.enrol("", "Nobody")),
+                        "MISSING_FIELD"),
+                event(
+                        "enrol with an identity id holding '/'",
+                        identify("enrol slash", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(MatchingApiTest.enrol("a/b", "Slash")),
                         "INVALID_FIELD"),
-                event("infinity in an embedding", identify("infinite",
-                        List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))), "INVALID_FIELD"),
+                event(
+                        "verify against nothing",
+                        identify("verify", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
+                        "MISSING_FIELD"),
+                event(
+                        "face without embedding",
+                        identify(
+                                "no embedding",
+                                List.of(Face.newBuilder().setDetectorScore(0.9f).build())),
+                        "INVALID_FIELD"),
+                event(
+                        "NaN in an embedding",
+                        identify("nan", List.of(face(withValue(EMBEDDINGS.person(), Float.NaN)))),
+                        "INVALID_FIELD"),
+                event(
+                        "infinity in an embedding",
+                        identify("infinite", List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))),
+                        "INVALID_FIELD"),
                 event("all-zero embedding", identify("zero", List.of(face(new float[64]))), "INVALID_FIELD"),
-                event("embeddings of different lengths in one request", identify("lengths",
-                        List.of(face(EMBEDDINGS.person()), face(new SyntheticEmbeddings(1, 32).person()))),
+                event(
+                        "embeddings of different lengths in one request",
+                        identify(
+                                "lengths",
+                                List.of(face(EMBEDDINGS.person()), face(new SyntheticEmbeddings(1, 32).person()))),
                         "INVALID_FIELD"));
     }
 
@@ -132,39 +180,64 @@ class BadInputCorpusTest {
         String key = send(bad);
         String next = sendGood(key);
 
-        ConsumerRecord<String, byte[]> letter = deadLetters.await(key, WAIT)
-                .orElseThrow(() -> new AssertionError("no dead letter for " + bad.name()));
+        ConsumerRecord<String, byte[]> letter =
+                deadLetters.await(key, WAIT).orElseThrow(() -> new AssertionError("no dead letter for " + bad.name()));
         DeadLetter deadLetter = DeadLetter.parseFrom(letter.value());
         assertThat(deadLetter.getReasonCode()).as(deadLetter.getReason()).isEqualTo(reasonCode);
         assertThat(deadLetter.getReason()).isNotBlank();
         assertThat(deadLetter.getService()).isEqualTo("matching");
         assertThat(deadLetter.getSourceTopic()).isEqualTo(MatchingKafka.topic("faces"));
         assertThat(deadLetter.getSourcePartition()).isEqualTo(PARTITION);
-        assertThat(new String(letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value(),
-                StandardCharsets.UTF_8)).isEqualTo(reasonCode);
-        assertThat(answer(next).hasRecognition()).as("the request after " + bad.name()).isTrue();
-        assertThat(matches.await(key, Duration.ZERO)).as("no answer besides the dead letter").isEmpty();
+        assertThat(new String(
+                        letter.headers()
+                                .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(reasonCode);
+        assertThat(answer(next).hasRecognition())
+                .as("the request after " + bad.name())
+                .isTrue();
+        assertThat(matches.await(key, Duration.ZERO))
+                .as("no answer besides the dead letter")
+                .isEmpty();
         CorpusReport.record("matching", bad.name(), "dead letter `" + reasonCode + "`: " + deadLetter.getReason());
     }
 
     static Stream<Arguments> answeredWithAnError() {
         ModelRef otherVersion = MODEL.toBuilder().setVersion("corpus-" + RUN).build();
-        ModelRef uncalibrated = ModelRef.newBuilder().setId("never-calibrated").setVersion("1").build();
+        ModelRef uncalibrated =
+                ModelRef.newBuilder().setId("never-calibrated").setVersion("1").build();
         return Stream.of(
-                event("unknown identity", identify("unknown", List.of(face(EMBEDDINGS.view(ALICE_FACE, 0.8))))
-                        .setPurpose(verify(ALICE + "-nobody")), "UNKNOWN_IDENTITY"),
-                event("embedding of another model (verify)", identify("other model", List.of(face(ALICE_FACE)))
-                        .setEmbeddingModel(otherVersion).setPurpose(verify(ALICE)), "MODEL_MISMATCH"),
-                event("embedding of another model (identify)", identify("other model 1:K", List.of(face(ALICE_FACE)))
-                        .setEmbeddingModel(otherVersion), "MODEL_MISMATCH"),
-                event("embedding of a model without threshold", identify("uncalibrated", List.of(face(ALICE_FACE)))
-                        .setEmbeddingModel(uncalibrated), "UNCALIBRATED_MODEL"),
-                event("embedding of another dimension than the gallery's", identify("dimension",
-                        List.of(face(new SyntheticEmbeddings(2, 32).person()))), "INVALID_EMBEDDING"),
+                event(
+                        "unknown identity",
+                        identify("unknown", List.of(face(EMBEDDINGS.view(ALICE_FACE, 0.8))))
+                                .setPurpose(verify(ALICE + "-nobody")),
+                        "UNKNOWN_IDENTITY"),
+                event(
+                        "embedding of another model (verify)",
+                        identify("other model", List.of(face(ALICE_FACE)))
+                                .setEmbeddingModel(otherVersion)
+                                .setPurpose(verify(ALICE)),
+                        "MODEL_MISMATCH"),
+                event(
+                        "embedding of another model (identify)",
+                        identify("other model 1:K", List.of(face(ALICE_FACE))).setEmbeddingModel(otherVersion),
+                        "MODEL_MISMATCH"),
+                event(
+                        "embedding of a model without threshold",
+                        identify("uncalibrated", List.of(face(ALICE_FACE))).setEmbeddingModel(uncalibrated),
+                        "UNCALIBRATED_MODEL"),
+                event(
+                        "embedding of another dimension than the gallery's",
+                        identify("dimension", List.of(face(new SyntheticEmbeddings(2, 32).person()))),
+                        "INVALID_EMBEDDING"),
                 event("no face to identify", identify("no face", List.of()), "NO_FACE"),
-                event("verify a pair whose second image has no face", identify("pair", List.of(face(ALICE_FACE)))
-                        .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder()
-                                .setSecondImage(ImageSource.getDefaultInstance()))),
+                event(
+                        "verify a pair whose second image has no face",
+                        identify("pair", List.of(face(ALICE_FACE)))
+                                .setPurpose(Purpose.newBuilder()
+                                        .setVerify(Purpose.Verify.newBuilder()
+                                                .setSecondImage(ImageSource.getDefaultInstance()))),
                         "NO_FACE"));
     }
 
@@ -177,26 +250,40 @@ class BadInputCorpusTest {
         MatchResult result = answer(key);
         assertThat(result.getError().getCode()).as(result.toString()).isEqualTo(code);
         assertThat(result.getError().getMessage()).isNotBlank();
-        assertThat(answer(next).hasRecognition()).as("the request after " + unservable.name()).isTrue();
-        assertThat(deadLetters.await(key, Duration.ZERO)).as("no dead letter besides the answer").isEmpty();
-        CorpusReport.record("matching", unservable.name(), "MatchResult error `" + code + "`: "
-                + result.getError().getMessage());
+        assertThat(answer(next).hasRecognition())
+                .as("the request after " + unservable.name())
+                .isTrue();
+        assertThat(deadLetters.await(key, Duration.ZERO))
+                .as("no dead letter besides the answer")
+                .isEmpty();
+        CorpusReport.record(
+                "matching",
+                unservable.name(),
+                "MatchResult error `" + code + "`: " + result.getError().getMessage());
     }
 
     /** top_k of two billion: served, with at most likeness.matching.max-top-k (100) candidates per face. */
     @Test
     void absurdTopKIsCapped() throws Exception {
-        String key = send(key("absurd top_k"), identify(key("absurd top_k"), List.of(face(ALICE_FACE)))
-                .setPurpose(Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(2_000_000_000)))
-                .build().toByteArray());
+        String key = send(
+                key("absurd top_k"),
+                identify(key("absurd top_k"), List.of(face(ALICE_FACE)))
+                        .setPurpose(Purpose.newBuilder()
+                                .setIdentify(Purpose.Identify.newBuilder().setTopK(2_000_000_000)))
+                        .build()
+                        .toByteArray());
         String next = sendGood(key);
 
         MatchResult result = answer(key);
         assertThat(result.getRecognition().getFaces(0).getCandidatesCount()).isBetween(1, 100);
-        assertThat(result.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(ALICE);
+        assertThat(result.getRecognition().getFaces(0).getCandidates(0).getIdentityId())
+                .isEqualTo(ALICE);
         assertThat(answer(next).hasRecognition()).isTrue();
-        CorpusReport.record("matching", "identify with top_k 2000000000", "works: capped at max-top-k (100), "
-                + result.getRecognition().getFaces(0).getCandidatesCount() + " candidates, Alice first");
+        CorpusReport.record(
+                "matching",
+                "identify with top_k 2000000000",
+                "works: capped at max-top-k (100), "
+                        + result.getRecognition().getFaces(0).getCandidatesCount() + " candidates, Alice first");
     }
 
     private static String sendGood(String after) {
@@ -218,8 +305,8 @@ class BadInputCorpusTest {
     }
 
     private static MatchResult answer(String key) {
-        ConsumerRecord<String, byte[]> record = matches.awaitAnswer(key, WAIT, "MatchResult", deadLetters,
-                CloudEventHeaders.DEAD_LETTER_REASON);
+        ConsumerRecord<String, byte[]> record =
+                matches.awaitAnswer(key, WAIT, "MatchResult", deadLetters, CloudEventHeaders.DEAD_LETTER_REASON);
         try {
             return MatchResult.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {
@@ -232,7 +319,9 @@ class BadInputCorpusTest {
     }
 
     private static Purpose verify(String identityId) {
-        return Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(identityId)).build();
+        return Purpose.newBuilder()
+                .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(identityId))
+                .build();
     }
 
     private static Face face(float[] embedding) {
@@ -252,12 +341,16 @@ class BadInputCorpusTest {
     /** A FacesEmbedded whose request id becomes the record key, unless the case is about the request id. */
     private static Arguments event(String name, FacesEmbedded.Builder event, String code) {
         boolean keepId = event.getRequestId().isEmpty() || event.getRequestId().length() > RequestIds.MAX_LENGTH;
-        return Arguments.of(BadRecord.event(name, key -> (keepId ? event : event.setRequestId(key)).build().toByteArray()),
+        return Arguments.of(
+                BadRecord.event(
+                        name,
+                        key -> (keepId ? event : event.setRequestId(key))
+                                .build()
+                                .toByteArray()),
                 code);
     }
 
     private static Arguments raw(String name, byte[] value, String type, String code) {
         return Arguments.of(BadRecord.raw(name, value, type), code);
     }
-
 }

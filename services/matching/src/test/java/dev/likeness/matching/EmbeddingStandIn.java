@@ -5,11 +5,10 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.face.FaceAnalysis;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.tools.FaceEmbedder;
 import dev.likeness.testing.TopicReader;
 
@@ -43,11 +42,19 @@ final class EmbeddingStandIn implements AutoCloseable {
                 } catch (InvalidProtocolBufferException e) {
                     throw new AssertionError(e);
                 }
-                FaceAnalysis analysis = embedder.analyse(request.getImage().getInline().toByteArray());
-                FacesEmbedded faces = MatchingKafka.request(request.getRequestId(), model.toRef(), request.getPurpose(),
-                        MatchingKafka.faces(analysis)).toBuilder().clearAttributes()
-                        .putAllAttributes(request.getAttributesMap()).setImageWidth(analysis.width())
-                        .setImageHeight(analysis.height()).build();
+                FaceAnalysis analysis =
+                        embedder.analyse(request.getImage().getInline().toByteArray());
+                FacesEmbedded faces = MatchingKafka.request(
+                                request.getRequestId(),
+                                model.toRef(),
+                                request.getPurpose(),
+                                MatchingKafka.faces(analysis))
+                        .toBuilder()
+                        .clearAttributes()
+                        .putAllAttributes(request.getAttributesMap())
+                        .setImageWidth(analysis.width())
+                        .setImageHeight(analysis.height())
+                        .build();
                 kafka.send("faces", request.getRequestId(), faces);
             }
         }

@@ -13,8 +13,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import dev.likeness.events.v1.Recognition;
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.events.v1.Recognition;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -31,12 +31,14 @@ import io.restassured.http.ContentType;
 @WithTestResource(KafkaBrokerResource.class)
 class GalleryDeletionTest {
 
-    private static final ModelKey MODEL = new ModelKey(MatchingApiTest.MODEL.getId(), MatchingApiTest.MODEL.getVersion());
+    private static final ModelKey MODEL =
+            new ModelKey(MatchingApiTest.MODEL.getId(), MatchingApiTest.MODEL.getVersion());
 
     @Inject
     MatchingConfig config;
 
-    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
+    private final SyntheticEmbeddings embeddings =
+            new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
     private final String prefix = "deletion-" + UUID.randomUUID() + "-";
 
     @Test
@@ -54,7 +56,8 @@ class GalleryDeletionTest {
         float[] erinAgain = embeddings.view(erin, 0.7);
         assertThat(identifyOnService(erinAgain)).isNotEqualTo(deleted);
         String topic = MatchingKafka.topic("gallery");
-        try (MatchingKafka kafka = new MatchingKafka(); GalleryTopic gallery = new GalleryTopic(kafka.client(), topic)) {
+        try (MatchingKafka kafka = new MatchingKafka();
+                GalleryTopic gallery = new GalleryTopic(kafka.client(), topic)) {
             try (Replica restarted = new Replica(KafkaBroker.shared().bootstrapServers(), topic, config)
                     .syncedTo(gallery.endOffsets())) {
                 assertGone(restarted, deleted, erinAgain);
@@ -79,27 +82,38 @@ class GalleryDeletionTest {
     private void enrol(String id, float[] face) {
         given().contentType(ContentType.JSON)
                 .body(Map.of("displayName", id, "model", MatchingApiTest.model(), "embedding", face))
-                .post("/api/v1/identities/{id}/embeddings", id).then().statusCode(201).body("created", equalTo(true));
+                .post("/api/v1/identities/{id}/embeddings", id)
+                .then()
+                .statusCode(201)
+                .body("created", equalTo(true));
     }
 
     /** The service's best candidate, or "unknown". */
     private static String identifyOnService(float[] probe) {
         var answer = given().contentType(ContentType.JSON)
                 .body(Map.of("model", MatchingApiTest.model(), "embedding", probe))
-                .post("/api/v1/identify").then().statusCode(200).extract().jsonPath();
-        return answer.getBoolean("faces[0].unknown") ? "unknown" : answer.getString("faces[0].candidates[0].identityId");
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        return answer.getBoolean("faces[0].unknown")
+                ? "unknown"
+                : answer.getString("faces[0].candidates[0].identityId");
     }
 
     private static String best(Replica replica, float[] probe) {
         Recognition recognition = replica.matcher().identify(MODEL, List.of(new Probe(0, null, probe)), 5);
-        return recognition.getFaces(0).getUnknown() ? "unknown"
+        return recognition.getFaces(0).getUnknown()
+                ? "unknown"
                 : recognition.getFaces(0).getCandidates(0).getIdentityId();
     }
 
     private static void assertGone(Replica replica, String id, float[] probe) {
         assertThat(replica.gallery().contains(id)).isFalse();
         Recognition recognition = replica.matcher().identify(MODEL, List.of(new Probe(0, null, probe)), 100);
-        assertThat(recognition.getFaces(0).getCandidatesList()).noneMatch(c -> c.getIdentityId().equals(id));
+        assertThat(recognition.getFaces(0).getCandidatesList())
+                .noneMatch(c -> c.getIdentityId().equals(id));
     }
 
     private static boolean isIdentity(ConsumerRecord<String, byte[]> record, String id) {

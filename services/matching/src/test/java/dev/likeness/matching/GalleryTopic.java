@@ -42,13 +42,21 @@ final class GalleryTopic implements AutoCloseable {
     /** Next offset of every partition. */
     Map<Integer, Long> endOffsets() {
         try {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
             Map<Integer, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            admin.listOffsets(latest)
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
             return ends;
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -71,11 +79,13 @@ final class GalleryTopic implements AutoCloseable {
      */
     void forceCompaction(Predicate<List<ConsumerRecord<String, byte[]>>> compacted) throws InterruptedException {
         alter(new ConfigResource(ConfigResource.Type.BROKER, ""), Map.of("log.cleaner.backoff.ms", "200"));
-        alter(new ConfigResource(ConfigResource.Type.TOPIC, topic), Map.of(
-                TopicConfig.SEGMENT_MS_CONFIG, "100",
-                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.0",
-                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
-                TopicConfig.DELETE_RETENTION_MS_CONFIG, "100"));
+        alter(
+                new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                Map.of(
+                        TopicConfig.SEGMENT_MS_CONFIG, "100",
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.0",
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
+                        TopicConfig.DELETE_RETENTION_MS_CONFIG, "100"));
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             Thread.sleep(300);
@@ -92,12 +102,13 @@ final class GalleryTopic implements AutoCloseable {
 
     private void alter(ConfigResource resource, Map<String, String> settings) {
         Collection<AlterConfigOp> operations = settings.entrySet().stream()
-                .map(setting -> new AlterConfigOp(new ConfigEntry(setting.getKey(), setting.getValue()),
-                        AlterConfigOp.OpType.SET))
+                .map(setting -> new AlterConfigOp(
+                        new ConfigEntry(setting.getKey(), setting.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
         try {
-            admin.incrementalAlterConfigs(Map.of(resource, operations)).all().get(TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            admin.incrementalAlterConfigs(Map.of(resource, operations))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot set " + settings + " on " + resource, e);
         }

@@ -36,7 +36,8 @@ import io.restassured.http.ContentType;
 @WithTestResource(KafkaBrokerResource.class)
 class MatchingApiTest {
 
-    static final ModelRef MODEL = ModelRef.newBuilder().setId("synthetic-test-model").setVersion("1").build();
+    static final ModelRef MODEL =
+            ModelRef.newBuilder().setId("synthetic-test-model").setVersion("1").build();
 
     private static MatchingKafka kafka;
     private final SyntheticEmbeddings embeddings = SyntheticEmbeddings.nextSeeded(64);
@@ -57,20 +58,32 @@ class MatchingApiTest {
         float[] alice = embeddings.person();
         String id = prefix + "alice";
 
-        MatchResult enrolled = kafka.ask(MatchingKafka.request(prefix + "r1", MODEL, enrol(id, "Alice"),
+        MatchResult enrolled = kafka.ask(MatchingKafka.request(
+                prefix + "r1",
+                MODEL,
+                enrol(id, "Alice"),
                 List.of(MatchingKafka.face(alice), MatchingKafka.face(embeddings.person()))));
-        MatchResult identified = kafka.ask(MatchingKafka.request(prefix + "r2", MODEL, identify(3),
+        MatchResult identified = kafka.ask(MatchingKafka.request(
+                prefix + "r2",
+                MODEL,
+                identify(3),
                 List.of(MatchingKafka.face(embeddings.view(alice, 0.7)), MatchingKafka.face(embeddings.person()))));
-        MatchResult verified = kafka.ask(MatchingKafka.request(prefix + "r3", MODEL,
-                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build(),
+        MatchResult verified = kafka.ask(MatchingKafka.request(
+                prefix + "r3",
+                MODEL,
+                Purpose.newBuilder()
+                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id))
+                        .build(),
                 List.of(MatchingKafka.face(embeddings.view(alice, 0.7)))));
 
         assertThat(enrolled.getEnrolment().getCreated()).isTrue();
         assertThat(enrolled.getEnrolment().getEmbeddingCount()).isEqualTo(1);
         assertThat(enrolled.getAttributesMap()).containsEntry("test", prefix + "r1");
         assertThat(identified.getRecognition().getFaces(0).getUnknown()).isFalse();
-        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(id);
-        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getDisplayName()).isEqualTo("Alice");
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId())
+                .isEqualTo(id);
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getDisplayName())
+                .isEqualTo("Alice");
         assertThat(identified.getRecognition().getFaces(1).getUnknown()).isTrue();
         assertThat(identified.getRecognition().getThreshold()).isEqualTo(1.2f);
         assertThat(verified.getVerification().getSame()).isTrue();
@@ -80,13 +93,13 @@ class MatchingApiTest {
     @Test
     void aRedeliveredEnrolmentIsStoredOnce() {
         String id = prefix + "bob";
-        FacesEmbedded request = MatchingKafka.request(prefix + "twice", MODEL, enrol(id, "Bob"),
-                List.of(MatchingKafka.face(embeddings.person())));
+        FacesEmbedded request = MatchingKafka.request(
+                prefix + "twice", MODEL, enrol(id, "Bob"), List.of(MatchingKafka.face(embeddings.person())));
 
         MatchResult first = kafka.ask(request);
         kafka.send("faces", request.getRequestId(), request);
-        MatchResult again = kafka.ask(MatchingKafka.request(prefix + "after", MODEL, enrol(id, ""),
-                List.of(MatchingKafka.face(embeddings.person()))));
+        MatchResult again = kafka.ask(MatchingKafka.request(
+                prefix + "after", MODEL, enrol(id, ""), List.of(MatchingKafka.face(embeddings.person()))));
 
         assertThat(first.getEnrolment().getCreated()).isTrue();
         assertThat(again.getEnrolment().getCreated()).isFalse();
@@ -97,15 +110,26 @@ class MatchingApiTest {
     @Test
     void unservableRequestsGetAnErrorResult() {
         float[] face = embeddings.person();
-        ModelRef otherModel = ModelRef.newBuilder().setId("synthetic-test-model").setVersion("2").build();
+        ModelRef otherModel = ModelRef.newBuilder()
+                .setId("synthetic-test-model")
+                .setVersion("2")
+                .build();
         String id = prefix + "carol";
         kafka.ask(MatchingKafka.request(prefix + "e1", MODEL, enrol(id, "Carol"), List.of(MatchingKafka.face(face))));
 
-        MatchResult unknownIdentity = kafka.ask(MatchingKafka.request(prefix + "e2", MODEL,
-                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(prefix + "nobody")).build(),
+        MatchResult unknownIdentity = kafka.ask(MatchingKafka.request(
+                prefix + "e2",
+                MODEL,
+                Purpose.newBuilder()
+                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(prefix + "nobody"))
+                        .build(),
                 List.of(MatchingKafka.face(face))));
-        MatchResult otherModelVerify = kafka.ask(MatchingKafka.request(prefix + "e3", otherModel,
-                Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id)).build(),
+        MatchResult otherModelVerify = kafka.ask(MatchingKafka.request(
+                prefix + "e3",
+                otherModel,
+                Purpose.newBuilder()
+                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id))
+                        .build(),
                 List.of(MatchingKafka.face(face))));
         MatchResult noFace = kafka.ask(MatchingKafka.request(prefix + "e4", MODEL, enrol(id, ""), List.of()));
 
@@ -119,16 +143,27 @@ class MatchingApiTest {
     void badInputIsDeadLetteredAndTheConsumerGoesOn() {
         try (TopicReader deadLetters = kafka.client().readFromEnd(MatchingKafka.topic("dead-letters"))) {
             kafka.sendRaw("faces", prefix + "garbage", "not protobuf".getBytes(StandardCharsets.UTF_8));
-            kafka.send("faces", prefix + "no-purpose", FacesEmbedded.newBuilder().setRequestId(prefix + "no-purpose")
-                    .setEmbeddingModel(MODEL).build());
-            MatchResult after = kafka.ask(MatchingKafka.request(prefix + "ok", MODEL, identify(1),
-                    List.of(MatchingKafka.face(embeddings.person()))));
+            kafka.send(
+                    "faces",
+                    prefix + "no-purpose",
+                    FacesEmbedded.newBuilder()
+                            .setRequestId(prefix + "no-purpose")
+                            .setEmbeddingModel(MODEL)
+                            .build());
+            MatchResult after = kafka.ask(MatchingKafka.request(
+                    prefix + "ok", MODEL, identify(1), List.of(MatchingKafka.face(embeddings.person()))));
 
             List<ConsumerRecord<String, byte[]>> letters = deadLetters.read(2, Duration.ofSeconds(30));
             // Different keys land on different partitions: no order between them.
-            assertThat(letters).extracting(letter -> letter.key() + " " + new String(
-                    letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value(), StandardCharsets.UTF_8))
-                    .containsExactlyInAnyOrder(prefix + "garbage MALFORMED_EVENT", prefix + "no-purpose UNKNOWN_PURPOSE");
+            assertThat(letters)
+                    .extracting(letter -> letter.key() + " "
+                            + new String(
+                                    letter.headers()
+                                            .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)
+                                            .value(),
+                                    StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(
+                            prefix + "garbage MALFORMED_EVENT", prefix + "no-purpose UNKNOWN_PURPOSE");
             assertThat(after.hasRecognition()).isTrue();
         }
     }
@@ -138,57 +173,105 @@ class MatchingApiTest {
         float[] dave = embeddings.person();
         String id = prefix + "dave";
 
-        given().contentType(ContentType.JSON).body(Map.of("displayName", "Dave", "model", model(), "embedding", dave))
+        given().contentType(ContentType.JSON)
+                .body(Map.of("displayName", "Dave", "model", model(), "embedding", dave))
                 .post("/api/v1/identities/{id}/embeddings", id)
-                .then().statusCode(201).body("created", equalTo(true)).body("embeddingCount", equalTo(1));
-        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.8)))
+                .then()
+                .statusCode(201)
+                .body("created", equalTo(true))
+                .body("embeddingCount", equalTo(1));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.8)))
                 .post("/api/v1/identities/{id}/embeddings", id)
-                .then().statusCode(200).body("created", equalTo(false)).body("embeddingCount", equalTo(2));
-        given().get("/api/v1/identities?limit=1000").then().statusCode(200)
-                .body("items.identityId", hasItem(id));
-        given().contentType(ContentType.JSON).body(Map.of("displayName", "David")).patch("/api/v1/identities/{id}", id)
-                .then().statusCode(200).body("displayName", equalTo("David"));
-        given().get("/api/v1/identities/{id}", id).then().statusCode(200).body("displayName", equalTo("David"))
-                .body("embeddings.size()", equalTo(2)).body("embeddings[0].model.id", equalTo("synthetic-test-model"));
-        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.7)))
-                .post("/api/v1/identify").then().statusCode(200)
-                .body("faces[0].unknown", equalTo(false)).body("faces[0].candidates[0].identityId", equalTo(id))
+                .then()
+                .statusCode(200)
+                .body("created", equalTo(false))
+                .body("embeddingCount", equalTo(2));
+        given().get("/api/v1/identities?limit=1000").then().statusCode(200).body("items.identityId", hasItem(id));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("displayName", "David"))
+                .patch("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("David"));
+        given().get("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("David"))
+                .body("embeddings.size()", equalTo(2))
+                .body("embeddings[0].model.id", equalTo("synthetic-test-model"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.7)))
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(200)
+                .body("faces[0].unknown", equalTo(false))
+                .body("faces[0].candidates[0].identityId", equalTo(id))
                 .body("faces[0].candidates[0].displayName", equalTo("David"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("model", model(), "embedding", embeddings.view(dave, 0.7), "claimedIdentityId", id))
-                .post("/api/v1/verify").then().statusCode(200).body("same", equalTo(true))
-                .body("threshold", equalTo(1.2f)).body("probability", notNullValue());
+                .post("/api/v1/verify")
+                .then()
+                .statusCode(200)
+                .body("same", equalTo(true))
+                .body("threshold", equalTo(1.2f))
+                .body("probability", notNullValue());
 
         given().delete("/api/v1/identities/{id}", id).then().statusCode(204);
 
-        given().get("/api/v1/identities/{id}", id).then().statusCode(404)
-                .contentType("application/problem+json").body("code", equalTo("UNKNOWN_IDENTITY"));
-        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", dave))
-                .post("/api/v1/identify").then().statusCode(200)
+        given().get("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_IDENTITY"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", model(), "embedding", dave))
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(200)
                 .body("faces[0].candidates.identityId", not(hasItem(id)));
     }
 
     @Test
     void errorsAreProblemDocuments() {
-        given().delete("/api/v1/identities/{id}", prefix + "nobody").then().statusCode(404)
-                .contentType("application/problem+json").body("status", equalTo(404))
-                .body("type", equalTo("urn:likeness:problem:unknown-identity")).body("detail", containsString("nobody"));
+        given().delete("/api/v1/identities/{id}", prefix + "nobody")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("type", equalTo("urn:likeness:problem:unknown-identity"))
+                .body("detail", containsString("nobody"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("model", Map.of("id", "never-calibrated"), "embedding", embeddings.person()))
-                .post("/api/v1/identify").then().statusCode(422).body("code", equalTo("UNCALIBRATED_MODEL"));
-        given().contentType(ContentType.JSON).body(Map.of("model", model(), "embedding", new float[] {1, 2}))
-                .post("/api/v1/identify").then().statusCode(400).body("code", equalTo("INVALID_EMBEDDING"));
-        given().contentType(ContentType.JSON).body("{not json").post("/api/v1/identify").then().statusCode(400)
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("UNCALIBRATED_MODEL"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("model", model(), "embedding", new float[] {1, 2}))
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_EMBEDDING"));
+        given().contentType(ContentType.JSON)
+                .body("{not json")
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
     }
 
     @Test
     void servesItsOpenApiDocumentAndReportsReady() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths", hasKey("/api/v1/identify"))
                 .body("paths", hasKey("/api/v1/identities/{identityId}/images"));
         GalleryRestartTest.awaitReady();
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'gallery' }.status", equalTo("UP"));
     }
 
@@ -197,10 +280,14 @@ class MatchingApiTest {
     }
 
     static Purpose enrol(String id, String name) {
-        return Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id).setDisplayName(name)).build();
+        return Purpose.newBuilder()
+                .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id).setDisplayName(name))
+                .build();
     }
 
     static Purpose identify(int topK) {
-        return Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(topK)).build();
+        return Purpose.newBuilder()
+                .setIdentify(Purpose.Identify.newBuilder().setTopK(topK))
+                .build();
     }
 }

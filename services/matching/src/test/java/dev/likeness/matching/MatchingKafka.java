@@ -13,7 +13,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.events.v1.BoundingBox;
@@ -70,16 +69,26 @@ public final class MatchingKafka implements AutoCloseable {
 
     /** The faces of an analysed photo as the embedding service writes them, best detector score first. */
     public static List<Face> faces(FaceAnalysis analysis) {
-        return analysis.faces().stream().map(analysed -> face(analysed.embedding()).toBuilder()
-                .setDetectorScore(analysed.box().score())
-                .setBox(BoundingBox.newBuilder().setX1(analysed.box().x1()).setY1(analysed.box().y1())
-                        .setX2(analysed.box().x2()).setY2(analysed.box().y2()))
-                .build()).toList();
+        return analysis.faces().stream()
+                .map(analysed -> face(analysed.embedding()).toBuilder()
+                        .setDetectorScore(analysed.box().score())
+                        .setBox(BoundingBox.newBuilder()
+                                .setX1(analysed.box().x1())
+                                .setY1(analysed.box().y1())
+                                .setX2(analysed.box().x2())
+                                .setY2(analysed.box().y2()))
+                        .build())
+                .toList();
     }
 
     public static FacesEmbedded request(String requestId, ModelRef model, Purpose purpose, List<Face> faces) {
-        return FacesEmbedded.newBuilder().setRequestId(requestId).setProducedAt(Timestamps.of(Instant.now()))
-                .setEmbeddingModel(model).setPurpose(purpose).addAllFaces(faces).putAttributes("test", requestId)
+        return FacesEmbedded.newBuilder()
+                .setRequestId(requestId)
+                .setProducedAt(Timestamps.of(Instant.now()))
+                .setEmbeddingModel(model)
+                .setPurpose(purpose)
+                .addAllFaces(faces)
+                .putAttributes("test", requestId)
                 .build();
     }
 

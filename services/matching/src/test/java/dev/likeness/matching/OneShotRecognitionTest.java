@@ -55,8 +55,7 @@ class OneShotRecognitionTest {
     private final String prefix = "one-shot-" + UUID.randomUUID() + "-";
     private final List<String> enrolledIds = new ArrayList<>();
 
-    record Photo(byte[] bytes, BufferedImage image, FaceAnalysis analysis) {
-    }
+    record Photo(byte[] bytes, BufferedImage image, FaceAnalysis analysis) {}
 
     @BeforeAll
     static void openPipeline() {
@@ -81,15 +80,18 @@ class OneShotRecognitionTest {
 
     @AfterEach
     void forgetTheEnrolled() {
-        enrolledIds.forEach(id -> given().delete("/api/v1/identities/{id}", id).then().statusCode(204));
+        enrolledIds.forEach(
+                id -> given().delete("/api/v1/identities/{id}", id).then().statusCode(204));
     }
 
     @Test
     void enrolledFromOneCropThenRecognisedAndStrangersUnknown() {
         for (String face : ENROLLED) {
-            MatchResult enrolled = kafka.ask(MatchingKafka.request(prefix + "enrol-" + face,
-                    embedder.model().toRef(), enrol(face), MatchingKafka.faces(embedder.analyse(crop(face,
-                            FaceCrops.Perturbation.NONE)))));
+            MatchResult enrolled = kafka.ask(MatchingKafka.request(
+                    prefix + "enrol-" + face,
+                    embedder.model().toRef(),
+                    enrol(face),
+                    MatchingKafka.faces(embedder.analyse(crop(face, FaceCrops.Perturbation.NONE)))));
             assertThat(enrolled.getEnrolment().getCreated()).as(face).isTrue();
             enrolledIds.add(prefix + face);
         }
@@ -103,49 +105,76 @@ class OneShotRecognitionTest {
         MatchResult sample3 = identify("sample3", PHOTOS.get(3).bytes());
         assertThat(sample3.getRecognition().getFacesList()).hasSize(3);
         assertThat(sample3.getRecognition().getFaces(1).getUnknown()).isFalse();
-        assertThat(sample3.getRecognition().getFaces(1).getCandidates(0).getIdentityId()).isEqualTo(prefix + "s1f2");
+        assertThat(sample3.getRecognition().getFaces(1).getCandidates(0).getIdentityId())
+                .isEqualTo(prefix + "s1f2");
         assertThat(sample3.getRecognition().getFaces(0).getUnknown()).as("s3f0").isTrue();
         assertThat(sample3.getRecognition().getFaces(2).getUnknown()).as("s3f2").isTrue();
         // sample2.jpg: s2f0 and s2f2 enrolled (from crops), s2f1 not.
         MatchResult sample2 = identify("sample2", PHOTOS.get(2).bytes());
-        assertThat(sample2.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(prefix + "s2f0");
+        assertThat(sample2.getRecognition().getFaces(0).getCandidates(0).getIdentityId())
+                .isEqualTo(prefix + "s2f0");
         assertThat(sample2.getRecognition().getFaces(1).getUnknown()).as("s2f1").isTrue();
-        assertThat(sample2.getRecognition().getFaces(2).getCandidates(0).getIdentityId()).isEqualTo(prefix + "s2f2");
+        assertThat(sample2.getRecognition().getFaces(2).getCandidates(0).getIdentityId())
+                .isEqualTo(prefix + "s2f2");
     }
 
     @Test
     void imageUploadsOfTheApiTravelThroughTheMesh() throws InterruptedException {
         try (EmbeddingStandIn standIn = new EmbeddingStandIn(kafka, embedder)) {
             String id = prefix + "s1f2";
-            given().contentType("image/jpeg").body(crop("s1f2", FaceCrops.Perturbation.NONE))
+            given().contentType("image/jpeg")
+                    .body(crop("s1f2", FaceCrops.Perturbation.NONE))
                     .queryParam("displayName", "Sample woman")
                     .post("/api/v1/identities/{id}/images", id)
-                    .then().statusCode(201).body("created", equalTo(true)).body("displayName", equalTo("Sample woman"));
+                    .then()
+                    .statusCode(201)
+                    .body("created", equalTo(true))
+                    .body("displayName", equalTo("Sample woman"));
             enrolledIds.add(id);
 
-            given().contentType("image/jpeg").body(PHOTOS.get(3).bytes()).post("/api/v1/identify/image")
-                    .then().statusCode(200).body("model.id", equalTo("faceplugin-fr-feature"))
+            given().contentType("image/jpeg")
+                    .body(PHOTOS.get(3).bytes())
+                    .post("/api/v1/identify/image")
+                    .then()
+                    .statusCode(200)
+                    .body("model.id", equalTo("faceplugin-fr-feature"))
                     .body("faces.size()", equalTo(3))
-                    .body("faces[1].candidates[0].identityId", equalTo(id)).body("faces[1].unknown", equalTo(false))
+                    .body("faces[1].candidates[0].identityId", equalTo(id))
+                    .body("faces[1].unknown", equalTo(false))
                     .body("faces[0].unknown", equalTo(true));
-            given().contentType("image/jpeg").body(crop("s1f2", SECOND_SHOT)).queryParam("claimedIdentityId", id)
+            given().contentType("image/jpeg")
+                    .body(crop("s1f2", SECOND_SHOT))
+                    .queryParam("claimedIdentityId", id)
                     .post("/api/v1/verify/image")
-                    .then().statusCode(200).body("same", equalTo(true)).body("claimedIdentityId", equalTo(id));
-            given().contentType("image/jpeg").body(crop("s2f0", SECOND_SHOT)).queryParam("claimedIdentityId", id)
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(true))
+                    .body("claimedIdentityId", equalTo(id));
+            given().contentType("image/jpeg")
+                    .body(crop("s2f0", SECOND_SHOT))
+                    .queryParam("claimedIdentityId", id)
                     .post("/api/v1/verify/image")
-                    .then().statusCode(200).body("same", equalTo(false));
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(false));
         }
     }
 
     private MatchResult identify(String name, byte[] image) {
-        return kafka.ask(MatchingKafka.request(prefix + "identify-" + name, embedder.model().toRef(),
-                Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build(),
+        return kafka.ask(MatchingKafka.request(
+                prefix + "identify-" + name,
+                embedder.model().toRef(),
+                Purpose.newBuilder()
+                        .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
+                        .build(),
                 MatchingKafka.faces(embedder.analyse(image))));
     }
 
     private Purpose enrol(String face) {
-        return Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId(prefix + face)
-                .setDisplayName("Sample face " + face)).build();
+        return Purpose.newBuilder()
+                .setEnrol(
+                        Purpose.Enrol.newBuilder().setIdentityId(prefix + face).setDisplayName("Sample face " + face))
+                .build();
     }
 
     /** A crop of face sNfK of the sample photos. */
@@ -159,11 +188,18 @@ class OneShotRecognitionTest {
     private RecognisedFace identifyCentralFace(String name, byte[] crop) {
         FaceAnalysis analysis = embedder.analyse(crop);
         // A wide crop may show part of a neighbour too.
-        int central = analysis.faces().indexOf(analysis.faces().stream().min(Comparator.comparingDouble(face ->
-                Math.hypot((face.box().x1() + face.box().x2() - analysis.width()) / 2,
-                        (face.box().y1() + face.box().y2() - analysis.height()) / 2))).orElseThrow());
-        MatchResult result = kafka.ask(MatchingKafka.request(prefix + "identify-" + name, embedder.model().toRef(),
-                Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build(),
+        int central = analysis.faces()
+                .indexOf(analysis.faces().stream()
+                        .min(Comparator.comparingDouble(face -> Math.hypot(
+                                (face.box().x1() + face.box().x2() - analysis.width()) / 2,
+                                (face.box().y1() + face.box().y2() - analysis.height()) / 2)))
+                        .orElseThrow());
+        MatchResult result = kafka.ask(MatchingKafka.request(
+                prefix + "identify-" + name,
+                embedder.model().toRef(),
+                Purpose.newBuilder()
+                        .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
+                        .build(),
                 MatchingKafka.faces(analysis)));
         return result.getRecognition().getFaces(central);
     }

@@ -28,7 +28,8 @@ final class Replica implements AutoCloseable {
         pool = new ForkJoinPool(2);
         gallery = new Gallery(GalleryService.searchSettings(config), pool);
         matcher = new Matcher(gallery, GalleryService.calibrations(config));
-        follower = new GalleryFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, gallery);
+        follower =
+                new GalleryFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, gallery);
         follower.start();
     }
 

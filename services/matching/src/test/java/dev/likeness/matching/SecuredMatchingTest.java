@@ -34,7 +34,8 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(SecuredMatchingTest.JwtProfile.class)
-@WithTestResource(value = SecuredKafkaBrokerResource.class,
+@WithTestResource(
+        value = SecuredKafkaBrokerResource.class,
         initArgs = @ResourceArg(name = "user", value = "likeness-matching"))
 class SecuredMatchingTest {
 
@@ -52,7 +53,8 @@ class SecuredMatchingTest {
     }
 
     private static MatchingKafka kafka;
-    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
+    private final SyntheticEmbeddings embeddings =
+            new SyntheticEmbeddings(UUID.randomUUID().hashCode(), 64);
     private final String prefix = "secured-" + UUID.randomUUID() + "-";
 
     @BeforeAll
@@ -70,32 +72,65 @@ class SecuredMatchingTest {
     void enrolsAndRecognisesOverSaslSslAndListsWithAValidToken() {
         float[] ada = embeddings.person();
         String id = prefix + "ada";
-        MatchResult enrolled = kafka.ask(MatchingKafka.request(prefix + "r1", MatchingApiTest.MODEL,
-                MatchingApiTest.enrol(id, "Ada"), List.of(MatchingKafka.face(ada))));
-        MatchResult identified = kafka.ask(MatchingKafka.request(prefix + "r2", MatchingApiTest.MODEL,
-                MatchingApiTest.identify(1), List.of(MatchingKafka.face(embeddings.view(ada, 0.7)))));
+        MatchResult enrolled = kafka.ask(MatchingKafka.request(
+                prefix + "r1",
+                MatchingApiTest.MODEL,
+                MatchingApiTest.enrol(id, "Ada"),
+                List.of(MatchingKafka.face(ada))));
+        MatchResult identified = kafka.ask(MatchingKafka.request(
+                prefix + "r2",
+                MatchingApiTest.MODEL,
+                MatchingApiTest.identify(1),
+                List.of(MatchingKafka.face(embeddings.view(ada, 0.7)))));
 
         assertThat(enrolled.getEnrolment().getCreated()).isTrue();
-        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId()).isEqualTo(id);
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getIdentityId())
+                .isEqualTo(id);
         // The gallery follower, logged in as likeness-matching, materialised the enrolment from the gallery topic.
         String token = ISSUER.token("operator", Duration.ofMinutes(5));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(token).get("/api/v1/identities/{id}", id).then().statusCode(200));
-        given().auth().oauth2(token).get("/api/v1/identities?limit=1000")
-                .then().statusCode(200).body("items.identityId", hasItem(id));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .get("/api/v1/identities/{id}", id)
+                        .then()
+                        .statusCode(200));
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/identities?limit=1000")
+                .then()
+                .statusCode(200)
+                .body("items.identityId", hasItem(id));
     }
 
     @Test
     void refusesRequestsWithoutAValidToken() {
-        given().get("/api/v1/identities").then().statusCode(401)
+        given().get("/api/v1/identities")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", containsString("Bearer"))
-                .contentType("application/problem+json").body("status", is(401));
-        given().auth().oauth2(ISSUER.token("operator", Duration.ofMinutes(-10))).get("/api/v1/identities")
-                .then().statusCode(401).header("WWW-Authenticate", containsString("invalid_token"));
-        given().auth().oauth2(ISSUER.forgedToken("operator")).get("/api/v1/identities").then().statusCode(401);
-        given().auth().oauth2(ISSUER.tokenOfIssuer("https://elsewhere.test", "operator")).get("/api/v1/identities")
-                .then().statusCode(401);
-        given().header("Authorization", "Bearer not-a-jwt").get("/api/v1/identities").then().statusCode(401);
+                .contentType("application/problem+json")
+                .body("status", is(401));
+        given().auth()
+                .oauth2(ISSUER.token("operator", Duration.ofMinutes(-10)))
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", containsString("invalid_token"));
+        given().auth()
+                .oauth2(ISSUER.forgedToken("operator"))
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(ISSUER.tokenOfIssuer("https://elsewhere.test", "operator"))
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", "Bearer not-a-jwt")
+                .get("/api/v1/identities")
+                .then()
+                .statusCode(401);
         // Probes and scrapers need no token.
         given().get("/q/health/live").then().statusCode(200);
     }

@@ -12,10 +12,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.Recognition;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -33,7 +33,8 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(KafkaBrokerResource.class)
 class TwoReplicaTest {
 
-    private static final ModelKey MODEL = new ModelKey(MatchingApiTest.MODEL.getId(), MatchingApiTest.MODEL.getVersion());
+    private static final ModelKey MODEL =
+            new ModelKey(MatchingApiTest.MODEL.getId(), MatchingApiTest.MODEL.getVersion());
 
     @Inject
     MatchingConfig config;
@@ -55,21 +56,40 @@ class TwoReplicaTest {
             for (int i = 0; i < people.size(); i++) {
                 String id = prefix + i;
                 if (i % 2 == 0) {
-                    kafka.ask(MatchingKafka.request(prefix + "enrol-" + i, MatchingApiTest.MODEL, Purpose.newBuilder()
-                            .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(id).setDisplayName("Person " + i)).build(),
+                    kafka.ask(MatchingKafka.request(
+                            prefix + "enrol-" + i,
+                            MatchingApiTest.MODEL,
+                            Purpose.newBuilder()
+                                    .setEnrol(Purpose.Enrol.newBuilder()
+                                            .setIdentityId(id)
+                                            .setDisplayName("Person " + i))
+                                    .build(),
                             List.of(MatchingKafka.face(people.get(i)))));
                 } else {
-                    given().contentType(ContentType.JSON).body(Map.of("displayName", "Person " + i, "model",
-                            MatchingApiTest.model(), "embedding", people.get(i)))
-                            .post("/api/v1/identities/{id}/embeddings", id).then().statusCode(201);
+                    given().contentType(ContentType.JSON)
+                            .body(Map.of(
+                                    "displayName",
+                                    "Person " + i,
+                                    "model",
+                                    MatchingApiTest.model(),
+                                    "embedding",
+                                    people.get(i)))
+                            .post("/api/v1/identities/{id}/embeddings", id)
+                            .then()
+                            .statusCode(201);
                 }
             }
             // A second view of person 0, a rename and two deletions.
-            given().contentType(ContentType.JSON).body(Map.of("model", MatchingApiTest.model(), "embedding",
-                    embeddings.view(people.get(0), 0.8))).post("/api/v1/identities/{id}/embeddings", prefix + 0)
-                    .then().statusCode(200);
-            given().contentType(ContentType.JSON).body(Map.of("displayName", "Renamed"))
-                    .patch("/api/v1/identities/{id}", prefix + 1).then().statusCode(200);
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("model", MatchingApiTest.model(), "embedding", embeddings.view(people.get(0), 0.8)))
+                    .post("/api/v1/identities/{id}/embeddings", prefix + 0)
+                    .then()
+                    .statusCode(200);
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("displayName", "Renamed"))
+                    .patch("/api/v1/identities/{id}", prefix + 1)
+                    .then()
+                    .statusCode(200);
             given().delete("/api/v1/identities/{id}", prefix + 2).then().statusCode(204);
             given().delete("/api/v1/identities/{id}", prefix + 3).then().statusCode(204);
 
@@ -106,7 +126,11 @@ class TwoReplicaTest {
     private static List<String> serviceAnswer(float[] probe) {
         JsonPath json = given().contentType(ContentType.JSON)
                 .body(Map.of("model", MatchingApiTest.model(), "embedding", probe, "topK", 5))
-                .post("/api/v1/identify").then().statusCode(200).extract().jsonPath();
+                .post("/api/v1/identify")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<String> answer = new ArrayList<>();
         answer.add(json.getBoolean("faces[0].unknown") ? "unknown" : "known");
         List<Map<String, Object>> candidates = json.getList("faces[0].candidates");
@@ -120,14 +144,19 @@ class TwoReplicaTest {
     /** id=name of every identity, in id order. */
     private static List<String> gallery(Replica replica) {
         return replica.gallery().list(0, Integer.MAX_VALUE).stream()
-                .map(identity -> identity.identityId() + "=" + identity.displayName()).toList();
+                .map(identity -> identity.identityId() + "=" + identity.displayName())
+                .toList();
     }
 
     private static List<String> serviceGallery() {
         List<String> identities = new ArrayList<>();
-        for (int offset = 0;; offset += 1000) {
+        for (int offset = 0; ; offset += 1000) {
             List<Map<String, Object>> page = given().get("/api/v1/identities?offset=" + offset + "&limit=1000")
-                    .then().statusCode(200).extract().jsonPath().getList("items");
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("items");
             page.forEach(identity -> identities.add(identity.get("identityId") + "=" + identity.get("displayName")));
             if (page.size() < 1000) {
                 return identities;

@@ -26,8 +26,11 @@ public class ModelsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("style models").up()
-                .withData("gradient-model", gatys.gradientModel().path().getFileName().toString())
+        return HealthCheckResponse.named("style models")
+                .up()
+                .withData(
+                        "gradient-model",
+                        gatys.gradientModel().path().getFileName().toString())
                 .withData("provider", gatys.gradientModel().provider().name())
                 .withData("content-layer", gatys.contentLayer())
                 .withData("style-layers", String.join(",", gatys.styleLayers()))

@@ -16,7 +16,8 @@ import io.quarkus.runtime.Startup;
 public class StyleEngines {
 
     static InferenceOptions options(StylisingConfig config, int warmUpRuns) {
-        return config.inference().toOptions()
+        return config.inference()
+                .toOptions()
                 .warmUpRuns(warmUpRuns)
                 .warmUpShape(Gatys.IMAGE, 1, 3, 64, 64)
                 .build();
@@ -26,7 +27,8 @@ public class StyleEngines {
     @Singleton
     @Startup
     Gatys gatys(StylisingConfig config) {
-        OnnxModel targets = OnnxModel.open(config.modelsDir().resolve(config.targetsModel()),
+        OnnxModel targets = OnnxModel.open(
+                config.modelsDir().resolve(config.targetsModel()),
                 options(config, config.inference().warmUpRuns()));
         InferenceOptions gradientOptions = options(config, 0);
         OnnxModel gradient;
@@ -46,7 +48,10 @@ public class StyleEngines {
     @Produces
     @Singleton
     FastStyles fastStyles(StylisingConfig config) {
-        return new FastStyles(config.modelsDir().resolve(config.fastStylesDir()), options(config, 0), config.tileSize(),
+        return new FastStyles(
+                config.modelsDir().resolve(config.fastStylesDir()),
+                options(config, 0),
+                config.tileSize(),
                 config.tileOverlap());
     }
 

@@ -28,9 +28,6 @@ import org.jboss.logging.Logger;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-
-import dev.likeness.servicekit.kafka.OutgoingEvents;
-import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.core.onnx.ModelClosedException;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
@@ -38,6 +35,8 @@ import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.RequestError;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
@@ -81,7 +80,8 @@ public class StyleJobs {
 
     @PostConstruct
     void start() {
-        concurrency = config.limits().maxConcurrentJobs() > 0 ? config.limits().maxConcurrentJobs()
+        concurrency = config.limits().maxConcurrentJobs() > 0
+                ? config.limits().maxConcurrentJobs()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger threads = new AtomicInteger();
         pool = Executors.newFixedThreadPool(concurrency, runnable -> {
@@ -126,7 +126,10 @@ public class StyleJobs {
 
     /** Publishes an error result for a request that was well formed but cannot be served. */
     public Uni<Void> reject(StyleRequested request, String code, String message) {
-        return send(results, request.getRequestId(), base(request).setError(error(code, message)).build());
+        return send(
+                results,
+                request.getRequestId(),
+                base(request).setError(error(code, message)).build());
     }
 
     /** Runs the job on the pool; completes once its result (and every progress event) is on the broker. */
@@ -153,10 +156,15 @@ public class StyleJobs {
                 result.setModel(ModelRef.newBuilder().setId("fast:" + job.fastStyle()));
                 output(job, image, result);
             } else {
-                result.setModel(ModelRef.newBuilder().setId(config.modelId())
+                result.setModel(ModelRef.newBuilder()
+                        .setId(config.modelId())
                         .setVersion(gatys.gradientModel().path().getFileName().toString()));
                 int previewSide = config.defaults().previewMaxSide();
-                Gatys.Result painted = gatys.run(job.content(), job.styles(), job.styleWeights(), job.settings(),
+                Gatys.Result painted = gatys.run(
+                        job.content(),
+                        job.styles(),
+                        job.styleWeights(),
+                        job.settings(),
                         (iteration, total, evaluation, current, elapsed) -> {
                             long elapsedMs = elapsed / 1_000_000;
                             StyleProgress.Builder event = StyleProgress.newBuilder()
@@ -174,8 +182,10 @@ public class StyleJobs {
                             if (previewSide > 0) {
                                 event.setPreviewPng(ByteString.copyFrom(current.previewPng(previewSide)));
                             }
-                            sends.add(send(progress, job.requestId(), event.build()).subscribeAsCompletionStage());
-                        }, flag::get);
+                            sends.add(send(progress, job.requestId(), event.build())
+                                    .subscribeAsCompletionStage());
+                        },
+                        flag::get);
                 result.setIterations(painted.iterations()).setCancelled(painted.cancelled());
                 if (painted.last() != null) {
                     result.setFinalCost(painted.last().cost());
@@ -193,9 +203,12 @@ public class StyleJobs {
         }
         result.setElapsedMs((System.nanoTime() - start) / 1_000_000);
         ImageStylised event = result.build();
-        LOG.infof("Style job %s: %s in %d ms%s", job.requestId(),
+        LOG.infof(
+                "Style job %s: %s in %d ms%s",
+                job.requestId(),
                 event.hasError() ? event.getError().getCode() : event.getWidth() + "x" + event.getHeight(),
-                event.getElapsedMs(), event.getCancelled() ? " (cancelled)" : "");
+                event.getElapsedMs(),
+                event.getCancelled() ? " (cancelled)" : "");
         // Progress first (it is already on its way), then the result, so a client sees them in order.
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                 .thenCompose(ignored -> send(results, job.requestId(), event).subscribeAsCompletionStage());
@@ -206,12 +219,16 @@ public class StyleJobs {
         String type = job.jpeg() ? "image/jpeg" : "image/png";
         result.setWidth(image.width()).setHeight(image.height());
         if (bytes.length <= config.output().inlineLimitBytes()) {
-            result.setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(bytes)).setContentType(type));
+            result.setImage(ImageSource.newBuilder()
+                    .setInline(ByteString.copyFrom(bytes))
+                    .setContentType(type));
             return;
         }
         if (config.output().dir().isEmpty()) {
-            result.setError(error("OUTPUT_TOO_LARGE", "the picture is " + bytes.length + " bytes, over the inline limit of "
-                    + config.output().inlineLimitBytes() + ", and no output folder is configured"));
+            result.setError(error(
+                    "OUTPUT_TOO_LARGE",
+                    "the picture is " + bytes.length + " bytes, over the inline limit of "
+                            + config.output().inlineLimitBytes() + ", and no output folder is configured"));
             return;
         }
         try {
@@ -222,14 +239,18 @@ public class StyleJobs {
             UUID ofRequest = UUID.nameUUIDFromBytes(job.requestId().getBytes(StandardCharsets.UTF_8));
             Path file = dir.resolve(safe + "-" + ofRequest + (job.jpeg() ? ".jpg" : ".png"));
             Files.write(file, bytes);
-            result.setImage(ImageSource.newBuilder().setUri(file.toAbsolutePath().toUri().toString()).setContentType(type));
+            result.setImage(ImageSource.newBuilder()
+                    .setUri(file.toAbsolutePath().toUri().toString())
+                    .setContentType(type));
         } catch (IOException e) {
             result.setError(error("OUTPUT_FAILED", "cannot write the picture: " + e.getMessage()));
         }
     }
 
     private static ImageStylised.Builder base(StyleRequested request) {
-        return ImageStylised.newBuilder().setRequestId(request.getRequestId()).setProducedAt(now())
+        return ImageStylised.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setProducedAt(now())
                 .putAllAttributes(request.getAttributesMap());
     }
 
@@ -239,7 +260,10 @@ public class StyleJobs {
 
     private static Timestamp now() {
         Instant now = Instant.now();
-        return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(now.getEpochSecond())
+                .setNanos(now.getNano())
+                .build();
     }
 
     private static Uni<Void> send(MutinyEmitter<byte[]> emitter, String key, com.google.protobuf.Message event) {

@@ -36,6 +36,7 @@ public class StyleRequestValidator {
 
     /** Sizes and counts beyond these are not a configuration matter but a broken client. */
     static final int ABSURD_SIDE = 65_536;
+
     static final int ABSURD_ITERATIONS = 1_000_000;
     /** The smallest side a picture is painted at, output and content alike. */
     static final int MIN_SIDE = 16;
@@ -61,8 +62,12 @@ public class StyleRequestValidator {
 
     private synchronized void init() {
         if (reader == null) {
-            reader = new ImageSourceReader(config.allowedImageRoots().orElse(List.of()), config.limits().maxInputBytes());
-            decoder = new ImageDecoder(new ImageLimits(config.limits().maxInputBytes(), config.limits().maxInputPixels(),
+            reader = new ImageSourceReader(
+                    config.allowedImageRoots().orElse(List.of()),
+                    config.limits().maxInputBytes());
+            decoder = new ImageDecoder(new ImageLimits(
+                    config.limits().maxInputBytes(),
+                    config.limits().maxInputPixels(),
                     config.limits().maxInputSide()));
         }
     }
@@ -85,8 +90,8 @@ public class StyleRequestValidator {
                     + config.limits().maxOutputSide() + " px");
         }
         if (side < MIN_SIDE) {
-            throw new RejectedInputException("INVALID_SIZE", "output_max_side must be at least " + MIN_SIDE
-                    + " px, was " + side);
+            throw new RejectedInputException(
+                    "INVALID_SIZE", "output_max_side must be at least " + MIN_SIDE + " px, was " + side);
         }
         if (request.getProgressEvery() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "progress_every must not be negative");
@@ -102,12 +107,12 @@ public class StyleRequestValidator {
     private StyleJob fast(StyleRequested request, int side, boolean jpeg) {
         String name = request.getFastStyle();
         if (name.isBlank()) {
-            throw new RejectedInputException("MISSING_FIELD", "fast_style is required with engine FAST; available: "
-                    + fastStyles.names());
+            throw new RejectedInputException(
+                    "MISSING_FIELD", "fast_style is required with engine FAST; available: " + fastStyles.names());
         }
         if (!fastStyles.exists(name)) {
-            throw new RejectedInputException("UNKNOWN_STYLE", "no fast style named '" + name + "'; available: "
-                    + fastStyles.names());
+            throw new RejectedInputException(
+                    "UNKNOWN_STYLE", "no fast style named '" + name + "'; available: " + fastStyles.names());
         }
         Raster content = content(request.getContent(), side);
         return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg);
@@ -148,8 +153,10 @@ public class StyleRequestValidator {
         float beta = o.hasBeta() ? nonNegative(o.getBeta(), "beta") : d.beta();
         float gamma = o.hasGammaTv() ? nonNegative(o.getGammaTv(), "gamma_tv") : d.gammaTv();
         if (!o.getContentLayer().isEmpty() && !o.getContentLayer().equals(gatys.contentLayer())) {
-            throw new RejectedInputException("UNKNOWN_LAYER", "content_layer '" + o.getContentLayer()
-                    + "' is not served by this extractor; it compares content at " + gatys.contentLayer());
+            throw new RejectedInputException(
+                    "UNKNOWN_LAYER",
+                    "content_layer '" + o.getContentLayer()
+                            + "' is not served by this extractor; it compares content at " + gatys.contentLayer());
         }
         Map<String, Float> lambdas = new LinkedHashMap<>();
         if (o.getStyleLayersCount() > 0) {
@@ -158,8 +165,10 @@ public class StyleRequestValidator {
             }
             for (LayerWeight layer : o.getStyleLayersList()) {
                 if (!gatys.styleLayers().contains(layer.getLayer())) {
-                    throw new RejectedInputException("UNKNOWN_LAYER", "style layer '" + layer.getLayer()
-                            + "' is not served by this extractor; its style layers are " + gatys.styleLayers());
+                    throw new RejectedInputException(
+                            "UNKNOWN_LAYER",
+                            "style layer '" + layer.getLayer()
+                                    + "' is not served by this extractor; its style layers are " + gatys.styleLayers());
                 }
                 lambdas.put(layer.getLayer(), nonNegative(layer.getWeight(), "lambda of " + layer.getLayer()));
             }
@@ -172,12 +181,15 @@ public class StyleRequestValidator {
             throw new LimitExceededException(iterations + " iterations exceed this service's limit of "
                     + config.limits().maxIterations());
         }
-        Gatys.Method method = switch (o.getOptimiser()) {
-            case ADAM -> Gatys.Method.ADAM;
-            case LBFGS -> Gatys.Method.LBFGS;
-            case OPTIMISER_UNSPECIFIED -> Gatys.Method.valueOf(d.optimiser().toUpperCase(Locale.ROOT));
-            default -> throw new RejectedInputException("INVALID_FIELD", "unknown optimiser " + o.getOptimiserValue());
-        };
+        Gatys.Method method =
+                switch (o.getOptimiser()) {
+                    case ADAM -> Gatys.Method.ADAM;
+                    case LBFGS -> Gatys.Method.LBFGS;
+                    case OPTIMISER_UNSPECIFIED ->
+                        Gatys.Method.valueOf(d.optimiser().toUpperCase(Locale.ROOT));
+                    default ->
+                        throw new RejectedInputException("INVALID_FIELD", "unknown optimiser " + o.getOptimiserValue());
+                };
         double rate = method == Gatys.Method.ADAM ? d.adamLearningRate() : d.lbfgsLearningRate();
         if (o.hasLearningRate()) {
             rate = o.getLearningRate();
@@ -185,11 +197,12 @@ public class StyleRequestValidator {
                 throw new RejectedInputException("INVALID_FIELD", "learning_rate must be a positive number");
             }
         }
-        Gatys.Init init = switch (o.getInit()) {
-            case NOISE -> Gatys.Init.NOISE;
-            case CONTENT, INIT_UNSPECIFIED -> Gatys.Init.CONTENT;
-            default -> throw new RejectedInputException("INVALID_FIELD", "unknown init " + o.getInitValue());
-        };
+        Gatys.Init init =
+                switch (o.getInit()) {
+                    case NOISE -> Gatys.Init.NOISE;
+                    case CONTENT, INIT_UNSPECIFIED -> Gatys.Init.CONTENT;
+                    default -> throw new RejectedInputException("INVALID_FIELD", "unknown init " + o.getInitValue());
+                };
         if (o.getScales() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "scales must not be negative");
         }
@@ -198,8 +211,19 @@ public class StyleRequestValidator {
                     + config.limits().maxScales());
         }
         int every = progressEvery > 0 ? progressEvery : d.progressEvery();
-        return new Gatys.Settings(alpha, beta, gamma, lambdas, iterations, method, rate, init,
-                o.hasSeed() ? o.getSeed() : 0L, o.getPreserveColour(), Math.max(1, o.getScales()), every);
+        return new Gatys.Settings(
+                alpha,
+                beta,
+                gamma,
+                lambdas,
+                iterations,
+                method,
+                rate,
+                init,
+                o.hasSeed() ? o.getSeed() : 0L,
+                o.getPreserveColour(),
+                Math.max(1, o.getScales()),
+                every);
     }
 
     private Raster content(ImageSource source, int side) {
@@ -207,9 +231,12 @@ public class StyleRequestValidator {
         int[] size = fit(image.getWidth(), image.getHeight(), side, false);
         if (Math.min(size[0], size[1]) < MIN_SIDE) {
             // A strip (or a tiny picture) has nothing for the networks' 16-px strides to work on.
-            throw new RejectedInputException("INVALID_SIZE", "the content image is " + image.getWidth() + "x"
-                    + image.getHeight() + " px: painted at " + size[0] + "x" + size[1] + " px, its short side would be"
-                    + " under " + MIN_SIDE + " px");
+            throw new RejectedInputException(
+                    "INVALID_SIZE",
+                    "the content image is " + image.getWidth() + "x"
+                            + image.getHeight() + " px: painted at " + size[0] + "x" + size[1]
+                            + " px, its short side would be"
+                            + " under " + MIN_SIDE + " px");
         }
         return Raster.of(image, size[0], size[1]);
     }
@@ -218,10 +245,10 @@ public class StyleRequestValidator {
     static int[] fit(int width, int height, int side, boolean upscale) {
         int longest = Math.max(width, height);
         if (longest <= side && !upscale) {
-            return new int[] { width, height };
+            return new int[] {width, height};
         }
         double scale = (double) side / longest;
-        return new int[] { Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale)) };
+        return new int[] {Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))};
     }
 
     private BufferedImage decode(ImageSource source) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -63,6 +61,7 @@ class BadInputCorpusTest {
     static final int PARTITION = 0;
     /** The folder the test profile allows file: URIs in (src/test/resources/application.properties). */
     static final Path ROOT = Path.of("target/test-images").toAbsolutePath();
+
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
     static KafkaTestClient kafka;
@@ -70,6 +69,7 @@ class BadInputCorpusTest {
     static KeyedRecords deadLetters;
     /** sample1 at a tenth of its size (192x128), as JPEG. */
     static byte[] content;
+
     static byte[] style;
 
     @BeforeAll
@@ -77,8 +77,10 @@ class BadInputCorpusTest {
         kafka = KafkaBroker.shared().client();
         results = KeyedRecords.fromEnd(kafka, RESULTS);
         deadLetters = KeyedRecords.fromEnd(kafka, DEAD_LETTERS);
-        content = ImageCorpus.encode(ImageCorpus.scaled(ImageCorpus.decode(
-                Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"))), 0.1), "jpeg");
+        content = ImageCorpus.encode(
+                ImageCorpus.scaled(
+                        ImageCorpus.decode(Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"))), 0.1),
+                "jpeg");
         style = TestPictures.stylePattern(64, 64).png();
         Files.createDirectories(ROOT);
     }
@@ -96,57 +98,131 @@ class BadInputCorpusTest {
         return Stream.of(
                 raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
                 raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw("wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length / 2), null, "MALFORMED_EVENT"),
-                raw("another event type (a StyleCancelRequested with its ce_type)",
-                        StyleCancelRequested.newBuilder().setRequestId("cancel").build().toByteArray(),
-                        EventTypes.typeOf(StyleCancelRequested.getDefaultInstance()), "WRONG_EVENT_TYPE"),
+                raw(
+                        "wrong protobuf bytes (an event cut in the middle of a field)",
+                        Arrays.copyOf(valid, valid.length / 2),
+                        null,
+                        "MALFORMED_EVENT"),
+                raw(
+                        "another event type (a StyleCancelRequested with its ce_type)",
+                        StyleCancelRequested.newBuilder()
+                                .setRequestId("cancel")
+                                .build()
+                                .toByteArray(),
+                        EventTypes.typeOf(StyleCancelRequested.getDefaultInstance()),
+                        "WRONG_EVENT_TYPE"),
                 raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
                 event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
                 event("missing content image", request("no content").clearContent(), "MISSING_IMAGE"),
                 event("no style image", request("no style").clearStyles(), "MISSING_IMAGE"),
                 event("content of zero bytes", request("empty").setContent(inline(new byte[0])), "IMAGE_EMPTY"),
-                event("content of random bytes", request("noise").setContent(inline(ImageCorpus.randomBytes(4096, 5))),
+                event(
+                        "content of random bytes",
+                        request("noise").setContent(inline(ImageCorpus.randomBytes(4096, 5))),
                         "IMAGE_UNSUPPORTED_FORMAT"),
-                event("truncated JPEG content", request("truncated").setContent(
-                        inline(Arrays.copyOf(content, content.length / 2))), "IMAGE_UNDECODABLE"),
-                event("style image claiming 30000x30000 (decompression bomb)", request("bomb").setStyles(0,
-                        WeightedStyle.newBuilder().setImage(inline(ImageCorpus.pngClaiming(30_000, 30_000)))),
+                event(
+                        "truncated JPEG content",
+                        request("truncated").setContent(inline(Arrays.copyOf(content, content.length / 2))),
+                        "IMAGE_UNDECODABLE"),
+                event(
+                        "style image claiming 30000x30000 (decompression bomb)",
+                        request("bomb")
+                                .setStyles(
+                                        0,
+                                        WeightedStyle.newBuilder()
+                                                .setImage(inline(ImageCorpus.pngClaiming(30_000, 30_000)))),
                         "IMAGE_TOO_MANY_PIXELS"),
-                event("content URI that does not exist", request("missing").setContent(ImageSource.newBuilder()
-                        .setUri(ROOT.resolve("missing.jpg").toUri().toString())), "URI_NOT_FOUND"),
-                event("content URI outside the allowed roots", request("outside").setContent(ImageSource.newBuilder()
-                        .setUri(ModelsDirectory.resolve("samples/sample1.jpg").toUri().toString())), "URI_NOT_ALLOWED"),
-                event("absurd output size (1000000 px)", request("absurd size").setOutputMaxSide(1_000_000),
+                event(
+                        "content URI that does not exist",
+                        request("missing")
+                                .setContent(ImageSource.newBuilder()
+                                        .setUri(ROOT.resolve("missing.jpg")
+                                                .toUri()
+                                                .toString())),
+                        "URI_NOT_FOUND"),
+                event(
+                        "content URI outside the allowed roots",
+                        request("outside")
+                                .setContent(ImageSource.newBuilder()
+                                        .setUri(ModelsDirectory.resolve("samples/sample1.jpg")
+                                                .toUri()
+                                                .toString())),
+                        "URI_NOT_ALLOWED"),
+                event(
+                        "absurd output size (1000000 px)",
+                        request("absurd size").setOutputMaxSide(1_000_000),
                         "INVALID_SIZE"),
                 event("output size of 8 px", request("tiny").setOutputMaxSide(8), "INVALID_SIZE"),
-                event("content of 3000x2 px (a strip)", request("strip").setContent(inline(ImageCorpus.encode(
-                        new BufferedImage(3000, 2, BufferedImage.TYPE_INT_RGB), "png"))).setOutputMaxSide(512),
+                event(
+                        "content of 3000x2 px (a strip)",
+                        request("strip")
+                                .setContent(inline(ImageCorpus.encode(
+                                        new BufferedImage(3000, 2, BufferedImage.TYPE_INT_RGB), "png")))
+                                .setOutputMaxSide(512),
                         "INVALID_SIZE"),
-                event("absurd iterations (2000000000)", request("absurd iterations")
-                        .setOptimisation(settings().setIterations(2_000_000_000)), "INVALID_FIELD"),
-                event("zero iterations", request("zero iterations").setOptimisation(settings().setIterations(0)),
+                event(
+                        "absurd iterations (2000000000)",
+                        request("absurd iterations").setOptimisation(settings().setIterations(2_000_000_000)),
+                        "INVALID_FIELD"),
+                event(
+                        "zero iterations",
+                        request("zero iterations").setOptimisation(settings().setIterations(0)),
                         "INVALID_FIELD"),
                 event("NaN beta", request("nan").setOptimisation(settings().setBeta(Float.NaN)), "INVALID_WEIGHT"),
-                event("infinite alpha", request("infinite").setOptimisation(settings().setAlpha(Float.POSITIVE_INFINITY)),
+                event(
+                        "infinite alpha",
+                        request("infinite").setOptimisation(settings().setAlpha(Float.POSITIVE_INFINITY)),
                         "INVALID_WEIGHT"),
-                event("negative style weight", request("negative").setStyles(0,
-                        WeightedStyle.newBuilder().setImage(inline(style)).setWeight(-1)), "INVALID_WEIGHT"),
-                event("style weights summing to zero", request("zero weights").setStyles(0,
-                        WeightedStyle.newBuilder().setImage(inline(style)).setWeight(0)), "INVALID_WEIGHT"),
-                event("negative layer weight", request("negative lambda").setOptimisation(settings().addStyleLayers(
-                        LayerWeight.newBuilder().setLayer("res2c").setWeight(-2))), "INVALID_WEIGHT"),
-                event("unknown style layer", request("layer").setOptimisation(settings().addStyleLayers(
-                        LayerWeight.newBuilder().setLayer("block5_conv1").setWeight(1))), "UNKNOWN_LAYER"),
-                event("unknown content layer", request("content layer").setOptimisation(settings()
-                        .setContentLayer("conv4_2")), "UNKNOWN_LAYER"),
+                event(
+                        "negative style weight",
+                        request("negative")
+                                .setStyles(
+                                        0,
+                                        WeightedStyle.newBuilder()
+                                                .setImage(inline(style))
+                                                .setWeight(-1)),
+                        "INVALID_WEIGHT"),
+                event(
+                        "style weights summing to zero",
+                        request("zero weights")
+                                .setStyles(
+                                        0,
+                                        WeightedStyle.newBuilder()
+                                                .setImage(inline(style))
+                                                .setWeight(0)),
+                        "INVALID_WEIGHT"),
+                event(
+                        "negative layer weight",
+                        request("negative lambda")
+                                .setOptimisation(settings()
+                                        .addStyleLayers(LayerWeight.newBuilder()
+                                                .setLayer("res2c")
+                                                .setWeight(-2))),
+                        "INVALID_WEIGHT"),
+                event(
+                        "unknown style layer",
+                        request("layer")
+                                .setOptimisation(settings()
+                                        .addStyleLayers(LayerWeight.newBuilder()
+                                                .setLayer("block5_conv1")
+                                                .setWeight(1))),
+                        "UNKNOWN_LAYER"),
+                event(
+                        "unknown content layer",
+                        request("content layer").setOptimisation(settings().setContentLayer("conv4_2")),
+                        "UNKNOWN_LAYER"),
                 event("unknown fast style name", fast("van gogh", "van-gogh"), "UNKNOWN_STYLE"),
                 event("fast style name that is a path", fast("path", "../../../etc/passwd"), "UNKNOWN_STYLE"),
                 event("fast engine without a style name", fast("nameless", ""), "MISSING_FIELD"),
                 event("unknown engine (enum value 99)", request("engine").setEngineValue(99), "INVALID_FIELD"),
-                event("negative learning rate", request("rate").setOptimisation(settings().setLearningRate(-1)),
+                event(
+                        "negative learning rate",
+                        request("rate").setOptimisation(settings().setLearningRate(-1)),
                         "INVALID_FIELD"),
-                event("negative scales", request("scales").setOptimisation(settings().setScales(-1)), "INVALID_FIELD"),
+                event(
+                        "negative scales",
+                        request("scales").setOptimisation(settings().setScales(-1)),
+                        "INVALID_FIELD"),
                 event("negative progress_every", request("progress").setProgressEvery(-5), "INVALID_FIELD"));
     }
 
@@ -156,7 +232,8 @@ class BadInputCorpusTest {
         String key = send(bad);
         String next = sendGood(key);
 
-        ConsumerRecord<String, byte[]> letter = deadLetters.await(key, WAIT)
+        ConsumerRecord<String, byte[]> letter = deadLetters
+                .await(key, WAIT)
                 .orElseThrow(() -> new AssertionError("no dead letter for " + bad.name() + answerOf(key)));
         DeadLetter deadLetter = DeadLetter.parseFrom(letter.value());
         assertThat(deadLetter.getReasonCode()).as(deadLetter.getReason()).isEqualTo(reasonCode);
@@ -164,10 +241,16 @@ class BadInputCorpusTest {
         assertThat(deadLetter.getService()).isEqualTo("stylising");
         assertThat(deadLetter.getSourceTopic()).isEqualTo(REQUESTS);
         assertThat(deadLetter.getSourcePartition()).isEqualTo(PARTITION);
-        assertThat(new String(letter.headers().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value(),
-                StandardCharsets.UTF_8)).isEqualTo(reasonCode);
+        assertThat(new String(
+                        letter.headers()
+                                .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(reasonCode);
         assertPainted(next);
-        assertThat(results.await(key, Duration.ZERO)).as("no result besides the dead letter").isEmpty();
+        assertThat(results.await(key, Duration.ZERO))
+                .as("no result besides the dead letter")
+                .isEmpty();
         CorpusReport.record("stylising", bad.name(), "dead letter `" + reasonCode + "`: " + deadLetter.getReason());
     }
 
@@ -178,10 +261,14 @@ class BadInputCorpusTest {
         }
         return Stream.of(
                 event("output size over the limit (5000 px)", request("big").setOutputMaxSide(5000), "LIMIT_EXCEEDED"),
-                event("iterations over the limit (5000)", request("long").setOptimisation(settings().setIterations(5000)),
+                event(
+                        "iterations over the limit (5000)",
+                        request("long").setOptimisation(settings().setIterations(5000)),
                         "LIMIT_EXCEEDED"),
                 event("nine style images (limit 8)", nineStyles, "LIMIT_EXCEEDED"),
-                event("five scales (limit 4)", request("scales").setOptimisation(settings().setScales(5)),
+                event(
+                        "five scales (limit 4)",
+                        request("scales").setOptimisation(settings().setScales(5)),
                         "LIMIT_EXCEEDED"));
     }
 
@@ -192,17 +279,25 @@ class BadInputCorpusTest {
         String next = sendGood(key);
 
         ImageStylised result = result(key);
-        assertThat(result.getError().getCode()).as(result.getError().getMessage()).isEqualTo(code);
+        assertThat(result.getError().getCode())
+                .as(result.getError().getMessage())
+                .isEqualTo(code);
         assertThat(result.getError().getMessage()).isNotBlank();
         assertPainted(next);
-        assertThat(deadLetters.await(key, Duration.ZERO)).as("no dead letter besides the result").isEmpty();
-        CorpusReport.record("stylising", unservable.name(), "ImageStylised error `" + code + "`: "
-                + result.getError().getMessage());
+        assertThat(deadLetters.await(key, Duration.ZERO))
+                .as("no dead letter besides the result")
+                .isEmpty();
+        CorpusReport.record(
+                "stylising",
+                unservable.name(),
+                "ImageStylised error `" + code + "`: " + result.getError().getMessage());
     }
 
     private static void assertPainted(String key) {
         ImageStylised result = result(key);
-        assertThat(result.hasError()).as("the request after: " + result.getError().getMessage()).isFalse();
+        assertThat(result.hasError())
+                .as("the request after: " + result.getError().getMessage())
+                .isFalse();
         assertThat(result.getImage().getInline().size()).isPositive();
     }
 
@@ -225,8 +320,8 @@ class BadInputCorpusTest {
     }
 
     private static ImageStylised result(String key) {
-        ConsumerRecord<String, byte[]> record = results.awaitAnswer(key, WAIT, "ImageStylised", deadLetters,
-                CloudEventHeaders.DEAD_LETTER_REASON);
+        ConsumerRecord<String, byte[]> record =
+                results.awaitAnswer(key, WAIT, "ImageStylised", deadLetters, CloudEventHeaders.DEAD_LETTER_REASON);
         try {
             return ImageStylised.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {
@@ -235,19 +330,25 @@ class BadInputCorpusTest {
     }
 
     private static String answerOf(String key) {
-        return results.await(key, Duration.ZERO).map(record -> {
-            try {
-                return " (answered: " + ImageStylised.parseFrom(record.value()).getError() + ")";
-            } catch (InvalidProtocolBufferException e) {
-                return " (answered with an unreadable record)";
-            }
-        }).orElse("");
+        return results.await(key, Duration.ZERO)
+                .map(record -> {
+                    try {
+                        return " (answered: "
+                                + ImageStylised.parseFrom(record.value()).getError() + ")";
+                    } catch (InvalidProtocolBufferException e) {
+                        return " (answered with an unreadable record)";
+                    }
+                })
+                .orElse("");
     }
 
     /** A request that is valid as it is: 32 px, one L-BFGS iteration. */
     private static StyleRequested.Builder request(String requestId) {
-        return StyleRequested.newBuilder().setRequestId(requestId).setContent(inline(content))
-                .addStyles(WeightedStyle.newBuilder().setImage(inline(style))).setOutputMaxSide(32)
+        return StyleRequested.newBuilder()
+                .setRequestId(requestId)
+                .setContent(inline(content))
+                .addStyles(WeightedStyle.newBuilder().setImage(inline(style)))
+                .setOutputMaxSide(32)
                 .setOptimisation(settings());
     }
 
@@ -256,8 +357,11 @@ class BadInputCorpusTest {
     }
 
     private static StyleRequested.Builder fast(String requestId, String style) {
-        return StyleRequested.newBuilder().setRequestId(requestId).setEngine(StyleRequested.Engine.FAST)
-                .setFastStyle(style).setContent(inline(content));
+        return StyleRequested.newBuilder()
+                .setRequestId(requestId)
+                .setEngine(StyleRequested.Engine.FAST)
+                .setFastStyle(style)
+                .setContent(inline(content));
     }
 
     private static ImageSource inline(byte[] bytes) {
@@ -271,12 +375,16 @@ class BadInputCorpusTest {
     /** A StyleRequested whose request id becomes the record key, unless the case is about the request id. */
     private static Arguments event(String name, StyleRequested.Builder event, String code) {
         boolean keepId = event.getRequestId().isEmpty();
-        return Arguments.of(BadRecord.event(name, key -> (keepId ? event : event.setRequestId(key)).build().toByteArray()),
+        return Arguments.of(
+                BadRecord.event(
+                        name,
+                        key -> (keepId ? event : event.setRequestId(key))
+                                .build()
+                                .toByteArray()),
                 code);
     }
 
     private static Arguments raw(String name, byte[] value, String type, String code) {
         return Arguments.of(BadRecord.raw(name, value, type), code);
     }
-
 }

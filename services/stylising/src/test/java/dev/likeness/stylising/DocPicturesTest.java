@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
 import jakarta.inject.Inject;
@@ -25,7 +24,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -74,8 +72,7 @@ class DocPicturesTest {
     /** Full-size pictures take minutes each on 2 cores, and the service paints one per core at a time. */
     static final Duration RESULT_WAIT = WRITE_DOCS ? Duration.ofMinutes(30) : WAIT;
 
-    record Pair(String name, byte[] content, byte[] style, boolean preserveColour) {
-    }
+    record Pair(String name, byte[] content, byte[] style, boolean preserveColour) {}
 
     @Test
     void paintsTheDocumentationPairs() throws Exception {
@@ -91,38 +88,63 @@ class DocPicturesTest {
         List<Raster[]> rows = new ArrayList<>();
         try (TopicReader results = kafka.readFromEnd(RESULTS)) {
             for (Pair pair : pairs) {
-                OptimisationSettings.Builder settings = OptimisationSettings.newBuilder().setPreserveColour(pair.preserveColour());
+                OptimisationSettings.Builder settings =
+                        OptimisationSettings.newBuilder().setPreserveColour(pair.preserveColour());
                 if (ITERATIONS > 0) {
                     settings.setIterations(ITERATIONS);
                 }
-                kafka.send(REQUESTS, "doc-" + pair.name(), StyleRequested.newBuilder().setRequestId("doc-" + pair.name())
-                        .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(pair.content())))
-                        .addStyles(WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(pair.style()))))
-                        .setOutputMaxSide(SIDE).setOptimisation(settings).build().toByteArray());
+                kafka.send(
+                        REQUESTS,
+                        "doc-" + pair.name(),
+                        StyleRequested.newBuilder()
+                                .setRequestId("doc-" + pair.name())
+                                .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(pair.content())))
+                                .addStyles(WeightedStyle.newBuilder()
+                                        .setImage(
+                                                ImageSource.newBuilder().setInline(ByteString.copyFrom(pair.style()))))
+                                .setOutputMaxSide(SIDE)
+                                .setOptimisation(settings)
+                                .build()
+                                .toByteArray());
             }
             for (Pair pair : pairs) {
-                ImageStylised result = ImageStylised.parseFrom(readKey(results, "doc-" + pair.name(), 1, RESULT_WAIT).get(0).value());
+                ImageStylised result = ImageStylised.parseFrom(readKey(results, "doc-" + pair.name(), 1, RESULT_WAIT)
+                        .get(0)
+                        .value());
                 assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
                 // Large pictures come back as a file: URI (the test profile's inline limit is 100 kB).
-                Raster painted = decode(result.getImage().hasInline() ? result.getImage().getInline().toByteArray()
-                        : Files.readAllBytes(Path.of(URI.create(result.getImage().getUri()))));
-                BufferedImage contentImage = new ImageDecoder().decode(pair.content()).image();
+                Raster painted = decode(
+                        result.getImage().hasInline()
+                                ? result.getImage().getInline().toByteArray()
+                                : Files.readAllBytes(
+                                        Path.of(URI.create(result.getImage().getUri()))));
+                BufferedImage contentImage =
+                        new ImageDecoder().decode(pair.content()).image();
                 Raster content = Raster.of(contentImage, painted.width(), painted.height());
                 BufferedImage styleImage = ImageIO.read(new java.io.ByteArrayInputStream(pair.style()));
-                Raster style = Raster.of(styleImage, styleImage.getWidth() * painted.height() / styleImage.getHeight(),
+                Raster style = Raster.of(
+                        styleImage,
+                        styleImage.getWidth() * painted.height() / styleImage.getHeight(),
                         painted.height());
                 double difference = 0;
                 for (int i = 0; i < content.data().length; i++) {
                     difference += Math.abs(content.data()[i] - painted.data()[i]);
                 }
-                System.out.printf("doc picture %s: %dx%d, %d iterations, J %.4g, mean |result - content| %.1f%n", pair.name(),
-                        painted.width(), painted.height(), result.getIterations(), result.getFinalCost(),
+                System.out.printf(
+                        "doc picture %s: %dx%d, %d iterations, J %.4g, mean |result - content| %.1f%n",
+                        pair.name(),
+                        painted.width(),
+                        painted.height(),
+                        result.getIterations(),
+                        result.getFinalCost(),
                         difference / content.data().length);
                 assertThat(difference / content.data().length).as(pair.name()).isGreaterThan(5);
-                rows.add(new Raster[] { content, style, painted });
+                rows.add(new Raster[] {content, style, painted});
             }
         }
-        Path file = WRITE_DOCS ? Path.of("../../docs/images/stylising-examples.png") : Path.of("target/doc-pictures/stylising-examples.png");
+        Path file = WRITE_DOCS
+                ? Path.of("../../docs/images/stylising-examples.png")
+                : Path.of("target/doc-pictures/stylising-examples.png");
         writeSheet(rows, file);
     }
 
@@ -140,42 +162,76 @@ class DocPicturesTest {
         int iterations = ITERATIONS > 0 ? ITERATIONS : d.iterations();
         InferenceOptions options = InferenceOptions.builder().warmUpRuns(0).build();
         List<Raster[]> rows = new ArrayList<>();
-        try (Gatys gram = new Gatys(OnnxModel.open(models.resolve("style/resnet50_style_targets.onnx"), options),
+        try (Gatys gram = new Gatys(
+                OnnxModel.open(models.resolve("style/resnet50_style_targets.onnx"), options),
                 OnnxModel.open(models.resolve("style/resnet50_style_grad.onnx"), options))) {
-            for (Raster[] pair : List.of(new Raster[] { photo(Files.readAllBytes(models.resolve("samples/sample1.jpg"))), scream },
-                    new Raster[] { photo(darknet(models, "dog.jpg")), pattern })) {
+            for (Raster[] pair : List.of(
+                    new Raster[] {photo(Files.readAllBytes(models.resolve("samples/sample1.jpg"))), scream},
+                    new Raster[] {photo(darknet(models, "dog.jpg")), pattern})) {
                 Raster content = pair[0];
                 Raster style = pair[1];
                 List<Raster> painted = new ArrayList<>();
                 for (Gatys engine : List.of(gram, gatys)) {
                     double beta = engine == gram ? 1 : d.beta();
-                    Gatys.Settings settings = new Gatys.Settings(d.alpha(), beta, d.gammaTv(), Map.of(), iterations,
-                            Gatys.Method.LBFGS, d.lbfgsLearningRate(), Gatys.Init.CONTENT, 0, false, 1, iterations);
-                    Gatys.Result result = engine.run(content, List.of(style), new float[] { 1 }, settings,
-                            (iteration, total, evaluation, current, elapsed) -> { }, () -> false);
-                    System.out.printf("%s, %s: beta J_style %.4g -> %.4g%n", engine == gram ? "Gram" : "SWAG",
-                            engine.gradientModel().path().getFileName(), result.first().styleCost(), result.last().styleCost());
-                    assertThat(result.last().styleCost()).isLessThan(0.5 * result.first().styleCost());
+                    Gatys.Settings settings = new Gatys.Settings(
+                            d.alpha(),
+                            beta,
+                            d.gammaTv(),
+                            Map.of(),
+                            iterations,
+                            Gatys.Method.LBFGS,
+                            d.lbfgsLearningRate(),
+                            Gatys.Init.CONTENT,
+                            0,
+                            false,
+                            1,
+                            iterations);
+                    Gatys.Result result = engine.run(
+                            content,
+                            List.of(style),
+                            new float[] {1},
+                            settings,
+                            (iteration, total, evaluation, current, elapsed) -> {},
+                            () -> false);
+                    System.out.printf(
+                            "%s, %s: beta J_style %.4g -> %.4g%n",
+                            engine == gram ? "Gram" : "SWAG",
+                            engine.gradientModel().path().getFileName(),
+                            result.first().styleCost(),
+                            result.last().styleCost());
+                    assertThat(result.last().styleCost())
+                            .isLessThan(0.5 * result.first().styleCost());
                     painted.add(result.image());
                 }
-                rows.add(new Raster[] { content, style.resized(style.width() * content.height() / style.height(), content.height()),
-                        painted.get(0), painted.get(1) });
+                rows.add(new Raster[] {
+                    content,
+                    style.resized(style.width() * content.height() / style.height(), content.height()),
+                    painted.get(0),
+                    painted.get(1)
+                });
             }
         }
-        writeSheet(rows, WRITE_DOCS ? Path.of("../../docs/images/stylising-gram-vs-swag.png")
-                : Path.of("target/doc-pictures/stylising-gram-vs-swag.png"));
+        writeSheet(
+                rows,
+                WRITE_DOCS
+                        ? Path.of("../../docs/images/stylising-gram-vs-swag.png")
+                        : Path.of("target/doc-pictures/stylising-gram-vs-swag.png"));
     }
 
     /** A photo with its longest side SIDE. */
     private static Raster photo(byte[] bytes) throws Exception {
         BufferedImage image = new ImageDecoder().decode(bytes).image();
         int longest = Math.max(image.getWidth(), image.getHeight());
-        return Raster.of(image, Math.round((float) image.getWidth() * SIDE / longest), Math.round((float) image.getHeight() * SIDE / longest));
+        return Raster.of(
+                image,
+                Math.round((float) image.getWidth() * SIDE / longest),
+                Math.round((float) image.getHeight() * SIDE / longest));
     }
 
     private static byte[] darknet(Path models, String name) throws Exception {
         Path photo = models.resolve(".cache/darknet").resolve(name);
-        assertThat(photo).as("the darknet test photos (fetched by the onnx-tools tests, `./mvnw -pl libs/onnx-tools test`)")
+        assertThat(photo)
+                .as("the darknet test photos (fetched by the onnx-tools tests, `./mvnw -pl libs/onnx-tools test`)")
                 .isRegularFile();
         return Files.readAllBytes(photo);
     }

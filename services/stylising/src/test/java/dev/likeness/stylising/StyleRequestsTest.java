@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
 import jakarta.inject.Inject;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
@@ -73,9 +71,11 @@ class StyleRequestsTest {
     }
 
     static StyleRequested.Builder optimisation(String id, int side, OptimisationSettings settings) throws Exception {
-        return StyleRequested.newBuilder().setRequestId(id)
+        return StyleRequested.newBuilder()
+                .setRequestId(id)
                 .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo())))
-                .addStyles(WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style()))))
+                .addStyles(WeightedStyle.newBuilder()
+                        .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style()))))
                 .setOutputMaxSide(side)
                 .setOptimisation(settings)
                 .putAttributes("client", "test");
@@ -88,7 +88,7 @@ class StyleRequestsTest {
     static List<ConsumerRecord<String, byte[]>> readKey(TopicReader reader, String key, int count, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> unclaimed = UNCLAIMED.computeIfAbsent(reader, r -> new ArrayList<>());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        for (var it = unclaimed.iterator(); it.hasNext() && found.size() < count;) {
+        for (var it = unclaimed.iterator(); it.hasNext() && found.size() < count; ) {
             ConsumerRecord<String, byte[]> record = it.next();
             if (key.equals(record.key())) {
                 found.add(record);
@@ -117,19 +117,33 @@ class StyleRequestsTest {
     @Order(1)
     void paintsTowardsTheStyleWithProgress() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
-            kafka.send(REQUESTS, "opt-1", optimisation("opt-1", 128,
-                    OptimisationSettings.newBuilder().setIterations(50).build()).setProgressEvery(5).build().toByteArray());
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
+                TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(
+                    REQUESTS,
+                    "opt-1",
+                    optimisation(
+                                    "opt-1",
+                                    128,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(50)
+                                            .build())
+                            .setProgressEvery(5)
+                            .build()
+                            .toByteArray());
 
             List<StyleProgress> events = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : readKey(progress, "opt-1", 10, WAIT)) {
                 events.add(StyleProgress.parseFrom(record.value()));
             }
-            ImageStylised result = ImageStylised.parseFrom(readKey(results, "opt-1", 1, WAIT).get(0).value());
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, "opt-1", 1, WAIT).get(0).value());
 
             assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
             assertThat(events).hasSize(10);
-            assertThat(events).extracting(StyleProgress::getIteration).containsExactly(5, 10, 15, 20, 25, 30, 35, 40, 45, 50);
+            assertThat(events)
+                    .extracting(StyleProgress::getIteration)
+                    .containsExactly(5, 10, 15, 20, 25, 30, 35, 40, 45, 50);
             for (int i = 1; i < events.size(); i++) {
                 assertThat(events.get(i).getCost()).isLessThan(events.get(i - 1).getCost());
             }
@@ -143,19 +157,35 @@ class StyleRequestsTest {
             assertThat(Math.max(result.getWidth(), result.getHeight())).isEqualTo(128);
 
             // J_style at the content-initialised start, evaluated the way the service does.
-            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
-                    result.getWidth(), result.getHeight());
+            Raster content = Raster.of(
+                    new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
+                    result.getWidth(),
+                    result.getHeight());
             Raster styleImage = Raster.of(ImageIO.read(new ByteArrayInputStream(style())), 128, 128);
             Map<String, FloatTensor> contentTargets = gatys.targetsOf(content);
             contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
-            Map<String, FloatTensor> styleGrams = gatys.blendedGrams(List.of(styleImage), new float[] { 1 });
+            Map<String, FloatTensor> styleGrams = gatys.blendedGrams(List.of(styleImage), new float[] {1});
             StylisingConfig.Defaults defaults = config.defaults();
-            Gatys.Settings settings = new Gatys.Settings(defaults.alpha(), defaults.beta(), defaults.gammaTv(), Map.of(), 50,
-                    Gatys.Method.LBFGS, 1, Gatys.Init.CONTENT, 0, false, 1, 5);
-            double startStyle = gatys.evaluate(content, contentTargets, styleGrams, settings).styleCost();
+            Gatys.Settings settings = new Gatys.Settings(
+                    defaults.alpha(),
+                    defaults.beta(),
+                    defaults.gammaTv(),
+                    Map.of(),
+                    50,
+                    Gatys.Method.LBFGS,
+                    1,
+                    Gatys.Init.CONTENT,
+                    0,
+                    false,
+                    1,
+                    5);
+            double startStyle = gatys.evaluate(content, contentTargets, styleGrams, settings)
+                    .styleCost();
             Raster painted = decode(result.getImage().getInline().toByteArray());
-            double endStyle = gatys.evaluate(painted, contentTargets, styleGrams, settings).styleCost();
-            System.out.printf("J_style (beta-weighted) start %.4g, last progress %.4g, final picture %.4g; J %.4g -> %.4g%n",
+            double endStyle = gatys.evaluate(painted, contentTargets, styleGrams, settings)
+                    .styleCost();
+            System.out.printf(
+                    "J_style (beta-weighted) start %.4g, last progress %.4g, final picture %.4g; J %.4g -> %.4g%n",
                     startStyle, last.getStyleCost(), endStyle, events.get(0).getCost(), last.getCost());
             assertThat(last.getStyleCost()).isLessThan(0.2 * startStyle);
             assertThat(endStyle).isLessThan(0.2 * startStyle);
@@ -166,11 +196,12 @@ class StyleRequestsTest {
                 difference += Math.abs(content.data()[i] - painted.data()[i]);
             }
             assertThat(difference / content.data().length).isGreaterThan(10);
-            Map<String, FloatTensor> contentGrams = gatys.blendedGrams(List.of(content), new float[] { 1 });
-            Map<String, FloatTensor> paintedGrams = gatys.blendedGrams(List.of(painted), new float[] { 1 });
+            Map<String, FloatTensor> contentGrams = gatys.blendedGrams(List.of(content), new float[] {1});
+            Map<String, FloatTensor> paintedGrams = gatys.blendedGrams(List.of(painted), new float[] {1});
             for (String layer : styleGrams.keySet()) {
                 assertThat(distance(paintedGrams.get(layer), styleGrams.get(layer)))
-                        .as(layer).isLessThan(distance(contentGrams.get(layer), styleGrams.get(layer)));
+                        .as(layer)
+                        .isLessThan(distance(contentGrams.get(layer), styleGrams.get(layer)));
             }
         }
         RestAssured.get("/q/health/ready").then().statusCode(200);
@@ -180,17 +211,35 @@ class StyleRequestsTest {
     @Order(2)
     void sameSeedSamePictureWithAdamFromNoise() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        OptimisationSettings settings = OptimisationSettings.newBuilder().setIterations(4)
-                .setOptimiser(OptimisationSettings.Optimiser.ADAM).setInit(OptimisationSettings.Init.NOISE).setSeed(42)
-                .setPreserveColour(true).build();
+        OptimisationSettings settings = OptimisationSettings.newBuilder()
+                .setIterations(4)
+                .setOptimiser(OptimisationSettings.Optimiser.ADAM)
+                .setInit(OptimisationSettings.Init.NOISE)
+                .setSeed(42)
+                .setPreserveColour(true)
+                .build();
         try (TopicReader results = kafka.readFromEnd(RESULTS)) {
-            kafka.send(REQUESTS, "seed-a", optimisation("seed-a", 48, settings).build().toByteArray());
-            kafka.send(REQUESTS, "seed-b", optimisation("seed-b", 48, settings).build().toByteArray());
-            kafka.send(REQUESTS, "seed-c", optimisation("seed-c", 48, settings.toBuilder().setSeed(7).build())
-                    .setOutputFormat(StyleRequested.OutputFormat.JPEG).build().toByteArray());
-            ImageStylised a = ImageStylised.parseFrom(readKey(results, "seed-a", 1, WAIT).get(0).value());
-            ImageStylised b = ImageStylised.parseFrom(readKey(results, "seed-b", 1, WAIT).get(0).value());
-            ImageStylised c = ImageStylised.parseFrom(readKey(results, "seed-c", 1, WAIT).get(0).value());
+            kafka.send(
+                    REQUESTS,
+                    "seed-a",
+                    optimisation("seed-a", 48, settings).build().toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "seed-b",
+                    optimisation("seed-b", 48, settings).build().toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "seed-c",
+                    optimisation("seed-c", 48, settings.toBuilder().setSeed(7).build())
+                            .setOutputFormat(StyleRequested.OutputFormat.JPEG)
+                            .build()
+                            .toByteArray());
+            ImageStylised a = ImageStylised.parseFrom(
+                    readKey(results, "seed-a", 1, WAIT).get(0).value());
+            ImageStylised b = ImageStylised.parseFrom(
+                    readKey(results, "seed-b", 1, WAIT).get(0).value());
+            ImageStylised c = ImageStylised.parseFrom(
+                    readKey(results, "seed-c", 1, WAIT).get(0).value());
             assertThat(a.getImage().getInline()).isEqualTo(b.getImage().getInline());
             assertThat(a.getImage().getContentType()).isEqualTo("image/png");
             assertThat(c.getImage().getContentType()).isEqualTo("image/jpeg");
@@ -202,13 +251,30 @@ class StyleRequestsTest {
     @Order(3)
     void cancelsARunningJob() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
-            kafka.send(REQUESTS, "cancel-1", optimisation("cancel-1", 96,
-                    OptimisationSettings.newBuilder().setIterations(2000).build()).setProgressEvery(1).build().toByteArray());
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
+                TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(
+                    REQUESTS,
+                    "cancel-1",
+                    optimisation(
+                                    "cancel-1",
+                                    96,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(2000)
+                                            .build())
+                            .setProgressEvery(1)
+                            .build()
+                            .toByteArray());
             assertThat(readKey(progress, "cancel-1", 1, WAIT)).hasSize(1);
-            kafka.send(CANCELLATIONS, "cancel-1",
-                    StyleCancelRequested.newBuilder().setRequestId("cancel-1").build().toByteArray());
-            ImageStylised result = ImageStylised.parseFrom(readKey(results, "cancel-1", 1, WAIT).get(0).value());
+            kafka.send(
+                    CANCELLATIONS,
+                    "cancel-1",
+                    StyleCancelRequested.newBuilder()
+                            .setRequestId("cancel-1")
+                            .build()
+                            .toByteArray());
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, "cancel-1", 1, WAIT).get(0).value());
             assertThat(result.getCancelled()).isTrue();
             assertThat(result.getIterations()).isBetween(1, 1999);
             assertThat(result.getImage().getInline().size()).isPositive();
@@ -221,18 +287,29 @@ class StyleRequestsTest {
         BlurNetwork.write(Path.of("target/test-styles/inverted-blur.onnx"));
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicReader results = kafka.readFromEnd(RESULTS)) {
-            StyleRequested.Builder fast = StyleRequested.newBuilder().setEngine(StyleRequested.Engine.FAST)
+            StyleRequested.Builder fast = StyleRequested.newBuilder()
+                    .setEngine(StyleRequested.Engine.FAST)
                     .setFastStyle("inverted-blur")
                     .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo())));
-            kafka.send(REQUESTS, "fast-1", fast.setRequestId("fast-1").setOutputMaxSide(150).build().toByteArray());
-            kafka.send(REQUESTS, "fast-2", fast.setRequestId("fast-2").setOutputMaxSide(600).build().toByteArray());
-            ImageStylised small = ImageStylised.parseFrom(readKey(results, "fast-1", 1, WAIT).get(0).value());
-            ImageStylised large = ImageStylised.parseFrom(readKey(results, "fast-2", 1, WAIT).get(0).value());
+            kafka.send(
+                    REQUESTS,
+                    "fast-1",
+                    fast.setRequestId("fast-1").setOutputMaxSide(150).build().toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "fast-2",
+                    fast.setRequestId("fast-2").setOutputMaxSide(600).build().toByteArray());
+            ImageStylised small = ImageStylised.parseFrom(
+                    readKey(results, "fast-1", 1, WAIT).get(0).value());
+            ImageStylised large = ImageStylised.parseFrom(
+                    readKey(results, "fast-2", 1, WAIT).get(0).value());
             assertThat(small.getModel().getId()).isEqualTo("fast:inverted-blur");
             assertThat(small.getWidth()).isEqualTo(150);
             Raster painted = decode(small.getImage().getInline().toByteArray());
-            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
-                    painted.width(), painted.height());
+            Raster content = Raster.of(
+                    new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
+                    painted.width(),
+                    painted.height());
             // Inverted: a bright content pixel comes out dark.
             double correlation = 0;
             for (int i = 0; i < content.data().length; i++) {
@@ -240,7 +317,8 @@ class StyleRequestsTest {
             }
             assertThat(correlation).isNegative();
             assertThat(large.getImage().getUri()).startsWith("file:");
-            assertThat(Files.size(Path.of(URI.create(large.getImage().getUri())))).isGreaterThan(100_000);
+            assertThat(Files.size(Path.of(URI.create(large.getImage().getUri()))))
+                    .isGreaterThan(100_000);
             assertThat(large.getWidth()).isEqualTo(600);
         }
     }
@@ -249,31 +327,74 @@ class StyleRequestsTest {
     @Order(5)
     void limitsAnswerWithErrorsAndNonsenseIsDeadLettered() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS); TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
-            OptimisationSettings ok = OptimisationSettings.newBuilder().setIterations(1).build();
+        try (TopicReader results = kafka.readFromEnd(RESULTS);
+                TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+            OptimisationSettings ok =
+                    OptimisationSettings.newBuilder().setIterations(1).build();
             kafka.send(REQUESTS, "big", optimisation("big", 5000, ok).build().toByteArray());
-            kafka.send(REQUESTS, "long", optimisation("long", 64,
-                    OptimisationSettings.newBuilder().setIterations(5000).build()).build().toByteArray());
-            kafka.send(REQUESTS, "nan", optimisation("nan", 64, ok.toBuilder().setBeta(Float.NaN).build()).build().toByteArray());
-            kafka.send(REQUESTS, "negative", optimisation("negative", 64, ok).setStyles(0,
-                    WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style())))
-                            .setWeight(-1)).build().toByteArray());
-            kafka.send(REQUESTS, "unknown-fast", StyleRequested.newBuilder().setRequestId("unknown-fast")
-                    .setEngine(StyleRequested.Engine.FAST).setFastStyle("van-gogh")
-                    .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo()))).build().toByteArray());
-            kafka.send(REQUESTS, "absurd", optimisation("absurd", 1_000_000, ok).build().toByteArray());
-            kafka.send(REQUESTS, "garbage", new byte[] { (byte) 0xff, 0x01, 0x02 });
+            kafka.send(
+                    REQUESTS,
+                    "long",
+                    optimisation(
+                                    "long",
+                                    64,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(5000)
+                                            .build())
+                            .build()
+                            .toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "nan",
+                    optimisation("nan", 64, ok.toBuilder().setBeta(Float.NaN).build())
+                            .build()
+                            .toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "negative",
+                    optimisation("negative", 64, ok)
+                            .setStyles(
+                                    0,
+                                    WeightedStyle.newBuilder()
+                                            .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(style())))
+                                            .setWeight(-1))
+                            .build()
+                            .toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "unknown-fast",
+                    StyleRequested.newBuilder()
+                            .setRequestId("unknown-fast")
+                            .setEngine(StyleRequested.Engine.FAST)
+                            .setFastStyle("van-gogh")
+                            .setContent(ImageSource.newBuilder().setInline(ByteString.copyFrom(photo())))
+                            .build()
+                            .toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "absurd",
+                    optimisation("absurd", 1_000_000, ok).build().toByteArray());
+            kafka.send(REQUESTS, "garbage", new byte[] {(byte) 0xff, 0x01, 0x02});
 
-            assertThat(ImageStylised.parseFrom(readKey(results, "big", 1, WAIT).get(0).value()).getError().getCode())
+            assertThat(ImageStylised.parseFrom(
+                                    readKey(results, "big", 1, WAIT).get(0).value())
+                            .getError()
+                            .getCode())
                     .isEqualTo("LIMIT_EXCEEDED");
-            assertThat(ImageStylised.parseFrom(readKey(results, "long", 1, WAIT).get(0).value()).getError().getCode())
+            assertThat(ImageStylised.parseFrom(
+                                    readKey(results, "long", 1, WAIT).get(0).value())
+                            .getError()
+                            .getCode())
                     .isEqualTo("LIMIT_EXCEEDED");
             Map<String, String> reasons = new java.util.HashMap<>();
             for (ConsumerRecord<String, byte[]> record : deadLetters.read(5, WAIT)) {
                 reasons.put(record.key(), DeadLetter.parseFrom(record.value()).getReasonCode());
             }
-            assertThat(reasons).containsEntry("nan", "INVALID_WEIGHT").containsEntry("negative", "INVALID_WEIGHT")
-                    .containsEntry("unknown-fast", "UNKNOWN_STYLE").containsEntry("absurd", "INVALID_SIZE")
+            assertThat(reasons)
+                    .containsEntry("nan", "INVALID_WEIGHT")
+                    .containsEntry("negative", "INVALID_WEIGHT")
+                    .containsEntry("unknown-fast", "UNKNOWN_STYLE")
+                    .containsEntry("absurd", "INVALID_SIZE")
                     .containsEntry("garbage", "MALFORMED_EVENT");
         }
     }
@@ -281,13 +402,19 @@ class StyleRequestsTest {
     @Test
     @Order(6)
     void multiScaleAndPreservedColourInTheEngine() throws Exception {
-        Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(), 64, 48);
+        Raster content = Raster.of(
+                new dev.likeness.core.image.ImageDecoder().decode(photo()).image(), 64, 48);
         Raster styleImage = TestPictures.stylePattern(64, 64);
-        Gatys.Settings settings = new Gatys.Settings(1, 1000, 1e-5, Map.of(), 3, Gatys.Method.ADAM, 2,
-                Gatys.Init.CONTENT, 0, true, 2, 1);
+        Gatys.Settings settings =
+                new Gatys.Settings(1, 1000, 1e-5, Map.of(), 3, Gatys.Method.ADAM, 2, Gatys.Init.CONTENT, 0, true, 2, 1);
         List<Integer> iterations = new ArrayList<>();
-        Gatys.Result result = gatys.run(content, List.of(styleImage), new float[] { 1 }, settings,
-                (iteration, total, evaluation, current, elapsed) -> iterations.add(iteration), () -> false);
+        Gatys.Result result = gatys.run(
+                content,
+                List.of(styleImage),
+                new float[] {1},
+                settings,
+                (iteration, total, evaluation, current, elapsed) -> iterations.add(iteration),
+                () -> false);
         assertThat(result.iterations()).isEqualTo(6);
         assertThat(iterations).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(result.image().width()).isEqualTo(64);
@@ -305,18 +432,33 @@ class StyleRequestsTest {
     @Order(7)
     void preservedColourPaintsOnlyTheLuminance() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS)) {
-            kafka.send(REQUESTS, "colour-1", optimisation("colour-1", 96, OptimisationSettings.newBuilder().setIterations(30)
-                    .setPreserveColour(true).build()).setProgressEvery(1).build().toByteArray());
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
+                TopicReader results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(
+                    REQUESTS,
+                    "colour-1",
+                    optimisation(
+                                    "colour-1",
+                                    96,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(30)
+                                            .setPreserveColour(true)
+                                            .build())
+                            .setProgressEvery(1)
+                            .build()
+                            .toByteArray());
             List<StyleProgress> events = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : readKey(progress, "colour-1", 30, WAIT)) {
                 events.add(StyleProgress.parseFrom(record.value()));
             }
-            ImageStylised result = ImageStylised.parseFrom(readKey(results, "colour-1", 1, WAIT).get(0).value());
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, "colour-1", 1, WAIT).get(0).value());
             assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
             Raster painted = decode(result.getImage().getInline().toByteArray());
-            Raster content = Raster.of(new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
-                    painted.width(), painted.height());
+            Raster content = Raster.of(
+                    new dev.likeness.core.image.ImageDecoder().decode(photo()).image(),
+                    painted.width(),
+                    painted.height());
             int plane = content.plane();
             double cbError = 0;
             double crError = 0;
@@ -326,15 +468,20 @@ class StyleRequestsTest {
                 crError += Math.abs(cr(painted, i, plane) - cr(content, i, plane));
                 lumaChange += Math.abs(luma(painted, i, plane) - luma(content, i, plane));
             }
-            System.out.printf("preserved colour: mean |dCb| %.2f, |dCr| %.2f, |dY| %.1f; beta J_style %.4g -> %.4g%n",
-                    cbError / plane, crError / plane, lumaChange / plane, events.get(0).getStyleCost(),
+            System.out.printf(
+                    "preserved colour: mean |dCb| %.2f, |dCr| %.2f, |dY| %.1f; beta J_style %.4g -> %.4g%n",
+                    cbError / plane,
+                    crError / plane,
+                    lumaChange / plane,
+                    events.get(0).getStyleCost(),
                     events.get(29).getStyleCost());
             // The chroma is the content's (up to 8-bit rounding and clamping), the luminance was painted.
             assertThat(cbError / plane).isLessThan(1.5);
             assertThat(crError / plane).isLessThan(1.5);
             assertThat(lumaChange / plane).isGreaterThan(5);
             // J_style (of the luminance pictures) falls from the first iteration's.
-            assertThat(events.get(29).getStyleCost()).isLessThan(0.5 * events.get(0).getStyleCost());
+            assertThat(events.get(29).getStyleCost())
+                    .isLessThan(0.5 * events.get(0).getStyleCost());
         }
     }
 

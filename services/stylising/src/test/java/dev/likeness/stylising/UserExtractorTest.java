@@ -64,18 +64,37 @@ class UserExtractorTest {
             try {
                 Path network = FOLDER.resolve("tiny_vgg.onnx");
                 OnnxModels.write(vggLike(), network);
-                MakeStyleGraphs.main(new String[] { "--model", network.toString(), "--out", FOLDER.toString(),
-                        "--prefix", "tinyvgg", "--preprocessing", "torchvision", "--average-pooling",
-                        "--layer", "conv1_1=/features/features.1/Relu_output_0",
-                        "--layer", "conv2_1=/features/features.6/Relu_output_0",
-                        "--layer", "conv3_1=/features/features.9/Relu_output_0",
-                        "--content", "conv2_1", "--style", "conv1_1,conv2_1,conv3_1" });
+                MakeStyleGraphs.main(new String[] {
+                    "--model",
+                    network.toString(),
+                    "--out",
+                    FOLDER.toString(),
+                    "--prefix",
+                    "tinyvgg",
+                    "--preprocessing",
+                    "torchvision",
+                    "--average-pooling",
+                    "--layer",
+                    "conv1_1=/features/features.1/Relu_output_0",
+                    "--layer",
+                    "conv2_1=/features/features.6/Relu_output_0",
+                    "--layer",
+                    "conv3_1=/features/features.9/Relu_output_0",
+                    "--content",
+                    "conv2_1",
+                    "--style",
+                    "conv1_1,conv2_1,conv3_1"
+                });
             } catch (Exception e) {
                 throw new IllegalStateException("cannot generate the test extractor's graphs", e);
             }
-            return Map.of("likeness.stylising.targets-model", FOLDER.resolve("tinyvgg_style_targets.onnx").toString(),
-                    "likeness.stylising.gradient-model", FOLDER.resolve("tinyvgg_style_grad.onnx").toString(),
-                    "likeness.stylising.model-id", "tinyvgg-gatys");
+            return Map.of(
+                    "likeness.stylising.targets-model",
+                    FOLDER.resolve("tinyvgg_style_targets.onnx").toString(),
+                    "likeness.stylising.gradient-model",
+                    FOLDER.resolve("tinyvgg_style_grad.onnx").toString(),
+                    "likeness.stylising.model-id",
+                    "tinyvgg-gatys");
         }
 
         @Override
@@ -91,8 +110,13 @@ class UserExtractorTest {
         public Map<String, String> start() {
             KafkaTestClient kafka = KafkaBroker.shared().client();
             kafka.createTopics(new NewTopic(CANCELLATIONS, 3, (short) 1));
-            kafka.send(CANCELLATIONS, EARLY_CANCEL,
-                    StyleCancelRequested.newBuilder().setRequestId(EARLY_CANCEL).build().toByteArray());
+            kafka.send(
+                    CANCELLATIONS,
+                    EARLY_CANCEL,
+                    StyleCancelRequested.newBuilder()
+                            .setRequestId(EARLY_CANCEL)
+                            .build()
+                            .toByteArray());
             return Map.of();
         }
 
@@ -105,18 +129,42 @@ class UserExtractorTest {
     @Test
     void paintsWithTheConfiguredExtractor() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS); TopicReader results = kafka.readFromEnd(RESULTS);
+        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
+                TopicReader results = kafka.readFromEnd(RESULTS);
                 TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
-            kafka.send(REQUESTS, "user-1", optimisation("user-1", 96, OptimisationSettings.newBuilder().setIterations(40)
-                    .setBeta(1000).setContentLayer("conv2_1").build()).setProgressEvery(10).build().toByteArray());
-            kafka.send(REQUESTS, "user-resnet-layer", optimisation("user-resnet-layer", 96, OptimisationSettings.newBuilder()
-                    .setIterations(1).setContentLayer("res4f").build()).build().toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "user-1",
+                    optimisation(
+                                    "user-1",
+                                    96,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(40)
+                                            .setBeta(1000)
+                                            .setContentLayer("conv2_1")
+                                            .build())
+                            .setProgressEvery(10)
+                            .build()
+                            .toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "user-resnet-layer",
+                    optimisation(
+                                    "user-resnet-layer",
+                                    96,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(1)
+                                            .setContentLayer("res4f")
+                                            .build())
+                            .build()
+                            .toByteArray());
 
             List<StyleProgress> events = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : readKey(progress, "user-1", 4, WAIT)) {
                 events.add(StyleProgress.parseFrom(record.value()));
             }
-            ImageStylised result = ImageStylised.parseFrom(readKey(results, "user-1", 1, WAIT).get(0).value());
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, "user-1", 1, WAIT).get(0).value());
             assertThat(result.hasError()).as(result.getError().getMessage()).isFalse();
             assertThat(result.getModel().getId()).isEqualTo("tinyvgg-gatys");
             assertThat(result.getModel().getVersion()).isEqualTo("tinyvgg_style_grad.onnx");
@@ -125,12 +173,17 @@ class UserExtractorTest {
             for (int i = 1; i < events.size(); i++) {
                 assertThat(events.get(i).getCost()).isLessThan(events.get(i - 1).getCost());
             }
-            System.out.printf("user extractor: J %.4g -> %.4g, beta J_style %.4g -> %.4g%n", events.get(0).getCost(),
-                    events.get(3).getCost(), events.get(0).getStyleCost(), events.get(3).getStyleCost());
+            System.out.printf(
+                    "user extractor: J %.4g -> %.4g, beta J_style %.4g -> %.4g%n",
+                    events.get(0).getCost(),
+                    events.get(3).getCost(),
+                    events.get(0).getStyleCost(),
+                    events.get(3).getStyleCost());
             assertThat(events.get(3).getStyleCost()).isLessThan(events.get(0).getStyleCost());
 
             // The layers are the configured graph's: ResNet's res4f is not one of them.
-            DeadLetter dead = DeadLetter.parseFrom(readKey(deadLetters, "user-resnet-layer", 1, WAIT).get(0).value());
+            DeadLetter dead = DeadLetter.parseFrom(
+                    readKey(deadLetters, "user-resnet-layer", 1, WAIT).get(0).value());
             assertThat(dead.getReasonCode()).isEqualTo("UNKNOWN_LAYER");
             assertThat(dead.getReason()).contains("conv2_1");
         }
@@ -140,9 +193,19 @@ class UserExtractorTest {
     void honoursACancellationPublishedBeforeThisReplicaStarted() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicReader results = kafka.readFromEnd(RESULTS)) {
-            kafka.send(REQUESTS, EARLY_CANCEL, optimisation(EARLY_CANCEL, 128,
-                    OptimisationSettings.newBuilder().setIterations(2000).build()).build().toByteArray());
-            ImageStylised result = ImageStylised.parseFrom(readKey(results, EARLY_CANCEL, 1, WAIT).get(0).value());
+            kafka.send(
+                    REQUESTS,
+                    EARLY_CANCEL,
+                    optimisation(
+                                    EARLY_CANCEL,
+                                    128,
+                                    OptimisationSettings.newBuilder()
+                                            .setIterations(2000)
+                                            .build())
+                            .build()
+                            .toByteArray());
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, EARLY_CANCEL, 1, WAIT).get(0).value());
             assertThat(result.getCancelled()).isTrue();
             assertThat(result.getIterations()).isLessThan(2000);
         }
@@ -150,25 +213,39 @@ class UserExtractorTest {
 
     /** Three VGG stages with torchvision's value names (Conv, Relu, MaxPool), input [1, 3, 224, 224]. */
     static ModelProto vggLike() {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("main_graph")
-                .addInput(Graphs.floatValue("input", 1, 3, 224, 224));
+        GraphProto.Builder graph =
+                GraphProto.newBuilder().setName("main_graph").addInput(Graphs.floatValue("input", 1, 3, 224, 224));
         GraphBuilder builder = new GraphBuilder(graph);
         Random random = new Random(19);
         String x = "input";
         int channels = 3;
         int index = 0;
-        for (int[] stage : new int[][] { { 8, 8 }, { 16 }, { 16 } }) {
+        for (int[] stage : new int[][] {{8, 8}, {16}, {16}}) {
             for (int width : stage) {
-                String conv = builder.nodeWithOutputs("Conv", List.of(x, convWeights(builder, random, width, channels),
-                        builder.floats("bias", new float[width], width)),
-                        List.of(builder.exact("/features/features." + index + "/Conv_output_0")), ints("pads", 1, 1, 1, 1)).get(0);
-                x = builder.nodeWithOutputs("Relu", List.of(conv),
-                        List.of(builder.exact("/features/features." + (index + 1) + "/Relu_output_0"))).get(0);
+                String conv = builder.nodeWithOutputs(
+                                "Conv",
+                                List.of(
+                                        x,
+                                        convWeights(builder, random, width, channels),
+                                        builder.floats("bias", new float[width], width)),
+                                List.of(builder.exact("/features/features." + index + "/Conv_output_0")),
+                                ints("pads", 1, 1, 1, 1))
+                        .get(0);
+                x = builder.nodeWithOutputs(
+                                "Relu",
+                                List.of(conv),
+                                List.of(builder.exact("/features/features." + (index + 1) + "/Relu_output_0")))
+                        .get(0);
                 channels = width;
                 index += 2;
             }
-            x = builder.nodeWithOutputs("MaxPool", List.of(x), List.of(builder.exact("/features/features." + index + "/MaxPool_output_0")),
-                    ints("kernel_shape", 2, 2), ints("strides", 2, 2)).get(0);
+            x = builder.nodeWithOutputs(
+                            "MaxPool",
+                            List.of(x),
+                            List.of(builder.exact("/features/features." + index + "/MaxPool_output_0")),
+                            ints("kernel_shape", 2, 2),
+                            ints("strides", 2, 2))
+                    .get(0);
             index++;
         }
         graph.addOutput(Graphs.floatValue(x, 1, 16, 28, 28));

@@ -28,8 +28,9 @@ final class Browser implements AutoCloseable {
 
     Browser(Path workDir) throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException(CHROMIUM + " and " + CHROMEDRIVER + " are needed: run `bash deploy/local/chromium.sh`"
-                    + " (`make test` does) or `apt-get install chromium chromium-driver`");
+            throw new IllegalStateException(
+                    CHROMIUM + " and " + CHROMEDRIVER + " are needed: run `bash deploy/local/chromium.sh`"
+                            + " (`make test` does) or `apt-get install chromium chromium-driver`");
         }
         this.screenshots = Files.createDirectories(workDir.resolve("screenshots"));
         Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium-profile-");
@@ -40,9 +41,17 @@ final class Browser implements AutoCloseable {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1440,1200");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1440,1200");
         this.driver = new ChromeDriver(service, options);
     }
 

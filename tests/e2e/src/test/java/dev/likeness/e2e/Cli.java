@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** The {@code likeness} CLI as a user runs it: the wrapper script tools/cli/likeness, in its own process. */
 final class Cli {
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     private final Path root;
     private final Path workDir;
@@ -24,12 +23,16 @@ final class Cli {
     }
 
     Run likeness(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("tools/cli/likeness").toString()));
+        List<String> command = new ArrayList<>(
+                List.of("bash", root.resolve("tools/cli/likeness").toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "cli-", ".out");
         Path err = Files.createTempFile(workDir, "cli-", ".err");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("likeness " + String.join(" ", args) + " did not finish in 120 s");

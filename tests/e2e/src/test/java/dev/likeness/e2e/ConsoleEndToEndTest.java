@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
@@ -55,12 +54,15 @@ class ConsoleEndToEndTest {
 
     @BeforeAll
     void startTheMesh() throws Exception {
-        root = Path.of(System.getProperty("likeness.root", "../..")).toAbsolutePath().normalize();
+        root = Path.of(System.getProperty("likeness.root", "../.."))
+                .toAbsolutePath()
+                .normalize();
         work = Files.createDirectories(root.resolve("tests/e2e/target/e2e"));
         samples = root.resolve("models/samples");
         stylePattern = writeStylePattern(work.resolve("style-pattern.png"));
         // A small demo painting, so that the stylising service is free again when the page asks for one.
-        run = new MakeRun(root, work.resolve("make-run"), Map.of("DEMO_STYLE_SIZE", "64", "DEMO_STYLE_ITERATIONS", "10"));
+        run = new MakeRun(
+                root, work.resolve("make-run"), Map.of("DEMO_STYLE_SIZE", "64", "DEMO_STYLE_ITERATIONS", "10"));
         readyAfter = run.awaitReady(READY_WITHIN);
         browser = new Browser(work);
         cli = new Cli(root, work);
@@ -82,8 +84,15 @@ class ConsoleEndToEndTest {
         String output = run.output();
         System.out.printf("make run: ready, demo done, after %d s%n", readyAfter.toSeconds());
         assertThat(readyAfter).isLessThan(READY_WITHIN);
-        assertThat(output).contains("embedding ready", "matching ready", "stylising ready", "console ready",
-                "enrolled demo-sample6", "published console-", "console:    " + run.consoleUrl());
+        assertThat(output)
+                .contains(
+                        "embedding ready",
+                        "matching ready",
+                        "stylising ready",
+                        "console ready",
+                        "enrolled demo-sample6",
+                        "published console-",
+                        "console:    " + run.consoleUrl());
         for (int n = 1; n <= 6; n++) {
             assertThat(output).contains("sample" + n + ".jpg: ").contains("demo-sample" + n + " (d=0.00, p=1.00)");
         }
@@ -93,15 +102,19 @@ class ConsoleEndToEndTest {
     @Order(2)
     void anUploadedPhotoShowsItsFacesWithNamesDistancesAndProbabilities() throws IOException {
         open();
-        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample2.jpg"));
+        String requestId =
+                upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample2.jpg"));
 
         WebElement card = awaitCard(requestId, ".outcome", "recognised");
         List<WebElement> boxes = card.findElements(By.cssSelector(".box"));
         assertThat(boxes).hasSizeGreaterThanOrEqualTo(2);
-        List<String> known = card.findElements(By.cssSelector(".box.known .label")).stream().map(WebElement::getText).toList();
+        List<String> known = card.findElements(By.cssSelector(".box.known .label")).stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(known).anySatisfy(label -> assertThat(label).startsWith("Person of sample2 d=0.00 p=1.00"));
-        browser.waitUpTo(Duration.ofSeconds(10)).until(driver ->
-                !"0".equals(card.findElement(By.cssSelector("img")).getDomProperty("naturalWidth")));
+        browser.waitUpTo(Duration.ofSeconds(10))
+                .until(driver ->
+                        !"0".equals(card.findElement(By.cssSelector("img")).getDomProperty("naturalWidth")));
         browser.screenshot("recognition");
     }
 
@@ -111,14 +124,18 @@ class ConsoleEndToEndTest {
         open();
         By row = By.cssSelector("#gallery tr[data-identity-id='demo-sample6']");
         // The gallery snapshot arrives one identity at a time, demo-sample6 last.
-        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.presenceOfElementLocated(row))
-                .findElement(By.cssSelector("button.delete")).click();
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(ExpectedConditions.presenceOfElementLocated(row))
+                .findElement(By.cssSelector("button.delete"))
+                .click();
 
         browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.invisibilityOfElementLocated(row));
         assertThat(browser.driver.findElement(By.id("gallery-count")).getText()).isEqualTo("5");
-        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample6.jpg"));
+        String requestId =
+                upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample6.jpg"));
         WebElement card = awaitCard(requestId, ".outcome", "recognised");
-        assertThat(card.findElements(By.cssSelector(".box .label"))).isNotEmpty()
+        assertThat(card.findElements(By.cssSelector(".box .label")))
+                .isNotEmpty()
                 .noneSatisfy(label -> assertThat(label.getText()).contains("Person of sample6"));
     }
 
@@ -126,18 +143,24 @@ class ConsoleEndToEndTest {
     @Order(4)
     void renamingShowsTheNewNameFromTheGalleryTopic() {
         open();
-        WebElement name = browser.driver.findElement(By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input"));
+        WebElement name = browser.driver.findElement(
+                By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input"));
         name.clear();
         name.sendKeys("Ada (sample1)");
-        browser.driver.findElement(By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] button.rename")).click();
+        browser.driver
+                .findElement(By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] button.rename"))
+                .click();
 
-        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.textToBe(By.id("gallery-message"),
-                "renamed demo-sample1; the gallery topic will show it"));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(ExpectedConditions.textToBe(
+                        By.id("gallery-message"), "renamed demo-sample1; the gallery topic will show it"));
         // The name comes back through the gallery topic: a freshly opened page shows it.
         browser.waitUpTo(RESULT_WITHIN).until(driver -> {
             open();
-            return "Ada (sample1)".equals(driver.findElement(
-                    By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input")).getDomProperty("value"));
+            return "Ada (sample1)"
+                    .equals(driver.findElement(
+                                    By.cssSelector("#gallery tr[data-identity-id='demo-sample1'] .rename-input"))
+                            .getDomProperty("value"));
         });
     }
 
@@ -145,25 +168,33 @@ class ConsoleEndToEndTest {
     @Order(5)
     void verifyingTwoUploadsGivesTheDecisionWithDistanceAndProbability() {
         open();
-        browser.driver.findElement(By.id("verify-first")).sendKeys(samples.resolve("sample1.jpg").toString());
-        browser.driver.findElement(By.id("verify-second")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver
+                .findElement(By.id("verify-first"))
+                .sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver
+                .findElement(By.id("verify-second"))
+                .sendKeys(samples.resolve("sample1.jpg").toString());
         browser.driver.findElement(By.id("verify-submit")).click();
 
-        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.textMatches(By.id("verify-result"),
-                Pattern.compile("^(same person|different people): d=")));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(ExpectedConditions.textMatches(
+                        By.id("verify-result"), Pattern.compile("^(same person|different people): d=")));
         assertThat(browser.driver.findElement(By.id("verify-result")).getText())
-                .startsWith("same person: d=0.000").contains("p=1.000");
+                .startsWith("same person: d=0.000")
+                .contains("p=1.000");
     }
 
     @Test
     @Order(6)
     void aFileThatIsNoPhotoComesBackAsADeadLetterWithItsReason() throws IOException {
         open();
-        Path notAPhoto = Files.writeString(work.resolve("not-a-photo.jpg"), "these are not the pixels you are looking for");
+        Path notAPhoto =
+                Files.writeString(work.resolve("not-a-photo.jpg"), "these are not the pixels you are looking for");
         String requestId = upload("identify-file", "identify-submit", "identify-message", notAPhoto);
 
-        WebElement letter = browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#dead-letters tr[data-request-id='" + requestId + "']")));
+        WebElement letter = browser.waitUpTo(RESULT_WITHIN)
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#dead-letters tr[data-request-id='" + requestId + "']")));
         assertThat(letter.getText()).startsWith("embedding").contains(requestId, "likeness.images.v1");
     }
 
@@ -171,13 +202,17 @@ class ConsoleEndToEndTest {
     @Order(7)
     void aStyleRequestShowsItsProgressToTheEndAndOffersTheResult() throws Exception {
         open();
-        browser.driver.findElement(By.id("style-content")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver
+                .findElement(By.id("style-content"))
+                .sendKeys(samples.resolve("sample1.jpg").toString());
         browser.driver.findElement(By.id("style-style")).sendKeys(stylePattern.toString());
         setValue("style-size", "96");
         setValue("style-iterations", "40");
 
         paint();
-        assertThat(browser.driver.findElement(By.id("style-status")).getText()).startsWith("done: 96x").contains("40 iterations");
+        assertThat(browser.driver.findElement(By.id("style-status")).getText())
+                .startsWith("done: 96x")
+                .contains("40 iterations");
         WebElement bar = browser.driver.findElement(By.id("style-progress"));
         assertThat(bar.getAttribute("value")).isEqualTo("40");
         assertThat(bar.getAttribute("max")).isEqualTo("40");
@@ -193,13 +228,27 @@ class ConsoleEndToEndTest {
     void theCliPaintsWithAProgressBarAndEditsTheGallery() throws Exception {
         Path painted = work.resolve("cli-stylised.png");
         Files.deleteIfExists(painted);
-        Cli.Run stylise = cli.likeness("stylise", samples.resolve("sample3.jpg").toString(), stylePattern.toString(),
-                "--size", "64", "--iterations", "20", "--progress-every", "5", "-o", painted.toString(),
-                "--bootstrap-servers", run.bootstrapServers());
+        Cli.Run stylise = cli.likeness(
+                "stylise",
+                samples.resolve("sample3.jpg").toString(),
+                stylePattern.toString(),
+                "--size",
+                "64",
+                "--iterations",
+                "20",
+                "--progress-every",
+                "5",
+                "-o",
+                painted.toString(),
+                "--bootstrap-servers",
+                run.bootstrapServers());
         assertThat(stylise.exitCode()).as(stylise.err()).isZero();
         assertThat(stylise.err()).contains("published style request", "[##############################] 100%  20/20");
         assertThat(stylise.out()).startsWith(painted + ": 64x").contains("20 iterations");
-        assertThat(Math.max(ImageIO.read(painted.toFile()).getWidth(), ImageIO.read(painted.toFile()).getHeight())).isEqualTo(64);
+        assertThat(Math.max(
+                        ImageIO.read(painted.toFile()).getWidth(),
+                        ImageIO.read(painted.toFile()).getHeight()))
+                .isEqualTo(64);
 
         Cli.Run delete = cli.likeness("gallery", "delete", "demo-sample5", "--matching-url", run.matchingUrl());
         assertThat(delete.exitCode()).as(delete.err()).isZero();
@@ -207,9 +256,15 @@ class ConsoleEndToEndTest {
 
         Cli.Run list = cli.likeness("gallery", "list", "--bootstrap-servers", run.bootstrapServers());
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(list.out().lines().map(line -> line.split("\t")[0] + "\t" + line.split("\t")[1]).toList())
-                .containsExactly("demo-sample1\tAda (sample1)", "demo-sample2\tPerson of sample2",
-                        "demo-sample3\tPerson of sample3", "demo-sample4\tPerson of sample4");
+        assertThat(list.out()
+                        .lines()
+                        .map(line -> line.split("\t")[0] + "\t" + line.split("\t")[1])
+                        .toList())
+                .containsExactly(
+                        "demo-sample1\tAda (sample1)",
+                        "demo-sample2\tPerson of sample2",
+                        "demo-sample3\tPerson of sample3",
+                        "demo-sample4\tPerson of sample4");
 
         Cli.Run unknown = cli.likeness("gallery", "delete", "nobody", "--matching-url", run.matchingUrl());
         assertThat(unknown.exitCode()).isEqualTo(1);
@@ -217,16 +272,21 @@ class ConsoleEndToEndTest {
 
         // The console follows the gallery topic, whoever changed it.
         open();
-        browser.waitUpTo(RESULT_WITHIN).until(driver -> driver.findElement(By.id("gallery-count")).getText().equals("4"));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(driver ->
+                        driver.findElement(By.id("gallery-count")).getText().equals("4"));
     }
 
     @Test
     @Order(9)
     void theWholeConsoleForTheReadme() throws Exception {
         open();
-        String requestId = upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample3.jpg"));
+        String requestId =
+                upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample3.jpg"));
         awaitCard(requestId, ".outcome", "recognised");
-        browser.driver.findElement(By.id("style-content")).sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver
+                .findElement(By.id("style-content"))
+                .sendKeys(samples.resolve("sample1.jpg").toString());
         browser.driver.findElement(By.id("style-style")).sendKeys(stylePattern.toString());
         setValue("style-size", "128");
         setValue("style-iterations", "30");
@@ -248,9 +308,11 @@ class ConsoleEndToEndTest {
 
     private void open() {
         browser.driver.get(run.consoleUrl());
-        browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
-        browser.waitUpTo(Duration.ofSeconds(30)).until(driver ->
-                !driver.findElements(By.cssSelector("#gallery tbody tr")).isEmpty());
+        browser.waitUpTo(Duration.ofSeconds(30))
+                .until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+        browser.waitUpTo(Duration.ofSeconds(30))
+                .until(driver -> !driver.findElements(By.cssSelector("#gallery tbody tr"))
+                        .isEmpty());
     }
 
     /** Submits the style form and waits until the style panel shows that request finished. */
@@ -265,21 +327,26 @@ class ConsoleEndToEndTest {
 
     /** Chooses the file, submits, and returns the request id the console published. */
     private String upload(String fileInput, String submit, String message, Path file) {
-        browser.driver.findElement(By.id(fileInput)).sendKeys(file.toAbsolutePath().toString());
+        browser.driver
+                .findElement(By.id(fileInput))
+                .sendKeys(file.toAbsolutePath().toString());
         return submit(submit, message);
     }
 
     private String submit(String submit, String message) {
         browser.driver.findElement(By.id(submit)).click();
-        browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.id(message),
-                Pattern.compile("^published request console-")));
+        browser.waitUpTo(Duration.ofSeconds(30))
+                .until(ExpectedConditions.textMatches(By.id(message), Pattern.compile("^published request console-")));
         return browser.driver.findElement(By.id(message)).getText().substring("published request ".length());
     }
 
     private WebElement awaitCard(String requestId, String part, String text) {
         By card = By.cssSelector("#feed .card[data-request-id='" + requestId + "']");
-        browser.waitUpTo(RESULT_WITHIN).until(driver -> driver.findElements(card).stream()
-                .anyMatch(found -> found.findElement(By.cssSelector(part)).getText().contains(text)));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(driver -> driver.findElements(card).stream()
+                        .anyMatch(found -> found.findElement(By.cssSelector(part))
+                                .getText()
+                                .contains(text)));
         return browser.driver.findElement(card);
     }
 
@@ -290,8 +357,8 @@ class ConsoleEndToEndTest {
     }
 
     private static BufferedImage fetchImage(String url) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         return ImageIO.read(new ByteArrayInputStream(response.body()));
     }

@@ -45,7 +45,9 @@ final class MakeRun implements AutoCloseable {
         // A process started from a JVM may inherit SIGINT ignored (e.g. Maven started in the background);
         // env --default-signal gives run.sh the disposition a terminal's Ctrl-C finds.
         ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "bash", "deploy/local/run.sh")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("LIKENESS_SKIP_BUILD", "1");
         environment.put("LIKENESS_VAR_DIR", varDir.toAbsolutePath().toString());
@@ -92,14 +94,20 @@ final class MakeRun implements AutoCloseable {
 
     /** The Java processes run.sh started (the broker and every service). */
     List<ProcessHandle> javaProcesses() {
-        return process.toHandle().descendants()
-                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+        return process.toHandle()
+                .descendants()
+                .filter(child -> child.info()
+                        .command()
+                        .map(command -> command.endsWith("/java"))
+                        .orElse(false))
                 .toList();
     }
 
     /** Ctrl-C: SIGINT to run.sh; returns its exit code. */
     int interrupt(Duration timeout) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -INT " + process.pid() + " failed");
         }

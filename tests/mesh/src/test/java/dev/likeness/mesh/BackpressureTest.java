@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
@@ -48,9 +47,10 @@ class BackpressureTest {
             String bootstrap = mesh.bootstrapServers();
             try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
                     TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally pictures = new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed")) {
-                ServiceProcess[] services = mesh.startServices("at-least-once", HEAP, "embedding", "matching",
-                        "stylising");
+                    TopicTally pictures =
+                            new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed")) {
+                ServiceProcess[] services =
+                        mesh.startServices("at-least-once", HEAP, "embedding", "matching", "stylising");
                 long[] peak = new long[services.length];
                 List<String> progress = new ArrayList<>();
                 // Results of the embedding service: FacesEmbedded beyond the burst queued directly on the topic.
@@ -59,7 +59,9 @@ class BackpressureTest {
                     long end = System.nanoTime() + WINDOW.toNanos();
                     while (System.nanoTime() < end) {
                         for (int s = 0; s < services.length; s++) {
-                            assertThat(services[s].isAlive()).as("%s still running", services[s].name()).isTrue();
+                            assertThat(services[s].isAlive())
+                                    .as("%s still running", services[s].name())
+                                    .isTrue();
                             peak[s] = Math.max(peak[s], heapUsed(services[s]));
                         }
                         Thread.sleep(500);
@@ -67,9 +69,15 @@ class BackpressureTest {
                     long facesNow = faces.records(), matchesNow = matches.records(), picturesNow = pictures.records();
                     progress.add((facesNow - facesBefore) + " images / " + (matchesNow - matchesBefore) + " matches / "
                             + (picturesNow - picturesBefore) + " pictures");
-                    assertThat(facesNow).as("embedding results in window %d", window + 1).isGreaterThan(facesBefore);
-                    assertThat(matchesNow).as("matching results in window %d", window + 1).isGreaterThan(matchesBefore);
-                    assertThat(picturesNow).as("stylising results in window %d", window + 1).isGreaterThan(picturesBefore);
+                    assertThat(facesNow)
+                            .as("embedding results in window %d", window + 1)
+                            .isGreaterThan(facesBefore);
+                    assertThat(matchesNow)
+                            .as("matching results in window %d", window + 1)
+                            .isGreaterThan(matchesBefore);
+                    assertThat(picturesNow)
+                            .as("stylising results in window %d", window + 1)
+                            .isGreaterThan(picturesBefore);
                     facesBefore = facesNow;
                     matchesBefore = matchesNow;
                     picturesBefore = picturesNow;
@@ -79,50 +87,87 @@ class BackpressureTest {
                 // The point: memory stayed bounded while most of the burst was still waiting on the broker.
                 assertThat(imagesDone).as("images answered during the test").isLessThan(BURST);
                 assertThat(matchesDone).as("matches answered during the test").isLessThan(2L * BURST);
-                assertThat(picturesDone).as("style requests answered during the test").isLessThan(BURST / 2);
+                assertThat(picturesDone)
+                        .as("style requests answered during the test")
+                        .isLessThan(BURST / 2);
                 for (int s = 0; s < services.length; s++) {
-                    assertThat(peak[s]).as("%s peak heap used", services[s].name()).isLessThan(HEAP_LIMIT);
-                    assertThat(Files.readString(services[s].logFile())).as("%s log", services[s].name())
+                    assertThat(peak[s])
+                            .as("%s peak heap used", services[s].name())
+                            .isLessThan(HEAP_LIMIT);
+                    assertThat(Files.readString(services[s].logFile()))
+                            .as("%s log", services[s].name())
                             .doesNotContain("java.lang.OutOfMemoryError");
                 }
                 Map<String, String> figures = new LinkedHashMap<>();
-                figures.put("queued before start", BURST + " images (160x120 JPEG, identify) + " + BURST
-                        + " FacesEmbedded (identify) + " + BURST + " StyleRequested (" + StyleJobs.describe() + ")");
+                figures.put(
+                        "queued before start",
+                        BURST + " images (160x120 JPEG, identify) + " + BURST + " FacesEmbedded (identify) + " + BURST
+                                + " StyleRequested (" + StyleJobs.describe() + ")");
                 figures.put("heap limit", "-Xmx" + HEAP + " per service, -XX:+ExitOnOutOfMemoryError");
-                figures.put("peak heap used (/q/metrics, sampled every 0.5 s)", "embedding " + mib(peak[0])
-                        + " MiB, matching " + mib(peak[1]) + " MiB, stylising " + mib(peak[2]) + " MiB");
+                figures.put(
+                        "peak heap used (/q/metrics, sampled every 0.5 s)",
+                        "embedding " + mib(peak[0]) + " MiB, matching " + mib(peak[1]) + " MiB, stylising "
+                                + mib(peak[2]) + " MiB");
                 figures.put("answered per " + WINDOW.toSeconds() + " s window", String.join("; ", progress));
-                figures.put("still queued at the end", (BURST - imagesDone) + " images, at least "
-                        + (BURST - Math.min(BURST, matchesDone)) + " faces, " + (BURST - picturesDone)
-                        + " style requests");
+                figures.put(
+                        "still queued at the end",
+                        (BURST - imagesDone) + " images, at least "
+                                + (BURST - Math.min(BURST, matchesDone)) + " faces, " + (BURST - picturesDone)
+                                + " style requests");
                 DeliveryUnderFaultsTest.report("backpressure", figures);
             }
         }
     }
 
     private static void queueBurst(Mesh mesh, FaceViews views, StyleJobs styles) throws Exception {
-        ModelRef model = ModelRef.newBuilder().setId(views.embeddingModel().id())
-                .setVersion(views.embeddingModel().version()).build();
-        Purpose identify = Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
+        ModelRef model = ModelRef.newBuilder()
+                .setId(views.embeddingModel().id())
+                .setVersion(views.embeddingModel().version())
+                .build();
+        Purpose identify = Purpose.newBuilder()
+                .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
+                .build();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             int view = i % views.size();
             String image = "burst-image-" + i;
-            records.add(new ProducerRecord<>(Mesh.IMAGES, image, ImageSubmitted.newBuilder().setRequestId(image)
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(views.jpegs().get(view))))
-                    .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
-                    .setPurpose(identify).build().toByteArray()));
+            records.add(new ProducerRecord<>(
+                    Mesh.IMAGES,
+                    image,
+                    ImageSubmitted.newBuilder()
+                            .setRequestId(image)
+                            .setImage(ImageSource.newBuilder()
+                                    .setInline(ByteString.copyFrom(views.jpegs().get(view))))
+                            .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
+                            .setPurpose(identify)
+                            .build()
+                            .toByteArray()));
             String faces = "burst-faces-" + i;
-            Face.Builder face = Face.newBuilder().setDetectorScore(0.99f)
-                    .setBox(BoundingBox.newBuilder().setX1(40).setY1(30).setX2(100).setY2(90));
+            Face.Builder face = Face.newBuilder()
+                    .setDetectorScore(0.99f)
+                    .setBox(BoundingBox.newBuilder()
+                            .setX1(40)
+                            .setY1(30)
+                            .setX2(100)
+                            .setY2(90));
             for (float value : views.embeddings().get(view)) {
                 face.addEmbedding(value);
             }
-            records.add(new ProducerRecord<>(Mesh.FACES, faces, FacesEmbedded.newBuilder().setRequestId(faces)
-                    .setEmbeddingModel(model).setImageWidth(FaceViews.WIDTH).setImageHeight(FaceViews.HEIGHT)
-                    .setPurpose(identify).addFaces(face).build().toByteArray()));
+            records.add(new ProducerRecord<>(
+                    Mesh.FACES,
+                    faces,
+                    FacesEmbedded.newBuilder()
+                            .setRequestId(faces)
+                            .setEmbeddingModel(model)
+                            .setImageWidth(FaceViews.WIDTH)
+                            .setImageHeight(FaceViews.HEIGHT)
+                            .setPurpose(identify)
+                            .addFaces(face)
+                            .build()
+                            .toByteArray()));
             String style = "burst-style-" + i;
-            records.add(new ProducerRecord<>(Mesh.STYLE_REQUESTS, style, styles.request(style, i).toByteArray()));
+            records.add(new ProducerRecord<>(
+                    Mesh.STYLE_REQUESTS, style, styles.request(style, i).toByteArray()));
         }
         mesh.publish(records);
     }

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Timeout;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.ImageSource;
@@ -52,6 +51,7 @@ class DeliveryUnderFaultsTest {
 
     /** Enrolment requests per identity (at most the gallery's 5 per model, so none is dropped as the oldest). */
     static final int ENROLMENTS_PER_IDENTITY = 3;
+
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(8);
     static final Path FIGURES = Path.of("target", "reliability-figures.md");
 
@@ -67,8 +67,10 @@ class DeliveryUnderFaultsTest {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void exactlyOnceEveryRequestHasExactlyOneResult() throws Exception {
         Run run = run("exactly-once", 2000);
-        run.faces.forEach((key, values) -> assertThat(values).as("FacesEmbedded records of %s", key).hasSize(1));
-        run.matches.forEach((key, values) -> assertThat(values).as("MatchResult records of %s", key).hasSize(1));
+        run.faces.forEach((key, values) ->
+                assertThat(values).as("FacesEmbedded records of %s", key).hasSize(1));
+        run.matches.forEach((key, values) ->
+                assertThat(values).as("MatchResult records of %s", key).hasSize(1));
     }
 
     @Test
@@ -80,7 +82,9 @@ class DeliveryUnderFaultsTest {
             // A redelivered request: the same answer, only the time it was produced differs.
             FacesEmbedded first = withoutProductionTime(values.get(0));
             for (byte[] again : values) {
-                assertThat(withoutProductionTime(again)).as("redelivered FacesEmbedded of %s", key).isEqualTo(first);
+                assertThat(withoutProductionTime(again))
+                        .as("redelivered FacesEmbedded of %s", key)
+                        .isEqualTo(first);
             }
         });
         run.matches.forEach((key, values) -> {
@@ -88,29 +92,34 @@ class DeliveryUnderFaultsTest {
             for (byte[] again : values) {
                 MatchResult result = parseMatch(again);
                 assertThat(result.getRequestId()).isEqualTo(key);
-                assertThat(result.getOutcomeCase()).isEqualTo(parseMatch(values.get(0)).getOutcomeCase());
+                assertThat(result.getOutcomeCase())
+                        .isEqualTo(parseMatch(values.get(0)).getOutcomeCase());
             }
         });
     }
 
     /** What one run saw, per request id: every FacesEmbedded and MatchResult record (read_committed). */
-    record Run(Map<String, List<byte[]>> faces, Map<String, List<byte[]>> matches) {
-    }
+    record Run(Map<String, List<byte[]>> faces, Map<String, List<byte[]>> matches) {}
 
     private Run run(String delivery, int requests) throws Exception {
         long started = System.nanoTime();
         Map<String, ImageSubmitted> sent = requests(delivery, requests);
         Map<String, Set<String>> expectedGallery = new TreeMap<>();
-        sent.values().stream().filter(r -> r.getPurpose().hasEnrol()).forEach(r -> expectedGallery
-                .computeIfAbsent(r.getPurpose().getEnrol().getIdentityId(), id -> new HashSet<>()).add(r.getRequestId()));
+        sent.values().stream()
+                .filter(r -> r.getPurpose().hasEnrol())
+                .forEach(r -> expectedGallery
+                        .computeIfAbsent(r.getPurpose().getEnrol().getIdentityId(), id -> new HashSet<>())
+                        .add(r.getRequestId()));
         Map<String, String> figures = new LinkedHashMap<>();
         try (Mesh mesh = Mesh.withTopics(delivery)) {
             publish(mesh, sent.values());
             String bootstrap = mesh.bootstrapServers();
             try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
                     TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally embeddingDlq = new TopicTally(bootstrap, Mesh.EMBEDDING_DLQ, Mesh.PARTITIONS, "read_committed");
-                    TopicTally matchingDlq = new TopicTally(bootstrap, Mesh.MATCHING_DLQ, Mesh.PARTITIONS, "read_committed")) {
+                    TopicTally embeddingDlq =
+                            new TopicTally(bootstrap, Mesh.EMBEDDING_DLQ, Mesh.PARTITIONS, "read_committed");
+                    TopicTally matchingDlq =
+                            new TopicTally(bootstrap, Mesh.MATCHING_DLQ, Mesh.PARTITIONS, "read_committed")) {
                 ServiceProcess[] services = mesh.startServices(delivery, "384m", "embedding", "matching");
                 ServiceProcess embedding = services[0], matching = services[1];
 
@@ -118,16 +127,20 @@ class DeliveryUnderFaultsTest {
                 figures.put("embedding SIGKILLed after results", faces.distinctKeys() + " faces");
                 embedding.kill();
                 embedding.restart();
-                TopicTally.await(() -> matches.distinctKeys() >= requests * 45 / 100, RUN_TIMEOUT, "45% of the matches");
+                TopicTally.await(
+                        () -> matches.distinctKeys() >= requests * 45 / 100, RUN_TIMEOUT, "45% of the matches");
                 figures.put("matching SIGKILLed after results", matches.distinctKeys() + " matches");
                 matching.kill();
                 matching.restart();
-                TopicTally.await(() -> matches.distinctKeys() >= requests * 70 / 100, RUN_TIMEOUT, "70% of the matches");
+                TopicTally.await(
+                        () -> matches.distinctKeys() >= requests * 70 / 100, RUN_TIMEOUT, "70% of the matches");
                 figures.put("broker restarted after results", matches.distinctKeys() + " matches");
                 mesh.restartBroker();
 
-                TopicTally.await(() -> faces.distinctKeys() >= requests && matches.distinctKeys() >= requests,
-                        RUN_TIMEOUT, "a result for every request");
+                TopicTally.await(
+                        () -> faces.distinctKeys() >= requests && matches.distinctKeys() >= requests,
+                        RUN_TIMEOUT,
+                        "a result for every request");
                 // Every offset committed: nothing more can come (a late duplicate would show up before this).
                 awaitConsumed(bootstrap, "likeness-embedding", ends(bootstrap, Mesh.IMAGES));
                 awaitConsumed(bootstrap, "likeness-matching", faces.nextOffsets());
@@ -139,23 +152,37 @@ class DeliveryUnderFaultsTest {
                 assertThat(embeddingDlq.records()).as("embedding dead letters").isZero();
                 assertThat(matchingDlq.records()).as("matching dead letters").isZero();
                 assertThat(gallery(bootstrap)).as("the gallery after the run").isEqualTo(expectedGallery);
-                assertThat(embedding.isAlive() && matching.isAlive()).as("both services still running").isTrue();
+                assertThat(embedding.isAlive() && matching.isAlive())
+                        .as("both services still running")
+                        .isTrue();
 
-                figures.put("requests", requests + " (" + count(sent, true) + " enrolments of " + expectedGallery.size()
-                        + " identities, " + count(sent, false) + " identifications; 160x120 JPEGs, one face each)");
-                figures.put("FacesEmbedded records (read_committed)", faces.records() + " for " + facesSeen.size()
-                        + " requests: " + (faces.records() - facesSeen.size()) + " duplicates");
-                figures.put("MatchResult records (read_committed)", matches.records() + " for " + matchesSeen.size()
-                        + " requests: " + (matches.records() - matchesSeen.size()) + " duplicates");
+                figures.put(
+                        "requests",
+                        requests + " (" + count(sent, true) + " enrolments of " + expectedGallery.size()
+                                + " identities, " + count(sent, false)
+                                + " identifications; 160x120 JPEGs, one face each)");
+                figures.put(
+                        "FacesEmbedded records (read_committed)",
+                        faces.records() + " for " + facesSeen.size() + " requests: "
+                                + (faces.records() - facesSeen.size()) + " duplicates");
+                figures.put(
+                        "MatchResult records (read_committed)",
+                        matches.records() + " for " + matchesSeen.size() + " requests: "
+                                + (matches.records() - matchesSeen.size()) + " duplicates");
                 if (delivery.equals("exactly-once")) {
-                    figures.put("records of aborted transactions (read_uncommitted minus read_committed)",
+                    figures.put(
+                            "records of aborted transactions (read_uncommitted minus read_committed)",
                             "faces " + (uncommitted(bootstrap, Mesh.FACES) - faces.records()) + ", matches "
                                     + (uncommitted(bootstrap, Mesh.MATCHES) - matches.records()));
                 }
-                figures.put("gallery", expectedGallery.size() + " identities, " + ENROLMENTS_PER_IDENTITY
-                        + " embeddings each, as enrolled");
-                figures.put("wall time", (System.nanoTime() - started) / 1_000_000_000 + " s (broker, two service "
-                        + "starts, two restarts, one broker restart)");
+                figures.put(
+                        "gallery",
+                        expectedGallery.size() + " identities, " + ENROLMENTS_PER_IDENTITY
+                                + " embeddings each, as enrolled");
+                figures.put(
+                        "wall time",
+                        (System.nanoTime() - started) / 1_000_000_000 + " s (broker, two service "
+                                + "starts, two restarts, one broker restart)");
                 report(delivery, figures);
                 return new Run(facesSeen, matchesSeen);
             }
@@ -174,19 +201,29 @@ class DeliveryUnderFaultsTest {
             int view;
             if (i % every == 0 && enrolled < enrolments) {
                 view = enrolled % views.size();
-                purpose = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId("person-" + view)
-                        .setDisplayName("Person " + view)).build();
+                purpose = Purpose.newBuilder()
+                        .setEnrol(Purpose.Enrol.newBuilder()
+                                .setIdentityId("person-" + view)
+                                .setDisplayName("Person " + view))
+                        .build();
                 enrolled++;
             } else {
                 view = i % views.size();
-                purpose = Purpose.newBuilder().setIdentify(Purpose.Identify.newBuilder().setTopK(3)).build();
+                purpose = Purpose.newBuilder()
+                        .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
+                        .build();
             }
             Instant now = Instant.now();
-            requests.put(id, ImageSubmitted.newBuilder().setRequestId(id)
-                    .setSubmittedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(views.jpegs().get(view))))
-                    .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
-                    .setPurpose(purpose).build());
+            requests.put(
+                    id,
+                    ImageSubmitted.newBuilder()
+                            .setRequestId(id)
+                            .setSubmittedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
+                            .setImage(ImageSource.newBuilder()
+                                    .setInline(ByteString.copyFrom(views.jpegs().get(view))))
+                            .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(1))
+                            .setPurpose(purpose)
+                            .build());
         }
         assertThat(enrolled).isEqualTo(enrolments);
         return requests;
@@ -194,25 +231,29 @@ class DeliveryUnderFaultsTest {
 
     private static void publish(Mesh mesh, Iterable<ImageSubmitted> requests) throws Exception {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        requests.forEach(request -> records.add(
-                new ProducerRecord<>(Mesh.IMAGES, request.getRequestId(), request.toByteArray())));
+        requests.forEach(request ->
+                records.add(new ProducerRecord<>(Mesh.IMAGES, request.getRequestId(), request.toByteArray())));
         mesh.publish(records);
     }
 
     /** Waits until the group has committed, on every partition, at least the given offsets. */
-    static void awaitConsumed(String bootstrap, String group, Map<TopicPartition, Long> needed)
-            throws Exception {
+    static void awaitConsumed(String bootstrap, String group, Map<TopicPartition, Long> needed) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            TopicTally.await(() -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                    return needed.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
-                            && committed.get(end.getKey()).offset() >= end.getValue());
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofMinutes(2), group + " committed " + needed);
+            TopicTally.await(
+                    () -> {
+                        try {
+                            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                                    .partitionsToOffsetAndMetadata()
+                                    .get(30, TimeUnit.SECONDS);
+                            return needed.entrySet().stream()
+                                    .allMatch(end -> committed.get(end.getKey()) != null
+                                            && committed.get(end.getKey()).offset() >= end.getValue());
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofMinutes(2),
+                    group + " committed " + needed);
         }
     }
 
@@ -224,7 +265,10 @@ class DeliveryUnderFaultsTest {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+            admin.listOffsets(latest)
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         }
     }
@@ -246,7 +290,8 @@ class DeliveryUnderFaultsTest {
             try {
                 for (StoredEmbedding embedding : Identity.parseFrom(value).getEmbeddingsList()) {
                     assertThat(sources.add(embedding.getSourceRequestId()))
-                            .as("%s stores request %s once", identityId, embedding.getSourceRequestId()).isTrue();
+                            .as("%s stores request %s once", identityId, embedding.getSourceRequestId())
+                            .isTrue();
                 }
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new AssertionError("unreadable gallery record of " + identityId, e);
@@ -268,7 +313,9 @@ class DeliveryUnderFaultsTest {
     }
 
     private static long count(Map<String, ImageSubmitted> sent, boolean enrolments) {
-        return sent.values().stream().filter(r -> r.getPurpose().hasEnrol() == enrolments).count();
+        return sent.values().stream()
+                .filter(r -> r.getPurpose().hasEnrol() == enrolments)
+                .count();
     }
 
     private static FacesEmbedded withoutProductionTime(byte[] value) {
@@ -289,7 +336,8 @@ class DeliveryUnderFaultsTest {
 
     static void report(String title, Map<String, String> figures) throws Exception {
         StringBuilder text = new StringBuilder("\n### " + title + "\n\n| | |\n|---|---|\n");
-        figures.forEach((name, value) -> text.append("| ").append(name).append(" | ").append(value).append(" |\n"));
+        figures.forEach((name, value) ->
+                text.append("| ").append(name).append(" | ").append(value).append(" |\n"));
         System.out.println(text);
         Files.createDirectories(FIGURES.toAbsolutePath().getParent());
         Files.writeString(FIGURES, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

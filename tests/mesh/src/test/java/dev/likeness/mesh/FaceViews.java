@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -56,7 +55,8 @@ record FaceViews(List<byte[]> jpegs, List<float[]> embeddings, FacePipeline.Mode
     /** A 4:3 region twice the face's height around it, scaled to 160x120. */
     private static BufferedImage view(BufferedImage photo, AnalysedFace face) {
         double height = Math.min(photo.getHeight(), face.box().height() * 2), width = height * 4 / 3;
-        double centreX = (face.box().x1() + face.box().x2()) / 2, centreY = (face.box().y1() + face.box().y2()) / 2;
+        double centreX = (face.box().x1() + face.box().x2()) / 2,
+                centreY = (face.box().y1() + face.box().y2()) / 2;
         double x = Math.max(0, Math.min(photo.getWidth() - width, centreX - width / 2));
         double y = Math.max(0, Math.min(photo.getHeight() - height, centreY - height / 2));
         BufferedImage out = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);

@@ -45,12 +45,12 @@ final class Mesh implements AutoCloseable {
     static final String STYLISING_DLQ = "likeness.stylising.dlq.v1";
     static final int PARTITIONS = 3;
     /** The read-process-write input channel of each service. */
-    private static final Map<String, String> INPUTS = Map.of("embedding", "images", "matching", "faces",
-            "stylising", "style-requests");
+    private static final Map<String, String> INPUTS =
+            Map.of("embedding", "images", "matching", "faces", "stylising", "style-requests");
 
     /** The topics created before the services start (besides the compacted gallery). */
-    private static final List<String> QUEUES = List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ,
-            STYLE_REQUESTS, STYLE_RESULTS, STYLISING_DLQ);
+    private static final List<String> QUEUES =
+            List.of(IMAGES, FACES, MATCHES, EMBEDDING_DLQ, MATCHING_DLQ, STYLE_REQUESTS, STYLE_RESULTS, STYLISING_DLQ);
 
     private static final Set<String> COPIED = new HashSet<>();
 
@@ -65,7 +65,8 @@ final class Mesh implements AutoCloseable {
 
     /** A fresh broker with the mesh's topics, created before any service so requests can queue up first. */
     static Mesh withTopics(String name) throws Exception {
-        Path dir = Path.of("target", "mesh", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+        Path dir = Path.of("target", "mesh", name + "-" + System.currentTimeMillis())
+                .toAbsolutePath();
         Files.createDirectories(dir);
         Mesh mesh = new Mesh(dir);
         try (KafkaTestClient kafka = mesh.client()) {
@@ -125,7 +126,8 @@ final class Mesh implements AutoCloseable {
     }
 
     ServiceProcess service(String module, String delivery, String heap) {
-        ServiceProcess service = ServiceProcess.builder(module, application(module).resolve("quarkus-run.jar"))
+        ServiceProcess service = ServiceProcess.builder(
+                        module, application(module).resolve("quarkus-run.jar"))
                 .jvmOption("-Xmx" + heap)
                 // A heap overflow must end the process loudly, never leave it limping.
                 .jvmOption("-XX:+ExitOnOutOfMemoryError")
@@ -135,7 +137,8 @@ final class Mesh implements AutoCloseable {
                 .jvmOption("-Dmp.messaging.incoming." + INPUTS.get(module) + ".session.timeout.ms=10000")
                 .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers())
                 .env("LIKENESS_DELIVERY", delivery)
-                // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left open.
+                // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left
+                // open.
                 .env("HOSTNAME", "mesh-test")
                 .logFile(dataDir.resolve(module + ".log"))
                 .start();

@@ -7,11 +7,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.OptimisationSettings;
@@ -34,7 +32,8 @@ final class StyleJobs {
 
     private StyleJobs() throws Exception {
         for (int sample = 1; sample <= 6; sample++) {
-            BufferedImage photo = ImageIO.read(ModelsDirectory.locate().resolve("samples/sample" + sample + ".jpg")
+            BufferedImage photo = ImageIO.read(ModelsDirectory.locate()
+                    .resolve("samples/sample" + sample + ".jpg")
                     .toFile());
             BufferedImage small = new BufferedImage(SIDE, SIDE * 3 / 4, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = small.createGraphics();
@@ -47,7 +46,7 @@ final class StyleJobs {
         Graphics2D g = stripes.createGraphics();
         for (int x = -SIDE; x < SIDE; x += 8) {
             g.setColor(x % 16 == 0 ? new Color(30, 60, 160) : new Color(240, 190, 40));
-            g.fillPolygon(new int[] { x, x + 8, x + 8 + SIDE, x + SIDE }, new int[] { 0, 0, SIDE, SIDE }, 4);
+            g.fillPolygon(new int[] {x, x + 8, x + 8 + SIDE, x + SIDE}, new int[] {0, 0, SIDE, SIDE}, 4);
         }
         g.dispose();
         style = png(stripes);
@@ -64,13 +63,17 @@ final class StyleJobs {
 
     /** Request {@code i}: content variant {@code i % variants()}. */
     StyleRequested request(String id, int i) {
-        return StyleRequested.newBuilder().setRequestId(id)
+        return StyleRequested.newBuilder()
+                .setRequestId(id)
                 .setContent(ImageSource.newBuilder().setInline(contents.get(i % contents.size())))
-                .addStyles(WeightedStyle.newBuilder().setImage(ImageSource.newBuilder().setInline(style)))
+                .addStyles(WeightedStyle.newBuilder()
+                        .setImage(ImageSource.newBuilder().setInline(style)))
                 .setOutputMaxSide(SIDE)
-                .setOptimisation(OptimisationSettings.newBuilder().setIterations(ITERATIONS)
+                .setOptimisation(OptimisationSettings.newBuilder()
+                        .setIterations(ITERATIONS)
                         .setOptimiser(OptimisationSettings.Optimiser.ADAM)
-                        .setInit(OptimisationSettings.Init.NOISE).setSeed(SEED))
+                        .setInit(OptimisationSettings.Init.NOISE)
+                        .setSeed(SEED))
                 .build();
     }
 

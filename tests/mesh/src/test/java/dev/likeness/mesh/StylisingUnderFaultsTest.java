@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.testing.ServiceProcess;
@@ -44,11 +43,13 @@ class StylisingUnderFaultsTest {
         Map<String, String> figures = new LinkedHashMap<>();
         try (Mesh mesh = Mesh.withTopics("stylising-faults")) {
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-            sent.forEach((id, request) -> records.add(new ProducerRecord<>(Mesh.STYLE_REQUESTS, id, request.toByteArray())));
+            sent.forEach(
+                    (id, request) -> records.add(new ProducerRecord<>(Mesh.STYLE_REQUESTS, id, request.toByteArray())));
             mesh.publish(records);
             String bootstrap = mesh.bootstrapServers();
             try (TopicTally results = new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed");
-                    TopicTally deadLetters = new TopicTally(bootstrap, Mesh.STYLISING_DLQ, Mesh.PARTITIONS, "read_committed")) {
+                    TopicTally deadLetters =
+                            new TopicTally(bootstrap, Mesh.STYLISING_DLQ, Mesh.PARTITIONS, "read_committed")) {
                 ServiceProcess stylising = mesh.startServices("at-least-once", "256m", "stylising")[0];
 
                 TopicTally.await(() -> results.distinctKeys() >= REQUESTS / 3, RUN_TIMEOUT, "a third of the pictures");
@@ -58,8 +59,8 @@ class StylisingUnderFaultsTest {
 
                 TopicTally.await(() -> results.distinctKeys() >= REQUESTS, RUN_TIMEOUT, "a picture for every request");
                 // Every offset committed: nothing more can come (a late repeat would show up before this).
-                DeliveryUnderFaultsTest.awaitConsumed(bootstrap, "likeness-stylising",
-                        DeliveryUnderFaultsTest.ends(bootstrap, Mesh.STYLE_REQUESTS));
+                DeliveryUnderFaultsTest.awaitConsumed(
+                        bootstrap, "likeness-stylising", DeliveryUnderFaultsTest.ends(bootstrap, Mesh.STYLE_REQUESTS));
                 Thread.sleep(1000);
 
                 Map<String, List<byte[]>> seen = results.snapshot();
@@ -74,25 +75,36 @@ class StylisingUnderFaultsTest {
                     for (byte[] value : seen.get(id)) {
                         ImageStylised result = parse(value);
                         assertThat(result.getRequestId()).isEqualTo(id);
-                        assertThat(result.getOutcomeCase()).as("outcome of %s", id)
+                        assertThat(result.getOutcomeCase())
+                                .as("outcome of %s", id)
                                 .isEqualTo(ImageStylised.OutcomeCase.IMAGE);
-                        assertThat(result.getIterations()).as("iterations of %s", id).isEqualTo(StyleJobs.ITERATIONS);
+                        assertThat(result.getIterations())
+                                .as("iterations of %s", id)
+                                .isEqualTo(StyleJobs.ITERATIONS);
                         ByteString picture = result.getImage().getInline();
-                        assertThat(picture.isEmpty()).as("inline picture of %s", id).isFalse();
-                        assertThat(picture).as("picture of %s (content variant %d)", id, variant)
+                        assertThat(picture.isEmpty())
+                                .as("inline picture of %s", id)
+                                .isFalse();
+                        assertThat(picture)
+                                .as("picture of %s (content variant %d)", id, variant)
                                 .isEqualTo(pictures.computeIfAbsent(variant, v -> picture));
                     }
                 }
-                long repeated = seen.values().stream().filter(values -> values.size() > 1).count();
-                figures.put("requests", REQUESTS + " (" + StyleJobs.describe() + ", " + jobs.variants()
-                        + " contents)");
-                figures.put("ImageStylised records (read_committed)", results.records() + " for " + seen.size()
-                        + " requests: " + (results.records() - seen.size()) + " duplicates (" + repeated
-                        + " requests answered more than once), each with the same key and PNG bytes as the first");
+                long repeated = seen.values().stream()
+                        .filter(values -> values.size() > 1)
+                        .count();
+                figures.put("requests", REQUESTS + " (" + StyleJobs.describe() + ", " + jobs.variants() + " contents)");
+                figures.put(
+                        "ImageStylised records (read_committed)",
+                        results.records() + " for " + seen.size()
+                                + " requests: " + (results.records() - seen.size()) + " duplicates (" + repeated
+                                + " requests answered more than once), each with the same key and PNG bytes as the first");
                 figures.put("distinct pictures", pictures.size() + " (one per content, identical across requests)");
                 figures.put("dead letters", "0");
-                figures.put("wall time", (System.nanoTime() - started) / 1_000_000_000 + " s (broker, one service "
-                        + "start, one SIGKILL and restart)");
+                figures.put(
+                        "wall time",
+                        (System.nanoTime() - started) / 1_000_000_000 + " s (broker, one service "
+                                + "start, one SIGKILL and restart)");
                 DeliveryUnderFaultsTest.report("stylising at-least-once", figures);
             }
         }

@@ -31,11 +31,13 @@ final class TopicTally implements AutoCloseable {
 
     /** @param isolation read_committed, as the mesh's readers, or read_uncommitted to see aborted attempts too */
     TopicTally(String bootstrapServers, String topic, int partitions, String isolation) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.topic = topic;
         List<TopicPartition> assigned = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -53,7 +55,8 @@ final class TopicTally implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     synchronized (this) {
-                        byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
+                        byKey.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                                .add(record.value());
                         records++;
                         nextOffsets.put(new TopicPartition(topic, record.partition()), record.offset() + 1);
                     }

@@ -17,8 +17,7 @@ public final class CorpusReport {
     private static final Path FILE = Path.of("target", "bad-input-corpus.tsv");
     private static boolean started;
 
-    private CorpusReport() {
-    }
+    private CorpusReport() {}
 
     public static synchronized void record(String service, String kase, String outcome) {
         try {
@@ -27,7 +26,10 @@ public final class CorpusReport {
                 Files.writeString(FILE, "case\tservice\toutcome\n", StandardCharsets.UTF_8);
                 started = true;
             }
-            Files.writeString(FILE, kase + "\t" + service + "\t" + outcome + "\n", StandardCharsets.UTF_8,
+            Files.writeString(
+                    FILE,
+                    kase + "\t" + service + "\t" + outcome + "\n",
+                    StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

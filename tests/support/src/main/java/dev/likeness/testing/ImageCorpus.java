@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -36,8 +35,7 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class ImageCorpus {
 
-    private ImageCorpus() {
-    }
+    private ImageCorpus() {}
 
     /** Encodes with the JDK writer of {@code format} (png, jpeg, gif, bmp, tiff). */
     public static byte[] encode(BufferedImage image, String format) {
@@ -118,10 +116,17 @@ public final class ImageCorpus {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 * entries + 4);
         tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
         tiff.putShort((short) entries);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) 1).putShort((short) 0);
+        tiff.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) 1)
+                .putShort((short) 0);
         for (int i = 1; i < entries; i++) {
             // Private tags, type LONG, ~1e9 values "at" an offset far beyond the segment.
-            tiff.putShort((short) (0xC000 + i)).putShort((short) 4).putInt(0x3FFF_FFFF).putInt(0x7FFF_0000);
+            tiff.putShort((short) (0xC000 + i))
+                    .putShort((short) 4)
+                    .putInt(0x3FFF_FFFF)
+                    .putInt(0x7FFF_0000);
         }
         tiff.putInt(0);
         return withApp1Exif(jpeg, tiff.array(), segments);
@@ -136,7 +141,11 @@ public final class ImageCorpus {
         ByteBuffer result = ByteBuffer.allocate(jpeg.length + copies * (2 + segmentLength));
         result.put(jpeg, 0, 2); // SOI
         for (int i = 0; i < copies; i++) {
-            result.put((byte) 0xFF).put((byte) 0xE1).putShort((short) segmentLength).put(identifier).put(tiff);
+            result.put((byte) 0xFF)
+                    .put((byte) 0xE1)
+                    .putShort((short) segmentLength)
+                    .put(identifier)
+                    .put(tiff);
         }
         result.put(jpeg, 2, jpeg.length - 2);
         return result.array();
@@ -178,7 +187,7 @@ public final class ImageCorpus {
         }
         byte[] jpeg = plain.toByteArray();
         // APP14 "Adobe": version 100, no flags, transform 0 (CMYK, no YCC conversion).
-        byte[] adobe = { (byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0 };
+        byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
         ByteBuffer result = ByteBuffer.allocate(jpeg.length + adobe.length);
         result.put(jpeg, 0, 2).put(adobe).put(jpeg, 2, jpeg.length - 2);
         return result.array();
@@ -186,8 +195,8 @@ public final class ImageCorpus {
 
     /** A 16-bit-per-channel RGB PNG: each 8-bit value v becomes v * 257 (v in the high and low byte). */
     public static byte[] sixteenBitPng(BufferedImage rgb) {
-        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ComponentColorModel model = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster raster = model.createCompatibleWritableRaster(rgb.getWidth(), rgb.getHeight());
         int[] deep = new int[3];
         for (int y = 0; y < rgb.getHeight(); y++) {
@@ -224,8 +233,8 @@ public final class ImageCorpus {
             blues[index] = value;
         }
         IndexColorModel palette = new IndexColorModel(8, 256, reds, greens, blues);
-        BufferedImage indexed = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_INDEXED,
-                palette);
+        BufferedImage indexed =
+                new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_INDEXED, palette);
         Graphics2D graphics = indexed.createGraphics();
         try {
             graphics.setRenderingHint(RenderingHints.KEY_DITHERING, RenderingHints.VALUE_DITHER_DISABLE);
@@ -246,8 +255,8 @@ public final class ImageCorpus {
             for (int i = 0; i < frames.length; i++) {
                 BufferedImage frame = frames[i];
                 ImageWriteParam param = writer.getDefaultWriteParam();
-                IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame),
-                        param);
+                IIOMetadata metadata =
+                        writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), param);
                 String format = metadata.getNativeMetadataFormatName();
                 IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(format);
                 IIOMetadataNode control = new IIOMetadataNode("GraphicControlExtension");
@@ -262,7 +271,7 @@ public final class ImageCorpus {
                     IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
                     loop.setAttribute("applicationID", "NETSCAPE");
                     loop.setAttribute("authenticationCode", "2.0");
-                    loop.setUserObject(new byte[] { 1, 0, 0 }); // loop forever
+                    loop.setUserObject(new byte[] {1, 0, 0}); // loop forever
                     applications.appendChild(loop);
                     root.appendChild(applications);
                 }
@@ -284,7 +293,13 @@ public final class ImageCorpus {
      */
     public static byte[] pngClaiming(int width, int height) {
         ByteBuffer header = ByteBuffer.allocate(13);
-        header.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        header.putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         Deflater deflater = new Deflater();
         deflater.setInput(new byte[64]);
         deflater.finish();
@@ -292,7 +307,7 @@ public final class ImageCorpus {
         int compressedLength = deflater.deflate(compressed);
         deflater.end();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
         writeChunk(png, "IHDR", header.array(), 13);
         writeChunk(png, "IDAT", compressed, compressedLength);
         writeChunk(png, "IEND", new byte[0], 0);

@@ -9,11 +9,12 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import dev.likeness.local.kafka.BrokerProcess;
-import dev.likeness.local.kafka.LocalKafkaBroker;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
+
+import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.local.kafka.LocalKafkaBroker;
 
 /**
  * The real Kafka broker shared by every test in this JVM: started on first use, stopped when the JVM
@@ -25,6 +26,7 @@ public final class KafkaBroker {
 
     /** The same Kafka release as the kafka-clients on the classpath, which the Quarkus BOM picks. */
     public static final String KAFKA_VERSION = AppInfoParser.getVersion();
+
     public static final String IMAGE = "apache/kafka:" + KAFKA_VERSION;
 
     /**
@@ -81,8 +83,9 @@ public final class KafkaBroker {
     private static KafkaBroker startContainer() {
         KafkaContainer container = new KafkaContainer(IMAGE);
         // The apache/kafka image turns KAFKA_MESSAGE_MAX_BYTES into message.max.bytes, and so on.
-        LocalKafkaBroker.meshBrokerSettings().forEach((name, value) ->
-                container.withEnv("KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        LocalKafkaBroker.meshBrokerSettings()
+                .forEach((name, value) -> container.withEnv(
+                        "KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-kafka-container"));
         KafkaBroker broker = new KafkaBroker(container.getBootstrapServers());
@@ -98,14 +101,19 @@ public final class KafkaBroker {
             throw new UncheckedIOException("No temporary directory for the test Kafka broker", e);
         }
         BrokerProcess process = LocalKafkaBroker.start(dataDir, 0);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            process.stop();
-            deleteRecursively(dataDir);
-        }, "stop-kafka-broker"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            process.stop();
+                            deleteRecursively(dataDir);
+                        },
+                        "stop-kafka-broker"));
         KafkaBroker broker = new KafkaBroker(process.bootstrapServers());
-        LOG.log(Level.INFO, "Real Kafka for tests: Apache Kafka " + KAFKA_VERSION
-                + " broker from Maven jars (no Docker engine) at " + broker.bootstrapServers()
-                + ", log in " + process.logFile());
+        LOG.log(
+                Level.INFO,
+                "Real Kafka for tests: Apache Kafka " + KAFKA_VERSION
+                        + " broker from Maven jars (no Docker engine) at " + broker.bootstrapServers()
+                        + ", log in " + process.logFile());
         return broker;
     }
 

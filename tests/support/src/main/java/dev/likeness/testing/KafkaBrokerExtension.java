@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -31,7 +32,8 @@ public class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolve
             return KafkaBroker.shared();
         }
         // Stored values that are AutoCloseable are closed with their context.
-        return context.getStore(NAMESPACE).computeIfAbsent(
-                KafkaTestClient.class, key -> KafkaBroker.shared().client(), KafkaTestClient.class);
+        return context.getStore(NAMESPACE)
+                .computeIfAbsent(
+                        KafkaTestClient.class, key -> KafkaBroker.shared().client(), KafkaTestClient.class);
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.likeness.local.kafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,6 +21,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.likeness.local.kafka.LocalKafkaBroker;
 
 /**
  * What tests need from a broker: topics, a byte[] producer and readers. Keys are strings, values
@@ -50,7 +51,9 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Topics with one partition each; topics that already exist are left as they are. */
     public void createTopics(String... names) {
-        createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 1, (short) 1)).toArray(NewTopic[]::new));
+        createTopics(Arrays.stream(names)
+                .map(name -> new NewTopic(name, 1, (short) 1))
+                .toArray(NewTopic[]::new));
     }
 
     /**
@@ -82,8 +85,8 @@ public final class KafkaTestClient implements AutoCloseable {
         try {
             while (!led(topics)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("partitions of " + topics + " have no leader after "
-                            + REQUEST_TIMEOUT.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "partitions of " + topics + " have no leader after " + REQUEST_TIMEOUT.toSeconds() + " s");
                 }
                 Thread.sleep(100);
             }
@@ -94,9 +97,15 @@ public final class KafkaTestClient implements AutoCloseable {
 
     private boolean led(List<String> topics) throws InterruptedException, TimeoutException {
         try {
-            return admin.describeTopics(topics).allTopicNames().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .values().stream().allMatch(topic -> topic.partitions().stream()
-                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+            return admin
+                    .describeTopics(topics)
+                    .allTopicNames()
+                    .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .values()
+                    .stream()
+                    .allMatch(topic -> topic.partitions().stream()
+                            .allMatch(partition -> partition.leader() != null
+                                    && !partition.leader().isEmpty()));
         } catch (ExecutionException e) {
             // Created, but not yet in the metadata this broker answers from.
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {

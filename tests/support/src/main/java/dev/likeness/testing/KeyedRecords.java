@@ -34,7 +34,7 @@ public final class KeyedRecords implements AutoCloseable {
     public Optional<ConsumerRecord<String, byte[]>> await(String key, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (Iterator<ConsumerRecord<String, byte[]>> it = unclaimed.iterator(); it.hasNext();) {
+            for (Iterator<ConsumerRecord<String, byte[]>> it = unclaimed.iterator(); it.hasNext(); ) {
                 ConsumerRecord<String, byte[]> record = it.next();
                 if (key.equals(record.key())) {
                     it.remove();
@@ -53,13 +53,20 @@ public final class KeyedRecords implements AutoCloseable {
      * {@code timeout}, fails saying whether the request was dead-lettered instead, and why (the value of
      * {@code reasonHeader} on its record in {@code deadLetters}).
      */
-    public ConsumerRecord<String, byte[]> awaitAnswer(String key, Duration timeout, String answer,
-            KeyedRecords deadLetters, String reasonHeader) {
-        return await(key, timeout).orElseThrow(() -> new AssertionError("no " + answer + " for " + key
-                + deadLetters.await(key, Duration.ofSeconds(1))
-                        .map(letter -> " (dead-lettered: " + new String(letter.headers().lastHeader(reasonHeader).value(),
-                                StandardCharsets.UTF_8) + ")")
-                        .orElse(" (no dead letter either)")));
+    public ConsumerRecord<String, byte[]> awaitAnswer(
+            String key, Duration timeout, String answer, KeyedRecords deadLetters, String reasonHeader) {
+        return await(key, timeout)
+                .orElseThrow(() -> new AssertionError("no " + answer + " for " + key
+                        + deadLetters
+                                .await(key, Duration.ofSeconds(1))
+                                .map(letter -> " (dead-lettered: "
+                                        + new String(
+                                                letter.headers()
+                                                        .lastHeader(reasonHeader)
+                                                        .value(),
+                                                StandardCharsets.UTF_8)
+                                        + ")")
+                                .orElse(" (no dead letter either)")));
     }
 
     @Override

@@ -24,8 +24,7 @@ public final class SecuredKafkaBroker {
     private static final System.Logger LOG = System.getLogger(SecuredKafkaBroker.class.getName());
     private static BrokerProcess shared;
 
-    private SecuredKafkaBroker() {
-    }
+    private SecuredKafkaBroker() {}
 
     public static synchronized BrokerProcess shared() {
         if (shared == null) {
@@ -36,11 +35,13 @@ public final class SecuredKafkaBroker {
             } catch (IOException e) {
                 throw new UncheckedIOException("No temporary directory for the secured test broker", e);
             }
-            BrokerProcess broker = LocalKafkaBroker.startSecured(dataDir, 0,
-                    manifests.resolve("users.yaml"), manifests.resolve("topics.yaml"));
+            BrokerProcess broker = LocalKafkaBroker.startSecured(
+                    dataDir, 0, manifests.resolve("users.yaml"), manifests.resolve("topics.yaml"));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "stop-secured-kafka-broker"));
-            LOG.log(Level.INFO, "Secured Kafka for tests (SASL_SSL, SCRAM-SHA-512, ACLs) at " + broker.bootstrapServers()
-                    + ", log in " + broker.logFile());
+            LOG.log(
+                    Level.INFO,
+                    "Secured Kafka for tests (SASL_SSL, SCRAM-SHA-512, ACLs) at " + broker.bootstrapServers()
+                            + ", log in " + broker.logFile());
             shared = broker;
         }
         return shared;
@@ -60,12 +61,18 @@ public final class SecuredKafkaBroker {
     public static Map<String, String> serviceConfig(String user) {
         BrokerProcess broker = shared();
         return Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "kafka.security.protocol", "SASL_SSL",
-                "likeness.kafka.username", user,
-                "likeness.kafka.password", broker.security().password(user),
-                "kafka.ssl.truststore.type", "PEM",
-                "kafka.ssl.truststore.location", broker.security().caCertificate().toString());
+                "kafka.bootstrap.servers",
+                broker.bootstrapServers(),
+                "kafka.security.protocol",
+                "SASL_SSL",
+                "likeness.kafka.username",
+                user,
+                "likeness.kafka.password",
+                broker.security().password(user),
+                "kafka.ssl.truststore.type",
+                "PEM",
+                "kafka.ssl.truststore.location",
+                broker.security().caCertificate().toString());
     }
 
     /** deploy/k8s/base/kafka of this checkout, found from the module a test runs in. */
@@ -76,6 +83,7 @@ public final class SecuredKafkaBroker {
                 return manifests;
             }
         }
-        throw new IllegalStateException("No deploy/k8s/base/kafka/users.yaml above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "No deploy/k8s/base/kafka/users.yaml above " + Path.of("").toAbsolutePath());
     }
 }

@@ -17,7 +17,8 @@ public class SecuredKafkaBrokerResource implements QuarkusTestResourceLifecycleM
     public void init(Map<String, String> initArgs) {
         user = initArgs.get("user");
         if (user == null) {
-            throw new IllegalArgumentException("SecuredKafkaBrokerResource needs the init arg 'user' (a KafkaUser's name)");
+            throw new IllegalArgumentException(
+                    "SecuredKafkaBrokerResource needs the init arg 'user' (a KafkaUser's name)");
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Path jar;
@@ -48,11 +49,14 @@ public final class ServiceProcess implements AutoCloseable {
         this.logFile = builder.logFile;
         this.readyTimeout = builder.readyTimeout;
         // A test JVM that ends, however it ends, takes its services with it.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (process != null) {
-                process.destroyForcibly();
-            }
-        }, "kill-" + name));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (process != null) {
+                                process.destroyForcibly();
+                            }
+                        },
+                        "kill-" + name));
     }
 
     /** The jar Maven's package phase builds for the service module at {@code moduleDir}. */
@@ -135,8 +139,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The body of a GET to the service, e.g. {@code /q/metrics}. */
     public String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(url(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(name + " answered " + response.statusCode() + " to GET " + path);
         }
@@ -179,14 +187,19 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            Files.writeString(logFile, "=== start " + (starts + 1) + " of " + name + ": " + command + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    "=== start " + (starts + 1) + " of " + name + ": " + command + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " does not exist: package the " + name + " module first");
             }
@@ -206,8 +219,12 @@ public final class ServiceProcess implements AutoCloseable {
                         + " before it was ready; see " + logFile.toAbsolutePath());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = HTTP.send(
+                        HttpRequest.newBuilder(url("/q/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -218,8 +235,8 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("Interrupted while waiting for " + name, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " was not ready within " + readyTimeout + "; see "
-                        + logFile.toAbsolutePath());
+                throw new IllegalStateException(
+                        name + " was not ready within " + readyTimeout + "; see " + logFile.toAbsolutePath());
             }
             sleep(Duration.ofMillis(250));
         }

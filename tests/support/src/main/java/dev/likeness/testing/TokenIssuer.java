@@ -34,9 +34,12 @@ public final class TokenIssuer {
         try {
             publicKeyFile = Files.createTempFile("likeness-test-issuer-", ".pem");
             publicKeyFile.toFile().deleteOnExit();
-            Files.writeString(publicKeyFile, "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPublic().getEncoded())
-                    + "\n-----END PUBLIC KEY-----\n");
+            Files.writeString(
+                    publicKeyFile,
+                    "-----BEGIN PUBLIC KEY-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes())
+                                    .encodeToString(keys.getPublic().getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -52,8 +55,8 @@ public final class TokenIssuer {
 
     /** The config that makes a service trust this issuer (SmallRye JWT's keys). */
     public Map<String, String> verificationConfig() {
-        return Map.of("mp.jwt.verify.publickey.location", publicKeyFile.toUri().toString(),
-                "mp.jwt.verify.issuer", issuer);
+        return Map.of(
+                "mp.jwt.verify.publickey.location", publicKeyFile.toUri().toString(), "mp.jwt.verify.issuer", issuer);
     }
 
     /** A token for {@code subject}, valid from now for {@code lifetime} (negative: expired that long ago). */
@@ -77,7 +80,8 @@ public final class TokenIssuer {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(subject);
-        claims.setIssuedAt(NumericDate.fromSeconds((lifetime.isNegative() ? expiry.minus(Duration.ofMinutes(5)) : now).getEpochSecond()));
+        claims.setIssuedAt(NumericDate.fromSeconds(
+                (lifetime.isNegative() ? expiry.minus(Duration.ofMinutes(5)) : now).getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiry.getEpochSecond()));
         claims.setGeneratedJwtId();
         JsonWebSignature jws = new JsonWebSignature();

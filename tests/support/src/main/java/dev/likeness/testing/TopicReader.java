@@ -57,7 +57,9 @@ public final class TopicReader implements AutoCloseable {
             throw new IllegalStateException("Topic " + topic + " does not exist; the broker does not create"
                     + " topics on demand, so create it first (KafkaTestClient.createTopics)");
         }
-        return partitions.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        return partitions.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
     }
 
     /**

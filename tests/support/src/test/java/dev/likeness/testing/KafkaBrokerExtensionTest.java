@@ -8,12 +8,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.likeness.local.kafka.LocalKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.likeness.local.kafka.LocalKafkaBroker;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaBrokerExtensionTest {
@@ -26,8 +27,8 @@ class KafkaBrokerExtensionTest {
         try (TopicReader reader = kafka.readFromEnd("test-support.greetings")) {
             RecordHeaders headers = new RecordHeaders();
             headers.add("correlation-id", "c-1".getBytes(StandardCharsets.UTF_8));
-            kafka.send(new ProducerRecord<>("test-support.greetings", null, "k-1",
-                    "hello".getBytes(StandardCharsets.UTF_8), headers));
+            kafka.send(new ProducerRecord<>(
+                    "test-support.greetings", null, "k-1", "hello".getBytes(StandardCharsets.UTF_8), headers));
 
             List<ConsumerRecord<String, byte[]>> records = reader.read(1, TIMEOUT);
 
@@ -35,7 +36,8 @@ class KafkaBrokerExtensionTest {
             assertThat(records.get(0).key()).isEqualTo("k-1");
             assertThat(records.get(0).value()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
             assertThat(records.get(0).headers().lastHeader("correlation-id").value())
-                    .asString(StandardCharsets.UTF_8).isEqualTo("c-1");
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("c-1");
         }
     }
 

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -22,7 +23,8 @@ class KafkaBrokerResourceTest {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
             kafka.createTopics("test-support.quarkus");
             kafka.send("test-support.quarkus", "k", "v".getBytes(StandardCharsets.UTF_8));
-            assertThat(kafka.drain("test-support.quarkus", 1, Duration.ofSeconds(30))).hasSize(1);
+            assertThat(kafka.drain("test-support.quarkus", 1, Duration.ofSeconds(30)))
+                    .hasSize(1);
         }
     }
 }

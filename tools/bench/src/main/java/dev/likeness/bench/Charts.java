@@ -15,8 +15,7 @@ import org.knowm.xchart.style.Styler;
 /** Bar charts of benchmark figures as PNG files under docs/images (drawn headless by XChart). */
 public final class Charts {
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** One bar per category and series; the caption under the title names the command and the machine. */
     public record Bars(String title, String yAxis, List<String> categories, Map<String, List<Double>> series) {
@@ -26,8 +25,8 @@ public final class Charts {
 
         public Bars add(String name, List<Double> values) {
             if (values.size() != categories.size()) {
-                throw new IllegalArgumentException(name + ": " + values.size() + " values for " + categories.size()
-                        + " categories");
+                throw new IllegalArgumentException(
+                        name + ": " + values.size() + " values for " + categories.size() + " categories");
             }
             series.put(name, values);
             return this;
@@ -37,8 +36,13 @@ public final class Charts {
     /** Writes {@code bars} to {@code png} and returns the markdown that shows it, relative to docs/. */
     public static String write(Path png, Bars bars, String caption) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(480).title(bars.title())
-                .yAxisTitle(bars.yAxis()).xAxisTitle(caption).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(480)
+                .title(bars.title())
+                .yAxisTitle(bars.yAxis())
+                .xAxisTitle(caption)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         // Value labels only where they fit: with many series they overlap.

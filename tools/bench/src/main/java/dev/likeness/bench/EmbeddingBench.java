@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.imageio.ImageIO;
 
 import dev.likeness.core.onnx.FloatInput;
@@ -51,8 +50,7 @@ public final class EmbeddingBench {
     static final String COMMAND = "make bench";
     static final Path IMAGES = Path.of("var/bench/images");
 
-    private EmbeddingBench() {
-    }
+    private EmbeddingBench() {}
 
     public static void main(String[] args) throws Exception {
         Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -68,8 +66,7 @@ public final class EmbeddingBench {
     }
 
     /** A set of images the pipeline is measured on, written to var/bench/images for the peer and the mesh. */
-    record Workload(String name, String label, List<byte[]> images, List<Path> files) {
-    }
+    record Workload(String name, String label, List<byte[]> images, List<Path> files) {}
 
     static List<Workload> workloads(FacePipelineConfig config, Path models) throws Exception {
         Files.createDirectories(IMAGES);
@@ -90,7 +87,8 @@ public final class EmbeddingBench {
             Files.write(file, oneFace.get(i));
             oneFaceFiles.add(file);
         }
-        return List.of(new Workload("one-face", "one-face 640x480 views (" + oneFace.size() + ")", oneFace, oneFaceFiles),
+        return List.of(
+                new Workload("one-face", "one-face 640x480 views (" + oneFace.size() + ")", oneFace, oneFaceFiles),
                 new Workload("group", "1920 px group photos (" + group.size() + ")", group, groupFiles));
     }
 
@@ -98,25 +96,38 @@ public final class EmbeddingBench {
 
     static String rawModels(FacePipelineConfig config, Path charts) throws Exception {
         StringBuilder md = new StringBuilder("## Raw models\n\n")
-                .append(provenance("EmbeddingBench", "ONNX Runtime 1.23.2 Java `run` on ready random tensors"
-                        + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
-                        + " of one call / batch. Both thread counts interleaved run by run"))
+                .append(provenance(
+                        "EmbeddingBench",
+                        "ONNX Runtime 1.23.2 Java `run` on ready random tensors"
+                                + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
+                                + " of one call / batch. Both thread counts interleaved run by run"))
                 .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
                         + "|---|---|---|---|---|---|\n");
         List<String> categories = new ArrayList<>();
         List<Double> one = new ArrayList<>();
         List<Double> two = new ArrayList<>();
         for (ModelSpec spec : List.of(config.detector(), config.landmarker(), config.embedder())) {
-            for (int batch : new int[] { 1, 8 }) {
+            for (int batch : new int[] {1, 8}) {
                 int calls = batch == 1 ? 16 : 4;
-                try (RawModel single = new RawModel(spec, InferenceOptions.builder().intraOpThreads(1).build());
-                        RawModel dual = new RawModel(spec, InferenceOptions.builder().intraOpThreads(2).build())) {
-                    Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, () -> single.run(batch, calls),
-                            () -> dual.run(batch, calls));
+                try (RawModel single = new RawModel(
+                                spec,
+                                InferenceOptions.builder().intraOpThreads(1).build());
+                        RawModel dual = new RawModel(
+                                spec,
+                                InferenceOptions.builder().intraOpThreads(2).build())) {
+                    Measurement[] m = Measurement.interleaved(
+                            WARM_UP, RUNS, () -> single.run(batch, calls), () -> dual.run(batch, calls));
                     Measurement perItem1 = m[0].per(batch * calls);
                     Measurement perItem2 = m[1].per(batch * calls);
-                    md.append(String.format(Locale.ROOT, "| %s | %dx%d | %d | %s | %s | %.2f |%n", spec.id(),
-                            spec.inputWidth(), spec.inputHeight(), batch, Report.ms(perItem1), Report.ms(perItem2),
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %dx%d | %d | %s | %s | %.2f |%n",
+                            spec.id(),
+                            spec.inputWidth(),
+                            spec.inputHeight(),
+                            batch,
+                            Report.ms(perItem1),
+                            Report.ms(perItem2),
                             perItem2.median() / perItem1.median()));
                     categories.add(shortName(spec) + " b" + batch);
                     one.add(1e3 * perItem1.median());
@@ -124,9 +135,14 @@ public final class EmbeddingBench {
                 }
             }
         }
-        md.append("\n").append(Charts.write(charts.resolve("bench-raw-models.png"),
-                new Charts.Bars("Raw ONNX Runtime time per item", "ms per image or face (median)", categories)
-                        .add("1 intra-op thread", one).add("2 intra-op threads", two), chartCaption())).append("\n");
+        md.append("\n")
+                .append(Charts.write(
+                        charts.resolve("bench-raw-models.png"),
+                        new Charts.Bars("Raw ONNX Runtime time per item", "ms per image or face (median)", categories)
+                                .add("1 intra-op thread", one)
+                                .add("2 intra-op threads", two),
+                        chartCaption()))
+                .append("\n");
         return md.toString();
     }
 
@@ -158,7 +174,7 @@ public final class EmbeddingBench {
 
         private FloatInput randomInput(int batch) {
             Random random = new Random(42);
-            long[] shape = { batch, spec.encoding().channels().count(), spec.inputHeight(), spec.inputWidth() };
+            long[] shape = {batch, spec.encoding().channels().count(), spec.inputHeight(), spec.inputWidth()};
             FloatBuffer data = FloatInput.allocate(shape);
             while (data.hasRemaining()) {
                 data.put(random.nextFloat() * 2 - 1);
@@ -177,14 +193,18 @@ public final class EmbeddingBench {
 
     static String pipelineVsRaw(FacePipelineConfig defaults, List<Workload> workloads, Path charts) throws Exception {
         StringBuilder md = new StringBuilder("## In-process pipeline vs raw model time\n\n")
-                .append(provenance("EmbeddingBench", "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
-                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
-                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
+                .append(
+                        provenance(
+                                "EmbeddingBench",
+                                "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
+                                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
+                                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
                 .append("| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
                         + " pipeline / raw |\n|---|---|---|---|---|---|---|\n");
-        StringBuilder stages = new StringBuilder("\nPer stage (sums over all runs; decode and align have no network:"
-                + " their time is all overhead, shown as a share of the raw model time):\n\n"
-                + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
+        StringBuilder stages = new StringBuilder(
+                "\nPer stage (sums over all runs; decode and align have no network:"
+                        + " their time is all overhead, shown as a share of the raw model time):\n\n"
+                        + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
         List<String> categories = new ArrayList<>();
         Map<PipelineStage, List<Double>> stageSeries = new EnumMap<>(PipelineStage.class);
         List<Double> rawSeries = new ArrayList<>();
@@ -192,45 +212,62 @@ public final class EmbeddingBench {
             stageSeries.put(stage, new ArrayList<>());
         }
         for (Workload workload : workloads) {
-            for (int batch : new int[] { 1, 8 }) {
+            for (int batch : new int[] {1, 8}) {
                 Map<PipelineStage, long[]> stageNanos = new EnumMap<>(PipelineStage.class);
                 for (PipelineStage stage : PipelineStage.values()) {
                     stageNanos.put(stage, new long[1]);
                 }
                 FacePipelineConfig config = withBatch(defaults, batch);
-                try (FacePipeline pipeline = FacePipeline.open(config,
-                        (stage, items, nanos) -> stageNanos.get(stage)[0] += nanos);
+                try (FacePipeline pipeline = FacePipeline.open(
+                                config, (stage, items, nanos) -> stageNanos.get(stage)[0] += nanos);
                         RawModel detect = new RawModel(config.detector(), config.inference());
                         RawModel landmark = new RawModel(config.landmarker(), config.inference());
                         RawModel embed = new RawModel(config.embedder(), config.inference())) {
                     List<int[]> calls = callPattern(pipeline, workload.images(), batch);
                     int faces = calls.stream().mapToInt(c -> c[1]).sum();
                     stageNanos.values().forEach(n -> n[0] = 0);
-                    Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, () -> {
-                        for (int[] call : calls) {
-                            detect.run(call[0], 1);
-                            for (int done = 0; done < call[1]; done += batch) {
-                                int n = Math.min(batch, call[1] - done);
-                                landmark.run(n, 1);
-                                embed.run(n, 1);
-                            }
-                        }
-                    }, () -> runPipeline(pipeline, workload.images(), batch));
+                    Measurement[] m = Measurement.interleaved(
+                            WARM_UP,
+                            RUNS,
+                            () -> {
+                                for (int[] call : calls) {
+                                    detect.run(call[0], 1);
+                                    for (int done = 0; done < call[1]; done += batch) {
+                                        int n = Math.min(batch, call[1] - done);
+                                        landmark.run(n, 1);
+                                        embed.run(n, 1);
+                                    }
+                                }
+                            },
+                            () -> runPipeline(pipeline, workload.images(), batch));
                     int images = workload.images().size();
                     Measurement raw = m[0].per(images);
                     Measurement whole = m[1].per(images);
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |%n",
-                            workload.label(), batch, faces, Report.ms(raw), Report.ms(whole), 1 / whole.median(),
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |%n",
+                            workload.label(),
+                            batch,
+                            faces,
+                            Report.ms(raw),
+                            Report.ms(whole),
+                            1 / whole.median(),
                             whole.median() / raw.median()));
                     Figures.put("pipeline." + workload.name() + ".b" + batch + ".ratio", whole.median() / raw.median());
                     double rawNanos = detect.nanos + landmark.nanos + embed.nanos;
-                    long pipelineNanos = stageNanos.values().stream().mapToLong(n -> n[0]).sum();
-                    stages.append(String.format(Locale.ROOT, "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |%n",
-                            workload.name(), batch, 100 * stageNanos.get(PipelineStage.DECODE)[0] / rawNanos,
+                    long pipelineNanos =
+                            stageNanos.values().stream().mapToLong(n -> n[0]).sum();
+                    stages.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |%n",
+                            workload.name(),
+                            batch,
+                            100 * stageNanos.get(PipelineStage.DECODE)[0] / rawNanos,
                             stageNanos.get(PipelineStage.DETECT)[0] / (double) detect.nanos,
                             stageNanos.get(PipelineStage.LANDMARKS)[0] / (double) landmark.nanos,
                             100 * stageNanos.get(PipelineStage.ALIGN)[0] / rawNanos,
-                            stageNanos.get(PipelineStage.EMBED)[0] / (double) embed.nanos, pipelineNanos / rawNanos));
+                            stageNanos.get(PipelineStage.EMBED)[0] / (double) embed.nanos,
+                            pipelineNanos / rawNanos));
                     categories.add(workload.name() + " b" + batch);
                     double runs = WARM_UP + RUNS;
                     for (PipelineStage stage : PipelineStage.values()) {
@@ -243,16 +280,28 @@ public final class EmbeddingBench {
         md.append(stages);
         Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
         bars.add("raw models (sum)", rawSeries);
-        stageSeries.forEach((stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
-        md.append("\n").append(Charts.write(charts.resolve("bench-pipeline-stages.png"), bars, chartCaption())).append("\n");
+        stageSeries.forEach(
+                (stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
+        md.append("\n")
+                .append(Charts.write(charts.resolve("bench-pipeline-stages.png"), bars, chartCaption()))
+                .append("\n");
         md.append("\n").append(profile(defaults, workloads.get(0)));
         md.append("\n").append(decodeAhead(defaults, workloads));
         return md.toString();
     }
 
     static FacePipelineConfig withBatch(FacePipelineConfig c, int batch) {
-        return new FacePipelineConfig(c.detector(), c.landmarker(), c.embedder(), c.scoreThreshold(), c.nmsIou(),
-                c.maxFaces(), c.minFacePx(), batch, c.limits(), c.inference());
+        return new FacePipelineConfig(
+                c.detector(),
+                c.landmarker(),
+                c.embedder(),
+                c.scoreThreshold(),
+                c.nmsIou(),
+                c.maxFaces(),
+                c.minFacePx(),
+                batch,
+                c.limits(),
+                c.inference());
     }
 
     /** Per analyseAll call: {images, faces}, as the pipeline does them for these images at this batch. */
@@ -263,8 +312,10 @@ public final class EmbeddingBench {
             for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
                 prepared.add(pipeline.prepare(image, 0, 0));
             }
-            int faces = pipeline.analyseAll(prepared).stream().mapToInt(a -> a.faces().size()).sum();
-            calls.add(new int[] { prepared.size(), faces });
+            int faces = pipeline.analyseAll(prepared).stream()
+                    .mapToInt(a -> a.faces().size())
+                    .sum();
+            calls.add(new int[] {prepared.size(), faces});
         }
         return calls;
     }
@@ -301,13 +352,21 @@ public final class EmbeddingBench {
                 for (int i = 0; i < 2; i++) {
                     images.addAll(workload.images());
                 }
-                Measurement[] m = Measurement.interleaved(1, 5, () -> runPipeline(pipeline, images, 8),
+                Measurement[] m = Measurement.interleaved(
+                        1,
+                        5,
+                        () -> runPipeline(pipeline, images, 8),
                         () -> runPipelineDecodingAhead(pipeline, images, 8, ahead));
                 Measurement plain = m[0].per(images.size());
                 Measurement overlapped = m[1].per(images.size());
                 Figures.put("decode-ahead." + workload.name() + ".speedup", plain.median() / overlapped.median());
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx |%n", workload.label(),
-                        Report.perSecond(plain), Report.perSecond(overlapped), plain.median() / overlapped.median()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %.2fx |%n",
+                        workload.label(),
+                        Report.perSecond(plain),
+                        Report.perSecond(overlapped),
+                        plain.median() / overlapped.median()));
             }
         } finally {
             ahead.shutdownNow();
@@ -318,7 +377,8 @@ public final class EmbeddingBench {
     static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
             throws Exception {
         int faces = 0;
-        Future<List<PreparedImage>> next = ahead.submit(() -> prepareAll(pipeline, images.subList(0, Math.min(batch, images.size()))));
+        Future<List<PreparedImage>> next =
+                ahead.submit(() -> prepareAll(pipeline, images.subList(0, Math.min(batch, images.size()))));
         for (int from = 0; from < images.size(); from += batch) {
             List<PreparedImage> current = next.get();
             int nextFrom = from + batch;
@@ -326,7 +386,9 @@ public final class EmbeddingBench {
                 List<byte[]> chunk = images.subList(nextFrom, Math.min(images.size(), nextFrom + batch));
                 next = ahead.submit(() -> prepareAll(pipeline, chunk));
             }
-            faces += pipeline.analyseAll(current).stream().mapToInt(r -> r.faces().size()).sum();
+            faces += pipeline.analyseAll(current).stream()
+                    .mapToInt(r -> r.faces().size())
+                    .sum();
         }
         return faces;
     }
@@ -355,7 +417,8 @@ public final class EmbeddingBench {
             });
             Figures.put("pipeline.profile", summary.headline(4));
             return "Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL + " of process"
-                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `" + stacks
+                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `"
+                    + stacks
                     + "`):\n\n" + summary.markdown(10) + "\n";
         }
     }
@@ -366,12 +429,16 @@ public final class EmbeddingBench {
             throws Exception {
         Path script = Path.of("tools/bench/peer/peer.js").toAbsolutePath();
         StringBuilder md = new StringBuilder("## Peer: onnxruntime-node\n\n")
-                .append(provenance("EmbeddingBench", "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
-                        + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
-                        + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
-                        + " same thread settings). Rounds alternate: Java pipeline " + PEER_RUNS + " runs, then a Node"
-                        + " process (2 warm-up + " + PEER_RUNS + " runs), " + PEER_ROUNDS + " rounds; median [min-max]"
-                        + " over all measured runs"))
+                .append(provenance(
+                        "EmbeddingBench",
+                        "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
+                                + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
+                                + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
+                                + " same thread settings). Rounds alternate: Java pipeline " + PEER_RUNS
+                                + " runs, then a Node"
+                                + " process (2 warm-up + " + PEER_RUNS + " runs), " + PEER_ROUNDS
+                                + " rounds; median [min-max]"
+                                + " over all measured runs"))
                 .append("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
                         + "|---|---|---|---|---|---|\n");
         String runtime = "";
@@ -379,7 +446,7 @@ public final class EmbeddingBench {
         List<Double> java = new ArrayList<>();
         List<Double> node = new ArrayList<>();
         for (Workload workload : workloads) {
-            for (int batch : new int[] { 1, 8 }) {
+            for (int batch : new int[] {1, 8}) {
                 List<Measurement> javaRuns = new ArrayList<>();
                 List<Measurement> nodeRuns = new ArrayList<>();
                 int javaFaces = 0;
@@ -387,7 +454,8 @@ public final class EmbeddingBench {
                 try (FacePipeline pipeline = FacePipeline.open(withBatch(defaults, batch))) {
                     javaFaces = runPipeline(pipeline, workload.images(), batch);
                     for (int round = 0; round < PEER_ROUNDS; round++) {
-                        javaRuns.add(Measurement.of(1, PEER_RUNS, () -> runPipeline(pipeline, workload.images(), batch)));
+                        javaRuns.add(
+                                Measurement.of(1, PEER_RUNS, () -> runPipeline(pipeline, workload.images(), batch)));
                         Peer.Result result = Peer.run(script, models, batch, 2, PEER_RUNS, workload.files());
                         nodeRuns.add(result.seconds());
                         nodeFaces = result.faces();
@@ -397,8 +465,16 @@ public final class EmbeddingBench {
                 int images = workload.images().size();
                 Measurement j = Measurement.merged(javaRuns).per(images);
                 Measurement n = Measurement.merged(nodeRuns).per(images);
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d / %d | %s | %s | **%.2fx** |%n", workload.label(),
-                        batch, javaFaces, nodeFaces, Report.perSecond(j), Report.perSecond(n), n.median() / j.median()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %d / %d | %s | %s | **%.2fx** |%n",
+                        workload.label(),
+                        batch,
+                        javaFaces,
+                        nodeFaces,
+                        Report.perSecond(j),
+                        Report.perSecond(n),
+                        n.median() / j.median()));
                 Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", n.median() / j.median());
                 categories.add(workload.name() + " b" + batch);
                 java.add(1 / j.median());
@@ -406,9 +482,15 @@ public final class EmbeddingBench {
             }
         }
         md.append("\nPeer runtime: ").append(runtime).append(".\n\n");
-        md.append(Charts.write(charts.resolve("bench-peer.png"),
-                new Charts.Bars("In-process pipeline: Java vs onnxruntime-node", "images/s (median)", categories)
-                        .add("Java (FacePipeline)", java).add("Node (onnxruntime-node + sharp)", node), chartCaption()))
+        md.append(Charts.write(
+                        charts.resolve("bench-peer.png"),
+                        new Charts.Bars(
+                                        "In-process pipeline: Java vs onnxruntime-node",
+                                        "images/s (median)",
+                                        categories)
+                                .add("Java (FacePipeline)", java)
+                                .add("Node (onnxruntime-node + sharp)", node),
+                        chartCaption()))
                 .append("\n");
         return md.toString();
     }

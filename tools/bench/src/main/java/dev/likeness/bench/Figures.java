@@ -16,8 +16,7 @@ public final class Figures {
 
     static final Path FILE = Path.of("var/bench/figures.properties");
 
-    private Figures() {
-    }
+    private Figures() {}
 
     public static synchronized void put(String key, String value) throws IOException {
         Properties figures = load();

@@ -43,7 +43,8 @@ public record Measurement(double[] seconds) {
 
     /** All runs of several measurements of the same thing together. */
     public static Measurement merged(List<Measurement> parts) {
-        return ofSeconds(parts.stream().flatMapToDouble(m -> Arrays.stream(m.seconds)).toArray());
+        return ofSeconds(
+                parts.stream().flatMapToDouble(m -> Arrays.stream(m.seconds)).toArray());
     }
 
     /** Each run divided by {@code by} (seconds per image, per item). */
@@ -58,7 +59,8 @@ public record Measurement(double[] seconds) {
 
     /** The value at a percentile (nearest rank). */
     public double percentile(double percentile) {
-        return seconds[Math.max(0, Math.min(seconds.length - 1, (int) Math.ceil(percentile / 100 * seconds.length) - 1))];
+        return seconds[
+                Math.max(0, Math.min(seconds.length - 1, (int) Math.ceil(percentile / 100 * seconds.length) - 1))];
     }
 
     public double median() {

@@ -32,7 +32,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.google.protobuf.Message;
-
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
@@ -74,11 +73,11 @@ public final class MeshBench {
      * in smaller batches than a burst, so the service saturates below its burst throughput.
      */
     static final double STEADY_SHARE = 0.5;
+
     static final Duration STEADY = Duration.ofSeconds(20);
     static final Duration WAIT = Duration.ofSeconds(180);
 
-    private MeshBench() {
-    }
+    private MeshBench() {}
 
     public static void main(String[] args) throws Exception {
         Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -88,11 +87,13 @@ public final class MeshBench {
         List<EmbeddingBench.Workload> workloads = EmbeddingBench.workloads(config, models);
         Path work = Path.of("var/bench/mesh").toAbsolutePath();
         deleteRecursively(work);
-        String description = EmbeddingBench.provenance("MeshBench", "The broker (Apache Kafka, KRaft, one node, from"
-                + " Maven jars) and the embedding and matching services (`quarkus-run.jar`, default settings: max-batch 8,"
-                + " 3 partitions) run as processes on this machine, as does this client (async producer, one consumer"
-                + " of both result topics). The gallery holds one identity per one-face view, enrolled through the mesh"
-                + " first; every measured request is an `identify`");
+        String description = EmbeddingBench.provenance(
+                "MeshBench",
+                "The broker (Apache Kafka, KRaft, one node, from"
+                        + " Maven jars) and the embedding and matching services (`quarkus-run.jar`, default settings: max-batch 8,"
+                        + " 3 partitions) run as processes on this machine, as does this client (async producer, one consumer"
+                        + " of both result topics). The gallery holds one identity per one-face view, enrolled through the mesh"
+                        + " first; every measured request is an `identify`");
         StringBuilder md = new StringBuilder("## Through the mesh\n\n");
         try (BrokerProcess broker = LocalKafkaBroker.start(work.resolve("kafka"), 0);
                 ServiceProcess embedding = service("embedding", broker, models, work);
@@ -102,44 +103,58 @@ public final class MeshBench {
             mesh.enrol(workloads.get(0).images());
             List<String> warmUps = new ArrayList<>();
             for (EmbeddingBench.Workload workload : workloads) {
-                WarmUp meshWarmUp = warmUp(WARM_UP_BURSTS, List.of("embedding", "matching", "broker", "client"),
+                WarmUp meshWarmUp = warmUp(
+                        WARM_UP_BURSTS,
+                        List.of("embedding", "matching", "broker", "client"),
                         run -> mesh.burst("warm-" + workload.name() + "-" + run, burst(workload)));
                 // The same for the in-process side: its compile queue would otherwise drain into the mesh's bursts.
-                WarmUp inProcessWarmUp = warmUp(1, List.of("client"),
-                        run -> EmbeddingBench.runPipeline(pipeline, burst(workload), 8));
-                warmUps.add(String.format(Locale.ROOT, "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d,"
-                        + " JIT %.0f%% of the last", workload.name(), meshWarmUp.runs(), 100 * meshWarmUp.jitShare(),
-                        inProcessWarmUp.runs(), 100 * inProcessWarmUp.jitShare()));
+                WarmUp inProcessWarmUp =
+                        warmUp(1, List.of("client"), run -> EmbeddingBench.runPipeline(pipeline, burst(workload), 8));
+                warmUps.add(String.format(
+                        Locale.ROOT,
+                        "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d," + " JIT %.0f%% of the last",
+                        workload.name(),
+                        meshWarmUp.runs(),
+                        100 * meshWarmUp.jitShare(),
+                        inProcessWarmUp.runs(),
+                        100 * inProcessWarmUp.jitShare()));
             }
             md.append(description);
-            md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
-                    + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
-                    + ROUNDS + " rounds after warm-up bursts of each workload (at least " + WARM_UP_BURSTS + ", more while the"
-                    + " JIT compilers take over " + (int) (100 * WARM_JIT_SHARE) + "% of the mesh's CPU in a burst, for at"
-                    + " most " + WARM_UP_LIMIT.toSeconds() + " s, and as many in-process passes by the same rule: "
-                    + String.join("; ", warmUps) + "), so that both sides run compiled code.\n\n"
-                    + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
-                    + " mesh / in-process |\n|---|---|---|---|---|---|\n");
+            md.append(
+                    "Throughput: bursts of identify requests published at once, timed from the first publish to the last"
+                            + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
+                            + ROUNDS + " rounds after warm-up bursts of each workload (at least " + WARM_UP_BURSTS
+                            + ", more while the"
+                            + " JIT compilers take over " + (int) (100 * WARM_JIT_SHARE)
+                            + "% of the mesh's CPU in a burst, for at"
+                            + " most " + WARM_UP_LIMIT.toSeconds()
+                            + " s, and as many in-process passes by the same rule: "
+                            + String.join("; ", warmUps) + "), so that both sides run compiled code.\n\n"
+                            + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
+                            + " mesh / in-process |\n|---|---|---|---|---|---|\n");
             StringBuilder latency = new StringBuilder("\nLatency at steady load (" + (int) (100 * STEADY_SHARE)
                     + "% of the burst throughput to FacesEmbedded, " + STEADY.toSeconds() + " s per workload), against"
-                    + " the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS + " runs over the"
+                    + " the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS
+                    + " runs over the"
                     + " set):\n\n| images | rate | publish -> FacesEmbedded p50 / p99 | publish -> MatchResult p50 / p99 |"
                     + " in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
-            StringBuilder cpu = new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
-                    + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
-                    + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
-                    + " columns, and the figures in brackets, count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
-                    + " drop out, so a lower bound):\n\n"
-                    + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
-                    + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|\n");
+            StringBuilder cpu =
+                    new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
+                            + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
+                            + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
+                            + " columns, and the figures in brackets, count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
+                            + " drop out, so a lower bound):\n\n"
+                            + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
+                            + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
+                            + "|---|---|---|---|---|---|---|---|---|---|\n");
             List<String> categories = new ArrayList<>();
             List<Double> inProcessSeries = new ArrayList<>();
             List<Double> meshSeries = new ArrayList<>();
             List<Double> matchSeries = new ArrayList<>();
-            StringBuilder batches = new StringBuilder("\nBatches the embedding service's networks ran during the"
-                    + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
-                    + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
+            StringBuilder batches = new StringBuilder(
+                    "\nBatches the embedding service's networks ran during the"
+                            + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
+                            + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
             Optional<String> noProfile = Profiles.unavailableHere();
             if (noProfile.isEmpty()) {
                 Profiles.startIn(embedding.pid(), work);
@@ -157,8 +172,9 @@ public final class MeshBench {
                     Map<String, Double> before = cpuSeconds();
                     meshRuns.add(mesh.burst("burst-" + workload.name() + "-" + run++, burst));
                     // Clamped: HotSpot stops idle compiler threads, and their time leaves the sum with them.
-                    cpuSeconds().forEach((name, seconds) -> meshCpu.merge(name,
-                            Math.max(0, seconds - before.getOrDefault(name, 0.0)), Double::sum));
+                    cpuSeconds()
+                            .forEach((name, seconds) -> meshCpu.merge(
+                                    name, Math.max(0, seconds - before.getOrDefault(name, 0.0)), Double::sum));
                     Map<String, Double> self = cpuSeconds();
                     inProcess.add(Measurement.of(0, 1, () -> EmbeddingBench.runPipeline(pipeline, burst, 8)));
                     Map<String, Double> selfAfter = cpuSeconds();
@@ -166,10 +182,15 @@ public final class MeshBench {
                     inProcessJit += Math.max(0, selfAfter.get("client.jit") - self.get("client.jit"));
                 }
                 Map<String, Double> stagesAfter = stageCounts(embedding);
-                batches.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", workload.label(),
-                        perCall(stagesBefore, stagesAfter, "detect"), perCall(stagesBefore, stagesAfter, "embed")));
+                batches.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.1f | %.1f |%n",
+                        workload.label(),
+                        perCall(stagesBefore, stagesAfter, "detect"),
+                        perCall(stagesBefore, stagesAfter, "embed")));
                 double requests = (double) ROUNDS * burst.size();
-                cpu.append(String.format(Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
+                cpu.append(String.format(
+                        Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
                 double total = 0;
                 double jit = 0;
                 for (String name : List.of("embedding", "matching", "broker", "client")) {
@@ -181,18 +202,31 @@ public final class MeshBench {
                 }
                 double inProcessPerRequest = inProcessCpu / requests;
                 double inProcessJitPerRequest = inProcessJit / requests;
-                cpu.append(String.format(Locale.ROOT, " %.1f ms | %.2fx | %.1f ms / %.1f ms | %.2fx |%n", 1e3 * total,
-                        total / inProcessPerRequest, 1e3 * jit, 1e3 * inProcessJitPerRequest,
+                cpu.append(String.format(
+                        Locale.ROOT,
+                        " %.1f ms | %.2fx | %.1f ms / %.1f ms | %.2fx |%n",
+                        1e3 * total,
+                        total / inProcessPerRequest,
+                        1e3 * jit,
+                        1e3 * inProcessJitPerRequest,
                         (total - jit) / (inProcessPerRequest - inProcessJitPerRequest)));
-                Measurement toFaces = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[0]).toArray())
+                Measurement toFaces = Measurement.ofSeconds(
+                                meshRuns.stream().mapToDouble(r -> r[0]).toArray())
                         .per(burst.size());
-                Measurement toMatches = Measurement.ofSeconds(meshRuns.stream().mapToDouble(r -> r[1]).toArray())
+                Measurement toMatches = Measurement.ofSeconds(
+                                meshRuns.stream().mapToDouble(r -> r[1]).toArray())
                         .per(burst.size());
                 Measurement local = Measurement.merged(inProcess).per(burst.size());
                 Figures.put("mesh." + workload.name() + ".ratio", local.median() / toFaces.median());
                 Figures.put("mesh." + workload.name() + ".match.ratio", local.median() / toMatches.median());
-                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | **%.2fx** |%n", workload.label(),
-                        burst.size(), Report.perSecond(local), Report.perSecond(toFaces), Report.perSecond(toMatches),
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %s | %s | %s | **%.2fx** |%n",
+                        workload.label(),
+                        burst.size(),
+                        Report.perSecond(local),
+                        Report.perSecond(toFaces),
+                        Report.perSecond(toMatches),
                         local.median() / toFaces.median()));
                 categories.add(workload.name());
                 inProcessSeries.add(1 / local.median());
@@ -201,32 +235,47 @@ public final class MeshBench {
 
                 double rate = STEADY_SHARE / toFaces.median();
                 Mesh.Latencies steady = mesh.steady("steady-" + workload.name(), workload.images(), rate, STEADY);
-                Measurement single = Measurement.of(1, EmbeddingBench.RUNS * workload.images().size(), new OneByOne(
-                        pipeline, workload.images()));
-                latency.append(String.format(Locale.ROOT, "| %s | %.1f images/s | %.0f / %.0f ms | %.0f / %.0f ms |"
-                        + " %.0f / %.0f ms |%n", workload.label(), rate, 1e3 * steady.toFaces().percentile(50),
-                        1e3 * steady.toFaces().percentile(99), 1e3 * steady.toMatches().percentile(50),
-                        1e3 * steady.toMatches().percentile(99), 1e3 * single.percentile(50),
+                Measurement single = Measurement.of(
+                        1, EmbeddingBench.RUNS * workload.images().size(), new OneByOne(pipeline, workload.images()));
+                latency.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.1f images/s | %.0f / %.0f ms | %.0f / %.0f ms |" + " %.0f / %.0f ms |%n",
+                        workload.label(),
+                        rate,
+                        1e3 * steady.toFaces().percentile(50),
+                        1e3 * steady.toFaces().percentile(99),
+                        1e3 * steady.toMatches().percentile(50),
+                        1e3 * steady.toMatches().percentile(99),
+                        1e3 * single.percentile(50),
                         1e3 * single.percentile(99)));
             }
             md.append(cpu);
             md.append(batches);
             md.append(latency);
             if (noProfile.isPresent()) {
-                md.append("\nNo CPU profile of the embedding service: ").append(noProfile.get()).append(".\n");
+                md.append("\nNo CPU profile of the embedding service: ")
+                        .append(noProfile.get())
+                        .append(".\n");
             } else {
                 Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work, work.resolve("embedding.collapsed"));
                 Figures.put("mesh.profile", profile.headline(4));
-                md.append("\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
-                        + " process after the warm-ups, through the measured bursts and the steady load; one sample per " + Profiles.INTERVAL + " of process CPU, every thread;"
-                        + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
-                        + " `var/bench/mesh/embedding.collapsed`):\n\n")
+                md.append(
+                                "\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
+                                        + " process after the warm-ups, through the measured bursts and the steady load; one sample per "
+                                        + Profiles.INTERVAL + " of process CPU, every thread;"
+                                        + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
+                                        + " `var/bench/mesh/embedding.collapsed`):\n\n")
                         .append(profile.markdown(8));
             }
-            md.append("\n").append(Charts.write(charts.resolve("bench-mesh.png"),
-                    new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)
-                            .add("in-process pipeline", inProcessSeries).add("mesh, to FacesEmbedded", meshSeries)
-                            .add("mesh, to MatchResult", matchSeries), EmbeddingBench.chartCaption())).append("\n");
+            md.append("\n")
+                    .append(Charts.write(
+                            charts.resolve("bench-mesh.png"),
+                            new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)
+                                    .add("in-process pipeline", inProcessSeries)
+                                    .add("mesh, to FacesEmbedded", meshSeries)
+                                    .add("mesh, to MatchResult", matchSeries),
+                            EmbeddingBench.chartCaption()))
+                    .append("\n");
         }
         Report.writeSection(report, "mesh", md.toString());
     }
@@ -249,8 +298,7 @@ public final class MeshBench {
     }
 
     /** How a warm-up ended: the runs it took, and the JIT compiler threads' share of the CPU in the last one. */
-    private record WarmUp(int runs, double jitShare) {
-    }
+    private record WarmUp(int runs, double jitShare) {}
 
     /** One warm-up run; {@code index} counts from 0. */
     private interface WarmUpRun {
@@ -286,15 +334,16 @@ public final class MeshBench {
     }
 
     /** The embedding service's items and calls so far per pipeline stage ("detect.items", "detect.calls", ...). */
-    private static Map<String, Double> stageCounts(ServiceProcess embedding) throws java.io.IOException,
-            InterruptedException {
+    private static Map<String, Double> stageCounts(ServiceProcess embedding)
+            throws java.io.IOException, InterruptedException {
         Map<String, Double> counts = new HashMap<>();
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
                 "likeness_embedding_stage_(items_total|seconds_count)\\{.*stage=\"(\\w+)\".*} ([0-9.E+-]+)");
         for (String text : embedding.get("/q/metrics").split("\n")) {
             java.util.regex.Matcher m = line.matcher(text);
             if (m.matches()) {
-                counts.put(m.group(2) + (m.group(1).startsWith("items") ? ".items" : ".calls"),
+                counts.put(
+                        m.group(2) + (m.group(1).startsWith("items") ? ".items" : ".calls"),
                         Double.parseDouble(m.group(3)));
             }
         }
@@ -332,9 +381,11 @@ public final class MeshBench {
         ProcessHandle.current().children().forEach(child -> {
             String command = child.info().commandLine().orElse("");
             // The broker: the only child run with C1 alone (its command line is too long to read to the end).
-            String name = command.contains("-XX:TieredStopAtLevel=1") ? "broker"
-                    : command.contains("embedding-app") ? "embedding"
-                    : command.contains("matching-app") ? "matching" : null;
+            String name = command.contains("-XX:TieredStopAtLevel=1")
+                    ? "broker"
+                    : command.contains("embedding-app")
+                            ? "embedding"
+                            : command.contains("matching-app") ? "matching" : null;
             if (name != null) {
                 seconds.merge(name, cpu(child), Double::sum);
                 seconds.merge(name + ".jit", compilerSeconds(child.pid()), Double::sum);
@@ -352,7 +403,8 @@ public final class MeshBench {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.contains("CompilerThre")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String[] fields =
+                                stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         // utime and stime, fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
                         ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                     }
@@ -393,7 +445,8 @@ public final class MeshBench {
             producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
             producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-            producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(LocalKafkaBroker.MAX_MESSAGE_BYTES));
+            producerProps.put(
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(LocalKafkaBroker.MAX_MESSAGE_BYTES));
             producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
             Properties consumerProps = new Properties();
             consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -418,7 +471,9 @@ public final class MeshBench {
             while (System.nanoTime() < deadline) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
                 if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+                    return infos.stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
                 }
                 Thread.sleep(500);
             }
@@ -455,8 +510,11 @@ public final class MeshBench {
             for (int i = 0; i < images.size(); i++) {
                 String key = "enrol-" + i;
                 keys.add(key);
-                Purpose purpose = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder().setIdentityId("bench-person-" + i)
-                        .setDisplayName("Bench person " + i)).build();
+                Purpose purpose = Purpose.newBuilder()
+                        .setEnrol(Purpose.Enrol.newBuilder()
+                                .setIdentityId("bench-person-" + i)
+                                .setDisplayName("Bench person " + i))
+                        .build();
                 send(key, images.get(i), purpose);
             }
             awaitAll(keys, matches);
@@ -482,14 +540,14 @@ public final class MeshBench {
             awaitAll(keys, matches);
             long lastFaces = keys.stream().mapToLong(faces::get).max().orElseThrow();
             long lastMatch = keys.stream().mapToLong(matches::get).max().orElseThrow();
-            return new double[] { (lastFaces - start) / 1e9, (lastMatch - start) / 1e9 };
+            return new double[] {(lastFaces - start) / 1e9, (lastMatch - start) / 1e9};
         }
 
-        record Latencies(Measurement toFaces, Measurement toMatches) {
-        }
+        record Latencies(Measurement toFaces, Measurement toMatches) {}
 
         /** Publishes the images in turn at {@code rate} per second for {@code duration}; latency of each request. */
-        Latencies steady(String prefix, List<byte[]> images, double rate, Duration duration) throws InterruptedException {
+        Latencies steady(String prefix, List<byte[]> images, double rate, Duration duration)
+                throws InterruptedException {
             int count = (int) Math.max(10, rate * duration.toSeconds());
             long interval = (long) (1e9 / rate);
             long start = System.nanoTime();
@@ -507,12 +565,19 @@ public final class MeshBench {
             List<String> keys = new ArrayList<>(sent.keySet());
             awaitAll(keys, faces);
             awaitAll(keys, matches);
-            return new Latencies(Measurement.ofSeconds(keys.stream().mapToDouble(k -> (faces.get(k) - sent.get(k)) / 1e9).toArray()),
-                    Measurement.ofSeconds(keys.stream().mapToDouble(k -> (matches.get(k) - sent.get(k)) / 1e9).toArray()));
+            return new Latencies(
+                    Measurement.ofSeconds(keys.stream()
+                            .mapToDouble(k -> (faces.get(k) - sent.get(k)) / 1e9)
+                            .toArray()),
+                    Measurement.ofSeconds(keys.stream()
+                            .mapToDouble(k -> (matches.get(k) - sent.get(k)) / 1e9)
+                            .toArray()));
         }
 
         private static Purpose identify() {
-            return Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()).build();
+            return Purpose.newBuilder()
+                    .setIdentify(Purpose.Identify.getDefaultInstance())
+                    .build();
         }
 
         private void send(String key, byte[] image, Purpose purpose) {
@@ -547,7 +612,8 @@ public final class MeshBench {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    long missing = keys.stream().filter(k -> !arrived.containsKey(k)).count();
+                    long missing =
+                            keys.stream().filter(k -> !arrived.containsKey(k)).count();
                     throw new IllegalStateException(missing + " of " + keys.size() + " results did not arrive within "
                             + WAIT + " (see var/bench/mesh/*.log and the dead-letter topics)");
                 }

@@ -15,16 +15,19 @@ final class Peer {
     private static final Pattern FACES = Pattern.compile("\"faces\":(\\d+)");
     private static final Pattern RUNTIME = Pattern.compile("\"runtime\":\"([^\"]*)\"");
 
-    private Peer() {
-    }
+    private Peer() {}
 
-    record Result(String runtime, int faces, Measurement seconds) {
-    }
+    record Result(String runtime, int faces, Measurement seconds) {}
 
     static Result run(Path script, Path models, int batch, int warmUp, int runs, List<Path> images)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("node", script.toString(), models.toAbsolutePath().toString(),
-                String.valueOf(batch), String.valueOf(warmUp), String.valueOf(runs)));
+        List<String> command = new ArrayList<>(List.of(
+                "node",
+                script.toString(),
+                models.toAbsolutePath().toString(),
+                String.valueOf(batch),
+                String.valueOf(warmUp),
+                String.valueOf(runs)));
         images.forEach(image -> command.add(image.toString()));
         Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -37,7 +40,9 @@ final class Peer {
         if (!seconds.find() || !faces.find() || !runtime.find()) {
             throw new IllegalStateException("unexpected output of the Node peer:\n" + out);
         }
-        double[] values = java.util.Arrays.stream(seconds.group(1).split(",")).mapToDouble(Double::parseDouble).toArray();
+        double[] values = java.util.Arrays.stream(seconds.group(1).split(","))
+                .mapToDouble(Double::parseDouble)
+                .toArray();
         return new Result(runtime.group(1), Integer.parseInt(faces.group(1)), Measurement.ofSeconds(values));
     }
 }

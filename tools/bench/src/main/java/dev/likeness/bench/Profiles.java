@@ -32,18 +32,21 @@ public final class Profiles {
     static final String INTERVAL = "10ms";
     /** The async-profiler version on the class path (the library is copied out under this name). */
     private static final String VERSION = "4.1";
+
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
     private static final String START = "start,event=itimer,interval=" + INTERVAL;
 
-    private Profiles() {
-    }
+    private Profiles() {}
 
     /**
      * Samples by what the CPU was doing: running Java code (by method), native or JVM code called from Java
      * (ONNX Runtime, libjpeg, but also allocation and VM stubs: by the calling Java method), or threads with no
      * Java frame at all (ONNX Runtime's intra-op pool, the JIT compilers, the garbage collector).
      */
-    public record Summary(int samples, Map<String, Integer> javaTop, Map<String, Integer> nativeTop,
+    public record Summary(
+            int samples,
+            Map<String, Integer> javaTop,
+            Map<String, Integer> nativeTop,
             Map<String, Integer> withoutJava) {
 
         /** The {@code limit} most sampled frames of each kind as a markdown table. */
@@ -62,22 +65,33 @@ public final class Profiles {
             nativeTop.forEach((frame, n) -> all.merge("`" + frame + "` (native)", n, Integer::sum));
             withoutJava.forEach(all::put);
             StringBuilder line = new StringBuilder();
-            all.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-                    .forEach(e -> line.append(line.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
-                            "%.0f%% %s", 100.0 * e.getValue() / samples, e.getKey())));
+            all.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(limit)
+                    .forEach(e -> line.append(line.length() == 0 ? "" : ", ")
+                            .append(String.format(
+                                    Locale.ROOT, "%.0f%% %s", 100.0 * e.getValue() / samples, e.getKey())));
             return line.toString();
         }
 
         private void append(StringBuilder md, String kind, Map<String, Integer> top, int limit, boolean code) {
-            top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-                    .forEach(e -> md.append(String.format(Locale.ROOT, "| %d | %.1f%% | %s%s |%n", e.getValue(),
-                            100.0 * e.getValue() / samples, kind, code ? "`" + e.getKey() + "`" : e.getKey())));
+            top.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(limit)
+                    .forEach(e -> md.append(String.format(
+                            Locale.ROOT,
+                            "| %d | %.1f%% | %s%s |%n",
+                            e.getValue(),
+                            100.0 * e.getValue() / samples,
+                            kind,
+                            code ? "`" + e.getKey() + "`" : e.getKey())));
         }
     }
 
     /** Runs {@code work} in this JVM under the profiler, writes the stacks to {@code file} and summarises them. */
     public static Summary record(Path file, Measurement.Body work) throws Exception {
-        AsyncProfiler profiler = AsyncProfiler.getInstance(library(file.toAbsolutePath().getParent()).toString());
+        AsyncProfiler profiler = AsyncProfiler.getInstance(
+                library(file.toAbsolutePath().getParent()).toString());
         profiler.execute(START);
         try {
             work.run();
@@ -149,8 +163,8 @@ public final class Profiles {
     }
 
     private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         if (!jcmd.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -210,7 +224,9 @@ public final class Profiles {
         if (stack.contains("CompileBroker::")) {
             return "JIT compilers";
         }
-        if (stack.contains("GangWorker") || stack.contains("WorkerThread") || stack.contains("GCThread")
+        if (stack.contains("GangWorker")
+                || stack.contains("WorkerThread")
+                || stack.contains("GCThread")
                 || stack.contains("G1")) {
             return "garbage collector";
         }

@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 public final class Report {
 
-    private Report() {
-    }
+    private Report() {}
 
     public static void writeSection(Path report, String name, String markdown) throws IOException {
         String start = "<!-- " + name + ":start -->";

@@ -40,16 +40,18 @@ public final class StylisingBench {
     static final int ITERATIONS = 4;
     static final int RUNS = 3;
 
-    private StylisingBench() {
-    }
+    private StylisingBench() {}
 
     public static void main(String[] args) throws Exception {
         Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Path charts = report.toAbsolutePath().getParent().resolve("images");
         Path models = ModelsDirectory.locate();
         InferenceOptions options = InferenceOptions.builder().warmUpRuns(0).build();
-        BufferedImage photo = new ImageDecoder().decode(Files.readAllBytes(models.resolve("samples/sample1.jpg"))).image();
-        StringBuilder md = new StringBuilder("## Stylising\n\n").append(provenance())
+        BufferedImage photo = new ImageDecoder()
+                .decode(Files.readAllBytes(models.resolve("samples/sample1.jpg")))
+                .image();
+        StringBuilder md = new StringBuilder("## Stylising\n\n")
+                .append(provenance())
                 .append("Gatys (`engine/Gatys` with the service defaults: the SWAG graphs `resnet50_swag_style_*` of"
                         + " `models/style`, alpha 1, beta 5, gamma 1e-5, content init; content sample1.jpg stretched square, style"
                         + " `TestPictures.stylePattern`). Each measured run: " + ITERATIONS + " raw loss + gradient"
@@ -64,24 +66,36 @@ public final class StylisingBench {
         try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_swag_style_targets.onnx"), options);
                 OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_swag_style_grad.onnx"), options)) {
             Gatys gatys = new Gatys(targets, gradient);
-            for (int size : new int[] { 256, 512 }) {
+            for (int size : new int[] {256, 512}) {
                 Raster content = Raster.of(photo, size, size);
                 Raster style = TestPictures.stylePattern(size, size);
                 Gatys.Settings adam = settings(Gatys.Method.ADAM);
                 Gatys.Settings lbfgs = settings(Gatys.Method.LBFGS);
                 var contentTargets = gatys.targetsOf(content);
                 contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
-                var grams = gatys.blendedGrams(List.of(style), new float[] { 1 });
-                Measurement[] m = Measurement.interleaved(1, RUNS, () -> {
-                    for (int i = 0; i < ITERATIONS; i++) {
-                        gatys.evaluate(content, contentTargets, grams, adam);
-                    }
-                }, () -> iterations(gatys, content, style, adam), () -> iterations(gatys, content, style, lbfgs));
+                var grams = gatys.blendedGrams(List.of(style), new float[] {1});
+                Measurement[] m = Measurement.interleaved(
+                        1,
+                        RUNS,
+                        () -> {
+                            for (int i = 0; i < ITERATIONS; i++) {
+                                gatys.evaluate(content, contentTargets, grams, adam);
+                            }
+                        },
+                        () -> iterations(gatys, content, style, adam),
+                        () -> iterations(gatys, content, style, lbfgs));
                 Measurement raw = m[0].per(ITERATIONS);
                 Measurement adamIteration = m[1].per(ITERATIONS);
                 Measurement lbfgsIteration = m[2].per(ITERATIONS);
-                md.append(String.format(Locale.ROOT, "| %dx%d | %s | %s | %s | %.2f | %.2f |%n", size, size, seconds(raw),
-                        seconds(adamIteration), seconds(lbfgsIteration), adamIteration.median() / raw.median(),
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %dx%d | %s | %s | %s | %.2f | %.2f |%n",
+                        size,
+                        size,
+                        seconds(raw),
+                        seconds(adamIteration),
+                        seconds(lbfgsIteration),
+                        adamIteration.median() / raw.median(),
                         lbfgsIteration.median() / raw.median()));
                 categories.add(size + " px");
                 rawSeries.add(raw.median());
@@ -89,10 +103,18 @@ public final class StylisingBench {
                 lbfgsSeries.add(lbfgsIteration.median());
             }
         }
-        md.append("\n").append(Charts.write(charts.resolve("bench-stylising.png"),
-                new Charts.Bars("Gatys: seconds per iteration vs one raw loss + gradient", "seconds (median)", categories)
-                        .add("raw loss + gradient", rawSeries).add("Adam iteration", adamSeries)
-                        .add("L-BFGS iteration", lbfgsSeries), EmbeddingBench.chartCaption())).append("\n\n");
+        md.append("\n")
+                .append(Charts.write(
+                        charts.resolve("bench-stylising.png"),
+                        new Charts.Bars(
+                                        "Gatys: seconds per iteration vs one raw loss + gradient",
+                                        "seconds (median)",
+                                        categories)
+                                .add("raw loss + gradient", rawSeries)
+                                .add("Adam iteration", adamSeries)
+                                .add("L-BFGS iteration", lbfgsSeries),
+                        EmbeddingBench.chartCaption()))
+                .append("\n\n");
         md.append(fastEngine(options));
         Report.writeSection(report, "stylising", md.toString());
     }
@@ -109,29 +131,50 @@ public final class StylisingBench {
         try (FastStyles styles = new FastStyles(folder, options, 512, 32)) {
             OnnxModel model = styles.network("bench-net").orElseThrow();
             String input = model.inputs().keySet().iterator().next();
-            for (int size : new int[] { 512, 1024 }) {
+            for (int size : new int[] {512, 1024}) {
                 Raster picture = TestPictures.stylePattern(size, size);
-                FloatInput tensor = FloatInput.of(FloatBuffer.wrap(picture.data().clone()), picture.shape());
-                Measurement[] m = Measurement.interleaved(1, 2 * RUNS + 1, () -> model.run(Map.of(input, tensor)),
+                FloatInput tensor =
+                        FloatInput.of(FloatBuffer.wrap(picture.data().clone()), picture.shape());
+                Measurement[] m = Measurement.interleaved(
+                        1,
+                        2 * RUNS + 1,
+                        () -> model.run(Map.of(input, tensor)),
                         () -> styles.apply("bench-net", picture));
-                md.append(String.format(Locale.ROOT, "| %dx%d | %s | %s | %.2f |%n", size, size, Report.ms(m[0]),
-                        Report.ms(m[1]), m[1].median() / m[0].median()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %dx%d | %s | %s | %.2f |%n",
+                        size,
+                        size,
+                        Report.ms(m[0]),
+                        Report.ms(m[1]),
+                        m[1].median() / m[0].median()));
             }
         }
         return md.toString();
     }
 
     private static void iterations(Gatys gatys, Raster content, Raster style, Gatys.Settings settings) {
-        Gatys.Result result = gatys.run(content, List.of(style), new float[] { 1 }, settings, (i, n, e, g, t) -> { },
-                () -> false);
+        Gatys.Result result =
+                gatys.run(content, List.of(style), new float[] {1}, settings, (i, n, e, g, t) -> {}, () -> false);
         if (result.iterations() != ITERATIONS) {
             throw new IllegalStateException("ran " + result.iterations() + " iterations, not " + ITERATIONS);
         }
     }
 
     private static Gatys.Settings settings(Gatys.Method method) {
-        return new Gatys.Settings(1, 5, 1e-5, Map.of(), ITERATIONS, method, method == Gatys.Method.ADAM ? 2 : 1,
-                Gatys.Init.CONTENT, 0, false, 1, 1_000_000);
+        return new Gatys.Settings(
+                1,
+                5,
+                1e-5,
+                Map.of(),
+                ITERATIONS,
+                method,
+                method == Gatys.Method.ADAM ? 2 : 1,
+                Gatys.Init.CONTENT,
+                0,
+                false,
+                1,
+                1_000_000);
     }
 
     private static String seconds(Measurement m) {
@@ -148,20 +191,25 @@ public final class StylisingBench {
     /** A random-weight feed-forward image-to-image network, RGB 0..255 NCHW in and out, dynamic height and width. */
     static final class FastNetwork {
 
-        private FastNetwork() {
-        }
+        private FastNetwork() {}
 
         static void write(Path file) throws Exception {
             Random random = new Random(7);
-            GraphProto.Builder graph = GraphProto.newBuilder().setName("bench-net").addInput(image("image"))
+            GraphProto.Builder graph = GraphProto.newBuilder()
+                    .setName("bench-net")
+                    .addInput(image("image"))
                     .addOutput(image("stylised"));
-            int[] channels = { 3, 16, 16, 3 };
+            int[] channels = {3, 16, 16, 3};
             String previous = "image";
             for (int layer = 0; layer < 3; layer++) {
                 String weights = "w" + layer;
-                TensorProto.Builder w = TensorProto.newBuilder().setName(weights)
-                        .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(channels[layer + 1])
-                        .addDims(channels[layer]).addDims(3).addDims(3);
+                TensorProto.Builder w = TensorProto.newBuilder()
+                        .setName(weights)
+                        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(channels[layer + 1])
+                        .addDims(channels[layer])
+                        .addDims(3)
+                        .addDims(3);
                 float scale = (float) Math.sqrt(2.0 / (9 * channels[layer]));
                 for (int i = 0; i < channels[layer + 1] * channels[layer] * 9; i++) {
                     w.addFloatData((float) random.nextGaussian() * scale);
@@ -169,18 +217,38 @@ public final class StylisingBench {
                 graph.addInitializer(w);
                 String out = layer == 2 ? "stylised" : "h" + layer;
                 String conv = layer == 2 ? out : out + "_conv";
-                graph.addNode(NodeProto.newBuilder().setOpType("Conv").addInput(previous).addInput(weights).addOutput(conv)
-                        .addAttribute(AttributeProto.newBuilder().setName("pads").setType(AttributeProto.AttributeType.INTS)
-                                .addInts(1).addInts(1).addInts(1).addInts(1))
-                        .addAttribute(AttributeProto.newBuilder().setName("kernel_shape")
-                                .setType(AttributeProto.AttributeType.INTS).addInts(3).addInts(3)));
+                graph.addNode(NodeProto.newBuilder()
+                        .setOpType("Conv")
+                        .addInput(previous)
+                        .addInput(weights)
+                        .addOutput(conv)
+                        .addAttribute(AttributeProto.newBuilder()
+                                .setName("pads")
+                                .setType(AttributeProto.AttributeType.INTS)
+                                .addInts(1)
+                                .addInts(1)
+                                .addInts(1)
+                                .addInts(1))
+                        .addAttribute(AttributeProto.newBuilder()
+                                .setName("kernel_shape")
+                                .setType(AttributeProto.AttributeType.INTS)
+                                .addInts(3)
+                                .addInts(3)));
                 if (layer < 2) {
-                    graph.addNode(NodeProto.newBuilder().setOpType("Relu").addInput(conv).addOutput(out));
+                    graph.addNode(NodeProto.newBuilder()
+                            .setOpType("Relu")
+                            .addInput(conv)
+                            .addOutput(out));
                 }
                 previous = out;
             }
-            ModelProto model = ModelProto.newBuilder().setIrVersion(8).setProducerName("likeness-bench")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
+            ModelProto model = ModelProto.newBuilder()
+                    .setIrVersion(8)
+                    .setProducerName("likeness-bench")
+                    .addOpsetImport(
+                            OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                    .setGraph(graph)
+                    .build();
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, model.toByteArray());
         }
@@ -190,9 +258,15 @@ public final class StylisingBench {
                     .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
                     .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))
                     .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("height"))
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width")).build();
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width"))
+                    .build();
+            return ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder()
+                            .setTensorType(TypeProto.Tensor.newBuilder()
+                                    .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                    .setShape(shape)))
+                    .build();
         }
     }
 }

@@ -22,37 +22,49 @@ class ProfilesTest {
 
     @Test
     void stacksAreSortedIntoJavaNativeByCallerAndThreadsWithoutJava() throws Exception {
-        Path stacks = Files.writeString(dir.resolve("stacks.collapsed"), String.join("\n",
-                "java/lang/Thread.run_[j];dev/likeness/face/Aligner.warp_[j] 30",
-                "java/lang/Thread.run_[j];dev/likeness/face/Aligner.warp_[j];dev/likeness/face/Aligner.sample_[0] 5",
-                "java/lang/Thread.run_[j];ai/onnxruntime/OrtSession.run_[j];/tmp/ort/libonnxruntime.so 40",
-                "java/lang/Thread.run_[i];com/sun/imageio/plugins/jpeg/JPEGImageReader.readImage_[i];"
-                        + "Java_com_sun_imageio_plugins_jpeg_JPEGImageReader_readImage;decode_mcu 10",
-                "/tmp/ort/libonnxruntime.so 12",
-                "start_thread;thread_native_entry;Thread::call_run;JavaThread::thread_main_inner;"
-                        + "CompileBroker::compiler_thread_loop;C2Compiler::compile_method 2",
-                "start_thread;thread_native_entry;Thread::call_run;GangWorker::run;G1ParTask::work 1", ""));
+        Path stacks = Files.writeString(
+                dir.resolve("stacks.collapsed"),
+                String.join(
+                        "\n",
+                        "java/lang/Thread.run_[j];dev/likeness/face/Aligner.warp_[j] 30",
+                        "java/lang/Thread.run_[j];dev/likeness/face/Aligner.warp_[j];dev/likeness/face/Aligner.sample_[0] 5",
+                        "java/lang/Thread.run_[j];ai/onnxruntime/OrtSession.run_[j];/tmp/ort/libonnxruntime.so 40",
+                        "java/lang/Thread.run_[i];com/sun/imageio/plugins/jpeg/JPEGImageReader.readImage_[i];"
+                                + "Java_com_sun_imageio_plugins_jpeg_JPEGImageReader_readImage;decode_mcu 10",
+                        "/tmp/ort/libonnxruntime.so 12",
+                        "start_thread;thread_native_entry;Thread::call_run;JavaThread::thread_main_inner;"
+                                + "CompileBroker::compiler_thread_loop;C2Compiler::compile_method 2",
+                        "start_thread;thread_native_entry;Thread::call_run;GangWorker::run;G1ParTask::work 1",
+                        ""));
 
         Profiles.Summary summary = Profiles.summarise(stacks);
 
         assertThat(summary.samples()).isEqualTo(100);
-        assertThat(summary.javaTop()).isEqualTo(Map.of("dev.likeness.face.Aligner.warp", 30,
-                "dev.likeness.face.Aligner.sample", 5));
-        assertThat(summary.nativeTop()).isEqualTo(Map.of("ai.onnxruntime.OrtSession.run", 40,
-                "com.sun.imageio.plugins.jpeg.JPEGImageReader.readImage", 10));
-        assertThat(summary.withoutJava()).isEqualTo(Map.of("ONNX Runtime's own threads", 12, "JIT compilers", 2,
-                "garbage collector", 1));
-        assertThat(summary.headline(3)).isEqualTo("40% `ai.onnxruntime.OrtSession.run` (native), "
-                + "30% `dev.likeness.face.Aligner.warp` (Java), 12% ONNX Runtime's own threads");
-        assertThat(summary.markdown(1)).isEqualTo("| samples | share of CPU | what |\n|---|---|---|\n"
-                + "| 30 | 30.0% | running Java: `dev.likeness.face.Aligner.warp` |\n"
-                + "| 40 | 40.0% | in native or JVM code, called from: `ai.onnxruntime.OrtSession.run` |\n"
-                + "| 12 | 12.0% | no Java frame: ONNX Runtime's own threads |\n");
+        assertThat(summary.javaTop())
+                .isEqualTo(Map.of("dev.likeness.face.Aligner.warp", 30, "dev.likeness.face.Aligner.sample", 5));
+        assertThat(summary.nativeTop())
+                .isEqualTo(Map.of(
+                        "ai.onnxruntime.OrtSession.run",
+                        40,
+                        "com.sun.imageio.plugins.jpeg.JPEGImageReader.readImage",
+                        10));
+        assertThat(summary.withoutJava())
+                .isEqualTo(Map.of("ONNX Runtime's own threads", 12, "JIT compilers", 2, "garbage collector", 1));
+        assertThat(summary.headline(3))
+                .isEqualTo("40% `ai.onnxruntime.OrtSession.run` (native), "
+                        + "30% `dev.likeness.face.Aligner.warp` (Java), 12% ONNX Runtime's own threads");
+        assertThat(summary.markdown(1))
+                .isEqualTo("| samples | share of CPU | what |\n|---|---|---|\n"
+                        + "| 30 | 30.0% | running Java: `dev.likeness.face.Aligner.warp` |\n"
+                        + "| 40 | 40.0% | in native or JVM code, called from: `ai.onnxruntime.OrtSession.run` |\n"
+                        + "| 12 | 12.0% | no Java frame: ONNX Runtime's own threads |\n");
     }
 
     @Test
     void workInThisJvmIsSampledByTheCpuItUses() throws Exception {
-        assumeTrue(Profiles.unavailableHere().isEmpty(), () -> Profiles.unavailableHere().get());
+        assumeTrue(
+                Profiles.unavailableHere().isEmpty(),
+                () -> Profiles.unavailableHere().get());
         Profiles.Summary summary = Profiles.record(dir.resolve("here.collapsed"), () -> Spinner.spin(1_000));
 
         assertThat(summary.samples()).isGreaterThan(20);
@@ -61,13 +73,20 @@ class ProfilesTest {
 
     @Test
     void anotherJvmIsProfiledThroughJcmdWithoutRestartingIt() throws Exception {
-        assumeTrue(Profiles.unavailableHere().isEmpty(), () -> Profiles.unavailableHere().get());
+        assumeTrue(
+                Profiles.unavailableHere().isEmpty(),
+                () -> Profiles.unavailableHere().get());
         // Standard error is left out: the JVM may print notes there (JAVA_TOOL_OPTIONS) before "spinning".
-        Process busy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Spinner.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process busy = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Spinner.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
-            assertThat(new String(busy.getInputStream().readNBytes("spinning\n".length()))).isEqualTo("spinning\n");
+            assertThat(new String(busy.getInputStream().readNBytes("spinning\n".length())))
+                    .isEqualTo("spinning\n");
             Profiles.startIn(busy.pid(), dir);
             awaitCpu(busy, Duration.ofMillis(1_500));
             Profiles.Summary summary = Profiles.stopIn(busy.pid(), dir, dir.resolve("there.collapsed"));
@@ -119,7 +138,6 @@ class ProfilesTest {
             }
         }
 
-        private Spinner() {
-        }
+        private Spinner() {}
     }
 }

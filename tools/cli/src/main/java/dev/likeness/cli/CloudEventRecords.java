@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
 import com.google.protobuf.Message;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 
@@ -17,8 +16,7 @@ final class CloudEventRecords {
 
     static final String SOURCE = "/likeness/cli";
 
-    private CloudEventRecords() {
-    }
+    private CloudEventRecords() {}
 
     static ProducerRecord<String, byte[]> of(String topic, String key, Message event) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, event.toByteArray());

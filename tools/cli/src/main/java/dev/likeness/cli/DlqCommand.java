@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.events.v1.DeadLetter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,13 +19,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dlq", description = "Print the dead letters the services have written so far, one per line:"
-        + " reason code, reason, source topic/partition/offset, service, request id.")
+@Command(
+        name = "dlq",
+        description = "Print the dead letters the services have written so far, one per line:"
+                + " reason code, reason, source topic/partition/offset, service, request id.")
 final class DlqCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-    @Option(names = "--service", paramLabel = "SERVICE",
+    @Option(
+            names = "--service",
+            paramLabel = "SERVICE",
             description = "embedding, matching or stylising (default: all of them whose topic exists).")
     String service;
 
@@ -39,7 +42,8 @@ final class DlqCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (service != null && !Topics.DLQ_SERVICES.contains(service)) {
-            throw new CliException(ExitCodes.USAGE, "--service must be one of " + Topics.DLQ_SERVICES + ", not " + service);
+            throw new CliException(
+                    ExitCodes.USAGE, "--service must be one of " + Topics.DLQ_SERVICES + ", not " + service);
         }
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             List<String> topics;
@@ -48,7 +52,10 @@ final class DlqCommand implements Callable<Integer> {
                 kafka.requireTopics(topics);
             } else {
                 Set<String> existing = kafka.existingTopics();
-                topics = Topics.DLQ_SERVICES.stream().map(Topics::deadLetters).filter(existing::contains).toList();
+                topics = Topics.DLQ_SERVICES.stream()
+                        .map(Topics::deadLetters)
+                        .filter(existing::contains)
+                        .toList();
             }
             if (topics.isEmpty()) {
                 return ExitCodes.OK;
@@ -78,9 +85,13 @@ final class DlqCommand implements Callable<Integer> {
         }
         try {
             DeadLetter letter = DeadLetter.parseFrom(record.value());
-            return String.join("\t", letter.getReasonCode(), letter.getReason(),
+            return String.join(
+                    "\t",
+                    letter.getReasonCode(),
+                    letter.getReason(),
                     letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset(),
-                    letter.getService(), letter.getRequestId());
+                    letter.getService(),
+                    letter.getRequestId());
         } catch (InvalidProtocolBufferException e) {
             return "undecodable dead letter at " + record.topic() + "/" + record.partition() + "/" + record.offset()
                     + ": " + e.getMessage();

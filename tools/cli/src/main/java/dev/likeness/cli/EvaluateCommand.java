@@ -15,20 +15,29 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "evaluate", description = "Embed a labelled folder in-process (one face per photo, the largest) and report"
-        + " ROC AUC, EER, TAR at FAR 1e-2 and 1e-3 with their thresholds and one-shot rank-1 accuracy, with charts"
-        + " and a Markdown report. Needs no Kafka.")
+@Command(
+        name = "evaluate",
+        description = "Embed a labelled folder in-process (one face per photo, the largest) and report"
+                + " ROC AUC, EER, TAR at FAR 1e-2 and 1e-3 with their thresholds and one-shot rank-1 accuracy, with charts"
+                + " and a Markdown report. Needs no Kafka.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     LabelledFolderOptions labelled;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "likeness-evaluation",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "likeness-evaluation",
             description = "Where report.md, roc.png and distances.png go (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(names = "--impostor-pairs", paramLabel = "N", defaultValue = "200000",
-            description = "Different-person pairs: all when there are at most N, else N drawn at random (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--impostor-pairs",
+            paramLabel = "N",
+            defaultValue = "200000",
+            description =
+                    "Different-person pairs: all when there are at most N, else N drawn at random (default: ${DEFAULT-VALUE}).")
     int impostorPairs;
 
     @Spec
@@ -42,10 +51,21 @@ final class EvaluateCommand implements Callable<Integer> {
             LabelledFaces faces = embed(embedder, folder, spec);
             Evaluation.Result result = evaluate(faces, impostorPairs, labelled.seed);
             EvaluationReport.Written written = EvaluationReport.write(output, folder, embedder.model(), faces, result);
-            out.printf(Locale.ROOT, "%s on %d identities, %d photos: ROC AUC %.4f, EER %.4f, TAR at FAR 1e-2 %.4f (tau %.4f), "
-                    + "at 1e-3 %.4f (tau %.4f), rank-1 %.4f%nreport: %s%n", embedder.model(), result.identities(),
-                    result.images(), result.auc(), result.eer(), result.tarAt(1e-2).tar(), result.tarAt(1e-2).tau(),
-                    result.tarAt(1e-3).tar(), result.tarAt(1e-3).tau(), result.rank1(), written.report());
+            out.printf(
+                    Locale.ROOT,
+                    "%s on %d identities, %d photos: ROC AUC %.4f, EER %.4f, TAR at FAR 1e-2 %.4f (tau %.4f), "
+                            + "at 1e-3 %.4f (tau %.4f), rank-1 %.4f%nreport: %s%n",
+                    embedder.model(),
+                    result.identities(),
+                    result.images(),
+                    result.auc(),
+                    result.eer(),
+                    result.tarAt(1e-2).tar(),
+                    result.tarAt(1e-2).tau(),
+                    result.tarAt(1e-3).tar(),
+                    result.tarAt(1e-3).tau(),
+                    result.rank1(),
+                    written.report());
             out.flush();
         }
         return ExitCodes.OK;

@@ -23,7 +23,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.events.v1.DeadLetter;
@@ -43,10 +42,14 @@ final class EventJson {
     private static final int MAX_PRINTED_BYTES = 128;
 
     private static final Map<String, Message> EVENTS_BY_TYPE = Stream.of(
-                    ImageSubmitted.getDefaultInstance(), FacesEmbedded.getDefaultInstance(),
-                    MatchResult.getDefaultInstance(), Identity.getDefaultInstance(),
-                    DeadLetter.getDefaultInstance(), StyleRequested.getDefaultInstance(),
-                    StyleCancelRequested.getDefaultInstance(), StyleProgress.getDefaultInstance(),
+                    ImageSubmitted.getDefaultInstance(),
+                    FacesEmbedded.getDefaultInstance(),
+                    MatchResult.getDefaultInstance(),
+                    Identity.getDefaultInstance(),
+                    DeadLetter.getDefaultInstance(),
+                    StyleRequested.getDefaultInstance(),
+                    StyleCancelRequested.getDefaultInstance(),
+                    StyleProgress.getDefaultInstance(),
                     ImageStylised.getDefaultInstance())
             .collect(Collectors.toMap(EventTypes::typeOf, Function.identity()));
 
@@ -54,8 +57,7 @@ final class EventJson {
     private static final Gson COMPACT = new Gson();
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /** One line: where the record is, its key and type, and the decoded event. */
     static String line(ConsumerRecord<String, byte[]> record) {
@@ -99,7 +101,9 @@ final class EventJson {
 
     static Optional<String> header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? Optional.empty() : Optional.of(new String(header.value(), UTF_8));
+        return header == null || header.value() == null
+                ? Optional.empty()
+                : Optional.of(new String(header.value(), UTF_8));
     }
 
     private static JsonObject toJson(Message event) {
@@ -108,7 +112,8 @@ final class EventJson {
             replaceLargeBytes(event, json);
             return json;
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("Cannot print " + event.getDescriptorForType().getFullName() + " as JSON", e);
+            throw new IllegalStateException(
+                    "Cannot print " + event.getDescriptorForType().getFullName() + " as JSON", e);
         }
     }
 
@@ -133,7 +138,8 @@ final class EventJson {
                     JsonArray array = value.getAsJsonArray();
                     for (int i = 0; i < elements.size() && i < array.size(); i++) {
                         if (array.get(i).isJsonObject()) {
-                            replaceLargeBytes((Message) elements.get(i), array.get(i).getAsJsonObject());
+                            replaceLargeBytes(
+                                    (Message) elements.get(i), array.get(i).getAsJsonObject());
                         }
                     }
                 } else if (value.isJsonObject()) {

@@ -5,7 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "gallery", description = "List or delete the identities of the gallery.",
+@Command(
+        name = "gallery",
+        description = "List or delete the identities of the gallery.",
         subcommands = {GalleryListCommand.class, GalleryDeleteCommand.class})
 final class GalleryCommand implements Runnable {
 

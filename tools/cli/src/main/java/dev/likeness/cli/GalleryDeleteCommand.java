@@ -13,24 +13,26 @@ import java.util.concurrent.Callable;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.likeness.core.api.ApiCredentials;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "delete", description = "Delete identity ID through the matching service's API (the gallery topic's"
-        + " only writer, which writes its tombstone); an unknown ID exits with 1. When the API requires it, the"
-        + " key comes from $LIKENESS_API_KEY or a bearer token from $LIKENESS_API_TOKEN.")
+@Command(
+        name = "delete",
+        description = "Delete identity ID through the matching service's API (the gallery topic's"
+                + " only writer, which writes its tombstone); an unknown ID exits with 1. When the API requires it, the"
+                + " key comes from $LIKENESS_API_KEY or a bearer token from $LIKENESS_API_TOKEN.")
 final class GalleryDeleteCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ID", description = "Identity id.")
     String identityId;
 
-    @Option(names = "--matching-url", paramLabel = "URL",
+    @Option(
+            names = "--matching-url",
+            paramLabel = "URL",
             defaultValue = "${env:LIKENESS_MATCHING_URL:-http://localhost:8082}",
             description = "The matching service (default: $LIKENESS_MATCHING_URL or http://localhost:8082).")
     URI matchingUrl;
@@ -44,13 +46,21 @@ final class GalleryDeleteCommand implements Callable<Integer> {
                 + URLEncoder.encode(identityId, UTF_8).replace("+", "%20"));
         HttpResponse<String> response;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(KafkaSession.TIMEOUT).build();
-            HttpRequest.Builder delete = HttpRequest.newBuilder(identity).timeout(Duration.ofSeconds(60)).DELETE();
-            response = http.send(ApiCredentials.fromEnvironment(System.getenv()).applyTo(delete).build(),
+            HttpClient http =
+                    HttpClient.newBuilder().connectTimeout(KafkaSession.TIMEOUT).build();
+            HttpRequest.Builder delete = HttpRequest.newBuilder(identity)
+                    .timeout(Duration.ofSeconds(60))
+                    .DELETE();
+            response = http.send(
+                    ApiCredentials.fromEnvironment(System.getenv())
+                            .applyTo(delete)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CliException(ExitCodes.KAFKA_UNAVAILABLE, "cannot reach the matching service at " + matchingUrl
-                    + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+            throw new CliException(
+                    ExitCodes.KAFKA_UNAVAILABLE,
+                    "cannot reach the matching service at " + matchingUrl + " ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.UNEXPECTED, "interrupted");

@@ -13,15 +13,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.events.v1.Identity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "list", description = "Print the gallery as its compacted topic holds it now, one identity a line"
-        + " by id: ID, display name, reference embeddings, updated (ISO-8601), tab-separated.")
+@Command(
+        name = "list",
+        description = "Print the gallery as its compacted topic holds it now, one identity a line"
+                + " by id: ID, display name, reference embeddings, updated (ISO-8601), tab-separated.")
 final class GalleryListCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -52,9 +53,15 @@ final class GalleryListCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        gallery.values().forEach(identity -> out.printf("%s\t%s\t%d\t%s%n", identity.getIdentityId(),
-                identity.getDisplayName(), identity.getEmbeddingsCount(), Instant.ofEpochSecond(
-                        identity.getUpdatedAt().getSeconds(), identity.getUpdatedAt().getNanos())));
+        gallery.values()
+                .forEach(identity -> out.printf(
+                        "%s\t%s\t%d\t%s%n",
+                        identity.getIdentityId(),
+                        identity.getDisplayName(),
+                        identity.getEmbeddingsCount(),
+                        Instant.ofEpochSecond(
+                                identity.getUpdatedAt().getSeconds(),
+                                identity.getUpdatedAt().getNanos())));
         return ExitCodes.OK;
     }
 
@@ -70,8 +77,10 @@ final class GalleryListCommand implements Callable<Integer> {
         try {
             gallery.put(record.key(), Identity.parseFrom(record.value()));
         } catch (InvalidProtocolBufferException e) {
-            throw new CliException(ExitCodes.UNEXPECTED, "undecodable gallery record " + record.key() + " at "
-                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+            throw new CliException(
+                    ExitCodes.UNEXPECTED,
+                    "undecodable gallery record " + record.key() + " at " + record.topic() + "-" + record.partition()
+                            + "@" + record.offset() + ": " + e.getMessage());
         }
     }
 

@@ -22,11 +22,20 @@ final class ImageRequests {
     static final long MAX_INLINE_BYTES = 16 * 1024 * 1024;
 
     private static final Map<String, String> CONTENT_TYPES = Map.of(
-            "jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png",
-            "webp", "image/webp", "bmp", "image/bmp", "gif", "image/gif");
+            "jpg",
+            "image/jpeg",
+            "jpeg",
+            "image/jpeg",
+            "png",
+            "image/png",
+            "webp",
+            "image/webp",
+            "bmp",
+            "image/bmp",
+            "gif",
+            "image/gif");
 
-    private ImageRequests() {
-    }
+    private ImageRequests() {}
 
     /** The files as given, and each folder's photos (by file extension, sorted by name); exit 2 when one is unusable. */
     static List<Path> photoFiles(List<Path> filesOrFolders) {
@@ -34,7 +43,8 @@ final class ImageRequests {
         for (Path path : filesOrFolders) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> children = Files.list(path)) {
-                    children.filter(child -> Files.isRegularFile(child) && contentType(child).isPresent())
+                    children.filter(child -> Files.isRegularFile(child)
+                                    && contentType(child).isPresent())
                             .sorted()
                             .forEach(files::add);
                 } catch (IOException e) {
@@ -71,7 +81,8 @@ final class ImageRequests {
             if (Files.size(file) > MAX_INLINE_BYTES) {
                 throw new CliException(ExitCodes.USAGE, file + " is larger than " + MAX_INLINE_BYTES + " bytes");
             }
-            return Requests.inlineImage(Files.readAllBytes(file), contentType(file).orElse(null));
+            return Requests.inlineImage(
+                    Files.readAllBytes(file), contentType(file).orElse(null));
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
         }

@@ -16,35 +16,52 @@ import picocli.CommandLine.Option;
  */
 final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:LIKENESS_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (default: $LIKENESS_BOOTSTRAP_SERVERS or localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
-            description = "Kafka client properties, e.g. security.protocol and SASL/TLS settings; the options below override them.")
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
+            description =
+                    "Kafka client properties, e.g. security.protocol and SASL/TLS settings; the options below override them.")
     Path commandConfig;
 
-    @Option(names = "--security-protocol", paramLabel = "PROTOCOL",
+    @Option(
+            names = "--security-protocol",
+            paramLabel = "PROTOCOL",
             defaultValue = "${env:LIKENESS_KAFKA_SECURITY_PROTOCOL}",
             description = "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (default: $LIKENESS_KAFKA_SECURITY_PROTOCOL; "
                     + "SASL_SSL when a SASL user is given, else PLAINTEXT).")
     String securityProtocol;
 
-    @Option(names = "--sasl-mechanism", paramLabel = "MECHANISM",
+    @Option(
+            names = "--sasl-mechanism",
+            paramLabel = "MECHANISM",
             defaultValue = "${env:LIKENESS_KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}",
             description = "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN.")
     String saslMechanism;
 
-    @Option(names = "--sasl-username", paramLabel = "USER", defaultValue = "${env:LIKENESS_KAFKA_USERNAME}",
+    @Option(
+            names = "--sasl-username",
+            paramLabel = "USER",
+            defaultValue = "${env:LIKENESS_KAFKA_USERNAME}",
             description = "SASL user, e.g. a KafkaUser's name (default: $LIKENESS_KAFKA_USERNAME).")
     String saslUsername;
 
-    @Option(names = "--sasl-password-file", paramLabel = "FILE",
+    @Option(
+            names = "--sasl-password-file",
+            paramLabel = "FILE",
             description = "A file whose first line is the SASL password (default: $LIKENESS_KAFKA_PASSWORD).")
     Path saslPasswordFile;
 
-    @Option(names = "--truststore", paramLabel = "FILE", defaultValue = "${env:LIKENESS_KAFKA_TRUSTSTORE}",
+    @Option(
+            names = "--truststore",
+            paramLabel = "FILE",
+            defaultValue = "${env:LIKENESS_KAFKA_TRUSTSTORE}",
             description = "The CA certificates to trust for TLS: a PEM file (.pem, .crt) or a PKCS12 store "
                     + "(password: $LIKENESS_KAFKA_TRUSTSTORE_PASSWORD) (default: $LIKENESS_KAFKA_TRUSTSTORE; "
                     + "else the JVM's trusted CAs).")
@@ -74,7 +91,8 @@ final class KafkaOptions {
             }
             String name = truststore.getFileName().toString().toLowerCase(Locale.ROOT);
             boolean pem = name.endsWith(".pem") || name.endsWith(".crt");
-            properties.setProperty("ssl.truststore.location", truststore.toAbsolutePath().toString());
+            properties.setProperty(
+                    "ssl.truststore.location", truststore.toAbsolutePath().toString());
             properties.setProperty("ssl.truststore.type", pem ? "PEM" : "PKCS12");
             String password = System.getenv("LIKENESS_KAFKA_TRUSTSTORE_PASSWORD");
             if (!pem && present(password)) {
@@ -92,8 +110,9 @@ final class KafkaOptions {
     private String protocol() {
         String protocol = securityProtocol.strip().toUpperCase(Locale.ROOT);
         if (!protocol.matches("PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL")) {
-            throw new CliException(ExitCodes.USAGE, "--security-protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not "
-                    + securityProtocol);
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--security-protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not " + securityProtocol);
         }
         return protocol;
     }
@@ -102,16 +121,21 @@ final class KafkaOptions {
         String password;
         if (saslPasswordFile != null) {
             try {
-                password = Files.readAllLines(saslPasswordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+                password = Files.readAllLines(saslPasswordFile, StandardCharsets.UTF_8).stream()
+                        .findFirst()
+                        .orElse("");
             } catch (IOException e) {
-                throw new CliException(ExitCodes.USAGE, "cannot read the SASL password file " + saslPasswordFile + ": " + e);
+                throw new CliException(
+                        ExitCodes.USAGE, "cannot read the SASL password file " + saslPasswordFile + ": " + e);
             }
         } else {
             password = System.getenv("LIKENESS_KAFKA_PASSWORD");
         }
         if (!present(password)) {
-            throw new CliException(ExitCodes.USAGE, "SASL user " + saslUsername
-                    + " needs a password: set LIKENESS_KAFKA_PASSWORD or give --sasl-password-file");
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "SASL user " + saslUsername
+                            + " needs a password: set LIKENESS_KAFKA_PASSWORD or give --sasl-password-file");
         }
         return password.strip();
     }

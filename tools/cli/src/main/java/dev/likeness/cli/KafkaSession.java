@@ -48,7 +48,8 @@ final class KafkaSession implements AutoCloseable {
         Set<String> existing = existingTopics();
         for (String topic : topics) {
             if (!existing.contains(topic)) {
-                throw new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " has no topic " + topic);
+                throw new CliException(
+                        ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " has no topic " + topic);
             }
         }
     }
@@ -71,8 +72,10 @@ final class KafkaSession implements AutoCloseable {
             if (e.getCause() instanceof AuthenticationException) {
                 throw unreachable(e.getCause());
             }
-            throw new CliException(ExitCodes.KAFKA_UNAVAILABLE,
-                    "cannot send to " + record.topic() + " at " + bootstrapServers + ": " + e.getCause().getMessage());
+            throw new CliException(
+                    ExitCodes.KAFKA_UNAVAILABLE,
+                    "cannot send to " + record.topic() + " at " + bootstrapServers + ": "
+                            + e.getCause().getMessage());
         } catch (InterruptedException e) {
             throw unreachable(e);
         }
@@ -144,14 +147,19 @@ final class KafkaSession implements AutoCloseable {
         String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (cause instanceof AuthenticationException) {
             // Wrong password, unknown user, or a broker certificate the truststore does not vouch for.
-            return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " refused the login"
-                    + (saslUser == null ? "" : " of user " + saslUser) + " (" + detail + ")");
+            return new CliException(
+                    ExitCodes.KAFKA_UNAVAILABLE,
+                    "Kafka at " + bootstrapServers + " refused the login"
+                            + (saslUser == null ? "" : " of user " + saslUser) + " (" + detail + ")");
         }
         if (cause instanceof AuthorizationException) {
-            return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " does not allow "
-                    + (saslUser == null ? "this client" : "user " + saslUser) + " that (" + detail + ")");
+            return new CliException(
+                    ExitCodes.KAFKA_UNAVAILABLE,
+                    "Kafka at " + bootstrapServers + " does not allow "
+                            + (saslUser == null ? "this client" : "user " + saslUser) + " that (" + detail + ")");
         }
-        return new CliException(ExitCodes.KAFKA_UNAVAILABLE, "cannot reach Kafka at " + bootstrapServers + " (" + detail + ")");
+        return new CliException(
+                ExitCodes.KAFKA_UNAVAILABLE, "cannot reach Kafka at " + bootstrapServers + " (" + detail + ")");
     }
 
     @Override

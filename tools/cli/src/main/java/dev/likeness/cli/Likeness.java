@@ -11,22 +11,37 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The {@code likeness} command line: talks to the mesh through its Kafka topics. */
-@Command(name = "likeness",
+@Command(
+        name = "likeness",
         description = "Publish photos to the Likeness mesh, wait for results, watch topics and dead letters.",
-        subcommands = {PublishCommand.class, EnrolCommand.class, IdentifyCommand.class, VerifyCommand.class,
-                WatchCommand.class, DlqCommand.class, StyliseCommand.class, GalleryCommand.class,
-                EvaluateCommand.class, AdaptCommand.class},
+        subcommands = {
+            PublishCommand.class,
+            EnrolCommand.class,
+            IdentifyCommand.class,
+            VerifyCommand.class,
+            WatchCommand.class,
+            DlqCommand.class,
+            StyliseCommand.class,
+            GalleryCommand.class,
+            EvaluateCommand.class,
+            AdaptCommand.class
+        },
         footerHeading = "%nExit codes:%n",
         footer = {
-                "  0  ok",
-                "  1  the request was answered with an error result",
-                "  2  usage error or unreadable file",
-                "  3  Kafka unreachable, a topic missing, or another Kafka failure (gallery delete: matching unreachable)",
-                "  4  timed out waiting for a result",
-                "  5  unexpected failure"})
+            "  0  ok",
+            "  1  the request was answered with an error result",
+            "  2  usage error or unreadable file",
+            "  3  Kafka unreachable, a topic missing, or another Kafka failure (gallery delete: matching unreachable)",
+            "  4  timed out waiting for a result",
+            "  5  unexpected failure"
+        })
 public final class Likeness implements Runnable {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
+            description = "Show this help.")
     boolean helpRequested;
 
     @Spec

@@ -13,16 +13,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "publish", description = "Send photos as ImageSubmitted to " + Topics.IMAGES
-        + " and print one request id per line; does not wait for results.")
+@Command(
+        name = "publish",
+        description = "Send photos as ImageSubmitted to " + Topics.IMAGES
+                + " and print one request id per line; does not wait for results.")
 final class PublishCommand implements Callable<Integer> {
 
-    enum PurposeKind { detect, identify, enrol, verify }
+    enum PurposeKind {
+        detect,
+        identify,
+        enrol,
+        verify
+    }
 
     @Parameters(arity = "1..*", paramLabel = "FILE|FOLDER", description = "Photos, or folders of photos.")
     List<Path> filesOrFolders;
 
-    @Option(names = "--purpose", defaultValue = "identify",
+    @Option(
+            names = "--purpose",
+            defaultValue = "identify",
             description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     PurposeKind purpose;
 
@@ -32,7 +41,10 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Display name of the enrolled identity.")
     String displayName;
 
-    @Option(names = "--request-id", paramLabel = "ID", description = "Request id (one photo only; default: a new UUID).")
+    @Option(
+            names = "--request-id",
+            paramLabel = "ID",
+            description = "Request id (one photo only; default: a new UUID).")
     String requestId;
 
     @Mixin

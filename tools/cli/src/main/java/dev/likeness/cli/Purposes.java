@@ -5,15 +5,18 @@ import dev.likeness.events.v1.Purpose;
 /** What a photo is submitted for. */
 final class Purposes {
 
-    private Purposes() {
-    }
+    private Purposes() {}
 
     static Purpose detectOnly() {
-        return Purpose.newBuilder().setDetectOnly(Purpose.DetectOnly.getDefaultInstance()).build();
+        return Purpose.newBuilder()
+                .setDetectOnly(Purpose.DetectOnly.getDefaultInstance())
+                .build();
     }
 
     static Purpose identify() {
-        return Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()).build();
+        return Purpose.newBuilder()
+                .setIdentify(Purpose.Identify.getDefaultInstance())
+                .build();
     }
 
     static Purpose enrol(String identityId, String displayName) {
@@ -25,6 +28,8 @@ final class Purposes {
     }
 
     static Purpose verify(String claimedIdentityId) {
-        return Purpose.newBuilder().setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId)).build();
+        return Purpose.newBuilder()
+                .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId))
+                .build();
     }
 }

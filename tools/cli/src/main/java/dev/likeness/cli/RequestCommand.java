@@ -11,7 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
@@ -25,7 +24,10 @@ abstract class RequestCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
             description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -54,8 +56,10 @@ abstract class RequestCommand implements Callable<Integer> {
                 kafka.send(CloudEventRecords.of(Topics.IMAGES, id, request));
                 Optional<MatchResult> result = awaitResult(results, id);
                 if (result.isEmpty()) {
-                    spec.commandLine().getErr().println("likeness: no result for request " + id
-                            + " on " + Topics.MATCHES + " within " + timeoutSeconds + " s");
+                    spec.commandLine()
+                            .getErr()
+                            .println("likeness: no result for request " + id + " on " + Topics.MATCHES + " within "
+                                    + timeoutSeconds + " s");
                     return ExitCodes.TIMED_OUT;
                 }
                 spec.commandLine().getOut().println(EventJson.pretty(result.get()));
@@ -72,7 +76,9 @@ abstract class RequestCommand implements Callable<Integer> {
                     try {
                         return Optional.of(MatchResult.parseFrom(record.value()));
                     } catch (InvalidProtocolBufferException e) {
-                        throw new CliException(ExitCodes.UNEXPECTED, "undecodable MatchResult for request " + id + ": " + e.getMessage());
+                        throw new CliException(
+                                ExitCodes.UNEXPECTED,
+                                "undecodable MatchResult for request " + id + ": " + e.getMessage());
                     }
                 }
             }

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.likeness.core.events.Requests;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
@@ -29,8 +28,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stylise", description = "Paint CONTENT in the style of STYLE (several are blended) with the stylising"
-        + " service, with a progress bar on stderr driven by its StyleProgress events; writes the picture to --output.")
+@Command(
+        name = "stylise",
+        description =
+                "Paint CONTENT in the style of STYLE (several are blended) with the stylising"
+                        + " service, with a progress bar on stderr driven by its StyleProgress events; writes the picture to --output.")
 final class StyliseCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -42,7 +44,9 @@ final class StyliseCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "STYLE", description = "Style picture(s).")
     List<Path> styles;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "Where to write the result (default: CONTENT-stylised.png; .jpg asks for JPEG).")
     Path output;
 
@@ -55,10 +59,15 @@ final class StyliseCommand implements Callable<Integer> {
     @Option(names = "--content-weight", paramLabel = "ALPHA", description = "Weight of the content cost (default 1).")
     Float contentWeight;
 
-    @Option(names = "--style-weight", paramLabel = "BETA", description = "Weight of the style cost (default 5, the service's).")
+    @Option(
+            names = "--style-weight",
+            paramLabel = "BETA",
+            description = "Weight of the style cost (default 5, the service's).")
     Float styleWeight;
 
-    @Option(names = "--smoothness-weight", paramLabel = "GAMMA",
+    @Option(
+            names = "--smoothness-weight",
+            paramLabel = "GAMMA",
             description = "Weight of the total-variation cost (default 1e-5).")
     Float smoothnessWeight;
 
@@ -71,7 +80,10 @@ final class StyliseCommand implements Callable<Integer> {
     @Option(names = "--progress-every", paramLabel = "N", description = "A progress event every N iterations.")
     Integer progressEvery;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
             description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -87,25 +99,41 @@ final class StyliseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ImageSource contentImage = ImageRequests.image(content);
-        List<ImageSource> styleImages = styles.stream().map(ImageRequests::image).toList();
+        List<ImageSource> styleImages =
+                styles.stream().map(ImageRequests::image).toList();
         Path target = output != null ? output : defaultOutput(content);
         String id = requestId != null ? requestId : UUID.randomUUID().toString();
-        StyleRequested request = Requests.styleRequested(id, contentImage, styleImages, new Requests.StyleOptions(
-                size, iterations, contentWeight, styleWeight, smoothnessWeight, seed, preserveColour, progressEvery));
+        StyleRequested request = Requests.styleRequested(
+                id,
+                contentImage,
+                styleImages,
+                new Requests.StyleOptions(
+                        size,
+                        iterations,
+                        contentWeight,
+                        styleWeight,
+                        smoothnessWeight,
+                        seed,
+                        preserveColour,
+                        progressEvery));
         if (isJpeg(target)) {
-            request = request.toBuilder().setOutputFormat(StyleRequested.OutputFormat.JPEG).build();
+            request = request.toBuilder()
+                    .setOutputFormat(StyleRequested.OutputFormat.JPEG)
+                    .build();
         }
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.STYLE_REQUESTS, Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS));
             // Reading from the end starts before publishing, so no progress is missed.
             try (KafkaConsumer<String, byte[]> answers =
-                         kafka.assignedConsumer(List.of(Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS), false)) {
+                    kafka.assignedConsumer(List.of(Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS), false)) {
                 kafka.send(CloudEventRecords.of(Topics.STYLE_REQUESTS, id, request));
                 spec.commandLine().getErr().println("likeness: published style request " + id);
                 ImageStylised result = awaitResult(answers, id);
                 if (result == null) {
-                    spec.commandLine().getErr().println("likeness: no result for style request " + id + " on "
-                            + Topics.STYLE_RESULTS + " within " + timeoutSeconds + " s");
+                    spec.commandLine()
+                            .getErr()
+                            .println("likeness: no result for style request " + id + " on " + Topics.STYLE_RESULTS
+                                    + " within " + timeoutSeconds + " s");
                     return ExitCodes.TIMED_OUT;
                 }
                 return write(result, target);
@@ -136,8 +164,9 @@ final class StyliseCommand implements Callable<Integer> {
                         return result;
                     }
                 } catch (InvalidProtocolBufferException e) {
-                    throw new CliException(ExitCodes.UNEXPECTED, "undecodable record on " + record.topic()
-                            + " for request " + id + ": " + e.getMessage());
+                    throw new CliException(
+                            ExitCodes.UNEXPECTED,
+                            "undecodable record on " + record.topic() + " for request " + id + ": " + e.getMessage());
                 }
             }
         }
@@ -145,8 +174,11 @@ final class StyliseCommand implements Callable<Integer> {
     }
 
     private static StyleProgress finished(ImageStylised result) {
-        return StyleProgress.newBuilder().setIteration(result.getIterations()).setTotalIterations(result.getIterations())
-                .setCost(result.getFinalCost()).build();
+        return StyleProgress.newBuilder()
+                .setIteration(result.getIterations())
+                .setTotalIterations(result.getIterations())
+                .setCost(result.getFinalCost())
+                .build();
     }
 
     /** e.g. {@code [###############---------------]  50%  10/20  J=1.388e+02  eta 3 s} */
@@ -154,30 +186,50 @@ final class StyliseCommand implements Callable<Integer> {
         int total = Math.max(progress.getTotalIterations(), 1);
         int done = Math.min(progress.getIteration(), total);
         int filled = (int) Math.round((double) BAR_WIDTH * done / total);
-        return String.format(Locale.ROOT, "[%s%s] %3d%%  %d/%d  J=%.3e  eta %d s", "#".repeat(filled),
-                "-".repeat(BAR_WIDTH - filled), 100 * done / total, done, total, progress.getCost(),
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %3d%%  %d/%d  J=%.3e  eta %d s",
+                "#".repeat(filled),
+                "-".repeat(BAR_WIDTH - filled),
+                100 * done / total,
+                done,
+                total,
+                progress.getCost(),
                 Math.round(progress.getEtaMs() / 1000.0));
     }
 
     private int write(ImageStylised result, Path target) {
         if (result.hasError()) {
-            spec.commandLine().getErr().println("likeness: the style request failed: " + result.getError().getCode()
-                    + ": " + result.getError().getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("likeness: the style request failed: "
+                            + result.getError().getCode() + ": "
+                            + result.getError().getMessage());
             return ExitCodes.ERROR_RESULT;
         }
         try {
             if (result.getImage().hasInline()) {
                 Files.write(target, result.getImage().getInline().toByteArray());
             } else {
-                Files.copy(Path.of(URI.create(result.getImage().getUri())), target,
-                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        Path.of(URI.create(result.getImage().getUri())), target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new CliException(ExitCodes.UNEXPECTED, "cannot write the result to " + target + ": " + e.getMessage());
+            throw new CliException(
+                    ExitCodes.UNEXPECTED, "cannot write the result to " + target + ": " + e.getMessage());
         }
-        spec.commandLine().getOut().printf(Locale.ROOT, "%s: %dx%d, %d iterations, J=%.4g, %.1f s%s%n", target,
-                result.getWidth(), result.getHeight(), result.getIterations(), result.getFinalCost(),
-                result.getElapsedMs() / 1000.0, result.getCancelled() ? " (cancelled)" : "");
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        Locale.ROOT,
+                        "%s: %dx%d, %d iterations, J=%.4g, %.1f s%s%n",
+                        target,
+                        result.getWidth(),
+                        result.getHeight(),
+                        result.getIterations(),
+                        result.getFinalCost(),
+                        result.getElapsedMs() / 1000.0,
+                        result.getCancelled() ? " (cancelled)" : "");
         return result.getCancelled() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
     }
 

@@ -13,8 +13,7 @@ final class Topics {
     static final String STYLE_RESULTS = "likeness.style.results.v1";
     static final List<String> DLQ_SERVICES = List.of("embedding", "matching", "stylising");
 
-    private Topics() {
-    }
+    private Topics() {}
 
     static String deadLetters(String service) {
         return "likeness." + service + ".dlq.v1";

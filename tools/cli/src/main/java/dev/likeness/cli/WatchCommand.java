@@ -15,8 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "watch", description = "Print the records of TOPIC as JSON lines, decoded by their ce_type header;"
-        + " image bytes are shown as their size.")
+@Command(
+        name = "watch",
+        description = "Print the records of TOPIC as JSON lines, decoded by their ce_type header;"
+                + " image bytes are shown as their size.")
 final class WatchCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -30,7 +32,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
     Integer maxRecords;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "Stop after this long; with --max, fewer than N records by then exits with 4.")
     Integer timeoutSeconds;
 
@@ -43,7 +47,9 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int max = maxRecords == null ? Integer.MAX_VALUE : maxRecords;
-        long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        long deadline = timeoutSeconds == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         PrintWriter out = spec.commandLine().getOut();
         int printed = 0;
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {

@@ -19,7 +19,10 @@ final class CliRun {
     static CliRun likeness(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = Likeness.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exitCode = Likeness.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new CliRun(exitCode, out.toString(), err.toString());
     }
 }

@@ -18,6 +18,7 @@ class LearningCommandsTest {
 
     @TempDir
     static Path work;
+
     static Path folder;
 
     @BeforeAll
@@ -41,14 +42,30 @@ class LearningCommandsTest {
     @Test
     void adaptExportsANewModelWithItsHeadSettingsAndReport() {
         Path out = work.resolve("adapted");
-        Run run = run("adapt", folder.toString(), "--out", out.toString(), "--model-id", "fr-feature-cli",
-                "--max-epochs", "3", "--margin", "1.0", "--dimension", "256");
+        Run run = run(
+                "adapt",
+                folder.toString(),
+                "--out",
+                out.toString(),
+                "--model-id",
+                "fr-feature-cli",
+                "--max-epochs",
+                "3",
+                "--margin",
+                "1.0",
+                "--dimension",
+                "256");
 
         assertThat(run.exitCode).as(run.err).isZero();
-        assertThat(run.out).contains("adapted model fr-feature-cli@", "training identities: triplet loss",
-                "held-out identities: TAR at FAR 1e-2");
+        assertThat(run.out)
+                .contains(
+                        "adapted model fr-feature-cli@",
+                        "training identities: triplet loss",
+                        "held-out identities: TAR at FAR 1e-2");
         assertThat(out.resolve("fr-feature-cli.onnx")).exists();
-        assertThat(out.resolve("adapted.properties")).content().contains("likeness.embedding.embedder.id=fr-feature-cli");
+        assertThat(out.resolve("adapted.properties"))
+                .content()
+                .contains("likeness.embedding.embedder.id=fr-feature-cli");
         assertThat(out.resolve("report.md")).content().contains("512 -> 256");
         assertThat(out.resolve("heads")).isDirectoryContaining("glob:**/fr-feature-cli@*.head.json");
     }
@@ -64,13 +81,15 @@ class LearningCommandsTest {
         assertThat(sameId.err).contains("--model-id must be new");
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = Likeness.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exitCode = Likeness.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new Run(exitCode, out.toString(), err.toString());
     }
 }

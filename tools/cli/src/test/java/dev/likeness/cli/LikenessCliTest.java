@@ -1,7 +1,7 @@
 package dev.likeness.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static dev.likeness.cli.CliRun.likeness;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
@@ -63,8 +62,17 @@ class LikenessCliTest {
     @Test
     void publishSendsThePhotoAsImageSubmittedWithCloudEventHeaders() throws Exception {
         try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
-            CliRun run = likeness("publish", PHOTO.toString(), "--purpose", "enrol", "--identity", "ada",
-                    "--name", "Ada", "--bootstrap-servers", bootstrapServers);
+            CliRun run = likeness(
+                    "publish",
+                    PHOTO.toString(),
+                    "--purpose",
+                    "enrol",
+                    "--identity",
+                    "ada",
+                    "--name",
+                    "Ada",
+                    "--bootstrap-servers",
+                    bootstrapServers);
 
             assertThat(run.exitCode).as(run.err).isZero();
             String requestId = run.out.strip();
@@ -88,17 +96,34 @@ class LikenessCliTest {
 
     @Test
     void watchDecodesFacesEmbeddedAndOmitsLargeBytes() {
-        FacesEmbedded faces = FacesEmbedded.newBuilder().setRequestId("watch-1").setImageWidth(640).setImageHeight(480)
-                .addFaces(Face.newBuilder().setDetectorScore(0.98f).addEmbedding(0.25f)).build();
+        FacesEmbedded faces = FacesEmbedded.newBuilder()
+                .setRequestId("watch-1")
+                .setImageWidth(640)
+                .setImageHeight(480)
+                .addFaces(Face.newBuilder().setDetectorScore(0.98f).addEmbedding(0.25f))
+                .build();
         send(FACES_TOPIC, "watch-1", faces);
 
-        CliRun run = likeness("watch", FACES_TOPIC, "--from-beginning", "--max", "1", "--timeout", "30",
-                "--bootstrap-servers", bootstrapServers);
+        CliRun run = likeness(
+                "watch",
+                FACES_TOPIC,
+                "--from-beginning",
+                "--max",
+                "1",
+                "--timeout",
+                "30",
+                "--bootstrap-servers",
+                bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.out.lines()).hasSize(1);
-        assertThat(run.out).contains("\"type\":\"likeness.v1.FacesEmbedded\"", "\"key\":\"watch-1\"",
-                "\"requestId\":\"watch-1\"", "\"imageWidth\":640", "\"embedding\":[0.25]");
+        assertThat(run.out)
+                .contains(
+                        "\"type\":\"likeness.v1.FacesEmbedded\"",
+                        "\"key\":\"watch-1\"",
+                        "\"requestId\":\"watch-1\"",
+                        "\"imageWidth\":640",
+                        "\"embedding\":[0.25]");
     }
 
     @Test
@@ -108,19 +133,36 @@ class LikenessCliTest {
         ImageSubmitted request = ImageRequests.request("watch-2", PHOTO, Purposes.identify());
         send(topic, "watch-2", request);
 
-        CliRun run = likeness("watch", topic, "--from-beginning", "--max", "1", "--timeout", "30",
-                "--bootstrap-servers", bootstrapServers);
+        CliRun run = likeness(
+                "watch",
+                topic,
+                "--from-beginning",
+                "--max",
+                "1",
+                "--timeout",
+                "30",
+                "--bootstrap-servers",
+                bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
-        assertThat(run.out).contains("\"inline\":{\"omittedBytes\":" + request.getImage().getInline().size() + "}");
+        assertThat(run.out)
+                .contains("\"inline\":{\"omittedBytes\":"
+                        + request.getImage().getInline().size() + "}");
         assertThat(run.out.length()).isLessThan(1000);
     }
 
     @Test
     void dlqPrintsTheDeadLetters() {
-        DeadLetter letter = DeadLetter.newBuilder().setReasonCode("IMAGE_UNDECODABLE").setReason("not an image")
-                .setSourceTopic(Topics.IMAGES).setSourcePartition(0).setSourceOffset(42).setService("embedding")
-                .setRequestId("dlq-1").setOriginalValue(ByteString.copyFrom(new byte[1000])).build();
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setReasonCode("IMAGE_UNDECODABLE")
+                .setReason("not an image")
+                .setSourceTopic(Topics.IMAGES)
+                .setSourcePartition(0)
+                .setSourceOffset(42)
+                .setService("embedding")
+                .setRequestId("dlq-1")
+                .setOriginalValue(ByteString.copyFrom(new byte[1000]))
+                .build();
         send(EMBEDDING_DLQ, "dlq-1", letter);
 
         CliRun run = likeness("dlq", "--service", "embedding", "--bootstrap-servers", bootstrapServers);
@@ -131,9 +173,14 @@ class LikenessCliTest {
 
     @Test
     void identifyPrintsTheMatchResultAsJson() throws Exception {
-        Recognition recognition = Recognition.newBuilder().setThreshold(1.1f)
-                .addFaces(RecognisedFace.newBuilder().setBox(BoundingBox.newBuilder().setX2(10).setY2(10))
-                        .addCandidates(Candidate.newBuilder().setIdentityId("ada").setDisplayName("Ada").setDistance(0.4f)))
+        Recognition recognition = Recognition.newBuilder()
+                .setThreshold(1.1f)
+                .addFaces(RecognisedFace.newBuilder()
+                        .setBox(BoundingBox.newBuilder().setX2(10).setY2(10))
+                        .addCandidates(Candidate.newBuilder()
+                                .setIdentityId("ada")
+                                .setDisplayName("Ada")
+                                .setDistance(0.4f)))
                 .build();
 
         CliRun run = identifyAnsweredWith(result -> result.setRecognition(recognition));
@@ -144,8 +191,8 @@ class LikenessCliTest {
 
     @Test
     void identifyExitsWithOneOnAnErrorResult() throws Exception {
-        CliRun run = identifyAnsweredWith(result -> result.setError(
-                RequestError.newBuilder().setCode("NO_FACE").setMessage("no face found")));
+        CliRun run = identifyAnsweredWith(result ->
+                result.setError(RequestError.newBuilder().setCode("NO_FACE").setMessage("no face found")));
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR_RESULT);
         assertThat(run.out).contains("\"code\": \"NO_FACE\"");
@@ -178,7 +225,9 @@ class LikenessCliTest {
         CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
-        assertThat(run.err).contains("cannot reach Kafka at localhost:" + closedPort).doesNotContain("\tat ");
+        assertThat(run.err)
+                .contains("cannot reach Kafka at localhost:" + closedPort)
+                .doesNotContain("\tat ");
         // Bounded by the CLI's own timeout (not Kafka's defaults of 60 s and more), with room for a loaded machine.
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(KafkaSession.TIMEOUT.multipliedBy(2));
     }
@@ -186,8 +235,8 @@ class LikenessCliTest {
     /** Runs identify while playing the mesh: answers its request with a MatchResult keyed by the request id. */
     private CliRun identifyAnsweredWith(Consumer<MatchResult.Builder> outcome) throws Exception {
         try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
-            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness("identify", PHOTO.toString(),
-                    "--timeout", "30", "--bootstrap-servers", bootstrapServers));
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
+                    likeness("identify", PHOTO.toString(), "--timeout", "30", "--bootstrap-servers", bootstrapServers));
             List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
             assertThat(requests).hasSize(1);
             String requestId = requests.get(0).key();

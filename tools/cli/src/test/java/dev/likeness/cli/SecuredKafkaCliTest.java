@@ -30,12 +30,21 @@ class SecuredKafkaCliTest {
     @Test
     void publishesWithCredentialsAndAPemTruststore() throws Exception {
         BrokerProcess broker = SecuredKafkaBroker.shared();
-        Path passwordFile = Files.writeString(dir.resolve("password"), broker.security().password(USER) + "\n");
+        Path passwordFile =
+                Files.writeString(dir.resolve("password"), broker.security().password(USER) + "\n");
         try (KafkaTestClient admin = SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN);
                 TopicReader images = admin.readFromEnd(Topics.IMAGES)) {
-            CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", broker.bootstrapServers(),
-                    "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
-                    "--truststore", broker.security().caCertificate().toString());
+            CliRun run = likeness(
+                    "publish",
+                    PHOTO.toString(),
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--sasl-username",
+                    USER,
+                    "--sasl-password-file",
+                    passwordFile.toString(),
+                    "--truststore",
+                    broker.security().caCertificate().toString());
 
             assertThat(run.exitCode).as(run.err).isZero();
             List<ConsumerRecord<String, byte[]>> records = images.read(1, Duration.ofSeconds(30));
@@ -46,17 +55,36 @@ class SecuredKafkaCliTest {
     @Test
     void readsWithAPkcs12TruststoreWhosePasswordIsInTheCommandConfig() throws Exception {
         BrokerProcess broker = SecuredKafkaBroker.shared();
-        Path passwordFile = Files.writeString(dir.resolve("password"), broker.security().password(USER));
-        Path commandConfig = Files.writeString(dir.resolve("client.properties"),
+        Path passwordFile =
+                Files.writeString(dir.resolve("password"), broker.security().password(USER));
+        Path commandConfig = Files.writeString(
+                dir.resolve("client.properties"),
                 "ssl.truststore.password=" + broker.security().truststorePassword() + "\n");
 
-        CliRun run = likeness("watch", Topics.MATCHES, "--from-beginning", "--max", "1", "--timeout", "2",
-                "--bootstrap-servers", broker.bootstrapServers(), "--command-config", commandConfig.toString(),
-                "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
-                "--truststore", broker.security().truststore().toString());
+        CliRun run = likeness(
+                "watch",
+                Topics.MATCHES,
+                "--from-beginning",
+                "--max",
+                "1",
+                "--timeout",
+                "2",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--command-config",
+                commandConfig.toString(),
+                "--sasl-username",
+                USER,
+                "--sasl-password-file",
+                passwordFile.toString(),
+                "--truststore",
+                broker.security().truststore().toString());
 
         // Logged in and allowed to read: nothing on the topic yet, so the watch ends by its timeout.
-        assertThat(run.err).doesNotContain("refused").doesNotContain("does not allow").doesNotContain("\tat ");
+        assertThat(run.err)
+                .doesNotContain("refused")
+                .doesNotContain("does not allow")
+                .doesNotContain("\tat ");
         assertThat(run.exitCode).isIn(ExitCodes.OK, ExitCodes.TIMED_OUT);
     }
 
@@ -65,12 +93,21 @@ class SecuredKafkaCliTest {
         BrokerProcess broker = SecuredKafkaBroker.shared();
         Path passwordFile = Files.writeString(dir.resolve("password"), "not-the-password");
 
-        CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", broker.bootstrapServers(),
-                "--sasl-username", USER, "--sasl-password-file", passwordFile.toString(),
-                "--truststore", broker.security().caCertificate().toString());
+        CliRun run = likeness(
+                "publish",
+                PHOTO.toString(),
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--sasl-username",
+                USER,
+                "--sasl-password-file",
+                passwordFile.toString(),
+                "--truststore",
+                broker.security().caCertificate().toString());
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
-        assertThat(run.err).contains("Kafka at " + broker.bootstrapServers() + " refused the login of user " + USER)
+        assertThat(run.err)
+                .contains("Kafka at " + broker.bootstrapServers() + " refused the login of user " + USER)
                 .doesNotContain("\tat ");
     }
 

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
-
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.Identity;
@@ -64,13 +62,30 @@ class StyliseAndGalleryCommandsTest {
     @Test
     void stylisePublishesTheRequestWithItsOptionsAndTimesOutWithoutAService() throws Exception {
         try (TopicReader requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
-            CliRun run = likeness("stylise", CONTENT.toString(), STYLE.toString(), "--size", "96", "--iterations",
-                    "12", "--style-weight", "100", "--seed", "7", "--request-id", "cli-style-1", "--timeout", "2",
-                    "--bootstrap-servers", bootstrapServers);
+            CliRun run = likeness(
+                    "stylise",
+                    CONTENT.toString(),
+                    STYLE.toString(),
+                    "--size",
+                    "96",
+                    "--iterations",
+                    "12",
+                    "--style-weight",
+                    "100",
+                    "--seed",
+                    "7",
+                    "--request-id",
+                    "cli-style-1",
+                    "--timeout",
+                    "2",
+                    "--bootstrap-servers",
+                    bootstrapServers);
 
             assertThat(run.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
-            assertThat(run.err).contains("published style request cli-style-1",
-                    "no result for style request cli-style-1 on likeness.style.results.v1 within 2 s");
+            assertThat(run.err)
+                    .contains(
+                            "published style request cli-style-1",
+                            "no result for style request cli-style-1 on likeness.style.results.v1 within 2 s");
             List<ConsumerRecord<String, byte[]>> published = requests.read(1, Duration.ofSeconds(10));
             assertThat(published).hasSize(1);
             StyleRequested request = StyleRequested.parseFrom(published.get(0).value());
@@ -87,8 +102,8 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void styliseRefusesAMissingFileBeforeTalkingToKafka() {
-        CliRun run = likeness("stylise", CONTENT.toString(), "no/such/style.jpg", "--bootstrap-servers",
-                bootstrapServers);
+        CliRun run =
+                likeness("stylise", CONTENT.toString(), "no/such/style.jpg", "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err).contains("no such file: no/such/style.jpg").doesNotContain("Exception", "\tat ");
@@ -96,8 +111,8 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void styliseReportsABrokerThatIsDown() throws IOException {
-        CliRun run = likeness("stylise", CONTENT.toString(), STYLE.toString(), "--bootstrap-servers",
-                "localhost:" + closedPort());
+        CliRun run = likeness(
+                "stylise", CONTENT.toString(), STYLE.toString(), "--bootstrap-servers", "localhost:" + closedPort());
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err).contains("cannot reach Kafka at localhost:").doesNotContain("\tat ");
@@ -107,19 +122,43 @@ class StyliseAndGalleryCommandsTest {
     void theBarEndsFullWhenTheResultOvertakesTheLastProgressEvent() throws Exception {
         Path painted = Files.createTempDirectory("cli-stylise").resolve("painted.png");
         try (TopicReader requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
-            CompletableFuture<CliRun> stylise = CompletableFuture.supplyAsync(() -> likeness("stylise",
-                    CONTENT.toString(), STYLE.toString(), "--iterations", "20", "--request-id", "cli-style-2",
-                    "--timeout", "30", "-o", painted.toString(), "--bootstrap-servers", bootstrapServers));
+            CompletableFuture<CliRun> stylise = CompletableFuture.supplyAsync(() -> likeness(
+                    "stylise",
+                    CONTENT.toString(),
+                    STYLE.toString(),
+                    "--iterations",
+                    "20",
+                    "--request-id",
+                    "cli-style-2",
+                    "--timeout",
+                    "30",
+                    "-o",
+                    painted.toString(),
+                    "--bootstrap-servers",
+                    bootstrapServers));
             assertThat(requests.read(1, Duration.ofSeconds(20))).hasSize(1);
 
             // Progress and results are separate topics, so a reader may see the result before the last progress:
             // here the last progress event never comes.
-            send(StyleProgress.newBuilder().setRequestId("cli-style-2").setIteration(10).setTotalIterations(20)
-                    .setCost(2.5).build());
-            kafka.send(CloudEventRecords.of(Topics.STYLE_RESULTS, "cli-style-2", ImageStylised.newBuilder()
-                    .setRequestId("cli-style-2").setWidth(4).setHeight(3).setIterations(20).setFinalCost(0.125)
-                    .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(png(4, 3)))
-                            .setContentType("image/png")).build()));
+            send(StyleProgress.newBuilder()
+                    .setRequestId("cli-style-2")
+                    .setIteration(10)
+                    .setTotalIterations(20)
+                    .setCost(2.5)
+                    .build());
+            kafka.send(CloudEventRecords.of(
+                    Topics.STYLE_RESULTS,
+                    "cli-style-2",
+                    ImageStylised.newBuilder()
+                            .setRequestId("cli-style-2")
+                            .setWidth(4)
+                            .setHeight(3)
+                            .setIterations(20)
+                            .setFinalCost(0.125)
+                            .setImage(ImageSource.newBuilder()
+                                    .setInline(ByteString.copyFrom(png(4, 3)))
+                                    .setContentType("image/png"))
+                            .build()));
             CliRun run = stylise.get(60, TimeUnit.SECONDS);
 
             assertThat(run.exitCode).as(run.err).isZero();
@@ -131,8 +170,12 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void theProgressBarShowsHowFarTheJobIs() {
-        StyleProgress halfway = StyleProgress.newBuilder().setIteration(10).setTotalIterations(20).setCost(138.83)
-                .setEtaMs(3_200).build();
+        StyleProgress halfway = StyleProgress.newBuilder()
+                .setIteration(10)
+                .setTotalIterations(20)
+                .setCost(138.83)
+                .setEtaMs(3_200)
+                .build();
 
         assertThat(StyliseCommand.progressBar(halfway))
                 .isEqualTo("[###############---------------]  50%  10/20  J=1.388e+02  eta 3 s");
@@ -149,8 +192,10 @@ class StyliseAndGalleryCommandsTest {
         CliRun run = likeness("gallery", "list", "--bootstrap-servers", bootstrapServers);
 
         assertThat(run.exitCode).as(run.err).isZero();
-        List<String> ours = run.out.lines().filter(line -> line.startsWith("cli-")).toList();
-        assertThat(ours).containsExactly("cli-ada\tAda King\t3\t2026-01-02T03:04:05Z", "cli-cy\tCy\t1\t2026-01-02T03:04:05Z");
+        List<String> ours =
+                run.out.lines().filter(line -> line.startsWith("cli-")).toList();
+        assertThat(ours)
+                .containsExactly("cli-ada\tAda King\t3\t2026-01-02T03:04:05Z", "cli-cy\tCy\t1\t2026-01-02T03:04:05Z");
     }
 
     @Test
@@ -168,7 +213,8 @@ class StyliseAndGalleryCommandsTest {
         CliRun run = likeness("gallery", "delete", "cli-ada", "--matching-url", "http://localhost:" + port);
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
-        assertThat(run.err).contains("cannot reach the matching service at http://localhost:" + port)
+        assertThat(run.err)
+                .contains("cannot reach the matching service at http://localhost:" + port)
                 .doesNotContain("\tat ");
     }
 
@@ -181,7 +227,9 @@ class StyliseAndGalleryCommandsTest {
     }
 
     private static Identity identity(String id, String name, int embeddings) {
-        Identity.Builder identity = Identity.newBuilder().setIdentityId(id).setDisplayName(name)
+        Identity.Builder identity = Identity.newBuilder()
+                .setIdentityId(id)
+                .setDisplayName(name)
                 .setUpdatedAt(Requests.timestamp(Instant.parse("2026-01-02T03:04:05Z")));
         for (int i = 0; i < embeddings; i++) {
             identity.addEmbeddingsBuilder().addVector(1f);

@@ -30,8 +30,7 @@ final class AccessSetup {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int SCRAM_ITERATIONS = 4096;
 
-    private AccessSetup() {
-    }
+    private AccessSetup() {}
 
     /** Applies the manifests and waits until the broker itself serves the credentials and ACLs. */
     static void apply(Map<String, Object> adminConfig, BrokerSecurity security, Path usersFile, Path topicsFile)
@@ -42,7 +41,8 @@ final class AccessSetup {
             List<UserScramCredentialAlteration> credentials = new ArrayList<>();
             List<AclBinding> acls = new ArrayList<>();
             for (StrimziManifests.User user : users) {
-                credentials.add(new UserScramCredentialUpsertion(user.name(),
+                credentials.add(new UserScramCredentialUpsertion(
+                        user.name(),
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
                         security.passwordFor(user.name())));
                 acls.addAll(user.acls());
@@ -56,13 +56,15 @@ final class AccessSetup {
             createMissing(admin, topics);
             awaitServed(admin, users, acls);
         }
-        System.out.println("Applied " + users.size() + " users with " + users.stream().mapToInt(u -> u.acls().size()).sum()
-                + " ACLs from " + usersFile + " and " + topics.size() + " topics from " + topicsFile);
+        System.out.println("Applied " + users.size() + " users with "
+                + users.stream().mapToInt(u -> u.acls().size()).sum() + " ACLs from " + usersFile + " and "
+                + topics.size() + " topics from " + topicsFile);
     }
 
     private static void createMissing(Admin admin, List<NewTopic> topics) throws Exception {
         Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+        List<NewTopic> missing =
+                topics.stream().filter(t -> !existing.contains(t.name())).toList();
         if (missing.isEmpty()) {
             return;
         }
@@ -87,10 +89,12 @@ final class AccessSetup {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             Set<String> served = new HashSet<>();
-            admin.describeUserScramCredentials().all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            admin.describeUserScramCredentials()
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((user, description) -> served.add(user));
-            Set<AclBinding> servedAcls = new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            Set<AclBinding> servedAcls = new HashSet<>(
+                    admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             if (served.containsAll(names) && servedAcls.containsAll(acls)) {
                 return;
             }

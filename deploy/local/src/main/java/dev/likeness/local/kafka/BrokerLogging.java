@@ -32,7 +32,8 @@ public final class BrokerLogging implements SLF4JServiceProvider {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    private final Level threshold = Level.valueOf(System.getProperty(LEVEL_PROPERTY, "WARN").toUpperCase(Locale.ROOT));
+    private final Level threshold =
+            Level.valueOf(System.getProperty(LEVEL_PROPERTY, "WARN").toUpperCase(Locale.ROOT));
     private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
     private final IMarkerFactory markerFactory = new BasicMarkerFactory();
     private final MDCAdapter mdcAdapter = new NOPMDCAdapter();
@@ -115,8 +116,8 @@ public final class BrokerLogging implements SLF4JServiceProvider {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-                                                   Throwable throwable) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
             String line = TIME.format(LocalTime.now()) + " " + String.format("%-5s", level) + " [" + shortName + "] "
                     + MessageFormatter.basicArrayFormat(pattern, arguments);
             synchronized (System.out) {

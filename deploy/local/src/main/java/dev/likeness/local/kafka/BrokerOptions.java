@@ -7,8 +7,15 @@ import java.util.OptionalLong;
  * The command line of {@link LocalKafkaBroker}. {@code secure}: SASL_SSL with SCRAM users and ACLs from the
  * KafkaUser manifests in {@code usersFile}, and the topics of the KafkaTopic manifests in {@code topicsFile}.
  */
-record BrokerOptions(String host, int port, int controllerPort, Path dataDir, OptionalLong parentPid,
-        boolean secure, Path usersFile, Path topicsFile) {
+record BrokerOptions(
+        String host,
+        int port,
+        int controllerPort,
+        Path dataDir,
+        OptionalLong parentPid,
+        boolean secure,
+        Path usersFile,
+        Path topicsFile) {
 
     static final int DEFAULT_PORT = 9092;
     static final Path DEFAULT_DATA_DIR = Path.of("var", "kafka");
@@ -63,8 +70,15 @@ record BrokerOptions(String host, int port, int controllerPort, Path dataDir, Op
             }
         }
         int clientPort = port == null ? DEFAULT_PORT : port;
-        return new BrokerOptions(host, clientPort, controllerPort == null ? clientPort + 1 : controllerPort,
-                dataDir, parentPid, secure, usersFile, topicsFile);
+        return new BrokerOptions(
+                host,
+                clientPort,
+                controllerPort == null ? clientPort + 1 : controllerPort,
+                dataDir,
+                parentPid,
+                secure,
+                usersFile,
+                topicsFile);
     }
 
     private static int parsePort(String name, String value) {

@@ -33,6 +33,7 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path logFile;
     /** Where this run's output starts in the log file, which earlier runs on the same directory share. */
     private final long logStart;
+
     private final boolean secure;
     private final Thread stopOnExit;
 
@@ -59,7 +60,8 @@ public final class BrokerProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            broker = new BrokerProcess(process, port, absoluteDataDir, logFile, logStart, extraOptions.contains("--secure"));
+            broker = new BrokerProcess(
+                    process, port, absoluteDataDir, logFile, logStart, extraOptions.contains("--secure"));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start a Kafka broker in " + absoluteDataDir, e);
         }
@@ -115,8 +117,10 @@ public final class BrokerProcess implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("Kafka broker said it was ready on " + bootstrapServers
-                    + " but does not answer an AdminClient: " + e + ". " + logTail(), e);
+            throw new IllegalStateException(
+                    "Kafka broker said it was ready on " + bootstrapServers + " but does not answer an AdminClient: "
+                            + e + ". " + logTail(),
+                    e);
         }
     }
 
@@ -139,7 +143,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Client settings for the super user: a secured broker's admin, or just the address of a plain one. */
     public Map<String, Object> adminConfig() {
-        return secure ? security().clientConfig(bootstrapServers, BrokerSecurity.ADMIN)
+        return secure
+                ? security().clientConfig(bootstrapServers, BrokerSecurity.ADMIN)
                 : Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 

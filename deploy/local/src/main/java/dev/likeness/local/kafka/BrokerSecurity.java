@@ -26,6 +26,7 @@ public final class BrokerSecurity {
 
     /** The super user: the broker itself (inter-broker and controller connections) and the operator's admin. */
     public static final String ADMIN = "likeness-admin";
+
     public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
 
     private static final String CREDENTIALS = "credentials.properties";
@@ -96,7 +97,8 @@ public final class BrokerSecurity {
 
     /** The SCRAM password of a user (the super user included), or null if the broker made none for it. */
     public String password(String user) {
-        return user.equals(ADMIN) ? credentials.getProperty("admin.password")
+        return user.equals(ADMIN)
+                ? credentials.getProperty("admin.password")
                 : credentials.getProperty(USER_PREFIX + user + ".password");
     }
 
@@ -131,8 +133,8 @@ public final class BrokerSecurity {
     }
 
     static String scramJaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     /**
@@ -144,8 +146,10 @@ public final class BrokerSecurity {
         String controller = LocalKafkaBroker.CONTROLLER_LISTENER;
         String adminPassword = password(ADMIN);
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("listeners", "SASL_SSL://" + options.host() + ":" + options.port()
-                + "," + controller + "://" + options.host() + ":" + options.controllerPort());
+        settings.put(
+                "listeners",
+                "SASL_SSL://" + options.host() + ":" + options.port() + "," + controller + "://" + options.host() + ":"
+                        + options.controllerPort());
         settings.put("advertised.listeners", "SASL_SSL://" + options.bootstrapServers());
         settings.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL," + controller + ":SASL_SSL");
         settings.put("inter.broker.listener.name", "SASL_SSL");
@@ -155,7 +159,8 @@ public final class BrokerSecurity {
         settings.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scramJaas(ADMIN, adminPassword));
         settings.put("sasl.mechanism.controller.protocol", "PLAIN");
         settings.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-        settings.put("listener.name.controller.plain.sasl.jaas.config",
+        settings.put(
+                "listener.name.controller.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
                         + "\" password=\"" + adminPassword + "\" user_" + ADMIN + "=\"" + adminPassword + "\";");
         settings.put("ssl.keystore.type", "PKCS12");
@@ -180,14 +185,54 @@ public final class BrokerSecurity {
     /** A self-signed EC certificate for localhost and 127.0.0.1, made by the JDK's keytool. */
     private void generateCertificate() {
         String storePassword = keystorePassword();
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost, O=Likeness local broker", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", "3650", "-storetype", "PKCS12", "-keystore", keystore().toString(),
-                "-storepass", storePassword, "-keypass", storePassword);
-        keytool("-exportcert", "-rfc", "-alias", "broker", "-storetype", "PKCS12", "-keystore", keystore().toString(),
-                "-storepass", storePassword, "-file", caCertificate().toString());
-        keytool("-importcert", "-noprompt", "-alias", "likeness-local-broker", "-file", caCertificate().toString(),
-                "-storetype", "PKCS12", "-keystore", truststore().toString(), "-storepass", truststorePassword());
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost, O=Likeness local broker",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "3650",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore().toString(),
+                "-storepass",
+                storePassword,
+                "-keypass",
+                storePassword);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore().toString(),
+                "-storepass",
+                storePassword,
+                "-file",
+                caCertificate().toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "likeness-local-broker",
+                "-file",
+                caCertificate().toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                truststore().toString(),
+                "-storepass",
+                truststorePassword());
     }
 
     private static void keytool(String... args) {
@@ -195,13 +240,15 @@ public final class BrokerSecurity {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run keytool (a JDK's bin/keytool is needed for a secured broker)", e);
+            throw new UncheckedIOException(
+                    "Cannot run keytool (a JDK's bin/keytool is needed for a secured broker)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while running keytool", e);

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that is free on the loopback interface right now; the OS picks it. */
     static int find() {

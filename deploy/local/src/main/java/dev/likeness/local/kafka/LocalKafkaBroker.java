@@ -19,11 +19,12 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import kafka.Kafka;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+
+import kafka.Kafka;
+import kafka.tools.StorageTool;
 
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker and controller in one process), run from
@@ -50,8 +51,7 @@ public final class LocalKafkaBroker {
               with super user likeness-admin; creates a SCRAM user with the ACLs of every KafkaUser in --users and
               every KafkaTopic in --topics. Certificates and generated passwords: DATA_DIR/security/.""";
 
-    private LocalKafkaBroker() {
-    }
+    private LocalKafkaBroker() {}
 
     public static void main(String[] args) {
         BrokerLogging.install();
@@ -99,8 +99,16 @@ public final class LocalKafkaBroker {
      * created; {@link BrokerProcess#security()} has the passwords and the certificate clients trust.
      */
     public static BrokerProcess startSecured(Path dataDir, int port, Path usersFile, Path topicsFile) {
-        return BrokerProcess.launch(dataDir, port == 0 ? FreePorts.find() : port, FreePorts.find(), List.of("--secure",
-                "--users", usersFile.toAbsolutePath().toString(), "--topics", topicsFile.toAbsolutePath().toString()));
+        return BrokerProcess.launch(
+                dataDir,
+                port == 0 ? FreePorts.find() : port,
+                FreePorts.find(),
+                List.of(
+                        "--secure",
+                        "--users",
+                        usersFile.toAbsolutePath().toString(),
+                        "--topics",
+                        topicsFile.toAbsolutePath().toString()));
     }
 
     /** Where a secured broker keeps its certificates and generated passwords. */
@@ -137,8 +145,10 @@ public final class LocalKafkaBroker {
         config.put("process.roles", "broker,controller");
         config.put("node.id", String.valueOf(NODE_ID));
         config.put("controller.quorum.voters", NODE_ID + "@" + options.host() + ":" + options.controllerPort());
-        config.put("listeners", "PLAINTEXT://" + options.host() + ":" + options.port()
-                + "," + CONTROLLER_LISTENER + "://" + options.host() + ":" + options.controllerPort());
+        config.put(
+                "listeners",
+                "PLAINTEXT://" + options.host() + ":" + options.port() + "," + CONTROLLER_LISTENER + "://"
+                        + options.host() + ":" + options.controllerPort());
         config.put("advertised.listeners", "PLAINTEXT://" + options.bootstrapServers());
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.put("controller.listener.names", CONTROLLER_LISTENER);
@@ -166,9 +176,10 @@ public final class LocalKafkaBroker {
         formatIfNeeded(serverProperties, logDir, security);
         String clusterId = clusterIdOf(logDir);
 
-        Runtime.getRuntime().addShutdownHook(new Thread(
-                () -> System.out.println("Stopping Kafka broker on " + options.bootstrapServers()),
-                "kafka-broker-stopping"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> System.out.println("Stopping Kafka broker on " + options.bootstrapServers()),
+                        "kafka-broker-stopping"));
         options.parentPid().ifPresent(LocalKafkaBroker::exitWithParent);
         // Kafka's own entry point: it registers the shutdown hook that stops the broker cleanly on
         // SIGTERM or Ctrl-C, and exits the JVM if startup fails.
@@ -182,7 +193,9 @@ public final class LocalKafkaBroker {
             AccessSetup.apply(adminConfig, security, options.usersFile(), options.topicsFile());
         }
         System.out.println(READY_MESSAGE + options.bootstrapServers() + " (KRaft, "
-                + (security == null ? "PLAINTEXT" : "SASL_SSL with SCRAM-SHA-512 and ACLs, secrets in " + securityDir(dataDir))
+                + (security == null
+                        ? "PLAINTEXT"
+                        : "SASL_SSL with SCRAM-SHA-512 and ACLs, secrets in " + securityDir(dataDir))
                 + ", data in " + dataDir + ")");
     }
 
@@ -198,7 +211,8 @@ public final class LocalKafkaBroker {
     private static void writeServerProperties(Path file, Properties config) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("# Written by LocalKafkaBroker on every start; change its options instead of this file.");
-        new TreeMap<>(config).forEach((key, value) -> lines.add(key + "=" + value.toString().replace("\\", "\\\\")));
+        new TreeMap<>(config)
+                .forEach((key, value) -> lines.add(key + "=" + value.toString().replace("\\", "\\\\")));
         Files.write(file, lines);
         // A secured broker's settings hold the super user's and the key store's passwords.
         BrokerSecurity.ownerOnly(file, "rw-------");
@@ -217,9 +231,11 @@ public final class LocalKafkaBroker {
             args.addAll(List.of("--add-scram", security.formatScramArgument()));
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exitCode = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
+        int exitCode =
+                StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exitCode != 0) {
-            throw new IllegalStateException("Formatting " + logDir + " failed:\n" + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "Formatting " + logDir + " failed:\n" + output.toString(StandardCharsets.UTF_8));
         }
         System.out.println("Formatted KRaft storage in " + logDir + " (cluster id " + clusterId + ")");
     }
@@ -234,12 +250,13 @@ public final class LocalKafkaBroker {
 
     /** A child broker must not outlive the JVM that started it, even when that one is killed. */
     private static void exitWithParent(long parentPid) {
-        ProcessHandle.of(parentPid).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> {
-                    System.out.println("Parent process " + parentPid + " is gone");
-                    System.exit(0);
-                }),
-                () -> System.exit(0));
+        ProcessHandle.of(parentPid)
+                .ifPresentOrElse(
+                        parent -> parent.onExit().thenRun(() -> {
+                            System.out.println("Parent process " + parentPid + " is gone");
+                            System.exit(0);
+                        }),
+                        () -> System.exit(0));
     }
 
     /**
@@ -252,15 +269,15 @@ public final class LocalKafkaBroker {
         long deadline = System.nanoTime() + READY_CHECK_TIMEOUT.toNanos();
         while (!acceptsConnections(options.host(), options.port())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Nothing listens on " + options.bootstrapServers()
-                        + " after " + READY_CHECK_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("Nothing listens on " + options.bootstrapServers() + " after "
+                        + READY_CHECK_TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(50);
         }
         String answeringClusterId;
         try (Admin admin = Admin.create(adminConfig)) {
-            answeringClusterId = admin.describeCluster().clusterId()
-                    .get(READY_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            answeringClusterId =
+                    admin.describeCluster().clusterId().get(READY_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!clusterId.equals(answeringClusterId)) {
             throw new IllegalStateException("Another Kafka cluster (" + answeringClusterId + ") answers on "

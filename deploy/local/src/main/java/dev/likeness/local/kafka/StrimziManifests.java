@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -21,6 +18,10 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
 /**
  * Reads the Strimzi {@code KafkaUser} and {@code KafkaTopic} manifests of deploy/k8s, so that the secured
  * local broker applies the very ACLs and topics the cluster gets: one source of truth, checked against the
@@ -29,11 +30,9 @@ import org.apache.kafka.common.resource.ResourceType;
 public final class StrimziManifests {
 
     /** A principal {@code User:<name>} and what it may do. */
-    public record User(String name, List<AclBinding> acls) {
-    }
+    public record User(String name, List<AclBinding> acls) {}
 
-    private StrimziManifests() {
-    }
+    private StrimziManifests() {}
 
     /** Every {@code KafkaUser} in the file, its {@code spec.authorization.acls} as Kafka ACL bindings. */
     public static List<User> users(Path file) {
@@ -42,8 +41,8 @@ public final class StrimziManifests {
             String name = resource.at("/metadata/name").asText();
             String authentication = resource.at("/spec/authentication/type").asText();
             if (!authentication.equals("scram-sha-512")) {
-                throw new IllegalArgumentException("KafkaUser " + name + " in " + file
-                        + " authenticates with '" + authentication + "'; the local broker knows scram-sha-512 only");
+                throw new IllegalArgumentException("KafkaUser " + name + " in " + file + " authenticates with '"
+                        + authentication + "'; the local broker knows scram-sha-512 only");
             }
             String principal = "User:" + name;
             List<AclBinding> acls = new ArrayList<>();
@@ -51,12 +50,23 @@ public final class StrimziManifests {
                 JsonNode resourceNode = acl.path("resource");
                 ResourcePattern pattern = new ResourcePattern(
                         enumOf(ResourceType.class, resourceNode.path("type").asText(), file),
-                        resourceNode.path("type").asText().equals("cluster") ? "kafka-cluster" : resourceNode.path("name").asText(),
-                        enumOf(PatternType.class, resourceNode.path("patternType").asText("literal"), file));
-                AclPermissionType permission = enumOf(AclPermissionType.class, acl.path("type").asText("allow"), file);
+                        resourceNode.path("type").asText().equals("cluster")
+                                ? "kafka-cluster"
+                                : resourceNode.path("name").asText(),
+                        enumOf(
+                                PatternType.class,
+                                resourceNode.path("patternType").asText("literal"),
+                                file));
+                AclPermissionType permission =
+                        enumOf(AclPermissionType.class, acl.path("type").asText("allow"), file);
                 for (JsonNode operation : acl.path("operations")) {
-                    acls.add(new AclBinding(pattern, new AccessControlEntry(principal, acl.path("host").asText("*"),
-                            enumOf(AclOperation.class, operation.asText(), file), permission)));
+                    acls.add(new AclBinding(
+                            pattern,
+                            new AccessControlEntry(
+                                    principal,
+                                    acl.path("host").asText("*"),
+                                    enumOf(AclOperation.class, operation.asText(), file),
+                                    permission)));
                 }
             }
             users.add(new User(name, List.copyOf(acls)));
@@ -72,9 +82,13 @@ public final class StrimziManifests {
         List<NewTopic> topics = new ArrayList<>();
         for (JsonNode resource : resources(file, "KafkaTopic")) {
             JsonNode spec = resource.path("spec");
-            String name = spec.path("topicName").asText(resource.at("/metadata/name").asText());
+            String name =
+                    spec.path("topicName").asText(resource.at("/metadata/name").asText());
             Map<String, String> configs = new HashMap<>();
-            spec.path("config").fields().forEachRemaining(entry -> configs.put(entry.getKey(), entry.getValue().asText()));
+            spec.path("config")
+                    .fields()
+                    .forEachRemaining(entry ->
+                            configs.put(entry.getKey(), entry.getValue().asText()));
             configs.remove("min.insync.replicas");
             topics.add(new NewTopic(name, spec.path("partitions").asInt(1), (short) 1).configs(configs));
         }
@@ -83,7 +97,8 @@ public final class StrimziManifests {
 
     private static List<JsonNode> resources(Path file, String kind) {
         List<JsonNode> resources = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+        try (MappingIterator<JsonNode> documents =
+                new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
             while (documents.hasNext()) {
                 JsonNode document = documents.next();
                 if (document != null && kind.equals(document.path("kind").asText())) {
@@ -105,7 +120,8 @@ public final class StrimziManifests {
         try {
             return Enum.valueOf(type, name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown " + type.getSimpleName() + " '" + strimziName + "' in " + file, e);
+            throw new IllegalArgumentException(
+                    "Unknown " + type.getSimpleName() + " '" + strimziName + "' in " + file, e);
         }
     }
 }

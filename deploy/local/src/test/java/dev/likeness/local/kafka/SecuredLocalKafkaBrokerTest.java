@@ -48,6 +48,7 @@ class SecuredLocalKafkaBrokerTest {
 
     @TempDir
     static Path dataDir;
+
     private static BrokerProcess broker;
 
     /** Started, stopped and started again on the same directory: every test then runs on a restarted broker. */
@@ -61,7 +62,8 @@ class SecuredLocalKafkaBrokerTest {
     }
 
     private static BrokerProcess start(int port) {
-        return LocalKafkaBroker.startSecured(dataDir, port, MANIFESTS.resolve("users.yaml"), MANIFESTS.resolve("topics.yaml"));
+        return LocalKafkaBroker.startSecured(
+                dataDir, port, MANIFESTS.resolve("users.yaml"), MANIFESTS.resolve("topics.yaml"));
     }
 
     @AfterAll
@@ -74,16 +76,22 @@ class SecuredLocalKafkaBrokerTest {
         Set<AclBinding> expected = new HashSet<>();
         StrimziManifests.users(MANIFESTS.resolve("users.yaml")).forEach(user -> expected.addAll(user.acls()));
         try (Admin admin = Admin.create(broker.adminConfig())) {
-            assertThat(new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values().get()))
+            assertThat(new HashSet<>(
+                            admin.describeAcls(AclBindingFilter.ANY).values().get()))
                     .containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(admin.listTopics().names().get()).contains("likeness.images.v1", "likeness.gallery.v1",
-                    "likeness.style.results.v1", "likeness.stylising.dlq.v1");
+            assertThat(admin.listTopics().names().get())
+                    .contains(
+                            "likeness.images.v1",
+                            "likeness.gallery.v1",
+                            "likeness.style.results.v1",
+                            "likeness.stylising.dlq.v1");
             ConfigResource gallery = new ConfigResource(ConfigResource.Type.TOPIC, "likeness.gallery.v1");
             Config config = admin.describeConfigs(List.of(gallery)).all().get().get(gallery);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(config.get("max.message.bytes").value()).isEqualTo("17825792");
         }
-        assertThat(expected).extracting(acl -> acl.entry().principal())
+        assertThat(expected)
+                .extracting(acl -> acl.entry().principal())
                 .contains("User:likeness-embedding", "User:likeness-matching", "User:likeness-stylising");
     }
 
@@ -96,14 +104,16 @@ class SecuredLocalKafkaBrokerTest {
 
     @Test
     void aServiceCannotWriteATopicItDoesNotProduce() {
-        assertThatThrownBy(() -> send(broker.clientConfig("likeness-stylising"), "likeness.gallery.v1", "forged identity"))
+        assertThatThrownBy(
+                        () -> send(broker.clientConfig("likeness-stylising"), "likeness.gallery.v1", "forged identity"))
                 .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
     void aServiceReadsOnlyWithItsOwnGroup() throws Exception {
         send(broker.adminConfig(), "likeness.images.v1", "an image");
-        assertThat(readWithGroup("likeness-embedding", "likeness-embedding", "likeness.images.v1")).isNotEmpty();
+        assertThat(readWithGroup("likeness-embedding", "likeness-embedding", "likeness.images.v1"))
+                .isNotEmpty();
         assertThatThrownBy(() -> readWithGroup("likeness-embedding", "likeness-matching", "likeness.images.v1"))
                 .isInstanceOf(GroupAuthorizationException.class);
         assertThatThrownBy(() -> readWithGroup("likeness-stylising", "likeness-stylising", "likeness.images.v1"))
@@ -117,8 +127,13 @@ class SecuredLocalKafkaBrokerTest {
         assertThatThrownBy(() -> send(wrongPassword, "likeness.faces.v1", "x"))
                 .hasCauseInstanceOf(SaslAuthenticationException.class);
 
-        Map<String, Object> plaintext = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        Map<String, Object> plaintext = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                3000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3000);
         try (Admin admin = Admin.create(plaintext)) {
             assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
@@ -129,7 +144,7 @@ class SecuredLocalKafkaBrokerTest {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             // Keyed: the gallery is compacted and takes keyed records only.
             producer.send(new ProducerRecord<>(topic, bytes, bytes)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -142,7 +157,7 @@ class SecuredLocalKafkaBrokerTest {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {

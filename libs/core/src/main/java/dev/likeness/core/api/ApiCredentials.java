@@ -23,7 +23,8 @@ public record ApiCredentials(Optional<String> apiKey, Optional<String> bearerTok
 
     /** {@code LIKENESS_API_KEY} or {@code LIKENESS_API_TOKEN} from the given environment. */
     public static ApiCredentials fromEnvironment(Map<String, String> environment) {
-        return new ApiCredentials(Optional.ofNullable(environment.get("LIKENESS_API_KEY")),
+        return new ApiCredentials(
+                Optional.ofNullable(environment.get("LIKENESS_API_KEY")),
                 Optional.ofNullable(environment.get("LIKENESS_API_TOKEN")));
     }
 

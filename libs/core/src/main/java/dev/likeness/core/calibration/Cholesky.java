@@ -3,8 +3,7 @@ package dev.likeness.core.calibration;
 /** Solves A x = b for a symmetric positive-definite A (the Newton system of a logistic fit). */
 final class Cholesky {
 
-    private Cholesky() {
-    }
+    private Cholesky() {}
 
     static double[] solve(double[][] a, double[] b) {
         int n = b.length;

@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-
 /** A learned head on disk: one JSON file per embedding model, {@code <model id>[@<version>].head.json}. */
 public final class HeadFiles {
 
@@ -19,18 +18,18 @@ public final class HeadFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The file's shape. */
-    record HeadFile(String modelId, String modelVersion, float[] weights, float bias, HeadReport report) {
-    }
+    record HeadFile(String modelId, String modelVersion, float[] weights, float bias, HeadReport report) {}
 
-    private HeadFiles() {
-    }
+    private HeadFiles() {}
 
     public static Path write(SiameseHead head, Path directory) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve(fileName(head.model()));
-            JSON.writeValue(file.toFile(), new HeadFile(head.model().id(), head.model().version(), head.weights(),
-                    head.bias(), head.report()));
+            JSON.writeValue(
+                    file.toFile(),
+                    new HeadFile(
+                            head.model().id(), head.model().version(), head.weights(), head.bias(), head.report()));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the head of " + head.model() + " to " + directory, e);
@@ -40,8 +39,8 @@ public final class HeadFiles {
     public static SiameseHead read(Path file) {
         try {
             HeadFile head = JSON.readValue(file.toFile(), HeadFile.class);
-            return new SiameseHead(new ModelKey(head.modelId(), head.modelVersion()), head.weights(), head.bias(),
-                    head.report());
+            return new SiameseHead(
+                    new ModelKey(head.modelId(), head.modelVersion()), head.weights(), head.bias(), head.report());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the head " + file, e);
         }
@@ -54,7 +53,8 @@ public final class HeadFiles {
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<SiameseHead> heads = new ArrayList<>();
-            files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).sorted()
+            files.filter(file -> file.getFileName().toString().endsWith(SUFFIX))
+                    .sorted()
                     .forEach(file -> heads.add(read(file)));
             return heads;
         } catch (IOException e) {

@@ -10,15 +10,13 @@ import java.util.TreeMap;
 /** Pairs from embeddings grouped by person (a folder per identity). */
 public final class LabelledPairs {
 
-    private LabelledPairs() {
-    }
+    private LabelledPairs() {}
 
     /** Training and evaluation pairs from disjoint people: every other identity (in name order) trains. */
-    public record Split(List<LabelledPair> training, List<LabelledPair> evaluation) {
-    }
+    public record Split(List<LabelledPair> training, List<LabelledPair> evaluation) {}
 
-    public static Split splitByIdentity(Map<String, List<float[]>> embeddingsByIdentity, int maxSamePairsPerIdentity,
-            long seed) {
+    public static Split splitByIdentity(
+            Map<String, List<float[]>> embeddingsByIdentity, int maxSamePairsPerIdentity, long seed) {
         List<String> names = new ArrayList<>(embeddingsByIdentity.keySet());
         Collections.sort(names);
         Map<String, List<float[]>> training = new TreeMap<>();
@@ -26,16 +24,16 @@ public final class LabelledPairs {
         for (int i = 0; i < names.size(); i++) {
             (i % 2 == 0 ? training : evaluation).put(names.get(i), embeddingsByIdentity.get(names.get(i)));
         }
-        return new Split(from(training, maxSamePairsPerIdentity, seed), from(evaluation, maxSamePairsPerIdentity,
-                seed + 1));
+        return new Split(
+                from(training, maxSamePairsPerIdentity, seed), from(evaluation, maxSamePairsPerIdentity, seed + 1));
     }
 
     /**
      * Every same-person pair (at most {@code maxSamePairsPerIdentity} per person), and as many
      * different-person pairs drawn at random with the given seed.
      */
-    public static List<LabelledPair> from(Map<String, List<float[]>> embeddingsByIdentity, int maxSamePairsPerIdentity,
-            long seed) {
+    public static List<LabelledPair> from(
+            Map<String, List<float[]>> embeddingsByIdentity, int maxSamePairsPerIdentity, long seed) {
         Random random = new Random(seed);
         List<String> names = new ArrayList<>(embeddingsByIdentity.keySet());
         Collections.sort(names);
@@ -63,8 +61,8 @@ public final class LabelledPairs {
             }
             List<float[]> first = embeddingsByIdentity.get(names.get(a));
             List<float[]> second = embeddingsByIdentity.get(names.get(b));
-            pairs.add(new LabelledPair(first.get(random.nextInt(first.size())),
-                    second.get(random.nextInt(second.size())), false));
+            pairs.add(new LabelledPair(
+                    first.get(random.nextInt(first.size())), second.get(random.nextInt(second.size())), false));
         }
         return pairs;
     }

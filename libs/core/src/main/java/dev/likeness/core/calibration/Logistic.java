@@ -9,8 +9,7 @@ public final class Logistic {
     private static final int MAX_ITERATIONS = 100;
     private static final double TOLERANCE = 1e-9;
 
-    private Logistic() {
-    }
+    private Logistic() {}
 
     public static double sigmoid(double z) {
         return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));

@@ -8,12 +8,10 @@ import java.util.Arrays;
  */
 public final class Roc {
 
-    private Roc() {
-    }
+    private Roc() {}
 
     /** An operating point: accept when score >= threshold. */
-    public record OperatingPoint(double threshold, double falseAcceptRate, double falseRejectRate) {
-    }
+    public record OperatingPoint(double threshold, double falseAcceptRate, double falseRejectRate) {}
 
     /** P(score of a same pair > score of a different pair), ties counted half (Mann-Whitney U). */
     public static double auc(double[] same, double[] different) {
@@ -74,10 +72,12 @@ public final class Roc {
     }
 
     public static OperatingPoint at(double[] same, double[] different, double threshold) {
-        long falseAccepts = Arrays.stream(different).filter(score -> score >= threshold).count();
-        long falseRejects = Arrays.stream(same).filter(score -> score < threshold).count();
-        return new OperatingPoint(threshold, (double) falseAccepts / different.length,
-                (double) falseRejects / same.length);
+        long falseAccepts =
+                Arrays.stream(different).filter(score -> score >= threshold).count();
+        long falseRejects =
+                Arrays.stream(same).filter(score -> score < threshold).count();
+        return new OperatingPoint(
+                threshold, (double) falseAccepts / different.length, (double) falseRejects / same.length);
     }
 
     private static int lowerBound(double[] sorted, double value) {

@@ -1,6 +1,5 @@
 package dev.likeness.core.calibration;
 
-
 /**
  * The learned head: p = sigmoid(sum_k w_k |f1_k - f2_k| + b), one weight per embedding dimension, fitted
  * by logistic regression on labelled pairs of one embedding model.
@@ -25,7 +24,7 @@ public record SiameseHead(ModelKey model, float[] weights, float bias, HeadRepor
 
     @Override
     public String description() {
-        return "learned head for " + model + " (" + report.trainPairs() + " training pairs, AUC "
-                + report.headAuc() + ")";
+        return "learned head for " + model + " (" + report.trainPairs() + " training pairs, AUC " + report.headAuc()
+                + ")";
     }
 }

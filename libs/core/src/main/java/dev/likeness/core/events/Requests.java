@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.OptimisationSettings;
@@ -19,11 +18,13 @@ import dev.likeness.events.v1.WeightedStyle;
  */
 public final class Requests {
 
-    private Requests() {
-    }
+    private Requests() {}
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 
     /** @param contentType the MIME type, or null/empty when unknown (the services sniff the bytes anyway) */
@@ -37,15 +38,21 @@ public final class Requests {
 
     /** An ImageSubmitted submitted now. */
     public static ImageSubmitted imageSubmitted(String requestId, ImageSource image, Purpose purpose) {
-        return ImageSubmitted.newBuilder().setRequestId(requestId).setSubmittedAt(timestamp(Instant.now()))
-                .setImage(image).setPurpose(purpose).build();
+        return ImageSubmitted.newBuilder()
+                .setRequestId(requestId)
+                .setSubmittedAt(timestamp(Instant.now()))
+                .setImage(image)
+                .setPurpose(purpose)
+                .build();
     }
 
     /** A StyleRequested for the optimisation engine, submitted now; unset options take the service defaults. */
-    public static StyleRequested styleRequested(String requestId, ImageSource content, List<ImageSource> styles,
-            StyleOptions options) {
-        StyleRequested.Builder request = StyleRequested.newBuilder().setRequestId(requestId)
-                .setSubmittedAt(timestamp(Instant.now())).setContent(content)
+    public static StyleRequested styleRequested(
+            String requestId, ImageSource content, List<ImageSource> styles, StyleOptions options) {
+        StyleRequested.Builder request = StyleRequested.newBuilder()
+                .setRequestId(requestId)
+                .setSubmittedAt(timestamp(Instant.now()))
+                .setContent(content)
                 .setEngine(StyleRequested.Engine.OPTIMISATION);
         styles.forEach(style -> request.addStyles(WeightedStyle.newBuilder().setImage(style)));
         OptimisationSettings.Builder settings = OptimisationSettings.newBuilder();
@@ -83,8 +90,15 @@ public final class Requests {
      * @param styleWeight beta
      * @param smoothnessWeight gamma (total variation)
      */
-    public record StyleOptions(Integer outputMaxSide, Integer iterations, Float contentWeight, Float styleWeight,
-            Float smoothnessWeight, Long seed, boolean preserveColour, Integer progressEvery) {
+    public record StyleOptions(
+            Integer outputMaxSide,
+            Integer iterations,
+            Float contentWeight,
+            Float styleWeight,
+            Float smoothnessWeight,
+            Long seed,
+            boolean preserveColour,
+            Integer progressEvery) {
 
         public static final StyleOptions DEFAULTS = new StyleOptions(null, null, null, null, null, null, false, null);
     }

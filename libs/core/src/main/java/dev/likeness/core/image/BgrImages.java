@@ -19,11 +19,10 @@ import java.awt.image.WritableRaster;
  */
 final class BgrImages {
 
-    private static final ColorModel SRGB_BYTES = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB),
-            false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+    private static final ColorModel SRGB_BYTES = new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
 
-    private BgrImages() {
-    }
+    private BgrImages() {}
 
     /**
      * The image as TYPE_3BYTE_BGR whose raster starts at offset 0 with rows of exactly width * 3 bytes.
@@ -50,8 +49,8 @@ final class BgrImages {
 
     /** A compact 8-bit sRGB image with bytes in R, G, B order, for readers that write RGB rows. */
     static BufferedImage rgbOrdered(int width, int height) {
-        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, width * 3, 3,
-                new int[] {0, 1, 2}, null);
+        WritableRaster raster = Raster.createInterleavedRaster(
+                DataBuffer.TYPE_BYTE, width, height, width * 3, 3, new int[] {0, 1, 2}, null);
         return new BufferedImage(SRGB_BYTES, raster, false, null);
     }
 
@@ -63,7 +62,9 @@ final class BgrImages {
     static boolean isCompact(BufferedImage image) {
         ColorModel colorModel = image.getColorModel();
         WritableRaster raster = image.getRaster();
-        return !colorModel.hasAlpha() && colorModel.getColorSpace().isCS_sRGB() && raster.getNumBands() == 3
+        return !colorModel.hasAlpha()
+                && colorModel.getColorSpace().isCS_sRGB()
+                && raster.getNumBands() == 3
                 && raster.getDataBuffer() instanceof DataBufferByte buffer
                 && buffer.getOffset() == 0
                 && raster.getSampleModelTranslateX() == 0

@@ -1,12 +1,5 @@
 package dev.likeness.core.image;
 
-import com.twelvemonkeys.imageio.metadata.Directory;
-import com.twelvemonkeys.imageio.metadata.Entry;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
-import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
-import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -16,7 +9,16 @@ import java.io.InputStream;
 import java.util.List;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+
 import org.jboss.logging.Logger;
+
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 
 /**
  * The EXIF orientation tag: how the stored pixels must be turned to show the scene upright. Phones
@@ -118,23 +120,24 @@ public enum ExifOrientation {
         int storedHeight = stored.getHeight();
         int width = swapsAxes() ? storedHeight : storedWidth;
         int height = swapsAxes() ? storedWidth : storedHeight;
-        BufferedImage upright = new BufferedImage(stored.getColorModel(),
-                stored.getRaster().createCompatibleWritableRaster(width, height), false, null);
+        BufferedImage upright = new BufferedImage(
+                stored.getColorModel(), stored.getRaster().createCompatibleWritableRaster(width, height), false, null);
         byte[] source = ((DataBufferByte) stored.getRaster().getDataBuffer()).getData();
         byte[] target = ((DataBufferByte) upright.getRaster().getDataBuffer()).getData();
         // Stored pixel (x, y) for upright pixel (u, v) is linear in u and v: walk the source with two steps.
         int lastX = storedWidth - 1;
         int lastY = storedHeight - 1;
-        int[] walk = switch (this) { // {x, y} of the origin, then of d/du, then of d/dv
-            case NORMAL -> new int[] {0, 0, 1, 0, 0, 1};
-            case FLIP_HORIZONTAL -> new int[] {lastX, 0, -1, 0, 0, 1};
-            case ROTATE_180 -> new int[] {lastX, lastY, -1, 0, 0, -1};
-            case FLIP_VERTICAL -> new int[] {0, lastY, 1, 0, 0, -1};
-            case TRANSPOSE -> new int[] {0, 0, 0, 1, 1, 0};
-            case ROTATE_90 -> new int[] {0, lastY, 0, -1, 1, 0};
-            case TRANSVERSE -> new int[] {lastX, lastY, 0, -1, -1, 0};
-            case ROTATE_270 -> new int[] {lastX, 0, 0, 1, -1, 0};
-        };
+        int[] walk =
+                switch (this) { // {x, y} of the origin, then of d/du, then of d/dv
+                    case NORMAL -> new int[] {0, 0, 1, 0, 0, 1};
+                    case FLIP_HORIZONTAL -> new int[] {lastX, 0, -1, 0, 0, 1};
+                    case ROTATE_180 -> new int[] {lastX, lastY, -1, 0, 0, -1};
+                    case FLIP_VERTICAL -> new int[] {0, lastY, 1, 0, 0, -1};
+                    case TRANSPOSE -> new int[] {0, 0, 0, 1, 1, 0};
+                    case ROTATE_90 -> new int[] {0, lastY, 0, -1, 1, 0};
+                    case TRANSVERSE -> new int[] {lastX, lastY, 0, -1, -1, 0};
+                    case ROTATE_270 -> new int[] {lastX, 0, 0, 1, -1, 0};
+                };
         int rowStart = 3 * (walk[1] * storedWidth + walk[0]);
         int stepU = 3 * (walk[3] * storedWidth + walk[2]);
         int stepV = 3 * (walk[5] * storedWidth + walk[4]);

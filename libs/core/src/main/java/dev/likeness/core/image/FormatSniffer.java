@@ -6,8 +6,7 @@ import java.util.HexFormat;
 /** Tells the format from the first bytes, so the right reader is chosen and others are refused by name. */
 final class FormatSniffer {
 
-    private FormatSniffer() {
-    }
+    private FormatSniffer() {}
 
     static ImageFormat sniff(byte[] bytes) throws ImageRejectedException {
         if (startsWith(bytes, 0, 0xFF, 0xD8, 0xFF)) {
@@ -19,8 +18,10 @@ final class FormatSniffer {
         if (startsWith(bytes, 0, 'R', 'I', 'F', 'F') && startsWith(bytes, 8, 'W', 'E', 'B', 'P')) {
             return ImageFormat.WEBP;
         }
-        throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
-                "Unsupported image format: " + describeUnsupported(bytes) + "; accepted formats are JPEG, PNG and WebP");
+        throw new ImageRejectedException(
+                ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+                "Unsupported image format: " + describeUnsupported(bytes)
+                        + "; accepted formats are JPEG, PNG and WebP");
     }
 
     private static String describeUnsupported(byte[] bytes) {
@@ -35,7 +36,8 @@ final class FormatSniffer {
         }
         if (startsWith(bytes, 4, 'f', 't', 'y', 'p') && bytes.length >= 12) {
             // ISO base media: the brand says HEIC, AVIF, or a video container.
-            return "ISO media (brand '" + new String(bytes, 8, 4, StandardCharsets.US_ASCII).strip() + "', e.g. HEIC/AVIF)";
+            return "ISO media (brand '" + new String(bytes, 8, 4, StandardCharsets.US_ASCII).strip()
+                    + "', e.g. HEIC/AVIF)";
         }
         if (startsWith(bytes, 0, '%', 'P', 'D', 'F')) {
             return "PDF";

@@ -1,8 +1,5 @@
 package dev.likeness.core.image;
 
-import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
-import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
-import dev.likeness.core.image.ImageRejectedException.Reason;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -19,7 +16,12 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+
 import org.jboss.logging.Logger;
+
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
+import dev.likeness.core.image.ImageRejectedException.Reason;
 
 /**
  * Turns untrusted encoded bytes into an upright BGR image, refusing what breaks the {@link ImageLimits}
@@ -37,6 +39,7 @@ public final class ImageDecoder {
      * plugins under some class loaders (Quarkus, shaded jars). Registering also lets the TwelveMonkeys JPEG
      * reader (CMYK, broken-but-common files) find the JDK reader it delegates to. */
     private static final ImageReaderSpi JPEG_READERS = register(new JPEGImageReaderSpi());
+
     private static final ImageReaderSpi WEBP_READERS = register(new WebPImageReaderSpi());
     /** The JDK's own JPEG reader (native libjpeg, colour conversion included) for {@link StandardJpeg}s;
      * null on a JDK without it, where TwelveMonkeys reads every JPEG. */
@@ -63,9 +66,12 @@ public final class ImageDecoder {
     }
 
     private static ImageReaderSpi jdkJpegReaders() {
-        Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
-                provider -> provider.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"),
-                false);
+        Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance()
+                .getServiceProviders(
+                        ImageReaderSpi.class,
+                        provider ->
+                                provider.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"),
+                        false);
         return providers.hasNext() ? providers.next() : null;
     }
 
@@ -95,7 +101,12 @@ public final class ImageDecoder {
         StandardJpeg standard = format == ImageFormat.JPEG && JDK_JPEG_READERS != null ? StandardJpeg.of(bytes) : null;
         if (standard != null) {
             try {
-                return decode(format, openJdkJpegReader(standard.withoutProfile(bytes)), bytes, options, true,
+                return decode(
+                        format,
+                        openJdkJpegReader(standard.withoutProfile(bytes)),
+                        bytes,
+                        options,
+                        true,
                         standard.components == 3);
             } catch (ImageRejectedException e) {
                 if (e.reason() != Reason.UNDECODABLE) {
@@ -113,15 +124,22 @@ public final class ImageDecoder {
      * @param rgbDestination decode into RGB byte order and swap to BGR in place: the JDK reader copies RGB
      *                       rows into an RGB raster with array copies, into a BGR one sample by sample
      */
-    private DecodedImage decode(ImageFormat format, ImageReader reader, byte[] bytes, DecodeOptions options,
-            boolean strict, boolean rgbDestination) throws ImageRejectedException {
+    private DecodedImage decode(
+            ImageFormat format,
+            ImageReader reader,
+            byte[] bytes,
+            DecodeOptions options,
+            boolean strict,
+            boolean rgbDestination)
+            throws ImageRejectedException {
         try {
             ImageHeader header = readHeader(format, reader, bytes);
             Rectangle whole = new Rectangle(header.width(), header.height());
-            Rectangle region = options.region() == null ? whole : options.region().intersection(whole);
+            Rectangle region =
+                    options.region() == null ? whole : options.region().intersection(whole);
             if (region.isEmpty()) {
-                throw new IllegalArgumentException("Region " + options.region() + " lies outside the "
-                        + header.width() + "x" + header.height() + " image");
+                throw new IllegalArgumentException("Region " + options.region() + " lies outside the " + header.width()
+                        + "x" + header.height() + " image");
             }
             int subsampling = options.subsamplingFor(region.width, region.height);
             ExifOrientation orientation = header.orientation();
@@ -133,8 +151,8 @@ public final class ImageDecoder {
             param.setSourceRegion(storedRegion);
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
             BufferedImage rgb = rgbDestination
-                    ? BgrImages.rgbOrdered(ceilDiv(storedRegion.width, subsampling),
-                            ceilDiv(storedRegion.height, subsampling))
+                    ? BgrImages.rgbOrdered(
+                            ceilDiv(storedRegion.width, subsampling), ceilDiv(storedRegion.height, subsampling))
                     : null;
             param.setDestination(rgb);
             BufferedImage stored = readPixels(format, reader, param, strict);
@@ -155,25 +173,27 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.EMPTY, "Image is empty (0 bytes)");
         }
         if (bytes.length > limits.maxBytes()) {
-            throw new ImageRejectedException(Reason.TOO_MANY_BYTES, "Image is " + bytes.length
-                    + " bytes, more than the limit of " + limits.maxBytes() + " bytes");
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_BYTES,
+                    "Image is " + bytes.length + " bytes, more than the limit of " + limits.maxBytes() + " bytes");
         }
         return FormatSniffer.sniff(bytes);
     }
 
     private static ImageReader openReader(ImageFormat format, byte[] bytes) throws ImageRejectedException {
         try {
-            ImageReader reader = switch (format) {
-                case JPEG -> JPEG_READERS.createReaderInstance();
-                case WEBP -> WEBP_READERS.createReaderInstance();
-                case PNG -> pngReader();
-            };
+            ImageReader reader =
+                    switch (format) {
+                        case JPEG -> JPEG_READERS.createReaderInstance();
+                        case WEBP -> WEBP_READERS.createReaderInstance();
+                        case PNG -> pngReader();
+                    };
             ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
             reader.setInput(stream, true, false);
             return reader;
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.UNDECODABLE, "Cannot open the " + format + " image: "
-                    + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE, "Cannot open the " + format + " image: " + e.getMessage(), e);
         }
     }
 
@@ -205,55 +225,66 @@ public final class ImageDecoder {
         return readers.next();
     }
 
-    private ImageHeader readHeader(ImageFormat format, ImageReader reader, byte[] bytes)
-            throws ImageRejectedException {
+    private ImageHeader readHeader(ImageFormat format, ImageReader reader, byte[] bytes) throws ImageRejectedException {
         int storedWidth;
         int storedHeight;
         try {
             storedWidth = reader.getWidth(0);
             storedHeight = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(Reason.UNDECODABLE, "Cannot read the " + format + " header: "
-                    + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE, "Cannot read the " + format + " header: " + e.getMessage(), e);
         }
         long pixels = (long) storedWidth * storedHeight;
         if (storedWidth <= 0 || storedHeight <= 0) {
-            throw new ImageRejectedException(Reason.UNDECODABLE, "The " + format + " header declares "
-                    + storedWidth + "x" + storedHeight + " pixels");
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE,
+                    "The " + format + " header declares " + storedWidth + "x" + storedHeight + " pixels");
         }
         if (pixels > limits.maxPixels()) {
-            throw new ImageRejectedException(Reason.TOO_MANY_PIXELS, String.format(Locale.ROOT,
-                    "Image declares %dx%d = %d pixels, more than the limit of %d pixels (%.1f MP)",
-                    storedWidth, storedHeight, pixels, limits.maxPixels(), limits.maxPixels() / 1e6));
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    String.format(
+                            Locale.ROOT,
+                            "Image declares %dx%d = %d pixels, more than the limit of %d pixels (%.1f MP)",
+                            storedWidth,
+                            storedHeight,
+                            pixels,
+                            limits.maxPixels(),
+                            limits.maxPixels() / 1e6));
         }
         if (Math.max(storedWidth, storedHeight) > limits.maxSide()) {
-            throw new ImageRejectedException(Reason.SIDE_TOO_LONG, "Image declares " + storedWidth + "x"
-                    + storedHeight + " pixels; its long side exceeds the limit of " + limits.maxSide() + " pixels");
+            throw new ImageRejectedException(
+                    Reason.SIDE_TOO_LONG,
+                    "Image declares " + storedWidth + "x" + storedHeight
+                            + " pixels; its long side exceeds the limit of " + limits.maxSide() + " pixels");
         }
-        ExifOrientation orientation = format == ImageFormat.JPEG
-                ? ExifOrientation.readFromJpeg(bytes) : ExifOrientation.NORMAL;
+        ExifOrientation orientation =
+                format == ImageFormat.JPEG ? ExifOrientation.readFromJpeg(bytes) : ExifOrientation.NORMAL;
         return orientation.swapsAxes()
                 ? new ImageHeader(format, storedHeight, storedWidth, orientation)
                 : new ImageHeader(format, storedWidth, storedHeight, orientation);
     }
 
-    private static BufferedImage readPixels(ImageFormat format, ImageReader reader, ImageReadParam param,
-            boolean strict) throws ImageRejectedException {
+    private static BufferedImage readPixels(
+            ImageFormat format, ImageReader reader, ImageReadParam param, boolean strict)
+            throws ImageRejectedException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image;
         try {
             image = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(Reason.UNDECODABLE, "The " + format + " data is corrupt: "
-                    + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE, "The " + format + " data is corrupt: " + e.getMessage(), e);
         }
         // JPEG readers fill missing data with grey and only warn; a truncated upload must not pass as a photo.
         for (String warning : warnings) {
             String lower = warning.toLowerCase(Locale.ROOT);
             if (strict || lower.contains("premature end") || lower.contains("truncated")) {
-                throw new ImageRejectedException(Reason.UNDECODABLE, "The " + format
-                        + (strict ? " decoder warned: " : " data is truncated: ") + warning);
+                throw new ImageRejectedException(
+                        Reason.UNDECODABLE,
+                        "The " + format + (strict ? " decoder warned: " : " data is truncated: ") + warning);
             }
             LOG.debugf("Decoder warning on a %s image: %s", format, warning);
         }

@@ -16,8 +16,8 @@ public record ImageLimits(long maxBytes, long maxPixels, int maxSide) {
 
     public ImageLimits {
         if (maxBytes <= 0 || maxPixels <= 0 || maxSide <= 0) {
-            throw new IllegalArgumentException("Image limits must be positive: " + maxBytes + " bytes, "
-                    + maxPixels + " pixels, " + maxSide + " px side");
+            throw new IllegalArgumentException("Image limits must be positive: " + maxBytes + " bytes, " + maxPixels
+                    + " pixels, " + maxSide + " px side");
         }
     }
 

@@ -26,8 +26,7 @@ public final class ImageTensors {
     private static final float LUMA_GREEN = 0.587f;
     private static final float LUMA_BLUE = 0.114f;
 
-    private ImageTensors() {
-    }
+    private ImageTensors() {}
 
     /** Resizes the whole image to {@code width} x {@code height} (stretching if the aspect differs). */
     public static void resize(BufferedImage image, int width, int height, TensorEncoding encoding, FloatBuffer out) {
@@ -39,16 +38,15 @@ public final class ImageTensors {
      * {@code height}, like OpenCV's INTER_LINEAR resize of that crop. The region may extend past the image
      * (letterboxing, crops at the edge): those samples take the border value.
      */
-    public static void resize(BufferedImage image, Rectangle2D region, int width, int height, TensorEncoding encoding,
-            FloatBuffer out) {
+    public static void resize(
+            BufferedImage image, Rectangle2D region, int width, int height, TensorEncoding encoding, FloatBuffer out) {
         if (region.getWidth() <= 0 || region.getHeight() <= 0) {
             throw new IllegalArgumentException("Region must not be empty: " + region);
         }
         double scaleX = region.getWidth() / width;
         double scaleY = region.getHeight() / height;
         double[] targetToSource = {
-            scaleX, 0, region.getX() + 0.5 * scaleX - 0.5,
-            0, scaleY, region.getY() + 0.5 * scaleY - 0.5
+            scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY, region.getY() + 0.5 * scaleY - 0.5
         };
         sample(image, targetToSource, width, height, encoding, out);
     }
@@ -59,8 +57,13 @@ public final class ImageTensors {
      * {@code warpAffine(image, M, size)} takes, e.g. a similarity that maps five face landmarks onto the
      * 112x112 alignment template.
      */
-    public static void warpAffine(BufferedImage image, double[] sourceToTarget, int width, int height,
-            TensorEncoding encoding, FloatBuffer out) {
+    public static void warpAffine(
+            BufferedImage image,
+            double[] sourceToTarget,
+            int width,
+            int height,
+            TensorEncoding encoding,
+            FloatBuffer out) {
         sample(image, invert(sourceToTarget), width, height, encoding, out);
     }
 
@@ -79,16 +82,21 @@ public final class ImageTensors {
     }
 
     /** Samples source pixel {@code targetToSource * (x, y)} for every target pixel (x, y). */
-    private static void sample(BufferedImage image, double[] targetToSource, int width, int height,
-            TensorEncoding encoding, FloatBuffer out) {
+    private static void sample(
+            BufferedImage image,
+            double[] targetToSource,
+            int width,
+            int height,
+            TensorEncoding encoding,
+            FloatBuffer out) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("Tensor size must be positive, was " + width + "x" + height);
         }
         int plane = width * height;
         int channels = encoding.channels().count();
         if (out.remaining() < channels * plane) {
-            throw new IllegalArgumentException("Buffer has room for " + out.remaining() + " floats, the "
-                    + width + "x" + height + " " + encoding.channels() + " image needs " + channels * plane);
+            throw new IllegalArgumentException("Buffer has room for " + out.remaining() + " floats, the " + width + "x"
+                    + height + " " + encoding.channels() + " image needs " + channels * plane);
         }
         Pixels pixels = Pixels.of(image);
         Normalisation normalisation = new Normalisation(encoding, pixels.offsetsFor(encoding.channels()));
@@ -107,8 +115,13 @@ public final class ImageTensors {
      * float row (consecutive target rows share source rows), and each target row is then a blend of two such
      * rows. Same samples as {@link #sampleWarped}, up to float rounding (about 1e-5 of a grey level).
      */
-    private static void sampleAxisAligned(Pixels pixels, double[] targetToSource, int width, int height,
-            Normalisation normalisation, float[] tensor) {
+    private static void sampleAxisAligned(
+            Pixels pixels,
+            double[] targetToSource,
+            int width,
+            int height,
+            Normalisation normalisation,
+            float[] tensor) {
         Axis columns = new Axis(targetToSource[0], targetToSource[2], width, pixels.width, pixels.pixelStride);
         Axis rows = new Axis(targetToSource[4], targetToSource[5], height, pixels.height, pixels.rowStride);
         int plane = width * height;
@@ -123,8 +136,16 @@ public final class ImageTensors {
             normalisation.fillBorder(tensor, plane, rowStart + columns.end, rowStart + width);
             float[][] top = cache.row(rows.near[y], null);
             float[][] bottom = cache.row(rows.far[y], top);
-            normalisation.storeRow(top, bottom, rows.complement[y], rows.fraction[y], columns.first, columns.end,
-                    tensor, plane, rowStart);
+            normalisation.storeRow(
+                    top,
+                    bottom,
+                    rows.complement[y],
+                    rows.fraction[y],
+                    columns.first,
+                    columns.end,
+                    tensor,
+                    plane,
+                    rowStart);
         }
     }
 
@@ -166,8 +187,13 @@ public final class ImageTensors {
         }
     }
 
-    private static void sampleWarped(Pixels pixels, double[] targetToSource, int width, int height,
-            Normalisation normalisation, float[] tensor) {
+    private static void sampleWarped(
+            Pixels pixels,
+            double[] targetToSource,
+            int width,
+            int height,
+            Normalisation normalisation,
+            float[] tensor) {
         byte[] data = pixels.data;
         int plane = width * height;
         double maxX = pixels.width - 0.5;
@@ -194,9 +220,19 @@ public final class ImageTensors {
                 int x1 = Math.min(left + 1, lastX) * pixels.pixelStride;
                 int y0 = pixels.origin + Math.max(top, 0) * pixels.rowStride;
                 int y1 = pixels.origin + Math.min(top + 1, lastY) * pixels.rowStride;
-                normalisation.store(data, y0 + x0, y0 + x1, y1 + x0, y1 + x1, (1 - fractionX) * (1 - fractionY),
-                        fractionX * (1 - fractionY), (1 - fractionX) * fractionY, fractionX * fractionY,
-                        tensor, plane, index);
+                normalisation.store(
+                        data,
+                        y0 + x0,
+                        y0 + x1,
+                        y1 + x0,
+                        y1 + x1,
+                        (1 - fractionX) * (1 - fractionY),
+                        fractionX * (1 - fractionY),
+                        (1 - fractionX) * fractionY,
+                        fractionX * fractionY,
+                        tensor,
+                        plane,
+                        index);
             }
         }
     }
@@ -214,6 +250,7 @@ public final class ImageTensors {
         final boolean[] inside;
         /** The target indices inside the image form one run (the mapping is monotonic): [first, end). */
         final int first;
+
         final int end;
 
         Axis(double scale, double offset, int targetSize, int sourceSize, int stride) {
@@ -279,8 +316,16 @@ public final class ImageTensors {
         }
 
         /** One target row from two horizontally interpolated source rows (per channel, in encoding order). */
-        void storeRow(float[][] top, float[][] bottom, float topWeight, float bottomWeight, int from, int to,
-                float[] tensor, int plane, int rowStart) {
+        void storeRow(
+                float[][] top,
+                float[][] bottom,
+                float topWeight,
+                float bottomWeight,
+                int from,
+                int to,
+                float[] tensor,
+                int plane,
+                int rowStart) {
             if (grey) {
                 float[] red = top[0], green = top[1], blue = top[2];
                 float[] redBelow = bottom[0], greenBelow = bottom[1], blueBelow = bottom[2];
@@ -309,14 +354,25 @@ public final class ImageTensors {
             }
         }
 
-        void store(byte[] data, int topLeft, int topRight, int bottomLeft, int bottomRight, float weight00,
-                float weight01, float weight10, float weight11, float[] tensor, int plane, int index) {
-            float a = bilinear(data, first, topLeft, topRight, bottomLeft, bottomRight,
-                    weight00, weight01, weight10, weight11);
-            float b = bilinear(data, second, topLeft, topRight, bottomLeft, bottomRight,
-                    weight00, weight01, weight10, weight11);
-            float c = bilinear(data, third, topLeft, topRight, bottomLeft, bottomRight,
-                    weight00, weight01, weight10, weight11);
+        void store(
+                byte[] data,
+                int topLeft,
+                int topRight,
+                int bottomLeft,
+                int bottomRight,
+                float weight00,
+                float weight01,
+                float weight10,
+                float weight11,
+                float[] tensor,
+                int plane,
+                int index) {
+            float a = bilinear(
+                    data, first, topLeft, topRight, bottomLeft, bottomRight, weight00, weight01, weight10, weight11);
+            float b = bilinear(
+                    data, second, topLeft, topRight, bottomLeft, bottomRight, weight00, weight01, weight10, weight11);
+            float c = bilinear(
+                    data, third, topLeft, topRight, bottomLeft, bottomRight, weight00, weight01, weight10, weight11);
             if (grey) {
                 float luma = LUMA_RED * a + LUMA_GREEN * b + LUMA_BLUE * c;
                 tensor[index] = (luma - mean[0]) * inverseStd[0];
@@ -328,8 +384,17 @@ public final class ImageTensors {
         }
     }
 
-    private static float bilinear(byte[] data, int channelOffset, int topLeft, int topRight, int bottomLeft,
-            int bottomRight, float weight00, float weight01, float weight10, float weight11) {
+    private static float bilinear(
+            byte[] data,
+            int channelOffset,
+            int topLeft,
+            int topRight,
+            int bottomLeft,
+            int bottomRight,
+            float weight00,
+            float weight01,
+            float weight10,
+            float weight11) {
         return weight00 * (data[topLeft + channelOffset] & 0xFF)
                 + weight01 * (data[topRight + channelOffset] & 0xFF)
                 + weight10 * (data[bottomLeft + channelOffset] & 0xFF)
@@ -359,7 +424,8 @@ public final class ImageTensors {
             this.pixelStride = model.getPixelStride();
             this.rowStride = model.getScanlineStride();
             // A sub-image's raster starts inside its parent's buffer.
-            this.origin = buffer.getOffset() - raster.getSampleModelTranslateY() * rowStride
+            this.origin = buffer.getOffset()
+                    - raster.getSampleModelTranslateY() * rowStride
                     - raster.getSampleModelTranslateX() * pixelStride;
             boolean colour = bandOffsets.length == 3;
             this.red = bandOffsets[0];
@@ -376,7 +442,8 @@ public final class ImageTensors {
         private static boolean isDirectlyReadable(BufferedImage image) {
             ColorModel colorModel = image.getColorModel();
             WritableRaster raster = image.getRaster();
-            if (!(colorModel instanceof ComponentColorModel) || colorModel.hasAlpha()
+            if (!(colorModel instanceof ComponentColorModel)
+                    || colorModel.hasAlpha()
                     || raster.getTransferType() != DataBuffer.TYPE_BYTE
                     || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel)
                     || !(raster.getDataBuffer() instanceof DataBufferByte)

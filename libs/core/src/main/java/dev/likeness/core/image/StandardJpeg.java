@@ -36,6 +36,7 @@ final class StandardJpeg {
 
     /** Profiles already judged, by content; bounded so that a stream of distinct profiles cannot grow it. */
     private static final Map<ByteBuffer, Boolean> SRGB_PROFILES = new ConcurrentHashMap<>();
+
     private static final int MAX_REMEMBERED_PROFILES = 64;
 
     private static final byte[] JFIF = "JFIF\0".getBytes(StandardCharsets.US_ASCII);
@@ -144,7 +145,8 @@ final class StandardJpeg {
         if (componentIds.length == 1) {
             return profile == null ? new StandardJpeg(1, new int[0]) : null;
         }
-        boolean standard = componentIds.length == 3 && isYCbCr(jfif, adobeTransform, componentIds)
+        boolean standard = componentIds.length == 3
+                && isYCbCr(jfif, adobeTransform, componentIds)
                 && (profile == null || isSrgb(profile.toByteArray()));
         return standard ? new StandardJpeg(3, Arrays.copyOf(segments, 2 * profileChunks)) : null;
     }
@@ -197,8 +199,8 @@ final class StandardJpeg {
             }
             byte[] colours = probeColours();
             int pixels = colours.length / 3;
-            WritableRaster source = Raster.createInterleavedRaster(new DataBufferByte(colours, colours.length),
-                    pixels, 1, pixels * 3, 3, new int[] {0, 1, 2}, null);
+            WritableRaster source = Raster.createInterleavedRaster(
+                    new DataBufferByte(colours, colours.length), pixels, 1, pixels * 3, 3, new int[] {0, 1, 2}, null);
             WritableRaster target = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, pixels, 1, 3, null);
             new ColorConvertOp(new ICC_ColorSpace(profile), ColorSpace.getInstance(ColorSpace.CS_sRGB), null)
                     .filter(source, target);
@@ -232,7 +234,8 @@ final class StandardJpeg {
             }
         }
         for (int v = 0; v < 256; v++) {
-            colours.writeBytes(new byte[] {(byte) v, (byte) v, (byte) v, (byte) v, 0, 0, 0, (byte) v, 0, 0, 0, (byte) v});
+            colours.writeBytes(
+                    new byte[] {(byte) v, (byte) v, (byte) v, (byte) v, 0, 0, 0, (byte) v, 0, 0, 0, (byte) v});
         }
         return colours.toByteArray();
     }

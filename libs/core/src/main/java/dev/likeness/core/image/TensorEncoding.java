@@ -15,7 +15,9 @@ import java.util.Objects;
 public record TensorEncoding(Channels channels, float[] mean, float[] std, int borderValue) {
 
     public enum Channels {
-        RGB(3), BGR(3), GREY(1);
+        RGB(3),
+        BGR(3),
+        GREY(1);
 
         private final int count;
 
@@ -87,8 +89,11 @@ public record TensorEncoding(Channels channels, float[] mean, float[] std, int b
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TensorEncoding that && channels == that.channels && borderValue == that.borderValue
-                && Arrays.equals(mean, that.mean) && Arrays.equals(std, that.std);
+        return other instanceof TensorEncoding that
+                && channels == that.channels
+                && borderValue == that.borderValue
+                && Arrays.equals(mean, that.mean)
+                && Arrays.equals(std, that.std);
     }
 
     @Override

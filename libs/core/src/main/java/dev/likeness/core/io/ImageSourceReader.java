@@ -22,7 +22,8 @@ public final class ImageSourceReader {
 
     /** @param allowedRoots roots URIs may point into; empty disables URI sources */
     public ImageSourceReader(List<Path> allowedRoots, long maxBytes) {
-        this.allowedRoots = allowedRoots.stream().map(ImageSourceReader::canonical).toList();
+        this.allowedRoots =
+                allowedRoots.stream().map(ImageSourceReader::canonical).toList();
         this.maxBytes = maxBytes;
     }
 
@@ -48,7 +49,8 @@ public final class ImageSourceReader {
             throw new RejectedInputException("BAD_URI", "unsupported URI scheme in " + text + " (only file: is read)");
         }
         if (allowedRoots.isEmpty()) {
-            throw new RejectedInputException("URI_NOT_ALLOWED",
+            throw new RejectedInputException(
+                    "URI_NOT_ALLOWED",
                     "image URIs are disabled on this service (configure allowed roots to enable them): " + text);
         }
         Path path = canonical(Path.of(uri));
@@ -58,8 +60,8 @@ public final class ImageSourceReader {
         try {
             long size = Files.size(path);
             if (size > maxBytes) {
-                throw new RejectedInputException("IMAGE_TOO_MANY_BYTES",
-                        text + " has " + size + " bytes, more than the limit of " + maxBytes);
+                throw new RejectedInputException(
+                        "IMAGE_TOO_MANY_BYTES", text + " has " + size + " bytes, more than the limit of " + maxBytes);
             }
             try (InputStream in = Files.newInputStream(path)) {
                 return in.readNBytes((int) size);

@@ -18,6 +18,5 @@ public final class CloudEventHeaders {
     public static final String DEAD_LETTER_OFFSET = "dead-letter-offset";
     public static final String DEAD_LETTER_SERVICE = "dead-letter-service";
 
-    private CloudEventHeaders() {
-    }
+    private CloudEventHeaders() {}
 }

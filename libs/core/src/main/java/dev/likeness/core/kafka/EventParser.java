@@ -31,7 +31,8 @@ public final class EventParser<T extends Message> {
         if (type != null) {
             String actual = new String(type.value(), StandardCharsets.UTF_8);
             if (!actual.equals(expectedType)) {
-                throw new RejectedInputException("WRONG_EVENT_TYPE",
+                throw new RejectedInputException(
+                        "WRONG_EVENT_TYPE",
                         "expected a " + expectedType + " event but the record's ce_type is " + actual);
             }
         }
@@ -41,8 +42,8 @@ public final class EventParser<T extends Message> {
         try {
             return parser.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {
-            throw new RejectedInputException("MALFORMED_EVENT",
-                    "record value is not a valid " + expectedType + ": " + e.getMessage(), e);
+            throw new RejectedInputException(
+                    "MALFORMED_EVENT", "record value is not a valid " + expectedType + ": " + e.getMessage(), e);
         }
     }
 }

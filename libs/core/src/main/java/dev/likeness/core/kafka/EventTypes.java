@@ -8,8 +8,7 @@ public final class EventTypes {
     /** The `content-type` of every Likeness event payload. */
     public static final String PROTOBUF_CONTENT_TYPE = "application/protobuf";
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 
     /** The CloudEvents type of an event: its protobuf full name, e.g. {@code likeness.v1.FacesEmbedded}. */
     public static String typeOf(Message event) {

@@ -11,8 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 public final class ReaderConsumers {
 
-    private ReaderConsumers() {
-    }
+    private ReaderConsumers() {}
 
     /** @param kafkaConfig the shared {@code kafka.*} settings (bootstrap servers, security) */
     public static Map<String, Object> config(Map<String, Object> kafkaConfig) {

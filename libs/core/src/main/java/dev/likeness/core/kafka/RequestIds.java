@@ -5,8 +5,7 @@ public final class RequestIds {
 
     public static final int MAX_LENGTH = 256;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** @throws RejectedInputException MISSING_FIELD when blank, INVALID_FIELD when too long */
     public static String require(String requestId) {
@@ -14,7 +13,8 @@ public final class RequestIds {
             throw new RejectedInputException("MISSING_FIELD", "request_id is required");
         }
         if (requestId.length() > MAX_LENGTH) {
-            throw new RejectedInputException("INVALID_FIELD", "request_id is longer than " + MAX_LENGTH + " characters");
+            throw new RejectedInputException(
+                    "INVALID_FIELD", "request_id is longer than " + MAX_LENGTH + " characters");
         }
         return requestId;
     }

@@ -33,7 +33,9 @@ public record FloatInput(FloatBuffer data, long[] shape) {
         if (elements > Integer.MAX_VALUE / Float.BYTES) {
             throw new IllegalArgumentException("Tensor of shape " + Arrays.toString(shape) + " is too large");
         }
-        return ByteBuffer.allocateDirect((int) elements * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect((int) elements * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     @Override

@@ -70,8 +70,7 @@ public record InferenceOptions(
         private int warmUpRuns = 1;
         private final Map<String, long[]> warmUpShapes = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder provider(ExecutionProvider provider) {
             this.provider = provider;
@@ -110,8 +109,8 @@ public record InferenceOptions(
         }
 
         public InferenceOptions build() {
-            return new InferenceOptions(provider, cudaDeviceId, allowCpuFallback, intraOpThreads, interOpThreads,
-                    warmUpRuns, warmUpShapes);
+            return new InferenceOptions(
+                    provider, cudaDeviceId, allowCpuFallback, intraOpThreads, interOpThreads, warmUpRuns, warmUpShapes);
         }
     }
 }

@@ -12,8 +12,7 @@ public final class ModelsDirectory {
 
     public static final String PROPERTY = "likeness.models.dir";
 
-    private ModelsDirectory() {
-    }
+    private ModelsDirectory() {}
 
     /** The models folder; it may not exist yet, in which case opening a model says to run {@code make models}. */
     public static Path locate() {

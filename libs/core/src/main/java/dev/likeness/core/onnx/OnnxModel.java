@@ -1,13 +1,5 @@
 package dev.likeness.core.onnx;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -24,7 +16,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+
 import org.jboss.logging.Logger;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 
 /**
  * One ONNX model loaded into ONNX Runtime, ready to run from any number of threads.
@@ -102,16 +104,18 @@ public final class OnnxModel implements AutoCloseable {
                                 + " in the inference configuration to run on CPU instead (model " + path + ")",
                         unavailable.getCause());
             }
-            LOG.warnf("!!! CUDA execution provider requested but cannot be loaded: %s. FALLING BACK TO CPU for %s"
-                    + " because allow-cpu-fallback=true: expect much lower throughput !!!", cause, path);
+            LOG.warnf(
+                    "!!! CUDA execution provider requested but cannot be loaded: %s. FALLING BACK TO CPU for %s"
+                            + " because allow-cpu-fallback=true: expect much lower throughput !!!",
+                    cause, path);
             return new OnnxModel(path, createSession(path, options, false), ExecutionProvider.CPU, cause);
         }
     }
 
     private static void requireReadableFile(Path path) {
         if (!Files.exists(path)) {
-            throw new ModelLoadException("ONNX model not found: " + path
-                    + " (run `make models` to fetch the pretrained networks)");
+            throw new ModelLoadException(
+                    "ONNX model not found: " + path + " (run `make models` to fetch the pretrained networks)");
         }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ModelLoadException("ONNX model is not a readable file: " + path
@@ -135,8 +139,10 @@ public final class OnnxModel implements AutoCloseable {
             if (cuda && mentionsCuda(e)) {
                 throw new CudaUnavailable(e);
             }
-            throw new ModelLoadException("ONNX Runtime cannot load the model " + path + ": " + e.getMessage()
-                    + " (is the file complete? `make models` fetches and verifies it)", e);
+            throw new ModelLoadException(
+                    "ONNX Runtime cannot load the model " + path + ": " + e.getMessage()
+                            + " (is the file complete? `make models` fetches and verifies it)",
+                    e);
         }
     }
 
@@ -164,11 +170,11 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, TensorDescription> descriptions = new LinkedHashMap<>();
         nodes.forEach((name, node) -> {
             if (node.getInfo() instanceof TensorInfo info) {
-                descriptions.put(name, new TensorDescription(name, info.type.name(), info.getShape(),
-                        info.getDimensionNames()));
+                descriptions.put(
+                        name, new TensorDescription(name, info.type.name(), info.getShape(), info.getDimensionNames()));
             } else {
-                descriptions.put(name, new TensorDescription(name, node.getInfo().toString(), new long[0],
-                        new String[0]));
+                descriptions.put(
+                        name, new TensorDescription(name, node.getInfo().toString(), new long[0], new String[0]));
             }
         });
         return Collections.unmodifiableMap(descriptions);
@@ -192,13 +198,16 @@ public final class OnnxModel implements AutoCloseable {
                 session.run(feed).close();
             }
         } catch (OrtException e) {
-            throw new ModelLoadException("Warm-up of " + path + " failed: " + e.getMessage()
-                    + " (set a warm-up shape for inputs with symbolic height/width)", e);
+            throw new ModelLoadException(
+                    "Warm-up of " + path + " failed: " + e.getMessage()
+                            + " (set a warm-up shape for inputs with symbolic height/width)",
+                    e);
         } finally {
             zeros.forEach(OnnxTensor::close);
         }
-        LOG.infof("Warmed up %s on %s with %d run(s) in %d ms", path.getFileName(), provider, options.warmUpRuns(),
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.infof(
+                "Warmed up %s on %s with %d run(s) in %d ms",
+                path.getFileName(), provider, options.warmUpRuns(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private static long[] concrete(long[] declared) {
@@ -276,8 +285,8 @@ public final class OnnxModel implements AutoCloseable {
 
     private String singleInputName() {
         if (inputs.size() != 1) {
-            throw new IllegalStateException("Model " + path.getFileName() + " has inputs " + inputs.keySet()
-                    + "; name them with run(Map)");
+            throw new IllegalStateException(
+                    "Model " + path.getFileName() + " has inputs " + inputs.keySet() + "; name them with run(Map)");
         }
         return inputs.keySet().iterator().next();
     }
@@ -295,8 +304,8 @@ public final class OnnxModel implements AutoCloseable {
 
     private FloatTensor copyFloats(String name, OnnxValue value) {
         if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
-            throw new IllegalStateException("Output '" + name + "' of " + path.getFileName() + " is "
-                    + value.getInfo() + ", not a float tensor");
+            throw new IllegalStateException("Output '" + name + "' of " + path.getFileName() + " is " + value.getInfo()
+                    + ", not a float tensor");
         }
         FloatBuffer buffer = tensor.getFloatBuffer();
         float[] data = new float[buffer.remaining()];
@@ -329,8 +338,8 @@ public final class OnnxModel implements AutoCloseable {
     private TensorDescription require(Map<String, TensorDescription> tensors, String name, String kind) {
         TensorDescription description = tensors.get(name);
         if (description == null) {
-            throw new IllegalArgumentException("Model " + path.getFileName() + " has no " + kind + " '" + name
-                    + "'; it has " + tensors.keySet());
+            throw new IllegalArgumentException(
+                    "Model " + path.getFileName() + " has no " + kind + " '" + name + "'; it has " + tensors.keySet());
         }
         return description;
     }

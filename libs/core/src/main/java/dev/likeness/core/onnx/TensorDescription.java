@@ -61,8 +61,10 @@ public record TensorDescription(String name, String elementType, long[] shape, S
             if (axis > 0) {
                 dims.append(',');
             }
-            dims.append(shape[axis] >= 0 ? Long.toString(shape[axis])
-                    : dimensionNames[axis].isEmpty() ? "?" : dimensionNames[axis]);
+            dims.append(
+                    shape[axis] >= 0
+                            ? Long.toString(shape[axis])
+                            : dimensionNames[axis].isEmpty() ? "?" : dimensionNames[axis]);
         }
         return name + ' ' + elementType + '[' + dims + ']';
     }

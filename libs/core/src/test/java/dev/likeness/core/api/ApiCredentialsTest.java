@@ -3,7 +3,6 @@ package dev.likeness.core.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +11,12 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
 
 class ApiCredentialsTest {
 
@@ -68,8 +70,12 @@ class ApiCredentialsTest {
 
     private static void send(ApiCredentials credentials) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/identities/x");
-        HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                credentials.applyTo(HttpRequest.newBuilder(uri).DELETE()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = HttpClient.newHttpClient()
+                .send(
+                        credentials
+                                .applyTo(HttpRequest.newBuilder(uri).DELETE())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         assertThat(response.statusCode()).isEqualTo(204);
     }
 }

@@ -3,9 +3,6 @@ package dev.likeness.core.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
-import dev.likeness.core.image.ImageRejectedException.Reason;
-import dev.likeness.testing.ImageCorpus;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
@@ -30,12 +27,17 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import dev.likeness.core.image.ImageRejectedException.Reason;
+import dev.likeness.testing.ImageCorpus;
 
 class ImageDecoderTest {
 
@@ -73,7 +75,8 @@ class ImageDecoderTest {
         void tiffIsNamed() {
             byte[] tiff = ImageCorpus.encode(TestImages.pattern(16, 16, BufferedImage.TYPE_3BYTE_BGR), "tiff");
 
-            assertRejected(() -> decoder.decode(tiff), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+            assertRejected(() -> decoder.decode(tiff), Reason.UNSUPPORTED_FORMAT)
+                    .hasMessageContaining("TIFF");
         }
 
         @Test
@@ -128,7 +131,8 @@ class ImageDecoderTest {
         void truncatedJpegEvenWhenSubsampled() {
             byte[] jpeg = TestImages.sample("sample1.jpg");
 
-            assertRejected(() -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length - 1000), DecodeOptions.reducedTo(320)),
+            assertRejected(
+                    () -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length - 1000), DecodeOptions.reducedTo(320)),
                     Reason.UNDECODABLE);
         }
 
@@ -147,11 +151,11 @@ class ImageDecoderTest {
             assertRejected(() -> decoder.decode(headerOnly), Reason.UNDECODABLE);
         }
 
-        private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
-                ThrowingCallable call, Reason reason) {
+        private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(ThrowingCallable call, Reason reason) {
             return assertThatThrownBy(call)
                     .isInstanceOf(ImageRejectedException.class)
-                    .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(reason));
+                    .satisfies(e ->
+                            assertThat(((ImageRejectedException) e).reason()).isEqualTo(reason));
         }
     }
 
@@ -195,7 +199,9 @@ class ImageDecoderTest {
             for (int y = 0; y < 3; y++) {
                 for (int x = 0; x < 5; x++) {
                     int expected = brightGreen[y][x] ? 0xC8FF32 : 0xC80032;
-                    assertThat(decoded.image().getRGB(x, y) & 0xFFFFFF).as("pixel %d,%d", x, y).isEqualTo(expected);
+                    assertThat(decoded.image().getRGB(x, y) & 0xFFFFFF)
+                            .as("pixel %d,%d", x, y)
+                            .isEqualTo(expected);
                 }
             }
         }
@@ -211,7 +217,8 @@ class ImageDecoderTest {
 
             assertThat(decoded.format()).isEqualTo(ImageFormat.WEBP);
             assertUprightCompact(decoded, 64, 48);
-            assertThat(meanAbsoluteDifference(decoded.image(), TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR)))
+            assertThat(meanAbsoluteDifference(
+                            decoded.image(), TestImages.pattern(64, 48, BufferedImage.TYPE_3BYTE_BGR)))
                     .isLessThan(4);
         }
 
@@ -220,7 +227,8 @@ class ImageDecoderTest {
             BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
             grey.getRaster().setSample(3, 4, 0, 100);
 
-            BufferedImage decoded = decoder.decode(ImageCorpus.encode(grey, "png")).image();
+            BufferedImage decoded =
+                    decoder.decode(ImageCorpus.encode(grey, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(3, 4) & 0xFFFFFF).isEqualTo(0x646464);
@@ -232,7 +240,8 @@ class ImageDecoderTest {
             BufferedImage deep = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
             deep.getRaster().setSample(1, 2, 0, 0xC8FF);
 
-            BufferedImage decoded = decoder.decode(ImageCorpus.encode(deep, "png")).image();
+            BufferedImage decoded =
+                    decoder.decode(ImageCorpus.encode(deep, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(1, 2) & 0xFF).isBetween(0xC8, 0xC9);
@@ -243,7 +252,8 @@ class ImageDecoderTest {
             BufferedImage palette = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED);
             palette.setRGB(5, 5, 0xFF0000);
 
-            BufferedImage decoded = decoder.decode(ImageCorpus.encode(palette, "png")).image();
+            BufferedImage decoded =
+                    decoder.decode(ImageCorpus.encode(palette, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xFF0000);
@@ -254,7 +264,8 @@ class ImageDecoderTest {
             BufferedImage translucent = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
             translucent.setRGB(2, 2, 0xFF0000FF);
 
-            BufferedImage decoded = decoder.decode(ImageCorpus.encode(translucent, "png")).image();
+            BufferedImage decoded =
+                    decoder.decode(ImageCorpus.encode(translucent, "png")).image();
 
             assertThat(BgrImages.isCompactBgr(decoded)).isTrue();
             assertThat(decoded.getRGB(2, 2) & 0xFFFFFF).isEqualTo(0x0000FF);
@@ -326,20 +337,21 @@ class ImageDecoderTest {
             int width = source.getWidth();
             int height = source.getHeight();
             boolean swap = orientation >= 5;
-            BufferedImage target = new BufferedImage(swap ? height : width, swap ? width : height,
-                    BufferedImage.TYPE_3BYTE_BGR);
+            BufferedImage target =
+                    new BufferedImage(swap ? height : width, swap ? width : height, BufferedImage.TYPE_3BYTE_BGR);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    int[] to = switch (orientation) {
-                        case 1 -> new int[] {x, y};
-                        case 2 -> new int[] {width - 1 - x, y};
-                        case 3 -> new int[] {width - 1 - x, height - 1 - y};
-                        case 4 -> new int[] {x, height - 1 - y};
-                        case 5 -> new int[] {y, x};
-                        case 6 -> new int[] {height - 1 - y, x};
-                        case 7 -> new int[] {height - 1 - y, width - 1 - x};
-                        default -> new int[] {y, width - 1 - x};
-                    };
+                    int[] to =
+                            switch (orientation) {
+                                case 1 -> new int[] {x, y};
+                                case 2 -> new int[] {width - 1 - x, y};
+                                case 3 -> new int[] {width - 1 - x, height - 1 - y};
+                                case 4 -> new int[] {x, height - 1 - y};
+                                case 5 -> new int[] {y, x};
+                                case 6 -> new int[] {height - 1 - y, x};
+                                case 7 -> new int[] {height - 1 - y, width - 1 - x};
+                                default -> new int[] {y, width - 1 - x};
+                            };
                     target.setRGB(to[0], to[1], source.getRGB(x, y));
                 }
             }
@@ -398,8 +410,8 @@ class ImageDecoderTest {
 
         @Test
         void subsampledRegionMapsBackToTheOriginal() throws Exception {
-            DecodedImage crop = decoder.decode(photo, DecodeOptions.subsampledBy(2).withRegion(
-                    new Rectangle(600, 300, 200, 160)));
+            DecodedImage crop =
+                    decoder.decode(photo, DecodeOptions.subsampledBy(2).withRegion(new Rectangle(600, 300, 200, 160)));
 
             assertUprightCompact(crop, 100, 80);
             assertThat(crop.toOriginal(10, 20)).isEqualTo(new Point2D.Double(620, 340));
@@ -407,7 +419,8 @@ class ImageDecoderTest {
 
         @Test
         void regionIsClippedToTheImage() throws Exception {
-            DecodedImage crop = decoder.decode(photo, DecodeOptions.full().withRegion(new Rectangle(1900, 1270, 100, 100)));
+            DecodedImage crop =
+                    decoder.decode(photo, DecodeOptions.full().withRegion(new Rectangle(1900, 1270, 100, 100)));
 
             assertThat(crop.region()).isEqualTo(new Rectangle(1900, 1270, 20, 10));
             assertUprightCompact(crop, 20, 10);
@@ -415,14 +428,16 @@ class ImageDecoderTest {
 
         @Test
         void regionOutsideTheImageIsACallerError() {
-            assertThatThrownBy(() -> decoder.decode(photo, DecodeOptions.full().withRegion(new Rectangle(5000, 0, 10, 10))))
+            assertThatThrownBy(() ->
+                            decoder.decode(photo, DecodeOptions.full().withRegion(new Rectangle(5000, 0, 10, 10))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1920x1280");
         }
 
         @Test
         void probeReadsTheHeaderOnly() throws Exception {
-            assertThat(decoder.probe(photo)).isEqualTo(new ImageHeader(ImageFormat.JPEG, 1920, 1280, ExifOrientation.NORMAL));
+            assertThat(decoder.probe(photo))
+                    .isEqualTo(new ImageHeader(ImageFormat.JPEG, 1920, 1280, ExifOrientation.NORMAL));
         }
     }
 
@@ -440,7 +455,8 @@ class ImageDecoderTest {
         @Test
         void cameraPhotosWithAnSrgbProfileAndPlainOnesAreStandard() {
             assertThat(StandardJpeg.of(cameraPhoto)).isNotNull();
-            assertThat(StandardJpeg.of(cameraPhoto).withoutProfile(cameraPhoto)).hasSizeLessThan(cameraPhoto.length - 3000);
+            assertThat(StandardJpeg.of(cameraPhoto).withoutProfile(cameraPhoto))
+                    .hasSizeLessThan(cameraPhoto.length - 3000);
             assertThat(StandardJpeg.of(plainPhoto).withoutProfile(plainPhoto)).isSameAs(plainPhoto);
             assertThat(StandardJpeg.of(greyJpeg()).components).isEqualTo(1);
         }
@@ -448,42 +464,60 @@ class ImageDecoderTest {
         @Test
         void cmykOtherProfilesAndBrokenSegmentsAreNot() {
             assertThat(StandardJpeg.of(TestImages.cmykJpeg(32, 16))).isNull();
-            assertThat(StandardJpeg.of(withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB))).isNull();
-            assertThat(StandardJpeg.of(withProfile(greyJpeg(), ColorSpace.CS_GRAY))).isNull();
+            assertThat(StandardJpeg.of(withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB)))
+                    .isNull();
+            assertThat(StandardJpeg.of(withProfile(greyJpeg(), ColorSpace.CS_GRAY)))
+                    .isNull();
             assertThat(StandardJpeg.of(Arrays.copyOf(plainPhoto, 100))).isNull();
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"camera photo, sRGB profile", "plain photo", "grey", "progressive", "rotated 90 (EXIF)",
-            "linear-RGB profile (TwelveMonkeys path)"})
+        @ValueSource(
+                strings = {
+                    "camera photo, sRGB profile",
+                    "plain photo",
+                    "grey",
+                    "progressive",
+                    "rotated 90 (EXIF)",
+                    "linear-RGB profile (TwelveMonkeys path)"
+                })
         void decodesTheSamePixelsAsTwelveMonkeys(String kind) throws Exception {
-            byte[] jpeg = switch (kind) {
-                case "camera photo, sRGB profile" -> cameraPhoto;
-                case "plain photo" -> plainPhoto;
-                case "grey" -> greyJpeg();
-                case "progressive" -> progressive(plainPhoto);
-                case "rotated 90 (EXIF)" -> ImageCorpus.withExifOrientation(cameraPhoto, 6);
-                default -> withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB);
-            };
+            byte[] jpeg =
+                    switch (kind) {
+                        case "camera photo, sRGB profile" -> cameraPhoto;
+                        case "plain photo" -> plainPhoto;
+                        case "grey" -> greyJpeg();
+                        case "progressive" -> progressive(plainPhoto);
+                        case "rotated 90 (EXIF)" -> ImageCorpus.withExifOrientation(cameraPhoto, 6);
+                        default -> withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB);
+                    };
             ImageHeader header = decoder.probe(jpeg);
-            for (DecodeOptions options : new DecodeOptions[] {DecodeOptions.full(), DecodeOptions.subsampledBy(3),
-                new DecodeOptions(new Rectangle(header.width() / 3, header.height() / 4, 301, 203), 2, 0)}) {
+            for (DecodeOptions options : new DecodeOptions[] {
+                DecodeOptions.full(),
+                DecodeOptions.subsampledBy(3),
+                new DecodeOptions(new Rectangle(header.width() / 3, header.height() / 4, 301, 203), 2, 0)
+            }) {
                 DecodedImage decoded = decoder.decode(jpeg, options);
 
-                assertThat(BgrImages.isCompact(decoded.image())).as("compact 3-byte sRGB").isTrue();
+                assertThat(BgrImages.isCompact(decoded.image()))
+                        .as("compact 3-byte sRGB")
+                        .isTrue();
                 BufferedImage expected = twelveMonkeys(jpeg, decoded);
                 assertThat(expected.getWidth()).isEqualTo(decoded.width());
                 assertThat(expected.getHeight()).isEqualTo(decoded.height());
-                assertThat(largestDifference(decoded.image(), expected)).as("largest difference, %s", options)
+                assertThat(largestDifference(decoded.image(), expected))
+                        .as("largest difference, %s", options)
                         .isLessThanOrEqualTo(StandardJpeg.SRGB_TOLERANCE);
             }
         }
 
         @Test
         void aNonSrgbProfileIsStillApplied() throws Exception {
-            BufferedImage plain = decoder.decode(plainPhoto, DecodeOptions.subsampledBy(8)).image();
-            BufferedImage linear = decoder.decode(withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB),
-                    DecodeOptions.subsampledBy(8)).image();
+            BufferedImage plain =
+                    decoder.decode(plainPhoto, DecodeOptions.subsampledBy(8)).image();
+            BufferedImage linear = decoder.decode(
+                            withProfile(plainPhoto, ColorSpace.CS_LINEAR_RGB), DecodeOptions.subsampledBy(8))
+                    .image();
 
             // Linear values shown as sRGB: mid-tones come out much brighter.
             assertThat(meanAbsoluteDifference(linear, plain)).isGreaterThan(20);
@@ -506,8 +540,9 @@ class ImageDecoderTest {
 
         /** What the TwelveMonkeys reader (the path before the JDK reader was used) makes of the same request. */
         private BufferedImage twelveMonkeys(byte[] jpeg, DecodedImage decoded) throws Exception {
-            Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance().getServiceProviders(
-                    ImageReaderSpi.class, provider -> provider instanceof JPEGImageReaderSpi, false);
+            Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance()
+                    .getServiceProviders(
+                            ImageReaderSpi.class, provider -> provider instanceof JPEGImageReaderSpi, false);
             ImageReader reader = providers.next().createReaderInstance();
             try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
                 reader.setInput(input);
@@ -525,8 +560,8 @@ class ImageDecoderTest {
 
         private byte[] greyJpeg() {
             BufferedImage colour = ImageCorpus.decode(plainPhoto);
-            BufferedImage grey = new BufferedImage(colour.getWidth() / 4, colour.getHeight() / 4,
-                    BufferedImage.TYPE_BYTE_GRAY);
+            BufferedImage grey =
+                    new BufferedImage(colour.getWidth() / 4, colour.getHeight() / 4, BufferedImage.TYPE_BYTE_GRAY);
             Graphics2D graphics = grey.createGraphics();
             graphics.drawImage(colour, 0, 0, grey.getWidth(), grey.getHeight(), null);
             graphics.dispose();
@@ -554,8 +589,15 @@ class ImageDecoderTest {
             byte[] id = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
             int length = 2 + id.length + 2 + profile.length;
             ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + length);
-            out.put(jpeg, 0, 2).put((byte) 0xFF).put((byte) 0xE2).putShort((short) length).put(id)
-                    .put((byte) 1).put((byte) 1).put(profile).put(jpeg, 2, jpeg.length - 2);
+            out.put(jpeg, 0, 2)
+                    .put((byte) 0xFF)
+                    .put((byte) 0xE2)
+                    .putShort((short) length)
+                    .put(id)
+                    .put((byte) 1)
+                    .put((byte) 1)
+                    .put(profile)
+                    .put(jpeg, 2, jpeg.length - 2);
             return out.array();
         }
     }
@@ -563,7 +605,9 @@ class ImageDecoderTest {
     private static void assertUprightCompact(DecodedImage decoded, int width, int height) {
         assertThat(decoded.width()).as("width").isEqualTo(width);
         assertThat(decoded.height()).as("height").isEqualTo(height);
-        assertThat(BgrImages.isCompact(decoded.image())).as("compact 3-byte sRGB").isTrue();
+        assertThat(BgrImages.isCompact(decoded.image()))
+                .as("compact 3-byte sRGB")
+                .isTrue();
     }
 
     /** Every channel of every pixel within {@code tolerance}. */

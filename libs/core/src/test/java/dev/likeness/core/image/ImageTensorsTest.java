@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ImageTensorsTest {
 
     private static final TensorEncoding FACE = TensorEncoding.rgb(127, 128);
-    private static final TensorEncoding CAFFE = TensorEncoding.bgr(
-            new float[] {103.939f, 116.779f, 123.68f}, new float[] {1, 1, 1});
+    private static final TensorEncoding CAFFE =
+            TensorEncoding.bgr(new float[] {103.939f, 116.779f, 123.68f}, new float[] {1, 1, 1});
     private static final TensorEncoding LANDMARK_GREY = TensorEncoding.grey(0, 256);
 
     static Stream<Arguments> imagesAndEncodings() {
@@ -30,7 +31,10 @@ class ImageTensorsTest {
                 Arguments.of("3BYTE_BGR as BGR", bgr, CAFFE),
                 Arguments.of("3BYTE_BGR as grey", bgr, LANDMARK_GREY),
                 Arguments.of("INT_RGB (converted once)", TestImages.pattern(97, 61, BufferedImage.TYPE_INT_RGB), FACE),
-                Arguments.of("4BYTE_ABGR (converted once)", TestImages.pattern(97, 61, BufferedImage.TYPE_4BYTE_ABGR), CAFFE),
+                Arguments.of(
+                        "4BYTE_ABGR (converted once)",
+                        TestImages.pattern(97, 61, BufferedImage.TYPE_4BYTE_ABGR),
+                        CAFFE),
                 Arguments.of("BYTE_GRAY", grey(TestImages.pattern(97, 61, BufferedImage.TYPE_3BYTE_BGR)), FACE),
                 Arguments.of("sub-image (raster offset)", wideParent.getSubimage(31, 17, 97, 61), FACE),
                 Arguments.of("R, G, B order (the JPEG reader's)", rgbOrdered(bgr), FACE),
@@ -58,8 +62,9 @@ class ImageTensorsTest {
         assertThat(tensor.position()).isEqualTo(tensor.capacity());
         double scaleX = region.getWidth() / 40;
         double scaleY = region.getHeight() / 30;
-        double[] targetToSource = {scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY,
-            region.getY() + 0.5 * scaleY - 0.5};
+        double[] targetToSource = {
+            scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY, region.getY() + 0.5 * scaleY - 0.5
+        };
         assertClose(tensor.array(), reference(image, targetToSource, 40, 30, encoding));
     }
 
@@ -69,8 +74,9 @@ class ImageTensorsTest {
         // A similarity: scale 1.3, rotate 20 degrees, shift; like aligning a face onto the 112x112 template.
         double angle = Math.toRadians(20);
         double scale = 1.3;
-        double[] sourceToTarget = {scale * Math.cos(angle), -scale * Math.sin(angle), 5,
-            scale * Math.sin(angle), scale * Math.cos(angle), -12};
+        double[] sourceToTarget = {
+            scale * Math.cos(angle), -scale * Math.sin(angle), 5, scale * Math.sin(angle), scale * Math.cos(angle), -12
+        };
         FloatBuffer tensor = FloatBuffer.allocate(encoding.floatsPerImage(112, 112));
 
         ImageTensors.warpAffine(image, sourceToTarget, 112, 112, encoding.withBorderValue(0), tensor);
@@ -79,16 +85,33 @@ class ImageTensorsTest {
     }
 
     static Stream<Arguments> photoCrops() throws ImageRejectedException {
-        BufferedImage photo = new ImageDecoder().decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
+        BufferedImage photo = new ImageDecoder()
+                .decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
                 .image();
         int w = photo.getWidth(), h = photo.getHeight();
         BufferedImage view = photo.getSubimage(50, 40, 300, 200);
         return Stream.of(
-                Arguments.of("whole photo to the detector's 320x240", photo, new Rectangle2D.Double(0, 0, w, h), 320, 240, FACE),
+                Arguments.of(
+                        "whole photo to the detector's 320x240",
+                        photo,
+                        new Rectangle2D.Double(0, 0, w, h),
+                        320,
+                        240,
+                        FACE),
                 Arguments.of("same size (no interpolation)", photo, new Rectangle2D.Double(0, 0, w, h), w, h, FACE),
-                Arguments.of("letterbox past every edge, BGR", photo, new Rectangle2D.Double(-40, -30, w + 80, h + 50), 161, 119,
+                Arguments.of(
+                        "letterbox past every edge, BGR",
+                        photo,
+                        new Rectangle2D.Double(-40, -30, w + 80, h + 50),
+                        161,
+                        119,
                         CAFFE.withBorderValue(127)),
-                Arguments.of("landmark crop over the corner, grey", photo, new Rectangle2D.Double(w - 50.5, h - 40.25, 90, 90), 64, 64,
+                Arguments.of(
+                        "landmark crop over the corner, grey",
+                        photo,
+                        new Rectangle2D.Double(w - 50.5, h - 40.25, 90, 90),
+                        64,
+                        64,
                         LANDMARK_GREY),
                 Arguments.of("upscaled small crop", photo, new Rectangle2D.Double(100.3, 80.7, 37, 41), 112, 112, FACE),
                 Arguments.of("sub-image", view, new Rectangle2D.Double(-10, 20, 260, 200), 130, 100, CAFFE),
@@ -98,28 +121,36 @@ class ImageTensorsTest {
     /** The separable resize against the per-pixel reference on a real photo, including crops past its edges. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("photoCrops")
-    void resizeOfAPhotoMatchesTheGetRgbReference(String description, BufferedImage image, Rectangle2D region, int width,
-            int height, TensorEncoding encoding) {
+    void resizeOfAPhotoMatchesTheGetRgbReference(
+            String description,
+            BufferedImage image,
+            Rectangle2D region,
+            int width,
+            int height,
+            TensorEncoding encoding) {
         FloatBuffer tensor = FloatBuffer.allocate(encoding.floatsPerImage(width, height));
 
         ImageTensors.resize(image, region, width, height, encoding, tensor);
 
         double scaleX = region.getWidth() / width;
         double scaleY = region.getHeight() / height;
-        double[] targetToSource = {scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY,
-            region.getY() + 0.5 * scaleY - 0.5};
+        double[] targetToSource = {
+            scaleX, 0, region.getX() + 0.5 * scaleX - 0.5, 0, scaleY, region.getY() + 0.5 * scaleY - 0.5
+        };
         assertClose(tensor.array(), reference(image, targetToSource, width, height, encoding));
     }
 
     /** A face-alignment-like warp of a real photo, partly past its edge. */
     @Test
     void warpOfAPhotoMatchesTheGetRgbReference() throws ImageRejectedException {
-        BufferedImage photo = new ImageDecoder().decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
+        BufferedImage photo = new ImageDecoder()
+                .decode(TestImages.sample("sample2.jpg"), DecodeOptions.subsampledBy(4))
                 .image();
         double angle = Math.toRadians(-15);
         double scale = 0.8;
-        double[] sourceToTarget = {scale * Math.cos(angle), -scale * Math.sin(angle), 30,
-            scale * Math.sin(angle), scale * Math.cos(angle), -20};
+        double[] sourceToTarget = {
+            scale * Math.cos(angle), -scale * Math.sin(angle), 30, scale * Math.sin(angle), scale * Math.cos(angle), -20
+        };
         FloatBuffer tensor = FloatBuffer.allocate(FACE.floatsPerImage(112, 112));
 
         ImageTensors.warpAffine(photo, sourceToTarget, 112, 112, FACE, tensor);
@@ -204,8 +235,8 @@ class ImageTensorsTest {
     void tooSmallABufferIsRefusedBeforeWriting() {
         FloatBuffer small = FloatBuffer.allocate(10);
 
-        assertThatThrownBy(() -> ImageTensors.resize(TestImages.pattern(8, 8, BufferedImage.TYPE_3BYTE_BGR),
-                112, 112, FACE, small))
+        assertThatThrownBy(() -> ImageTensors.resize(
+                        TestImages.pattern(8, 8, BufferedImage.TYPE_3BYTE_BGR), 112, 112, FACE, small))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("37632");
         assertThat(small.position()).isZero();
@@ -213,8 +244,13 @@ class ImageTensorsTest {
 
     @Test
     void singularMatrixIsRefused() {
-        assertThatThrownBy(() -> ImageTensors.warpAffine(TestImages.pattern(8, 8, BufferedImage.TYPE_3BYTE_BGR),
-                new double[] {1, 2, 0, 2, 4, 0}, 4, 4, FACE, FloatBuffer.allocate(48)))
+        assertThatThrownBy(() -> ImageTensors.warpAffine(
+                        TestImages.pattern(8, 8, BufferedImage.TYPE_3BYTE_BGR),
+                        new double[] {1, 2, 0, 2, 4, 0},
+                        4,
+                        4,
+                        FACE,
+                        FloatBuffer.allocate(48)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not invertible");
     }
@@ -228,8 +264,8 @@ class ImageTensorsTest {
     }
 
     /** The slow, obvious version: getRGB (or the grey sample) per neighbour, in doubles. */
-    private static float[] reference(BufferedImage image, double[] targetToSource, int width, int height,
-            TensorEncoding encoding) {
+    private static float[] reference(
+            BufferedImage image, double[] targetToSource, int width, int height, TensorEncoding encoding) {
         int channels = encoding.channels().count();
         float[] mean = encoding.mean();
         float[] std = encoding.std();
@@ -239,7 +275,9 @@ class ImageTensorsTest {
                 double sourceX = targetToSource[0] * x + targetToSource[1] * y + targetToSource[2];
                 double sourceY = targetToSource[3] * x + targetToSource[4] * y + targetToSource[5];
                 double[] rgb = new double[3];
-                if (sourceX < -0.5 || sourceY < -0.5 || sourceX > image.getWidth() - 0.5
+                if (sourceX < -0.5
+                        || sourceY < -0.5
+                        || sourceX > image.getWidth() - 0.5
                         || sourceY > image.getHeight() - 0.5) {
                     Arrays.fill(rgb, encoding.borderValue());
                 } else {
@@ -254,11 +292,12 @@ class ImageTensorsTest {
                                 + fx * fy * channel(image, left + 1, top + 1, c);
                     }
                 }
-                double[] values = switch (encoding.channels()) {
-                    case RGB -> rgb;
-                    case BGR -> new double[] {rgb[2], rgb[1], rgb[0]};
-                    case GREY -> new double[] {0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]};
-                };
+                double[] values =
+                        switch (encoding.channels()) {
+                            case RGB -> rgb;
+                            case BGR -> new double[] {rgb[2], rgb[1], rgb[0]};
+                            case GREY -> new double[] {0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]};
+                        };
                 for (int c = 0; c < channels; c++) {
                     tensor[(c * height + y) * width + x] = (float) ((values[c] - mean[c]) / std[c]);
                 }

@@ -1,7 +1,5 @@
 package dev.likeness.core.image;
 
-import dev.likeness.core.onnx.ModelsDirectory;
-import dev.likeness.testing.ImageCorpus;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.testing.ImageCorpus;
+
 /** Builds test images in memory, byte by byte where a real encoder cannot produce what a test needs. */
 final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A photo from `make models`. */
     static byte[] sample(String name) {
@@ -42,7 +42,6 @@ final class TestImages {
         return image;
     }
 
-
     /**
      * A CMYK JPEG as Photoshop writes them: four components with an Adobe APP14 segment, values stored
      * inverted. Left half pure cyan, right half pure yellow.
@@ -56,7 +55,6 @@ final class TestImages {
         }
         return ImageCorpus.cmykJpeg(halves);
     }
-
 
     /**
      * A lossless WebP (VP8L) written by hand: red and blue fixed, green 0 or 255 per pixel as

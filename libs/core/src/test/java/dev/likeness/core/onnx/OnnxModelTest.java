@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -19,10 +17,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 
 class OnnxModelTest {
 
@@ -74,7 +76,8 @@ class OnnxModelTest {
     @Test
     void cudaThatCannotLoadFailsLoudly() {
         assumeCudaUnavailable();
-        InferenceOptions cuda = InferenceOptions.builder().provider(ExecutionProvider.CUDA).build();
+        InferenceOptions cuda =
+                InferenceOptions.builder().provider(ExecutionProvider.CUDA).build();
 
         assertThatThrownBy(() -> OnnxModel.open(FEATURE, cuda))
                 .isInstanceOf(ExecutionProviderUnavailableException.class)
@@ -161,7 +164,8 @@ class OnnxModelTest {
     void bigEndianDirectBufferGivesTheSameResult() {
         FloatBuffer heap = randomFace(5);
         FloatBuffer bigEndian = ByteBuffer.allocateDirect(heap.capacity() * Float.BYTES)
-                .order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
+                .order(ByteOrder.BIG_ENDIAN)
+                .asFloatBuffer();
         bigEndian.put(heap.duplicate()).flip();
 
         assertThat(feature.run(bigEndian, FACE_SHAPE)).isEqualTo(feature.run(heap, FACE_SHAPE));

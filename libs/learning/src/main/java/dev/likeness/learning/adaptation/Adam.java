@@ -29,8 +29,8 @@ final class Adam {
         update(head.bias, gradient.bias(), mB, vB, correction1, correction2);
     }
 
-    private void update(double[] parameters, double[] gradient, double[] m, double[] v, double correction1,
-            double correction2) {
+    private void update(
+            double[] parameters, double[] gradient, double[] m, double[] v, double correction1, double correction2) {
         for (int i = 0; i < parameters.length; i++) {
             m[i] = BETA1 * m[i] + (1 - BETA1) * gradient[i];
             v[i] = BETA2 * v[i] + (1 - BETA2) * gradient[i] * gradient[i];

@@ -32,8 +32,16 @@ public final class Adaptation {
      * @param identitiesPerBatch P
      * @param photosPerIdentity  K photos per identity in a batch (fewer when an identity has fewer)
      */
-    public record Settings(int dimension, double margin, double heldOutFraction, int maxEpochs, int patience,
-            double learningRate, int identitiesPerBatch, int photosPerIdentity, long seed) {
+    public record Settings(
+            int dimension,
+            double margin,
+            double heldOutFraction,
+            int maxEpochs,
+            int patience,
+            double learningRate,
+            int identitiesPerBatch,
+            int photosPerIdentity,
+            long seed) {
 
         public static Settings defaults(int dimension) {
             return new Settings(dimension, 0.5, 0.3, 40, 8, 5e-4, 8, 4, 7);
@@ -41,30 +49,33 @@ public final class Adaptation {
     }
 
     /** One epoch's figures; epoch 0 is the head as initialised. */
-    public record Epoch(int epoch, double trainingLoss, double heldOutTar, double heldOutAuc) {
-    }
+    public record Epoch(int epoch, double trainingLoss, double heldOutTar, double heldOutAuc) {}
 
     /**
      * @param head             the head of the best epoch
      * @param trainingLossBase the all-triplets loss of the base embeddings on the training identities
      */
-    public record Outcome(LinearHead head, int bestEpoch, List<Epoch> history, List<String> trainingIdentities,
-            List<String> heldOutIdentities, double trainingLossBase) {
+    public record Outcome(
+            LinearHead head,
+            int bestEpoch,
+            List<Epoch> history,
+            List<String> trainingIdentities,
+            List<String> heldOutIdentities,
+            double trainingLossBase) {
 
         public Epoch best() {
             return history.get(bestEpoch);
         }
     }
 
-    private Adaptation() {
-    }
+    private Adaptation() {}
 
     /** Identities split by name with the seed: the held-out ones never reach training. */
     public static List<List<String>> split(LabelledFaces faces, double heldOutFraction, long seed) {
         List<String> names = new ArrayList<>(faces.byIdentity().keySet());
         if (names.size() < 4) {
-            throw new IllegalArgumentException("adaptation needs at least four identities (two to train, two held out), found "
-                    + names.size());
+            throw new IllegalArgumentException(
+                    "adaptation needs at least four identities (two to train, two held out), found " + names.size());
         }
         Collections.shuffle(names, new Random(seed));
         int heldOut = Math.max(2, Math.min(names.size() - 2, (int) Math.round(heldOutFraction * names.size())));
@@ -76,7 +87,7 @@ public final class Adaptation {
     }
 
     public static Outcome train(LabelledFaces faces, Settings settings) {
-        return train(faces, settings, epoch -> { });
+        return train(faces, settings, epoch -> {});
     }
 
     /** @param progress told about every epoch as it ends (epoch 0 first) */
@@ -85,7 +96,8 @@ public final class Adaptation {
         LabelledFaces training = faces.only(split.get(0));
         LabelledFaces heldOut = faces.only(split.get(1));
         if (training.byIdentity().values().stream().noneMatch(photos -> photos.size() >= 2)) {
-            throw new IllegalArgumentException("no training identity has two photos: there is no triplet to learn from");
+            throw new IllegalArgumentException(
+                    "no training identity has two photos: there is no triplet to learn from");
         }
         int inputs = faces.byIdentity().values().iterator().next().get(0).length;
 
@@ -96,10 +108,16 @@ public final class Adaptation {
         Random random = new Random(settings.seed());
         // Batches are drawn from identities with a positive to offer: a single photo makes no triplet as anchor.
         List<String> names = new ArrayList<>(training.byIdentity().keySet().stream()
-                .filter(name -> training.byIdentity().get(name).size() >= 2).toList());
+                .filter(name -> training.byIdentity().get(name).size() >= 2)
+                .toList());
         int batchSize = settings.identitiesPerBatch() * settings.photosPerIdentity();
-        int batchesPerEpoch = Math.max(1, names.stream().mapToInt(name -> training.byIdentity().get(name).size()).sum()
-                / batchSize);
+        int batchesPerEpoch = Math.max(
+                1,
+                names.stream()
+                                .mapToInt(
+                                        name -> training.byIdentity().get(name).size())
+                                .sum()
+                        / batchSize);
 
         List<Epoch> history = new ArrayList<>();
         history.add(measure(0, head, lossPhotos, lossLabels, heldOut, settings));
@@ -120,8 +138,8 @@ public final class Adaptation {
                     }
                 }
                 int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
-                List<TripletLoss.Triplet> triplets = TripletLoss.mineSemiHard(batch.stream().map(head::apply).toList(),
-                        labelArray);
+                List<TripletLoss.Triplet> triplets =
+                        TripletLoss.mineSemiHard(batch.stream().map(head::apply).toList(), labelArray);
                 if (!triplets.isEmpty()) {
                     adam.step(TripletLoss.of(head, batch, triplets, settings.margin()));
                 }
@@ -150,12 +168,17 @@ public final class Adaptation {
         return TripletLoss.meanOverAllTriplets(photos, labels, margin);
     }
 
-    private static Epoch measure(int epoch, LinearHead head, List<float[]> lossPhotos, int[] lossLabels,
-            LabelledFaces heldOut, Settings settings) {
-        double loss = TripletLoss.meanOverAllTriplets(lossPhotos.stream().map(head::apply).toList(), lossLabels,
-                settings.margin());
-        Evaluation.Result held = Evaluation.evaluate(heldOut.map(head::apply), new double[] {STOPPING_FAR},
-                HELD_OUT_IMPOSTOR_PAIRS, settings.seed());
+    private static Epoch measure(
+            int epoch,
+            LinearHead head,
+            List<float[]> lossPhotos,
+            int[] lossLabels,
+            LabelledFaces heldOut,
+            Settings settings) {
+        double loss = TripletLoss.meanOverAllTriplets(
+                lossPhotos.stream().map(head::apply).toList(), lossLabels, settings.margin());
+        Evaluation.Result held = Evaluation.evaluate(
+                heldOut.map(head::apply), new double[] {STOPPING_FAR}, HELD_OUT_IMPOSTOR_PAIRS, settings.seed());
         return new Epoch(epoch, loss, held.tarAt(STOPPING_FAR).tar(), held.auc());
     }
 

@@ -26,16 +26,16 @@ public final class AdaptedModelExport {
 
     /** Metadata keys of the exported model. */
     public static final String MODEL_ID_KEY = "likeness.model.id";
+
     public static final String BASE_MODEL_KEY = "likeness.adapted.base";
 
-    private AdaptedModelExport() {
-    }
+    private AdaptedModelExport() {}
 
     public static ModelProto adapted(ModelProto base, LinearHead head, String modelId, String baseDescription) {
         GraphProto.Builder graph = base.getGraph().toBuilder();
         if (graph.getOutputCount() != 1) {
-            throw new IllegalArgumentException("the base model must have one output (the embedding), it has "
-                    + graph.getOutputCount());
+            throw new IllegalArgumentException(
+                    "the base model must have one output (the embedding), it has " + graph.getOutputCount());
         }
         ValueInfoProto output = graph.getOutput(0);
         String outputName = output.getName();
@@ -55,20 +55,25 @@ public final class AdaptedModelExport {
             }
         }
         // The head was trained on unit embeddings, as the pipeline delivers them.
-        String unit = builder.node("LpNormalization", List.of(baseOutput), "base_unit", Attributes.of("axis", -1),
-                Attributes.of("p", 2));
+        String unit = builder.node(
+                "LpNormalization", List.of(baseOutput), "base_unit", Attributes.of("axis", -1), Attributes.of("p", 2));
         String weights = builder.floats("head_weights_t", head.transposedWeights(), head.inputs(), head.outputs());
         String bias = builder.floats("head_bias", head.biasValues(), head.outputs());
         String projected = builder.node("MatMul", List.of(unit, weights), "head_projected");
         String shifted = builder.node("Add", List.of(projected, bias), "head_linear");
-        builder.nodeWithOutputs("LpNormalization", List.of(shifted), List.of(outputName), Attributes.of("axis", -1),
+        builder.nodeWithOutputs(
+                "LpNormalization",
+                List.of(shifted),
+                List.of(outputName),
+                Attributes.of("axis", -1),
                 Attributes.of("p", 2));
         graph.setOutput(0, Graphs.floatValue(outputName, BatchVariants.BATCH_DIM, (long) head.outputs()));
 
         ModelProto.Builder model = base.toBuilder().setGraph(graph).setProducerName(Graphs.PRODUCER);
-        for (Map.Entry<String, String> entry : Map.of(MODEL_ID_KEY, modelId, BASE_MODEL_KEY, baseDescription)
-                .entrySet()) {
-            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue()));
+        for (Map.Entry<String, String> entry :
+                Map.of(MODEL_ID_KEY, modelId, BASE_MODEL_KEY, baseDescription).entrySet()) {
+            model.addMetadataProps(
+                    StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue()));
         }
         return model.build();
     }

@@ -13,6 +13,7 @@ public final class LinearHead {
     final int outputs;
     /** Row-major [outputs][inputs]. */
     final double[] weights;
+
     final double[] bias;
 
     LinearHead(int inputs, int outputs, double[] weights, double[] bias) {
@@ -27,7 +28,8 @@ public final class LinearHead {
 
     public static LinearHead initial(int inputs, int outputs, long seed) {
         if (outputs < 1 || outputs > inputs) {
-            throw new IllegalArgumentException("the output dimension must be between 1 and " + inputs + ", got " + outputs);
+            throw new IllegalArgumentException(
+                    "the output dimension must be between 1 and " + inputs + ", got " + outputs);
         }
         double[] weights = new double[inputs * outputs];
         if (outputs == inputs) {

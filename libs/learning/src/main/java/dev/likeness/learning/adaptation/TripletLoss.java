@@ -16,16 +16,13 @@ import java.util.List;
  */
 public final class TripletLoss {
 
-    private TripletLoss() {
-    }
+    private TripletLoss() {}
 
     /** Indices into a batch: anchor, positive (same identity), negative (another identity). */
-    public record Triplet(int anchor, int positive, int negative) {
-    }
+    public record Triplet(int anchor, int positive, int negative) {}
 
     /** The mean loss of the triplets and its gradient, shaped like the head's parameters. */
-    public record Gradient(double loss, double activeFraction, double[] weights, double[] bias) {
-    }
+    public record Gradient(double loss, double activeFraction, double[] weights, double[] bias) {}
 
     /**
      * Semi-hard mining (FaceNet): for every anchor-positive pair of the batch, the negative closest to the

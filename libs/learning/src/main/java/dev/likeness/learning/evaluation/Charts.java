@@ -26,24 +26,28 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
     }
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /**
      * TAR against FAR (log scale) for one or more embeddings of the same faces, e.g. before and after
      * adaptation. FAR below one impostor pair is not drawn: it cannot be measured.
      */
     public static Path roc(Map<String, Evaluation.Result> curves, Path file) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("ROC")
-                .xAxisTitle("false-accept rate (log)").yAxisTitle("true-accept rate").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("ROC")
+                .xAxisTitle("false-accept rate (log)")
+                .yAxisTitle("true-accept rate")
+                .build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         curves.forEach((name, result) -> {
             double[][] points = rocPoints(result);
-            XYSeries series = chart.addSeries(name + String.format(Locale.ROOT, " (AUC %.4f)", result.auc()),
-                    points[0], points[1]);
+            XYSeries series = chart.addSeries(
+                    name + String.format(Locale.ROOT, " (AUC %.4f)", result.auc()), points[0], points[1]);
             series.setMarker(SeriesMarkers.NONE);
         });
         return save(chart, file);
@@ -51,8 +55,13 @@ public final class Charts {
 
     /** Densities of the genuine and impostor distances over [0, 4], one chart per embedding. */
     public static Path histogram(String title, Evaluation.Result result, Path file) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("squared distance d = ||f1 - f2||^2").yAxisTitle("fraction of pairs").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("squared distance d = ||f1 - f2||^2")
+                .yAxisTitle("fraction of pairs")
+                .build();
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("same person (" + result.genuine().length + " pairs)", result.genuine());
         series.put("different people (" + result.impostors().length + " pairs)", result.impostors());
@@ -70,8 +79,10 @@ public final class Charts {
             line.setMarker(SeriesMarkers.NONE);
         });
         result.tars().stream().findFirst().ifPresent(tar -> {
-            XYSeries tau = chart.addSeries(String.format(Locale.ROOT, "tau at FAR %.0e = %.3f",
-                    tar.targetFar(), tar.tau()), new double[] {tar.tau(), tar.tau()}, new double[] {0, maxFraction(chart)});
+            XYSeries tau = chart.addSeries(
+                    String.format(Locale.ROOT, "tau at FAR %.0e = %.3f", tar.targetFar(), tar.tau()),
+                    new double[] {tar.tau(), tar.tau()},
+                    new double[] {0, maxFraction(chart)});
             tau.setMarker(SeriesMarkers.NONE);
         });
         return save(chart, file);
@@ -103,7 +114,9 @@ public final class Charts {
 
     private static double maxFraction(XYChart chart) {
         return chart.getSeriesMap().values().stream()
-                .flatMapToDouble(series -> Arrays.stream(series.getYData())).max().orElse(1);
+                .flatMapToDouble(series -> Arrays.stream(series.getYData()))
+                .max()
+                .orElse(1);
     }
 
     private static Path save(XYChart chart, Path file) {

@@ -17,8 +17,7 @@ public final class Evaluation {
     /** The false-accept rates reported by default. */
     public static final double[] DEFAULT_FARS = {1e-2, 1e-3};
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /**
      * The verification rate at one false-accept rate.
@@ -27,8 +26,7 @@ public final class Evaluation {
      * @param measuredFar    the false-accept rate at tau on these pairs (at most the target)
      * @param resolvedEnough false when there are fewer than 1/far impostor pairs: the figure is then coarse
      */
-    public record TarAtFar(double targetFar, double tar, double tau, double measuredFar, boolean resolvedEnough) {
-    }
+    public record TarAtFar(double targetFar, double tar, double tau, double measuredFar, boolean resolvedEnough) {}
 
     /**
      * @param genuine   distances of every same-person pair
@@ -37,11 +35,22 @@ public final class Evaluation {
      * @param rank1     one-shot identification: each identity's first photo enrolled, each other photo queried
      *                  against all enrolled; the fraction whose nearest enrolled photo is its own identity
      */
-    public record Result(int identities, int images, double[] genuine, double[] impostors, double auc, double eer,
-            double eerTau, List<TarAtFar> tars, double rank1, int rank1Queries) {
+    public record Result(
+            int identities,
+            int images,
+            double[] genuine,
+            double[] impostors,
+            double auc,
+            double eer,
+            double eerTau,
+            List<TarAtFar> tars,
+            double rank1,
+            int rank1Queries) {
 
         public TarAtFar tarAt(double far) {
-            return tars.stream().filter(t -> t.targetFar() == far).findFirst()
+            return tars.stream()
+                    .filter(t -> t.targetFar() == far)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("not evaluated at FAR " + far));
         }
     }
@@ -63,7 +72,8 @@ public final class Evaluation {
             identity++;
         }
         if (byIdentity.size() < 2) {
-            throw new IllegalArgumentException("an evaluation needs at least two identities, found " + byIdentity.size());
+            throw new IllegalArgumentException(
+                    "an evaluation needs at least two identities, found " + byIdentity.size());
         }
         double[] genuine = genuineDistances(byIdentity);
         if (genuine.length == 0) {
@@ -78,13 +88,25 @@ public final class Evaluation {
         List<TarAtFar> tars = new ArrayList<>();
         for (double far : fars) {
             Roc.OperatingPoint point = Roc.atFalseAcceptRate(sameScores, differentScores, far);
-            tars.add(new TarAtFar(far, 1 - point.falseRejectRate(), tau(point.threshold()), point.falseAcceptRate(),
+            tars.add(new TarAtFar(
+                    far,
+                    1 - point.falseRejectRate(),
+                    tau(point.threshold()),
+                    point.falseAcceptRate(),
                     impostors.length * far >= 1));
         }
         int[] rank1 = rankOne(byIdentity);
-        return new Result(byIdentity.size(), all.size(), genuine, impostors, Roc.auc(sameScores, differentScores),
-                (eer.falseAcceptRate() + eer.falseRejectRate()) / 2, tau(eer.threshold()), List.copyOf(tars),
-                rank1[1] == 0 ? Double.NaN : (double) rank1[0] / rank1[1], rank1[1]);
+        return new Result(
+                byIdentity.size(),
+                all.size(),
+                genuine,
+                impostors,
+                Roc.auc(sameScores, differentScores),
+                (eer.falseAcceptRate() + eer.falseRejectRate()) / 2,
+                tau(eer.threshold()),
+                List.copyOf(tars),
+                rank1[1] == 0 ? Double.NaN : (double) rank1[0] / rank1[1],
+                rank1[1]);
     }
 
     public static double squaredDistance(float[] a, float[] b) {
@@ -132,7 +154,7 @@ public final class Evaluation {
         // Sampled with replacement: at this many pairs, repeats change no figure that matters.
         SplittableRandom random = new SplittableRandom(seed);
         double[] distances = new double[maxPairs];
-        for (int k = 0; k < maxPairs;) {
+        for (int k = 0; k < maxPairs; ) {
             int i = random.nextInt(n);
             int j = random.nextInt(n);
             if (!owner.get(i).equals(owner.get(j))) {
@@ -144,7 +166,8 @@ public final class Evaluation {
 
     /** [correct, queries]. */
     private static int[] rankOne(Map<String, List<float[]>> byIdentity) {
-        List<float[]> enrolled = byIdentity.values().stream().map(faces -> faces.get(0)).toList();
+        List<float[]> enrolled =
+                byIdentity.values().stream().map(faces -> faces.get(0)).toList();
         int correct = 0, queries = 0, identity = 0;
         for (List<float[]> faces : byIdentity.values()) {
             for (float[] query : faces.subList(1, faces.size())) {

@@ -16,25 +16,32 @@ import dev.likeness.learning.LabelledFaces;
 public final class EvaluationReport {
 
     /** The files written. */
-    public record Written(Path report, Path roc, Path histogram) {
-    }
+    public record Written(Path report, Path roc, Path histogram) {}
 
-    private EvaluationReport() {
-    }
+    private EvaluationReport() {}
 
-    public static Written write(Path folder, Path source, ModelKey model, LabelledFaces faces, Evaluation.Result result) {
+    public static Written write(
+            Path folder, Path source, ModelKey model, LabelledFaces faces, Evaluation.Result result) {
         try {
             Files.createDirectories(folder);
             Path roc = Charts.roc(Map.of(model.toString(), result), folder.resolve("roc.png"));
             Path histogram = Charts.histogram("Distances, " + model, result, folder.resolve("distances.png"));
             StringBuilder md = new StringBuilder();
             md.append("# Evaluation of ").append(model).append("\n\n");
-            md.append("Labelled folder: `").append(source).append("`, ").append(result.identities())
-                    .append(" identities, ").append(result.images()).append(" photos embedded (one face per photo, the largest).\n\n");
+            md.append("Labelled folder: `")
+                    .append(source)
+                    .append("`, ")
+                    .append(result.identities())
+                    .append(" identities, ")
+                    .append(result.images())
+                    .append(" photos embedded (one face per photo, the largest).\n\n");
             md.append(table(new LinkedHashMap<>(Map.of(model.toString(), result))));
             md.append("\n").append(notes(result));
-            md.append("\n![ROC](").append(roc.getFileName()).append(")\n\n![Distances](")
-                    .append(histogram.getFileName()).append(")\n");
+            md.append("\n![ROC](")
+                    .append(roc.getFileName())
+                    .append(")\n\n![Distances](")
+                    .append(histogram.getFileName())
+                    .append(")\n");
             md.append(skipped(faces.skipped()));
             Path report = folder.resolve("report.md");
             Files.writeString(report, md);
@@ -51,7 +58,11 @@ public final class EvaluationReport {
         md.append("\n|---|").append("---|".repeat(columns.size())).append('\n');
         Evaluation.Result any = columns.values().iterator().next();
         row(md, "identities / photos", columns, r -> r.identities() + " / " + r.images());
-        row(md, "same-person / different-person pairs", columns, r -> r.genuine().length + " / " + r.impostors().length);
+        row(
+                md,
+                "same-person / different-person pairs",
+                columns,
+                r -> r.genuine().length + " / " + r.impostors().length);
         row(md, "ROC AUC", columns, r -> f("%.4f", r.auc()));
         row(md, "EER (tau there)", columns, r -> f("%.4f (d <= %.4f)", r.eer(), r.eerTau()));
         for (Evaluation.TarAtFar tar : any.tars()) {
@@ -67,9 +78,11 @@ public final class EvaluationReport {
     static String notes(Evaluation.Result result) {
         StringBuilder md = new StringBuilder();
         md.append("d = ||f1 - f2||^2 between unit embeddings; \"same\" when d <= tau (the matching service's rule). ");
-        md.append("Rank-1: each identity's first photo (file-name order) enrolled, every other photo queried against all enrolled.\n");
+        md.append(
+                "Rank-1: each identity's first photo (file-name order) enrolled, every other photo queried against all enrolled.\n");
         if (result.tars().stream().anyMatch(t -> !t.resolvedEnough())) {
-            md.append("\n\\* fewer than 1/FAR different-person pairs: that false-accept rate is not resolved; the figure is coarse.\n");
+            md.append(
+                    "\n\\* fewer than 1/FAR different-person pairs: that false-accept rate is not resolved; the figure is coarse.\n");
         }
         return md.toString();
     }
@@ -90,7 +103,8 @@ public final class EvaluationReport {
 
     private static void row(StringBuilder md, String name, Map<String, Evaluation.Result> columns, Cell cell) {
         md.append("| ").append(name).append(" |");
-        columns.values().forEach(result -> md.append(' ').append(cell.of(result)).append(" |"));
+        columns.values()
+                .forEach(result -> md.append(' ').append(cell.of(result)).append(" |"));
         md.append('\n');
     }
 

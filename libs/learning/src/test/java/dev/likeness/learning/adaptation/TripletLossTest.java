@@ -32,7 +32,8 @@ class TripletLossTest {
             for (int k = 0; k < outputs; k++) {
                 head.bias[k] = random.nextDouble(-0.2, 0.2);
             }
-            List<TripletLoss.Triplet> triplets = TripletLoss.mineSemiHard(x.stream().map(head::apply).toList(), labels);
+            List<TripletLoss.Triplet> triplets =
+                    TripletLoss.mineSemiHard(x.stream().map(head::apply).toList(), labels);
             double margin = 1.0; // large, so that most triplets are active
             TripletLoss.Gradient gradient = TripletLoss.of(head, x, triplets, margin);
             assertThat(gradient.loss()).isPositive();
@@ -50,7 +51,9 @@ class TripletLossTest {
                 double minus = TripletLoss.of(head, x, triplets, margin).loss();
                 parameters[index] = saved;
                 double numeric = (plus - minus) / (2 * step);
-                worst = Math.max(worst, Math.abs(analytic - numeric) / Math.max(1e-6, Math.max(Math.abs(analytic), Math.abs(numeric))));
+                worst = Math.max(
+                        worst,
+                        Math.abs(analytic - numeric) / Math.max(1e-6, Math.max(Math.abs(analytic), Math.abs(numeric))));
             }
             System.out.printf("triplet loss gradient, 6 -> %d: largest relative error %.2e%n", outputs, worst);
             assertThat(worst).isLessThan(1e-5);
@@ -80,8 +83,12 @@ class TripletLossTest {
             double angle = 2 * Math.PI * p / 12;
             List<float[]> views = new ArrayList<>();
             for (int v = 0; v < 5; v++) {
-                float[] e = {(float) Math.cos(angle), (float) Math.sin(angle), (float) random.nextDouble(-1.2, 1.2),
-                        (float) random.nextDouble(-1.2, 1.2)};
+                float[] e = {
+                    (float) Math.cos(angle),
+                    (float) Math.sin(angle),
+                    (float) random.nextDouble(-1.2, 1.2),
+                    (float) random.nextDouble(-1.2, 1.2)
+                };
                 views.add(normalise(e));
             }
             people.put("p" + p, views);
@@ -90,7 +97,8 @@ class TripletLossTest {
         Adaptation.Outcome outcome = Adaptation.train(new LabelledFaces(people, List.of()), settings);
 
         assertThat(outcome.best().trainingLoss()).isLessThan(0.5 * outcome.trainingLossBase());
-        assertThat(outcome.best().heldOutAuc()).isGreaterThan(outcome.history().get(0).heldOutAuc());
+        assertThat(outcome.best().heldOutAuc())
+                .isGreaterThan(outcome.history().get(0).heldOutAuc());
     }
 
     private static float[] point(float x) {

@@ -1,13 +1,5 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.model.TensorProto;
-import dev.likeness.onnx.model.TensorShapeProto;
-import dev.likeness.onnx.model.ValueInfoProto;
-import dev.likeness.onnx.model.ValueInfoProtoOrBuilder;
-import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -15,6 +7,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import com.google.protobuf.ByteString;
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.model.TensorProto;
+import dev.likeness.onnx.model.TensorShapeProto;
+import dev.likeness.onnx.model.ValueInfoProto;
+import dev.likeness.onnx.model.ValueInfoProtoOrBuilder;
 
 /**
  * Turns models exported with a fixed batch of 1 into models that take any batch size.
@@ -33,17 +34,15 @@ public final class BatchVariants {
     /** The face networks that get a batch variant, by file name without {@code .onnx}. */
     public static final List<String> FACE_MODELS = List.of("fr_detect", "fr_landmark", "fr_feature");
 
-    private BatchVariants() {
-    }
+    private BatchVariants() {}
 
     public static ModelProto batchVariant(ModelProto model) {
         GraphProto.Builder graph = model.getGraph().toBuilder();
         batchOutputReshapes(graph);
 
         // Before IR version 4 initializers were also listed as graph inputs; those are weights, not batches.
-        Set<String> initializerNames = graph.getInitializerList().stream()
-                .map(TensorProto::getName)
-                .collect(Collectors.toSet());
+        Set<String> initializerNames =
+                graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
         for (ValueInfoProto.Builder input : graph.getInputBuilderList()) {
             if (!initializerNames.contains(input.getName())) {
                 makeLeadingDimSymbolic(input);
@@ -64,20 +63,27 @@ public final class BatchVariants {
     private static void makeLeadingDimSymbolic(ValueInfoProto.Builder value) {
         // Checked first because asking a builder for a missing shape would add an empty one: a scalar.
         if (value.getType().getTensorType().getShape().getDimCount() > 0) {
-            value.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).setDimParam(BATCH_DIM);
+            value.getTypeBuilder()
+                    .getTensorTypeBuilder()
+                    .getShapeBuilder()
+                    .getDimBuilder(0)
+                    .setDimParam(BATCH_DIM);
         }
     }
 
     private static boolean isBatchOneActivation(ValueInfoProtoOrBuilder value) {
         TensorShapeProto shape = value.getType().getTensorType().getShape();
-        return shape.getDimCount() >= 2 && shape.getDim(0).hasDimValue() && shape.getDim(0).getDimValue() == 1;
+        return shape.getDimCount() >= 2
+                && shape.getDim(0).hasDimValue()
+                && shape.getDim(0).getDimValue() == 1;
     }
 
     private static void batchOutputReshapes(GraphProto.Builder graph) {
-        Map<String, ValueInfoProto> outputsByName = graph.getOutputList().stream()
-                .collect(Collectors.toMap(ValueInfoProto::getName, Function.identity()));
+        Map<String, ValueInfoProto> outputsByName =
+                graph.getOutputList().stream().collect(Collectors.toMap(ValueInfoProto::getName, Function.identity()));
         for (NodeProto reshape : graph.getNodeList()) {
-            if (!reshape.getOpType().equals("Reshape") || reshape.getInputCount() < 2
+            if (!reshape.getOpType().equals("Reshape")
+                    || reshape.getInputCount() < 2
                     || !outputsByName.containsKey(reshape.getOutput(0))) {
                 continue;
             }
@@ -101,7 +107,8 @@ public final class BatchVariants {
 
     /** {@code [-1, d1, d2, ...]} from the output's declared shape, whose trailing dims must be fixed. */
     private static long[] batchedTarget(ValueInfoProto output, int targetRank) {
-        List<TensorShapeProto.Dimension> dims = output.getType().getTensorType().getShape().getDimList();
+        List<TensorShapeProto.Dimension> dims =
+                output.getType().getTensorType().getShape().getDimList();
         if (dims.size() != targetRank) {
             throw new IllegalStateException("Output " + output.getName() + " declares rank " + dims.size()
                     + " but its Reshape target has rank " + targetRank);

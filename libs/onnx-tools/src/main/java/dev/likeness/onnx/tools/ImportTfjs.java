@@ -1,14 +1,14 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.tools.tfjs.TfjsImporter;
 import java.io.IOException;
 import java.nio.file.Path;
+
+import dev.likeness.onnx.tools.tfjs.TfjsImporter;
 
 /** {@code ImportTfjs MODEL_JSON OUT.onnx}: converts a TF.js layers model to ONNX (NCHW, opset 17). */
 public final class ImportTfjs {
 
-    private ImportTfjs() {
-    }
+    private ImportTfjs() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** {@code MakeBatchVariants SRC_DIR DST_DIR}: writes a batch variant of each face network in SRC_DIR to DST_DIR. */
 public final class MakeBatchVariants {
 
-    private MakeBatchVariants() {
-    }
+    private MakeBatchVariants() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {

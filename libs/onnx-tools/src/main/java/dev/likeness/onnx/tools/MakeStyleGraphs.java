@@ -1,8 +1,5 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.tools.extract.FeatureExtractor;
-import dev.likeness.onnx.tools.extract.ImagePreprocessing;
-import dev.likeness.onnx.tools.grad.StyleLossSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+
+import dev.likeness.onnx.tools.extract.FeatureExtractor;
+import dev.likeness.onnx.tools.extract.ImagePreprocessing;
+import dev.likeness.onnx.tools.grad.StyleLossSpec;
 
 /**
  * Style-transfer graphs for any ONNX classification network, e.g. a VGG-19 exported from torchvision:
@@ -25,8 +26,7 @@ import java.util.OptionalDouble;
  */
 public final class MakeStyleGraphs {
 
-    private MakeStyleGraphs() {
-    }
+    private MakeStyleGraphs() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> layers = new LinkedHashMap<>();
@@ -69,16 +69,18 @@ public final class MakeStyleGraphs {
         if (model == null || out == null || prefix == null || layers.isEmpty()) {
             usage("--model, --out, --prefix and at least one --layer are required");
         }
-        var extractor = FeatureExtractor.extract(OnnxModels.read(model), layers, ImagePreprocessing.named(preprocessing), averagePooling);
+        var extractor = FeatureExtractor.extract(
+                OnnxModels.read(model), layers, ImagePreprocessing.named(preprocessing), averagePooling);
         for (Path file : StyleModels.write(extractor, new StyleLossSpec(content, style, smoothing), out, prefix)) {
             System.out.println("style model: " + file);
         }
     }
 
     private static void usage(String problem) {
-        System.err.println("MakeStyleGraphs: " + problem + "\nusage: MakeStyleGraphs --model NET.onnx --out FOLDER --prefix NAME"
-                + " --layer NAME=VALUE... [--content NAME,...] [--style NAME,...] [--preprocessing caffe|torchvision|none]"
-                + " [--average-pooling] [--smoothing TEMPERATURE]");
+        System.err.println(
+                "MakeStyleGraphs: " + problem + "\nusage: MakeStyleGraphs --model NET.onnx --out FOLDER --prefix NAME"
+                        + " --layer NAME=VALUE... [--content NAME,...] [--style NAME,...] [--preprocessing caffe|torchvision|none]"
+                        + " [--average-pooling] [--smoothing TEMPERATURE]");
         System.exit(2);
     }
 }

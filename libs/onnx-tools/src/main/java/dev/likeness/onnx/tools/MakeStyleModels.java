@@ -1,11 +1,5 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.tools.extract.FeatureExtractor;
-import dev.likeness.onnx.tools.extract.ImagePreprocessing;
-import dev.likeness.onnx.tools.extract.ResNet50Layers;
-import dev.likeness.onnx.tools.grad.StyleLossSpec;
-import dev.likeness.onnx.tools.tfjs.TfjsImporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.tools.extract.FeatureExtractor;
+import dev.likeness.onnx.tools.extract.ImagePreprocessing;
+import dev.likeness.onnx.tools.extract.ResNet50Layers;
+import dev.likeness.onnx.tools.grad.StyleLossSpec;
+import dev.likeness.onnx.tools.tfjs.TfjsImporter;
 
 /**
  * {@code MakeStyleModels TFJS_FOLDER OUT_FOLDER}: what {@code make models} runs. Imports the TF.js ResNet-50
@@ -33,17 +34,18 @@ public final class MakeStyleModels {
     public static final double SWAG_TEMPERATURE = 8;
     /** Gatys-like layers at strides 2, 4, 8 and 16, as in Wang et al.'s SWAG experiments. */
     public static final List<String> STYLE_LAYERS = List.of("conv1_relu", "res2c", "res3d", "res4f");
+
     public static final List<String> CONTENT_LAYERS = List.of("res4f");
 
-    private MakeStyleModels() {
-    }
+    private MakeStyleModels() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
             System.err.println("usage: MakeStyleModels TFJS_FOLDER OUT_FOLDER");
             System.exit(2);
         }
-        ModelProto extractor = extractor(TfjsImporter.importModel(Path.of(args[0]).resolve("model.json")));
+        ModelProto extractor =
+                extractor(TfjsImporter.importModel(Path.of(args[0]).resolve("model.json")));
         List<Path> files = new ArrayList<>(StyleModels.write(extractor, defaultSpec(), Path.of(args[1]), PREFIX));
         files.addAll(StyleModels.writeLossGraphs(extractor, swagSpec(), Path.of(args[1]), SWAG_PREFIX));
         for (Path file : files) {

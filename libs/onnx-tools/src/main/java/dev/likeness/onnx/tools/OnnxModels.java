@@ -1,10 +1,11 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.onnx.model.ModelProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+
+import dev.likeness.onnx.model.ModelProto;
 
 /**
  * Reads and writes .onnx files as {@link ModelProto}s. Fields the Likeness schema subset does not
@@ -12,8 +13,7 @@ import java.nio.file.StandardCopyOption;
  */
 public final class OnnxModels {
 
-    private OnnxModels() {
-    }
+    private OnnxModels() {}
 
     public static ModelProto read(Path file) throws IOException {
         return ModelProto.parseFrom(Files.readAllBytes(file));

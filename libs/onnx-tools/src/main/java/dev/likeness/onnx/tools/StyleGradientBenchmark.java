@@ -1,12 +1,5 @@
 package dev.likeness.onnx.tools;
 
-import dev.likeness.core.onnx.ExecutionProvider;
-import dev.likeness.core.onnx.FloatInput;
-import dev.likeness.core.onnx.FloatTensor;
-import dev.likeness.core.onnx.InferenceOptions;
-import dev.likeness.core.onnx.ModelsDirectory;
-import dev.likeness.core.onnx.OnnxModel;
-import dev.likeness.onnx.tools.grad.StyleGraphs;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,6 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+
+import dev.likeness.core.onnx.ExecutionProvider;
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.core.onnx.OnnxModel;
+import dev.likeness.onnx.tools.grad.StyleGraphs;
 
 /**
  * Cost of one loss + gradient evaluation of the generated ResNet-50 style graph relative to one forward
@@ -28,21 +29,25 @@ public final class StyleGradientBenchmark {
 
     private static final int WARM_UP_RUNS = 3;
 
-    private StyleGradientBenchmark() {
-    }
+    private StyleGradientBenchmark() {}
 
     public static void main(String[] args) {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        ExecutionProvider provider = args.length > 2 ? ExecutionProvider.valueOf(args[2].toUpperCase(Locale.ROOT)) : ExecutionProvider.CPU;
+        ExecutionProvider provider =
+                args.length > 2 ? ExecutionProvider.valueOf(args[2].toUpperCase(Locale.ROOT)) : ExecutionProvider.CPU;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        InferenceOptions options = InferenceOptions.builder().provider(provider).intraOpThreads(threads).warmUpRuns(0).build();
+        InferenceOptions options = InferenceOptions.builder()
+                .provider(provider)
+                .intraOpThreads(threads)
+                .warmUpRuns(0)
+                .build();
         Path folder = ModelsDirectory.resolve("style");
         String prefix = MakeStyleModels.PREFIX;
 
         try (OnnxModel extractor = OnnxModel.open(StyleModels.extractorFile(folder, prefix), options);
-             OnnxModel targets = OnnxModel.open(StyleModels.targetsFile(folder, prefix), options);
-             OnnxModel gradient = OnnxModel.open(StyleModels.gradientFile(folder, prefix), options)) {
+                OnnxModel targets = OnnxModel.open(StyleModels.targetsFile(folder, prefix), options);
+                OnnxModel gradient = OnnxModel.open(StyleModels.gradientFile(folder, prefix), options)) {
             long[] shape = {1, 3, size, size};
             Map<String, FloatInput> content = Map.of(StyleGraphs.IMAGE, image(shape, 1));
             Map<String, FloatInput> feed = new LinkedHashMap<>();
@@ -76,8 +81,15 @@ public final class StyleGradientBenchmark {
             }
             double forwardMedian = median(forward);
             double gradientMedian = median(lossAndGradient);
-            System.out.printf(Locale.ROOT, "ResNet-50 to res4f, %dx%d, %s, %d runs after %d warm-up, intra-op threads %s%n",
-                    size, size, extractor.provider(), runs, WARM_UP_RUNS, threads == 0 ? "default" : threads);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ResNet-50 to res4f, %dx%d, %s, %d runs after %d warm-up, intra-op threads %s%n",
+                    size,
+                    size,
+                    extractor.provider(),
+                    runs,
+                    WARM_UP_RUNS,
+                    threads == 0 ? "default" : threads);
             System.out.printf(Locale.ROOT, "| forward pass (extractor) | %.1f ms |%n", forwardMedian);
             System.out.printf(Locale.ROOT, "| loss + gradient | %.1f ms |%n", gradientMedian);
             System.out.printf(Locale.ROOT, "| ratio | %.2f |%n", gradientMedian / forwardMedian);
@@ -109,6 +121,8 @@ public final class StyleGradientBenchmark {
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

@@ -3,6 +3,10 @@ package dev.likeness.onnx.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.model.NodeProto;
@@ -10,8 +14,6 @@ import dev.likeness.onnx.model.TensorProto;
 import dev.likeness.onnx.model.TensorShapeProto;
 import dev.likeness.onnx.model.TypeProto;
 import dev.likeness.onnx.model.ValueInfoProto;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The rewrites on a hand-built graph, x[1,2,3] -> Reshape(x, [1,-1]) -> y[1,6]; no model files needed. */
 class BatchVariantsRewriteTest {
@@ -23,17 +25,24 @@ class BatchVariantsRewriteTest {
         GraphProto batched = BatchVariants.batchVariant(model(graph)).getGraph();
 
         assertThat(dims(batched.getInput(0))).containsExactly("N", "2", "3");
-        assertThat(batched.getInput(1).hasType()).as("no shape must not become a scalar shape").isFalse();
+        assertThat(batched.getInput(1).hasType())
+                .as("no shape must not become a scalar shape")
+                .isFalse();
         assertThat(dims(batched.getOutput(0))).containsExactly("N", "6");
         assertThat(dims(batched.getValueInfo(0))).containsExactly("N", "2", "3");
-        assertThat(dims(batched.getValueInfo(1))).as("a shape vector is not a batch").containsExactly("2");
+        assertThat(dims(batched.getValueInfo(1)))
+                .as("a shape vector is not a batch")
+                .containsExactly("2");
         assertThat(BatchVariants.int64Values(batched.getInitializer(0))).containsExactly(-1, 6);
     }
 
     @Test
     void aSharedFlattenTargetIsRefused() {
         GraphProto.Builder graph = flattenGraph()
-                .addNode(NodeProto.newBuilder().setOpType("Shape").addInput("target").addOutput("unused"));
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Shape")
+                        .addInput("target")
+                        .addOutput("unused"));
 
         assertThatThrownBy(() -> BatchVariants.batchVariant(model(graph.build())))
                 .isInstanceOf(IllegalStateException.class)
@@ -42,7 +51,11 @@ class BatchVariantsRewriteTest {
 
     private static GraphProto.Builder flattenGraph() {
         return GraphProto.newBuilder()
-                .addNode(NodeProto.newBuilder().setOpType("Reshape").addInput("x").addInput("target").addOutput("y"))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Reshape")
+                        .addInput("x")
+                        .addInput("target")
+                        .addOutput("y"))
                 .addInitializer(TensorProto.newBuilder()
                         .setName("target")
                         .setDataType(TensorProto.DataType.INT64_VALUE)
@@ -66,9 +79,10 @@ class BatchVariantsRewriteTest {
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
                 .build();
     }
 

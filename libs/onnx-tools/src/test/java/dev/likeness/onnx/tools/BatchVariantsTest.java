@@ -2,11 +2,13 @@ package dev.likeness.onnx.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OrtSession;
 import java.nio.file.Files;
 import java.util.Map;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+
+import ai.onnxruntime.OrtSession;
 
 /** Runs each batch variant on 8 distinct inputs at once and compares with 8 runs of the original model. */
 class BatchVariantsTest {
@@ -18,9 +20,11 @@ class BatchVariantsTest {
     @FieldSource("dev.likeness.onnx.tools.BatchVariants#FACE_MODELS")
     void batchOutputsEqualBatchOneOutputsOfTheOriginal(String name) throws Exception {
         byte[] original = Files.readAllBytes(ModelFiles.faceModel(name));
-        byte[] variant = BatchVariants.batchVariant(OnnxModels.read(ModelFiles.faceModel(name))).toByteArray();
+        byte[] variant = BatchVariants.batchVariant(OnnxModels.read(ModelFiles.faceModel(name)))
+                .toByteArray();
 
-        try (OrtSession single = OrtRuns.session(original); OrtSession batched = OrtRuns.session(variant)) {
+        try (OrtSession single = OrtRuns.session(original);
+                OrtSession batched = OrtRuns.session(variant)) {
             long[] itemShape = OrtRuns.inputShape(single);
             int itemSize = (int) OrtRuns.elementsPerItem(itemShape);
             float[] batchInput = new float[BATCH * itemSize];
@@ -40,7 +44,8 @@ class BatchVariantsTest {
                     float[] batch = batchOutputs.get(output.getKey());
                     assertThat(batch).as(output.getKey()).hasSize(BATCH * expected.length);
                     for (int index = 0; index < expected.length; index++) {
-                        maxAbsDiff = Math.max(maxAbsDiff, Math.abs(batch[item * expected.length + index] - expected[index]));
+                        maxAbsDiff =
+                                Math.max(maxAbsDiff, Math.abs(batch[item * expected.length + index] - expected[index]));
                     }
                 }
             }

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
  */
 public final class DarknetImages {
 
-    private DarknetImages() {
-    }
+    private DarknetImages() {}
 
     /** A photo such as {@code dog.jpg} or {@code eagle.jpg}, downloading the package once when needed. */
     public static synchronized Path photo(String name) throws IOException, InterruptedException {
@@ -39,23 +38,31 @@ public final class DarknetImages {
             if (!run(work, "apt-get", "download", "darknet")) {
                 // A fresh container has no package lists yet.
                 if (!run(work, "apt-get", "update") || !run(work, "apt-get", "download", "darknet")) {
-                    throw new IllegalStateException("`apt-get download darknet` failed: the test photos come from Debian's"
-                            + " darknet package (run as root with Debian apt reachable, or put the photos into " + folder + ")");
+                    throw new IllegalStateException(
+                            "`apt-get download darknet` failed: the test photos come from Debian's"
+                                    + " darknet package (run as root with Debian apt reachable, or put the photos into "
+                                    + folder + ")");
                 }
             }
             Path deb;
             try (Stream<Path> files = Files.list(work)) {
-                deb = files.filter(file -> file.toString().endsWith(".deb")).findFirst().orElseThrow();
+                deb = files.filter(file -> file.toString().endsWith(".deb"))
+                        .findFirst()
+                        .orElseThrow();
             }
             Path extracted = work.resolve("extracted");
             if (!run(work, "dpkg-deb", "-x", deb.toString(), extracted.toString())) {
                 throw new IllegalStateException("dpkg-deb could not unpack " + deb);
             }
             try (Stream<Path> photos = Files.list(extracted.resolve("usr/share/darknet/data"))) {
-                for (Path photo : photos.filter(file -> file.toString().endsWith(".jpg")).toList()) {
+                for (Path photo :
+                        photos.filter(file -> file.toString().endsWith(".jpg")).toList()) {
                     Path partial = folder.resolve(photo.getFileName() + ".partial");
                     Files.copy(photo, partial, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(partial, folder.resolve(photo.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                    Files.move(
+                            partial,
+                            folder.resolve(photo.getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE);
                 }
             }
@@ -65,7 +72,10 @@ public final class DarknetImages {
     }
 
     private static boolean run(Path folder, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).directory(folder.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of(command))
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -79,7 +89,8 @@ public final class DarknetImages {
 
     private static void deleteRecursively(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path path :
+                    paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** Finds the models fetched by {@code make models}. */
 public final class ModelFiles {
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     public static Path faceModel(String name) {
         return existing(modelsFolder().resolve("face").resolve(name + ".onnx"));
@@ -46,7 +45,7 @@ public final class ModelFiles {
                 return folder.resolve("models");
             }
         }
-        throw new IllegalStateException("No models/ folder above " + Path.of("").toAbsolutePath()
-                + ": run `make models` first");
+        throw new IllegalStateException(
+                "No models/ folder above " + Path.of("").toAbsolutePath() + ": run `make models` first");
     }
 }

@@ -2,13 +2,15 @@ package dev.likeness.onnx.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OrtSession;
-import dev.likeness.onnx.model.ModelProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import ai.onnxruntime.OrtSession;
+import dev.likeness.onnx.model.ModelProto;
 
 class OnnxModelsTest {
 
@@ -23,13 +25,14 @@ class OnnxModelsTest {
         assertThat(model.getGraph().getNodeCount()).isPositive();
         assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(original));
         try (OrtSession originalSession = OrtRuns.session(Files.readAllBytes(original));
-             OrtSession copySession = OrtRuns.session(Files.readAllBytes(copy))) {
+                OrtSession copySession = OrtRuns.session(Files.readAllBytes(copy))) {
             long[] shape = OrtRuns.inputShape(originalSession);
             float[] input = OrtRuns.randomValues((int) OrtRuns.elementsPerItem(shape), 42);
             Map<String, float[]> expected = OrtRuns.run(originalSession, input, shape);
             Map<String, float[]> actual = OrtRuns.run(copySession, input, shape);
             assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
-            expected.forEach((name, values) -> assertThat(actual.get(name)).as(name).containsExactly(values));
+            expected.forEach(
+                    (name, values) -> assertThat(actual.get(name)).as(name).containsExactly(values));
         }
     }
 }

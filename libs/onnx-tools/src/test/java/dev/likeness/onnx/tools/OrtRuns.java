@@ -1,23 +1,23 @@
 package dev.likeness.onnx.tools;
 
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
 
 /** Runs single-input float models in ONNX Runtime for the comparison tests. */
 final class OrtRuns {
 
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-    private OrtRuns() {
-    }
+    private OrtRuns() {}
 
     static OrtSession session(byte[] model) throws OrtException {
         return ENV.createSession(model, new OrtSession.SessionOptions());
@@ -52,7 +52,7 @@ final class OrtRuns {
         String inputName = session.getInputNames().iterator().next();
         Map<String, float[]> outputs = new LinkedHashMap<>();
         try (OnnxTensor tensor = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(input), shape);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             for (Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
                 FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
                 float[] copy = new float[values.remaining()];

@@ -38,12 +38,16 @@ public class ApiAuthenticator {
     public ApiAuthenticator(ApiAuthConfig config, JWTParser jwtParser) {
         this.config = config;
         this.jwtParser = jwtParser;
-        this.keys = config.keys().orElse(List.of()).stream().map(String::strip).filter(k -> !k.isEmpty())
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.keys = config.keys().orElse(List.of()).stream()
+                .map(String::strip)
+                .filter(k -> !k.isEmpty())
+                .map(k -> k.getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** A mode without what it needs fails the start, not every request. */
-    void checkAtStartup(@Observes StartupEvent event,
+    void checkAtStartup(
+            @Observes StartupEvent event,
             @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicKey,
             @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> publicKeyLocation) {
         switch (config.mode()) {
@@ -55,8 +59,9 @@ public class ApiAuthenticator {
             }
             case JWT -> {
                 if (publicKey.isEmpty() && publicKeyLocation.isEmpty()) {
-                    throw new IllegalStateException("likeness.api.auth.mode=jwt needs the token issuer's public key: "
-                            + "mp.jwt.verify.publickey.location (env MP_JWT_VERIFY_PUBLICKEY_LOCATION) or mp.jwt.verify.publickey");
+                    throw new IllegalStateException(
+                            "likeness.api.auth.mode=jwt needs the token issuer's public key: "
+                                    + "mp.jwt.verify.publickey.location (env MP_JWT_VERIFY_PUBLICKEY_LOCATION) or mp.jwt.verify.publickey");
                 }
             }
             case NONE -> LOG.info("REST API without authentication (likeness.api.auth.mode=none)");
@@ -76,8 +81,11 @@ public class ApiAuthenticator {
                 if (presented != null && knownKey(presented.getBytes(StandardCharsets.UTF_8))) {
                     yield Optional.empty();
                 }
-                yield Optional.of(unauthorized("ApiKey header=\"" + config.header() + "\"",
-                        presented == null ? "the " + config.header() + " header is missing" : "the API key is not valid"));
+                yield Optional.of(unauthorized(
+                        "ApiKey header=\"" + config.header() + "\"",
+                        presented == null
+                                ? "the " + config.header() + " header is missing"
+                                : "the API key is not valid"));
             }
             case JWT -> {
                 String authorization = header.apply(HttpHeaders.AUTHORIZATION);

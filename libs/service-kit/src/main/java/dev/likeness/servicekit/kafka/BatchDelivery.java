@@ -1,7 +1,5 @@
 package dev.likeness.servicekit.kafka;
 
-import dev.likeness.core.kafka.DeliveryMode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +7,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import dev.likeness.core.kafka.DeliveryMode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -24,8 +23,7 @@ import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 public final class BatchDelivery {
 
     /** One record to write, and where. */
-    public record Output(Outlet outlet, Message<byte[]> message) {
-    }
+    public record Output(Outlet outlet, Message<byte[]> message) {}
 
     private final DeliveryMode mode;
     private final KafkaTransactions<byte[]> transactions;
@@ -52,7 +50,8 @@ public final class BatchDelivery {
     public Uni<Void> complete(Message<?> batch, List<Output> outputs) {
         if (mode == DeliveryMode.EXACTLY_ONCE) {
             return transactions.withTransactionAndAck(batch, emitter -> {
-                outputs.forEach(output -> emitter.send(toTopic(output.message(), output.outlet().topic())));
+                outputs.forEach(output ->
+                        emitter.send(toTopic(output.message(), output.outlet().topic())));
                 return Uni.createFrom().voidItem();
             });
         }
@@ -67,18 +66,20 @@ public final class BatchDelivery {
     @SuppressWarnings("unchecked")
     public static List<ConsumerRecord<String, byte[]>> records(KafkaRecordBatch<String, byte[]> batch) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).ifPresent(metadata ->
-                ((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata).getRecords().forEach(records::add));
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .ifPresent(metadata -> ((IncomingKafkaRecordBatchMetadata<String, byte[]>) metadata)
+                        .getRecords()
+                        .forEach(records::add));
         return records;
     }
 
     /** The same record, addressed to {@code topic} (the transactional channel writes every output topic). */
     @SuppressWarnings("unchecked")
     static Message<byte[]> toTopic(Message<byte[]> message, String topic) {
-        OutgoingKafkaRecordMetadata<String> kafka = message.getMetadata(OutgoingKafkaRecordMetadata.class).orElse(null);
-        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> addressed = kafka == null
-                ? OutgoingKafkaRecordMetadata.builder()
-                : OutgoingKafkaRecordMetadata.from(kafka);
+        OutgoingKafkaRecordMetadata<String> kafka =
+                message.getMetadata(OutgoingKafkaRecordMetadata.class).orElse(null);
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> addressed =
+                kafka == null ? OutgoingKafkaRecordMetadata.builder() : OutgoingKafkaRecordMetadata.from(kafka);
         // Metadata of one class is replaced, not added.
         return message.addMetadata(addressed.withTopic(topic).build());
     }

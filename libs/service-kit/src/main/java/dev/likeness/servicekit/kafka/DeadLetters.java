@@ -11,7 +11,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.DeadLetter;
@@ -31,7 +30,8 @@ public final class DeadLetters {
      * for the dead letter's own fields.
      */
     private final int maxOriginalBytes = ConfigProvider.getConfig()
-            .getOptionalValue("likeness.kafka.topics.inline-image-max-bytes", Integer.class).orElse(16 * 1024 * 1024);
+            .getOptionalValue("likeness.kafka.topics.inline-image-max-bytes", Integer.class)
+            .orElse(16 * 1024 * 1024);
 
     /** @param registry counts dead letters as {@code likeness.dead.letters{service, reason}} */
     public DeadLetters(String service, MeterRegistry registry) {
@@ -41,21 +41,28 @@ public final class DeadLetters {
     }
 
     /** Counts and sends the dead letter; the Uni completes when the broker has it. */
-    public Uni<Void> send(MutinyEmitter<byte[]> channel, ConsumerRecord<String, byte[]> record,
-            RejectedInputException reason, int attempts, String requestId) {
+    public Uni<Void> send(
+            MutinyEmitter<byte[]> channel,
+            ConsumerRecord<String, byte[]> record,
+            RejectedInputException reason,
+            int attempts,
+            String requestId) {
         return Sends.send(channel, counted(record, reason, attempts, requestId));
     }
 
     /** Counts the dead letter and returns it, for the caller to send (e.g. inside a transaction). */
-    public Message<byte[]> counted(ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts,
-            String requestId) {
-        Counter.builder("likeness.dead.letters").tag("service", service).tag("reason", reason.reasonCode())
-                .register(registry).increment();
+    public Message<byte[]> counted(
+            ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts, String requestId) {
+        Counter.builder("likeness.dead.letters")
+                .tag("service", service)
+                .tag("reason", reason.reasonCode())
+                .register(registry)
+                .increment();
         return of(record, reason, attempts, requestId);
     }
 
-    public Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reasonCode, String reason,
-            int attempts, String requestId) {
+    public Message<byte[]> of(
+            ConsumerRecord<String, byte[]> record, String reasonCode, String reason, int attempts, String requestId) {
         Instant now = Instant.now();
         DeadLetter.Builder letter = DeadLetter.newBuilder()
                 .setReasonCode(reasonCode)
@@ -64,7 +71,8 @@ public final class DeadLetters {
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())
                 .setService(service)
-                .setFailedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setFailedAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setAttempts(attempts)
                 .setRequestId(requestId == null ? "" : requestId);
         if (record.key() != null) {
@@ -75,7 +83,8 @@ public final class DeadLetters {
             letter.setOriginalValueSize(value.length);
             if (value.length > maxOriginalBytes) {
                 // A record at the topic's limit plus the envelope would not fit: keep its head, say so.
-                letter.setOriginalValue(ByteString.copyFrom(value, 0, maxOriginalBytes)).setOriginalValueTruncated(true);
+                letter.setOriginalValue(ByteString.copyFrom(value, 0, maxOriginalBytes))
+                        .setOriginalValueTruncated(true);
             } else {
                 letter.setOriginalValue(ByteString.copyFrom(value));
             }
@@ -88,12 +97,13 @@ public final class DeadLetters {
         headers.add(CloudEventHeaders.DEAD_LETTER_OFFSET, utf8(Long.toString(record.offset())));
         headers.add(CloudEventHeaders.DEAD_LETTER_SERVICE, utf8(service));
         // Keyed like the original so a dead letter lands beside its request's other records.
-        String key = record.key() != null ? record.key() : record.topic() + "-" + record.partition() + "-" + record.offset();
+        String key =
+                record.key() != null ? record.key() : record.topic() + "-" + record.partition() + "-" + record.offset();
         return OutgoingEvents.event(key, letter.build(), source, headers);
     }
 
-    public Message<byte[]> of(ConsumerRecord<String, byte[]> record, RejectedInputException rejection, int attempts,
-            String requestId) {
+    public Message<byte[]> of(
+            ConsumerRecord<String, byte[]> record, RejectedInputException rejection, int attempts, String requestId) {
         return of(record, rejection.reasonCode(), rejection.getMessage(), attempts, requestId);
     }
 

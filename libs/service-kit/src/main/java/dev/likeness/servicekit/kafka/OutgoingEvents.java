@@ -1,7 +1,5 @@
 package dev.likeness.servicekit.kafka;
 
-import dev.likeness.core.kafka.EventTypes;
-
 import java.net.URI;
 import java.time.ZonedDateTime;
 
@@ -10,6 +8,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import dev.likeness.core.kafka.EventTypes;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -19,15 +18,15 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  */
 public final class OutgoingEvents {
 
-    private OutgoingEvents() {
-    }
+    private OutgoingEvents() {}
 
     /** @param source the CloudEvents source, e.g. {@code /likeness/embedding} */
     public static Message<byte[]> event(String key, com.google.protobuf.Message event, URI source) {
         return event(key, event, source, new RecordHeaders());
     }
 
-    public static Message<byte[]> event(String key, com.google.protobuf.Message event, URI source, Headers extraHeaders) {
+    public static Message<byte[]> event(
+            String key, com.google.protobuf.Message event, URI source, Headers extraHeaders) {
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(EventTypes.idOf(key, event))
                 .withType(EventTypes.typeOf(event))
@@ -35,7 +34,7 @@ public final class OutgoingEvents {
                 .withDataContentType(EventTypes.PROTOBUF_CONTENT_TYPE)
                 .withTimestamp(ZonedDateTime.now())
                 .build();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key)
                 .withHeaders(extraHeaders)
                 .build();
@@ -44,7 +43,8 @@ public final class OutgoingEvents {
 
     /** A tombstone: the key with a null value, which log compaction turns into a deletion. */
     public static Message<byte[]> tombstone(String key) {
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder().withKey(key).build();
-        return Message.<byte[]> of(null, Metadata.of(kafka));
+        OutgoingKafkaRecordMetadata<String> kafka =
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build();
+        return Message.<byte[]>of(null, Metadata.of(kafka));
     }
 }

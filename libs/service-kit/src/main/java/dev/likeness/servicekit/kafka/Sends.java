@@ -14,8 +14,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  */
 public final class Sends {
 
-    private Sends() {
-    }
+    private Sends() {}
 
     public static Uni<Void> send(MutinyEmitter<byte[]> emitter, Message<byte[]> message) {
         return emitter.sendMessage(message);

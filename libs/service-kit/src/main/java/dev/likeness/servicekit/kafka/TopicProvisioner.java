@@ -71,13 +71,16 @@ public class TopicProvisioner {
         Duration timeout = config.timeout();
         try (Admin admin = Admin.create(adminConfig(timeout))) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return;
             }
             try {
                 admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.infof("Created topics %s", missing.stream().map(NewTopic::name).toList());
+                LOG.infof(
+                        "Created topics %s",
+                        missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 // Another replica of the mesh created them in the meantime: fine.
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -88,9 +91,11 @@ public class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot create topics " + topics + " on Kafka at "
-                    + kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within " + timeout
-                    + " (is the broker running? `make broker` starts a local one): " + e, e);
+            throw new IllegalStateException(
+                    "Cannot create topics " + topics + " on Kafka at "
+                            + kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within " + timeout
+                            + " (is the broker running? `make broker` starts a local one): " + e,
+                    e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.likeness.servicekit.onnx;
 
 import dev.likeness.core.onnx.ExecutionProvider;
 import dev.likeness.core.onnx.InferenceOptions;
-
 import io.smallrye.config.WithDefault;
 
 /**

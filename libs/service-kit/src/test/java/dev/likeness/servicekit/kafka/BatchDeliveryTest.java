@@ -22,8 +22,10 @@ class BatchDeliveryTest {
     void theTwoModesAndNothingElse() {
         assertThat(DeliveryMode.of("at-least-once")).isEqualTo(DeliveryMode.AT_LEAST_ONCE);
         assertThat(DeliveryMode.of(" Exactly-Once ")).isEqualTo(DeliveryMode.EXACTLY_ONCE);
-        assertThatThrownBy(() -> DeliveryMode.of("at-most-once")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at-least-once").hasMessageContaining("exactly-once");
+        assertThatThrownBy(() -> DeliveryMode.of("at-most-once"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at-least-once")
+                .hasMessageContaining("exactly-once");
     }
 
     @SuppressWarnings("unchecked")
@@ -31,17 +33,24 @@ class BatchDeliveryTest {
     void aRecordReaddressedForTheTransactionKeepsItsKeyHeadersAndCloudEvent() {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.DEAD_LETTER_REASON_CODE, "IMAGE_EMPTY".getBytes(StandardCharsets.UTF_8));
-        Message<byte[]> letter = OutgoingEvents.event("request-7", RequestError.newBuilder().setCode("X").build(),
-                URI.create("/likeness/test"), headers);
+        Message<byte[]> letter = OutgoingEvents.event(
+                "request-7", RequestError.newBuilder().setCode("X").build(), URI.create("/likeness/test"), headers);
 
         Message<byte[]> addressed = BatchDelivery.toTopic(letter, "likeness.embedding.dlq.v1");
 
-        OutgoingKafkaRecordMetadata<String> kafka = addressed.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        OutgoingKafkaRecordMetadata<String> kafka =
+                addressed.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
         assertThat(kafka.getTopic()).isEqualTo("likeness.embedding.dlq.v1");
         assertThat(kafka.getKey()).isEqualTo("request-7");
-        assertThat(kafka.getHeaders().lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE).value())
-                .asString(StandardCharsets.UTF_8).isEqualTo("IMAGE_EMPTY");
-        assertThat(addressed.getMetadata(OutgoingCloudEventMetadata.class).orElseThrow().getId())
+        assertThat(kafka.getHeaders()
+                        .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)
+                        .value())
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("IMAGE_EMPTY");
+        assertThat(addressed
+                        .getMetadata(OutgoingCloudEventMetadata.class)
+                        .orElseThrow()
+                        .getId())
                 .isEqualTo("request-7/likeness.v1.RequestError");
         assertThat(addressed.getPayload()).isEqualTo(letter.getPayload());
     }

@@ -25,7 +25,10 @@ public class EventsResource {
             if (sink.isClosed()) {
                 return false;
             }
-            sink.send(sse.newEventBuilder().data(json).mediaType(MediaType.TEXT_PLAIN_TYPE).build());
+            sink.send(sse.newEventBuilder()
+                    .data(json)
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                    .build());
             return true;
         });
     }

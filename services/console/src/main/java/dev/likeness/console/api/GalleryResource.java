@@ -17,8 +17,7 @@ import dev.likeness.console.out.MatchingGallery;
 @Produces(MediaType.APPLICATION_JSON)
 public class GalleryResource {
 
-    public record Rename(String displayName) {
-    }
+    public record Rename(String displayName) {}
 
     @Inject
     MatchingGallery matching;
@@ -26,7 +25,9 @@ public class GalleryResource {
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rename(@PathParam("identityId") String identityId, Rename rename) {
-        if (rename == null || rename.displayName() == null || rename.displayName().isBlank()) {
+        if (rename == null
+                || rename.displayName() == null
+                || rename.displayName().isBlank()) {
             throw new IllegalArgumentException("displayName is required");
         }
         return relay(matching.rename(identityId, rename.displayName().strip()));

@@ -20,10 +20,12 @@ public class PicturesResource {
 
     @GET
     public Response picture(@PathParam("requestId") String requestId, @PathParam("which") String which) {
-        Pictures.Picture picture = view.pictures().get(ViewEvents.pictureKey(requestId, which))
+        Pictures.Picture picture = view.pictures()
+                .get(ViewEvents.pictureKey(requestId, which))
                 .orElseThrow(() -> new NotFoundException("no recent picture " + which + " of request " + requestId));
         String type = picture.contentType() == null || picture.contentType().isEmpty()
-                ? "application/octet-stream" : picture.contentType();
+                ? "application/octet-stream"
+                : picture.contentType();
         return Response.ok(picture.bytes(), type).build();
     }
 }

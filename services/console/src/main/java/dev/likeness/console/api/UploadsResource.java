@@ -18,8 +18,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import dev.likeness.core.events.Requests;
 import dev.likeness.console.out.RequestPublisher;
+import dev.likeness.core.events.Requests;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.Purpose;
 
@@ -42,17 +42,23 @@ public class UploadsResource {
     @POST
     @Path("/identify")
     public Response identify(@RestForm("image") FileUpload image) {
-        Purpose purpose = Purpose.newBuilder().setIdentify(Purpose.Identify.getDefaultInstance()).build();
+        Purpose purpose = Purpose.newBuilder()
+                .setIdentify(Purpose.Identify.getDefaultInstance())
+                .build();
         return submitImage(image(image, "image"), purpose);
     }
 
     @POST
     @Path("/enrol")
-    public Response enrol(@RestForm("image") FileUpload image, @RestForm("identityId") String identityId,
+    public Response enrol(
+            @RestForm("image") FileUpload image,
+            @RestForm("identityId") String identityId,
             @RestForm("displayName") String displayName) {
-        Purpose purpose = Purpose.newBuilder().setEnrol(Purpose.Enrol.newBuilder()
-                .setIdentityId(required(identityId, "identityId"))
-                .setDisplayName(displayName == null ? "" : displayName.strip())).build();
+        Purpose purpose = Purpose.newBuilder()
+                .setEnrol(Purpose.Enrol.newBuilder()
+                        .setIdentityId(required(identityId, "identityId"))
+                        .setDisplayName(displayName == null ? "" : displayName.strip()))
+                .build();
         return submitImage(image(image, "image"), purpose);
     }
 
@@ -60,21 +66,32 @@ public class UploadsResource {
     @Path("/verify")
     public Response verify(@RestForm("image") FileUpload image, @RestForm("second") FileUpload second) {
         Purpose purpose = Purpose.newBuilder()
-                .setVerify(Purpose.Verify.newBuilder().setSecondImage(image(second, "second"))).build();
+                .setVerify(Purpose.Verify.newBuilder().setSecondImage(image(second, "second")))
+                .build();
         return submitImage(image(image, "image"), purpose);
     }
 
     @POST
     @Path("/style")
-    public Response style(@RestForm("content") FileUpload content, @RestForm("style") FileUpload style,
-            @RestForm("size") String size, @RestForm("iterations") String iterations,
-            @RestForm("styleWeight") String styleWeight, @RestForm("contentWeight") String contentWeight) {
+    public Response style(
+            @RestForm("content") FileUpload content,
+            @RestForm("style") FileUpload style,
+            @RestForm("size") String size,
+            @RestForm("iterations") String iterations,
+            @RestForm("styleWeight") String styleWeight,
+            @RestForm("contentWeight") String contentWeight) {
         String requestId = newRequestId();
-        Requests.StyleOptions options = new Requests.StyleOptions(integer(size, "size"),
-                integer(iterations, "iterations"), decimal(contentWeight, "contentWeight"),
-                decimal(styleWeight, "styleWeight"), null, null, false, null);
-        publisher.submit(Requests.styleRequested(requestId, image(content, "content"),
-                List.of(image(style, "style")), options));
+        Requests.StyleOptions options = new Requests.StyleOptions(
+                integer(size, "size"),
+                integer(iterations, "iterations"),
+                decimal(contentWeight, "contentWeight"),
+                decimal(styleWeight, "styleWeight"),
+                null,
+                null,
+                false,
+                null);
+        publisher.submit(
+                Requests.styleRequested(requestId, image(content, "content"), List.of(image(style, "style")), options));
         return accepted(requestId);
     }
 

@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.likeness.core.kafka.EventParser;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
+import dev.likeness.core.kafka.EventParser;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Identity;
@@ -58,13 +58,19 @@ final class FeedRecords {
     private void image(ConsumerRecord<String, byte[]> record) {
         ImageSubmitted request = images.parse(record);
         if (request.getImage().hasInline()) {
-            view.pictures().put(ViewEvents.pictureKey(request.getRequestId(), ViewEvents.IMAGE),
-                    request.getImage().getInline().toByteArray(), request.getImage().getContentType());
+            view.pictures()
+                    .put(
+                            ViewEvents.pictureKey(request.getRequestId(), ViewEvents.IMAGE),
+                            request.getImage().getInline().toByteArray(),
+                            request.getImage().getContentType());
         }
         Purpose.Verify verify = request.getPurpose().getVerify();
         if (verify.hasSecondImage() && verify.getSecondImage().hasInline()) {
-            view.pictures().put(ViewEvents.pictureKey(request.getRequestId(), ViewEvents.SECOND_IMAGE),
-                    verify.getSecondImage().getInline().toByteArray(), verify.getSecondImage().getContentType());
+            view.pictures()
+                    .put(
+                            ViewEvents.pictureKey(request.getRequestId(), ViewEvents.SECOND_IMAGE),
+                            verify.getSecondImage().getInline().toByteArray(),
+                            verify.getSecondImage().getContentType());
         }
         view.event(ViewEvents.image(request));
     }
@@ -80,8 +86,11 @@ final class FeedRecords {
     private void styleResult(ConsumerRecord<String, byte[]> record) {
         ImageStylised result = styleResults.parse(record);
         if (result.hasImage() && result.getImage().hasInline()) {
-            view.pictures().put(ViewEvents.pictureKey(result.getRequestId(), ViewEvents.RESULT),
-                    result.getImage().getInline().toByteArray(), result.getImage().getContentType());
+            view.pictures()
+                    .put(
+                            ViewEvents.pictureKey(result.getRequestId(), ViewEvents.RESULT),
+                            result.getImage().getInline().toByteArray(),
+                            result.getImage().getContentType());
         }
         view.event(ViewEvents.styleResult(result));
     }

@@ -21,11 +21,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import dev.likeness.core.kafka.ReaderConsumers;
-import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;
+import dev.likeness.core.kafka.ReaderConsumers;
+import dev.likeness.core.kafka.RejectedInputException;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
@@ -53,13 +53,22 @@ public class TopicFeed {
     private volatile Throwable failure;
 
     @Inject
-    public TopicFeed(TopicNames names, ConsoleConfig config, LiveView view,
+    public TopicFeed(
+            TopicNames names,
+            ConsoleConfig config,
+            LiveView view,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.consumerConfig = consumerConfig(kafkaConfig);
         this.records = new FeedRecords(names, view);
         this.galleryTopic = names.gallery();
-        this.topics = new ArrayList<>(List.of(names.gallery(), names.images(), names.faces(), names.matches(),
-                names.styleRequests(), names.styleProgress(), names.styleResults()));
+        this.topics = new ArrayList<>(List.of(
+                names.gallery(),
+                names.images(),
+                names.faces(),
+                names.matches(),
+                names.styleRequests(),
+                names.styleProgress(),
+                names.styleResults()));
         this.topics.addAll(config.deadLetterTopics());
         this.historyPerPartition = config.historyPerPartition();
         this.thread = new Thread(this::run, "console-feed");
@@ -84,8 +93,8 @@ public class TopicFeed {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> reader =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = reader;
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
@@ -118,8 +127,9 @@ public class TopicFeed {
         try {
             records.handle(record);
         } catch (RejectedInputException e) {
-            LOG.warnf("Unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            LOG.warnf(
+                    "Unreadable record %s-%d@%d: %s",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
             records.unreadable(record, e.getMessage());
         }
     }
@@ -146,7 +156,9 @@ public class TopicFeed {
         while (running) {
             List<PartitionInfo> infos = reader.partitionsFor(topic);
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+                return infos.stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
             }
             LOG.infof("Waiting for topic %s to exist", topic);
             try {

@@ -17,9 +17,8 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.likeness.core.api.ApiCredentials;
 import dev.likeness.console.ConsoleConfig;
+import dev.likeness.core.api.ApiCredentials;
 
 /**
  * Renames and deletes identities through the matching service's REST API: matching is the gallery topic's
@@ -30,8 +29,7 @@ import dev.likeness.console.ConsoleConfig;
 public class MatchingGallery {
 
     /** The matching API's answer: its status and body (a problem document when it refused). */
-    public record Answer(int status, String body, String contentType) {
-    }
+    public record Answer(int status, String body, String contentType) {}
 
     private final HttpClient http;
     private final URI identities;
@@ -43,7 +41,8 @@ public class MatchingGallery {
     public MatchingGallery(ConsoleConfig config, ObjectMapper json) {
         this.timeout = config.requestTimeout();
         this.identities = URI.create(config.matchingUrl().toString().replaceAll("/+$", "") + "/api/v1/identities/");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.json = json;
         this.credentials = new ApiCredentials(config.matchingApiKey(), config.matchingApiToken());
     }
@@ -51,7 +50,8 @@ public class MatchingGallery {
     public Answer rename(String identityId, String displayName) {
         try {
             String body = json.writeValueAsString(Map.of("displayName", displayName));
-            return send(HttpRequest.newBuilder(identity(identityId)).header("Content-Type", "application/json")
+            return send(HttpRequest.newBuilder(identity(identityId))
+                    .header("Content-Type", "application/json")
                     .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write the rename request", e);
@@ -70,14 +70,16 @@ public class MatchingGallery {
         HttpRequest built = credentials.applyTo(request).timeout(timeout).build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(),
+            return new Answer(
+                    response.statusCode(),
+                    response.body(),
                     response.headers().firstValue("Content-Type").orElse("application/json"));
         } catch (ConnectException e) {
-            throw new MatchingUnavailableException("the matching service at " + identities.resolve("/")
-                    + " does not answer (is it running?)");
+            throw new MatchingUnavailableException(
+                    "the matching service at " + identities.resolve("/") + " does not answer (is it running?)");
         } catch (IOException e) {
-            throw new MatchingUnavailableException("the matching service failed to answer " + built.method() + " "
-                    + built.uri() + ": " + e);
+            throw new MatchingUnavailableException(
+                    "the matching service failed to answer " + built.method() + " " + built.uri() + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MatchingUnavailableException("interrupted while calling the matching service");

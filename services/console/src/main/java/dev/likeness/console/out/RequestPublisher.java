@@ -8,10 +8,10 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.servicekit.kafka.OutgoingEvents;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /** Publishes the page's uploads like any producer of the mesh (key = request id); results come back on the topics. */
@@ -32,11 +32,15 @@ public class RequestPublisher {
     ConsoleConfig config;
 
     public void submit(ImageSubmitted request) {
-        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE)).await().atMost(timeout());
+        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
+                .await()
+                .atMost(timeout());
     }
 
     public void submit(StyleRequested request) {
-        styleRequests.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE)).await()
+        styleRequests
+                .sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
+                .await()
                 .atMost(timeout());
     }
 

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.likeness.console.ConsoleConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -98,7 +97,8 @@ public class LiveView {
 
     /** Events read from the topics, by type ({@code unreadable}: records the console could not decode). */
     private void count(Map<String, Object> view) {
-        metrics.counter("likeness.console.events", "type", String.valueOf(view.get("type"))).increment();
+        metrics.counter("likeness.console.events", "type", String.valueOf(view.get("type")))
+                .increment();
     }
 
     private String write(Map<String, Object> view) {

@@ -11,8 +11,7 @@ import java.util.Optional;
  */
 public final class Pictures {
 
-    public record Picture(byte[] bytes, String contentType) {
-    }
+    public record Picture(byte[] bytes, String contentType) {}
 
     private final long maxBytes;
     private final LinkedHashMap<String, Picture> pictures = new LinkedHashMap<>(16, 0.75f, true);

@@ -1,8 +1,8 @@
 package dev.likeness.console.view;
 
-import java.time.Instant;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.DeadLetter;
@@ -23,9 +22,9 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.RequestError;
+import dev.likeness.events.v1.StoredEmbedding;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
-import dev.likeness.events.v1.StoredEmbedding;
 
 /** The page's view of each event: plain JSON objects with a {@code type}; pictures are links, not bytes. */
 public final class ViewEvents {
@@ -34,8 +33,7 @@ public final class ViewEvents {
     public static final String SECOND_IMAGE = "second";
     public static final String RESULT = "result";
 
-    private ViewEvents() {
-    }
+    private ViewEvents() {}
 
     /** The key of a request's picture among the {@link Pictures}. */
     public static String pictureKey(String requestId, String which) {
@@ -44,8 +42,8 @@ public final class ViewEvents {
 
     /** Where the page fetches a picture of a request. */
     public static String pictureUrl(String requestId, String which) {
-        return "/api/pictures/" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
-                .replace("+", "%20") + "/" + which;
+        return "/api/pictures/"
+                + URLEncoder.encode(requestId, StandardCharsets.UTF_8).replace("+", "%20") + "/" + which;
     }
 
     public static Map<String, Object> image(ImageSubmitted request) {
@@ -63,11 +61,13 @@ public final class ViewEvents {
             case VERIFY -> {
                 Purpose.Verify verify = purpose.getVerify();
                 view.put("claimedIdentityId", verify.hasSecondImage() ? null : verify.getClaimedIdentityId());
-                view.put("secondImageUrl", verify.hasSecondImage() && verify.getSecondImage().hasInline()
-                        ? pictureUrl(request.getRequestId(), SECOND_IMAGE) : null);
+                view.put(
+                        "secondImageUrl",
+                        verify.hasSecondImage() && verify.getSecondImage().hasInline()
+                                ? pictureUrl(request.getRequestId(), SECOND_IMAGE)
+                                : null);
             }
-            default -> {
-            }
+            default -> {}
         }
         return view;
     }
@@ -78,8 +78,13 @@ public final class ViewEvents {
         view.put("width", event.getImageWidth());
         view.put("height", event.getImageHeight());
         view.put("faces", event.getFacesList().stream().map(ViewEvents::face).toList());
-        view.put("secondImageFaces", event.getSecondImageFacesList().stream().map(ViewEvents::face).toList());
-        view.put("model", event.getEmbeddingModel().getId() + "@" + event.getEmbeddingModel().getVersion());
+        view.put(
+                "secondImageFaces",
+                event.getSecondImageFacesList().stream().map(ViewEvents::face).toList());
+        view.put(
+                "model",
+                event.getEmbeddingModel().getId() + "@"
+                        + event.getEmbeddingModel().getVersion());
         return view;
     }
 
@@ -89,7 +94,11 @@ public final class ViewEvents {
         switch (result.getOutcomeCase()) {
             case RECOGNITION -> {
                 view.put("threshold", result.getRecognition().getThreshold());
-                view.put("faces", result.getRecognition().getFacesList().stream().map(ViewEvents::recognised).toList());
+                view.put(
+                        "faces",
+                        result.getRecognition().getFacesList().stream()
+                                .map(ViewEvents::recognised)
+                                .toList());
             }
             case ENROLMENT -> {
                 view.put("identityId", result.getEnrolment().getIdentityId());
@@ -106,8 +115,7 @@ public final class ViewEvents {
                 view.put("claimedIdentityId", result.getVerification().getClaimedIdentityId());
             }
             case ERROR -> view.put("error", error(result.getError()));
-            default -> {
-            }
+            default -> {}
         }
         return view;
     }
@@ -118,8 +126,13 @@ public final class ViewEvents {
         view.put("identityId", identity.getIdentityId());
         view.put("displayName", identity.getDisplayName());
         view.put("embeddings", identity.getEmbeddingsCount());
-        view.put("models", identity.getEmbeddingsList().stream().map(StoredEmbedding::getModel)
-                .map(model -> model.getId() + "@" + model.getVersion()).distinct().toList());
+        view.put(
+                "models",
+                identity.getEmbeddingsList().stream()
+                        .map(StoredEmbedding::getModel)
+                        .map(model -> model.getId() + "@" + model.getVersion())
+                        .distinct()
+                        .toList());
         view.put("createdAt", time(identity.getCreatedAt()));
         view.put("updatedAt", time(identity.getUpdatedAt()));
         return view;
@@ -138,7 +151,11 @@ public final class ViewEvents {
         view.put("engine", request.getEngine().name().toLowerCase(Locale.ROOT));
         view.put("styles", request.getStylesCount());
         view.put("outputMaxSide", request.getOutputMaxSide());
-        view.put("iterations", request.getOptimisation().hasIterations() ? request.getOptimisation().getIterations() : null);
+        view.put(
+                "iterations",
+                request.getOptimisation().hasIterations()
+                        ? request.getOptimisation().getIterations()
+                        : null);
         return view;
     }
 
@@ -152,8 +169,13 @@ public final class ViewEvents {
         view.put("tvCost", progress.getTvCost());
         view.put("elapsedMs", progress.getElapsedMs());
         view.put("etaMs", progress.getEtaMs());
-        view.put("preview", progress.getPreviewPng().isEmpty() ? null
-                : "data:image/png;base64," + Base64.getEncoder().encodeToString(progress.getPreviewPng().toByteArray()));
+        view.put(
+                "preview",
+                progress.getPreviewPng().isEmpty()
+                        ? null
+                        : "data:image/png;base64,"
+                                + Base64.getEncoder()
+                                        .encodeToString(progress.getPreviewPng().toByteArray()));
         return view;
     }
 
@@ -222,7 +244,9 @@ public final class ViewEvents {
         view.put("faceIndex", face.getFaceIndex());
         view.put("box", box(face.getBox()));
         view.put("unknown", face.getUnknown());
-        view.put("candidates", face.getCandidatesList().stream().map(ViewEvents::candidate).toList());
+        view.put(
+                "candidates",
+                face.getCandidatesList().stream().map(ViewEvents::candidate).toList());
         return view;
     }
 
@@ -247,7 +271,9 @@ public final class ViewEvents {
     }
 
     private static String time(Timestamp timestamp) {
-        return timestamp.getSeconds() == 0 && timestamp.getNanos() == 0 ? null
-                : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+        return timestamp.getSeconds() == 0 && timestamp.getNanos() == 0
+                ? null
+                : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos())
+                        .toString();
     }
 }

@@ -8,10 +8,10 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.likeness.servicekit.kafka.BatchDelivery;
 import dev.likeness.embedding.FaceEmbedder;
 import dev.likeness.embedding.Outcome;
 import dev.likeness.embedding.out.FacesPublisher;
+import dev.likeness.servicekit.kafka.BatchDelivery;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -38,8 +38,8 @@ public class ImageRequestsConsumer {
             if (outcome instanceof Outcome.Embedded embedded) {
                 outputs.add(publisher.result(embedded.event()));
             } else if (outcome instanceof Outcome.Rejected rejected) {
-                outputs.add(publisher.deadLetter(rejected.record(), rejected.reason(), rejected.attempts(),
-                        rejected.requestId()));
+                outputs.add(publisher.deadLetter(
+                        rejected.record(), rejected.reason(), rejected.attempts(), rejected.requestId()));
             }
         }
         return publisher.delivery().complete(batch, outputs);

@@ -9,14 +9,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.servicekit.kafka.BatchDelivery;
-import dev.likeness.servicekit.kafka.DeadLetters;
 import dev.likeness.core.kafka.DeliveryMode;
-import dev.likeness.servicekit.kafka.OutgoingEvents;
-import dev.likeness.servicekit.kafka.Outlet;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.embedding.EmbeddingConfig;
 import dev.likeness.events.v1.FacesEmbedded;
+import dev.likeness.servicekit.kafka.BatchDelivery;
+import dev.likeness.servicekit.kafka.DeadLetters;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.Outlet;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
@@ -37,7 +37,9 @@ public class FacesPublisher {
     private final BatchDelivery delivery;
 
     @Inject
-    public FacesPublisher(MeterRegistry registry, EmbeddingConfig config,
+    public FacesPublisher(
+            MeterRegistry registry,
+            EmbeddingConfig config,
             @Channel("faces") MutinyEmitter<byte[]> facesChannel,
             @Channel("dead-letters") MutinyEmitter<byte[]> deadLetterChannel,
             @Channel("transactional") KafkaTransactions<byte[]> transactions,
@@ -58,8 +60,8 @@ public class FacesPublisher {
         return new BatchDelivery.Output(faces, OutgoingEvents.event(event.getRequestId(), event, SOURCE));
     }
 
-    public BatchDelivery.Output deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason,
-            int attempts, String requestId) {
+    public BatchDelivery.Output deadLetter(
+            ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts, String requestId) {
         return new BatchDelivery.Output(deadLetterOutlet, deadLetters.counted(record, reason, attempts, requestId));
     }
 }

@@ -43,14 +43,19 @@ public class IdentitiesResource {
 
     @GET
     @Operation(summary = "List identities in id order")
-    public Json.IdentityPage list(@QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Json.IdentityPage list(
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
             throw new IllegalArgumentException("offset must be >= 0 and limit in 1.." + MAX_PAGE);
         }
         gallery.awaitCaughtUp();
-        return new Json.IdentityPage(gallery.list(offset, limit).stream().map(Json.IdentityResult::of).toList(),
-                offset, limit, gallery.gallery().size());
+        return new Json.IdentityPage(
+                gallery.list(offset, limit).stream()
+                        .map(Json.IdentityResult::of)
+                        .toList(),
+                offset,
+                limit,
+                gallery.gallery().size());
     }
 
     @GET
@@ -58,8 +63,10 @@ public class IdentitiesResource {
     @Operation(summary = "One identity, without its vectors")
     public Json.IdentityResult get(@PathParam("identityId") String identityId) {
         gallery.awaitCaughtUp();
-        return gallery.get(identityId).map(Json.IdentityResult::of).orElseThrow(() -> new RequestRefusedException(
-                RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + identityId + " in the gallery"));
+        return gallery.get(identityId)
+                .map(Json.IdentityResult::of)
+                .orElseThrow(() -> new RequestRefusedException(
+                        RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + identityId + " in the gallery"));
     }
 
     @PATCH
@@ -90,26 +97,35 @@ public class IdentitiesResource {
             throw new IllegalArgumentException("model and embedding are required");
         }
         String displayName = enrolment.displayName() == null ? "" : enrolment.displayName();
-        return created(Json.EnrolmentResult.of(gallery.enrol(identityId, displayName, enrolment.model().key(),
-                enrolment.embedding(), "api-" + UUID.randomUUID())));
+        return created(Json.EnrolmentResult.of(gallery.enrol(
+                identityId, displayName, enrolment.model().key(), enrolment.embedding(), "api-" + UUID.randomUUID())));
     }
 
     @POST
     @Path("/{identityId}/images")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Enrol the best face of an image, embedded by the mesh (request-reply over Kafka)")
-    public Response enrolImage(@PathParam("identityId") String identityId,
+    public Response enrolImage(
+            @PathParam("identityId") String identityId,
             @QueryParam("displayName") @DefaultValue("") String displayName,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] image) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] image) {
         IdentityIds.requireValid(identityId);
-        MatchResult result = mesh.submit(image, contentType, Purpose.newBuilder()
-                .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(identityId).setDisplayName(displayName)).build());
+        MatchResult result = mesh.submit(
+                image,
+                contentType,
+                Purpose.newBuilder()
+                        .setEnrol(Purpose.Enrol.newBuilder()
+                                .setIdentityId(identityId)
+                                .setDisplayName(displayName))
+                        .build());
         Results.throwIfError(result);
         return created(Json.EnrolmentResult.of(result.getEnrolment()));
     }
 
     private static Response created(Json.EnrolmentResult enrolment) {
-        return Response.status(enrolment.created() ? Response.Status.CREATED : Response.Status.OK).entity(enrolment)
+        return Response.status(enrolment.created() ? Response.Status.CREATED : Response.Status.OK)
+                .entity(enrolment)
                 .build();
     }
 }

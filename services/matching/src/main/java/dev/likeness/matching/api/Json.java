@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.Enrolment;
@@ -12,13 +12,11 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.matching.gallery.IdentityView;
-import dev.likeness.core.calibration.ModelKey;
 
 /** The API's JSON bodies, and their mapping from the events the mesh uses. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /** An embedding model: only embeddings of the same id and version are ever compared. */
     public record Model(String id, String version) {
@@ -35,19 +33,15 @@ public final class Json {
     }
 
     /** Enrol a face by its embedding (computed elsewhere with {@code model}). */
-    public record EmbeddingEnrolment(String displayName, Model model, float[] embedding) {
-    }
+    public record EmbeddingEnrolment(String displayName, Model model, float[] embedding) {}
 
-    public record Rename(String displayName) {
-    }
+    public record Rename(String displayName) {}
 
     /** 1:K: the {@code topK} gallery identities closest to one face's embedding (0 = default). */
-    public record IdentifyEmbedding(Model model, float[] embedding, int topK) {
-    }
+    public record IdentifyEmbedding(Model model, float[] embedding, int topK) {}
 
     /** 1:1: one face's embedding against a claimed identity, or against another face's embedding. */
-    public record VerifyEmbedding(Model model, float[] embedding, String claimedIdentityId, float[] otherEmbedding) {
-    }
+    public record VerifyEmbedding(Model model, float[] embedding, String claimedIdentityId, float[] otherEmbedding) {}
 
     public record Box(float x1, float y1, float x2, float y2) {
         static Box of(BoundingBox box) {
@@ -56,33 +50,46 @@ public final class Json {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EnrolmentResult(String identityId, String displayName, boolean created, int embeddingCount,
-            Box box) {
+    public record EnrolmentResult(String identityId, String displayName, boolean created, int embeddingCount, Box box) {
         static EnrolmentResult of(Enrolment enrolment) {
-            return new EnrolmentResult(enrolment.getIdentityId(), enrolment.getDisplayName(), enrolment.getCreated(),
-                    enrolment.getEmbeddingCount(), enrolment.hasBox() ? Box.of(enrolment.getBox()) : null);
+            return new EnrolmentResult(
+                    enrolment.getIdentityId(),
+                    enrolment.getDisplayName(),
+                    enrolment.getCreated(),
+                    enrolment.getEmbeddingCount(),
+                    enrolment.hasBox() ? Box.of(enrolment.getBox()) : null);
         }
     }
 
-    public record IdentityEmbedding(Model model, Instant addedAt, String sourceRequestId) {
-    }
+    public record IdentityEmbedding(Model model, Instant addedAt, String sourceRequestId) {}
 
-    public record IdentityResult(String identityId, String displayName, Instant createdAt, Instant updatedAt,
+    public record IdentityResult(
+            String identityId,
+            String displayName,
+            Instant createdAt,
+            Instant updatedAt,
             List<IdentityEmbedding> embeddings) {
         static IdentityResult of(IdentityView view) {
-            return new IdentityResult(view.identityId(), view.displayName(), view.createdAt(), view.updatedAt(),
-                    view.embeddings().stream().map(e -> new IdentityEmbedding(Model.of(e.model()), e.addedAt(),
-                            e.sourceRequestId())).toList());
+            return new IdentityResult(
+                    view.identityId(),
+                    view.displayName(),
+                    view.createdAt(),
+                    view.updatedAt(),
+                    view.embeddings().stream()
+                            .map(e -> new IdentityEmbedding(Model.of(e.model()), e.addedAt(), e.sourceRequestId()))
+                            .toList());
         }
     }
 
-    public record IdentityPage(List<IdentityResult> items, int offset, int limit, int total) {
-    }
+    public record IdentityPage(List<IdentityResult> items, int offset, int limit, int total) {}
 
     /** distance = ||f1 - f2||^2 of the normalised embeddings; probability = calibrated P(same person). */
     public record CandidateResult(String identityId, String displayName, float distance, float probability) {
         static CandidateResult of(Candidate candidate) {
-            return new CandidateResult(candidate.getIdentityId(), candidate.getDisplayName(), candidate.getDistance(),
+            return new CandidateResult(
+                    candidate.getIdentityId(),
+                    candidate.getDisplayName(),
+                    candidate.getDistance(),
                     candidate.getProbability());
         }
     }
@@ -90,7 +97,10 @@ public final class Json {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FaceResult(int faceIndex, Box box, boolean unknown, List<CandidateResult> candidates) {
         static FaceResult of(RecognisedFace face) {
-            return new FaceResult(face.getFaceIndex(), face.hasBox() ? Box.of(face.getBox()) : null, face.getUnknown(),
+            return new FaceResult(
+                    face.getFaceIndex(),
+                    face.hasBox() ? Box.of(face.getBox()) : null,
+                    face.getUnknown(),
                     face.getCandidatesList().stream().map(CandidateResult::of).toList());
         }
     }
@@ -98,17 +108,23 @@ public final class Json {
     /** threshold = tau: a face is unknown when its best candidate's distance is above it. */
     public record RecognitionResult(Model model, float threshold, List<FaceResult> faces) {
         static RecognitionResult of(ModelKey model, Recognition recognition) {
-            return new RecognitionResult(Model.of(model), recognition.getThreshold(),
+            return new RecognitionResult(
+                    Model.of(model),
+                    recognition.getThreshold(),
                     recognition.getFacesList().stream().map(FaceResult::of).toList());
         }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VerificationOutcome(Model model, boolean same, float distance, float probability, float threshold,
-            String claimedIdentityId) {
+    public record VerificationOutcome(
+            Model model, boolean same, float distance, float probability, float threshold, String claimedIdentityId) {
         static VerificationOutcome of(ModelKey model, VerificationResult result) {
-            return new VerificationOutcome(Model.of(model), result.getSame(), result.getDistance(),
-                    result.getProbability(), result.getThreshold(),
+            return new VerificationOutcome(
+                    Model.of(model),
+                    result.getSame(),
+                    result.getDistance(),
+                    result.getProbability(),
+                    result.getThreshold(),
                     result.getClaimedIdentityId().isEmpty() ? null : result.getClaimedIdentityId());
         }
     }

@@ -37,7 +37,10 @@ public class MeshClient {
     private final Duration timeout;
 
     @Inject
-    public MeshClient(TopicNames topics, MatchingConfig config, ImageRequestPublisher publisher,
+    public MeshClient(
+            TopicNames topics,
+            MatchingConfig config,
+            ImageRequestPublisher publisher,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.publisher = publisher;
         this.timeout = config.api().replyTimeout();
@@ -59,8 +62,11 @@ public class MeshClient {
             publisher.submit(request, timeout);
             return reply.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ApiProblem(504, "MESH_TIMEOUT", "no result for request " + requestId + " within " + timeout
-                    + " (is the embedding service running? an image it cannot read is dead-lettered there)");
+            throw new ApiProblem(
+                    504,
+                    "MESH_TIMEOUT",
+                    "no result for request " + requestId + " within " + timeout
+                            + " (is the embedding service running? an image it cannot read is dead-lettered there)");
         } catch (ExecutionException e) {
             throw new IllegalStateException("the result of request " + requestId + " is unreadable", e.getCause());
         } catch (InterruptedException e) {

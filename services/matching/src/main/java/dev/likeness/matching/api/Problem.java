@@ -14,7 +14,12 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String MEDIA_TYPE = "application/problem+json";
 
     public static Problem of(int status, String code, String title, String detail, String instance) {
-        return new Problem("urn:likeness:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-'), title, status,
-                detail, code, instance);
+        return new Problem(
+                "urn:likeness:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-'),
+                title,
+                status,
+                detail,
+                code,
+                instance);
     }
 }

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.likeness.matching.recognition.RequestRefusedException;
 
 /** Every error of the API as an RFC 7807 problem document. */
@@ -20,18 +19,25 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response refused(RequestRefusedException refused, UriInfo uri) {
-        int status = switch (refused.code()) {
-            case RequestRefusedException.UNKNOWN_IDENTITY -> 404;
-            case RequestRefusedException.INVALID_EMBEDDING -> 400;
-            default -> 422;
-        };
+        int status =
+                switch (refused.code()) {
+                    case RequestRefusedException.UNKNOWN_IDENTITY -> 404;
+                    case RequestRefusedException.INVALID_EMBEDDING -> 400;
+                    default -> 422;
+                };
         return problem(status, refused.code(), "Request cannot be served", refused.getMessage(), uri);
     }
 
     @ServerExceptionMapper
     public Response problem(ApiProblem problem, UriInfo uri) {
-        return problem(problem.status(), problem.code(), Response.Status.fromStatusCode(problem.status()) == null
-                ? "Error" : Response.Status.fromStatusCode(problem.status()).getReasonPhrase(), problem.getMessage(), uri);
+        return problem(
+                problem.status(),
+                problem.code(),
+                Response.Status.fromStatusCode(problem.status()) == null
+                        ? "Error"
+                        : Response.Status.fromStatusCode(problem.status()).getReasonPhrase(),
+                problem.getMessage(),
+                uri);
     }
 
     @ServerExceptionMapper
@@ -41,16 +47,24 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException unreadable, UriInfo uri) {
-        return problem(400, "INVALID_REQUEST", "Invalid request", "the body is not valid JSON for this operation: "
-                + unreadable.getOriginalMessage(), uri);
+        return problem(
+                400,
+                "INVALID_REQUEST",
+                "Invalid request",
+                "the body is not valid JSON for this operation: " + unreadable.getOriginalMessage(),
+                uri);
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException web, UriInfo uri) {
         int status = web.getResponse().getStatus();
         Response.StatusType type = web.getResponse().getStatusInfo();
-        return problem(status, type.getReasonPhrase().toUpperCase(Locale.ROOT).replace(' ', '_'),
-                type.getReasonPhrase(), web.getMessage(), uri);
+        return problem(
+                status,
+                type.getReasonPhrase().toUpperCase(Locale.ROOT).replace(' ', '_'),
+                type.getReasonPhrase(),
+                web.getMessage(),
+                uri);
     }
 
     @ServerExceptionMapper
@@ -60,7 +74,10 @@ public class ProblemMappers {
     }
 
     private static Response problem(int status, String code, String title, String detail, UriInfo uri) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(status, code, title, detail, uri.getRequestUri().getPath())).build();
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(
+                        status, code, title, detail, uri.getRequestUri().getPath()))
+                .build();
     }
 }

@@ -16,11 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
 import dev.likeness.matching.MatchRequests;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.recognition.Probe;
 
 /** 1:K recognition and 1:1 verification, by embedding (answered here) or by image (through the mesh). */
@@ -48,18 +48,29 @@ public class RecognitionResource {
         }
         ModelKey model = request.model().key();
         gallery.awaitCaughtUp();
-        return Json.RecognitionResult.of(model, gallery.matcher().identify(model,
-                List.of(new Probe(0, null, request.embedding())), requests.topK(request.topK())));
+        return Json.RecognitionResult.of(
+                model,
+                gallery.matcher()
+                        .identify(
+                                model,
+                                List.of(new Probe(0, null, request.embedding())),
+                                requests.topK(request.topK())));
     }
 
     @POST
     @Path("/identify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "1:K for every face of an image, embedded by the mesh (request-reply over Kafka)")
-    public Json.RecognitionResult identifyImage(@QueryParam("topK") @DefaultValue("0") int topK,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] image) {
-        MatchResult result = mesh.submit(image, contentType, Purpose.newBuilder()
-                .setIdentify(Purpose.Identify.newBuilder().setTopK(topK)).build());
+    public Json.RecognitionResult identifyImage(
+            @QueryParam("topK") @DefaultValue("0") int topK,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] image) {
+        MatchResult result = mesh.submit(
+                image,
+                contentType,
+                Purpose.newBuilder()
+                        .setIdentify(Purpose.Identify.newBuilder().setTopK(topK))
+                        .build());
         Results.throwIfError(result);
         return Json.RecognitionResult.of(ModelKey.of(result.getModel()), result.getRecognition());
     }
@@ -72,28 +83,37 @@ public class RecognitionResource {
         if (request == null || request.model() == null || request.embedding() == null) {
             throw new IllegalArgumentException("model and embedding are required");
         }
-        boolean claimed = request.claimedIdentityId() != null && !request.claimedIdentityId().isBlank();
+        boolean claimed = request.claimedIdentityId() != null
+                && !request.claimedIdentityId().isBlank();
         if (claimed == (request.otherEmbedding() != null)) {
             throw new IllegalArgumentException("give exactly one of claimedIdentityId and otherEmbedding");
         }
         ModelKey model = request.model().key();
         gallery.awaitCaughtUp();
-        return Json.VerificationOutcome.of(model, claimed
-                ? gallery.matcher().verifyIdentity(model, request.embedding(), request.claimedIdentityId())
-                : gallery.matcher().verifyPair(model, request.embedding(), request.otherEmbedding()));
+        return Json.VerificationOutcome.of(
+                model,
+                claimed
+                        ? gallery.matcher().verifyIdentity(model, request.embedding(), request.claimedIdentityId())
+                        : gallery.matcher().verifyPair(model, request.embedding(), request.otherEmbedding()));
     }
 
     @POST
     @Path("/verify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "1:1: the best face of an image against a claimed identity, through the mesh")
-    public Json.VerificationOutcome verifyImage(@QueryParam("claimedIdentityId") String claimedIdentityId,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] image) {
+    public Json.VerificationOutcome verifyImage(
+            @QueryParam("claimedIdentityId") String claimedIdentityId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] image) {
         if (claimedIdentityId == null || claimedIdentityId.isBlank()) {
             throw new IllegalArgumentException("claimedIdentityId is required");
         }
-        MatchResult result = mesh.submit(image, contentType, Purpose.newBuilder()
-                .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId)).build());
+        MatchResult result = mesh.submit(
+                image,
+                contentType,
+                Purpose.newBuilder()
+                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId))
+                        .build());
         Results.throwIfError(result);
         return Json.VerificationOutcome.of(ModelKey.of(result.getModel()), result.getVerification());
     }

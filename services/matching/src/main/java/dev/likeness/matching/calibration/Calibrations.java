@@ -20,8 +20,7 @@ public final class Calibrations {
      *
      * @param version the only version they apply to; empty = every version of the id
      */
-    public record Defaults(String modelId, Optional<String> version, float threshold, DistanceLogistic probability) {
-    }
+    public record Defaults(String modelId, Optional<String> version, float threshold, DistanceLogistic probability) {}
 
     private final List<Defaults> defaults;
     private final List<SiameseHead> heads;
@@ -35,12 +34,20 @@ public final class Calibrations {
     public Optional<ModelCalibration> forModel(ModelKey model) {
         // A version-pinned entry wins over one for every version.
         Optional<Defaults> configured = defaults.stream()
-                .filter(d -> d.modelId().equals(model.id()) && d.version().map(model.version()::equals).orElse(false))
+                .filter(d -> d.modelId().equals(model.id())
+                        && d.version().map(model.version()::equals).orElse(false))
                 .findFirst()
-                .or(() -> defaults.stream().filter(d -> d.modelId().equals(model.id()) && d.version().isEmpty())
+                .or(() -> defaults.stream()
+                        .filter(d ->
+                                d.modelId().equals(model.id()) && d.version().isEmpty())
                         .findFirst());
-        return configured.map(d -> new ModelCalibration(model, d.threshold(),
-                heads.stream().filter(head -> head.model().equals(model)).<SameProbability> map(head -> head)
-                        .findFirst().orElse(d.probability())));
+        return configured.map(d -> new ModelCalibration(
+                model,
+                d.threshold(),
+                heads.stream()
+                        .filter(head -> head.model().equals(model))
+                        .<SameProbability>map(head -> head)
+                        .findFirst()
+                        .orElse(d.probability())));
     }
 }

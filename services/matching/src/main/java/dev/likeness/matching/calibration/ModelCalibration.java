@@ -9,5 +9,4 @@ import dev.likeness.core.calibration.SameProbability;
  * @param threshold   tau: "same person" when ||f1 - f2||^2 <= tau
  * @param probability the calibrated probability of "same person"
  */
-public record ModelCalibration(ModelKey model, float threshold, SameProbability probability) {
-}
+public record ModelCalibration(ModelKey model, float threshold, SameProbability probability) {}

@@ -17,7 +17,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import com.google.protobuf.Timestamp;
-
 import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.StoredEmbedding;
@@ -39,6 +38,7 @@ public final class Gallery {
     private final TreeMap<String, Entry> identities = new TreeMap<>();
     /** Owner numbers of the vector indexes: slot -> identity (null = free). */
     private final List<Entry> slots = new ArrayList<>();
+
     private final Deque<Integer> freeSlots = new ArrayDeque<>();
     private final Map<ModelKey, VectorIndex> indexes = new HashMap<>();
 
@@ -69,7 +69,8 @@ public final class Gallery {
                 int[] remap = model.getValue().compactIfWorthIt();
                 if (remap != null) {
                     for (Entry entry : identities.values()) {
-                        entry.embeddings.stream().filter(e -> e.model.equals(model.getKey()))
+                        entry.embeddings.stream()
+                                .filter(e -> e.model.equals(model.getKey()))
                                 .forEach(e -> e.row = remap[e.row]);
                     }
                 }
@@ -78,10 +79,11 @@ public final class Gallery {
             return null;
         });
         for (VectorIndex index : read(() -> List.copyOf(indexes.values()))) {
-            read(index::buildApproximateIndexIfDue).ifPresent(install -> write(() -> {
-                install.run();
-                return null;
-            }));
+            read(index::buildApproximateIndexIfDue)
+                    .ifPresent(install -> write(() -> {
+                        install.run();
+                        return null;
+                    }));
         }
     }
 
@@ -99,7 +101,11 @@ public final class Gallery {
 
     /** Identities in id order. */
     public List<IdentityView> list(int offset, int limit) {
-        return read(() -> identities.values().stream().skip(offset).limit(limit).map(Entry::view).toList());
+        return read(() -> identities.values().stream()
+                .skip(offset)
+                .limit(limit)
+                .map(Entry::view)
+                .toList());
     }
 
     /** The identity's full record as last applied, vectors included: the base of the next update. */
@@ -127,7 +133,7 @@ public final class Gallery {
         return read(() -> {
             VectorIndex index = indexes.get(model);
             if (index == null) {
-                return Arrays.stream(probes).map(probe -> List.<Match> of()).toList();
+                return Arrays.stream(probes).map(probe -> List.<Match>of()).toList();
             }
             List<List<Match>> results = new ArrayList<>(probes.length);
             for (List<OwnerHit> hits : index.search(probes, k)) {
@@ -142,7 +148,7 @@ public final class Gallery {
         return read(() -> {
             VectorIndex index = indexes.get(model);
             if (index == null) {
-                return Arrays.stream(probes).map(probe -> List.<Match> of()).toList();
+                return Arrays.stream(probes).map(probe -> List.<Match>of()).toList();
             }
             List<List<Match>> results = new ArrayList<>(probes.length);
             for (List<OwnerHit> hits : index.searchExact(probes, k)) {
@@ -181,7 +187,8 @@ public final class Gallery {
     /** Sizes for metrics and the benchmark. */
     public Stats stats() {
         return read(() -> {
-            long embeddings = indexes.values().stream().mapToLong(VectorIndex::liveRows).sum();
+            long embeddings =
+                    indexes.values().stream().mapToLong(VectorIndex::liveRows).sum();
             long bytes = indexes.values().stream().mapToLong(VectorIndex::bytes).sum();
             boolean approximate = indexes.values().stream().anyMatch(VectorIndex::approximate);
             return new Stats(identities.size(), embeddings, bytes, approximate);
@@ -189,8 +196,7 @@ public final class Gallery {
     }
 
     /** Identities, their live embeddings, bytes of the vector indexes, and whether any uses HNSW. */
-    public record Stats(int identities, long embeddings, long indexBytes, boolean approximate) {
-    }
+    public record Stats(int identities, long embeddings, long indexBytes, boolean approximate) {}
 
     private List<Match> toMatches(VectorIndex index, List<OwnerHit> hits) {
         List<Match> matches = new ArrayList<>(hits.size());
@@ -245,7 +251,8 @@ public final class Gallery {
         ModelKey model = ModelKey.of(stored.getModel());
         for (int i = 0; i < previous.size(); i++) {
             StoredRef ref = previous.get(i);
-            if (ref.model.equals(model) && ref.addedAt.equals(stored.getAddedAt())
+            if (ref.model.equals(model)
+                    && ref.addedAt.equals(stored.getAddedAt())
                     && ref.sourceRequestId.equals(stored.getSourceRequestId())
                     && Arrays.equals(indexes.get(model).vector(ref.row), unitVectorOrNull(stored))) {
                 return previous.remove(i);
@@ -267,7 +274,8 @@ public final class Gallery {
         }
         VectorIndex index = indexes.computeIfAbsent(model, m -> new VectorIndex(unit.length, searchSettings, pool));
         // One ModelKey instance per model, not one per embedding: a million embeddings share it.
-        ModelKey shared = indexes.keySet().stream().filter(model::equals).findFirst().orElseThrow();
+        ModelKey shared =
+                indexes.keySet().stream().filter(model::equals).findFirst().orElseThrow();
         if (index.dimension() != unit.length) {
             problems.add("an embedding of " + entry.id + " has " + unit.length + " dimensions where model " + model
                     + " has " + index.dimension() + "; skipped");
@@ -305,11 +313,16 @@ public final class Gallery {
     }
 
     private Identity toRecord(Entry entry) {
-        Identity.Builder record = Identity.newBuilder().setIdentityId(entry.id).setDisplayName(entry.displayName)
-                .setCreatedAt(entry.createdAt).setUpdatedAt(entry.updatedAt);
+        Identity.Builder record = Identity.newBuilder()
+                .setIdentityId(entry.id)
+                .setDisplayName(entry.displayName)
+                .setCreatedAt(entry.createdAt)
+                .setUpdatedAt(entry.updatedAt);
         for (StoredRef ref : entry.embeddings) {
-            StoredEmbedding.Builder stored = StoredEmbedding.newBuilder().setModel(ref.model.toRef())
-                    .setAddedAt(ref.addedAt).setSourceRequestId(ref.sourceRequestId);
+            StoredEmbedding.Builder stored = StoredEmbedding.newBuilder()
+                    .setModel(ref.model.toRef())
+                    .setAddedAt(ref.addedAt)
+                    .setSourceRequestId(ref.sourceRequestId);
             for (float value : indexes.get(ref.model).vector(ref.row)) {
                 stored.addVector(value);
             }
@@ -365,9 +378,15 @@ public final class Gallery {
         }
 
         IdentityView view() {
-            return new IdentityView(id, displayName, Timestamps.toInstant(createdAt), Timestamps.toInstant(updatedAt),
-                    embeddings.stream().map(e -> new IdentityView.EmbeddingInfo(e.model,
-                            Timestamps.toInstant(e.addedAt), e.sourceRequestId)).toList());
+            return new IdentityView(
+                    id,
+                    displayName,
+                    Timestamps.toInstant(createdAt),
+                    Timestamps.toInstant(updatedAt),
+                    embeddings.stream()
+                            .map(e -> new IdentityView.EmbeddingInfo(
+                                    e.model, Timestamps.toInstant(e.addedAt), e.sourceRequestId))
+                            .toList());
         }
     }
 

@@ -5,8 +5,7 @@ public final class IdentityIds {
 
     public static final int MAX_LENGTH = 256;
 
-    private IdentityIds() {
-    }
+    private IdentityIds() {}
 
     /** @throws IllegalArgumentException saying what is wrong with the id */
     public static String requireValid(String identityId) {

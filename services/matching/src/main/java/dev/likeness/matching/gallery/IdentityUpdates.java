@@ -11,8 +11,7 @@ import dev.likeness.events.v1.StoredEmbedding;
 /** The next full state of an identity after an enrolment or a rename (each gallery record replaces the last). */
 public final class IdentityUpdates {
 
-    private IdentityUpdates() {
-    }
+    private IdentityUpdates() {}
 
     /**
      * Adds a reference embedding, creating the identity if {@code current} is null. The identity keeps at
@@ -21,8 +20,15 @@ public final class IdentityUpdates {
      *
      * @param displayName the new name, or empty to keep the current one
      */
-    public static Identity enrol(Identity current, String identityId, String displayName, ModelKey model,
-            float[] unitVector, String requestId, Instant now, int maxPerModel) {
+    public static Identity enrol(
+            Identity current,
+            String identityId,
+            String displayName,
+            ModelKey model,
+            float[] unitVector,
+            String requestId,
+            Instant now,
+            int maxPerModel) {
         if (current != null && alreadyEnrolled(current, requestId)) {
             return current;
         }
@@ -32,15 +38,19 @@ public final class IdentityUpdates {
         if (!displayName.isEmpty()) {
             next.setDisplayName(displayName);
         }
-        StoredEmbedding.Builder added = StoredEmbedding.newBuilder().setModel(model.toRef())
-                .setAddedAt(Timestamps.of(now)).setSourceRequestId(requestId);
+        StoredEmbedding.Builder added = StoredEmbedding.newBuilder()
+                .setModel(model.toRef())
+                .setAddedAt(Timestamps.of(now))
+                .setSourceRequestId(requestId);
         for (float value : unitVector) {
             added.addVector(value);
         }
         List<StoredEmbedding> embeddings = new ArrayList<>(next.getEmbeddingsList());
         embeddings.add(added.build());
-        long ofModel = embeddings.stream().filter(e -> ModelKey.of(e.getModel()).equals(model)).count();
-        for (int i = 0; i < embeddings.size() && ofModel > maxPerModel;) {
+        long ofModel = embeddings.stream()
+                .filter(e -> ModelKey.of(e.getModel()).equals(model))
+                .count();
+        for (int i = 0; i < embeddings.size() && ofModel > maxPerModel; ) {
             if (ModelKey.of(embeddings.get(i).getModel()).equals(model)) {
                 embeddings.remove(i);
                 ofModel--;
@@ -48,21 +58,29 @@ public final class IdentityUpdates {
                 i++;
             }
         }
-        return next.clearEmbeddings().addAllEmbeddings(embeddings).setUpdatedAt(Timestamps.of(now)).build();
+        return next.clearEmbeddings()
+                .addAllEmbeddings(embeddings)
+                .setUpdatedAt(Timestamps.of(now))
+                .build();
     }
 
     public static Identity rename(Identity current, String displayName, Instant now) {
-        return current.toBuilder().setDisplayName(displayName).setUpdatedAt(Timestamps.of(now)).build();
+        return current.toBuilder()
+                .setDisplayName(displayName)
+                .setUpdatedAt(Timestamps.of(now))
+                .build();
     }
 
     /** True when this request's embedding is already stored. */
     public static boolean alreadyEnrolled(Identity identity, String requestId) {
-        return identity.getEmbeddingsList().stream().anyMatch(e -> e.getSourceRequestId().equals(requestId));
+        return identity.getEmbeddingsList().stream()
+                .anyMatch(e -> e.getSourceRequestId().equals(requestId));
     }
 
     /** True when the identity was created by this request (its creation time is that embedding's). */
     public static boolean createdBy(Identity identity, String requestId) {
         return identity.getEmbeddingsList().stream()
-                .anyMatch(e -> e.getSourceRequestId().equals(requestId) && e.getAddedAt().equals(identity.getCreatedAt()));
+                .anyMatch(e -> e.getSourceRequestId().equals(requestId)
+                        && e.getAddedAt().equals(identity.getCreatedAt()));
     }
 }

@@ -6,5 +6,4 @@ package dev.likeness.matching.gallery;
  * @param distance  ||probe - reference||^2 of the unit vectors
  * @param reference that reference embedding (for the learned head)
  */
-public record Match(String identityId, String displayName, float distance, float[] reference) {
-}
+public record Match(String identityId, String displayName, float distance, float[] reference) {}

@@ -12,10 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import dev.likeness.core.kafka.RejectedInputException;
-import dev.likeness.servicekit.kafka.BatchDelivery;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.MatchRequests;
 import dev.likeness.matching.out.MatchesPublisher;
+import dev.likeness.servicekit.kafka.BatchDelivery;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -60,8 +60,9 @@ public class FacesConsumer {
         try {
             request = validator.validate(record);
         } catch (RejectedInputException e) {
-            LOG.warnf("Dead-lettering %s-%d@%d: %s %s", record.topic(), record.partition(), record.offset(),
-                    e.reasonCode(), e.getMessage());
+            LOG.warnf(
+                    "Dead-lettering %s-%d@%d: %s %s",
+                    record.topic(), record.partition(), record.offset(), e.reasonCode(), e.getMessage());
             return publisher.deadLetter(record, e, 1, record.key());
         }
         if (request.event().getPurpose().getKindCase() == Purpose.KindCase.DETECT_ONLY) {
@@ -76,12 +77,20 @@ public class FacesConsumer {
                 // writes are not part of the transaction (the follower must see them before the next request):
                 // they are idempotent instead, an enrolment stores its request id and is never stored twice.
                 lastFailure = e;
-                LOG.warnf(e, "Request %s failed (attempt %d of %d)", request.event().getRequestId(), attempt, ATTEMPTS);
+                LOG.warnf(
+                        e,
+                        "Request %s failed (attempt %d of %d)",
+                        request.event().getRequestId(),
+                        attempt,
+                        ATTEMPTS);
                 pause();
             }
         }
-        return publisher.deadLetter(record, new RejectedInputException("PROCESSING_FAILED",
-                String.valueOf(lastFailure.getMessage()), lastFailure), ATTEMPTS, request.event().getRequestId());
+        return publisher.deadLetter(
+                record,
+                new RejectedInputException("PROCESSING_FAILED", String.valueOf(lastFailure.getMessage()), lastFailure),
+                ATTEMPTS,
+                request.event().getRequestId());
     }
 
     private static void pause() {

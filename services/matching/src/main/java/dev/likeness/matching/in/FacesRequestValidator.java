@@ -28,8 +28,7 @@ public class FacesRequestValidator {
         RequestIds.require(event.getRequestId());
         Purpose purpose = event.getPurpose();
         switch (purpose.getKindCase()) {
-            case DETECT_ONLY, IDENTIFY -> {
-            }
+            case DETECT_ONLY, IDENTIFY -> {}
             case ENROL -> {
                 if (purpose.getEnrol().getIdentityId().isBlank()) {
                     throw new RejectedInputException("MISSING_FIELD", "purpose.enrol.identity_id is required");
@@ -45,17 +44,20 @@ public class FacesRequestValidator {
                 if (verify.getAgainstCase() == Purpose.Verify.AgainstCase.AGAINST_NOT_SET
                         || verify.getAgainstCase() == Purpose.Verify.AgainstCase.CLAIMED_IDENTITY_ID
                                 && verify.getClaimedIdentityId().isBlank()) {
-                    throw new RejectedInputException("MISSING_FIELD",
-                            "purpose.verify needs a claimed_identity_id or a second_image");
+                    throw new RejectedInputException(
+                            "MISSING_FIELD", "purpose.verify needs a claimed_identity_id or a second_image");
                 }
             }
-            default -> throw new RejectedInputException("UNKNOWN_PURPOSE",
-                    "purpose is missing or of a kind this service does not know"
-                            + " (expected identify, enrol, verify or detect_only)");
+            default ->
+                throw new RejectedInputException(
+                        "UNKNOWN_PURPOSE",
+                        "purpose is missing or of a kind this service does not know"
+                                + " (expected identify, enrol, verify or detect_only)");
         }
         if (purpose.getKindCase() != Purpose.KindCase.DETECT_ONLY) {
             if (event.getEmbeddingModel().getId().isBlank()) {
-                throw new RejectedInputException("MISSING_FIELD",
+                throw new RejectedInputException(
+                        "MISSING_FIELD",
                         "embedding_model.id is required: embeddings are only compared within one model");
             }
             requireEmbeddings(event.getFacesList(), "faces");
@@ -73,7 +75,8 @@ public class FacesRequestValidator {
                 throw new RejectedInputException("INVALID_FIELD", field + "[" + i + "] has no embedding");
             }
             if (dimension >= 0 && face.getEmbeddingCount() != dimension) {
-                throw new RejectedInputException("INVALID_FIELD",
+                throw new RejectedInputException(
+                        "INVALID_FIELD",
                         field + " hold embeddings of different lengths (" + dimension + " and "
                                 + face.getEmbeddingCount() + ")");
             }

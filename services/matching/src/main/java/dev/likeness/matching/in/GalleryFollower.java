@@ -33,6 +33,7 @@ public final class GalleryFollower extends TopicTail {
     private final AtomicLong skipped = new AtomicLong();
     /** Guarded by this: next offset to read per partition, and the end offsets read at startup. */
     private final Map<Integer, Long> positions = new HashMap<>();
+
     private Map<Integer, Long> startupEnd;
     private volatile boolean caughtUp;
     private long startedNanos;
@@ -43,8 +44,7 @@ public final class GalleryFollower extends TopicTail {
     }
 
     /** Where the follower stands, for the readiness check. */
-    public record Progress(boolean caughtUp, long recordsApplied, long recordsBehind, long recordsSkipped) {
-    }
+    public record Progress(boolean caughtUp, long recordsApplied, long recordsBehind, long recordsSkipped) {}
 
     public boolean caughtUp() {
         return caughtUp;
@@ -101,7 +101,9 @@ public final class GalleryFollower extends TopicTail {
     }
 
     @Override
-    void handle(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
+    void handle(
+            ConsumerRecords<String, byte[]> records,
+            KafkaConsumer<String, byte[]> consumer,
             List<TopicPartition> partitions) {
         for (ConsumerRecord<String, byte[]> record : records) {
             apply(record);
@@ -113,15 +115,20 @@ public final class GalleryFollower extends TopicTail {
         for (TopicPartition partition : partitions) {
             now.put(partition.partition(), consumer.position(partition));
         }
-        boolean caughtUpNow = !caughtUp && now.entrySet().stream()
-                .allMatch(position -> position.getValue() >= startupEnd.getOrDefault(position.getKey(), 0L));
+        boolean caughtUpNow = !caughtUp
+                && now.entrySet().stream()
+                        .allMatch(position -> position.getValue() >= startupEnd.getOrDefault(position.getKey(), 0L));
         if (caughtUpNow) {
             // Indexes (HNSW graphs) are built once over the whole gallery rather than record by record.
             gallery.refreshIndexes();
             Gallery.Stats stats = gallery.stats();
-            LOG.infof("Gallery caught up in %d ms: %d identities, %d embeddings, %d records applied, %d skipped",
-                    (System.nanoTime() - startedNanos) / 1_000_000, stats.identities(), stats.embeddings(),
-                    applied.get(), skipped.get());
+            LOG.infof(
+                    "Gallery caught up in %d ms: %d identities, %d embeddings, %d records applied, %d skipped",
+                    (System.nanoTime() - startedNanos) / 1_000_000,
+                    stats.identities(),
+                    stats.embeddings(),
+                    applied.get(),
+                    skipped.get());
         }
         synchronized (this) {
             positions.putAll(now);
@@ -147,8 +154,8 @@ public final class GalleryFollower extends TopicTail {
             }
         }
         List<String> problems = gallery.apply(record.key(), identity);
-        problems.forEach(problem -> LOG.warnf("Gallery record %s-%d@%d: %s", record.topic(), record.partition(),
-                record.offset(), problem));
+        problems.forEach(problem ->
+                LOG.warnf("Gallery record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), problem));
         applied.incrementAndGet();
     }
 

@@ -60,7 +60,9 @@ public final class MatchReplies extends TopicTail {
     }
 
     @Override
-    void handle(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
+    void handle(
+            ConsumerRecords<String, byte[]> records,
+            KafkaConsumer<String, byte[]> consumer,
             List<TopicPartition> partitions) {
         for (ConsumerRecord<String, byte[]> record : records) {
             CompletableFuture<MatchResult> reply = record.key() == null ? null : waiting.get(record.key());

@@ -57,12 +57,14 @@ abstract class TopicTail implements AutoCloseable {
     abstract void positionAtStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions);
 
     /** Handles one poll's records (possibly none); runs on the tail's thread. */
-    abstract void handle(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
+    abstract void handle(
+            ConsumerRecords<String, byte[]> records,
+            KafkaConsumer<String, byte[]> consumer,
             List<TopicPartition> partitions);
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> reader =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = reader;
             List<TopicPartition> partitions = awaitPartitions(reader);
             if (partitions.isEmpty()) {
@@ -86,7 +88,9 @@ abstract class TopicTail implements AutoCloseable {
         while (running) {
             List<PartitionInfo> infos = reader.partitionsFor(topic);
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+                return infos.stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
             }
             LOG.infof("Waiting for topic %s to exist", topic);
             try {

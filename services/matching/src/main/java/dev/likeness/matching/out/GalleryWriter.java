@@ -10,8 +10,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import dev.likeness.servicekit.kafka.OutgoingEvents;
 import dev.likeness.events.v1.Identity;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 

@@ -8,8 +8,8 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.servicekit.kafka.OutgoingEvents;
 import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /** Submits the REST API's image uploads to the mesh, like any other client (key = request id). */
@@ -23,6 +23,8 @@ public class ImageRequestPublisher {
     MutinyEmitter<byte[]> images;
 
     public void submit(ImageSubmitted request, Duration timeout) {
-        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE)).await().atMost(timeout);
+        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
+                .await()
+                .atMost(timeout);
     }
 }

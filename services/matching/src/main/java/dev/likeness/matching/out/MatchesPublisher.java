@@ -11,13 +11,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.servicekit.kafka.BatchDelivery;
-import dev.likeness.servicekit.kafka.DeadLetters;
 import dev.likeness.core.kafka.DeliveryMode;
-import dev.likeness.servicekit.kafka.OutgoingEvents;
-import dev.likeness.servicekit.kafka.Outlet;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.MatchResult;
+import dev.likeness.servicekit.kafka.BatchDelivery;
+import dev.likeness.servicekit.kafka.DeadLetters;
+import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.Outlet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -40,7 +40,8 @@ public class MatchesPublisher {
     private final BatchDelivery delivery;
 
     @Inject
-    public MatchesPublisher(MeterRegistry registry,
+    public MatchesPublisher(
+            MeterRegistry registry,
             @Channel("matches") MutinyEmitter<byte[]> matchesChannel,
             @Channel("dead-letters") MutinyEmitter<byte[]> deadLetterChannel,
             @Channel("transactional") KafkaTransactions<byte[]> transactions,
@@ -59,17 +60,21 @@ public class MatchesPublisher {
     }
 
     public BatchDelivery.Output result(MatchResult result) {
-        Counter.builder("likeness.matching.results").tag("outcome", outcome(result)).register(registry).increment();
+        Counter.builder("likeness.matching.results")
+                .tag("outcome", outcome(result))
+                .register(registry)
+                .increment();
         return new BatchDelivery.Output(matches, OutgoingEvents.event(result.getRequestId(), result, SOURCE));
     }
 
-    public BatchDelivery.Output deadLetter(ConsumerRecord<String, byte[]> record, RejectedInputException reason,
-            int attempts, String requestId) {
+    public BatchDelivery.Output deadLetter(
+            ConsumerRecord<String, byte[]> record, RejectedInputException reason, int attempts, String requestId) {
         return new BatchDelivery.Output(deadLetterOutlet, deadLetters.counted(record, reason, attempts, requestId));
     }
 
     private static String outcome(MatchResult result) {
-        return result.getOutcomeCase() == MatchResult.OutcomeCase.ERROR ? result.getError().getCode()
+        return result.getOutcomeCase() == MatchResult.OutcomeCase.ERROR
+                ? result.getError().getCode()
                 : result.getOutcomeCase().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -3,6 +3,7 @@ package dev.likeness.matching.recognition;
 import java.util.List;
 import java.util.Set;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
@@ -11,7 +12,6 @@ import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.calibration.ModelCalibration;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.Match;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.VectorMath;
 
 /**
@@ -37,8 +37,10 @@ public final class Matcher {
         ModelCalibration calibration = calibration(model);
         Set<ModelKey> models = gallery.models();
         if (!models.isEmpty() && !models.contains(model)) {
-            throw new RequestRefusedException(RequestRefusedException.MODEL_MISMATCH, "the gallery holds embeddings of "
-                    + models + " only; this request's embeddings are of " + model + " and are never compared with them");
+            throw new RequestRefusedException(
+                    RequestRefusedException.MODEL_MISMATCH,
+                    "the gallery holds embeddings of " + models + " only; this request's embeddings are of " + model
+                            + " and are never compared with them");
         }
         float[][] units = new float[probes.size()][];
         for (int i = 0; i < units.length; i++) {
@@ -55,10 +57,12 @@ public final class Matcher {
             List<Match> candidates = matches.get(i);
             face.setUnknown(candidates.isEmpty() || candidates.get(0).distance() > calibration.threshold());
             for (Match match : candidates) {
-                face.addCandidates(Candidate.newBuilder().setIdentityId(match.identityId())
-                        .setDisplayName(match.displayName()).setDistance(match.distance())
-                        .setProbability(calibration.probability().probability(units[i], match.reference(),
-                                match.distance())));
+                face.addCandidates(Candidate.newBuilder()
+                        .setIdentityId(match.identityId())
+                        .setDisplayName(match.displayName())
+                        .setDistance(match.distance())
+                        .setProbability(
+                                calibration.probability().probability(units[i], match.reference(), match.distance())));
             }
             recognition.addFaces(face);
         }
@@ -70,14 +74,17 @@ public final class Matcher {
         ModelCalibration calibration = calibration(model);
         float[] unit = unit(probe, model);
         if (!gallery.contains(claimedIdentityId)) {
-            throw new RequestRefusedException(RequestRefusedException.UNKNOWN_IDENTITY,
-                    "no identity " + claimedIdentityId + " in the gallery");
+            throw new RequestRefusedException(
+                    RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + claimedIdentityId + " in the gallery");
         }
         Match closest = gallery.closest(claimedIdentityId, model, unit)
-                .orElseThrow(() -> new RequestRefusedException(RequestRefusedException.MODEL_MISMATCH, "identity "
-                        + claimedIdentityId + " has no embedding of " + model + "; re-enrol it with that model"));
+                .orElseThrow(() -> new RequestRefusedException(
+                        RequestRefusedException.MODEL_MISMATCH,
+                        "identity " + claimedIdentityId + " has no embedding of " + model
+                                + "; re-enrol it with that model"));
         return decide(calibration, unit, closest.reference(), closest.distance()).toBuilder()
-                .setClaimedIdentityId(claimedIdentityId).build();
+                .setClaimedIdentityId(claimedIdentityId)
+                .build();
     }
 
     /** Are two faces (of the same model) the same person? */
@@ -86,23 +93,30 @@ public final class Matcher {
         float[] a = unit(first, model);
         float[] b = unit(second, model);
         if (a.length != b.length) {
-            throw new RequestRefusedException(RequestRefusedException.INVALID_EMBEDDING,
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING,
                     "the two embeddings have different lengths (" + a.length + " and " + b.length + ")");
         }
         return decide(calibration, a, b, VectorMath.squaredDistanceOfUnitVectors(VectorMath.dot(a, b)));
     }
 
-    private static VerificationResult decide(ModelCalibration calibration, float[] probe, float[] reference,
-            float distance) {
-        return VerificationResult.newBuilder().setSame(distance <= calibration.threshold()).setDistance(distance)
+    private static VerificationResult decide(
+            ModelCalibration calibration, float[] probe, float[] reference, float distance) {
+        return VerificationResult.newBuilder()
+                .setSame(distance <= calibration.threshold())
+                .setDistance(distance)
                 .setProbability(calibration.probability().probability(probe, reference, distance))
-                .setThreshold(calibration.threshold()).build();
+                .setThreshold(calibration.threshold())
+                .build();
     }
 
     private ModelCalibration calibration(ModelKey model) {
-        return calibrations.forModel(model).orElseThrow(() -> new RequestRefusedException(
-                RequestRefusedException.UNCALIBRATED_MODEL, "no threshold is configured for embedding model " + model
-                        + " (likeness.matching.models.\"" + model.id() + "\".threshold)"));
+        return calibrations
+                .forModel(model)
+                .orElseThrow(() -> new RequestRefusedException(
+                        RequestRefusedException.UNCALIBRATED_MODEL,
+                        "no threshold is configured for embedding model " + model + " (likeness.matching.models.\""
+                                + model.id() + "\".threshold)"));
     }
 
     /** The probe as a unit vector, checked against the gallery's dimension for the model. */
@@ -111,12 +125,14 @@ public final class Matcher {
         try {
             unit = VectorMath.normalised(embedding);
         } catch (IllegalArgumentException e) {
-            throw new RequestRefusedException(RequestRefusedException.INVALID_EMBEDDING,
-                    "the embedding cannot be compared: " + e.getMessage());
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING, "the embedding cannot be compared: " + e.getMessage());
         }
         gallery.dimension(model).filter(dimension -> dimension != unit.length).ifPresent(dimension -> {
-            throw new RequestRefusedException(RequestRefusedException.INVALID_EMBEDDING, "the embedding has "
-                    + unit.length + " dimensions where the gallery's " + model + " embeddings have " + dimension);
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING,
+                    "the embedding has " + unit.length + " dimensions where the gallery's " + model
+                            + " embeddings have " + dimension);
         });
         return unit;
     }

@@ -50,15 +50,22 @@ final class HnswIndex {
      *
      * @param threads  builder threads, on {@code executor}; 1 builds on the calling thread, deterministically
      */
-    static HnswIndex build(EmbeddingMatrix matrix, int rows, int capacity, int maxConnections, int beamWidth,
-            int threads, Executor executor) {
+    static HnswIndex build(
+            EmbeddingMatrix matrix,
+            int rows,
+            int capacity,
+            int maxConnections,
+            int beamWidth,
+            int threads,
+            Executor executor) {
         MatrixScorers scorers = new MatrixScorers(matrix);
         try {
             OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity)
                     .getGraph();
             if (threads > 1) {
-                new HnswConcurrentMergeBuilder(new TaskExecutor(executor), threads, scorers, maxConnections, beamWidth,
-                        graph, null).build(rows);
+                new HnswConcurrentMergeBuilder(
+                                new TaskExecutor(executor), threads, scorers, maxConnections, beamWidth, graph, null)
+                        .build(rows);
             }
             Extender extender = new Extender(scorers, maxConnections, beamWidth, graph);
             HnswIndex index = new HnswIndex(matrix, graph, extender, capacity, threads > 1 ? rows : 0);
@@ -124,7 +131,8 @@ final class HnswIndex {
             throw new IOException("the graph covers " + coveredRows + " rows, the matrix has " + matrix.rows());
         }
         MatrixScorers scorers = new MatrixScorers(matrix);
-        OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity).getGraph();
+        OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity)
+                .getGraph();
         for (int level = levels - 1; level >= 0; level--) {
             int nodes = in.readInt();
             for (int n = 0; n < nodes; n++) {
@@ -139,8 +147,8 @@ final class HnswIndex {
             }
         }
         graph.trySetNewEntryNode(entryNode, levels - 1);
-        return new HnswIndex(matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), capacity,
-                coveredRows);
+        return new HnswIndex(
+                matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), capacity, coveredRows);
     }
 
     /** Adds rows [coveredRows, rows) to the graph, removed rows too (searches skip them). */

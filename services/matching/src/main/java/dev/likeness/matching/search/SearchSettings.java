@@ -11,8 +11,14 @@ package dev.likeness.matching.search;
  * @param hnswEfSearch         candidates kept while searching (ef): recall against latency
  * @param compactRemovedFraction rewrite the matrix (and graph) once this fraction of rows is removed
  */
-public record SearchSettings(int threads, int parallelAboveRows, int approximateAboveRows, int hnswMaxConnections,
-        int hnswBeamWidth, int hnswEfSearch, double compactRemovedFraction) {
+public record SearchSettings(
+        int threads,
+        int parallelAboveRows,
+        int approximateAboveRows,
+        int hnswMaxConnections,
+        int hnswBeamWidth,
+        int hnswEfSearch,
+        double compactRemovedFraction) {
 
     public SearchSettings {
         if (threads < 1 || hnswMaxConnections < 1 || hnswBeamWidth < 1 || hnswEfSearch < 1) {
@@ -29,7 +35,13 @@ public record SearchSettings(int threads, int parallelAboveRows, int approximate
     }
 
     public SearchSettings withApproximateAboveRows(int rows) {
-        return new SearchSettings(threads, parallelAboveRows, rows, hnswMaxConnections, hnswBeamWidth, hnswEfSearch,
+        return new SearchSettings(
+                threads,
+                parallelAboveRows,
+                rows,
+                hnswMaxConnections,
+                hnswBeamWidth,
+                hnswEfSearch,
                 compactRemovedFraction);
     }
 }

@@ -172,8 +172,14 @@ public final class VectorIndex {
         ExecutorService builders = Executors.newFixedThreadPool(settings.threads());
         HnswIndex built;
         try {
-            built = HnswIndex.build(rowsToIndex, rows, capacity, settings.hnswMaxConnections(),
-                    settings.hnswBeamWidth(), settings.threads(), builders);
+            built = HnswIndex.build(
+                    rowsToIndex,
+                    rows,
+                    capacity,
+                    settings.hnswMaxConnections(),
+                    settings.hnswBeamWidth(),
+                    settings.threads(),
+                    builders);
         } finally {
             builders.shutdownNow();
         }
@@ -194,7 +200,8 @@ public final class VectorIndex {
             throw new IllegalStateException("no HNSW graph to write");
         }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
             out.writeInt(GRAPH_FILE_VERSION);
             out.writeInt(settings.hnswMaxConnections());
             out.writeInt(settings.hnswBeamWidth());
@@ -210,7 +217,8 @@ public final class VectorIndex {
      */
     public boolean readApproximateIndex(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
-            if (in.readInt() != GRAPH_FILE_VERSION || in.readInt() != settings.hnswMaxConnections()
+            if (in.readInt() != GRAPH_FILE_VERSION
+                    || in.readInt() != settings.hnswMaxConnections()
                     || in.readInt() != settings.hnswBeamWidth()) {
                 return false;
             }

@@ -3,8 +3,7 @@ package dev.likeness.matching.search;
 /** The inner loops of every comparison, written so the JIT keeps several multiply-adds in flight. */
 public final class VectorMath {
 
-    private VectorMath() {
-    }
+    private VectorMath() {}
 
     /** Dot product of {@code a} with {@code a.length} floats of {@code b} starting at {@code bOffset}. */
     public static float dot(float[] a, float[] b, int bOffset) {

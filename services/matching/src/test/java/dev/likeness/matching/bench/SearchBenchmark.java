@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityUpdates;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.OwnerHit;
 import dev.likeness.matching.search.SearchSettings;
 import dev.likeness.matching.search.VectorIndex;
@@ -41,10 +41,10 @@ public final class SearchBenchmark {
     private static final ModelKey MODEL = new ModelKey("synthetic", "512");
     /** Cosine of a probe to its enrolled face: distance ~1.0, like real same-person pairs. */
     private static final double PROBE_SIMILARITY = 0.5;
+
     private static final int WARM_UP = 200;
 
-    private SearchBenchmark() {
-    }
+    private SearchBenchmark() {}
 
     public static void main(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -59,23 +59,46 @@ public final class SearchBenchmark {
         Path csv = options.containsKey("--csv") ? Path.of(options.get("--csv")) : null;
         int buildUpTo = Integer.parseInt(options.getOrDefault("--build-up-to", String.valueOf(Integer.MAX_VALUE)));
         int k = Integer.parseInt(options.getOrDefault("--k", "5"));
-        int threads = Integer.parseInt(options.getOrDefault("--threads",
-                String.valueOf(Runtime.getRuntime().availableProcessors())));
-        SearchSettings settings = new SearchSettings(threads, 32_768, 1,
+        int threads = Integer.parseInt(options.getOrDefault(
+                "--threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+        SearchSettings settings = new SearchSettings(
+                threads,
+                32_768,
+                1,
                 Integer.parseInt(options.getOrDefault("--m", "16")),
-                Integer.parseInt(options.getOrDefault("--beam", "100")), efs[0], 0.25);
+                Integer.parseInt(options.getOrDefault("--beam", "100")),
+                efs[0],
+                0.25);
 
-        System.out.printf(Locale.ROOT, "Java %s, %d cores, %d search threads, max heap %d MiB; %s data; "
-                + "HNSW M=%d beamWidth=%d; k=%d; %s probes per size%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), threads, Runtime.getRuntime().maxMemory() >> 20, data,
-                settings.hnswMaxConnections(), settings.hnswBeamWidth(), k, Arrays.toString(queries));
-        System.out.println("| identities | gallery heap MiB | bytes/identity | exact p50 ms | exact p99 ms "
-                + "| HNSW build s | graph MiB | ef | HNSW p50 ms | HNSW p99 ms | recall@1 enrolled | recall@1 strangers |");
+        System.out.printf(
+                Locale.ROOT,
+                "Java %s, %d cores, %d search threads, max heap %d MiB; %s data; "
+                        + "HNSW M=%d beamWidth=%d; k=%d; %s probes per size%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                threads,
+                Runtime.getRuntime().maxMemory() >> 20,
+                data,
+                settings.hnswMaxConnections(),
+                settings.hnswBeamWidth(),
+                k,
+                Arrays.toString(queries));
+        System.out.println(
+                "| identities | gallery heap MiB | bytes/identity | exact p50 ms | exact p99 ms "
+                        + "| HNSW build s | graph MiB | ef | HNSW p50 ms | HNSW p99 ms | recall@1 enrolled | recall@1 strangers |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        StringBuilder rows = new StringBuilder("identities,gallery_heap_bytes,exact_p50_ms,exact_p99_ms,"
-                + "hnsw_build_s,graph_cached,graph_bytes,ef,hnsw_p50_ms,hnsw_p99_ms,recall1_enrolled,recall1_strangers\n");
+        StringBuilder rows = new StringBuilder(
+                "identities,gallery_heap_bytes,exact_p50_ms,exact_p99_ms,"
+                        + "hnsw_build_s,graph_cached,graph_bytes,ef,hnsw_p50_ms,hnsw_p99_ms,recall1_enrolled,recall1_strangers\n");
         for (int s = 0; s < sizes.length; s++) {
-            rows.append(run(sizes[s], data, queries[Math.min(s, queries.length - 1)], k, efs, settings, graphCache,
+            rows.append(run(
+                    sizes[s],
+                    data,
+                    queries[Math.min(s, queries.length - 1)],
+                    k,
+                    efs,
+                    settings,
+                    graphCache,
                     sizes[s] <= buildUpTo));
             if (csv != null) {
                 write(csv, rows.toString());
@@ -83,8 +106,15 @@ public final class SearchBenchmark {
         }
     }
 
-    private static String run(int size, String data, int queries, int k, int[] efs, SearchSettings settings,
-            Path graphCache, boolean build) {
+    private static String run(
+            int size,
+            String data,
+            int queries,
+            int k,
+            int[] efs,
+            SearchSettings settings,
+            Path graphCache,
+            boolean build) {
         ForkJoinPool pool = new ForkJoinPool(settings.threads());
         long galleryHeap = galleryHeap(size, data, settings, pool);
 
@@ -115,19 +145,37 @@ public final class SearchBenchmark {
         latencies((probe) -> index.searchExact(probe, k), strangers, exactStrangers);
 
         long vectorsOnly = index.bytes();
-        Path cached = graphCache == null ? null : graphCache.resolve(String.format(Locale.ROOT, "%s-%d-m%d-b%d.hnsw",
-                data, size, settings.hnswMaxConnections(), settings.hnswBeamWidth()));
+        Path cached = graphCache == null
+                ? null
+                : graphCache.resolve(String.format(
+                        Locale.ROOT,
+                        "%s-%d-m%d-b%d.hnsw",
+                        data,
+                        size,
+                        settings.hnswMaxConnections(),
+                        settings.hnswBeamWidth()));
         Path cachedBuildTime = cached == null ? null : cached.resolveSibling(cached.getFileName() + ".build-seconds");
         double buildSeconds;
         boolean fromCache = cached != null && readGraph(index, cached, cachedBuildTime);
         if (fromCache) {
             buildSeconds = Double.parseDouble(read(cachedBuildTime).strip());
         } else if (!build) {
-            System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %.2f | %.2f | not built (above --build-up-to, not cached) |%n",
-                    size, galleryHeap >> 20, galleryHeap / size, percentile(exact, 50), percentile(exact, 99));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %,d | %,d | %,d | %.2f | %.2f | not built (above --build-up-to, not cached) |%n",
+                    size,
+                    galleryHeap >> 20,
+                    galleryHeap / size,
+                    percentile(exact, 50),
+                    percentile(exact, 99));
             pool.shutdownNow();
-            return String.format(Locale.ROOT, "%d,%d,%.4f,%.4f,NaN,false,0,0,NaN,NaN,NaN,NaN%n", size, galleryHeap,
-                    percentile(exact, 50), percentile(exact, 99));
+            return String.format(
+                    Locale.ROOT,
+                    "%d,%d,%.4f,%.4f,NaN,false,0,0,NaN,NaN,NaN,NaN%n",
+                    size,
+                    galleryHeap,
+                    percentile(exact, 50),
+                    percentile(exact, 99));
         } else {
             long buildStart = System.nanoTime();
             index.refreshApproximateIndex();
@@ -150,13 +198,35 @@ public final class SearchBenchmark {
             int[] hnswStrangers = new int[queries];
             double[] hnsw = latencies((probe) -> index.search(probe, k, ef), known, hnswKnown);
             latencies((probe) -> index.search(probe, k, ef), strangers, hnswStrangers);
-            System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %.2f | %.2f | %.1f | %,d | %d | %.3f | %.3f | %.4f | %.4f |%n",
-                    size, galleryHeap >> 20, galleryHeap / size, percentile(exact, 50), percentile(exact, 99),
-                    buildSeconds, graphBytes >> 20, ef, percentile(hnsw, 50), percentile(hnsw, 99),
-                    agreement(exactKnown, hnswKnown), agreement(exactStrangers, hnswStrangers));
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.4f,%.4f,%.1f,%b,%d,%d,%.4f,%.4f,%.4f,%.4f%n", size,
-                    galleryHeap, percentile(exact, 50), percentile(exact, 99), buildSeconds, fromCache, graphBytes, ef,
-                    percentile(hnsw, 50), percentile(hnsw, 99), agreement(exactKnown, hnswKnown),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %,d | %,d | %,d | %.2f | %.2f | %.1f | %,d | %d | %.3f | %.3f | %.4f | %.4f |%n",
+                    size,
+                    galleryHeap >> 20,
+                    galleryHeap / size,
+                    percentile(exact, 50),
+                    percentile(exact, 99),
+                    buildSeconds,
+                    graphBytes >> 20,
+                    ef,
+                    percentile(hnsw, 50),
+                    percentile(hnsw, 99),
+                    agreement(exactKnown, hnswKnown),
+                    agreement(exactStrangers, hnswStrangers));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%d,%.4f,%.4f,%.1f,%b,%d,%d,%.4f,%.4f,%.4f,%.4f%n",
+                    size,
+                    galleryHeap,
+                    percentile(exact, 50),
+                    percentile(exact, 99),
+                    buildSeconds,
+                    fromCache,
+                    graphBytes,
+                    ef,
+                    percentile(hnsw, 50),
+                    percentile(hnsw, 99),
+                    agreement(exactKnown, hnswKnown),
                     agreement(exactStrangers, hnswStrangers)));
         }
         pool.shutdownNow();
@@ -200,8 +270,8 @@ public final class SearchBenchmark {
         Gallery gallery = new Gallery(settings.withApproximateAboveRows(Integer.MAX_VALUE), pool);
         Instant now = Instant.now();
         for (int i = 0; i < size; i++) {
-            Identity record = IdentityUpdates.enrol(null, "identity-" + i, "Person " + i, MODEL, embeddings.person(),
-                    "request-" + i, now, 5);
+            Identity record = IdentityUpdates.enrol(
+                    null, "identity-" + i, "Person " + i, MODEL, embeddings.person(), "request-" + i, now, 5);
             gallery.apply(record.getIdentityId(), record);
         }
         long heap = usedHeap() - before;

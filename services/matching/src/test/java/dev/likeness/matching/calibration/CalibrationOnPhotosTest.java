@@ -44,9 +44,12 @@ class CalibrationOnPhotosTest {
                     AnalysedFace analysed = analysis.faces().get(face);
                     for (int crop = 0; crop < CROPS_PER_FACE; crop++) {
                         FaceCrops.Perturbation perturbation = new FaceCrops.Perturbation(
-                                random.nextDouble(-0.06, 0.06), random.nextDouble(0.85, 1.15),
-                                (float) random.nextDouble(0.6, 1.4), random.nextDouble(-15, 15),
-                                random.nextDouble(0.12, 0.5), (float) random.nextDouble(0.3, 0.9));
+                                random.nextDouble(-0.06, 0.06),
+                                random.nextDouble(0.85, 1.15),
+                                (float) random.nextDouble(0.6, 1.4),
+                                random.nextDouble(-15, 15),
+                                random.nextDouble(0.12, 0.5),
+                                (float) random.nextDouble(0.3, 0.9));
                         Files.write(person.resolve(crop + ".jpg"), FaceCrops.crop(photo, analysed.box(), perturbation));
                     }
                 }
@@ -54,13 +57,14 @@ class CalibrationOnPhotosTest {
 
             Map<String, List<float[]>> embedded = embedder.embedFolders(folders);
             LabelledPairs.Split pairs = LabelledPairs.splitByIdentity(embedded, 20, 5);
-            HeadTraining.Result result = HeadTraining.fit(embedder.model(), pairs.training(), pairs.evaluation(), 0.01,
-                    HeadTraining.DEFAULT_LAMBDA);
+            HeadTraining.Result result = HeadTraining.fit(
+                    embedder.model(), pairs.training(), pairs.evaluation(), 0.01, HeadTraining.DEFAULT_LAMBDA);
 
             System.out.println("Calibration on the sample photos, model " + embedder.model() + ":\n"
                     + result.report().summary());
             assertThat(embedded).hasSize(22);
-            assertThat(result.report().headAuc()).isGreaterThanOrEqualTo(result.report().distanceAuc());
+            assertThat(result.report().headAuc())
+                    .isGreaterThanOrEqualTo(result.report().distanceAuc());
             assertThat(result.report().headAuc()).isGreaterThan(0.95);
         }
     }

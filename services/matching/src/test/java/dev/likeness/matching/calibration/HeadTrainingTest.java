@@ -33,8 +33,12 @@ class HeadTrainingTest {
         Map<String, List<float[]>> training = people(1, 60);
         Map<String, List<float[]>> evaluation = people(2, 40);
 
-        HeadTraining.Result result = HeadTraining.fit(MODEL, LabelledPairs.from(training, 20, 1),
-                LabelledPairs.from(evaluation, 20, 2), 0.01, HeadTraining.DEFAULT_LAMBDA);
+        HeadTraining.Result result = HeadTraining.fit(
+                MODEL,
+                LabelledPairs.from(training, 20, 1),
+                LabelledPairs.from(evaluation, 20, 2),
+                0.01,
+                HeadTraining.DEFAULT_LAMBDA);
 
         HeadReport report = result.report();
         assertThat(report.headAuc()).isGreaterThan(report.distanceAuc());
@@ -45,8 +49,12 @@ class HeadTrainingTest {
 
     @Test
     void aHeadSurvivesTheRoundTripThroughItsFile(@TempDir Path directory) {
-        HeadTraining.Result result = HeadTraining.fit(MODEL, LabelledPairs.from(people(3, 20), 10, 3),
-                LabelledPairs.from(people(4, 20), 10, 4), 0.05, HeadTraining.DEFAULT_LAMBDA);
+        HeadTraining.Result result = HeadTraining.fit(
+                MODEL,
+                LabelledPairs.from(people(3, 20), 10, 3),
+                LabelledPairs.from(people(4, 20), 10, 4),
+                0.05,
+                HeadTraining.DEFAULT_LAMBDA);
 
         HeadFiles.write(result.head(), directory);
         List<SiameseHead> read = HeadFiles.readAll(directory);

@@ -44,7 +44,11 @@ class GalleryTest {
 
         gallery.apply("alice", IdentityUpdates.rename(aliceRecord, "Alice B.", T0.plusSeconds(1)));
         assertThat(gallery.get("alice").orElseThrow().displayName()).isEqualTo("Alice B.");
-        assertThat(gallery.identify(MODEL, new float[][] {alice}, 1).get(0).get(0).displayName()).isEqualTo("Alice B.");
+        assertThat(gallery.identify(MODEL, new float[][] {alice}, 1)
+                        .get(0)
+                        .get(0)
+                        .displayName())
+                .isEqualTo("Alice B.");
 
         gallery.apply("alice", null);
 
@@ -65,14 +69,18 @@ class GalleryTest {
     @Test
     void embeddingsOfAnotherModelAreNotSearchedAndBadOnesAreSkipped() {
         Identity record = IdentityUpdates.enrol(null, "dave", "Dave", OTHER_MODEL, embeddings.person(), "r1", T0, 3);
-        record = record.toBuilder().addEmbeddings(StoredEmbedding.newBuilder().setModel(MODEL.toRef())
-                .addAllVector(List.of(0f, 0f, 0f))).build();
+        record = record.toBuilder()
+                .addEmbeddings(
+                        StoredEmbedding.newBuilder().setModel(MODEL.toRef()).addAllVector(List.of(0f, 0f, 0f)))
+                .build();
 
         List<String> problems = gallery.apply("dave", record);
 
         assertThat(problems).singleElement().asString().contains("zero");
         assertThat(gallery.models()).containsExactly(OTHER_MODEL);
-        assertThat(gallery.identify(MODEL, new float[][] {embeddings.person()}, 3).get(0)).isEmpty();
+        assertThat(gallery.identify(MODEL, new float[][] {embeddings.person()}, 3)
+                        .get(0))
+                .isEmpty();
     }
 
     @Test
@@ -96,7 +104,8 @@ class GalleryTest {
         gallery.apply("zed", IdentityUpdates.enrol(null, "zed", "", MODEL, twin, "r1", T0, 3));
         gallery.apply("amy", IdentityUpdates.enrol(null, "amy", "", MODEL, twin, "r2", T0, 3));
 
-        assertThat(gallery.identify(MODEL, new float[][] {twin}, 2).get(0)).extracting(Match::identityId)
+        assertThat(gallery.identify(MODEL, new float[][] {twin}, 2).get(0))
+                .extracting(Match::identityId)
                 .containsExactly("amy", "zed");
     }
 
@@ -114,9 +123,13 @@ class GalleryTest {
         large.refreshIndexes();
 
         assertThat(large.stats().approximate()).isTrue();
-        assertThat(large.identify(MODEL, new float[][] {embeddings.view(people[42], 0.8)}, 1).get(0).get(0)
-                .identityId()).isEqualTo("p42");
-        assertThat(large.identify(MODEL, new float[][] {people[7]}, 10).get(0)).extracting(Match::identityId)
+        assertThat(large.identify(MODEL, new float[][] {embeddings.view(people[42], 0.8)}, 1)
+                        .get(0)
+                        .get(0)
+                        .identityId())
+                .isEqualTo("p42");
+        assertThat(large.identify(MODEL, new float[][] {people[7]}, 10).get(0))
+                .extracting(Match::identityId)
                 .doesNotContain("p7");
     }
 

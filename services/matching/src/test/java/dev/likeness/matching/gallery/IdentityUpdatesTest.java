@@ -25,12 +25,14 @@ class IdentityUpdatesTest {
         assertThat(identity.getEmbeddingsCount()).isEqualTo(1);
         assertThat(IdentityUpdates.createdBy(identity, "r1")).isTrue();
 
-        identity = IdentityUpdates.enrol(identity, "id", "", OTHER_MODEL, embeddings.person(), "r2", T0.plusSeconds(1), 2);
+        identity =
+                IdentityUpdates.enrol(identity, "id", "", OTHER_MODEL, embeddings.person(), "r2", T0.plusSeconds(1), 2);
         identity = IdentityUpdates.enrol(identity, "id", "", MODEL, embeddings.person(), "r3", T0.plusSeconds(2), 2);
         identity = IdentityUpdates.enrol(identity, "id", "", MODEL, embeddings.person(), "r4", T0.plusSeconds(3), 2);
 
         // The oldest embedding of the model went; the other model's stayed.
-        assertThat(identity.getEmbeddingsList()).extracting(StoredEmbedding::getSourceRequestId)
+        assertThat(identity.getEmbeddingsList())
+                .extracting(StoredEmbedding::getSourceRequestId)
                 .containsExactly("r2", "r3", "r4");
         assertThat(identity.getDisplayName()).isEqualTo("Name");
         assertThat(identity.getCreatedAt()).isEqualTo(Timestamps.of(T0));
@@ -42,8 +44,8 @@ class IdentityUpdatesTest {
     void aRedeliveredRequestChangesNothing() {
         Identity identity = IdentityUpdates.enrol(null, "id", "Name", MODEL, embeddings.person(), "r1", T0, 5);
 
-        Identity again = IdentityUpdates.enrol(identity, "id", "Other", MODEL, embeddings.person(), "r1",
-                T0.plusSeconds(9), 5);
+        Identity again =
+                IdentityUpdates.enrol(identity, "id", "Other", MODEL, embeddings.person(), "r1", T0.plusSeconds(9), 5);
 
         assertThat(again).isSameAs(identity);
     }

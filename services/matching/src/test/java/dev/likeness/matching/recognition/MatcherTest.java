@@ -11,15 +11,15 @@ import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.calibration.DistanceLogistic;
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.calibration.Calibrations;
-import dev.likeness.core.calibration.DistanceLogistic;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityUpdates;
-import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.matching.search.SearchSettings;
 
 class MatcherTest {
@@ -31,9 +31,11 @@ class MatcherTest {
 
     private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(3, 64);
     private final Gallery gallery = new Gallery(SearchSettings.exactOnly(1), POOL);
-    private final Matcher matcher = new Matcher(gallery, new Calibrations(
-            List.of(new Calibrations.Defaults("synthetic", Optional.empty(), TAU, new DistanceLogistic(6, -5))),
-            List.of()));
+    private final Matcher matcher = new Matcher(
+            gallery,
+            new Calibrations(
+                    List.of(new Calibrations.Defaults("synthetic", Optional.empty(), TAU, new DistanceLogistic(6, -5))),
+                    List.of()));
 
     @AfterAll
     static void stopPool() {
@@ -45,9 +47,12 @@ class MatcherTest {
         float[] alice = enrol("alice");
         enrol("bob");
 
-        Recognition recognition = matcher.identify(MODEL, List.of(
-                new Probe(0, BoundingBox.getDefaultInstance(), embeddings.view(alice, 0.7)),
-                new Probe(1, BoundingBox.getDefaultInstance(), embeddings.person())), 2);
+        Recognition recognition = matcher.identify(
+                MODEL,
+                List.of(
+                        new Probe(0, BoundingBox.getDefaultInstance(), embeddings.view(alice, 0.7)),
+                        new Probe(1, BoundingBox.getDefaultInstance(), embeddings.person())),
+                2);
 
         assertThat(recognition.getThreshold()).isEqualTo(TAU);
         assertThat(recognition.getFaces(0).getUnknown()).isFalse();
@@ -80,12 +85,15 @@ class MatcherTest {
 
         assertRefused(() -> matcher.verifyIdentity(MODEL, probe, "nobody"), RequestRefusedException.UNKNOWN_IDENTITY);
         assertRefused(() -> matcher.verifyIdentity(otherModel, probe, "alice"), RequestRefusedException.MODEL_MISMATCH);
-        assertRefused(() -> matcher.identify(otherModel, List.of(new Probe(0, null, probe)), 1),
+        assertRefused(
+                () -> matcher.identify(otherModel, List.of(new Probe(0, null, probe)), 1),
                 RequestRefusedException.MODEL_MISMATCH);
-        assertRefused(() -> matcher.identify(new ModelKey("uncalibrated", ""), List.of(new Probe(0, null, probe)), 1),
+        assertRefused(
+                () -> matcher.identify(new ModelKey("uncalibrated", ""), List.of(new Probe(0, null, probe)), 1),
                 RequestRefusedException.UNCALIBRATED_MODEL);
         assertRefused(() -> matcher.identify(MODEL, List.of(), 1), RequestRefusedException.NO_FACE);
-        assertRefused(() -> matcher.identify(MODEL, List.of(new Probe(0, null, new float[3])), 1),
+        assertRefused(
+                () -> matcher.identify(MODEL, List.of(new Probe(0, null, new float[3])), 1),
                 RequestRefusedException.INVALID_EMBEDDING);
     }
 
@@ -96,7 +104,9 @@ class MatcherTest {
     }
 
     private static void assertRefused(Runnable request, String code) {
-        assertThatThrownBy(request::run).isInstanceOfSatisfying(RequestRefusedException.class,
-                refused -> assertThat(refused.code()).isEqualTo(code));
+        assertThatThrownBy(request::run)
+                .isInstanceOfSatisfying(
+                        RequestRefusedException.class,
+                        refused -> assertThat(refused.code()).isEqualTo(code));
     }
 }

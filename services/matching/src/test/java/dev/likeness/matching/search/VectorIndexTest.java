@@ -39,13 +39,14 @@ class VectorIndexTest {
 
         List<OwnerHit> hits = index.search(new float[][] {probe}, 5).get(0);
 
-        List<Integer> bruteForce = IntStream.range(0, people.size()).boxed()
-                .sorted(Comparator.comparingDouble(owner -> -VectorMath.dot(probe, people.get(owner)))).limit(5)
+        List<Integer> bruteForce = IntStream.range(0, people.size())
+                .boxed()
+                .sorted(Comparator.comparingDouble(owner -> -VectorMath.dot(probe, people.get(owner))))
+                .limit(5)
                 .toList();
         assertThat(hits).extracting(OwnerHit::owner).containsExactlyElementsOf(bruteForce);
         assertThat(hits.get(0).owner()).isEqualTo(123);
-        assertThat(hits.get(0).distance()).isCloseTo(2 - 2 * VectorMath.dot(probe, people.get(123)),
-                offset(1e-5f));
+        assertThat(hits.get(0).distance()).isCloseTo(2 - 2 * VectorMath.dot(probe, people.get(123)), offset(1e-5f));
     }
 
     @Test
@@ -108,15 +109,18 @@ class VectorIndexTest {
         assertThat(index.liveRows()).isEqualTo(3000);
         List<List<OwnerHit>> after = index.search(probes, 3);
         for (int q = 0; q < probes.length; q++) {
-            assertThat(after.get(q)).extracting(OwnerHit::owner)
-                    .containsExactlyElementsOf(before.get(q).stream().map(OwnerHit::owner).toList());
+            assertThat(after.get(q))
+                    .extracting(OwnerHit::owner)
+                    .containsExactlyElementsOf(
+                            before.get(q).stream().map(OwnerHit::owner).toList());
         }
     }
 
     @Test
     void hnswFindsWhatExactSearchFindsForNearbyProbesAndSkipsRemovedRows() {
         SyntheticEmbeddings embeddings = new SyntheticEmbeddings(5, DIMENSION);
-        VectorIndex index = new VectorIndex(DIMENSION, SearchSettings.exactOnly(2).withApproximateAboveRows(1000), POOL);
+        VectorIndex index =
+                new VectorIndex(DIMENSION, SearchSettings.exactOnly(2).withApproximateAboveRows(1000), POOL);
         List<float[]> people = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         for (int owner = 0; owner < 3000; owner++) {
@@ -142,8 +146,14 @@ class VectorIndexTest {
             agreements += approximate.owner() == exact.owner() ? 1 : 0;
         }
         assertThat(agreements / (double) probes).isGreaterThanOrEqualTo(0.95);
-        assertThat(index.search(new float[][] {people.get(7)}, 5).get(0)).extracting(OwnerHit::owner).doesNotContain(7);
-        assertThat(index.search(new float[][] {people.get(3050)}, 1).get(0).get(0).owner()).isEqualTo(3050);
+        assertThat(index.search(new float[][] {people.get(7)}, 5).get(0))
+                .extracting(OwnerHit::owner)
+                .doesNotContain(7);
+        assertThat(index.search(new float[][] {people.get(3050)}, 1)
+                        .get(0)
+                        .get(0)
+                        .owner())
+                .isEqualTo(3050);
     }
 
     @Test
@@ -174,6 +184,7 @@ class VectorIndexTest {
         float[] newcomer = embeddings.person();
         copy.add(1500, newcomer);
         copy.extendApproximateIndex();
-        assertThat(copy.search(new float[][] {newcomer}, 1).get(0).get(0).owner()).isEqualTo(1500);
+        assertThat(copy.search(new float[][] {newcomer}, 1).get(0).get(0).owner())
+                .isEqualTo(1500);
     }
 }

@@ -29,15 +29,16 @@ import dev.likeness.matching.search.VectorMath;
  */
 public final class CalibrateModel {
 
-    private CalibrateModel() {
-    }
+    private CalibrateModel() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = options(args);
         Path images = Path.of(required(options, "--images"));
         double targetFar = Double.parseDouble(options.getOrDefault("--far", "0.01"));
-        double lambda = Double.parseDouble(options.getOrDefault("--lambda", String.valueOf(HeadTraining.DEFAULT_LAMBDA)));
-        Path models = Path.of(options.getOrDefault("--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
+        double lambda =
+                Double.parseDouble(options.getOrDefault("--lambda", String.valueOf(HeadTraining.DEFAULT_LAMBDA)));
+        Path models = Path.of(options.getOrDefault(
+                "--models", FaceEmbedder.modelsDirFromSystemProperty().toString()));
 
         try (FaceEmbedder embedder = new FaceEmbedder(models)) {
             List<LabelledPair> training;
@@ -58,33 +59,51 @@ public final class CalibrateModel {
             if (!cache.isEmpty()) {
                 printAllPairOperatingPoints(cache);
             }
-            System.out.printf(Locale.ROOT, "%nlikeness.matching.models.\"%s\".threshold=%.4f%n"
-                    + "likeness.matching.models.\"%s\".probability-intercept=%.4f%n"
-                    + "likeness.matching.models.\"%s\".probability-slope=%.4f%n",
-                    embedder.model().id(), result.report().distanceThreshold(), embedder.model().id(),
-                    result.distanceCalibration().intercept(), embedder.model().id(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nlikeness.matching.models.\"%s\".threshold=%.4f%n"
+                            + "likeness.matching.models.\"%s\".probability-intercept=%.4f%n"
+                            + "likeness.matching.models.\"%s\".probability-slope=%.4f%n",
+                    embedder.model().id(),
+                    result.report().distanceThreshold(),
+                    embedder.model().id(),
+                    result.distanceCalibration().intercept(),
+                    embedder.model().id(),
                     result.distanceCalibration().slope());
             if (options.containsKey("--heads-dir")) {
-                System.out.println("Head written to " + HeadFiles.write(result.head(), Path.of(options.get("--heads-dir"))));
+                System.out.println(
+                        "Head written to " + HeadFiles.write(result.head(), Path.of(options.get("--heads-dir"))));
             }
         }
     }
 
     /** The distance threshold at a few false-accept rates, and the best single-threshold accuracy. */
     private static void printOperatingPoints(List<LabelledPair> pairs) {
-        double[] same = pairs.stream().filter(LabelledPair::same).mapToDouble(pair -> -pair.distance()).toArray();
-        double[] different = pairs.stream().filter(pair -> !pair.same()).mapToDouble(pair -> -pair.distance()).toArray();
+        double[] same = pairs.stream()
+                .filter(LabelledPair::same)
+                .mapToDouble(pair -> -pair.distance())
+                .toArray();
+        double[] different = pairs.stream()
+                .filter(pair -> !pair.same())
+                .mapToDouble(pair -> -pair.distance())
+                .toArray();
         for (double far : new double[] {0.1, 0.01, 0.001}) {
             Roc.OperatingPoint point = Roc.atFalseAcceptRate(same, different, far);
-            System.out.printf(Locale.ROOT, "evaluation, distance: FAR <= %.3f at tau %.4f (FAR %.4f, FRR %.4f)%n", far,
-                    -point.threshold(), point.falseAcceptRate(), point.falseRejectRate());
+            System.out.printf(
+                    Locale.ROOT,
+                    "evaluation, distance: FAR <= %.3f at tau %.4f (FAR %.4f, FRR %.4f)%n",
+                    far,
+                    -point.threshold(),
+                    point.falseAcceptRate(),
+                    point.falseRejectRate());
         }
         double bestAccuracy = 0;
         double bestTau = 0;
         for (double tau = 0; tau <= 4; tau += 0.005) {
             Roc.OperatingPoint point = Roc.at(same, different, -tau);
-            double accuracy = 1 - (point.falseAcceptRate() * different.length + point.falseRejectRate() * same.length)
-                    / (same.length + different.length);
+            double accuracy = 1
+                    - (point.falseAcceptRate() * different.length + point.falseRejectRate() * same.length)
+                            / (same.length + different.length);
             if (accuracy > bestAccuracy) {
                 bestAccuracy = accuracy;
                 bestTau = tau;
@@ -121,20 +140,29 @@ public final class CalibrateModel {
         }
         float[] sorted = Arrays.copyOf(different, count);
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "all photos of both files: %d photos, %d same-person and %d different-person pairs%n",
-                n, sameDistances.size(), count);
+        System.out.printf(
+                Locale.ROOT,
+                "all photos of both files: %d photos, %d same-person and %d different-person pairs%n",
+                n,
+                sameDistances.size(),
+                count);
         for (double far : new double[] {1e-2, 1e-3, 1e-4}) {
             // Accept at most far * count different pairs: tau sits just below the next one.
             float tau = Math.nextDown(sorted[(int) Math.floor(far * count)]);
-            long rejected = sameDistances.stream().filter(distance -> distance > tau).count();
-            System.out.printf(Locale.ROOT, "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n", far, tau,
+            long rejected =
+                    sameDistances.stream().filter(distance -> distance > tau).count();
+            System.out.printf(
+                    Locale.ROOT,
+                    "all pairs, distance: FAR <= %.0e at tau %.4f (FRR %.4f)%n",
+                    far,
+                    tau,
                     (double) rejected / sameDistances.size());
         }
     }
 
     /** LFW pair files: a count line, then "name i j" (same) or "name1 i name2 j" (different). */
-    private static List<LabelledPair> lfwPairs(Path file, Path images, FaceEmbedder embedder,
-            Map<Path, Optional<float[]>> cache) throws IOException {
+    private static List<LabelledPair> lfwPairs(
+            Path file, Path images, FaceEmbedder embedder, Map<Path, Optional<float[]>> cache) throws IOException {
         List<LabelledPair> pairs = new ArrayList<>();
         int skipped = 0;
         List<String> lines = Files.readAllLines(file);
@@ -173,8 +201,9 @@ public final class CalibrateModel {
     private static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("missing " + name + "; usage: --images DIR [--train PAIRS --evaluate PAIRS]"
-                    + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR]");
+            throw new IllegalArgumentException(
+                    "missing " + name + "; usage: --images DIR [--train PAIRS --evaluate PAIRS]"
+                            + " [--far 0.01] [--lambda 0.001] [--heads-dir DIR] [--models DIR]");
         }
         return value;
     }

@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -32,16 +31,15 @@ public final class FaceCrops {
      *                   blurrier face)
      * @param quality    JPEG quality, 0..1
      */
-    public record Perturbation(double shift, double scale, float brightness, double degrees, double detail,
-            float quality) {
+    public record Perturbation(
+            double shift, double scale, float brightness, double degrees, double detail, float quality) {
         public static final Perturbation NONE = new Perturbation(0, 1, 1, 0, 1, 0.95f);
     }
 
     /** Room around the face box on each side, as a fraction of the box: the detector needs context. */
     private static final double MARGIN = 0.6;
 
-    private FaceCrops() {
-    }
+    private FaceCrops() {}
 
     public static BufferedImage read(byte[] photo) {
         try {

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
-import dev.likeness.core.calibration.ModelKey;
 
 /**
  * Embeds labelled photos with the in-process face pipeline, as the embedding service would: the
@@ -37,7 +37,8 @@ public final class FaceEmbedder implements AutoCloseable {
     }
 
     public ModelKey model() {
-        return new ModelKey(pipeline.embeddingModel().id(), pipeline.embeddingModel().version());
+        return new ModelKey(
+                pipeline.embeddingModel().id(), pipeline.embeddingModel().version());
     }
 
     public FaceAnalysis analyse(byte[] image) {
@@ -62,7 +63,8 @@ public final class FaceEmbedder implements AutoCloseable {
         FaceAnalysis analysis = analyse(bytes);
         double cx = analysis.width() / 2.0;
         double cy = analysis.height() / 2.0;
-        return analysis.faces().stream().min(Comparator.comparingDouble(face -> distanceToCentre(face, cx, cy)))
+        return analysis.faces().stream()
+                .min(Comparator.comparingDouble(face -> distanceToCentre(face, cx, cy)))
                 .map(AnalysedFace::embedding);
     }
 
@@ -73,7 +75,8 @@ public final class FaceEmbedder implements AutoCloseable {
             for (Path person : people.filter(Files::isDirectory).sorted().toList()) {
                 List<float[]> faces = new ArrayList<>();
                 try (Stream<Path> photos = Files.list(person)) {
-                    for (Path photo : photos.filter(Files::isRegularFile).sorted().toList()) {
+                    for (Path photo :
+                            photos.filter(Files::isRegularFile).sorted().toList()) {
                         centralFace(photo).ifPresent(faces::add);
                     }
                 }

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -90,8 +90,10 @@ public final class FastStyles implements AutoCloseable {
     public static Raster runWhole(OnnxModel model, Raster input) {
         String inputName = model.inputs().keySet().iterator().next();
         String outputName = model.outputs().keySet().iterator().next();
-        FloatTensor out = model.run(Map.of(inputName, FloatInput.of(FloatBuffer.wrap(input.data()), input.shape())),
-                java.util.Set.of(outputName)).get(outputName);
+        FloatTensor out = model.run(
+                        Map.of(inputName, FloatInput.of(FloatBuffer.wrap(input.data()), input.shape())),
+                        java.util.Set.of(outputName))
+                .get(outputName);
         long[] shape = out.shape();
         if (shape.length != 4 || shape[0] != 1 || shape[1] != 3) {
             throw new IllegalStateException(model.path().getFileName() + " returned shape "
@@ -154,7 +156,7 @@ public final class FastStyles implements AutoCloseable {
     /** Tile origins along one axis: step tile - overlap, the last tile flush with the far edge. */
     static int[] starts(int length, int tile, int overlap) {
         if (length <= tile) {
-            return new int[] { 0 };
+            return new int[] {0};
         }
         int step = tile - overlap;
         int count = (int) Math.ceil((double) (length - tile) / step) + 1;
@@ -190,8 +192,8 @@ public final class FastStyles implements AutoCloseable {
         float[] out = new float[3 * w * h];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < h; y++) {
-                System.arraycopy(input.data(), c * input.plane() + (y0 + y) * input.width() + x0,
-                        out, c * w * h + y * w, w);
+                System.arraycopy(
+                        input.data(), c * input.plane() + (y0 + y) * input.width() + x0, out, c * w * h + y * w, w);
             }
         }
         return new Raster(w, h, out);

@@ -25,25 +25,39 @@ public final class Gatys implements AutoCloseable {
     public static final String STYLE_GRAM = "style_gram_";
     public static final String LAMBDA = "lambda_";
 
-    public enum Method { ADAM, LBFGS }
+    public enum Method {
+        ADAM,
+        LBFGS
+    }
 
-    public enum Init { CONTENT, NOISE }
+    public enum Init {
+        CONTENT,
+        NOISE
+    }
 
     /** Everything that decides the picture; all values already defaulted and validated. */
-    public record Settings(double alpha, double beta, double gamma, Map<String, Float> lambdas, int iterations,
-            Method method, double learningRate, Init init, long seed, boolean preserveColour, int scales,
-            int progressEvery) {
-    }
+    public record Settings(
+            double alpha,
+            double beta,
+            double gamma,
+            Map<String, Float> lambdas,
+            int iterations,
+            Method method,
+            double learningRate,
+            Init init,
+            long seed,
+            boolean preserveColour,
+            int scales,
+            int progressEvery) {}
 
     /** Called every {@code progressEvery} iterations and after the last one, on the job's thread. */
     public interface Listener {
-        void progress(int iteration, int totalIterations, Optimiser.Evaluation evaluation, Raster current,
-                long elapsedNanos);
+        void progress(
+                int iteration, int totalIterations, Optimiser.Evaluation evaluation, Raster current, long elapsedNanos);
     }
 
-    public record Result(Raster image, int iterations, Optimiser.Evaluation first, Optimiser.Evaluation last,
-            boolean cancelled) {
-    }
+    public record Result(
+            Raster image, int iterations, Optimiser.Evaluation first, Optimiser.Evaluation last, boolean cancelled) {}
 
     private final OnnxModel targets;
     private final OnnxModel gradient;
@@ -123,8 +137,8 @@ public final class Gatys implements AutoCloseable {
     }
 
     /** One raw loss + gradient evaluation at G (for benchmarks and tests). */
-    public Optimiser.Evaluation evaluate(Raster g, Map<String, FloatTensor> contentTargets,
-            Map<String, FloatTensor> grams, Settings settings) {
+    public Optimiser.Evaluation evaluate(
+            Raster g, Map<String, FloatTensor> contentTargets, Map<String, FloatTensor> grams, Settings settings) {
         return objective(g.width(), g.height(), contentTargets, grams, settings).evaluate(g.data());
     }
 
@@ -135,8 +149,13 @@ public final class Gatys implements AutoCloseable {
      * and styles become grey luminance pictures, the styles' luminance matched to the content's mean and
      * deviation, G is optimised as one luminance plane, and the result takes the content's chroma.
      */
-    public Result run(Raster content, List<Raster> styles, float[] styleWeights, Settings settings,
-            Listener listener, BooleanSupplier cancelled) {
+    public Result run(
+            Raster content,
+            List<Raster> styles,
+            float[] styleWeights,
+            Settings settings,
+            Listener listener,
+            BooleanSupplier cancelled) {
         long start = System.nanoTime();
         boolean luminanceOnly = settings.preserveColour();
         Raster painted = luminanceOnly ? Raster.grey(content.width(), content.height(), content.luminance()) : content;
@@ -154,8 +173,10 @@ public final class Gatys implements AutoCloseable {
             List<Raster> s = styleSources;
             if (scale > 0) {
                 int shift = scale;
-                s = styleSources.stream().map(style -> style.resized(Math.max(16, style.width() >> shift),
-                        Math.max(16, style.height() >> shift))).toList();
+                s = styleSources.stream()
+                        .map(style -> style.resized(
+                                Math.max(16, style.width() >> shift), Math.max(16, style.height() >> shift)))
+                        .toList();
             }
             if (g == null) {
                 g = settings.init() == Init.CONTENT ? c.copy() : noise(width, height, settings.seed());
@@ -179,7 +200,8 @@ public final class Gatys implements AutoCloseable {
                 x = g.luminance();
                 objective = onLuminance(objective, g.plane());
             }
-            Optimiser optimiser = settings.method() == Method.ADAM ? new Adam(settings.learningRate())
+            Optimiser optimiser = settings.method() == Method.ADAM
+                    ? new Adam(settings.learningRate())
                     : new Lbfgs(settings.learningRate());
             for (int i = 0; i < settings.iterations(); i++) {
                 if (cancelled.getAsBoolean()) {
@@ -199,7 +221,11 @@ public final class Gatys implements AutoCloseable {
                 last = evaluation;
                 done++;
                 if (done % settings.progressEvery() == 0 || done == total) {
-                    listener.progress(done, total, evaluation, luminanceOnly ? g.withColoursOf(colours) : g,
+                    listener.progress(
+                            done,
+                            total,
+                            evaluation,
+                            luminanceOnly ? g.withColoursOf(colours) : g,
                             System.nanoTime() - start);
                 }
             }
@@ -208,7 +234,8 @@ public final class Gatys implements AutoCloseable {
     }
 
     private static Raster finish(Raster g, Raster content, Settings settings) {
-        Raster image = g.width() == content.width() && g.height() == content.height() ? g.copy()
+        Raster image = g.width() == content.width() && g.height() == content.height()
+                ? g.copy()
                 : g.resized(content.width(), content.height());
         image.clamp();
         return settings.preserveColour() ? image.withColoursOf(content) : image;
@@ -240,7 +267,7 @@ public final class Gatys implements AutoCloseable {
             squares += (double) value * value;
         }
         double mean = sum / values.length;
-        return new double[] { mean, Math.sqrt(Math.max(0, squares / values.length - mean * mean)) };
+        return new double[] {mean, Math.sqrt(Math.max(0, squares / values.length - mean * mean))};
     }
 
     /** The objective over one luminance plane y, fed to the network as the grey picture (y, y, y): dJ/dy = sum over channels. */
@@ -256,13 +283,17 @@ public final class Gatys implements AutoCloseable {
             for (int i = 0; i < plane; i++) {
                 summed[i] = gradient[i] + gradient[plane + i] + gradient[2 * plane + i];
             }
-            return new Optimiser.Evaluation(evaluation.cost(), evaluation.contentCost(), evaluation.styleCost(),
-                    evaluation.tvCost(), summed);
+            return new Optimiser.Evaluation(
+                    evaluation.cost(), evaluation.contentCost(), evaluation.styleCost(), evaluation.tvCost(), summed);
         };
     }
 
-    private Optimiser.Objective objective(int width, int height, Map<String, FloatTensor> contentTargets,
-            Map<String, FloatTensor> grams, Settings settings) {
+    private Optimiser.Objective objective(
+            int width,
+            int height,
+            Map<String, FloatTensor> contentTargets,
+            Map<String, FloatTensor> grams,
+            Settings settings) {
         Map<String, FloatInput> fixed = new LinkedHashMap<>();
         contentTargets.forEach((name, tensor) -> fixed.put(name, input(tensor)));
         grams.forEach((name, tensor) -> fixed.put(name, input(tensor)));
@@ -272,12 +303,13 @@ public final class Gatys implements AutoCloseable {
         for (String layer : styleLayers) {
             fixed.put(LAMBDA + layer, scalar(settings.lambdas().getOrDefault(layer, 1f)));
         }
-        long[] shape = { 1, 3, height, width };
+        long[] shape = {1, 3, height, width};
         return x -> {
             Map<String, FloatInput> feed = new LinkedHashMap<>(fixed);
             feed.put(IMAGE, FloatInput.of(FloatBuffer.wrap(x), shape));
             Map<String, FloatTensor> out = gradient.run(feed);
-            return new Optimiser.Evaluation(out.get("J").data()[0],
+            return new Optimiser.Evaluation(
+                    out.get("J").data()[0],
                     settings.alpha() * out.get("J_content").data()[0],
                     settings.beta() * out.get("J_style").data()[0],
                     settings.gamma() * out.get("J_tv").data()[0],
@@ -290,7 +322,7 @@ public final class Gatys implements AutoCloseable {
     }
 
     private static FloatInput scalar(double value) {
-        return FloatInput.of(FloatBuffer.wrap(new float[] { (float) value }), new long[0]);
+        return FloatInput.of(FloatBuffer.wrap(new float[] {(float) value}), new long[0]);
     }
 
     /** Seeded Gaussian noise around mid-grey (sigma 50), clamped to 0..255: the same seed, the same start. */

@@ -123,8 +123,7 @@ public final class Lbfgs implements Optimiser {
     }
 
     /** A curvature pair, stored as floats (half the memory: 10 pairs of a 1024 px picture are 250 MB). */
-    private record Pair(float[] s, float[] y, double rho) {
-    }
+    private record Pair(float[] s, float[] y, double rho) {}
 
     private static double dot(float[] a, float[] b) {
         double sum = 0;

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.Iterator;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -23,7 +22,8 @@ public record Raster(int width, int height, float[] data) {
 
     public Raster {
         if (data.length != 3 * width * height) {
-            throw new IllegalArgumentException(data.length + " floats do not make a 3x" + height + "x" + width + " image");
+            throw new IllegalArgumentException(
+                    data.length + " floats do not make a 3x" + height + "x" + width + " image");
         }
     }
 
@@ -39,7 +39,7 @@ public record Raster(int width, int height, float[] data) {
     }
 
     public long[] shape() {
-        return new long[] { 1, 3, height, width };
+        return new long[] {1, 3, height, width};
     }
 
     public int plane() {
@@ -133,7 +133,8 @@ public record Raster(int width, int height, float[] data) {
             return png();
         }
         double scale = (double) maxSide / Math.max(width, height);
-        return resized(Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))).png();
+        return resized(Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale)))
+                .png();
     }
 
     private static byte[] encode(BufferedImage image, String format, float quality) {

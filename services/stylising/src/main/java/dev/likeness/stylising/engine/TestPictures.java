@@ -3,8 +3,7 @@ package dev.likeness.stylising.engine;
 /** Generated pictures for tests, benchmarks and documentation, so no style image has to be downloaded. */
 public final class TestPictures {
 
-    private TestPictures() {
-    }
+    private TestPictures() {}
 
     /**
      * A bold, high-contrast pattern (diagonal stripes in saturated blue and orange crossed by dark swirls): a

@@ -22,7 +22,8 @@ public class CancellationsConsumer {
 
     private static final Logger LOG = Logger.getLogger(CancellationsConsumer.class);
 
-    private final EventParser<StyleCancelRequested> parser = new EventParser<>(StyleCancelRequested.getDefaultInstance());
+    private final EventParser<StyleCancelRequested> parser =
+            new EventParser<>(StyleCancelRequested.getDefaultInstance());
 
     @Inject
     StyleJobs jobs;
@@ -35,8 +36,9 @@ public class CancellationsConsumer {
                 jobs.cancel(cancel.getRequestId(), record.timestamp());
             }
         } catch (RejectedInputException e) {
-            LOG.warnf("Ignoring a malformed cancellation at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            LOG.warnf(
+                    "Ignoring a malformed cancellation at %s-%d@%d: %s",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
         }
     }
 }

@@ -15,12 +15,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.likeness.servicekit.kafka.DeadLetters;
 import dev.likeness.core.kafka.DeliveryMode;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
-import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.servicekit.kafka.DeadLetters;
+import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.stylising.StyleJobs;
 import dev.likeness.stylising.StyleRequestValidator;
 import dev.likeness.stylising.StylisingConfig;
@@ -89,8 +89,8 @@ public class StyleRequestsConsumer {
                 sends.add(jobs.reject(request, "LIMIT_EXCEEDED", e.getMessage()));
             } catch (RejectedInputException e) {
                 LOG.infof("Dead-lettering style request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
-                sends.add(deadLetters.send(deadLetterChannel, record, e, 1,
-                        request == null ? null : request.getRequestId()));
+                sends.add(deadLetters.send(
+                        deadLetterChannel, record, e, 1, request == null ? null : request.getRequestId()));
             }
         }
         Sends.awaitAll(sends, config.sendTimeout());

@@ -20,31 +20,67 @@ import dev.likeness.onnx.model.ValueInfoProto;
  */
 public final class BlurNetwork {
 
-    private BlurNetwork() {
-    }
+    private BlurNetwork() {}
 
     public static Path write(Path file) throws IOException {
-        TensorProto.Builder kernel = TensorProto.newBuilder().setName("kernel").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(3).addDims(1).addDims(3).addDims(3);
+        TensorProto.Builder kernel = TensorProto.newBuilder()
+                .setName("kernel")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(3)
+                .addDims(1)
+                .addDims(3)
+                .addDims(3);
         for (int i = 0; i < 27; i++) {
             kernel.addFloatData(1f / 9);
         }
-        TensorProto full = TensorProto.newBuilder().setName("full").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addFloatData(255f).build();
-        NodeProto conv = NodeProto.newBuilder().setOpType("Conv").addInput("image").addInput("kernel").addOutput("blurred")
-                .addAttribute(AttributeProto.newBuilder().setName("group").setType(AttributeProto.AttributeType.INT).setI(3))
-                .addAttribute(AttributeProto.newBuilder().setName("pads").setType(AttributeProto.AttributeType.INTS)
-                        .addInts(1).addInts(1).addInts(1).addInts(1))
-                .addAttribute(AttributeProto.newBuilder().setName("kernel_shape").setType(AttributeProto.AttributeType.INTS)
-                        .addInts(3).addInts(3))
+        TensorProto full = TensorProto.newBuilder()
+                .setName("full")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addFloatData(255f)
                 .build();
-        NodeProto invert = NodeProto.newBuilder().setOpType("Sub").addInput("full").addInput("blurred").addOutput("stylised")
+        NodeProto conv = NodeProto.newBuilder()
+                .setOpType("Conv")
+                .addInput("image")
+                .addInput("kernel")
+                .addOutput("blurred")
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("group")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(3))
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("pads")
+                        .setType(AttributeProto.AttributeType.INTS)
+                        .addInts(1)
+                        .addInts(1)
+                        .addInts(1)
+                        .addInts(1))
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("kernel_shape")
+                        .setType(AttributeProto.AttributeType.INTS)
+                        .addInts(3)
+                        .addInts(3))
                 .build();
-        GraphProto graph = GraphProto.newBuilder().setName("blur").addNode(conv).addNode(invert)
-                .addInitializer(kernel).addInitializer(full)
-                .addInput(image("image")).addOutput(image("stylised")).build();
-        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setProducerName("likeness-stylising-test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
+        NodeProto invert = NodeProto.newBuilder()
+                .setOpType("Sub")
+                .addInput("full")
+                .addInput("blurred")
+                .addOutput("stylised")
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("blur")
+                .addNode(conv)
+                .addNode(invert)
+                .addInitializer(kernel)
+                .addInitializer(full)
+                .addInput(image("image"))
+                .addOutput(image("stylised"))
+                .build();
+        ModelProto model = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("likeness-stylising-test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph)
+                .build();
         Files.createDirectories(file.getParent());
         Files.write(file, model.toByteArray());
         return file;
@@ -55,8 +91,14 @@ public final class BlurNetwork {
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("height"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width")).build();
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width"))
+                .build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
     }
 }

@@ -40,8 +40,9 @@ class FastStylesTest {
                 max = Math.max(max, d);
                 sum += d;
             }
-            System.out.printf("tiled vs untiled 3x3 blur, 300x221, tiles 96 overlap 24: max %.3f mean %.5f%n", max,
-                    sum / whole.data().length);
+            System.out.printf(
+                    "tiled vs untiled 3x3 blur, 300x221, tiles 96 overlap 24: max %.3f mean %.5f%n",
+                    max, sum / whole.data().length);
             assertThat(max).isLessThan(TILED_MAX_DIFFERENCE);
             // And the network really did something: inverted colours.
             assertThat(Math.abs(whole.data()[0] - (255 - picture.data()[0]))).isLessThan(120f);

@@ -3,6 +3,14 @@ package dev.likeness.onnx.tools.extract;
 import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import dev.likeness.onnx.model.AttributeProto;
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
@@ -12,13 +20,6 @@ import dev.likeness.onnx.tools.graph.Attributes;
 import dev.likeness.onnx.tools.graph.GraphBuilder;
 import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.graph.ShapeInference;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Cuts a classification network down to a feature extractor: input {@code image} [1, 3, H, W] (RGB, 0..255,
@@ -29,8 +30,7 @@ public final class FeatureExtractor {
     /** The extractor's input: RGB pixel values 0..255, NCHW, batch 1, symbolic height and width. */
     public static final String IMAGE = "image";
 
-    private FeatureExtractor() {
-    }
+    private FeatureExtractor() {}
 
     /**
      * @param model          a network with one image input [N, 3, H, W]
@@ -38,12 +38,13 @@ public final class FeatureExtractor {
      * @param preprocessing  maps RGB 0..255 to the network's input convention
      * @param averagePooling replace max pooling by average pooling over the same windows (Gatys et al.'s choice)
      */
-    public static ModelProto extract(ModelProto model, Map<String, String> layers, ImagePreprocessing preprocessing,
-            boolean averagePooling) {
+    public static ModelProto extract(
+            ModelProto model, Map<String, String> layers, ImagePreprocessing preprocessing, boolean averagePooling) {
         GraphProto source = model.getGraph();
         List<ValueInfoProto> inputs = Graphs.realInputs(source);
         if (inputs.size() != 1) {
-            throw new IllegalArgumentException("The network must have one input; it has " + inputs.stream().map(ValueInfoProto::getName).toList());
+            throw new IllegalArgumentException("The network must have one input; it has "
+                    + inputs.stream().map(ValueInfoProto::getName).toList());
         }
         ValueInfoProto input = inputs.get(0);
         Map<String, String> renames = new LinkedHashMap<>();
@@ -80,7 +81,8 @@ public final class FeatureExtractor {
                 throw new IllegalArgumentException("The network has no value named '" + value + "'");
             }
             if (!alias.equals(value) && existing.contains(alias)) {
-                throw new IllegalArgumentException("Cannot name output '" + alias + "': the network already has a value of that name");
+                throw new IllegalArgumentException(
+                        "Cannot name output '" + alias + "': the network already has a value of that name");
             }
         });
     }
@@ -99,27 +101,35 @@ public final class FeatureExtractor {
     private static NodeProto averagePool(NodeProto maxPool) {
         long[] dilations = Attributes.intsValue(maxPool, "dilations");
         if (dilations != null && Arrays.stream(dilations).anyMatch(dilation -> dilation != 1)) {
-            throw new IllegalArgumentException("MaxPool '" + maxPool.getName() + "' is dilated; AveragePool (opset 17) cannot replace it");
+            throw new IllegalArgumentException(
+                    "MaxPool '" + maxPool.getName() + "' is dilated; AveragePool (opset 17) cannot replace it");
         }
         if (maxPool.getOutputCount() > 1) {
-            throw new IllegalArgumentException("MaxPool '" + maxPool.getName() + "' has an Indices output; it cannot become an AveragePool");
+            throw new IllegalArgumentException(
+                    "MaxPool '" + maxPool.getName() + "' has an Indices output; it cannot become an AveragePool");
         }
         NodeProto.Builder average = maxPool.toBuilder().setOpType("AveragePool").clearAttribute();
         for (AttributeProto attribute : maxPool.getAttributeList()) {
-            if (List.of("kernel_shape", "strides", "pads", "auto_pad", "ceil_mode").contains(attribute.getName())) {
+            if (List.of("kernel_shape", "strides", "pads", "auto_pad", "ceil_mode")
+                    .contains(attribute.getName())) {
                 average.addAttribute(attribute);
             }
         }
         return average.addAttribute(of("count_include_pad", 0)).build();
     }
 
-    private static void prependPreprocessing(GraphProto.Builder graph, ImagePreprocessing preprocessing, String networkInput) {
+    private static void prependPreprocessing(
+            GraphProto.Builder graph, ImagePreprocessing preprocessing, String networkInput) {
         List<NodeProto> nodes = new ArrayList<>(graph.getNodeList());
         graph.clearNode();
         GraphBuilder builder = new GraphBuilder(graph);
-        builder.nodeWithOutputs("Conv", List.of(IMAGE,
-                builder.floats("preprocessing/weights", preprocessing.weights(), 3, 3, 1, 1),
-                builder.floats("preprocessing/bias", preprocessing.offset(), 3)), List.of(networkInput),
+        builder.nodeWithOutputs(
+                "Conv",
+                List.of(
+                        IMAGE,
+                        builder.floats("preprocessing/weights", preprocessing.weights(), 3, 3, 1, 1),
+                        builder.floats("preprocessing/bias", preprocessing.offset(), 3)),
+                List.of(networkInput),
                 ints("kernel_shape", 1, 1));
         graph.addAllNode(nodes);
     }

@@ -20,8 +20,8 @@ public record ImagePreprocessing(String name, int[] source, float[] scale, float
 
     /** Keras "caffe" (VGG, ResNet50 in keras.applications): BGR, minus the ImageNet means, no scaling. */
     public static ImagePreprocessing caffe() {
-        return new ImagePreprocessing("caffe", new int[] {2, 1, 0}, new float[] {1, 1, 1},
-                new float[] {-103.939f, -116.779f, -123.68f});
+        return new ImagePreprocessing(
+                "caffe", new int[] {2, 1, 0}, new float[] {1, 1, 1}, new float[] {-103.939f, -116.779f, -123.68f});
     }
 
     /** torchvision's ImageNet models: RGB / 255, minus mean, over std per channel. */
@@ -47,12 +47,14 @@ public record ImagePreprocessing(String name, int[] source, float[] scale, float
             case "caffe" -> caffe();
             case "torchvision" -> torchvision();
             case "none" -> none();
-            default -> throw new IllegalArgumentException("Unknown preprocessing '" + name + "' (caffe, torchvision, none)");
+            default ->
+                throw new IllegalArgumentException("Unknown preprocessing '" + name + "' (caffe, torchvision, none)");
         };
     }
 
     public boolean isIdentity() {
-        return Arrays.equals(source, new int[] {0, 1, 2}) && Arrays.equals(scale, new float[] {1, 1, 1})
+        return Arrays.equals(source, new int[] {0, 1, 2})
+                && Arrays.equals(scale, new float[] {1, 1, 1})
                 && Arrays.equals(offset, new float[] {0, 0, 0});
     }
 

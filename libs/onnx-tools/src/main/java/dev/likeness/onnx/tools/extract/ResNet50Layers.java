@@ -1,13 +1,14 @@
 package dev.likeness.onnx.tools.extract;
 
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.tools.graph.Graphs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.tools.graph.Graphs;
 
 /**
  * The named layers of the imported Keras ResNet-50: {@code conv1_relu} (the stem's ReLU, stride 2) and each
@@ -19,8 +20,7 @@ public final class ResNet50Layers {
 
     private static final Pattern BLOCK_BRANCH = Pattern.compile("bn(\\d[a-z])_branch2c");
 
-    private ResNet50Layers() {
-    }
+    private ResNet50Layers() {}
 
     /** Layer name to the imported graph's value name, in network order. */
     public static Map<String, String> of(ModelProto imported) {
@@ -46,7 +46,8 @@ public final class ResNet50Layers {
             }
         }
         if (layers.size() != 17) {
-            throw new IllegalArgumentException("Expected the 17 named layers of Keras ResNet-50, found " + layers.keySet());
+            throw new IllegalArgumentException(
+                    "Expected the 17 named layers of Keras ResNet-50, found " + layers.keySet());
         }
         return layers;
     }

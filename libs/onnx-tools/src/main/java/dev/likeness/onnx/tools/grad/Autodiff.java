@@ -3,15 +3,6 @@ package dev.likeness.onnx.tools.grad;
 import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
-import dev.likeness.onnx.model.AttributeProto;
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.model.TensorProto;
-import dev.likeness.onnx.tools.graph.Attributes;
-import dev.likeness.onnx.tools.graph.GraphBuilder;
-import dev.likeness.onnx.tools.graph.Graphs;
-import dev.likeness.onnx.tools.graph.ShapeInference;
-import dev.likeness.onnx.tools.graph.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,6 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+
+import dev.likeness.onnx.model.AttributeProto;
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.model.TensorProto;
+import dev.likeness.onnx.tools.graph.Attributes;
+import dev.likeness.onnx.tools.graph.GraphBuilder;
+import dev.likeness.onnx.tools.graph.Graphs;
+import dev.likeness.onnx.tools.graph.ShapeInference;
+import dev.likeness.onnx.tools.graph.Tensors;
 
 /**
  * Reverse-mode differentiation of an ONNX graph: appends to the graph the standard ONNX nodes that compute
@@ -39,14 +40,46 @@ public final class Autodiff {
 
     /** Operators with a backward rule: what may lie on the path from the input to the loss. */
     public static final SortedSet<String> DIFFERENTIABLE_OPS = new TreeSet<>(List.of(
-            "Add", "AveragePool", "Clip", "Concat", "Conv", "Div", "Dropout", "Flatten", "GlobalAveragePool",
-            "Identity", "MatMul", "MaxPool", "Mul", "Neg", "Pad", "ReduceMean", "ReduceSum", "Relu", "Reshape",
-            "Softmax", "Sub", "Sum", "Transpose"));
+            "Add",
+            "AveragePool",
+            "Clip",
+            "Concat",
+            "Conv",
+            "Div",
+            "Dropout",
+            "Flatten",
+            "GlobalAveragePool",
+            "Identity",
+            "MatMul",
+            "MaxPool",
+            "Mul",
+            "Neg",
+            "Pad",
+            "ReduceMean",
+            "ReduceSum",
+            "Relu",
+            "Reshape",
+            "Softmax",
+            "Sub",
+            "Sum",
+            "Transpose"));
 
     /** Operators whose outputs carry no gradient: shapes, sizes, comparisons, constants. */
     private static final Set<String> GRADIENT_STOPS = Set.of(
-            "Shape", "Size", "Greater", "Less", "Equal", "GreaterOrEqual", "LessOrEqual", "And", "Or", "Not",
-            "ArgMax", "ArgMin", "ConstantOfShape", "Constant");
+            "Shape",
+            "Size",
+            "Greater",
+            "Less",
+            "Equal",
+            "GreaterOrEqual",
+            "LessOrEqual",
+            "And",
+            "Or",
+            "Not",
+            "ArgMax",
+            "ArgMin",
+            "ConstantOfShape",
+            "Constant");
 
     private final GraphBuilder builder;
     private final Map<String, long[]> shapes;
@@ -84,7 +117,8 @@ public final class Autodiff {
         List<NodeProto> forward = List.copyOf(graph.getNodeList());
         dependsOnInput.add(input);
         for (NodeProto node : forward) {
-            if (!GRADIENT_STOPS.contains(node.getOpType()) && node.getInputList().stream().anyMatch(dependsOnInput::contains)) {
+            if (!GRADIENT_STOPS.contains(node.getOpType())
+                    && node.getInputList().stream().anyMatch(dependsOnInput::contains)) {
                 dependsOnInput.addAll(node.getOutputList());
             }
         }
@@ -104,7 +138,10 @@ public final class Autodiff {
             }
         }
 
-        String seed = builder.node("ConstantOfShape", List.of(shapeOf(loss)), loss + "_grad",
+        String seed = builder.node(
+                "ConstantOfShape",
+                List.of(shapeOf(loss)),
+                loss + "_grad",
                 of("value", Tensors.floats("one", new float[] {1}, 1)));
         partials.computeIfAbsent(loss, name -> new ArrayList<>()).add(seed);
         for (int index : path) {
@@ -121,8 +158,10 @@ public final class Autodiff {
         boolean defaultDomain = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
         if (!defaultDomain || !DIFFERENTIABLE_OPS.contains(node.getOpType())) {
             String op = defaultDomain ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-            throw new UnsupportedOperatorException(op, "Cannot differentiate node '" + node.getName() + "' (op " + op
-                    + ") on the path from '" + input + "' to '" + loss + "'; differentiable ops: " + DIFFERENTIABLE_OPS);
+            throw new UnsupportedOperatorException(
+                    op,
+                    "Cannot differentiate node '" + node.getName() + "' (op " + op + ") on the path from '" + input
+                            + "' to '" + loss + "'; differentiable ops: " + DIFFERENTIABLE_OPS);
         }
     }
 
@@ -167,7 +206,8 @@ public final class Autodiff {
             case "Conv" -> conv(node, gY);
             case "AveragePool" -> averagePool(node, gY);
             case "MaxPool" -> maxPool(index, node, gY);
-            case "GlobalAveragePool" -> contribute(x, op("Div", x, op("Expand", x, gY, shapeOf(x)), elementRatio(x, node.getOutput(0))));
+            case "GlobalAveragePool" ->
+                contribute(x, op("Div", x, op("Expand", x, gY, shapeOf(x)), elementRatio(x, node.getOutput(0))));
             case "MatMul" -> matMul(node, gY);
             case "Transpose" -> transpose(node, gY);
             case "Reshape", "Flatten" -> contribute(x, op("Reshape", x, gY, shapeOf(x)));
@@ -198,20 +238,22 @@ public final class Autodiff {
         String y = node.getOutput(0);
         long[] outputShape = requireShape(node, y);
         if (needsGradient(node, 0)) {
-            String gradient = switch (node.getOpType()) {
-                case "Mul" -> op("Mul", a, gY, b);
-                case "Div" -> op("Div", a, gY, b);
-                default -> gY;
-            };
+            String gradient =
+                    switch (node.getOpType()) {
+                        case "Mul" -> op("Mul", a, gY, b);
+                        case "Div" -> op("Div", a, gY, b);
+                        default -> gY;
+                    };
             contribute(a, unbroadcast(node, gradient, outputShape, a));
         }
         if (needsGradient(node, 1)) {
-            String gradient = switch (node.getOpType()) {
-                case "Sub" -> op("Neg", b, gY);
-                case "Mul" -> op("Mul", b, gY, a);
-                case "Div" -> op("Neg", b, op("Div", b, op("Mul", b, gY, y), b));
-                default -> gY;
-            };
+            String gradient =
+                    switch (node.getOpType()) {
+                        case "Sub" -> op("Neg", b, gY);
+                        case "Mul" -> op("Mul", b, gY, a);
+                        case "Div" -> op("Neg", b, op("Div", b, op("Mul", b, gY, y), b));
+                        default -> gY;
+                    };
             contribute(b, unbroadcast(node, gradient, outputShape, b));
         }
     }
@@ -230,14 +272,20 @@ public final class Autodiff {
         if (axes.isEmpty()) {
             return gradient;
         }
-        String summed = op("ReduceSum", target, gradient, builder.longs("axes", axes.stream().mapToLong(Long::longValue).toArray()));
+        String summed = op(
+                "ReduceSum",
+                target,
+                gradient,
+                builder.longs("axes", axes.stream().mapToLong(Long::longValue).toArray()));
         return leading > 0 ? op("Reshape", target, summed, shapeOf(target)) : summed;
     }
 
     private void conv(NodeProto node, String gY) {
         if (needsGradient(node, 1) || needsGradient(node, 2)) {
-            throw new UnsupportedOperatorException("Conv", "Node '" + node.getName()
-                    + "': weights computed from the input are not supported; only gradients with respect to data are");
+            throw new UnsupportedOperatorException(
+                    "Conv",
+                    "Node '" + node.getName()
+                            + "': weights computed from the input are not supported; only gradients with respect to data are");
         }
         long[] weights = requireShape(node, node.getInput(1));
         int spatial = weights.length - 2;
@@ -257,8 +305,15 @@ public final class Autodiff {
             // A stride-1 convolution's adjoint is a convolution with the kernel flipped and its channel axes
             // swapped per group: ONNX Runtime's Conv kernels beat ConvTranspose, and the weight rearrangement
             // has only constant inputs, so the runtime folds it away when loading the model.
-            contribute(x, builder.node("Conv", List.of(gY, adjointKernel(node.getInput(1), weights, group)), x + "_grad",
-                    ints("dilations", dilations), ints("pads", adjointPads), of("group", group)));
+            contribute(
+                    x,
+                    builder.node(
+                            "Conv",
+                            List.of(gY, adjointKernel(node.getInput(1), weights, group)),
+                            x + "_grad",
+                            ints("dilations", dilations),
+                            ints("pads", adjointPads),
+                            of("group", group)));
         } else {
             contribute(x, transposeToInput(node, gY, node.getInput(1), kernel, dilations, strides, pads, group));
         }
@@ -279,9 +334,19 @@ public final class Autodiff {
         long[] adjointShape = shape.clone();
         adjointShape[0] = shape[1] * group;
         adjointShape[1] = outPerGroup;
-        String swapped = builder.node("Reshape", List.of(builder.node("Transpose",
-                List.of(builder.node("Reshape", List.of(weights, builder.longs("grouped", grouped)), weights + "_grouped")),
-                weights + "_swapped", ints("perm", perm)), builder.longs("adjoint_shape", adjointShape)), weights + "_adjoint");
+        String swapped = builder.node(
+                "Reshape",
+                List.of(
+                        builder.node(
+                                "Transpose",
+                                List.of(builder.node(
+                                        "Reshape",
+                                        List.of(weights, builder.longs("grouped", grouped)),
+                                        weights + "_grouped")),
+                                weights + "_swapped",
+                                ints("perm", perm)),
+                        builder.longs("adjoint_shape", adjointShape)),
+                weights + "_adjoint");
         int spatial = rank - 2;
         if (Arrays.stream(shape, 2, rank).allMatch(size -> size == 1)) {
             return swapped;
@@ -294,19 +359,28 @@ public final class Autodiff {
         Arrays.fill(ends, Long.MIN_VALUE);
         Arrays.setAll(axes, axis -> axis + 2);
         Arrays.fill(steps, -1);
-        return builder.node("Slice", List.of(swapped, builder.longs("starts", starts), builder.longs("ends", ends),
-                builder.longs("axes", axes), builder.longs("steps", steps)), weights + "_flipped");
+        return builder.node(
+                "Slice",
+                List.of(
+                        swapped,
+                        builder.longs("starts", starts),
+                        builder.longs("ends", ends),
+                        builder.longs("axes", axes),
+                        builder.longs("steps", steps)),
+                weights + "_flipped");
     }
 
     private void averagePool(NodeProto node, String gY) {
         if (Attributes.intValue(node, "ceil_mode", 0) != 0) {
-            throw new UnsupportedOperatorException("AveragePool", "Node '" + node.getName() + "': ceil_mode=1 is not supported");
+            throw new UnsupportedOperatorException(
+                    "AveragePool", "Node '" + node.getName() + "': ceil_mode=1 is not supported");
         }
         String x = node.getInput(0);
         long[] xShape = requireShape(node, x);
         long channels = xShape[1];
         if (channels == ShapeInference.UNKNOWN) {
-            throw new UnsupportedOperatorException("AveragePool", "Node '" + node.getName() + "': the channel count of its input must be known");
+            throw new UnsupportedOperatorException(
+                    "AveragePool", "Node '" + node.getName() + "': the channel count of its input must be known");
         }
         long[] kernel = Attributes.intsValue(node, "kernel_shape");
         int spatial = kernel.length;
@@ -321,10 +395,11 @@ public final class Autodiff {
         if (Arrays.stream(pads).anyMatch(pad -> pad > 0) && Attributes.intValue(node, "count_include_pad", 0) == 0) {
             String allOnes = op("Expand", x, scalar("one", 1), shapeOf(x));
             List<AttributeProto> attributes = new ArrayList<>(node.getAttributeList().stream()
-                    .filter(attribute -> !attribute.getName().equals("count_include_pad")).toList());
+                    .filter(attribute -> !attribute.getName().equals("count_include_pad"))
+                    .toList());
             attributes.add(of("count_include_pad", 1));
-            String inside = builder.node("AveragePool", List.of(allOnes), x + "_pool_fraction",
-                    attributes.toArray(AttributeProto[]::new));
+            String inside = builder.node(
+                    "AveragePool", List.of(allOnes), x + "_pool_fraction", attributes.toArray(AttributeProto[]::new));
             scaled = op("Div", x, gY, inside);
         }
         long[] boxShape = new long[spatial + 2];
@@ -339,7 +414,8 @@ public final class Autodiff {
 
     private void maxPool(int index, NodeProto node, String gY) {
         if (Attributes.intValue(node, "storage_order", 0) != 0) {
-            throw new UnsupportedOperatorException("MaxPool", "Node '" + node.getName() + "': storage_order=1 is not supported");
+            throw new UnsupportedOperatorException(
+                    "MaxPool", "Node '" + node.getName() + "': storage_order=1 is not supported");
         }
         String x = node.getInput(0);
         String indices;
@@ -352,9 +428,12 @@ public final class Autodiff {
         // Indices count over the flattened input (batch and channel included), so scatter into a flat tensor.
         String flatShape = builder.longs("flat", -1);
         String zeros = op("ConstantOfShape", x, op("Reshape", x, op("Size", x, x), builder.longs("one_element", 1)));
-        String scattered = builder.node("ScatterElements",
-                List.of(zeros, op("Reshape", x, indices, flatShape), op("Reshape", x, gY, flatShape)), x + "_grad",
-                of("axis", 0), of("reduction", "add"));
+        String scattered = builder.node(
+                "ScatterElements",
+                List.of(zeros, op("Reshape", x, indices, flatShape), op("Reshape", x, gY, flatShape)),
+                x + "_grad",
+                of("axis", 0),
+                of("reduction", "add"));
         contribute(x, op("Reshape", x, scattered, shapeOf(x)));
     }
 
@@ -365,8 +444,15 @@ public final class Autodiff {
      * transpose then runs with only the leading pads, giving {@code H + pad_end - r} rows, which are cut or
      * zero-extended to H (rows no window read get zero gradient).
      */
-    private String transposeToInput(NodeProto node, String gradient, String kernelValue, long[] kernel, long[] dilations,
-            long[] strides, long[] pads, long group) {
+    private String transposeToInput(
+            NodeProto node,
+            String gradient,
+            String kernelValue,
+            long[] kernel,
+            long[] dilations,
+            long[] strides,
+            long[] pads,
+            long group) {
         int spatial = kernel.length;
         String x = node.getInput(0);
         boolean unitStrides = Arrays.stream(strides).allMatch(stride -> stride == 1);
@@ -374,13 +460,20 @@ public final class Autodiff {
         if (!unitStrides) {
             Arrays.fill(transposePads, spatial, 2 * spatial, 0);
         }
-        String transposed = builder.node("ConvTranspose", List.of(gradient, kernelValue), x + "_grad",
-                ints("strides", strides), ints("dilations", dilations), ints("pads", transposePads), of("group", group));
+        String transposed = builder.node(
+                "ConvTranspose",
+                List.of(gradient, kernelValue),
+                x + "_grad",
+                ints("strides", strides),
+                ints("dilations", dilations),
+                ints("pads", transposePads),
+                of("group", group));
         if (unitStrides) {
             return transposed;
         }
         long[] xShape = shapes.get(x);
-        boolean sizesKnown = xShape != null && Arrays.stream(xShape, 2, xShape.length).noneMatch(size -> size == ShapeInference.UNKNOWN);
+        boolean sizesKnown = xShape != null
+                && Arrays.stream(xShape, 2, xShape.length).noneMatch(size -> size == ShapeInference.UNKNOWN);
         long[] extension = new long[2 * (spatial + 2)];
         boolean cut = false;
         boolean extend = false;
@@ -417,8 +510,9 @@ public final class Autodiff {
             return new long[2 * spatial];
         }
         if (!autoPad.equals("NOTSET")) {
-            throw new UnsupportedOperatorException(node.getOpType(), "Node '" + node.getName() + "': auto_pad=" + autoPad
-                    + " is not supported; give explicit pads");
+            throw new UnsupportedOperatorException(
+                    node.getOpType(),
+                    "Node '" + node.getName() + "': auto_pad=" + autoPad + " is not supported; give explicit pads");
         }
         return Attributes.intsValue(node, "pads", 2 * spatial, 0);
     }
@@ -430,7 +524,8 @@ public final class Autodiff {
         long[] bShape = requireShape(node, b);
         long[] yShape = requireShape(node, node.getOutput(0));
         if (aShape.length < 2 || bShape.length < 2) {
-            throw new UnsupportedOperatorException("MatMul", "Node '" + node.getName() + "': 1-D operands are not supported");
+            throw new UnsupportedOperatorException(
+                    "MatMul", "Node '" + node.getName() + "': 1-D operands are not supported");
         }
         if (isTransposeOf(b, a, aShape.length)) {
             // A Gram matrix A A^T: both factors' contributions sum to (g + g^T) A, one product instead of two.
@@ -452,7 +547,9 @@ public final class Autodiff {
     /** Whether {@code value} is {@code source} with its last two axes swapped. */
     private boolean isTransposeOf(String value, String source, int rank) {
         NodeProto producer = producers.get(value);
-        if (producer == null || !producer.getOpType().equals("Transpose") || !producer.getInput(0).equals(source)) {
+        if (producer == null
+                || !producer.getOpType().equals("Transpose")
+                || !producer.getInput(0).equals(source)) {
             return false;
         }
         long[] perm = Attributes.intsValue(producer, "perm");
@@ -503,7 +600,8 @@ public final class Autodiff {
         if (node.getOpType().equals("ReduceSum")) {
             boolean axesGiven = node.getInputCount() > 1 && !node.getInput(1).isEmpty();
             if (axesGiven && !constants.containsKey(node.getInput(1))) {
-                throw new UnsupportedOperatorException("ReduceSum", "Node '" + node.getName() + "': axes must be a constant");
+                throw new UnsupportedOperatorException(
+                        "ReduceSum", "Node '" + node.getName() + "': axes must be a constant");
             }
             axes = axesGiven ? Tensors.longValues(constants.get(node.getInput(1))) : new long[0];
         } else {
@@ -520,22 +618,26 @@ public final class Autodiff {
             kept = op("Unsqueeze", x, gY, builder.longs("axes", axes));
         }
         String expanded = op("Expand", x, kept, shapeOf(x));
-        contribute(x, node.getOpType().equals("ReduceMean")
-                ? op("Div", x, expanded, elementRatio(x, node.getOutput(0))) : expanded);
+        contribute(
+                x,
+                node.getOpType().equals("ReduceMean")
+                        ? op("Div", x, expanded, elementRatio(x, node.getOutput(0)))
+                        : expanded);
     }
 
     /** size(numerator) / size(denominator) as a float: the count each mean averaged over. */
     private String elementRatio(String numerator, String denominator) {
         String ratio = op("Div", numerator, op("Size", numerator, numerator), op("Size", denominator, denominator));
-        return builder.node("Cast", List.of(ratio), numerator + "_count", of("to", (long) TensorProto.DataType.FLOAT_VALUE));
+        return builder.node(
+                "Cast", List.of(ratio), numerator + "_count", of("to", (long) TensorProto.DataType.FLOAT_VALUE));
     }
 
     private void softmax(NodeProto node, String gY) {
         String x = node.getInput(0);
         String y = node.getOutput(0);
         long axis = Attributes.intValue(node, "axis", -1);
-        String weighted = builder.node("ReduceSum", List.of(op("Mul", x, gY, y), builder.longs("axes", axis)), x + "_grad",
-                of("keepdims", 1));
+        String weighted = builder.node(
+                "ReduceSum", List.of(op("Mul", x, gY, y), builder.longs("axes", axis)), x + "_grad", of("keepdims", 1));
         contribute(x, op("Mul", x, y, op("Sub", x, gY, weighted)));
     }
 
@@ -543,10 +645,12 @@ public final class Autodiff {
         String x = node.getInput(0);
         String mode = Attributes.stringValue(node, "mode", "constant");
         if (!mode.equals("constant")) {
-            throw new UnsupportedOperatorException("Pad", "Node '" + node.getName() + "': mode=" + mode + " is not supported");
+            throw new UnsupportedOperatorException(
+                    "Pad", "Node '" + node.getName() + "': mode=" + mode + " is not supported");
         }
         if (node.getInputCount() < 2 || !constants.containsKey(node.getInput(1)) || node.getInputCount() > 3) {
-            throw new UnsupportedOperatorException("Pad", "Node '" + node.getName() + "': pads must be a constant input (no axes)");
+            throw new UnsupportedOperatorException(
+                    "Pad", "Node '" + node.getName() + "': pads must be a constant input (no axes)");
         }
         long[] pads = Tensors.longValues(constants.get(node.getInput(1)));
         int rank = pads.length / 2;
@@ -555,12 +659,21 @@ public final class Autodiff {
         long[] axes = new long[rank];
         for (int axis = 0; axis < rank; axis++) {
             if (pads[axis] < 0 || pads[axis + rank] < 0) {
-                throw new UnsupportedOperatorException("Pad", "Node '" + node.getName() + "': negative pads are not supported");
+                throw new UnsupportedOperatorException(
+                        "Pad", "Node '" + node.getName() + "': negative pads are not supported");
             }
             ends[axis] = pads[axis + rank] == 0 ? Long.MAX_VALUE : -pads[axis + rank];
             axes[axis] = axis;
         }
-        contribute(x, op("Slice", x, gY, builder.longs("starts", starts), builder.longs("ends", ends), builder.longs("axes", axes)));
+        contribute(
+                x,
+                op(
+                        "Slice",
+                        x,
+                        gY,
+                        builder.longs("starts", starts),
+                        builder.longs("ends", ends),
+                        builder.longs("axes", axes)));
     }
 
     private void concat(NodeProto node, String gY) {
@@ -578,12 +691,13 @@ public final class Autodiff {
         } else {
             List<String> parts = new ArrayList<>();
             for (String input : node.getInputList()) {
-                parts.add(builder.node("Shape", List.of(input), input + "_size", of("start", axis), of("end", axis + 1)));
+                parts.add(
+                        builder.node("Shape", List.of(input), input + "_size", of("start", axis), of("end", axis + 1)));
             }
             split = builder.node("Concat", parts, node.getOutput(0) + "_split", of("axis", 0));
         }
-        List<String> pieces = builder.node("Split", List.of(gY, split), node.getInputCount(), node.getOutput(0) + "_grad",
-                of("axis", axis));
+        List<String> pieces = builder.node(
+                "Split", List.of(gY, split), node.getInputCount(), node.getOutput(0) + "_grad", of("axis", axis));
         for (int input = 0; input < node.getInputCount(); input++) {
             if (needsGradient(node, input)) {
                 contribute(node.getInput(input), pieces.get(input));
@@ -594,8 +708,10 @@ public final class Autodiff {
     private long[] requireShape(NodeProto node, String value) {
         long[] shape = shapes.get(value);
         if (shape == null) {
-            throw new UnsupportedOperatorException(node.getOpType(), "Node '" + node.getName() + "' (op " + node.getOpType()
-                    + "): the rank of '" + value + "' cannot be told from the graph; declare the input shapes");
+            throw new UnsupportedOperatorException(
+                    node.getOpType(),
+                    "Node '" + node.getName() + "' (op " + node.getOpType() + "): the rank of '" + value
+                            + "' cannot be told from the graph; declare the input shapes");
         }
         return shape;
     }

@@ -3,6 +3,13 @@ package dev.likeness.onnx.tools.grad;
 import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.model.NodeProto;
@@ -14,12 +21,6 @@ import dev.likeness.onnx.tools.graph.Attributes;
 import dev.likeness.onnx.tools.graph.GraphBuilder;
 import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.graph.ShapeInference;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Generates, from a feature extractor (see {@link FeatureExtractor}) and a {@link StyleLossSpec}, the two
@@ -59,21 +60,44 @@ public final class StyleGraphs {
 
     /** Metadata keys written into the generated models. */
     public static final String CONTENT_LAYERS_KEY = "likeness.style.content_layers";
+
     public static final String STYLE_LAYERS_KEY = "likeness.style.style_layers";
     public static final String SMOOTHING_KEY = "likeness.style.smoothing_temperature";
 
     /** Operators whose semantics changed between their first version and opset 17, with the first equal version. */
     private static final Map<String, Integer> SINCE_OPSET = Map.ofEntries(
-            Map.entry("Softmax", 13), Map.entry("ReduceSum", 13), Map.entry("Pad", 11), Map.entry("Clip", 11),
-            Map.entry("Split", 13), Map.entry("Squeeze", 13), Map.entry("Unsqueeze", 13), Map.entry("Reshape", 5),
-            Map.entry("Concat", 4), Map.entry("Add", 7), Map.entry("Sub", 7), Map.entry("Mul", 7), Map.entry("Div", 7),
-            Map.entry("MaxPool", 8), Map.entry("AveragePool", 7), Map.entry("Relu", 6), Map.entry("Dropout", 12));
+            Map.entry("Softmax", 13),
+            Map.entry("ReduceSum", 13),
+            Map.entry("Pad", 11),
+            Map.entry("Clip", 11),
+            Map.entry("Split", 13),
+            Map.entry("Squeeze", 13),
+            Map.entry("Unsqueeze", 13),
+            Map.entry("Reshape", 5),
+            Map.entry("Concat", 4),
+            Map.entry("Add", 7),
+            Map.entry("Sub", 7),
+            Map.entry("Mul", 7),
+            Map.entry("Div", 7),
+            Map.entry("MaxPool", 8),
+            Map.entry("AveragePool", 7),
+            Map.entry("Relu", 6),
+            Map.entry("Dropout", 12));
     /** Operators whose opset 18 versions moved attributes to inputs: they cannot be read as opset 17. */
-    private static final Set<String> CHANGED_IN_18 = Set.of("ReduceMean", "ReduceProd", "ReduceMax", "ReduceMin",
-            "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "Split", "Resize");
+    private static final Set<String> CHANGED_IN_18 = Set.of(
+            "ReduceMean",
+            "ReduceProd",
+            "ReduceMax",
+            "ReduceMin",
+            "ReduceL1",
+            "ReduceL2",
+            "ReduceLogSum",
+            "ReduceLogSumExp",
+            "ReduceSumSquare",
+            "Split",
+            "Resize");
 
-    private StyleGraphs() {
-    }
+    private StyleGraphs() {}
 
     public static String contentTarget(String layer) {
         return "content_target_" + layer;
@@ -92,8 +116,10 @@ public final class StyleGraphs {
         Loss loss = new Loss(extractor, spec);
         List<ValueInfoProto> outputs = new ArrayList<>();
         for (String layer : spec.contentLayers()) {
-            loss.builder.nodeWithOutputs("Identity", List.of(loss.compared(layer)), List.of(loss.builder.exact(contentTarget(layer))));
-            outputs.add(Graphs.floatValue(contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
+            loss.builder.nodeWithOutputs(
+                    "Identity", List.of(loss.compared(layer)), List.of(loss.builder.exact(contentTarget(layer))));
+            outputs.add(Graphs.floatValue(
+                    contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
         }
         for (String layer : spec.styleLayers()) {
             loss.gram(layer, styleGram(layer));
@@ -111,10 +137,12 @@ public final class StyleGraphs {
 
         List<String> contentTerms = new ArrayList<>();
         for (String layer : spec.contentLayers()) {
-            loss.input(Graphs.floatValue(contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
+            loss.input(Graphs.floatValue(
+                    contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
             String compared = loss.compared(layer);
             String squared = loss.squaredDistance(compared, contentTarget(layer));
-            String fourN = builder.node("Mul", List.of(loss.elementCount(compared), builder.scalar("four", 4)), layer + "_4n");
+            String fourN =
+                    builder.node("Mul", List.of(loss.elementCount(compared), builder.scalar("four", 4)), layer + "_4n");
             contentTerms.add(builder.node("Div", List.of(squared, fourN), "J_content_" + layer));
         }
         List<String> styleTerms = new ArrayList<>();
@@ -123,7 +151,9 @@ public final class StyleGraphs {
             loss.input(Graphs.floatValue(styleWeight(layer)));
             String squared = loss.squaredDistance(loss.gram(layer, null), styleGram(layer));
             long channels = loss.channels(layer);
-            String term = builder.node("Mul", List.of(squared, builder.scalar("gatys_norm", 1f / (4f * channels * channels))),
+            String term = builder.node(
+                    "Mul",
+                    List.of(squared, builder.scalar("gatys_norm", 1f / (4f * channels * channels))),
                     "J_style_" + layer);
             styleTerms.add(builder.node("Mul", List.of(term, styleWeight(layer)), "J_style_weighted_" + layer));
         }
@@ -133,10 +163,13 @@ public final class StyleGraphs {
         for (String weight : List.of(ALPHA, BETA, GAMMA)) {
             loss.input(Graphs.floatValue(weight));
         }
-        builder.nodeWithOutputs("Sum", List.of(
-                builder.node("Mul", List.of(ALPHA, J_CONTENT), "alpha_J_content"),
-                builder.node("Mul", List.of(BETA, J_STYLE), "beta_J_style"),
-                builder.node("Mul", List.of(GAMMA, J_TV), "gamma_J_tv")), List.of(builder.exact(J)));
+        builder.nodeWithOutputs(
+                "Sum",
+                List.of(
+                        builder.node("Mul", List.of(ALPHA, J_CONTENT), "alpha_J_content"),
+                        builder.node("Mul", List.of(BETA, J_STYLE), "beta_J_style"),
+                        builder.node("Mul", List.of(GAMMA, J_TV), "gamma_J_tv")),
+                List.of(builder.exact(J)));
 
         Autodiff.appendGradient(graph, IMAGE, J, GRADIENT);
         for (String output : List.of(J, J_CONTENT, J_STYLE, J_TV)) {
@@ -161,19 +194,23 @@ public final class StyleGraphs {
             GraphProto source = extractor.getGraph();
             List<ValueInfoProto> inputs = Graphs.realInputs(source);
             if (inputs.size() != 1 || !inputs.get(0).getName().equals(IMAGE)) {
-                throw new IllegalArgumentException("The extractor must have the single input '" + IMAGE + "'; make it with FeatureExtractor");
+                throw new IllegalArgumentException(
+                        "The extractor must have the single input '" + IMAGE + "'; make it with FeatureExtractor");
             }
             Set<String> outputs = new LinkedHashSet<>();
             source.getOutputList().forEach(output -> outputs.add(output.getName()));
             for (String layer : layers(spec)) {
                 if (!outputs.contains(layer)) {
-                    throw new IllegalArgumentException("The extractor has no output '" + layer + "'; it has " + outputs);
+                    throw new IllegalArgumentException(
+                            "The extractor has no output '" + layer + "'; it has " + outputs);
                 }
             }
             this.extractor = extractor;
             this.spec = spec;
             List<NodeProto> needed = Graphs.neededNodes(source, layers(spec));
-            graph.addAllNode(needed).addAllInitializer(Graphs.initializersOf(source, needed)).addInput(inputs.get(0));
+            graph.addAllNode(needed)
+                    .addAllInitializer(Graphs.initializersOf(source, needed))
+                    .addInput(inputs.get(0));
             builder = new GraphBuilder(graph);
             shapes = ShapeInference.of(graph.build());
         }
@@ -192,7 +229,8 @@ public final class StyleGraphs {
         long channels(String layer) {
             long[] shape = shapes.get(layer);
             if (shape == null || shape.length != 4 || shape[1] == ShapeInference.UNKNOWN) {
-                throw new IllegalArgumentException("The channel count of layer '" + layer + "' cannot be told from the extractor");
+                throw new IllegalArgumentException(
+                        "The channel count of layer '" + layer + "' cannot be told from the extractor");
             }
             return shape[1];
         }
@@ -206,30 +244,45 @@ public final class StyleGraphs {
                 if (spec.smoothingTemperature().isEmpty()) {
                     return name;
                 }
-                float inverseTemperature = (float) (1 / spec.smoothingTemperature().getAsDouble());
-                String scaled = builder.node("Mul", List.of(name, builder.scalar("inverse_temperature", inverseTemperature)), name + "_scaled");
+                float inverseTemperature =
+                        (float) (1 / spec.smoothingTemperature().getAsDouble());
+                String scaled = builder.node(
+                        "Mul",
+                        List.of(name, builder.scalar("inverse_temperature", inverseTemperature)),
+                        name + "_scaled");
                 String softmax = builder.node("Softmax", List.of(scaled), name + "_softmax", of("axis", 1));
-                return builder.node("Mul", List.of(softmax, builder.scalar("channels", channels(name))), name + "_smoothed");
+                return builder.node(
+                        "Mul", List.of(softmax, builder.scalar("channels", channels(name))), name + "_smoothed");
             });
         }
 
         /** n_C n_H n_W of a value, as a float computed at run time. */
         String elementCount(String value) {
-            return counts.computeIfAbsent(value, name -> builder.node("Cast", List.of(builder.node("Size", List.of(name), name + "_size")),
-                    name + "_count", of("to", (long) TensorProto.DataType.FLOAT_VALUE)));
+            return counts.computeIfAbsent(
+                    value,
+                    name -> builder.node(
+                            "Cast",
+                            List.of(builder.node("Size", List.of(name), name + "_size")),
+                            name + "_count",
+                            of("to", (long) TensorProto.DataType.FLOAT_VALUE)));
         }
 
         /** The normalised Gram matrix A A^T / (n_H n_W) of the layer's compared activations, [n_C, n_C]. */
         String gram(String layer, String outputName) {
             long channels = channels(layer);
             String activations = compared(layer);
-            String features = builder.node("Reshape", List.of(activations, builder.longs("gram_shape", channels, -1)), layer + "_features");
+            String features = builder.node(
+                    "Reshape", List.of(activations, builder.longs("gram_shape", channels, -1)), layer + "_features");
             String transposed = builder.node("Transpose", List.of(features), layer + "_features_t", ints("perm", 1, 0));
             String product = builder.node("MatMul", List.of(features, transposed), layer + "_gram_sum");
-            String positions = builder.node("Div", List.of(elementCount(activations), builder.scalar("channels", channels)),
+            String positions = builder.node(
+                    "Div",
+                    List.of(elementCount(activations), builder.scalar("channels", channels)),
                     layer + "_positions");
-            List<String> output = List.of(outputName == null ? builder.fresh(layer + "_gram") : builder.exact(outputName));
-            return builder.nodeWithOutputs("Div", List.of(product, positions), output).get(0);
+            List<String> output =
+                    List.of(outputName == null ? builder.fresh(layer + "_gram") : builder.exact(outputName));
+            return builder.nodeWithOutputs("Div", List.of(product, positions), output)
+                    .get(0);
         }
 
         String squaredDistance(String value, String target) {
@@ -241,17 +294,26 @@ public final class StyleGraphs {
         /** Squared differences of neighbouring pixels, by depthwise Convs with the kernels [-1, 1], over 3 H W. */
         void totalVariation(String outputName) {
             float[] difference = {-1, 1, -1, 1, -1, 1};
-            String horizontal = builder.node("Conv", List.of(IMAGE, builder.floats("tv_horizontal", difference, 3, 1, 1, 2)),
-                    "tv_dx", of("group", 3));
-            String vertical = builder.node("Conv", List.of(IMAGE, builder.floats("tv_vertical", difference, 3, 1, 2, 1)),
-                    "tv_dy", of("group", 3));
+            String horizontal = builder.node(
+                    "Conv",
+                    List.of(IMAGE, builder.floats("tv_horizontal", difference, 3, 1, 1, 2)),
+                    "tv_dx",
+                    of("group", 3));
+            String vertical = builder.node(
+                    "Conv",
+                    List.of(IMAGE, builder.floats("tv_vertical", difference, 3, 1, 2, 1)),
+                    "tv_dy",
+                    of("group", 3));
             String sum = builder.node("Add", List.of(squaredSum(horizontal), squaredSum(vertical)), "tv_sum");
             builder.nodeWithOutputs("Div", List.of(sum, elementCount(IMAGE)), List.of(builder.exact(outputName)));
         }
 
         private String squaredSum(String value) {
-            return builder.node("ReduceSum", List.of(builder.node("Mul", List.of(value, value), value + "_squares")),
-                    value + "_sum", of("keepdims", 0));
+            return builder.node(
+                    "ReduceSum",
+                    List.of(builder.node("Mul", List.of(value, value), value + "_squares")),
+                    value + "_sum",
+                    of("keepdims", 0));
         }
 
         void sum(List<String> terms, String outputName) {
@@ -262,17 +324,25 @@ public final class StyleGraphs {
         ModelProto model() {
             ModelProto.Builder model = Graphs.model(graph.build()).toBuilder()
                     .setProducerName(Graphs.PRODUCER)
-                    .setDocString("Generated from " + (extractor.getGraph().getName().isEmpty() ? "an extractor" : extractor.getGraph().getName())
+                    .setDocString("Generated from "
+                            + (extractor.getGraph().getName().isEmpty()
+                                    ? "an extractor"
+                                    : extractor.getGraph().getName())
                             + " by dev.likeness.onnx.tools.grad.StyleGraphs");
             metadata(model, CONTENT_LAYERS_KEY, String.join(",", spec.contentLayers()));
             metadata(model, STYLE_LAYERS_KEY, String.join(",", spec.styleLayers()));
-            metadata(model, SMOOTHING_KEY, spec.smoothingTemperature().isPresent()
-                    ? Double.toString(spec.smoothingTemperature().getAsDouble()) : "none");
+            metadata(
+                    model,
+                    SMOOTHING_KEY,
+                    spec.smoothingTemperature().isPresent()
+                            ? Double.toString(spec.smoothingTemperature().getAsDouble())
+                            : "none");
             return model.build();
         }
 
         private static void metadata(ModelProto.Builder model, String key, String value) {
-            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+            model.addMetadataProps(
+                    StringStringEntryProto.newBuilder().setKey(key).setValue(value));
         }
     }
 
@@ -282,13 +352,17 @@ public final class StyleGraphs {
         for (NodeProto node : extractor.getGraph().getNodeList()) {
             Integer since = SINCE_OPSET.get(node.getOpType());
             boolean tooOld = since != null && opset < since;
-            boolean tooNew = opset > Graphs.OPSET && (CHANGED_IN_18.contains(node.getOpType())
-                    || node.getOpType().equals("Pad") && node.getInputCount() > 3
-                    || node.getOpType().equals("AveragePool") && Attributes.find(node, "dilations").isPresent());
+            boolean tooNew = opset > Graphs.OPSET
+                    && (CHANGED_IN_18.contains(node.getOpType())
+                            || node.getOpType().equals("Pad") && node.getInputCount() > 3
+                            || node.getOpType().equals("AveragePool")
+                                    && Attributes.find(node, "dilations").isPresent());
             if (tooOld || tooNew) {
-                throw new UnsupportedOperatorException(node.getOpType(), "Node '" + node.getName() + "' (" + node.getOpType()
-                        + ") is from opset " + opset + ", whose semantics differ from opset " + Graphs.OPSET
-                        + " that the generated graphs use; re-export the network with opset " + Graphs.OPSET);
+                throw new UnsupportedOperatorException(
+                        node.getOpType(),
+                        "Node '" + node.getName() + "' (" + node.getOpType()
+                                + ") is from opset " + opset + ", whose semantics differ from opset " + Graphs.OPSET
+                                + " that the generated graphs use; re-export the network with opset " + Graphs.OPSET);
             }
         }
     }

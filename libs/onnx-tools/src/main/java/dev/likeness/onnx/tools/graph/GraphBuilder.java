@@ -1,13 +1,14 @@
 package dev.likeness.onnx.tools.graph;
 
-import dev.likeness.onnx.model.AttributeProto;
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.model.TensorProto;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import dev.likeness.onnx.model.AttributeProto;
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.model.TensorProto;
 
 /**
  * Appends nodes and constants to a graph under fresh value names, so generated parts never collide with
@@ -53,12 +54,13 @@ public final class GraphBuilder {
 
     /** Adds a single-output node; returns the output's name, fresh from {@code outputBase}. */
     public String node(String opType, List<String> inputs, String outputBase, AttributeProto... attributes) {
-        return nodeWithOutputs(opType, inputs, List.of(fresh(outputBase)), attributes).get(0);
+        return nodeWithOutputs(opType, inputs, List.of(fresh(outputBase)), attributes)
+                .get(0);
     }
 
     /** Adds a node writing to the given, already reserved, output names. */
-    public List<String> nodeWithOutputs(String opType, List<String> inputs, List<String> outputs,
-            AttributeProto... attributes) {
+    public List<String> nodeWithOutputs(
+            String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
         NodeProto.Builder node = NodeProto.newBuilder()
                 .setOpType(opType)
                 .setName(fresh(outputs.get(0) + "/" + opType))
@@ -72,8 +74,8 @@ public final class GraphBuilder {
     }
 
     /** Adds a node with {@code count} outputs named from {@code outputBase}. */
-    public List<String> node(String opType, List<String> inputs, int count, String outputBase,
-            AttributeProto... attributes) {
+    public List<String> node(
+            String opType, List<String> inputs, int count, String outputBase, AttributeProto... attributes) {
         List<String> outputs = new ArrayList<>();
         for (int index = 0; index < count; index++) {
             outputs.add(fresh(outputBase));

@@ -1,15 +1,5 @@
 package dev.likeness.onnx.tools.graph;
 
-import dev.likeness.onnx.model.AttributeProto;
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.GraphProtoOrBuilder;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.model.OperatorSetIdProto;
-import dev.likeness.onnx.model.TensorProto;
-import dev.likeness.onnx.model.TensorShapeProto;
-import dev.likeness.onnx.model.TypeProto;
-import dev.likeness.onnx.model.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,6 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.likeness.onnx.model.AttributeProto;
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.GraphProtoOrBuilder;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.model.OperatorSetIdProto;
+import dev.likeness.onnx.model.TensorProto;
+import dev.likeness.onnx.model.TensorShapeProto;
+import dev.likeness.onnx.model.TypeProto;
+import dev.likeness.onnx.model.ValueInfoProto;
+
 /** Small queries and constructors shared by the importer, the extractor tools and the gradient generator. */
 public final class Graphs {
 
@@ -27,10 +28,10 @@ public final class Graphs {
     public static final int OPSET = 17;
     /** The IR version that goes with opset 17. */
     public static final int IR_VERSION = 8;
+
     public static final String PRODUCER = "likeness-onnx-tools";
 
-    private Graphs() {
-    }
+    private Graphs() {}
 
     /** Initializers and the outputs of Constant nodes, by value name. */
     public static Map<String, TensorProto> constants(GraphProtoOrBuilder graph) {
@@ -38,8 +39,9 @@ public final class Graphs {
         graph.getInitializerList().forEach(tensor -> constants.put(tensor.getName(), tensor));
         for (NodeProto node : graph.getNodeList()) {
             if (node.getOpType().equals("Constant")) {
-                AttributeProto value = Attributes.find(node, "value").orElseThrow(() -> new IllegalArgumentException(
-                        "Constant node " + node.getName() + " has no tensor 'value'; other forms are not supported"));
+                AttributeProto value = Attributes.find(node, "value")
+                        .orElseThrow(() -> new IllegalArgumentException("Constant node " + node.getName()
+                                + " has no tensor 'value'; other forms are not supported"));
                 constants.put(node.getOutput(0), value.getT());
             }
         }
@@ -48,14 +50,18 @@ public final class Graphs {
 
     /** The graph inputs that are not initializers (before IR 4, weights were listed as inputs too). */
     public static List<ValueInfoProto> realInputs(GraphProtoOrBuilder graph) {
-        Set<String> initializers = graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
-        return graph.getInputList().stream().filter(input -> !initializers.contains(input.getName())).toList();
+        Set<String> initializers =
+                graph.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
+        return graph.getInputList().stream()
+                .filter(input -> !initializers.contains(input.getName()))
+                .toList();
     }
 
     /** The version of the default (ai.onnx) operator set the model imports. */
     public static long defaultOpset(ModelProto model) {
         return model.getOpsetImportList().stream()
-                .filter(opset -> opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx"))
+                .filter(opset ->
+                        opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx"))
                 .mapToLong(OperatorSetIdProto::getVersion)
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("The model imports no ai.onnx operator set"));
@@ -86,9 +92,10 @@ public final class Graphs {
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
                 .build();
     }
 
@@ -100,7 +107,8 @@ public final class Graphs {
         if (dims == null) {
             return ValueInfoProto.newBuilder()
                     .setName(name)
-                    .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)))
+                    .setType(TypeProto.newBuilder()
+                            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)))
                     .build();
         }
         Object[] declared = new Object[dims.length];
@@ -130,7 +138,9 @@ public final class Graphs {
     public static List<TensorProto> initializersOf(GraphProtoOrBuilder graph, List<NodeProto> nodes) {
         Set<String> read = new HashSet<>();
         nodes.forEach(node -> read.addAll(node.getInputList()));
-        return graph.getInitializerList().stream().filter(tensor -> read.contains(tensor.getName())).toList();
+        return graph.getInitializerList().stream()
+                .filter(tensor -> read.contains(tensor.getName()))
+                .toList();
     }
 
     /** Producer of each value, by value name. */

@@ -1,13 +1,14 @@
 package dev.likeness.onnx.tools.graph;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.NodeProto;
 import dev.likeness.onnx.model.TensorProto;
 import dev.likeness.onnx.model.TensorShapeProto;
 import dev.likeness.onnx.model.ValueInfoProto;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Static shapes of a graph's values, as far as they follow from the declared input shapes and the
@@ -29,7 +30,9 @@ public final class ShapeInference {
         constants.forEach((name, tensor) -> shapes.put(name, Tensors.dims(tensor)));
         for (ValueInfoProto input : graph.getInputList()) {
             if (input.getType().getTensorType().hasShape()) {
-                shapes.putIfAbsent(input.getName(), declared(input.getType().getTensorType().getShape()));
+                shapes.putIfAbsent(
+                        input.getName(),
+                        declared(input.getType().getTensorType().getShape()));
             }
         }
         for (NodeProto node : graph.getNodeList()) {
@@ -58,8 +61,20 @@ public final class ShapeInference {
     private long[] infer(NodeProto node) {
         long[] x = shape(node, 0);
         switch (node.getOpType()) {
-            case "Identity", "Relu", "Clip", "Sigmoid", "Tanh", "Neg", "Softmax", "Cast", "Dropout", "Exp", "Sqrt",
-                    "Reciprocal", "BatchNormalization", "LeakyRelu" -> {
+            case "Identity",
+                    "Relu",
+                    "Clip",
+                    "Sigmoid",
+                    "Tanh",
+                    "Neg",
+                    "Softmax",
+                    "Cast",
+                    "Dropout",
+                    "Exp",
+                    "Sqrt",
+                    "Reciprocal",
+                    "BatchNormalization",
+                    "LeakyRelu" -> {
                 return x;
             }
             case "Add", "Sub", "Mul", "Div", "Sum", "Pow", "Where", "Greater", "Less", "Equal", "And", "Or" -> {
@@ -154,7 +169,8 @@ public final class ShapeInference {
                     if (other == null) {
                         return null;
                     }
-                    result[axis] = result[axis] == UNKNOWN || other[axis] == UNKNOWN ? UNKNOWN : result[axis] + other[axis];
+                    result[axis] =
+                            result[axis] == UNKNOWN || other[axis] == UNKNOWN ? UNKNOWN : result[axis] + other[axis];
                     for (int dim = 0; dim < result.length; dim++) {
                         if (dim != axis && result[dim] == UNKNOWN) {
                             result[dim] = other[dim];
@@ -206,8 +222,10 @@ public final class ShapeInference {
                 long padded = autoPad.equals("VALID") ? size : size + pads[axis] + pads[axis + spatial];
                 long extent = dilations[axis] * (kernel[axis] - 1) + 1;
                 long span = padded - extent;
-                result[axis + 2] = (ceil ? Math.floorDiv(span + strides[axis] - 1, strides[axis])
-                        : Math.floorDiv(span, strides[axis])) + 1;
+                result[axis + 2] = (ceil
+                                ? Math.floorDiv(span + strides[axis] - 1, strides[axis])
+                                : Math.floorDiv(span, strides[axis]))
+                        + 1;
             }
         }
         return result;
@@ -268,7 +286,9 @@ public final class ShapeInference {
             return null;
         }
         long[] axes = Attributes.intsValue(node, "axes");
-        if (node.getOpType().equals("ReduceSum") && node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
+        if (node.getOpType().equals("ReduceSum")
+                && node.getInputCount() > 1
+                && !node.getInput(1).isEmpty()) {
             TensorProto constant = constants.get(node.getInput(1));
             if (constant == null) {
                 return null;

@@ -1,15 +1,15 @@
 package dev.likeness.onnx.tools.graph;
 
-import com.google.protobuf.ByteString;
-import dev.likeness.onnx.model.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+
+import com.google.protobuf.ByteString;
+import dev.likeness.onnx.model.TensorProto;
 
 /** Builds and reads the constant tensors (weights, shape vectors) of ONNX graphs. */
 public final class Tensors {
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** A float32 tensor stored as little-endian raw data, as ONNX exporters write weights. */
     public static TensorProto floats(String name, float[] values, long... dims) {
@@ -54,7 +54,8 @@ public final class Tensors {
         requireEmbedded(tensor);
         int count = Math.toIntExact(elementCount(dims(tensor)));
         double[] values = new double[count];
-        ByteBuffer raw = tensor.hasRawData() ? tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        ByteBuffer raw =
+                tensor.hasRawData() ? tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
         switch (tensor.getDataType()) {
             case TensorProto.DataType.FLOAT_VALUE -> {
                 for (int index = 0; index < count; index++) {
@@ -76,8 +77,9 @@ public final class Tensors {
                     values[index] = raw != null ? raw.getInt() : tensor.getInt32Data(index);
                 }
             }
-            default -> throw new IllegalArgumentException("Tensor " + tensor.getName() + " has element type "
-                    + tensor.getDataType() + "; only float, double, int32 and int64 constants are supported");
+            default ->
+                throw new IllegalArgumentException("Tensor " + tensor.getName() + " has element type "
+                        + tensor.getDataType() + "; only float, double, int32 and int64 constants are supported");
         }
         return values;
     }

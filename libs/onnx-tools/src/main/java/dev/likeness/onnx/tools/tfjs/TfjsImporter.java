@@ -3,6 +3,13 @@ package dev.likeness.onnx.tools.tfjs;
 import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.onnx.model.AttributeProto;
 import dev.likeness.onnx.model.GraphProto;
@@ -11,12 +18,6 @@ import dev.likeness.onnx.tools.graph.GraphBuilder;
 import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.graph.ShapeInference;
 import dev.likeness.onnx.tools.tfjs.TfjsLayersModel.Layer;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Converts a TF.js layers model (channels-last Keras) into an ONNX graph in NCHW layout, opset 17.
@@ -29,9 +30,10 @@ import java.util.Map;
  */
 public final class TfjsImporter {
 
-    static final String SUPPORTED = "InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, Softmax,"
-            + " Add, Concatenate, ZeroPadding2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Dense,"
-            + " Dropout";
+    static final String SUPPORTED =
+            "InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, Softmax,"
+                    + " Add, Concatenate, ZeroPadding2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Dense,"
+                    + " Dropout";
     private static final int[] NHWC_TO_NCHW_AXIS = {0, 2, 3, 1};
 
     private final TfjsLayersModel keras;
@@ -41,6 +43,7 @@ public final class TfjsImporter {
     private final Map<String, String> values = new HashMap<>();
     /** Rank of each Keras layer's output (4: an NCHW feature map, 2: a vector per item). */
     private final Map<String, Integer> ranks = new HashMap<>();
+
     private final Map<String, Integer> readers = new HashMap<>();
 
     private TfjsImporter(TfjsLayersModel keras) {
@@ -83,13 +86,18 @@ public final class TfjsImporter {
             case "InputLayer" -> input(layer);
             case "Conv2D", "DepthwiseConv2D" -> convolution(layer);
             case "BatchNormalization" -> batchNormalization(layer);
-            case "Activation" -> output(layer, activation(layer, in(layer), config.get("activation").asText(), layer.name()));
+            case "Activation" ->
+                output(
+                        layer,
+                        activation(layer, in(layer), config.get("activation").asText(), layer.name()));
             case "ReLU" -> output(layer, relu(layer));
-            case "Softmax" -> output(layer, builder.node("Softmax", List.of(in(layer)), layer.name(),
-                    of("axis", (long) axis(layer, config.path("axis").asInt(-1)))));
+            case "Softmax" ->
+                output(layer, builder.node("Softmax", List.of(in(layer)), layer.name(), of("axis", (long)
+                        axis(layer, config.path("axis").asInt(-1)))));
             case "Add" -> add(layer);
-            case "Concatenate" -> output(layer, builder.node("Concat", inputs(layer), layer.name(),
-                    of("axis", (long) axis(layer, config.path("axis").asInt(-1)))));
+            case "Concatenate" ->
+                output(layer, builder.node("Concat", inputs(layer), layer.name(), of("axis", (long)
+                        axis(layer, config.path("axis").asInt(-1)))));
             case "ZeroPadding2D" -> zeroPadding(layer);
             case "MaxPooling2D", "AveragePooling2D" -> pooling(layer);
             case "GlobalAveragePooling2D" -> globalAveragePooling(layer);
@@ -99,19 +107,22 @@ public final class TfjsImporter {
                 values.put(layer.name(), in(layer));
                 ranks.put(layer.name(), rank(layer.inbound().get(0)));
             }
-            default -> throw new IllegalArgumentException("Layer '" + layer.name() + "' is a " + layer.className()
-                    + ", which the importer does not support; supported: " + SUPPORTED);
+            default ->
+                throw new IllegalArgumentException("Layer '" + layer.name() + "' is a " + layer.className()
+                        + ", which the importer does not support; supported: " + SUPPORTED);
         }
     }
 
     private void input(Layer layer) {
         JsonNode shape = layer.config().get("batch_input_shape");
         if (shape == null || shape.size() != 4) {
-            throw new IllegalArgumentException("Input '" + layer.name() + "' must be an image batch [N, H, W, C]; it is " + shape);
+            throw new IllegalArgumentException(
+                    "Input '" + layer.name() + "' must be an image batch [N, H, W, C]; it is " + shape);
         }
         Object height = shape.get(1).isNull() ? "H" : shape.get(1).asLong();
         Object width = shape.get(2).isNull() ? "W" : shape.get(2).asLong();
-        graph.addInput(Graphs.floatValue(builder.exact(layer.name()), "N", shape.get(3).asLong(), height, width));
+        graph.addInput(
+                Graphs.floatValue(builder.exact(layer.name()), "N", shape.get(3).asLong(), height, width));
         output(layer, layer.name(), 4);
     }
 
@@ -141,7 +152,8 @@ public final class TfjsImporter {
                 }
             }
         }
-        float[] bias = config.path("use_bias").asBoolean(true) ? keras.weight(layer.name(), "bias").values().clone()
+        float[] bias = config.path("use_bias").asBoolean(true)
+                ? keras.weight(layer.name(), "bias").values().clone()
                 : new float[outChannels];
 
         String activation = config.path("activation").asText("linear");
@@ -161,13 +173,21 @@ public final class TfjsImporter {
         long[] kernelShape = {kh, kw};
         long[] strides = pair(config.get("strides"), 1);
         long[] dilations = pair(config.get("dilation_rate"), 1);
-        List<AttributeProto> attributes = new ArrayList<>(List.of(ints("kernel_shape", kernelShape),
-                ints("strides", strides), ints("dilations", dilations), of("group", group)));
+        List<AttributeProto> attributes = new ArrayList<>(List.of(
+                ints("kernel_shape", kernelShape),
+                ints("strides", strides),
+                ints("dilations", dilations),
+                of("group", group)));
         attributes.add(padding(layer, kernelShape, strides, dilations));
-        String convolved = builder.node("Conv", List.of(in(layer),
-                builder.floats(layer.name() + "/weights", weights, outChannels, depthwise ? 1 : inPerGroup, kh, kw),
-                builder.floats(layer.name() + "/bias", bias, outChannels)),
-                activation.equals("linear") ? name : name + "/linear", attributes.toArray(AttributeProto[]::new));
+        String convolved = builder.node(
+                "Conv",
+                List.of(
+                        in(layer),
+                        builder.floats(
+                                layer.name() + "/weights", weights, outChannels, depthwise ? 1 : inPerGroup, kh, kw),
+                        builder.floats(layer.name() + "/bias", bias, outChannels)),
+                activation.equals("linear") ? name : name + "/linear",
+                attributes.toArray(AttributeProto[]::new));
         String result = activation(layer, convolved, activation, name);
         output(layer, result, 4);
         if (folded != null) {
@@ -196,10 +216,17 @@ public final class TfjsImporter {
         int channels = (int) keras.weight(layer.name(), "moving_mean").shape()[0];
         float[][] scaleShift = batchNormalizationAffine(layer, channels);
         long[] shape = rank == 4 ? new long[] {1, channels, 1, 1} : new long[] {channels};
-        String scaled = builder.node("Mul", List.of(in(layer), builder.floats(layer.name() + "/scale", scaleShift[0], shape)),
+        String scaled = builder.node(
+                "Mul",
+                List.of(in(layer), builder.floats(layer.name() + "/scale", scaleShift[0], shape)),
                 layer.name() + "/scaled");
-        output(layer, builder.node("Add", List.of(scaled, builder.floats(layer.name() + "/shift", scaleShift[1], shape)),
-                layer.name()), rank);
+        output(
+                layer,
+                builder.node(
+                        "Add",
+                        List.of(scaled, builder.floats(layer.name() + "/shift", scaleShift[1], shape)),
+                        layer.name()),
+                rank);
     }
 
     /** Per-channel {scale, shift} with y = scale * x + shift, computed in double for exact, repeatable folding. */
@@ -207,15 +234,21 @@ public final class TfjsImporter {
         JsonNode config = layer.config();
         JsonNode axis = config.get("axis");
         int channelAxis = axis == null ? -1 : axis.isArray() ? axis.get(0).asInt() : axis.asInt();
-        if (channelAxis != -1 && channelAxis != 3 && !(channelAxis == 1 && rank(layer.inbound().get(0)) == 2)) {
-            throw new IllegalArgumentException("BatchNormalization '" + layer.name() + "' normalises axis " + channelAxis
-                    + "; only the channel axis is supported");
+        if (channelAxis != -1
+                && channelAxis != 3
+                && !(channelAxis == 1 && rank(layer.inbound().get(0)) == 2)) {
+            throw new IllegalArgumentException("BatchNormalization '" + layer.name() + "' normalises axis "
+                    + channelAxis + "; only the channel axis is supported");
         }
         double epsilon = config.path("epsilon").asDouble(1e-3);
         float[] mean = keras.weight(layer.name(), "moving_mean").values();
         float[] variance = keras.weight(layer.name(), "moving_variance").values();
-        float[] gamma = config.path("scale").asBoolean(true) ? keras.weight(layer.name(), "gamma").values() : null;
-        float[] beta = config.path("center").asBoolean(true) ? keras.weight(layer.name(), "beta").values() : null;
+        float[] gamma = config.path("scale").asBoolean(true)
+                ? keras.weight(layer.name(), "gamma").values()
+                : null;
+        float[] beta = config.path("center").asBoolean(true)
+                ? keras.weight(layer.name(), "beta").values()
+                : null;
         float[] scale = new float[channels];
         float[] shift = new float[channels];
         for (int channel = 0; channel < channels; channel++) {
@@ -230,25 +263,35 @@ public final class TfjsImporter {
         return switch (activation) {
             case "linear" -> input;
             case "relu" -> builder.node("Relu", List.of(input), name);
-            case "relu6" -> builder.node("Clip", List.of(input, builder.scalar("zero", 0), builder.scalar("six", 6)), name);
+            case "relu6" ->
+                builder.node("Clip", List.of(input, builder.scalar("zero", 0), builder.scalar("six", 6)), name);
             case "sigmoid" -> builder.node("Sigmoid", List.of(input), name);
             case "tanh" -> builder.node("Tanh", List.of(input), name);
-            case "softmax" -> builder.node("Softmax", List.of(input), name, of("axis", rank(layer.inbound().get(0)) == 4 ? 1L : -1L));
-            default -> throw new IllegalArgumentException("Layer '" + layer.name() + "': activation '" + activation
-                    + "' is not supported (linear, relu, relu6, sigmoid, tanh, softmax)");
+            case "softmax" ->
+                builder.node(
+                        "Softmax",
+                        List.of(input),
+                        name,
+                        of("axis", rank(layer.inbound().get(0)) == 4 ? 1L : -1L));
+            default ->
+                throw new IllegalArgumentException("Layer '" + layer.name() + "': activation '" + activation
+                        + "' is not supported (linear, relu, relu6, sigmoid, tanh, softmax)");
         };
     }
 
     private String relu(Layer layer) {
         JsonNode config = layer.config();
-        if (config.path("threshold").asDouble(0) != 0 || config.path("negative_slope").asDouble(0) != 0) {
+        if (config.path("threshold").asDouble(0) != 0
+                || config.path("negative_slope").asDouble(0) != 0) {
             throw new IllegalArgumentException("ReLU '" + layer.name() + "': threshold and negative_slope must be 0");
         }
         JsonNode maxValue = config.get("max_value");
         if (maxValue == null || maxValue.isNull()) {
             return builder.node("Relu", List.of(in(layer)), layer.name());
         }
-        return builder.node("Clip", List.of(in(layer), builder.scalar("zero", 0), builder.scalar("max", (float) maxValue.asDouble())),
+        return builder.node(
+                "Clip",
+                List.of(in(layer), builder.scalar("zero", 0), builder.scalar("max", (float) maxValue.asDouble())),
                 layer.name());
     }
 
@@ -256,7 +299,10 @@ public final class TfjsImporter {
         List<String> inputs = inputs(layer);
         String sum = inputs.get(0);
         for (int index = 1; index < inputs.size(); index++) {
-            sum = builder.node("Add", List.of(sum, inputs.get(index)), index == inputs.size() - 1 ? layer.name() : layer.name() + "/partial");
+            sum = builder.node(
+                    "Add",
+                    List.of(sum, inputs.get(index)),
+                    index == inputs.size() - 1 ? layer.name() : layer.name() + "/partial");
         }
         output(layer, sum);
     }
@@ -279,8 +325,13 @@ public final class TfjsImporter {
             top = bottom = padding.get(0).asLong();
             left = right = padding.get(1).asLong();
         }
-        output(layer, builder.node("Pad", List.of(in(layer), builder.longs(layer.name() + "/pads", 0, 0, top, left, 0, 0, bottom, right)),
-                layer.name()), 4);
+        output(
+                layer,
+                builder.node(
+                        "Pad",
+                        List.of(in(layer), builder.longs(layer.name() + "/pads", 0, 0, top, left, 0, 0, bottom, right)),
+                        layer.name()),
+                4);
     }
 
     private void pooling(Layer layer) {
@@ -291,20 +342,33 @@ public final class TfjsImporter {
         long[] strides = strideConfig == null || strideConfig.isNull() ? kernel : pair(strideConfig, 1);
         long[] ones = {1, 1};
         boolean max = layer.className().equals("MaxPooling2D");
-        List<AttributeProto> attributes = new ArrayList<>(List.of(ints("kernel_shape", kernel), ints("strides", strides),
-                padding(layer, kernel, strides, ones)));
+        List<AttributeProto> attributes = new ArrayList<>(
+                List.of(ints("kernel_shape", kernel), ints("strides", strides), padding(layer, kernel, strides, ones)));
         if (!max) {
             // TensorFlow averages only over the cells inside the image.
             attributes.add(of("count_include_pad", 0));
         }
-        output(layer, builder.node(max ? "MaxPool" : "AveragePool", List.of(in(layer)), layer.name(),
-                attributes.toArray(AttributeProto[]::new)), 4);
+        output(
+                layer,
+                builder.node(
+                        max ? "MaxPool" : "AveragePool",
+                        List.of(in(layer)),
+                        layer.name(),
+                        attributes.toArray(AttributeProto[]::new)),
+                4);
     }
 
     private void globalAveragePooling(Layer layer) {
         requireChannelsLast(layer);
         boolean keepDims = layer.config().path("keepdims").asBoolean(false);
-        output(layer, builder.node("ReduceMean", List.of(in(layer)), layer.name(), ints("axes", 2, 3), of("keepdims", keepDims ? 1 : 0)),
+        output(
+                layer,
+                builder.node(
+                        "ReduceMean",
+                        List.of(in(layer)),
+                        layer.name(),
+                        ints("axes", 2, 3),
+                        of("keepdims", keepDims ? 1 : 0)),
                 keepDims ? 4 : 2);
     }
 
@@ -319,17 +383,22 @@ public final class TfjsImporter {
 
     private void dense(Layer layer) {
         if (rank(layer.inbound().get(0)) != 2) {
-            throw new IllegalArgumentException("Dense '" + layer.name() + "' reads a feature map; add a Flatten or pooling first");
+            throw new IllegalArgumentException(
+                    "Dense '" + layer.name() + "' reads a feature map; add a Flatten or pooling first");
         }
         JsonNode config = layer.config();
         TfjsLayersModel.Weight kernel = keras.weight(layer.name(), "kernel");
         String activation = config.path("activation").asText("linear");
-        String product = builder.node("MatMul", List.of(in(layer), builder.floats(layer.name() + "/kernel", kernel.values(), kernel.shape())),
+        String product = builder.node(
+                "MatMul",
+                List.of(in(layer), builder.floats(layer.name() + "/kernel", kernel.values(), kernel.shape())),
                 layer.name() + "/product");
         String linear = product;
         if (config.path("use_bias").asBoolean(true)) {
             TfjsLayersModel.Weight bias = keras.weight(layer.name(), "bias");
-            linear = builder.node("Add", List.of(product, builder.floats(layer.name() + "/bias", bias.values(), bias.shape())),
+            linear = builder.node(
+                    "Add",
+                    List.of(product, builder.floats(layer.name() + "/bias", bias.values(), bias.shape())),
                     activation.equals("linear") ? layer.name() : layer.name() + "/linear");
         }
         output(layer, activation(layer, linear, activation, layer.name()), 2);
@@ -341,7 +410,8 @@ public final class TfjsImporter {
             return ints("pads", 0, 0, 0, 0);
         }
         if (!padding.equals("same")) {
-            throw new IllegalArgumentException("Layer '" + layer.name() + "': padding '" + padding + "' is not supported");
+            throw new IllegalArgumentException(
+                    "Layer '" + layer.name() + "': padding '" + padding + "' is not supported");
         }
         if (strides[0] != 1 || strides[1] != 1) {
             // TensorFlow's SAME pads depend on the input size when strided: ONNX's SAME_UPPER is the same rule.
@@ -359,7 +429,8 @@ public final class TfjsImporter {
     private void requireChannelsLast(Layer layer) {
         String format = layer.config().path("data_format").asText("channels_last");
         if (!format.equals("channels_last")) {
-            throw new IllegalArgumentException("Layer '" + layer.name() + "' uses data_format " + format + "; only channels_last");
+            throw new IllegalArgumentException(
+                    "Layer '" + layer.name() + "' uses data_format " + format + "; only channels_last");
         }
     }
 
@@ -388,13 +459,16 @@ public final class TfjsImporter {
     }
 
     private List<String> inputs(Layer layer) {
-        return layer.inbound().stream().map(source -> {
-            String value = values.get(source);
-            if (value == null) {
-                throw new IllegalArgumentException("Layer '" + layer.name() + "' reads '" + source + "', which comes later or does not exist");
-            }
-            return value;
-        }).toList();
+        return layer.inbound().stream()
+                .map(source -> {
+                    String value = values.get(source);
+                    if (value == null) {
+                        throw new IllegalArgumentException("Layer '" + layer.name() + "' reads '" + source
+                                + "', which comes later or does not exist");
+                    }
+                    return value;
+                })
+                .toList();
     }
 
     private int rank(String layer) {

@@ -1,7 +1,5 @@
 package dev.likeness.onnx.tools.tfjs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * A TF.js layers model as {@code tfjs.converters} writes it: {@code model.json} with the Keras topology and
  * a weights manifest, plus binary shards. Weights are decoded to float32, including the converter's
@@ -23,27 +24,28 @@ import java.util.Map;
  * @param outputs names of the output layers
  * @param weights by manifest name, e.g. {@code conv1/kernel}
  */
-public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<String> outputs, Map<String, Weight> weights) {
+public record TfjsLayersModel(
+        List<Layer> layers, List<String> inputs, List<String> outputs, Map<String, Weight> weights) {
 
     /**
      * One Keras layer.
      *
      * @param inbound names of the layers whose outputs it takes, in order
      */
-    public record Layer(String name, String className, JsonNode config, List<String> inbound) {
-    }
+    public record Layer(String name, String className, JsonNode config, List<String> inbound) {}
 
     /** A weight tensor in Keras layout (e.g. a Conv2D kernel is [kh, kw, in, out]). */
-    public record Weight(String name, long[] shape, float[] values) {
-    }
+    public record Weight(String name, long[] shape, float[] values) {}
 
     public static TfjsLayersModel read(Path modelJson) throws IOException {
         JsonNode root = new ObjectMapper().readTree(modelJson.toFile());
         if (!root.has("modelTopology") || !root.has("weightsManifest")) {
-            throw new IllegalArgumentException(modelJson + " is not a TF.js layers model (no modelTopology/weightsManifest)");
+            throw new IllegalArgumentException(
+                    modelJson + " is not a TF.js layers model (no modelTopology/weightsManifest)");
         }
         if (root.path("format").asText("layers-model").equals("graph-model")) {
-            throw new IllegalArgumentException(modelJson + " is a TF.js graph model; only layers models can be imported");
+            throw new IllegalArgumentException(
+                    modelJson + " is a TF.js graph model; only layers models can be imported");
         }
         JsonNode topology = root.get("modelTopology");
         JsonNode modelConfig = topology.has("model_config") ? topology.get("model_config") : topology;
@@ -53,7 +55,8 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
         return switch (className) {
             case "Model", "Functional" -> functional(config, weights);
             case "Sequential" -> sequential(config, weights);
-            default -> throw new IllegalArgumentException("Unsupported model class '" + className + "' in " + modelJson);
+            default ->
+                throw new IllegalArgumentException("Unsupported model class '" + className + "' in " + modelJson);
         };
     }
 
@@ -63,23 +66,27 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
             String name = layer.get("name").asText();
             JsonNode inboundNodes = layer.path("inbound_nodes");
             if (inboundNodes.size() > 1) {
-                throw new IllegalArgumentException("Layer '" + name + "' is called more than once (shared layer); not supported");
+                throw new IllegalArgumentException(
+                        "Layer '" + name + "' is called more than once (shared layer); not supported");
             }
             List<String> inbound = new ArrayList<>();
             if (inboundNodes.size() == 1) {
                 for (JsonNode tensor : inboundNodes.get(0)) {
                     if (!tensor.isArray()) {
-                        throw new IllegalArgumentException("Layer '" + name + "': inbound nodes in the Keras 3 format are not supported");
+                        throw new IllegalArgumentException(
+                                "Layer '" + name + "': inbound nodes in the Keras 3 format are not supported");
                     }
                     if (tensor.get(1).asInt() != 0 || tensor.get(2).asInt() != 0) {
-                        throw new IllegalArgumentException("Layer '" + name + "' reads a second output of a layer; not supported");
+                        throw new IllegalArgumentException(
+                                "Layer '" + name + "' reads a second output of a layer; not supported");
                     }
                     inbound.add(tensor.get(0).asText());
                 }
             }
             layers.add(new Layer(name, layer.get("class_name").asText(), layer.get("config"), inbound));
         }
-        return new TfjsLayersModel(layers, names(config.get("input_layers")), names(config.get("output_layers")), weights);
+        return new TfjsLayersModel(
+                layers, names(config.get("input_layers")), names(config.get("output_layers")), weights);
     }
 
     /** A Sequential model: each layer reads the previous one; the first declares the input shape. */
@@ -93,7 +100,8 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
             String className = layer.get("class_name").asText();
             if (previous == null && !className.equals("InputLayer")) {
                 if (!layerConfig.has("batch_input_shape")) {
-                    throw new IllegalArgumentException("The first layer of the Sequential model declares no batch_input_shape");
+                    throw new IllegalArgumentException(
+                            "The first layer of the Sequential model declares no batch_input_shape");
                 }
                 layers.add(new Layer(name + "_input", "InputLayer", layerConfig, List.of()));
                 previous = name + "_input";
@@ -153,7 +161,8 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
                     case "uint8" -> (buffer.get() & 0xff) * scale + min;
                     case "uint16" -> (buffer.getShort() & 0xffff) * scale + min;
                     case "float16" -> halfToFloat(buffer.getShort());
-                    default -> throw new IllegalArgumentException("Weight " + name + ": unsupported quantization " + stored);
+                    default ->
+                        throw new IllegalArgumentException("Weight " + name + ": unsupported quantization " + stored);
                 };
             }
         } else {
@@ -193,6 +202,7 @@ public record TfjsLayersModel(List<Layer> layers, List<String> inputs, List<Stri
         return weights.values().stream()
                 .filter(weight -> weight.name().endsWith("/" + name))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Layer '" + layer + "' has no weight '" + parameter + "'"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("Layer '" + layer + "' has no weight '" + parameter + "'"));
     }
 }

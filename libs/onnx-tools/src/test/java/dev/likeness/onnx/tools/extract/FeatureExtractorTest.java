@@ -2,6 +2,15 @@ package dev.likeness.onnx.tools.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InferenceOptions;
@@ -13,13 +22,6 @@ import dev.likeness.onnx.tools.ModelFiles;
 import dev.likeness.onnx.tools.OnnxModels;
 import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.tfjs.TfjsImporter;
-import java.nio.FloatBuffer;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Truncating the imported ResNet-50 into the style extractor. */
 class FeatureExtractorTest {
@@ -40,10 +42,31 @@ class FeatureExtractorTest {
     void namedLayersAreTheKerasBlockOutputs() {
         Map<String, String> layers = ResNet50Layers.of(resnet);
 
-        assertThat(layers).containsEntry("conv1_relu", "activation").containsEntry("res2c", "activation_9")
-                .containsEntry("res3d", "activation_21").containsEntry("res4f", "activation_39").containsEntry("res5c", "activation_48");
-        assertThat(layers.keySet()).containsExactly("conv1_relu", "res2a", "res2b", "res2c", "res3a", "res3b", "res3c", "res3d",
-                "res4a", "res4b", "res4c", "res4d", "res4e", "res4f", "res5a", "res5b", "res5c");
+        assertThat(layers)
+                .containsEntry("conv1_relu", "activation")
+                .containsEntry("res2c", "activation_9")
+                .containsEntry("res3d", "activation_21")
+                .containsEntry("res4f", "activation_39")
+                .containsEntry("res5c", "activation_48");
+        assertThat(layers.keySet())
+                .containsExactly(
+                        "conv1_relu",
+                        "res2a",
+                        "res2b",
+                        "res2c",
+                        "res3a",
+                        "res3b",
+                        "res3c",
+                        "res3d",
+                        "res4a",
+                        "res4b",
+                        "res4c",
+                        "res4d",
+                        "res4e",
+                        "res4f",
+                        "res5a",
+                        "res5b",
+                        "res5c");
     }
 
     @Test
@@ -63,30 +86,44 @@ class FeatureExtractorTest {
                 caffe[channel * plane + index] = rgb[(2 - channel) * plane + index] - CAFFE_MEAN_BGR[channel];
             }
         }
-        ModelProto network = resnet.toBuilder().setGraph(resnet.getGraph().toBuilder()
-                .setInput(0, Graphs.floatValue("input_1", 1, 3, "H", "W"))
-                .addOutput(Graphs.floatValue("activation_39", 1, 1024, null, null))).build();
+        ModelProto network = resnet.toBuilder()
+                .setGraph(resnet.getGraph().toBuilder()
+                        .setInput(0, Graphs.floatValue("input_1", 1, 3, "H", "W"))
+                        .addOutput(Graphs.floatValue("activation_39", 1, 1024, null, null)))
+                .build();
 
         FloatTensor fromExtractor = run(extractor, "image", rgb, height, width).get("res4f");
         FloatTensor fromNetwork = run(network, "input_1", caffe, height, width).get("activation_39");
 
         assertThat(fromExtractor.shape()).containsExactly(1, 1024, 5, 6);
-        assertThat(maxRelativeDifference(fromExtractor.data(), fromNetwork.data())).isLessThan(1e-5);
+        assertThat(maxRelativeDifference(fromExtractor.data(), fromNetwork.data()))
+                .isLessThan(1e-5);
     }
 
     @Test
     void averagePoolingReplacesMaxPooling() throws Exception {
-        ModelProto extractor = FeatureExtractor.extract(resnet, Map.of("res2c", "activation_9"), ImagePreprocessing.caffe(), true);
+        ModelProto extractor =
+                FeatureExtractor.extract(resnet, Map.of("res2c", "activation_9"), ImagePreprocessing.caffe(), true);
 
-        assertThat(extractor.getGraph().getNodeList()).extracting(NodeProto::getOpType).doesNotContain("MaxPool").contains("AveragePool");
-        assertThat(extractor.getGraph().getOutputList()).extracting(value -> value.getName()).containsExactly("res2c");
-        assertThat(run(extractor, "image", new float[3 * 40 * 40], 40, 40).get("res2c").shape()).containsExactly(1, 256, 10, 10);
+        assertThat(extractor.getGraph().getNodeList())
+                .extracting(NodeProto::getOpType)
+                .doesNotContain("MaxPool")
+                .contains("AveragePool");
+        assertThat(extractor.getGraph().getOutputList())
+                .extracting(value -> value.getName())
+                .containsExactly("res2c");
+        assertThat(run(extractor, "image", new float[3 * 40 * 40], 40, 40)
+                        .get("res2c")
+                        .shape())
+                .containsExactly(1, 256, 10, 10);
     }
 
-    private Map<String, FloatTensor> run(ModelProto model, String input, float[] values, int height, int width) throws Exception {
+    private Map<String, FloatTensor> run(ModelProto model, String input, float[] values, int height, int width)
+            throws Exception {
         Path file = temp.resolve("model" + System.nanoTime() + ".onnx");
         OnnxModels.write(model, file);
-        try (OnnxModel session = OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
+        try (OnnxModel session =
+                OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
             return session.run(Map.of(input, FloatInput.of(FloatBuffer.wrap(values), 1, 3, height, width)));
         }
     }

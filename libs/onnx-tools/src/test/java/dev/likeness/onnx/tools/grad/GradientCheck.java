@@ -1,11 +1,5 @@
 package dev.likeness.onnx.tools.grad;
 
-import dev.likeness.core.onnx.FloatInput;
-import dev.likeness.core.onnx.FloatTensor;
-import dev.likeness.core.onnx.InferenceOptions;
-import dev.likeness.core.onnx.OnnxModel;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.tools.OnnxModels;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -17,6 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.OnnxModel;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.tools.OnnxModels;
 
 /**
  * Compares the gradient a generated graph computes in ONNX Runtime (float32) with central finite
@@ -36,16 +37,25 @@ final class GradientCheck {
     record Report(int checked, double maxRelativeError, int zeroChecked, double maxZeroFdRelative, float[] gradient) {
         @Override
         public String toString() {
-            return String.format("%d coordinates: max relative error %.2e; %d zero-gradient coordinates: max |fd|/max|g| %.2e",
+            return String.format(
+                    "%d coordinates: max relative error %.2e; %d zero-gradient coordinates: max |fd|/max|g| %.2e",
                     checked, maxRelativeError, zeroChecked, maxZeroFdRelative);
         }
     }
 
-    private GradientCheck() {
-    }
+    private GradientCheck() {}
 
-    static Report check(ModelProto model, Map<String, DoubleTensor> inputs, String input, String loss, String gradientName,
-            int samples, double step, long seed, Path temp) throws IOException {
+    static Report check(
+            ModelProto model,
+            Map<String, DoubleTensor> inputs,
+            String input,
+            String loss,
+            String gradientName,
+            int samples,
+            double step,
+            long seed,
+            Path temp)
+            throws IOException {
         float[] gradient = runOrt(model, inputs, gradientName, temp);
         ReferenceEvaluator reference = new ReferenceEvaluator(model.getGraph());
         DoubleTensor point = inputs.get(input);
@@ -80,37 +90,51 @@ final class GradientCheck {
         double maxZero = 0;
         List<Integer> zeroChecked = zero.subList(0, Math.min(samples / 2, zero.size()));
         for (int index : zeroChecked) {
-            maxZero = Math.max(maxZero, Math.abs(finiteDifference(reference, inputs, input, point, loss, index, step)) / largest);
+            maxZero = Math.max(
+                    maxZero, Math.abs(finiteDifference(reference, inputs, input, point, loss, index, step)) / largest);
         }
         return new Report(checked.size(), maxRelative, zeroChecked.size(), maxZero, gradient);
     }
 
-    private static double finiteDifference(ReferenceEvaluator reference, Map<String, DoubleTensor> inputs, String input,
-            DoubleTensor point, String loss, int index, double step) {
+    private static double finiteDifference(
+            ReferenceEvaluator reference,
+            Map<String, DoubleTensor> inputs,
+            String input,
+            DoubleTensor point,
+            String loss,
+            int index,
+            double step) {
         double plus = lossAt(reference, inputs, input, point.withValue(index, point.data()[index] + step), loss);
         double minus = lossAt(reference, inputs, input, point.withValue(index, point.data()[index] - step), loss);
         return (plus - minus) / (2 * step);
     }
 
-    private static double lossAt(ReferenceEvaluator reference, Map<String, DoubleTensor> inputs, String input,
-            DoubleTensor value, String loss) {
+    private static double lossAt(
+            ReferenceEvaluator reference,
+            Map<String, DoubleTensor> inputs,
+            String input,
+            DoubleTensor value,
+            String loss) {
         Map<String, DoubleTensor> moved = new LinkedHashMap<>(inputs);
         moved.put(input, value);
         return reference.run(moved, Set.of(loss)).get(loss).data()[0];
     }
 
     /** Runs the model in ONNX Runtime through the project's model layer and returns one output. */
-    static float[] runOrt(ModelProto model, Map<String, DoubleTensor> inputs, String output, Path temp) throws IOException {
+    static float[] runOrt(ModelProto model, Map<String, DoubleTensor> inputs, String output, Path temp)
+            throws IOException {
         return runOrt(model, inputs, Set.of(output), temp).get(output).data();
     }
 
-    static Map<String, FloatTensor> runOrt(ModelProto model, Map<String, DoubleTensor> inputs, Set<String> outputs, Path temp)
-            throws IOException {
+    static Map<String, FloatTensor> runOrt(
+            ModelProto model, Map<String, DoubleTensor> inputs, Set<String> outputs, Path temp) throws IOException {
         Path file = Files.createTempFile(temp, "graph", ".onnx");
         OnnxModels.write(model, file);
-        try (OnnxModel session = OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
+        try (OnnxModel session =
+                OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
             Map<String, FloatInput> feed = new LinkedHashMap<>();
-            inputs.forEach((name, tensor) -> feed.put(name, FloatInput.of(FloatBuffer.wrap(tensor.floats()), tensor.shape())));
+            inputs.forEach(
+                    (name, tensor) -> feed.put(name, FloatInput.of(FloatBuffer.wrap(tensor.floats()), tensor.shape())));
             return session.run(feed, outputs);
         }
     }

@@ -1,11 +1,5 @@
 package dev.likeness.onnx.tools.grad;
 
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.model.TensorProto;
-import dev.likeness.onnx.tools.graph.Attributes;
-import dev.likeness.onnx.tools.graph.Graphs;
-import dev.likeness.onnx.tools.graph.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleBinaryOperator;
 import java.util.stream.IntStream;
+
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.model.TensorProto;
+import dev.likeness.onnx.tools.graph.Attributes;
+import dev.likeness.onnx.tools.graph.Graphs;
+import dev.likeness.onnx.tools.graph.Tensors;
 
 /**
  * Evaluates the forward operators of an ONNX graph in double precision, written independently of ONNX
@@ -53,7 +54,9 @@ final class ReferenceEvaluator {
             if (node.getOpType().equals("Constant")) {
                 continue;
             }
-            List<DoubleTensor> in = node.getInputList().stream().map(name -> name.isEmpty() ? null : values.get(name)).toList();
+            List<DoubleTensor> in = node.getInputList().stream()
+                    .map(name -> name.isEmpty() ? null : values.get(name))
+                    .toList();
             values.put(node.getOutput(0), evaluate(node, in));
         }
         Map<String, DoubleTensor> result = new HashMap<>();
@@ -69,7 +72,8 @@ final class ReferenceEvaluator {
             case "Relu" -> map(x, value -> Math.max(value, 0));
             case "Clip" -> clip(x, in);
             case "Add" -> broadcast(x, in.get(1), Double::sum);
-            case "Sum" -> in.stream().reduce((a, b) -> broadcast(a, b, Double::sum)).orElseThrow();
+            case "Sum" ->
+                in.stream().reduce((a, b) -> broadcast(a, b, Double::sum)).orElseThrow();
             case "Sub" -> broadcast(x, in.get(1), (a, b) -> a - b);
             case "Mul" -> broadcast(x, in.get(1), (a, b) -> a * b);
             case "Div" -> broadcast(x, in.get(1), (a, b) -> a / b);
@@ -80,12 +84,24 @@ final class ReferenceEvaluator {
             case "Transpose" -> transpose(x, Attributes.intsValue(node, "perm"));
             case "Reshape" -> reshape(x, in.get(1).longs());
             case "Flatten" -> flatten(x, Attributes.intValue(node, "axis", 1));
-            case "ReduceSum" -> reduce(x, in.size() > 1 && in.get(1) != null ? in.get(1).longs() : new long[0],
-                    Attributes.intValue(node, "keepdims", 1) != 0, false);
-            case "ReduceMean" -> reduce(x, orEmpty(Attributes.intsValue(node, "axes")),
-                    Attributes.intValue(node, "keepdims", 1) != 0, true);
+            case "ReduceSum" ->
+                reduce(
+                        x,
+                        in.size() > 1 && in.get(1) != null ? in.get(1).longs() : new long[0],
+                        Attributes.intValue(node, "keepdims", 1) != 0,
+                        false);
+            case "ReduceMean" ->
+                reduce(
+                        x,
+                        orEmpty(Attributes.intsValue(node, "axes")),
+                        Attributes.intValue(node, "keepdims", 1) != 0,
+                        true);
             case "Softmax" -> softmax(x, (int) Attributes.intValue(node, "axis", -1));
-            case "Pad" -> pad(x, in.get(1).longs(), in.size() > 2 && in.get(2) != null ? in.get(2).data()[0] : 0);
+            case "Pad" ->
+                pad(
+                        x,
+                        in.get(1).longs(),
+                        in.size() > 2 && in.get(2) != null ? in.get(2).data()[0] : 0);
             case "Concat" -> concat(in, (int) Attributes.intValue(node, "axis", 0));
             case "Shape" -> shape(node, x);
             case "Size" -> DoubleTensor.scalar(x.data().length);
@@ -294,7 +310,9 @@ final class ReferenceEvaluator {
 
     private static DoubleTensor transpose(DoubleTensor x, long[] perm) {
         int rank = x.rank();
-        long[] order = perm != null ? perm : IntStream.range(0, rank).mapToLong(axis -> rank - 1 - axis).toArray();
+        long[] order = perm != null
+                ? perm
+                : IntStream.range(0, rank).mapToLong(axis -> rank - 1 - axis).toArray();
         long[] shape = new long[rank];
         for (int axis = 0; axis < rank; axis++) {
             shape[axis] = x.shape()[(int) order[axis]];
@@ -374,7 +392,12 @@ final class ReferenceEvaluator {
                 out[index] /= count;
             }
         }
-        long[] shape = keepDims ? kept : IntStream.range(0, rank).filter(axis -> !reduced[axis]).mapToLong(axis -> kept[axis]).toArray();
+        long[] shape = keepDims
+                ? kept
+                : IntStream.range(0, rank)
+                        .filter(axis -> !reduced[axis])
+                        .mapToLong(axis -> kept[axis])
+                        .toArray();
         return new DoubleTensor(out, shape);
     }
 
@@ -430,7 +453,8 @@ final class ReferenceEvaluator {
         int rank = parts.get(0).rank();
         int normalised = axis < 0 ? axis + rank : axis;
         long[] shape = parts.get(0).shape().clone();
-        shape[normalised] = parts.stream().mapToLong(part -> part.shape()[normalised]).sum();
+        shape[normalised] =
+                parts.stream().mapToLong(part -> part.shape()[normalised]).sum();
         long outer = DoubleTensor.size(Arrays.copyOf(shape, normalised));
         double[] out = new double[(int) DoubleTensor.size(shape)];
         int position = 0;

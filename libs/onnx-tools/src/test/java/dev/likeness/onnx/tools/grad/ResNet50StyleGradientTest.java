@@ -2,6 +2,17 @@ package dev.likeness.onnx.tools.grad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.image.TensorEncoding;
@@ -12,15 +23,6 @@ import dev.likeness.onnx.tools.DarknetImages;
 import dev.likeness.onnx.tools.MakeStyleModels;
 import dev.likeness.onnx.tools.ModelFiles;
 import dev.likeness.onnx.tools.OnnxModels;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gradient graphs of the real truncated ResNet-50 (caffe preprocessing, conv1_relu..res4f) at 64x64,
@@ -40,14 +42,18 @@ class ResNet50StyleGradientTest {
     @Test
     void generatedGradientMatchesFiniteDifferences() throws Exception {
         String prefix = "style/" + MakeStyleModels.PREFIX;
-        check("plain Gram losses", OnnxModels.read(ModelFiles.generated(prefix + "_style_targets.onnx")),
+        check(
+                "plain Gram losses",
+                OnnxModels.read(ModelFiles.generated(prefix + "_style_targets.onnx")),
                 OnnxModels.read(ModelFiles.generated(prefix + "_style_grad.onnx")));
     }
 
     @Test
     void swagGradientMatchesFiniteDifferences() throws Exception {
         String prefix = "style/" + MakeStyleModels.SWAG_PREFIX;
-        check("SWAG, temperature " + MakeStyleModels.SWAG_TEMPERATURE, OnnxModels.read(ModelFiles.generated(prefix + "_style_targets.onnx")),
+        check(
+                "SWAG, temperature " + MakeStyleModels.SWAG_TEMPERATURE,
+                OnnxModels.read(ModelFiles.generated(prefix + "_style_targets.onnx")),
                 OnnxModels.read(ModelFiles.generated(prefix + "_style_grad.onnx")));
     }
 
@@ -56,19 +62,25 @@ class ResNet50StyleGradientTest {
         DoubleTensor style = photo("scream.jpg", SIZE + 16, SIZE);
 
         Map<String, DoubleTensor> inputs = new HashMap<>();
-        GradientCheck.runOrt(targets, Map.of("image", content), Set.of("content_target_res4f"), temp).forEach((name, tensor) -> inputs.put(name, of(tensor)));
+        GradientCheck.runOrt(targets, Map.of("image", content), Set.of("content_target_res4f"), temp)
+                .forEach((name, tensor) -> inputs.put(name, of(tensor)));
         Set<String> grams = Set.of("style_gram_conv1_relu", "style_gram_res2c", "style_gram_res3d", "style_gram_res4f");
-        GradientCheck.runOrt(targets, Map.of("image", style), grams, temp).forEach((name, tensor) -> inputs.put(name, of(tensor)));
+        GradientCheck.runOrt(targets, Map.of("image", style), grams, temp)
+                .forEach((name, tensor) -> inputs.put(name, of(tensor)));
         inputs.put("image", noisy(content, 20, 3));
-        for (String weight : new String[] {"alpha", "beta", "gamma", "lambda_conv1_relu", "lambda_res2c", "lambda_res3d", "lambda_res4f"}) {
+        for (String weight : new String[] {
+            "alpha", "beta", "gamma", "lambda_conv1_relu", "lambda_res2c", "lambda_res3d", "lambda_res4f"
+        }) {
             inputs.put(weight, DoubleTensor.scalar(1));
         }
-        Map<String, FloatTensor> terms = GradientCheck.runOrt(gradient, inputs, Set.of("J_content", "J_style", "J_tv"), temp);
+        Map<String, FloatTensor> terms =
+                GradientCheck.runOrt(gradient, inputs, Set.of("J_content", "J_style", "J_tv"), temp);
         inputs.put("alpha", DoubleTensor.scalar(1 / terms.get("J_content").data()[0]));
         inputs.put("beta", DoubleTensor.scalar(1 / terms.get("J_style").data()[0]));
         inputs.put("gamma", DoubleTensor.scalar(1 / terms.get("J_tv").data()[0]));
 
-        GradientCheck.Report report = GradientCheck.check(gradient, inputs, "image", "J", "grad_image", 16, 1e-3, 17, temp);
+        GradientCheck.Report report =
+                GradientCheck.check(gradient, inputs, "image", "J", "grad_image", 16, 1e-3, 17, temp);
 
         System.out.printf("ResNet-50 style gradient at %dx%d, %s: %s%n", SIZE, SIZE, variant, report);
         assertThat(report.checked()).isEqualTo(16);

