@@ -23,8 +23,14 @@ test: models
 ## check: the fast tier: the formatter's check and the unit tests (no broker, no models, no browser, no images;
 ## under 2 minutes). Tests tagged broker, models, browser or images run in `make test` only.
 check:
+	@mkdir -p var
+	@# Quarkus's test engine prepares every @QuarkusTest class it discovers (minutes), even those the tags leave
+	@# out: surefire is told not to look at them at all. They all run against a broker, in `make test`.
+	@grep -rl --include='*.java' -e '@QuarkusTest' -e '@QuarkusMainTest' */*/src/test/java \
+	    | sed 's|.*/src/test/java/||' >var/check-excludes.txt
 	$(MVN) -Dlikeness.models.dir=$(CURDIR)/var/no-models -Dlikeness.images.build.skip=true \
-	    -DexcludedGroups=broker,models,browser,images spotless:check test
+	    -DexcludedGroups=broker,models,browser,images -Dsurefire.excludesFile=$(CURDIR)/var/check-excludes.txt \
+	    spotless:check test
 
 ## format: rewrite every Java file in the project's format (palantir-java-format, through Spotless).
 format:
