@@ -5,7 +5,11 @@ BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
-.PHONY: run test models broker build images images-cuda bench bench-graphs clean
+.PHONY: help run test check format models broker build images images-cuda bench bench-graphs clean
+
+## help: list the targets with what each does.
+help:
+	@awk '/^## /{sub(/^## /, ""); if ($$0 ~ /^[a-z-]+: /) print; else print "    " $$0}' $(MAKEFILE_LIST)
 
 ## run: build, fetch the models, start a local Kafka broker and every service; Ctrl-C stops all of it.
 run: models
@@ -15,6 +19,22 @@ run: models
 test: models
 	bash deploy/local/chromium.sh
 	$(MVN) install
+
+## check: the fast tier: the formatter's check and the unit tests (no broker, no models, no browser, no images;
+## under 2 minutes). Tests tagged broker, models, browser or images run in `make test` only.
+check:
+	@mkdir -p var
+	@# Quarkus's test engine prepares every @QuarkusTest class it discovers (minutes), even those the tags leave
+	@# out: surefire is told not to look at them at all. They all run against a broker, in `make test`.
+	@grep -rl --include='*.java' -e '@QuarkusTest' -e '@QuarkusMainTest' */*/src/test/java \
+	    | sed 's|.*/src/test/java/||' >var/check-excludes.txt
+	$(MVN) -Dlikeness.models.dir=$(CURDIR)/var/no-models -Dlikeness.images.build.skip=true \
+	    -DexcludedGroups=broker,models,browser,images -Dsurefire.excludesFile=$(CURDIR)/var/check-excludes.txt \
+	    spotless:check test
+
+## format: rewrite every Java file in the project's format (palantir-java-format, through Spotless).
+format:
+	$(MVN) -q spotless:apply
 
 ## build: compile and package every module without running tests.
 build:

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * -cuda images, and their CUDA base is a 2.0 GB download. Whether the provider then runs on a GPU is not
  * checked here: no GPU.
  */
+@Tag("images")
 class CudaLibrariesTest {
 
     /** The CUDA and cuDNN sonames libonnxruntime_providers_cuda.so of onnxruntime_gpu 1.23.2 is linked with. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * What every image tarball under target/images/ must be: `make test` builds the embedding image
  * (deploy/images/pom.xml), `make images` all of them, and each one present is checked.
  */
+@Tag("images")
 class ImageConfigTest {
 
     static final Path ROOT = ImageArchive.DIRECTORY.getParent().getParent();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.testing.KafkaBroker;
@@ -29,6 +30,9 @@ import dev.likeness.testing.KafkaBroker;
  * its ONNX models at startup, so ready means the image's JVM, glibc and libstdc++ run ONNX Runtime's native
  * library. Needs root (to enter the namespace and change root), which CI has.
  */
+@Tag("broker")
+@Tag("models")
+@Tag("images")
 class ImageRunsTest {
 
     private static final Duration STARTUP = Duration.ofMinutes(3);

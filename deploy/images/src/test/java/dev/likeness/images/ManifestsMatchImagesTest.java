@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +20,7 @@ import dev.likeness.k8s.Kustomize;
  * tarball present: the tag, the user, the port, where the models are mounted, the command of the
  * onnx-tools init containers.
  */
+@Tag("images")
 class ManifestsMatchImagesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

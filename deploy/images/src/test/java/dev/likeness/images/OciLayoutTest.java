@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +25,7 @@ import dev.likeness.images.ImageArchive.Descriptor;
  * types, every blob named by the SHA-256 of its content with the size its descriptor says, and the config's
  * diff_ids the digests of the uncompressed layers (what a runtime checks when it unpacks them).
  */
+@Tag("images")
 class OciLayoutTest {
 
     static List<Path> images() {

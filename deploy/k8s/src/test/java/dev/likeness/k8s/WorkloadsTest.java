@@ -292,10 +292,10 @@ class WorkloadsTest {
         return words.replaceAll(r -> r.group(1).toUpperCase());
     }
 
-    /** The service's config interfaces, plus the config groups they share from libs/core. */
+    /** The service's config interfaces, plus the config groups they share from libs/service-kit. */
     private static String javaSources(String service) throws IOException {
         return configSources(Manifests.ROOT.resolve("services").resolve(service).resolve("src/main/java")) + "\n"
-                + configSources(Manifests.ROOT.resolve("libs/core/src/main/java"));
+                + configSources(Manifests.ROOT.resolve("libs/service-kit/src/main/java"));
     }
 
     private static String configSources(java.nio.file.Path root) throws IOException {

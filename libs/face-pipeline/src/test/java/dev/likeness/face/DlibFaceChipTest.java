@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -14,6 +15,7 @@ import dev.likeness.core.onnx.ModelsDirectory;
  * dlib's face chip geometry ({@code get_face_chip_details(shape, 150, 0.25)}): its mean face, padding and sampling
  * grid, and on real faces of a sample photo the landmarks land where dlib's mean face puts them.
  */
+@Tag("models")
 class DlibFaceChipTest {
 
     private static final int SIZE = 150;

@@ -20,6 +20,7 @@ import javax.imageio.ImageWriter;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,7 @@ import dev.likeness.core.onnx.ModelsDirectory;
  * The embedding of a real face stays close under the edits a photo goes through (resize, mild crop,
  * mirror, JPEG re-encode), while different people in the same photo stay apart.
  */
+@Tag("models")
 class EmbeddingInvarianceTest {
 
     /** Same-person pairs of this model sit around cosine 0.4 and above (../shared/models.md). */

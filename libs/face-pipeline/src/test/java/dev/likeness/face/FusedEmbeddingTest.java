@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -17,6 +18,7 @@ import dev.likeness.core.onnx.ModelsDirectory;
  * by sqrt(weight) and concatenated, it is unit length, and its squared distance is the weighted sum of the networks'
  * squared distances. Its version follows its networks and weights.
  */
+@Tag("models")
 class FusedEmbeddingTest {
 
     @Test

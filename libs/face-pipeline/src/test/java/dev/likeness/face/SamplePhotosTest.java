@@ -9,12 +9,14 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.likeness.core.onnx.ModelsDirectory;
 
 /** Detection on face-api's six sample group photos (3,3,3,4,5,4 faces, see ../shared/models.md). */
+@Tag("models")
 class SamplePhotosTest {
 
     static FacePipeline pipeline;

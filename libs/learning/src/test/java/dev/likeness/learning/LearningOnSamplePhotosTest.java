@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import dev.likeness.learning.evaluation.EvaluationReport;
  * Evaluation and adaptation on a labelled folder built from the sample photos, through the real face
  * pipeline, as {@code likeness evaluate} and {@code likeness adapt} run them.
  */
+@Tag("models")
 class LearningOnSamplePhotosTest {
 
     @TempDir

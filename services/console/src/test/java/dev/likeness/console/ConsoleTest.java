@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -56,6 +57,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * records and tombstones, results, dead letters) reaches a connected page. The page itself, against the whole
  * mesh, is tested in tests/e2e.
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class ConsoleTest {

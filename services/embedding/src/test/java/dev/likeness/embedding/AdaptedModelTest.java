@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -30,26 +31,30 @@ import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * An adapted model (base fr_feature + a 512 -> 128 projection head + L2 normalisation, exported as one ONNX
  * file as {@code likeness adapt} does) loaded by configuration only: the service's events carry its id and
  * the version derived from its file, and its embeddings are the head applied to the base model's.
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
-@TestProfile(AdaptedModelTest.AdaptedModel.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(AdaptedModelTest.AdaptedModel.class)
 class AdaptedModelTest {
 
     static final String MODEL_ID = "faceplugin-fr-feature-adapted-test";
     static final LinearHead HEAD = LinearHead.initial(512, 128, 42);
 
-    /** Exports the model before the service starts, and points the embedder settings at it. */
-    public static class AdaptedModel implements QuarkusTestProfile {
+    /**
+     * Exports the model before the service starts, and points the embedder settings at it: a test resource, so the
+     * export runs only when the test does (a profile's overrides are read when tests are discovered, `make check`).
+     */
+    public static class AdaptedModel implements QuarkusTestResourceLifecycleManager {
 
         static Path exported() {
             Path file =
@@ -68,7 +73,7 @@ class AdaptedModelTest {
         }
 
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public Map<String, String> start() {
             return Map.of(
                     "likeness.embedding.embedder.path",
                     exported().toString(),
@@ -77,6 +82,9 @@ class AdaptedModelTest {
                     "likeness.embedding.model",
                     MODEL_ID);
         }
+
+        @Override
+        public void stop() {}
     }
 
     @Test

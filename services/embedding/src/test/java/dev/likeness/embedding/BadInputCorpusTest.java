@@ -19,6 +19,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +56,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * (CMYK, 16-bit, palette, huge EXIF, EXIF-rotated) must give the same faces, of the same people, as the
  * plain photo.
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputCorpusTest {

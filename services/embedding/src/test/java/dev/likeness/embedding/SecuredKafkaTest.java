@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -40,6 +41,8 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(
         value = SecuredKafkaBrokerResource.class,
         initArgs = @ResourceArg(name = "user", value = "likeness-embedding"))
+@Tag("broker")
+@Tag("models")
 class SecuredKafkaTest {
 
     public static class ExactlyOnce implements QuarkusTestProfile {

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * on each model's requests are matched against that model's embeddings only. Real photos through the
  * in-process pipeline with the base model and with an exported adapted model (base + 512 -> 128 head).
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class AdaptedModelMatchingTest {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.testing.KafkaBrokerResource;
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** likeness.api.auth.mode=api-key: the REST API answers only requests with one of the configured keys. */
+@Tag("broker")
 @QuarkusTest
 @TestProfile(ApiKeyAuthTest.ApiKeyProfile.class)
 @WithTestResource(KafkaBrokerResource.class)

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,6 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * servable must come back as a dead letter with its reason code; a well-formed request that cannot be served
  * (unknown identity, another model...) as a MatchResult with that error; and the good request must be answered.
  */
+@Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputCorpusTest {

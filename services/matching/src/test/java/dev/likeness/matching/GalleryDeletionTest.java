@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.calibration.ModelKey;
@@ -27,6 +28,7 @@ import io.restassured.http.ContentType;
  * restarted service does: materialise the topic from the beginning), and still after the broker has
  * compacted the topic (the identity's records are gone; at most its tombstone is left).
  */
+@Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class GalleryDeletionTest {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.calibration.ModelKey;
@@ -31,6 +32,7 @@ import io.restassured.http.ContentType;
  * A service that starts on a gallery topic where an identity was enrolled, deleted, and compacted away
  * materialises the gallery without it: the deletion survives restarts and compaction.
  */
+@Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(GalleryRestartTest.CompactedGalleryWithADeletion.class)

@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.kafka.CloudEventHeaders;
@@ -32,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** The service end to end on a real broker, with synthetic embeddings: Kafka requests, REST API, guards. */
+@Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class MatchingApiTest {

@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.events.v1.MatchResult;
@@ -43,6 +44,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * the same woman (distance 0.81, far below any different-person pair among the samples); faces of one
  * photo are different people.
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class OneShotRecognitionTest {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.events.v1.MatchResult;
@@ -37,6 +38,7 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(
         value = SecuredKafkaBrokerResource.class,
         initArgs = @ResourceArg(name = "user", value = "likeness-matching"))
+@Tag("broker")
 class SecuredMatchingTest {
 
     static final TokenIssuer ISSUER = new TokenIssuer("https://issuer.likeness.test");

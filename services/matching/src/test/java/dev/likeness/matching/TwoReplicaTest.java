@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.calibration.ModelKey;
@@ -29,6 +30,7 @@ import io.restassured.path.json.JsonPath;
  * started afterwards give the same candidates, distances and unknown flags, and list the same gallery,
  * after enrolments (over Kafka and REST), renames and deletions.
  */
+@Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class TwoReplicaTest {

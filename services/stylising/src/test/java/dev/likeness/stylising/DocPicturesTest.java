@@ -21,6 +21,7 @@ import javax.imageio.ImageIO;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -55,6 +56,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * photos: Munch's The Scream and the other test photos of Debian's darknet package, which the onnx-tools tests
  * fetch into models/.cache/darknet/.
  */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class DocPicturesTest {

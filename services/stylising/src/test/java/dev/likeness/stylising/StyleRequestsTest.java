@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -44,6 +45,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 /** The stylising service through the real broker: requests in, progress and pictures out. */
+@Tag("broker")
+@Tag("models")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -36,6 +37,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * a style transfer); the CLI paints and edits the gallery against the same mesh; Ctrl-C stops all of it.
  * Screenshots go to target/screenshots (console.png is the README's).
  */
+@Tag("broker")
+@Tag("browser")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleEndToEndTest {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,6 +31,8 @@ import dev.likeness.testing.ServiceProcess;
  * service's heap (read from its /q/metrics) stays under the limit, neither runs out of memory, and results keep
  * coming in every window: the work in flight is bounded by max.poll.records, not by the backlog.
  */
+@Tag("broker")
+@Tag("models")
 class BackpressureTest {
 
     static final int BURST = 10_000;

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,6 +48,8 @@ import dev.likeness.testing.TopicReader;
  * SIGKILLed once and restarted, and the broker is restarted once. Then every request's results are counted
  * (read_committed, like the mesh's readers) and the gallery compared with the enrolments sent.
  */
+@Tag("broker")
+@Tag("models")
 class DeliveryUnderFaultsTest {
 
     /** Enrolment requests per identity (at most the gallery's 5 per model, so none is dropped as the oldest). */

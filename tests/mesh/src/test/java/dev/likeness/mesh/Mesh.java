@@ -153,7 +153,7 @@ final class Mesh implements AutoCloseable {
     private static synchronized Path application(String module) {
         Path copy = Path.of("target", "apps", module).toAbsolutePath();
         if (COPIED.add(module)) {
-            Path servicesDir = Path.of(System.getProperty("likeness.services.dir", ".."));
+            Path servicesDir = Path.of(System.getProperty("likeness.services.dir", "../../services"));
             Path app = ServiceProcess.jarOf(servicesDir.resolve(module)).getParent();
             try {
                 deleteRecursively(copy);

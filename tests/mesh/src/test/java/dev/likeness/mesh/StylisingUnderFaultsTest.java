@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import dev.likeness.testing.ServiceProcess;
  * while it works and restarted. Every request must have a picture, under its own key, and every result of a
  * request must carry the same picture bytes: a repeat is the same painting, not merely the same key.
  */
+@Tag("broker")
 class StylisingUnderFaultsTest {
 
     static final int REQUESTS = 80;

@@ -11,11 +11,13 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.likeness.local.kafka.LocalKafkaBroker;
 
+@Tag("broker")
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaBrokerExtensionTest {
 

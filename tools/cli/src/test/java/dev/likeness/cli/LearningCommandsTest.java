@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.learning.SampleFolder;
 
 /** {@code likeness evaluate} and {@code likeness adapt} on a labelled folder built from the sample photos. */
+@Tag("models")
 class LearningCommandsTest {
 
     @TempDir

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -38,6 +39,8 @@ import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.TopicReader;
 
 /** Runs the CLI in-process against a real broker, simulating the mesh's answers where a command waits for one. */
+@Tag("broker")
+@Tag("models")
 class LikenessCliTest {
 
     private static final Path PHOTO = ModelsDirectory.resolve("samples/sample1.jpg");

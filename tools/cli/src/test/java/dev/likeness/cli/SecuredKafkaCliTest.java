@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,8 @@ import dev.likeness.testing.SecuredKafkaBroker;
 import dev.likeness.testing.TopicReader;
 
 /** The CLI against the secured broker (SASL_SSL, SCRAM-SHA-512, ACLs), logged in as the KafkaUser likeness-cli. */
+@Tag("broker")
+@Tag("models")
 class SecuredKafkaCliTest {
 
     private static final Path PHOTO = ModelsDirectory.resolve("samples/sample1.jpg");

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -39,6 +40,8 @@ import dev.likeness.testing.TopicReader;
  * Against the running services (a painted picture, a deletion through matching) they are tested in
  * tests/e2e, where `make run` brings the mesh up.
  */
+@Tag("broker")
+@Tag("models")
 class StyliseAndGalleryCommandsTest {
 
     private static final Path CONTENT = ModelsDirectory.resolve("samples/sample1.jpg");

@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The secured broker applies deploy/k8s's KafkaUsers and KafkaTopics: each service logs in with its own SCRAM
  * password over TLS and may do what its ACLs say and nothing else, also after a restart on the same data.
  */
+@Tag("broker")
 class SecuredLocalKafkaBrokerTest {
 
     private static final Path MANIFESTS = Path.of("..", "k8s", "base", "kafka");

@@ -31,6 +31,7 @@ import javax.imageio.stream.ImageOutputStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,6 +40,7 @@ import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import dev.likeness.core.image.ImageRejectedException.Reason;
 import dev.likeness.testing.ImageCorpus;
 
+@Tag("models")
 class ImageDecoderTest {
 
     private final ImageDecoder decoder = new ImageDecoder();

@@ -11,11 +11,13 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Tag("models")
 class ImageTensorsTest {
 
     private static final TensorEncoding FACE = TensorEncoding.rgb(127, 128);

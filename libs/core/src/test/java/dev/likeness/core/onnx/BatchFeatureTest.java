@@ -6,6 +6,7 @@ import java.awt.geom.Rectangle2D;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.image.DecodedImage;
@@ -14,6 +15,7 @@ import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.image.TensorEncoding;
 
 /** The batch-capable feature network gives every item of a batch exactly what a batch of one gives. */
+@Tag("models")
 class BatchFeatureTest {
 
     private static final int BATCH = 8;

@@ -20,12 +20,14 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 
+@Tag("models")
 class OnnxModelTest {
 
     private static final Path FEATURE = ModelsDirectory.resolve("face/fr_feature.onnx");

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 import ai.onnxruntime.OrtSession;
 
 /** Runs each batch variant on 8 distinct inputs at once and compares with 8 runs of the original model. */
+@Tag("models")
 class BatchVariantsTest {
 
     private static final int BATCH = 8;

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ai.onnxruntime.OrtSession;
 import dev.likeness.onnx.model.ModelProto;
 
+@Tag("models")
 class OnnxModelsTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import dev.likeness.matching.tools.FaceEmbedder;
  * from it, half the identities to fit and the other half to evaluate. The head must separate the
  * evaluation pairs at least as well as the raw distance does.
  */
+@Tag("models")
 class CalibrationOnPhotosTest {
 
     private static final int CROPS_PER_FACE = 8;

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.core.onnx.InferenceOptions;
 
 /** The fast engine on a network built by the test: discovery by file name, and tiled against untiled inference. */
+@Tag("models")
 class FastStylesTest {
 
     /** Stated bound: tiled and untiled outputs of a 3x3 blur differ by under 0.01 grey levels (of 255) anywhere. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,7 @@ import dev.likeness.onnx.tools.tfjs.TfjsReference;
  * {@code @vladmandic/face-api@1.7.15}) on the pure-JavaScript {@code @tensorflow/tfjs} in node, on dlib chips of the
  * faces of a real photo, run as one batch in ONNX Runtime.
  */
+@Tag("models")
 class DlibFaceRecognitionNetTest {
 
     private static final Path MANIFEST = ModelFiles.generated("face-api/face_recognition_model-weights_manifest.json");

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.onnx.tools.tfjs.TfjsImporter;
 
 /** Truncating the imported ResNet-50 into the style extractor. */
+@Tag("models")
 class FeatureExtractorTest {
 
     private static final float[] CAFFE_MEAN_BGR = {103.939f, 116.779f, 123.68f};

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import dev.likeness.onnx.tools.OnnxModels;
  * (1e-3 on the 0..255 scale) is small enough that no ReLU or max-pool kink falls inside it at these points;
  * with 1e-2 one sampled coordinate straddles a kink and its finite difference is off by 4e-4.
  */
+@Tag("models")
 class ResNet50StyleGradientTest {
 
     private static final int SIZE = 64;

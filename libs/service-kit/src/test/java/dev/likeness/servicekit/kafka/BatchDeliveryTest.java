@@ -1,4 +1,4 @@
-package dev.likeness.core.kafka;
+package dev.likeness.servicekit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.DeliveryMode;
 import dev.likeness.events.v1.RequestError;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
