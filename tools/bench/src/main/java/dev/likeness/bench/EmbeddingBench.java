@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,6 +29,7 @@ import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.DetectedFace;
 import dev.likeness.face.FaceAnalysis;
+import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.face.ModelSpec;
@@ -37,7 +40,9 @@ import dev.likeness.face.PreparedImage;
  * Sections 1, 2 and 4 of {@code make bench}: the raw networks (batch 1 and 8, 1 and 2 intra-op threads), the
  * in-process pipeline (JPEG bytes to embeddings) against the sum of its raw model times stage by stage, for
  * one-face 640x480 views and for the 1920 px group photos, with a CPU-time profile of where the rest goes, and the
- * same pipeline on onnxruntime-node (tools/bench/peer) in the same run. Usage: EmbeddingBench REPORT.md
+ * same pipeline on onnxruntime-node (tools/bench/peer) in the same run; faces/s of each recognition network and of
+ * their fusion. Usage: EmbeddingBench REPORT.md [SECTION...] (raw-models, embedding-pipeline, recognition-models, peer;
+ * none = all)
  */
 public final class EmbeddingBench {
 
@@ -59,10 +64,27 @@ public final class EmbeddingBench {
         FacePipelineConfig defaults = FacePipelineConfig.defaults(models);
         List<Workload> workloads = workloads(defaults, models);
 
-        Figures.reset();
-        Report.writeSection(report, "raw-models", rawModels(defaults, charts));
-        Report.writeSection(report, "embedding-pipeline", pipelineVsRaw(defaults, workloads, charts));
-        Report.writeSection(report, "peer", peer(defaults, models, workloads, charts));
+        Set<String> sections = Set.copyOf(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+        if (sections.isEmpty()) {
+            Figures.reset();
+        }
+        if (runs(sections, "raw-models")) {
+            Report.writeSection(report, "raw-models", rawModels(defaults, charts));
+        }
+        if (runs(sections, "embedding-pipeline")) {
+            Report.writeSection(report, "embedding-pipeline", pipelineVsRaw(defaults, workloads, charts));
+        }
+        if (runs(sections, "recognition-models")) {
+            Report.writeSection(report, "recognition-models", recognitionModels(models, workloads.get(0), charts));
+        }
+        if (runs(sections, "peer")) {
+            Report.writeSection(report, "peer", peer(defaults, models, workloads, charts));
+        }
+    }
+
+    /** No section named after the report = all of them (and the figures start afresh). */
+    private static boolean runs(Set<String> sections, String section) {
+        return sections.isEmpty() || sections.contains(section);
     }
 
     /** A set of images the pipeline is measured on, written to var/bench/images for the peer and the mesh. */
@@ -288,6 +310,77 @@ public final class EmbeddingBench {
         md.append("\n").append(profile(defaults, workloads.get(0)));
         md.append("\n").append(decodeAhead(defaults, workloads));
         return md.toString();
+    }
+
+    // ---------------------------------------------------------------- 3. faces/s per recognition model
+
+    /**
+     * Faces/s of each recognition network alone and of the fusion, the same pipeline otherwise, interleaved run by run
+     * on the one-face set at batch 8. "Recognition" is the align and embed stages (the part a model choice changes);
+     * "pipeline" the whole of it, from JPEG bytes.
+     */
+    static String recognitionModels(Path models, Workload workload, Path charts) throws Exception {
+        List<String> ids = List.of(FaceNetworks.FR_FEATURE, FaceNetworks.DLIB, FaceNetworks.FUSION);
+        List<FacePipeline> pipelines = new ArrayList<>();
+        List<long[]> recognitionNanos = new ArrayList<>();
+        try {
+            for (String id : ids) {
+                long[] nanos = new long[1];
+                recognitionNanos.add(nanos);
+                pipelines.add(FacePipeline.open(
+                        FacePipelineConfig.defaults(models, id).withMaxBatch(8), (stage, items, stageNanos) -> {
+                            if (stage == PipelineStage.ALIGN || stage == PipelineStage.EMBED) {
+                                nanos[0] += stageNanos;
+                            }
+                        }));
+            }
+            int faces = runPipeline(pipelines.get(0), workload.images(), 8);
+            recognitionNanos.forEach(nanos -> nanos[0] = 0);
+            Measurement.Body[] bodies = pipelines.stream()
+                    .map(pipeline -> (Measurement.Body) () -> runPipeline(pipeline, workload.images(), 8))
+                    .toArray(Measurement.Body[]::new);
+            Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, bodies);
+            StringBuilder md = new StringBuilder("## Recognition models: faces/s\n\n")
+                    .append(provenance(
+                            "EmbeddingBench",
+                            "Each recognition model in the same pipeline (" + workload.label() + ", " + faces
+                                    + " faces, batch 8, the services' ONNX Runtime settings), interleaved run by run."
+                                    + " Recognition = the align and embed stages (mean over every run); pipeline = JPEG"
+                                    + " bytes to embeddings. Accuracy of each on LFW view 1: docs/matching.md"))
+                    .append("| model | networks | recognition faces/s | pipeline faces/s | pipeline vs "
+                            + FaceNetworks.FR_FEATURE + " |\n|---|---|---|---|---|\n");
+            List<Double> recognitionRates = new ArrayList<>();
+            List<Double> pipelineRates = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                double recognitionRate =
+                        faces * (double) (WARM_UP + RUNS) / (recognitionNanos.get(i)[0] / 1e9);
+                Measurement perFace = m[i].per(faces);
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| `%s` | %d | %.0f | %s | %.2fx |%n",
+                        ids.get(i),
+                        FaceNetworks.embedding(ids.get(i), models).networks().size(),
+                        recognitionRate,
+                        Report.perSecond(perFace),
+                        m[0].median() / m[i].median()));
+                Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
+                recognitionRates.add(recognitionRate);
+                pipelineRates.add(1 / perFace.median());
+            }
+            md.append("\n")
+                    .append(Charts.write(
+                            charts.resolve("bench-recognition-models.png"),
+                            new Charts.Bars("Faces/s per recognition model", "faces/s", ids)
+                                    .add("recognition (align + embed)", recognitionRates)
+                                    .add("pipeline (JPEG to embeddings)", pipelineRates),
+                            chartCaption()))
+                    .append("\n");
+            return md.toString();
+        } finally {
+            for (FacePipeline pipeline : pipelines) {
+                pipeline.close();
+            }
+        }
     }
 
     /** The one recognition network of a single-network configuration (the raw-model comparisons need one). */
