@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +38,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
+import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.TopicReader;
@@ -258,10 +258,7 @@ class LikenessCliTest {
 
     @Test
     void anUnreachableBrokerIsReportedQuickly() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.find();
         long started = System.nanoTime();
 
         CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);
