@@ -35,6 +35,7 @@ import com.google.protobuf.Message;
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
@@ -55,9 +56,6 @@ import dev.likeness.testing.ServiceProcess;
  */
 public final class MeshBench {
 
-    static final String IMAGES_TOPIC = "likeness.images.v1";
-    static final String FACES_TOPIC = "likeness.faces.v1";
-    static final String MATCHES_TOPIC = "likeness.matches.v1";
     static final int ROUNDS = 9;
     /**
      * Warm-up bursts per workload at least, before any is measured: after one, the services' JIT compilers took a
@@ -458,7 +456,7 @@ public final class MeshBench {
             consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(FACES_TOPIC, MATCHES_TOPIC)) {
+            for (String topic : List.of(Topics.FACES, Topics.MATCHES)) {
                 partitions.addAll(partitionsOf(topic));
             }
             consumer.assign(partitions);
@@ -486,7 +484,7 @@ public final class MeshBench {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
-                    if (record.topic().equals(FACES_TOPIC)) {
+                    if (record.topic().equals(Topics.FACES)) {
                         faces.putIfAbsent(record.key(), now);
                     } else {
                         matches.putIfAbsent(record.key(), now);
@@ -593,7 +591,7 @@ public final class MeshBench {
 
         /** A record in CloudEvents binary mode, as the services expect it. */
         static ProducerRecord<String, byte[]> record(String key, Message event) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(IMAGES_TOPIC, key, event.toByteArray());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.IMAGES, key, event.toByteArray());
             Headers headers = record.headers();
             headers.add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(UTF_8));
             headers.add(CloudEventHeaders.ID, EventTypes.idOf(key, event).getBytes(UTF_8));

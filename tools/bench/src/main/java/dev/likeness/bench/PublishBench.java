@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.likeness.cli.Likeness;
 import dev.likeness.core.events.Requests;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
@@ -152,7 +153,7 @@ public final class PublishBench {
 
     private static void createImagesTopic(String bootstrapServers) throws Exception {
         NewTopic images = StrimziManifests.topics(Path.of("deploy/k8s/base/kafka/topics.yaml")).stream()
-                .filter(topic -> topic.name().equals(MeshBench.IMAGES_TOPIC))
+                .filter(topic -> topic.name().equals(Topics.IMAGES))
                 .findFirst()
                 .orElseThrow();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {

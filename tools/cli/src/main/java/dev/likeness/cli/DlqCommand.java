@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.DeadLetter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,9 +42,9 @@ final class DlqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (service != null && !Topics.DLQ_SERVICES.contains(service)) {
+        if (service != null && !Topics.DEAD_LETTER_SERVICES.contains(service)) {
             throw new CliException(
-                    ExitCodes.USAGE, "--service must be one of " + Topics.DLQ_SERVICES + ", not " + service);
+                    ExitCodes.USAGE, "--service must be one of " + Topics.DEAD_LETTER_SERVICES + ", not " + service);
         }
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             List<String> topics;
@@ -52,7 +53,7 @@ final class DlqCommand implements Callable<Integer> {
                 kafka.requireTopics(topics);
             } else {
                 Set<String> existing = kafka.existingTopics();
-                topics = Topics.DLQ_SERVICES.stream()
+                topics = Topics.DEAD_LETTER_SERVICES.stream()
                         .map(Topics::deadLetters)
                         .filter(existing::contains)
                         .toList();

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.Identity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

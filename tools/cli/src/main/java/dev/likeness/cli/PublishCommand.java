@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
 import picocli.CommandLine.Command;

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.events.Requests;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleProgress;

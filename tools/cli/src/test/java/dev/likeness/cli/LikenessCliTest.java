@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;

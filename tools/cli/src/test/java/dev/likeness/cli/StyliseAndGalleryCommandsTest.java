@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 import dev.likeness.core.events.Requests;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.ImageSource;
