@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +217,8 @@ class OnnxModelTest {
         FloatBuffer face = randomFace(7);
         FloatTensor expected = model.run(face.duplicate(), FACE_SHAPE);
         ExecutorService threads = Executors.newFixedThreadPool(3);
+        // Every thread has finished a run before the close, however loaded the machine: no sleep to guess.
+        CountDownLatch eachRanOnce = new CountDownLatch(3);
         try {
             List<Future<Integer>> runners = new ArrayList<>();
             for (int thread = 0; thread < 3; thread++) {
@@ -223,7 +227,9 @@ class OnnxModelTest {
                     while (true) {
                         try {
                             assertThat(model.run(face.duplicate(), FACE_SHAPE)).isEqualTo(expected);
-                            completed++;
+                            if (completed++ == 0) {
+                                eachRanOnce.countDown();
+                            }
                         } catch (InferenceException refused) {
                             assertThat(refused).hasMessageContaining("is closed");
                             return completed;
@@ -231,7 +237,9 @@ class OnnxModelTest {
                     }
                 }));
             }
-            Thread.sleep(300);
+            assertThat(eachRanOnce.await(1, TimeUnit.MINUTES))
+                    .as("every thread ran once")
+                    .isTrue();
 
             model.close();
 

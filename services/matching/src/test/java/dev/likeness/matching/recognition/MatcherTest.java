@@ -2,6 +2,7 @@ package dev.likeness.matching.recognition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +78,34 @@ class MatcherTest {
         assertThat(different.getProbability()).isLessThan(0.1f);
     }
 
+    /** Probes 0.02 either side of tau: a decision off by a little (< instead of <=, a wrong tau) shows. */
+    @Test
+    void decisionsTurnAtTau() {
+        float[] alice = enrol("alice");
+        float[] inside = atDistance(alice, TAU - 0.02);
+        float[] outside = atDistance(alice, TAU + 0.02);
+
+        Recognition recognition = matcher.identify(
+                MODEL,
+                List.of(
+                        new Probe(0, BoundingBox.getDefaultInstance(), inside),
+                        new Probe(1, BoundingBox.getDefaultInstance(), outside)),
+                1);
+        VerificationResult sameInside = matcher.verifyIdentity(MODEL, inside, "alice");
+        VerificationResult sameOutside = matcher.verifyIdentity(MODEL, outside, "alice");
+        VerificationResult pairInside = matcher.verifyPair(MODEL, alice, inside);
+        VerificationResult pairOutside = matcher.verifyPair(MODEL, alice, outside);
+
+        assertThat(recognition.getFaces(0).getCandidates(0).getDistance()).isCloseTo(TAU - 0.02f, within(1e-4f));
+        assertThat(recognition.getFaces(0).getUnknown()).as("at tau - 0.02").isFalse();
+        assertThat(recognition.getFaces(1).getCandidates(0).getDistance()).isCloseTo(TAU + 0.02f, within(1e-4f));
+        assertThat(recognition.getFaces(1).getUnknown()).as("at tau + 0.02").isTrue();
+        assertThat(sameInside.getSame()).as("identity at tau - 0.02").isTrue();
+        assertThat(sameOutside.getSame()).as("identity at tau + 0.02").isFalse();
+        assertThat(pairInside.getSame()).as("pair at tau - 0.02").isTrue();
+        assertThat(pairOutside.getSame()).as("pair at tau + 0.02").isFalse();
+    }
+
     @Test
     void refusalsSayWhatIsWrong() {
         enrol("alice");
@@ -101,6 +130,11 @@ class MatcherTest {
         float[] person = embeddings.person();
         gallery.apply(id, IdentityUpdates.enrol(null, id, id, MODEL, person, "enrol-" + id, Instant.now(), 5));
         return person;
+    }
+
+    /** A view of {@code person} at this distance (squared Euclidean between unit vectors: 2 - 2 cos). */
+    private float[] atDistance(float[] person, double distance) {
+        return embeddings.view(person, 1 - distance / 2);
     }
 
     private static void assertRefused(Runnable request, String code) {

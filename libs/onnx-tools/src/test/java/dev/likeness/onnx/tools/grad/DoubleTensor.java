@@ -59,12 +59,6 @@ record DoubleTensor(double[] data, long[] shape) {
         return floats;
     }
 
-    DoubleTensor withValue(int index, double value) {
-        double[] copy = data.clone();
-        copy[index] = value;
-        return new DoubleTensor(copy, shape);
-    }
-
     /** Row-major strides of the shape. */
     static long[] strides(long[] shape) {
         long[] strides = new long[shape.length];

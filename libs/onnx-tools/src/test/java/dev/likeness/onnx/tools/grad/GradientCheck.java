@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
@@ -21,79 +19,154 @@ import dev.likeness.onnx.tools.OnnxModels;
 
 /**
  * Compares the gradient a generated graph computes in ONNX Runtime (float32) with central finite
- * differences of its loss evaluated in float64 by {@link ReferenceEvaluator}, on sampled coordinates.
+ * differences of its loss evaluated in float64 by {@link ReferenceEvaluator}, and the loss itself with the
+ * reference's. Small graphs are checked on every coordinate; large ones on coordinates drawn uniformly and
+ * along random directions (the derivative along v is {@code <g, v>}), so the gradient's own values never
+ * choose what is checked.
  */
 final class GradientCheck {
 
-    /** Coordinates whose gradient is at least this fraction of the largest are checked by relative error. */
+    /**
+     * Coordinates where the generated gradient or the finite difference reaches this fraction of the largest
+     * are compared by relative error, the others by their error against the largest: a value wrongly small
+     * is compared by relative error too.
+     */
     static final double SIGNIFICANT = 1e-2;
 
     /**
-     * @param checked              coordinates compared by relative error
-     * @param maxRelativeError     max |g - fd| / max(|g|, |fd|) over them
-     * @param zeroChecked          coordinates where ONNX Runtime's gradient is exactly 0 (ReLU, max pooling)
-     * @param maxZeroFdRelative    max |fd| / max|g| over those
+     * @param coordinates      coordinates compared with their finite difference
+     * @param maxRelativeError max |g - fd| / max(|g|, |fd|) over the significant ones
+     * @param maxSmallError    max |g - fd| / max|g| over the others
+     * @param directions       random directions v compared
+     * @param maxDirectionError max |<g, v> - fd_v| / max(|<g, v>|, |fd_v|) over them (0 when none)
+     * @param lossError        |J_ort - J_ref| / |J_ref|: ONNX Runtime's loss against the float64 reference's
      */
-    record Report(int checked, double maxRelativeError, int zeroChecked, double maxZeroFdRelative, float[] gradient) {
+    record Report(
+            int coordinates,
+            double maxRelativeError,
+            double maxSmallError,
+            int directions,
+            double maxDirectionError,
+            double lossError,
+            float[] gradient) {
         @Override
         public String toString() {
             return String.format(
-                    "%d coordinates: max relative error %.2e; %d zero-gradient coordinates: max |fd|/max|g| %.2e",
-                    checked, maxRelativeError, zeroChecked, maxZeroFdRelative);
+                    "%d coordinates: max relative error %.2e, max small error %.2e; %d directions: max relative"
+                            + " error %.2e; loss relative error %.2e",
+                    coordinates, maxRelativeError, maxSmallError, directions, maxDirectionError, lossError);
         }
     }
 
     private GradientCheck() {}
 
-    static Report check(
+    /** Every coordinate of {@code input}. */
+    static Report checkEveryCoordinate(
             ModelProto model,
             Map<String, DoubleTensor> inputs,
             String input,
             String loss,
             String gradientName,
-            int samples,
+            double step,
+            Path temp)
+            throws IOException {
+        int size = inputs.get(input).data().length;
+        return check(
+                model,
+                inputs,
+                input,
+                loss,
+                gradientName,
+                IntStream.range(0, size).toArray(),
+                0,
+                step,
+                0,
+                temp);
+    }
+
+    /**
+     * {@code coordinates} coordinates drawn uniformly, and {@code directions} random unit directions with entries
+     * of equal size: a step along one moves each coordinate by step / sqrt(n), so few ReLU or max-pool kinks
+     * fall inside it.
+     */
+    static Report checkSampled(
+            ModelProto model,
+            Map<String, DoubleTensor> inputs,
+            String input,
+            String loss,
+            String gradientName,
+            int coordinates,
+            int directions,
             double step,
             long seed,
             Path temp)
             throws IOException {
-        float[] gradient = runOrt(model, inputs, gradientName, temp);
+        Random random = new Random(seed);
+        int size = inputs.get(input).data().length;
+        int[] drawn = random.ints(0, size).distinct().limit(coordinates).toArray();
+        return check(model, inputs, input, loss, gradientName, drawn, directions, step, random.nextLong(), temp);
+    }
+
+    private static Report check(
+            ModelProto model,
+            Map<String, DoubleTensor> inputs,
+            String input,
+            String loss,
+            String gradientName,
+            int[] coordinates,
+            int directions,
+            double step,
+            long seed,
+            Path temp)
+            throws IOException {
+        Map<String, FloatTensor> ort = runOrt(model, inputs, Set.of(gradientName, loss), temp);
+        float[] gradient = ort.get(gradientName).data();
         ReferenceEvaluator reference = new ReferenceEvaluator(model.getGraph());
         DoubleTensor point = inputs.get(input);
+        double referenceLoss = lossAt(reference, inputs, input, point, loss);
+        double lossError = Math.abs(ort.get(loss).data()[0] - referenceLoss) / Math.abs(referenceLoss);
 
+        double[] differences = new double[coordinates.length];
         double largest = 0;
-        List<Integer> significant = new ArrayList<>();
-        List<Integer> zero = new ArrayList<>();
         for (float value : gradient) {
             largest = Math.max(largest, Math.abs(value));
         }
-        for (int index = 0; index < gradient.length; index++) {
-            if (Math.abs(gradient[index]) >= SIGNIFICANT * largest) {
-                significant.add(index);
-            } else if (gradient[index] == 0) {
-                zero.add(index);
-            }
+        for (int at = 0; at < coordinates.length; at++) {
+            double[] direction = new double[gradient.length];
+            direction[coordinates[at]] = 1;
+            differences[at] = finiteDifference(reference, inputs, input, point, direction, loss, step);
+            largest = Math.max(largest, Math.abs(differences[at]));
         }
         if (largest == 0) {
             throw new AssertionError("The gradient is zero everywhere: nothing to check");
         }
-        Random random = new Random(seed);
-        Collections.shuffle(significant, random);
-        Collections.shuffle(zero, random);
-
         double maxRelative = 0;
-        List<Integer> checked = significant.subList(0, Math.min(samples, significant.size()));
-        for (int index : checked) {
-            double fd = finiteDifference(reference, inputs, input, point, loss, index, step);
-            double relative = Math.abs(gradient[index] - fd) / Math.max(Math.abs(gradient[index]), Math.abs(fd));
-            maxRelative = Math.max(maxRelative, relative);
+        double maxSmall = 0;
+        for (int at = 0; at < coordinates.length; at++) {
+            double generated = gradient[coordinates[at]];
+            double error = Math.abs(generated - differences[at]);
+            double magnitude = Math.max(Math.abs(generated), Math.abs(differences[at]));
+            if (magnitude >= SIGNIFICANT * largest) {
+                maxRelative = Math.max(maxRelative, error / magnitude);
+            } else {
+                maxSmall = Math.max(maxSmall, error / largest);
+            }
         }
-        double maxZero = 0;
-        List<Integer> zeroChecked = zero.subList(0, Math.min(samples / 2, zero.size()));
-        for (int index : zeroChecked) {
-            maxZero = Math.max(
-                    maxZero, Math.abs(finiteDifference(reference, inputs, input, point, loss, index, step)) / largest);
+
+        Random random = new Random(seed);
+        double maxDirection = 0;
+        for (int count = 0; count < directions; count++) {
+            double[] direction = new double[gradient.length];
+            double along = 0;
+            for (int index = 0; index < direction.length; index++) {
+                direction[index] = (random.nextBoolean() ? 1 : -1) / Math.sqrt(direction.length);
+                along += gradient[index] * direction[index];
+            }
+            double difference = finiteDifference(reference, inputs, input, point, direction, loss, step);
+            maxDirection = Math.max(
+                    maxDirection, Math.abs(along - difference) / Math.max(Math.abs(along), Math.abs(difference)));
         }
-        return new Report(checked.size(), maxRelative, zeroChecked.size(), maxZero, gradient);
+        return new Report(coordinates.length, maxRelative, maxSmall, directions, maxDirection, lossError, gradient);
     }
 
     private static double finiteDifference(
@@ -101,12 +174,20 @@ final class GradientCheck {
             Map<String, DoubleTensor> inputs,
             String input,
             DoubleTensor point,
+            double[] direction,
             String loss,
-            int index,
             double step) {
-        double plus = lossAt(reference, inputs, input, point.withValue(index, point.data()[index] + step), loss);
-        double minus = lossAt(reference, inputs, input, point.withValue(index, point.data()[index] - step), loss);
+        double plus = lossAt(reference, inputs, input, moved(point, direction, step), loss);
+        double minus = lossAt(reference, inputs, input, moved(point, direction, -step), loss);
         return (plus - minus) / (2 * step);
+    }
+
+    private static DoubleTensor moved(DoubleTensor point, double[] direction, double step) {
+        double[] values = point.data().clone();
+        for (int index = 0; index < values.length; index++) {
+            values[index] += step * direction[index];
+        }
+        return new DoubleTensor(values, point.shape());
     }
 
     private static double lossAt(

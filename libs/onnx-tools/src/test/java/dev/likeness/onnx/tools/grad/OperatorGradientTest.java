@@ -34,6 +34,8 @@ class OperatorGradientTest {
 
     private static final double TOLERANCE = 1e-3;
     private static final double STEP = 1e-4;
+    /** ONNX Runtime's float32 loss against the float64 reference's. */
+    private static final double LOSS_TOLERANCE = 1e-5;
 
     @TempDir
     Path temp;
@@ -358,12 +360,13 @@ class OperatorGradientTest {
                         named.height(),
                         named.width()));
 
-        GradientCheck.Report report = GradientCheck.check(model, inputs, "image", "J", "grad_image", 12, STEP, 7, temp);
+        GradientCheck.Report report =
+                GradientCheck.checkEveryCoordinate(model, inputs, "image", "J", "grad_image", STEP, temp);
 
         System.out.printf("%s (symbolic %s): %s%n", named, symbolicSize, report);
-        assertThat(report.checked()).isPositive();
         assertThat(report.maxRelativeError()).isLessThan(TOLERANCE);
-        assertThat(report.maxZeroFdRelative()).isLessThan(TOLERANCE);
+        assertThat(report.maxSmallError()).isLessThan(TOLERANCE);
+        assertThat(report.lossError()).isLessThan(LOSS_TOLERANCE);
     }
 
     @Test
@@ -413,14 +416,13 @@ class OperatorGradientTest {
         return b.node("Conv", List.of(x, weights(b, out, in, 3, 3)), "conv", ints("pads", 1, 1, 1, 1));
     }
 
-    private static int seed = 1;
-
+    /** Seeded by the weight's place among its graph's initializers: a case's weights are its own, whatever ran before. */
     private static String weights(GraphBuilder b, long... dims) {
         int count = 1;
         for (long dim : dims) {
             count *= (int) dim;
         }
-        return b.floats("w", uniform(new Random(seed++), count), dims);
+        return b.floats("w", uniform(new Random(b.graph().getInitializerCount()), count), dims);
     }
 
     private static float[] uniform(Random random, int count) {

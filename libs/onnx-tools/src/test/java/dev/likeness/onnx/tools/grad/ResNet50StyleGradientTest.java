@@ -82,11 +82,13 @@ class ResNet50StyleGradientTest {
         inputs.put("gamma", DoubleTensor.scalar(1 / terms.get("J_tv").data()[0]));
 
         GradientCheck.Report report =
-                GradientCheck.check(gradient, inputs, "image", "J", "grad_image", 16, 1e-3, 17, temp);
+                GradientCheck.checkSampled(gradient, inputs, "image", "J", "grad_image", 16, 8, 1e-3, 17, temp);
 
         System.out.printf("ResNet-50 style gradient at %dx%d, %s: %s%n", SIZE, SIZE, variant, report);
-        assertThat(report.checked()).isEqualTo(16);
         assertThat(report.maxRelativeError()).isLessThan(1e-3);
+        assertThat(report.maxSmallError()).isLessThan(1e-3);
+        assertThat(report.maxDirectionError()).isLessThan(1e-3);
+        assertThat(report.lossError()).isLessThan(1e-4);
     }
 
     /** RGB 0..255, NCHW, resized to width x height. */
