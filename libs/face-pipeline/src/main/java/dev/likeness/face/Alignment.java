@@ -8,7 +8,7 @@ public enum Alignment {
     /** InsightFace: 5-point similarity onto the ArcFace 112 x 112 template (scaled to the input size). */
     ARCFACE {
         @Override
-        double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height) {
+        public double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height) {
             return SimilarityTransform.estimate(landmarks5, FaceLandmarks.templateFor(width, height))
                     .forward();
         }
@@ -17,7 +17,7 @@ public enum Alignment {
     /** dlib's face chip: the 68-point fit to its mean face with padding 0.25 ({@link DlibFaceChip}); square inputs. */
     DLIB_CHIP {
         @Override
-        double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height) {
+        public double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height) {
             if (width != height) {
                 throw new IllegalArgumentException("dlib's chips are square, the input is " + width + "x" + height);
             }
@@ -26,7 +26,7 @@ public enum Alignment {
     };
 
     /** The row-major 2x3 matrix from image pixels to input pixels, given landmarks in the image's pixels. */
-    abstract double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height);
+    public abstract double[] imageToInput(float[] landmarks68, float[] landmarks5, int width, int height);
 
     /** {@code arcface} or {@code dlib-chip}, as configuration names them. */
     public static Alignment named(String name) {
