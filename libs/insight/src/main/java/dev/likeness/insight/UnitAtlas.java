@@ -126,18 +126,10 @@ public final class UnitAtlas {
             graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             List<Map<String, Object>> unitEntries = new ArrayList<>();
             for (int unit = 0; unit < units; unit++) {
+                drawUnit(graphics, layer, unit, unit % columns * block, unit / columns * block, cell, loaded);
                 List<Map<String, Object>> hitEntries = new ArrayList<>();
-                List<Hit> hits = top(layer, unit);
-                for (int rank = 0; rank < hits.size(); rank++) {
-                    Hit hit = hits.get(rank);
+                for (Hit hit : top(layer, unit)) {
                     InsightImage image = loaded.computeIfAbsent(hit.image(), this::reload);
-                    long top = field.rows().first(hit.row()),
-                            left = field.columns().first(hit.column());
-                    long bottom = field.rows().last(hit.row()),
-                            right = field.columns().last(hit.column());
-                    int x = unit % columns * block + rank % 3 * (cell + PATCH_GAP);
-                    int y = unit / columns * block + rank / 3 * (cell + PATCH_GAP);
-                    graphics.drawImage(image.crop(top, left, bottom, right), x, y, cell, cell, null);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("activation", hit.activation());
                     entry.put("image", images.get(hit.image()).getFileName().toString());
@@ -180,6 +172,69 @@ public final class UnitAtlas {
                 .writeValue(folder.resolve("index.json").toFile(), index);
     }
 
+    /**
+     * Writes one PNG with {@code unitsPerLayer} units of every layer in a row, each a 3x3 block of its patches: the
+     * units whose nine patches come from the most different photos (ties: the strongest), so a small corpus shows
+     * what a unit responds to rather than one photo's neighbouring positions.
+     */
+    public void writeFigure(Path file, int unitsPerLayer, int cell) throws IOException {
+        if (images.isEmpty()) {
+            throw new IllegalStateException("The atlas has no images");
+        }
+        int block = 3 * cell + 2 * PATCH_GAP + BLOCK_GAP;
+        List<String> layers = extractor.layers();
+        BufferedImage figure = new BufferedImage(
+                LABEL_WIDTH + unitsPerLayer * block, layers.size() * block, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = figure.createGraphics();
+        graphics.setColor(Color.WHITE);
+        graphics.fillRect(0, 0, figure.getWidth(), figure.getHeight());
+        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        Map<Integer, InsightImage> loaded = new HashMap<>();
+        for (int row = 0; row < layers.size(); row++) {
+            String layer = layers.get(row);
+            graphics.setColor(Color.BLACK);
+            graphics.drawString(layer, 4, row * block + 3 * cell / 2);
+            List<Integer> units = new ArrayList<>();
+            for (int unit = 0; unit < units(layer); unit++) {
+                units.add(unit);
+            }
+            Comparator<Integer> diverse = Comparator.comparingLong(unit -> distinctImages(layer, unit));
+            units.sort(
+                    diverse.thenComparingDouble(unit -> top(layer, unit).get(0).activation())
+                            .reversed());
+            for (int column = 0; column < Math.min(unitsPerLayer, units.size()); column++) {
+                drawUnit(graphics, layer, units.get(column), LABEL_WIDTH + column * block, row * block, cell, loaded);
+            }
+        }
+        graphics.dispose();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(figure, "png", file.toFile());
+    }
+
+    private long distinctImages(String layer, int unit) {
+        return top(layer, unit).stream().mapToInt(Hit::image).distinct().count();
+    }
+
+    /** A unit's patches, strongest first, as a 3x3 block with its top-left corner at (x, y). */
+    private void drawUnit(
+            Graphics2D graphics, String layer, int unit, int x, int y, int cell, Map<Integer, InsightImage> loaded) {
+        ReceptiveField field = extractor.field(layer);
+        List<Hit> hits = top(layer, unit);
+        for (int rank = 0; rank < hits.size(); rank++) {
+            Hit hit = hits.get(rank);
+            InsightImage image = loaded.computeIfAbsent(hit.image(), this::reload);
+            BufferedImage patch = image.crop(
+                    field.rows().first(hit.row()),
+                    field.columns().first(hit.column()),
+                    field.rows().last(hit.row()),
+                    field.columns().last(hit.column()));
+            graphics.drawImage(
+                    patch, x + rank % 3 * (cell + PATCH_GAP), y + rank / 3 * (cell + PATCH_GAP), cell, cell, null);
+        }
+    }
+
+    private static final int LABEL_WIDTH = 80;
     private static final int PATCH_GAP = 1;
     private static final int BLOCK_GAP = 6;
 

@@ -85,6 +85,11 @@ class UnitAtlasTest {
             int block = 3 * 24 + 2 + 6;
             assertThat(grid.getWidth()).isEqualTo(16 * block);
             assertThat(grid.getHeight()).isEqualTo(256 / 16 * block);
+
+            atlas.writeFigure(out.resolve("figure.png"), 4, 24);
+            BufferedImage figure = ImageIO.read(out.resolve("figure.png").toFile());
+            assertThat(figure.getWidth()).isEqualTo(80 + 4 * block);
+            assertThat(figure.getHeight()).isEqualTo(3 * block);
         }
     }
 

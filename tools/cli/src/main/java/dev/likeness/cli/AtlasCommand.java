@@ -67,6 +67,15 @@ final class AtlasCommand implements Callable<Integer> {
             description = "Units per row of a grid (default: ${DEFAULT-VALUE}).")
     int unitsPerRow;
 
+    @Option(
+            names = "--figure",
+            paramLabel = "UNITS",
+            defaultValue = "0",
+            description =
+                    "Also write figure.png: this many units of every layer, those whose patches come from the most"
+                            + " different photos (default: none).")
+    int figureUnits;
+
     @Mixin
     InsightOptions insight;
 
@@ -95,6 +104,9 @@ final class AtlasCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "no readable photo in " + folder);
             }
             atlas.write(output, cell, unitsPerRow);
+            if (figureUnits > 0) {
+                atlas.writeFigure(output.resolve("figure.png"), figureUnits, cell);
+            }
             out.printf(
                     Locale.ROOT,
                     "atlas of %s over %d photos, layers %s: %s%n",

@@ -30,10 +30,13 @@ class InsightCommandsTest {
                 "128",
                 "--cell",
                 "16",
+                "--figure",
+                "4",
                 "--out",
                 out.toString());
 
         assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(out.resolve("figure.png")).exists();
         assertThat(run.out).contains("atlas of resnet50 over 6 photos, layers conv1_relu, res2c");
         assertThat(out.resolve("index.json")).content().contains("\"layer\" : \"res2c\"");
         assertThat(out.resolve("conv1_relu.png")).exists();
