@@ -9,7 +9,7 @@ public enum Alignment {
     /** InsightFace: 5-point similarity onto the ArcFace 112 x 112 template (scaled to the input size). */
     ARCFACE {
         @Override
-        double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
+        public double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
             return SimilarityTransform.estimate(landmarks5, FaceLandmarks.templateFor(width, height))
                     .forward();
         }
@@ -18,7 +18,7 @@ public enum Alignment {
     /** dlib's face chip: the 68-point fit to its mean face with padding 0.25 ({@link DlibFaceChip}); square inputs. */
     DLIB_CHIP {
         @Override
-        double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
+        public double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
             if (width != height) {
                 throw new IllegalArgumentException("dlib's chips are square, the input is " + width + "x" + height);
             }
@@ -32,7 +32,7 @@ public enum Alignment {
      */
     BOX_CROP {
         @Override
-        double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
+        public double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height) {
             double left = box.getX() - BOX_MARGIN * box.getWidth();
             double top = box.getY() - BOX_MARGIN * box.getHeight();
             double scaleX = width / (box.getWidth() * (1 + 2 * BOX_MARGIN));
@@ -48,7 +48,8 @@ public enum Alignment {
      * The row-major 2x3 matrix from image pixels to input pixels, given landmarks and the detector's box in the
      * image's pixels.
      */
-    abstract double[] imageToInput(float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height);
+    public abstract double[] imageToInput(
+            float[] landmarks68, float[] landmarks5, Rectangle2D box, int width, int height);
 
     /** {@code arcface}, {@code dlib-chip} or {@code box-crop}, as configuration names them. */
     public static Alignment named(String name) {

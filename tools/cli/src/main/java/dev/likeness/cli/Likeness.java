@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
             StyliseCommand.class,
             GalleryCommand.class,
             EvaluateCommand.class,
-            AdaptCommand.class
+            AdaptCommand.class,
+            AtlasCommand.class,
+            MapsCommand.class,
+            ExplainCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = {

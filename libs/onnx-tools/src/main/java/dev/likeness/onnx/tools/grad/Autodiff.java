@@ -60,6 +60,7 @@ public final class Autodiff {
             "Relu",
             "Reshape",
             "Softmax",
+            "Sqrt",
             "Sub",
             "Sum",
             "Transpose"));
@@ -192,6 +193,10 @@ public final class Autodiff {
         switch (node.getOpType()) {
             case "Identity", "Dropout" -> contribute(x, gY);
             case "Neg" -> contribute(x, op("Neg", x, gY));
+            case "Sqrt" -> {
+                String y = node.getOutput(0);
+                contribute(x, op("Div", x, gY, op("Add", x, y, y)));
+            }
             case "Relu" -> contribute(x, op("Where", x, op("Greater", x, x, zero()), gY, zero()));
             case "Clip" -> clip(node, gY);
             case "Add", "Sub", "Mul", "Div" -> elementwise(node, gY);

@@ -342,6 +342,20 @@ class OperatorGradientTest {
                                 (b, x) -> b.node(
                                         "Dropout",
                                         List.of(b.node("Identity", List.of(b.node("Neg", List.of(x), "n")), "i")),
+                                        "z")),
+                        new Named(
+                                "Sqrt of a positive value (an L2 norm)",
+                                3,
+                                4,
+                                5,
+                                (b, x) -> b.node(
+                                        "Sqrt",
+                                        List.of(b.node(
+                                                "Add",
+                                                List.of(
+                                                        b.node("Mul", List.of(x, x), "square"),
+                                                        b.floats("one", new float[] {1}, 1)),
+                                                "positive")),
                                         "z")))
                 .flatMap(named -> Stream.of(Arguments.of(named, false), Arguments.of(named, true)));
     }

@@ -70,6 +70,7 @@ final class ReferenceEvaluator {
             case "Identity", "Dropout", "Cast" -> x;
             case "Neg" -> map(x, value -> -value);
             case "Relu" -> map(x, value -> Math.max(value, 0));
+            case "Sqrt" -> map(x, Math::sqrt);
             case "Clip" -> clip(x, in);
             case "Add" -> broadcast(x, in.get(1), Double::sum);
             case "Sum" ->

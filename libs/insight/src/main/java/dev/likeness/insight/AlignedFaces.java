@@ -1,0 +1,54 @@
+package dev.likeness.insight;
+
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.likeness.core.image.ImageRejectedException;
+import dev.likeness.core.image.ImageTensors;
+import dev.likeness.core.image.TensorEncoding;
+import dev.likeness.core.onnx.FloatInput;
+import dev.likeness.face.AnalysedFace;
+import dev.likeness.face.DetectedFace;
+import dev.likeness.face.EmbeddingSpec;
+import dev.likeness.face.FacePipeline;
+
+/** The faces of a photo cut the way a recognition network was trained (its alignment), as plain RGB pictures. */
+public final class AlignedFaces {
+
+    private AlignedFaces() {}
+
+    /** Every face the pipeline finds in the photo, in its order, aligned for {@code network}. */
+    public static List<InsightImage> of(FacePipeline pipeline, Path photo, EmbeddingSpec.Network network)
+            throws IOException {
+        byte[] bytes = Files.readAllBytes(photo);
+        try {
+            BufferedImage image = pipeline.decoder().decode(bytes).image();
+            int width = network.model().inputWidth(), height = network.model().inputHeight();
+            List<InsightImage> faces = new ArrayList<>();
+            for (AnalysedFace face : pipeline.analyse(bytes).faces()) {
+                FloatBuffer pixels = FloatInput.allocate(1, 3, height, width);
+                DetectedFace box = face.box();
+                double[] toInput = network.alignment()
+                        .imageToInput(
+                                face.landmarks68(),
+                                face.landmarks5(),
+                                new Rectangle2D.Float(box.x1(), box.y1(), box.width(), box.height()),
+                                width,
+                                height);
+                ImageTensors.warpAffine(image, toInput, width, height, TensorEncoding.rgb(0, 1), pixels);
+                float[] values = new float[3 * width * height];
+                pixels.flip().get(values);
+                faces.add(new InsightImage(photo.getFileName() + "#" + faces.size(), values, width, height));
+            }
+            return faces;
+        } catch (ImageRejectedException e) {
+            throw new IOException(photo + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.likeness.insight;
+
+import java.awt.image.BufferedImage;
+
+/** Heat maps drawn over pictures: the picture dimmed to grey, the map's strength as a black-red-yellow ramp over it. */
+final class HeatMaps {
+
+    private HeatMaps() {}
+
+    /**
+     * @param heat one value per picture pixel (row-major, the picture's size), 0..1
+     */
+    static BufferedImage overlay(BufferedImage picture, float[] heat) {
+        int width = picture.getWidth(), height = picture.getHeight();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = picture.getRGB(x, y);
+                float grey = (0.299f * (rgb >> 16 & 0xff) + 0.587f * (rgb >> 8 & 0xff) + 0.114f * (rgb & 0xff)) / 255;
+                float h = Math.max(0, Math.min(1, heat[y * width + x]));
+                // The ramp: black, red at 0.5, yellow at 1; the dimmed picture shows through where the map is weak.
+                float red = Math.min(1, 2 * h), green = Math.max(0, 2 * h - 1);
+                float base = 0.35f * grey * (1 - h);
+                out.setRGB(x, y, pack(base + red * h, base + green * h, base));
+            }
+        }
+        return out;
+    }
+
+    /** Values scaled into 0..1 by their maximum (all zero stays zero). */
+    static float[] normalised(float[] values) {
+        float max = 0;
+        for (float value : values) {
+            max = Math.max(max, value);
+        }
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length && max > 0; i++) {
+            out[i] = Math.max(0, values[i]) / max;
+        }
+        return out;
+    }
+
+    private static int pack(float red, float green, float blue) {
+        return channel(red) << 16 | channel(green) << 8 | channel(blue);
+    }
+
+    private static int channel(float value) {
+        return Math.max(0, Math.min(255, Math.round(value * 255)));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.likeness.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.face.Alignment;
+import dev.likeness.face.EmbeddingSpec;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.onnx.tools.grad.UnsupportedOperatorException;
+
+/**
+ * The issue's criterion on real faces: masking the most salient square of a face changes the distance to the other
+ * face more than masking a random square of the same size.
+ */
+@Tag("models")
+class MatchSaliencyTest {
+
+    /** A quarter of dlib's 150 px chip per side. */
+    private static final int MASK = 38;
+
+    private static final int RANDOM_MASKS = 8;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void maskingTheMostSalientSquareMovesTheDistanceMoreThanARandomOne() throws Exception {
+        Path models = ModelsDirectory.locate();
+        EmbeddingSpec.Network dlib = new EmbeddingSpec.Network(FaceNetworks.dlib(models), Alignment.DLIB_CHIP, 1);
+        List<InsightImage> faces = new ArrayList<>();
+        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
+            for (Path photo : UnitAtlasTest.samplePhotos()) {
+                faces.addAll(AlignedFaces.of(pipeline, photo, dlib));
+            }
+        }
+        assertThat(faces).hasSizeGreaterThanOrEqualTo(6);
+
+        try (MatchSaliency saliency = MatchSaliency.of(dlib, temp)) {
+            Random random = new Random(17);
+            int pairs = 0, salientWins = 0;
+            double salientTotal = 0, randomTotal = 0;
+            for (int i = 0; i < faces.size(); i++) {
+                // Each face against the next two: every photo's faces, and faces of different photos, without
+                // running all pairs.
+                for (int j = i + 1; j < Math.min(faces.size(), i + 3); j++) {
+                    InsightImage a = faces.get(i), b = faces.get(j);
+                    MatchSaliency.Explanation explanation = saliency.explain(a, b);
+                    assertThat(explanation.distance())
+                            .isCloseTo(saliency.distance(a, b), org.assertj.core.data.Offset.offset(1e-5f));
+                    int[] salient = strongestSquare(explanation.saliencyA(), a.width(), a.height());
+                    double salientChange =
+                            Math.abs(saliency.distance(masked(a, salient[0], salient[1]), b) - explanation.distance());
+                    double randomChange = 0;
+                    for (int k = 0; k < RANDOM_MASKS; k++) {
+                        InsightImage randomMasked =
+                                masked(a, random.nextInt(a.height() - MASK + 1), random.nextInt(a.width() - MASK + 1));
+                        randomChange += Math.abs(saliency.distance(randomMasked, b) - explanation.distance());
+                    }
+                    randomChange /= RANDOM_MASKS;
+                    pairs++;
+                    salientWins += salientChange > randomChange ? 1 : 0;
+                    salientTotal += salientChange;
+                    randomTotal += randomChange;
+                }
+            }
+            System.out.printf(
+                    "match saliency (dlib, %d faces, %d pairs, %d px squares): mean |change of d| salient %.4f, random %.4f;"
+                            + " salient larger in %d pairs%n",
+                    faces.size(), pairs, MASK, salientTotal / pairs, randomTotal / pairs, salientWins);
+            assertThat(salientTotal).isGreaterThan(1.5 * randomTotal);
+            assertThat(salientWins).isGreaterThanOrEqualTo((int) Math.ceil(2 * pairs / 3.0));
+            MatchSaliency.write(
+                    saliency.explain(faces.get(0), faces.get(1)),
+                    faces.get(0),
+                    faces.get(1),
+                    temp.resolve("saliency.png"));
+        }
+    }
+
+    @Test
+    void aNetworkWithAnOperatorTheGeneratorCannotDifferentiateIsNamed() {
+        EmbeddingSpec.Network frFeature =
+                new EmbeddingSpec.Network(FaceNetworks.frFeature(ModelsDirectory.locate()), Alignment.ARCFACE, 1);
+        assertThatThrownBy(() -> MatchSaliency.of(frFeature, temp))
+                .isInstanceOf(UnsupportedOperatorException.class)
+                .hasMessageContaining("PRelu");
+    }
+
+    /** Top-left corner {row, column} of the MASK x MASK square with the largest total saliency (summed-area table). */
+    private static int[] strongestSquare(float[] map, int width, int height) {
+        double[] table = new double[(width + 1) * (height + 1)];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                table[(y + 1) * (width + 1) + x + 1] = map[y * width + x]
+                        + table[y * (width + 1) + x + 1]
+                        + table[(y + 1) * (width + 1) + x]
+                        - table[y * (width + 1) + x];
+            }
+        }
+        double best = -1;
+        int[] corner = {0, 0};
+        for (int top = 0; top + MASK <= height; top++) {
+            for (int left = 0; left + MASK <= width; left++) {
+                int bottom = top + MASK, right = left + MASK;
+                double sum = table[bottom * (width + 1) + right]
+                        - table[top * (width + 1) + right]
+                        - table[bottom * (width + 1) + left]
+                        + table[top * (width + 1) + left];
+                if (sum > best) {
+                    best = sum;
+                    corner = new int[] {top, left};
+                }
+            }
+        }
+        return corner;
+    }
+
+    /** The face with a MASK x MASK square set to mid-grey. */
+    private static InsightImage masked(InsightImage face, int top, int left) {
+        float[] pixels = face.pixels().clone();
+        int plane = face.width() * face.height();
+        for (int channel = 0; channel < 3; channel++) {
+            for (int y = top; y < top + MASK; y++) {
+                for (int x = left; x < left + MASK; x++) {
+                    pixels[channel * plane + y * face.width() + x] = 128;
+                }
+            }
+        }
+        return new InsightImage(face.name() + " masked", pixels, face.width(), face.height());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.likeness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.insight.LayerExtractor;
+import dev.likeness.insight.UnitAtlas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "atlas",
+        description = "What each unit of ResNet-50's layers responds to (Zeiler and Fergus): run a folder of photos"
+                + " in-process, keep per unit the 9 positions where it fires most, and write index.json and one PNG grid"
+                + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). Needs no Kafka.")
+final class AtlasCommand implements Callable<Integer> {
+
+    static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
+
+    @Parameters(index = "0", paramLabel = "FOLDER", description = "The corpus: photos (JPEG, PNG, WebP) in one folder.")
+    Path folder;
+
+    @Option(
+            names = "--layers",
+            split = ",",
+            paramLabel = "LAYER",
+            description = "ResNet-50 layers: conv1_relu, res2a..res2c, res3a..res3d, res4a..res4f, res5a..res5c"
+                    + " (default: conv1_relu,res2c,res3d,res4f,res5c).")
+    List<String> layers = LayerExtractor.RESNET50_DEFAULT_LAYERS;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "likeness-atlas",
+            description = "Where index.json and the grids go (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(
+            names = "--long-side",
+            paramLabel = "PX",
+            defaultValue = "224",
+            description = "Each photo is scaled so its longer side has this many pixels (default: ${DEFAULT-VALUE}).")
+    int longSide;
+
+    @Option(
+            names = "--cell",
+            paramLabel = "PX",
+            defaultValue = "32",
+            description = "Size of one patch in the grids (default: ${DEFAULT-VALUE}).")
+    int cell;
+
+    @Option(
+            names = "--units-per-row",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Units per row of a grid (default: ${DEFAULT-VALUE}).")
+    int unitsPerRow;
+
+    @Option(
+            names = "--figure",
+            paramLabel = "UNITS",
+            defaultValue = "0",
+            description =
+                    "Also write figure.png: this many units of every layer, those whose patches come from the most"
+                            + " different photos (default: none).")
+    int figureUnits;
+
+    @Mixin
+    InsightOptions insight;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Path> photos = photos(folder);
+        if (longSide < 32 || cell < 4 || unitsPerRow < 1) {
+            throw new CliException(ExitCodes.USAGE, "--long-side must be >= 32, --cell >= 4, --units-per-row >= 1");
+        }
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        Path work = InsightOptions.workFolder();
+        try (LayerExtractor extractor = extractor(work)) {
+            UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), longSide);
+            for (Path photo : photos) {
+                try {
+                    atlas.add(photo);
+                } catch (IOException e) {
+                    err.println("likeness: left out " + e.getMessage());
+                }
+            }
+            err.flush();
+            if (atlas.imageCount() == 0) {
+                throw new CliException(ExitCodes.USAGE, "no readable photo in " + folder);
+            }
+            atlas.write(output, cell, unitsPerRow);
+            if (figureUnits > 0) {
+                atlas.writeFigure(output.resolve("figure.png"), figureUnits, cell);
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "atlas of %s over %d photos, layers %s: %s%n",
+                    extractor.network(),
+                    atlas.imageCount(),
+                    String.join(", ", extractor.layers()),
+                    output.resolve("index.json"));
+            out.flush();
+        } finally {
+            InsightOptions.delete(work);
+        }
+        return ExitCodes.OK;
+    }
+
+    private LayerExtractor extractor(Path work) throws IOException {
+        try {
+            return LayerExtractor.resNet50(insight.models(LayerExtractor.RESNET50), layers, work);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    static List<Path> photos(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new CliException(ExitCodes.USAGE, folder + " is not a folder");
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> photos = files.filter(file -> IMAGE_SUFFIXES.stream()
+                            .anyMatch(suffix -> file.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(suffix)))
+                    .sorted()
+                    .toList();
+            if (photos.isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, "no photos (JPEG, PNG, WebP) in " + folder);
+            }
+            return photos;
+        }
+    }
+}

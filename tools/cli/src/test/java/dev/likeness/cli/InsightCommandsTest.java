@@ -1,0 +1,110 @@
+package dev.likeness.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.likeness.core.onnx.ModelsDirectory;
+
+/** {@code likeness atlas}, {@code maps} and {@code explain} on the sample photos. */
+@Tag("models")
+class InsightCommandsTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void atlasWritesTheIndexAndAGridPerLayer() {
+        Path out = work.resolve("atlas");
+        CliRun run = CliRun.likeness(
+                "atlas",
+                ModelsDirectory.resolve("samples").toString(),
+                "--layers",
+                "conv1_relu,res2c",
+                "--long-side",
+                "128",
+                "--cell",
+                "16",
+                "--figure",
+                "4",
+                "--out",
+                out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(out.resolve("figure.png")).exists();
+        assertThat(run.out).contains("atlas of resnet50 over 6 photos, layers conv1_relu, res2c");
+        assertThat(out.resolve("index.json")).content().contains("\"layer\" : \"res2c\"");
+        assertThat(out.resolve("conv1_relu.png")).exists();
+        assertThat(out.resolve("res2c.png")).exists();
+    }
+
+    @Test
+    void atlasRefusesAnUnknownLayerAndAnEmptyFolder() throws Exception {
+        CliRun unknown = CliRun.likeness(
+                "atlas", ModelsDirectory.resolve("samples").toString(), "--layers", "res9z", "--out", work.toString());
+        assertThat(unknown.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err).contains("ResNet-50 has no layer 'res9z'", "res5c");
+
+        Path empty = Files.createDirectories(work.resolve("empty"));
+        CliRun none = CliRun.likeness("atlas", empty.toString());
+        assertThat(none.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err).contains("no photos");
+    }
+
+    @Test
+    void mapsWritesOneRowPerLayer() {
+        Path out = work.resolve("maps");
+        CliRun run = CliRun.likeness(
+                "maps",
+                ModelsDirectory.resolve("samples/sample2.jpg").toString(),
+                "--layers",
+                "conv1_relu,res3d",
+                "--channels",
+                "3",
+                "--long-side",
+                "160",
+                "--out",
+                out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("res3d channel ");
+        assertThat(out.resolve("conv1_relu.png")).exists();
+        assertThat(out.resolve("res3d.png")).exists();
+    }
+
+    @Test
+    void explainWritesTheSaliencyMapsAndTheDistance() {
+        Path out = work.resolve("explain");
+        CliRun run = CliRun.likeness(
+                "explain",
+                ModelsDirectory.resolve("samples/sample1.jpg").toString(),
+                ModelsDirectory.resolve("samples/sample2.jpg").toString(),
+                "--out",
+                out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("dlib-face-resnet-v1: d = ", "saliency.png");
+        assertThat(out.resolve("saliency.png")).exists();
+        assertThat(out.resolve("explain.json")).content().contains("\"distance\"");
+    }
+
+    @Test
+    void explainNamesWhatItCannotDifferentiate() {
+        CliRun run = CliRun.likeness(
+                "explain",
+                ModelsDirectory.resolve("samples/sample1.jpg").toString(),
+                ModelsDirectory.resolve("samples/sample2.jpg").toString(),
+                "--embedding",
+                "faceplugin-fr-feature",
+                "--out",
+                work.toString());
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("cannot be explained yet", "PRelu");
+    }
+}
