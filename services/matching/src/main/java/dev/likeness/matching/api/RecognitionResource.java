@@ -14,9 +14,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.events.Requests;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
@@ -100,20 +103,26 @@ public class RecognitionResource {
     @POST
     @Path("/verify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "1:1: the best face of an image against a claimed identity, through the mesh")
+    @Operation(
+            summary = "1:1: the subject of an image (or the face named by face / faceAt) against a claimed identity,"
+                    + " through the mesh")
     public Json.VerificationOutcome verifyImage(
             @QueryParam("claimedIdentityId") String claimedIdentityId,
+            @QueryParam("face") @Parameter(description = "index of the face meant (default: the subject)") Integer face,
+            @QueryParam("faceAt") @Parameter(description = "X,Y: a point inside the box of the face meant")
+                    String faceAt,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] image) {
         if (claimedIdentityId == null || claimedIdentityId.isBlank()) {
             throw new IllegalArgumentException("claimedIdentityId is required");
         }
+        Purpose.Verify.Builder verify = Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId);
+        FaceChoice named = Requests.faceChoice(face, faceAt);
+        if (named != null) {
+            verify.setFace(named);
+        }
         MatchResult result = mesh.submit(
-                image,
-                contentType,
-                Purpose.newBuilder()
-                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId))
-                        .build());
+                image, contentType, Purpose.newBuilder().setVerify(verify).build());
         Results.throwIfError(result);
         return Json.VerificationOutcome.of(ModelKey.of(result.getModel()), result.getVerification());
     }
