@@ -44,17 +44,12 @@ final class EmbeddingStandIn implements AutoCloseable {
                 }
                 FaceAnalysis analysis =
                         embedder.analyse(request.getImage().getInline().toByteArray());
-                FacesEmbedded faces = MatchingKafka.request(
-                                request.getRequestId(),
-                                model.toRef(),
-                                request.getPurpose(),
-                                MatchingKafka.faces(analysis))
-                        .toBuilder()
-                        .clearAttributes()
-                        .putAllAttributes(request.getAttributesMap())
-                        .setImageWidth(analysis.width())
-                        .setImageHeight(analysis.height())
-                        .build();
+                FacesEmbedded faces =
+                        MatchingKafka.embedded(request.getRequestId(), model.toRef(), request.getPurpose(), analysis)
+                                .toBuilder()
+                                .clearAttributes()
+                                .putAllAttributes(request.getAttributesMap())
+                                .build();
                 kafka.send("faces", request.getRequestId(), faces);
             }
         }
