@@ -171,6 +171,22 @@ class OneShotRecognitionTest {
                     .then()
                     .statusCode(200)
                     .body("same", equalTo(false));
+            // Two photos: sample1's subject is not the woman, her face is named in each.
+            given().multiPart("image", "sample1.jpg", PHOTOS.get(1).bytes(), "image/jpeg")
+                    .multiPart("second", "sample3.jpg", PHOTOS.get(3).bytes(), "image/jpeg")
+                    .queryParam("face", 2)
+                    .queryParam("secondFace", 1)
+                    .post("/api/v1/verify/images")
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(true));
+            given().multiPart("image", "sample1.jpg", PHOTOS.get(1).bytes(), "image/jpeg")
+                    .multiPart("second", "sample3.jpg", PHOTOS.get(3).bytes(), "image/jpeg")
+                    .queryParam("secondFace", 1)
+                    .post("/api/v1/verify/images")
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(false));
             given().contentType("image/jpeg")
                     .body(crop("s1f2", SECOND_SHOT))
                     .queryParam("claimedIdentityId", id)
