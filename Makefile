@@ -66,6 +66,7 @@ bench: models
 	cd tools/bench/peer && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	java $(BENCH_JAVA) dev.likeness.bench.EmbeddingBench docs/benchmarks.md
 	java $(BENCH_JAVA) dev.likeness.bench.MeshBench docs/benchmarks.md
+	java $(BENCH_JAVA) dev.likeness.bench.PublishBench docs/benchmarks.md
 	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g "-Dbench.args=$(BENCH_SEARCH_ARGS)"
 	java $(BENCH_JAVA) dev.likeness.bench.MatchingReport var/bench/matching.csv docs/benchmarks.md \
 	    "SearchBenchmark $(BENCH_SEARCH_ARGS)"

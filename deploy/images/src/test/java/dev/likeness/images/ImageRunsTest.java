@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 
 /**
@@ -54,10 +54,7 @@ class ImageRunsTest {
             Files.createDirectories(root.resolve(mountPoint));
         }
 
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.find();
         Map<String, String> environment = new TreeMap<>(image.environment());
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         environment.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());

@@ -3,7 +3,6 @@ package dev.likeness.e2e;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import dev.likeness.local.kafka.FreePorts;
 
 /**
  * {@code deploy/local/run.sh} (what {@code make run} runs) on free ports, with the jars this build made: started,
@@ -37,11 +38,11 @@ final class MakeRun implements AutoCloseable {
         deleteRecursively(varDir);
         Files.createDirectories(varDir);
         this.output = varDir.resolve("run.out");
-        this.kafkaPort = freePortPair();
-        this.embeddingPort = freePort();
-        this.matchingPort = freePort();
-        this.stylisingPort = freePort();
-        this.consolePort = freePort();
+        this.kafkaPort = FreePorts.findPair();
+        this.embeddingPort = FreePorts.find();
+        this.matchingPort = FreePorts.find();
+        this.stylisingPort = FreePorts.find();
+        this.consolePort = FreePorts.find();
         // A process started from a JVM may inherit SIGINT ignored (e.g. Maven started in the background);
         // env --default-signal gives run.sh the disposition a terminal's Ctrl-C finds.
         ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "bash", "deploy/local/run.sh")
@@ -134,24 +135,5 @@ final class MakeRun implements AutoCloseable {
                 Files.delete(path);
             }
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A free port whose next port (the broker's controller) is free too. */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort();
-            try (ServerSocket next = new ServerSocket(port + 1)) {
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no two consecutive free ports found");
     }
 }

@@ -2,7 +2,6 @@ package dev.likeness.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import dev.likeness.local.kafka.FreePorts;
 
 /**
  * A service of the mesh run as an operating-system process from its built jar
@@ -45,7 +46,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.jar = builder.jar;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.environment = Map.copyOf(builder.environment);
-        this.httpPort = freePort();
+        this.httpPort = FreePorts.find();
         this.logFile = builder.logFile;
         this.readyTimeout = builder.readyTimeout;
         // A test JVM that ends, however it ends, takes its services with it.
@@ -257,14 +258,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port", e);
         }
     }
 }

@@ -58,6 +58,8 @@ public final class BenchSummary {
                 1.0,
                 true,
                 "x");
+        ratioRow(
+                md, "`likeness publish`, 250 x 250 JPEGs to the local broker", "publish.rate", 2000, true, " photos/s");
         matchingRows(md);
         md.append("\nWhat dominates, from the CPU-time profiles of this run:\n\n");
         Figures.get("pipeline.profile")

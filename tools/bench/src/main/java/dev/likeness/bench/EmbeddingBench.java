@@ -622,7 +622,7 @@ public final class EmbeddingBench {
         return out;
     }
 
-    private static byte[] jpeg(BufferedImage image) throws Exception {
+    static byte[] jpeg(BufferedImage image) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpeg", out);
         return out.toByteArray();

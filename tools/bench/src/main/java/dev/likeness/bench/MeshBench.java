@@ -592,7 +592,7 @@ public final class MeshBench {
         }
 
         /** A record in CloudEvents binary mode, as the services expect it. */
-        private static ProducerRecord<String, byte[]> record(String key, Message event) {
+        static ProducerRecord<String, byte[]> record(String key, Message event) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(IMAGES_TOPIC, key, event.toByteArray());
             Headers headers = record.headers();
             headers.add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(UTF_8));
@@ -645,7 +645,7 @@ public final class MeshBench {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) {
             return;
         }

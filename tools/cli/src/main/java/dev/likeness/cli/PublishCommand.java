@@ -1,10 +1,17 @@
 package dev.likeness.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "publish",
         description = "Send photos as ImageSubmitted to " + Topics.IMAGES
-                + " and print one request id per line; does not wait for results.")
+                + " and print one request id per line, in the order of the photos, once the broker has it; does not"
+                + " wait for results. A photo that cannot be read or sent is reported on stderr and the others go on"
+                + " (exit 1).")
 final class PublishCommand implements Callable<Integer> {
 
     enum PurposeKind {
@@ -25,6 +34,9 @@ final class PublishCommand implements Callable<Integer> {
         enrol,
         verify
     }
+
+    /** A photo handed to the producer, not yet acknowledged. */
+    private record Pending(Path file, String requestId, Future<RecordMetadata> sent) {}
 
     @Parameters(arity = "1..*", paramLabel = "FILE|FOLDER", description = "Photos, or folders of photos.")
     List<Path> filesOrFolders;
@@ -53,6 +65,8 @@ final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private int failed;
+
     @Override
     public Integer call() {
         Purpose requestPurpose = purpose();
@@ -60,16 +74,50 @@ final class PublishCommand implements Callable<Integer> {
         if (requestId != null && files.size() > 1) {
             throw new CliException(ExitCodes.USAGE, "--request-id needs exactly one photo, not " + files.size());
         }
+        PrintWriter out = spec.commandLine().getOut();
+        ProgressLine progress = ProgressLine.onTerminal(spec.commandLine().getErr(), "published", files.size());
+        // Sends are pipelined: the producer batches photos into few requests, and acknowledgements are collected
+        // in order behind the sends (one round trip per photo capped the command at about 100 photos/s).
+        Deque<Pending> inFlight = new ArrayDeque<>();
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.IMAGES));
             for (Path file : files) {
                 String id = requestId != null ? requestId : UUID.randomUUID().toString();
-                kafka.send(CloudEventRecords.of(Topics.IMAGES, id, ImageRequests.request(id, file, requestPurpose)));
-                spec.commandLine().getOut().println(id);
-                spec.commandLine().getOut().flush();
+                ImageSubmitted request;
+                try {
+                    request = ImageRequests.request(id, file, requestPurpose);
+                } catch (CliException unreadable) {
+                    if (files.size() == 1) {
+                        throw unreadable; // one photo: exit with its own code, as every other command does
+                    }
+                    reportFailure(file, unreadable.getMessage());
+                    continue;
+                }
+                inFlight.add(new Pending(file, id, kafka.sendAsync(CloudEventRecords.of(Topics.IMAGES, id, request))));
+                acknowledge(kafka, inFlight, out, progress, false);
             }
+            acknowledge(kafka, inFlight, out, progress, true);
+        } finally {
+            progress.finish();
         }
-        return ExitCodes.OK;
+        return failed == 0 ? ExitCodes.OK : ExitCodes.ERROR_RESULT;
+    }
+
+    /** Prints the ids of the acknowledged photos at the head of the queue; with {@code all}, waits for every one. */
+    private void acknowledge(
+            KafkaSession kafka, Deque<Pending> inFlight, PrintWriter out, ProgressLine progress, boolean all) {
+        while (!inFlight.isEmpty() && (all || inFlight.peek().sent().isDone())) {
+            Pending head = inFlight.poll();
+            kafka.awaitSent(Topics.IMAGES, head.sent())
+                    .ifPresentOrElse(reason -> reportFailure(head.file(), reason), () -> out.println(head.requestId()));
+            progress.advance();
+        }
+        out.flush();
+    }
+
+    private void reportFailure(Path file, String reason) {
+        failed++;
+        spec.commandLine().getErr().println(file + ": " + reason);
     }
 
     private Purpose purpose() {

@@ -36,7 +36,6 @@ import picocli.CommandLine.Spec;
 final class StyliseCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-    private static final int BAR_WIDTH = 30;
 
     @Parameters(index = "0", paramLabel = "CONTENT", description = "The photo to paint.")
     Path content;
@@ -185,13 +184,10 @@ final class StyliseCommand implements Callable<Integer> {
     static String progressBar(StyleProgress progress) {
         int total = Math.max(progress.getTotalIterations(), 1);
         int done = Math.min(progress.getIteration(), total);
-        int filled = (int) Math.round((double) BAR_WIDTH * done / total);
         return String.format(
                 Locale.ROOT,
-                "[%s%s] %3d%%  %d/%d  J=%.3e  eta %d s",
-                "#".repeat(filled),
-                "-".repeat(BAR_WIDTH - filled),
-                100 * done / total,
+                "%s  %d/%d  J=%.3e  eta %d s",
+                ProgressLine.bar(done, total),
                 done,
                 total,
                 progress.getCost(),

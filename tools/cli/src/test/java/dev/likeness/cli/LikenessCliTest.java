@@ -4,23 +4,26 @@ import static dev.likeness.cli.CliRun.likeness;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
@@ -38,6 +41,7 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
 import dev.likeness.events.v1.VerificationResult;
+import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.TopicReader;
@@ -98,6 +102,40 @@ class LikenessCliTest {
             assertThat(request.getImage().getContentType()).isEqualTo("image/jpeg");
             assertThat(request.getPurpose().getEnrol().getIdentityId()).isEqualTo("ada");
             assertThat(request.getPurpose().getEnrol().getDisplayName()).isEqualTo("Ada");
+        }
+    }
+
+    @Test
+    void publishingAFolderSendsEveryPhotoInOrderAndReportsTheOneThatCannotBeSent(@TempDir Path folder)
+            throws Exception {
+        BufferedImage photo = ImageIO.read(PHOTO.toFile());
+        List<Path> tiles = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            Path tile = folder.resolve(String.format(Locale.ROOT, "tile-%03d.jpg", i));
+            int x = (i * 37) % (photo.getWidth() - 250);
+            int y = (i * 53) % (photo.getHeight() - 250);
+            ImageIO.write(photo.getSubimage(x, y, 250, 250), "jpeg", tile.toFile());
+            tiles.add(tile);
+        }
+        // Over the inline limit: refused by the CLI itself, between photos that are sent.
+        Path oversized = folder.resolve("tile-050-oversized.jpg");
+        Files.write(oversized, new byte[(int) ImageRequests.MAX_INLINE_BYTES + 1]);
+
+        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+            CliRun run = likeness("publish", folder.toString(), "--bootstrap-servers", bootstrapServers);
+
+            assertThat(run.exitCode).as(run.err).isEqualTo(ExitCodes.ERROR_RESULT);
+            assertThat(run.err).contains(oversized.toString()).doesNotContain("\tat ");
+            List<String> requestIds = run.out.lines().toList();
+            assertThat(requestIds).hasSize(tiles.size()).doesNotHaveDuplicates();
+            List<ConsumerRecord<String, byte[]>> records = images.read(tiles.size(), Duration.ofSeconds(30));
+            assertThat(records).extracting(ConsumerRecord::key).containsExactlyElementsOf(requestIds);
+            for (int i = 0; i < tiles.size(); i++) {
+                ImageSubmitted request = ImageSubmitted.parseFrom(records.get(i).value());
+                assertThat(request.getImage().getInline().toByteArray())
+                        .as(tiles.get(i).toString())
+                        .isEqualTo(Files.readAllBytes(tiles.get(i)));
+            }
         }
     }
 
@@ -223,10 +261,7 @@ class LikenessCliTest {
 
     @Test
     void anUnreachableBrokerIsReportedQuickly() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.find();
         long started = System.nanoTime();
 
         CliRun run = likeness("publish", PHOTO.toString(), "--bootstrap-servers", "localhost:" + closedPort);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +30,7 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.TopicReader;
@@ -115,7 +115,11 @@ class StyliseAndGalleryCommandsTest {
     @Test
     void styliseReportsABrokerThatIsDown() throws IOException {
         CliRun run = likeness(
-                "stylise", CONTENT.toString(), STYLE.toString(), "--bootstrap-servers", "localhost:" + closedPort());
+                "stylise",
+                CONTENT.toString(),
+                STYLE.toString(),
+                "--bootstrap-servers",
+                "localhost:" + FreePorts.find());
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err).contains("cannot reach Kafka at localhost:").doesNotContain("\tat ");
@@ -203,7 +207,7 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void galleryListReportsABrokerThatIsDown() throws IOException {
-        CliRun run = likeness("gallery", "list", "--bootstrap-servers", "localhost:" + closedPort());
+        CliRun run = likeness("gallery", "list", "--bootstrap-servers", "localhost:" + FreePorts.find());
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
         assertThat(run.err).contains("cannot reach Kafka at").doesNotContain("\tat ");
@@ -211,7 +215,7 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void galleryDeleteReportsAMatchingServiceThatIsDown() throws IOException {
-        int port = closedPort();
+        int port = FreePorts.find();
 
         CliRun run = likeness("gallery", "delete", "cli-ada", "--matching-url", "http://localhost:" + port);
 
@@ -252,11 +256,5 @@ class StyliseAndGalleryCommandsTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", png);
         return png.toByteArray();
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
