@@ -93,20 +93,21 @@ function boxes(entry) {
     return match.faces.map(face => {
       const best = face.candidates[0];
       if (face.unknown || !best) {
-        return {box: face.box, state: 'unknown', label: best ? `unknown (nearest ${best.displayName || best.identityId}, d=${fmt(best.distance)})` : 'unknown'};
+        return {box: face.box, state: 'unknown', subject: face.subject, label: best ? `unknown (nearest ${best.displayName || best.identityId}, d=${fmt(best.distance)})` : 'unknown'};
       }
-      return {box: face.box, state: 'known', label: `${best.displayName || best.identityId} d=${fmt(best.distance)} p=${fmt(best.probability)}`};
+      return {box: face.box, state: 'known', subject: face.subject, label: `${best.displayName || best.identityId} d=${fmt(best.distance)} p=${fmt(best.probability)}`};
     });
   }
   if (match && match.outcome === 'enrolment') {
     return [{box: match.box, state: 'known', label: `enrolled as ${match.displayName || match.identityId}`}];
   }
-  return entry.faces.faces.map((face, i) => ({box: face.box, state: 'pending', label: `face ${i + 1} (${fmt(face.score)})`}));
+  return entry.faces.faces.map((face, i) => ({box: face.box, state: 'pending', subject: i === entry.faces.subjectFace, label: `face ${i + 1} (${fmt(face.score)})`}));
 }
 
 function drawBox(face, faces) {
   const [x1, y1, x2, y2] = face.box;
-  const box = el('div', {class: `box ${face.state}`});
+  // The subject (the face enrol and verify use unless one is named) is drawn thicker.
+  const box = el('div', {class: `box ${face.state}${face.subject ? ' subject' : ''}`, title: face.subject ? 'the photo\'s subject' : ''});
   Object.assign(box.style, {
     left: `${100 * x1 / faces.width}%`, top: `${100 * y1 / faces.height}%`,
     width: `${100 * (x2 - x1) / faces.width}%`, height: `${100 * (y2 - y1) / faces.height}%`,

@@ -1,5 +1,7 @@
 package dev.likeness.face;
 
+import dev.likeness.events.v1.BoundingBox;
+
 /** A detector hit in original-image pixels (corners), with its score. */
 public record DetectedFace(float x1, float y1, float x2, float y2, float score) {
 
@@ -9,6 +11,11 @@ public record DetectedFace(float x1, float y1, float x2, float y2, float score) 
 
     public float height() {
         return y2 - y1;
+    }
+
+    /** The box as the events carry it. */
+    public BoundingBox boundingBox() {
+        return BoundingBox.newBuilder().setX1(x1).setY1(y1).setX2(x2).setY2(y2).build();
     }
 
     float area() {

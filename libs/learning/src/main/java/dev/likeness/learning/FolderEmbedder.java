@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +23,9 @@ import dev.likeness.face.PreparedImage;
 
 /**
  * Embeds a labelled folder (one sub-folder per identity, its photos inside) through the real face
- * pipeline, as the embedding service would: one face per photo, the largest, because a labelled photo
- * shows its person most prominently and anyone else is a bystander.
+ * pipeline, as the embedding service would: one face per photo, its subject ({@code SubjectRule}: the large
+ * face near the centre), because a labelled photo shows its person most prominently and anyone else is a
+ * bystander.
  */
 public final class FolderEmbedder implements AutoCloseable {
 
@@ -97,19 +97,13 @@ public final class FolderEmbedder implements AutoCloseable {
             throw new IllegalStateException("a photo decoded once could not be decoded again: " + e.getMessage(), e);
         }
         for (int i = 0; i < analyses.size(); i++) {
-            Optional<AnalysedFace> largest = largestFace(analyses.get(i));
-            if (largest.isPresent()) {
-                faces.add(largest.get().embedding());
+            Optional<AnalysedFace> subject = analyses.get(i).subject();
+            if (subject.isPresent()) {
+                faces.add(subject.get().embedding());
             } else {
                 skipped.add(relative(root, preparedPhotos.get(i)) + ": no face found");
             }
         }
-    }
-
-    static Optional<AnalysedFace> largestFace(FaceAnalysis analysis) {
-        return analysis.faces().stream()
-                .max(Comparator.comparingDouble(
-                        face -> (double) face.box().width() * face.box().height()));
     }
 
     private static boolean isImage(Path file) {

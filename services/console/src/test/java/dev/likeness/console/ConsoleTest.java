@@ -236,6 +236,7 @@ class ConsoleTest {
                                                 .setY1(2)
                                                 .setX2(30)
                                                 .setY2(40))
+                                        .setSubject(true)
                                         .addCandidates(Candidate.newBuilder()
                                                 .setIdentityId("feed-ada")
                                                 .setDisplayName("Ada")
@@ -292,6 +293,7 @@ class ConsoleTest {
                                 "\"type\":\"match\"",
                                 "\"requestId\":\"feed-1\"",
                                 "\"outcome\":\"recognition\"",
+                                "\"subject\":true",
                                 "\"unknown\":false",
                                 "\"distance\":0.5",
                                 "\"probability\":0.97",

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import com.google.protobuf.Timestamp;
-import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FaceQuality;
 import dev.likeness.events.v1.FacesEmbedded;
@@ -36,19 +35,17 @@ final class FacesEventFactory {
                 .setPurpose(request.getPurpose())
                 .putAllAttributes(request.getAttributesMap());
         image.faces().forEach(face -> event.addFaces(face(face, with68)));
+        event.setSubjectFace(Math.max(0, image.subjectIndex()));
         if (secondImage != null) {
             secondImage.faces().forEach(face -> event.addSecondImageFaces(face(face, with68)));
+            event.setSecondImageSubjectFace(Math.max(0, secondImage.subjectIndex()));
         }
         return event.build();
     }
 
     private static Face face(AnalysedFace face, boolean with68) {
         Face.Builder builder = Face.newBuilder()
-                .setBox(BoundingBox.newBuilder()
-                        .setX1(face.box().x1())
-                        .setY1(face.box().y1())
-                        .setX2(face.box().x2())
-                        .setY2(face.box().y2()))
+                .setBox(face.box().boundingBox())
                 .setDetectorScore(face.box().score())
                 .addAllLandmarks5(points(face.landmarks5()))
                 .setQuality(FaceQuality.newBuilder()

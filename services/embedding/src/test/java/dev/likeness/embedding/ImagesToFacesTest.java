@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
+import dev.likeness.core.faces.SubjectRule;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
@@ -88,6 +91,7 @@ class ImagesToFacesTest {
 
             List<ConsumerRecord<String, byte[]>> results = faces.read(50, Duration.ofMinutes(3));
             assertThat(results).hasSize(50);
+            Set<Integer> subjects = new HashSet<>();
             for (ConsumerRecord<String, byte[]> record : results) {
                 FacesEmbedded event = FacesEmbedded.parseFrom(record.value());
                 ImageSubmitted request = sent.get(record.key());
@@ -105,10 +109,19 @@ class ImagesToFacesTest {
                 for (Face face : event.getFacesList()) {
                     assertFused(face);
                 }
+                assertThat(event.getSubjectFace())
+                        .as("the subject of sample %d", sample + 1)
+                        .isEqualTo(SubjectRule.subjectIndex(
+                                event.getFacesList().stream().map(Face::getBox).toList(),
+                                event.getImageWidth(),
+                                event.getImageHeight()));
+                subjects.add(event.getSubjectFace());
                 assertCloudEvent(record, "likeness.v1.FacesEmbedded");
                 sent.remove(record.key());
             }
             assertThat(sent).as("requests without a result").isEmpty();
+            // Group photos: the subject is not always the face the detector is surest of (the first).
+            assertThat(subjects).as("subject indices").anyMatch(index -> index > 0);
 
             List<ConsumerRecord<String, byte[]>> letters = deadLetters.read(5, Duration.ofMinutes(1));
             assertThat(letters).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(badKeys);

@@ -8,12 +8,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.faces.SubjectRule;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.events.v1.RecognisedFace;
+import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
+import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.recognition.RequestRefusedException;
@@ -39,32 +44,9 @@ public class MatchRequests {
         try {
             Purpose purpose = event.getPurpose();
             switch (purpose.getKindCase()) {
-                case IDENTIFY ->
-                    result.setRecognition(gallery.matcher()
-                            .identify(
-                                    model,
-                                    probes(event.getFacesList()),
-                                    topK(purpose.getIdentify().getTopK())));
+                case IDENTIFY -> result.setRecognition(identify(event, model, purpose.getIdentify()));
                 case ENROL -> result.setEnrolment(enrol(event, model, purpose.getEnrol()));
-                case VERIFY ->
-                    result.setVerification(
-                            switch (purpose.getVerify().getAgainstCase()) {
-                                case CLAIMED_IDENTITY_ID ->
-                                    gallery.matcher()
-                                            .verifyIdentity(
-                                                    model,
-                                                    bestFace(event.getFacesList(), "the image")
-                                                            .embedding(),
-                                                    purpose.getVerify().getClaimedIdentityId());
-                                default ->
-                                    gallery.matcher()
-                                            .verifyPair(
-                                                    model,
-                                                    bestFace(event.getFacesList(), "the image")
-                                                            .embedding(),
-                                                    bestFace(event.getSecondImageFacesList(), "the second image")
-                                                            .embedding());
-                            });
+                case VERIFY -> result.setVerification(verify(event, model, purpose.getVerify()));
                 default -> throw new IllegalArgumentException("no answer for purpose " + purpose.getKindCase());
             }
         } catch (RequestRefusedException refused) {
@@ -78,21 +60,71 @@ public class MatchRequests {
         return Math.min(requested > 0 ? requested : config.defaultTopK(), config.maxTopK());
     }
 
+    /** Every face, the subject marked. */
+    private Recognition identify(FacesEmbedded event, ModelKey model, Purpose.Identify identify) {
+        Recognition recognition =
+                gallery.matcher().identify(model, probes(event.getFacesList()), topK(identify.getTopK()));
+        Recognition.Builder marked = recognition.toBuilder();
+        for (RecognisedFace.Builder face : marked.getFacesBuilderList()) {
+            face.setSubject(face.getFaceIndex() == event.getSubjectFace());
+        }
+        return marked.build();
+    }
+
     private Enrolment enrol(FacesEmbedded event, ModelKey model, Purpose.Enrol enrol) {
-        Probe face = bestFace(event.getFacesList(), "the image");
+        Probe face = meantFace(
+                event.getFacesList(), event.getSubjectFace(), enrol.hasFace() ? enrol.getFace() : null, "the image");
         return gallery
                 .enrol(enrol.getIdentityId(), enrol.getDisplayName(), model, face.embedding(), event.getRequestId())
                 .toBuilder()
                 .setBox(face.box())
+                .setFaceIndex(face.faceIndex())
                 .build();
     }
 
-    /** Faces come highest detector score first: the first is the best. */
-    private static Probe bestFace(List<Face> faces, String which) {
+    private VerificationResult verify(FacesEmbedded event, ModelKey model, Purpose.Verify verify) {
+        Probe face = meantFace(
+                event.getFacesList(), event.getSubjectFace(), verify.hasFace() ? verify.getFace() : null, "the image");
+        if (verify.getAgainstCase() == Purpose.Verify.AgainstCase.CLAIMED_IDENTITY_ID) {
+            return gallery.matcher().verifyIdentity(model, face.embedding(), verify.getClaimedIdentityId()).toBuilder()
+                    .setFaceIndex(face.faceIndex())
+                    .build();
+        }
+        Probe second = meantFace(
+                event.getSecondImageFacesList(),
+                event.getSecondImageSubjectFace(),
+                verify.hasSecondImageFace() ? verify.getSecondImageFace() : null,
+                "the second image");
+        return gallery.matcher().verifyPair(model, face.embedding(), second.embedding()).toBuilder()
+                .setFaceIndex(face.faceIndex())
+                .setSecondImageFaceIndex(second.faceIndex())
+                .build();
+    }
+
+    /**
+     * The face a request means: the one it names, else the image's subject (FacesEmbedded.subject_face, chosen
+     * by the embedding service with {@link SubjectRule}).
+     */
+    private static Probe meantFace(List<Face> faces, int subject, FaceChoice named, String which) {
         if (faces.isEmpty()) {
             throw new RequestRefusedException(RequestRefusedException.NO_FACE, "no face was found in " + which);
         }
-        return probe(0, faces.get(0));
+        if (named == null) {
+            return probe(subject, faces.get(subject));
+        }
+        int index =
+                SubjectRule.namedIndex(named, faces.stream().map(Face::getBox).toList());
+        if (index == SubjectRule.NONE) {
+            throw new RequestRefusedException(
+                    RequestRefusedException.NO_SUCH_FACE,
+                    which + " has " + faces.size() + " face(s), none of them "
+                            + (named.hasPoint()
+                                    ? "with a box holding the point ("
+                                            + named.getPoint().getX() + ", "
+                                            + named.getPoint().getY() + ")"
+                                    : "with index " + named.getIndex()));
+        }
+        return probe(index, faces.get(index));
     }
 
     private static List<Probe> probes(List<Face> faces) {

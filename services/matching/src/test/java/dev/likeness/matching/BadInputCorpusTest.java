@@ -25,13 +25,16 @@ import com.google.protobuf.UnknownFieldSet;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.core.kafka.RequestIds;
+import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
+import dev.likeness.events.v1.Point;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.testing.BadRecord;
 import dev.likeness.testing.CorpusReport;
@@ -173,6 +176,27 @@ class BadInputCorpusTest {
                         identify(
                                 "lengths",
                                 List.of(face(EMBEDDINGS.person()), face(new SyntheticEmbeddings(1, 32).person()))),
+                        "INVALID_FIELD"),
+                event(
+                        "subject_face beyond the faces",
+                        identify("subject beyond", List.of(face(EMBEDDINGS.person())))
+                                .setSubjectFace(1),
+                        "INVALID_FIELD"),
+                event(
+                        "enrol naming face -1",
+                        identify("negative face", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(enrolNaming(FaceChoice.newBuilder().setIndex(-1))),
+                        "INVALID_FIELD"),
+                event(
+                        "verify naming a face at a NaN point",
+                        identify("nan point", List.of(face(EMBEDDINGS.person())))
+                                .setPurpose(Purpose.newBuilder()
+                                        .setVerify(Purpose.Verify.newBuilder()
+                                                .setClaimedIdentityId(ALICE)
+                                                .setFace(FaceChoice.newBuilder()
+                                                        .setPoint(Point.newBuilder()
+                                                                .setX(Float.NaN)
+                                                                .setY(1))))),
                         "INVALID_FIELD"));
     }
 
@@ -234,6 +258,22 @@ class BadInputCorpusTest {
                         identify("dimension", List.of(face(new SyntheticEmbeddings(2, 32).person()))),
                         "INVALID_EMBEDDING"),
                 event("no face to identify", identify("no face", List.of()), "NO_FACE"),
+                event(
+                        "enrol naming face 3 of an image with one face",
+                        identify("no face 3", List.of(face(ALICE_FACE)))
+                                .setPurpose(enrolNaming(FaceChoice.newBuilder().setIndex(3))),
+                        "NO_SUCH_FACE"),
+                event(
+                        "verify naming a point outside every box",
+                        identify("no face there", List.of(boxed(ALICE_FACE, 10, 10, 50, 50)))
+                                .setPurpose(Purpose.newBuilder()
+                                        .setVerify(Purpose.Verify.newBuilder()
+                                                .setClaimedIdentityId(ALICE)
+                                                .setFace(FaceChoice.newBuilder()
+                                                        .setPoint(Point.newBuilder()
+                                                                .setX(60)
+                                                                .setY(20))))),
+                        "NO_SUCH_FACE"),
                 event(
                         "verify a pair whose second image has no face",
                         identify("pair", List.of(face(ALICE_FACE)))
@@ -328,6 +368,18 @@ class BadInputCorpusTest {
 
     private static Face face(float[] embedding) {
         return MatchingKafka.face(embedding);
+    }
+
+    private static Face boxed(float[] embedding, float x1, float y1, float x2, float y2) {
+        return face(embedding).toBuilder()
+                .setBox(BoundingBox.newBuilder().setX1(x1).setY1(y1).setX2(x2).setY2(y2))
+                .build();
+    }
+
+    private static Purpose enrolNaming(FaceChoice.Builder face) {
+        return Purpose.newBuilder()
+                .setEnrol(Purpose.Enrol.newBuilder().setIdentityId(key("named")).setFace(face))
+                .build();
     }
 
     private static float[] withValue(float[] embedding, float value) {

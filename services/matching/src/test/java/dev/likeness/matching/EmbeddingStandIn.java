@@ -14,7 +14,8 @@ import dev.likeness.testing.TopicReader;
 
 /**
  * Plays the embedding service for tests of the REST API's image uploads: reads ImageSubmitted from the
- * images topic, finds and embeds the faces in-process, writes FacesEmbedded to the faces topic.
+ * images topic, finds and embeds the faces (and a verify's second image's) in-process, writes FacesEmbedded,
+ * subjects chosen as the service does, to the faces topic.
  */
 final class EmbeddingStandIn implements AutoCloseable {
 
@@ -44,18 +45,21 @@ final class EmbeddingStandIn implements AutoCloseable {
                 }
                 FaceAnalysis analysis =
                         embedder.analyse(request.getImage().getInline().toByteArray());
-                FacesEmbedded faces = MatchingKafka.request(
-                                request.getRequestId(),
-                                model.toRef(),
-                                request.getPurpose(),
-                                MatchingKafka.faces(analysis))
-                        .toBuilder()
-                        .clearAttributes()
-                        .putAllAttributes(request.getAttributesMap())
-                        .setImageWidth(analysis.width())
-                        .setImageHeight(analysis.height())
-                        .build();
-                kafka.send("faces", request.getRequestId(), faces);
+                FacesEmbedded.Builder faces =
+                        MatchingKafka.embedded(request.getRequestId(), model.toRef(), request.getPurpose(), analysis)
+                                .toBuilder()
+                                .clearAttributes()
+                                .putAllAttributes(request.getAttributesMap());
+                if (request.getPurpose().getVerify().hasSecondImage()) {
+                    FaceAnalysis second = embedder.analyse(request.getPurpose()
+                            .getVerify()
+                            .getSecondImage()
+                            .getInline()
+                            .toByteArray());
+                    faces.addAllSecondImageFaces(MatchingKafka.faces(second))
+                            .setSecondImageSubjectFace(Math.max(0, second.subjectIndex()));
+                }
+                kafka.send("faces", request.getRequestId(), faces.build());
             }
         }
     }

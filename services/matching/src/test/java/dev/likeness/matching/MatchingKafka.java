@@ -15,7 +15,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
-import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
@@ -72,11 +71,7 @@ public final class MatchingKafka implements AutoCloseable {
         return analysis.faces().stream()
                 .map(analysed -> face(analysed.embedding()).toBuilder()
                         .setDetectorScore(analysed.box().score())
-                        .setBox(BoundingBox.newBuilder()
-                                .setX1(analysed.box().x1())
-                                .setY1(analysed.box().y1())
-                                .setX2(analysed.box().x2())
-                                .setY2(analysed.box().y2()))
+                        .setBox(analysed.box().boundingBox())
                         .build())
                 .toList();
     }
@@ -89,6 +84,15 @@ public final class MatchingKafka implements AutoCloseable {
                 .setPurpose(purpose)
                 .addAllFaces(faces)
                 .putAttributes("test", requestId)
+                .build();
+    }
+
+    /** A FacesEmbedded as the embedding service writes it for an analysed photo: faces, image size, subject. */
+    public static FacesEmbedded embedded(String requestId, ModelRef model, Purpose purpose, FaceAnalysis analysis) {
+        return request(requestId, model, purpose, faces(analysis)).toBuilder()
+                .setImageWidth(analysis.width())
+                .setImageHeight(analysis.height())
+                .setSubjectFace(Math.max(0, analysis.subjectIndex()))
                 .build();
     }
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * of that face (shifted, tighter, brighter, rotated, recompressed) and the same person in another photo
  * are recognised; people never enrolled are unknown.
  *
- * <p>Faces are named sNfK: face K (best detector score first) of sampleN.jpg. Who is who: s1f2 and s3f1 are
+ * <p>Faces are named sNfK: face K (best detector score first) of sampleN.jpg; a crop's subject is the face it was
+ * cut around. Who is who: s1f2 and s3f1 are
  * the same woman (distance 0.81, far below any different-person pair among the samples); faces of one
  * photo are different people.
  */
@@ -93,17 +93,17 @@ class OneShotRecognitionTest {
     @Test
     void enrolledFromOneCropThenRecognisedAndStrangersUnknown() {
         for (String face : ENROLLED) {
-            MatchResult enrolled = kafka.ask(MatchingKafka.request(
+            MatchResult enrolled = kafka.ask(MatchingKafka.embedded(
                     prefix + "enrol-" + face,
                     embedder.model().toRef(),
                     enrol(face),
-                    MatchingKafka.faces(embedder.analyse(crop(face, FaceCrops.Perturbation.NONE)))));
+                    embedder.analyse(crop(face, FaceCrops.Perturbation.NONE))));
             assertThat(enrolled.getEnrolment().getCreated()).as(face).isTrue();
             enrolledIds.add(prefix + face);
         }
 
         for (String face : ENROLLED) {
-            RecognisedFace secondShot = identifyCentralFace("again-" + face, crop(face, SECOND_SHOT));
+            RecognisedFace secondShot = identifySubject("again-" + face, crop(face, SECOND_SHOT));
             assertThat(secondShot.getUnknown()).as("perturbed crop of %s", face).isFalse();
             assertThat(secondShot.getCandidates(0).getIdentityId()).as(face).isEqualTo(prefix + face);
         }
@@ -128,13 +128,21 @@ class OneShotRecognitionTest {
     void imageUploadsOfTheApiTravelThroughTheMesh() throws InterruptedException {
         try (EmbeddingStandIn standIn = new EmbeddingStandIn(kafka, embedder)) {
             String id = prefix + "s1f2";
+            // The whole group photo, the woman named by a point inside her box (she is not its subject).
+            AnalysedFace woman = PHOTOS.get(1).analysis().faces().get(2);
+            assertThat(PHOTOS.get(1).analysis().subjectIndex()).isNotEqualTo(2);
             given().contentType("image/jpeg")
-                    .body(crop("s1f2", FaceCrops.Perturbation.NONE))
+                    .body(PHOTOS.get(1).bytes())
                     .queryParam("displayName", "Sample woman")
+                    .queryParam(
+                            "faceAt",
+                            (woman.box().x1() + woman.box().x2()) / 2 + ","
+                                    + (woman.box().y1() + woman.box().y2()) / 2)
                     .post("/api/v1/identities/{id}/images", id)
                     .then()
                     .statusCode(201)
                     .body("created", equalTo(true))
+                    .body("faceIndex", equalTo(2))
                     .body("displayName", equalTo("Sample woman"));
             enrolledIds.add(id);
 
@@ -163,17 +171,48 @@ class OneShotRecognitionTest {
                     .then()
                     .statusCode(200)
                     .body("same", equalTo(false));
+            // Two photos: sample1's subject is not the woman, her face is named in each.
+            given().multiPart("image", "sample1.jpg", PHOTOS.get(1).bytes(), "image/jpeg")
+                    .multiPart("second", "sample3.jpg", PHOTOS.get(3).bytes(), "image/jpeg")
+                    .queryParam("face", 2)
+                    .queryParam("secondFace", 1)
+                    .post("/api/v1/verify/images")
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(true));
+            given().multiPart("image", "sample1.jpg", PHOTOS.get(1).bytes(), "image/jpeg")
+                    .multiPart("second", "sample3.jpg", PHOTOS.get(3).bytes(), "image/jpeg")
+                    .queryParam("secondFace", 1)
+                    .post("/api/v1/verify/images")
+                    .then()
+                    .statusCode(200)
+                    .body("same", equalTo(false));
+            given().contentType("image/jpeg")
+                    .body(crop("s1f2", SECOND_SHOT))
+                    .queryParam("claimedIdentityId", id)
+                    .queryParam("face", 5)
+                    .post("/api/v1/verify/image")
+                    .then()
+                    .statusCode(422)
+                    .body("code", equalTo("NO_SUCH_FACE"));
+            given().contentType("image/jpeg")
+                    .body(crop("s1f2", SECOND_SHOT))
+                    .queryParam("claimedIdentityId", id)
+                    .queryParam("faceAt", "left")
+                    .post("/api/v1/verify/image")
+                    .then()
+                    .statusCode(400);
         }
     }
 
     private MatchResult identify(String name, byte[] image) {
-        return kafka.ask(MatchingKafka.request(
+        return kafka.ask(MatchingKafka.embedded(
                 prefix + "identify-" + name,
                 embedder.model().toRef(),
                 Purpose.newBuilder()
                         .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
                         .build(),
-                MatchingKafka.faces(embedder.analyse(image))));
+                embedder.analyse(image)));
     }
 
     private Purpose enrol(String face) {
@@ -190,23 +229,11 @@ class OneShotRecognitionTest {
         return FaceCrops.crop(photo.image(), analysed.box(), perturbation);
     }
 
-    /** Identifies every face of a crop, and returns the answer for the face nearest its middle. */
-    private RecognisedFace identifyCentralFace(String name, byte[] crop) {
-        FaceAnalysis analysis = embedder.analyse(crop);
-        // A wide crop may show part of a neighbour too.
-        int central = analysis.faces()
-                .indexOf(analysis.faces().stream()
-                        .min(Comparator.comparingDouble(face -> Math.hypot(
-                                (face.box().x1() + face.box().x2() - analysis.width()) / 2,
-                                (face.box().y1() + face.box().y2() - analysis.height()) / 2)))
-                        .orElseThrow());
-        MatchResult result = kafka.ask(MatchingKafka.request(
-                prefix + "identify-" + name,
-                embedder.model().toRef(),
-                Purpose.newBuilder()
-                        .setIdentify(Purpose.Identify.newBuilder().setTopK(3))
-                        .build(),
-                MatchingKafka.faces(analysis)));
-        return result.getRecognition().getFaces(central);
+    /** Identifies every face of a crop and returns the answer for its subject (a wide crop may show part of a neighbour). */
+    private RecognisedFace identifySubject(String name, byte[] crop) {
+        return identify(name, crop).getRecognition().getFacesList().stream()
+                .filter(RecognisedFace::getSubject)
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -99,6 +99,9 @@ class ConsoleEndToEndTest {
         for (int n = 1; n <= 6; n++) {
             assertThat(output).contains("sample" + n + ".jpg: ").contains("demo-sample" + n + " (d=0.00, p=1.00)");
         }
+        // One-shot across photos: enrolled from sample1.jpg, recognised in sample3.jpg.
+        assertThat(output)
+                .contains("enrolled demo-woman from sample1.jpg", "sample3.jpg, another photo: face 2 is demo-woman");
     }
 
     @Test

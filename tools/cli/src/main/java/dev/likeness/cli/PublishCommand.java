@@ -128,7 +128,7 @@ final class PublishCommand implements Callable<Integer> {
         return switch (purpose) {
             case detect -> Purposes.detectOnly();
             case identify -> Purposes.identify();
-            case enrol -> Purposes.enrol(identityId, displayName);
+            case enrol -> Purposes.enrol(identityId, displayName, null);
             case verify -> Purposes.verify(identityId);
         };
     }

@@ -1,5 +1,6 @@
 package dev.likeness.cli;
 
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.Purpose;
 
 /** What a photo is submitted for. */
@@ -19,10 +20,14 @@ final class Purposes {
                 .build();
     }
 
-    static Purpose enrol(String identityId, String displayName) {
+    /** @param face the face meant, or null for the photo's subject */
+    static Purpose enrol(String identityId, String displayName, FaceChoice face) {
         Purpose.Enrol.Builder enrol = Purpose.Enrol.newBuilder().setIdentityId(identityId);
         if (displayName != null) {
             enrol.setDisplayName(displayName);
+        }
+        if (face != null) {
+            enrol.setFace(face);
         }
         return Purpose.newBuilder().setEnrol(enrol).build();
     }

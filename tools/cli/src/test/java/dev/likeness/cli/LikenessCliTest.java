@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -36,9 +37,11 @@ import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
+import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
+import dev.likeness.events.v1.VerificationResult;
 import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
@@ -272,16 +275,65 @@ class LikenessCliTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(KafkaSession.TIMEOUT.multipliedBy(2));
     }
 
+    @Test
+    void verifyComparesTwoPhotosWithTheFacesNamed() throws Exception {
+        Path second = ModelsDirectory.resolve("samples/sample3.jpg");
+        ImageSubmitted[] published = new ImageSubmitted[1];
+        CliRun run = answered(
+                (request, result) -> {
+                    published[0] = request;
+                    result.setVerification(VerificationResult.newBuilder().setSame(true));
+                },
+                "verify",
+                PHOTO.toString(),
+                second.toString(),
+                "--face-at",
+                "1570,320",
+                "--second-face",
+                "1");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("\"same\": true");
+        Purpose.Verify verify = published[0].getPurpose().getVerify();
+        assertThat(verify.getSecondImage().getInline().toByteArray()).isEqualTo(Files.readAllBytes(second));
+        assertThat(verify.getFace().getPoint().getX()).isEqualTo(1570f);
+        assertThat(verify.getFace().getPoint().getY()).isEqualTo(320f);
+        assertThat(verify.getSecondImageFace().getIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void verifyNeedsExactlyOneThingToCompareWithAndAWellFormedFace() {
+        for (List<String> args : List.of(
+                List.of("verify", PHOTO.toString()),
+                List.of("verify", PHOTO.toString(), PHOTO.toString(), "--identity", "ada"),
+                List.of("verify", PHOTO.toString(), "--identity", "ada", "--face", "1", "--face-at", "1,2"),
+                List.of("verify", PHOTO.toString(), "--identity", "ada", "--face-at", "12"),
+                List.of("enrol", "ada", PHOTO.toString(), "--face", "-1"))) {
+            List<String> withBroker = new ArrayList<>(args);
+            withBroker.addAll(List.of("--bootstrap-servers", bootstrapServers));
+            CliRun run = likeness(withBroker.toArray(String[]::new));
+            assertThat(run.exitCode).as("%s: %s", args, run.err).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err).as(args.toString()).doesNotContain("\tat ");
+        }
+    }
+
     /** Runs identify while playing the mesh: answers its request with a MatchResult keyed by the request id. */
     private CliRun identifyAnsweredWith(Consumer<MatchResult.Builder> outcome) throws Exception {
+        return answered((request, result) -> outcome.accept(result), "identify", PHOTO.toString());
+    }
+
+    /** Runs a command while playing the mesh: answers its request with a MatchResult keyed by the request id. */
+    private CliRun answered(BiConsumer<ImageSubmitted, MatchResult.Builder> outcome, String... command)
+            throws Exception {
         try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
-            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
-                    likeness("identify", PHOTO.toString(), "--timeout", "30", "--bootstrap-servers", bootstrapServers));
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--timeout", "30", "--bootstrap-servers", bootstrapServers));
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness(args.toArray(String[]::new)));
             List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
             assertThat(requests).hasSize(1);
             String requestId = requests.get(0).key();
             MatchResult.Builder result = MatchResult.newBuilder().setRequestId(requestId);
-            outcome.accept(result);
+            outcome.accept(ImageSubmitted.parseFrom(requests.get(0).value()), result);
             send(Topics.MATCHES, requestId, result.build());
             return run.get(40, TimeUnit.SECONDS);
         }

@@ -5,9 +5,11 @@ import java.util.List;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.OptimisationSettings;
+import dev.likeness.events.v1.Point;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
@@ -44,6 +46,43 @@ public final class Requests {
                 .setImage(image)
                 .setPurpose(purpose)
                 .build();
+    }
+
+    /**
+     * The face a person names (CLI {@code --face N} / {@code --face-at X,Y}, REST {@code face} / {@code faceAt}):
+     * by index, or by a point {@code "X,Y"} inside its box, in pixels of the upright image; null when neither is
+     * given, so the image's subject is meant.
+     *
+     * @throws IllegalArgumentException both given, a negative index, or a point that is not two finite numbers
+     */
+    public static FaceChoice faceChoice(Integer index, String point) {
+        if (index != null && point != null) {
+            throw new IllegalArgumentException("name the face by index or by a point, not both");
+        }
+        if (index != null) {
+            if (index < 0) {
+                throw new IllegalArgumentException("a face index is 0 or more, not " + index);
+            }
+            return FaceChoice.newBuilder().setIndex(index).build();
+        }
+        if (point == null) {
+            return null;
+        }
+        String[] xy = point.split(",", -1);
+        try {
+            if (xy.length == 2) {
+                float x = Float.parseFloat(xy[0].strip());
+                float y = Float.parseFloat(xy[1].strip());
+                if (Float.isFinite(x) && Float.isFinite(y)) {
+                    return FaceChoice.newBuilder()
+                            .setPoint(Point.newBuilder().setX(x).setY(y))
+                            .build();
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("a face point is X,Y in pixels (e.g. 320,240), not '" + point + "'");
     }
 
     /** A StyleRequested for the optimisation engine, submitted now; unset options take the service defaults. */

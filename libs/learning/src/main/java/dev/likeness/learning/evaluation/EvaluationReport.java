@@ -34,7 +34,8 @@ public final class EvaluationReport {
                     .append(result.identities())
                     .append(" identities, ")
                     .append(result.images())
-                    .append(" photos embedded (one face per photo, the largest).\n\n");
+                    .append(
+                            " photos embedded (one face per photo, its subject: area - 2 x squared centre offset).\n\n");
             md.append(table(new LinkedHashMap<>(Map.of(model.toString(), result))));
             md.append("\n").append(notes(result));
             md.append("\n![ROC](")

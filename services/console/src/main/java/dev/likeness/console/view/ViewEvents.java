@@ -78,6 +78,8 @@ public final class ViewEvents {
         view.put("width", event.getImageWidth());
         view.put("height", event.getImageHeight());
         view.put("faces", event.getFacesList().stream().map(ViewEvents::face).toList());
+        // The face "the face of this photo" means (SubjectRule, chosen by the embedding service).
+        view.put("subjectFace", event.getFacesCount() > 0 ? event.getSubjectFace() : null);
         view.put(
                 "secondImageFaces",
                 event.getSecondImageFacesList().stream().map(ViewEvents::face).toList());
@@ -243,6 +245,7 @@ public final class ViewEvents {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("faceIndex", face.getFaceIndex());
         view.put("box", box(face.getBox()));
+        view.put("subject", face.getSubject());
         view.put("unknown", face.getUnknown());
         view.put(
                 "candidates",

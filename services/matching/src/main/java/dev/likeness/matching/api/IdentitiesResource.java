@@ -19,8 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.likeness.core.events.Requests;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
@@ -104,21 +107,26 @@ public class IdentitiesResource {
     @POST
     @Path("/{identityId}/images")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Enrol the best face of an image, embedded by the mesh (request-reply over Kafka)")
+    @Operation(
+            summary = "Enrol the subject of an image (or the face named by face / faceAt), embedded by the mesh"
+                    + " (request-reply over Kafka)")
     public Response enrolImage(
             @PathParam("identityId") String identityId,
             @QueryParam("displayName") @DefaultValue("") String displayName,
+            @QueryParam("face") @Parameter(description = "index of the face meant (default: the subject)") Integer face,
+            @QueryParam("faceAt") @Parameter(description = "X,Y: a point inside the box of the face meant")
+                    String faceAt,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] image) {
         IdentityIds.requireValid(identityId);
+        Purpose.Enrol.Builder enrol =
+                Purpose.Enrol.newBuilder().setIdentityId(identityId).setDisplayName(displayName);
+        FaceChoice named = Requests.faceChoice(face, faceAt);
+        if (named != null) {
+            enrol.setFace(named);
+        }
         MatchResult result = mesh.submit(
-                image,
-                contentType,
-                Purpose.newBuilder()
-                        .setEnrol(Purpose.Enrol.newBuilder()
-                                .setIdentityId(identityId)
-                                .setDisplayName(displayName))
-                        .build());
+                image, contentType, Purpose.newBuilder().setEnrol(enrol).build());
         Results.throwIfError(result);
         return created(Json.EnrolmentResult.of(result.getEnrolment()));
     }

@@ -50,14 +50,16 @@ public final class Json {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EnrolmentResult(String identityId, String displayName, boolean created, int embeddingCount, Box box) {
+    public record EnrolmentResult(
+            String identityId, String displayName, boolean created, int embeddingCount, Box box, Integer faceIndex) {
         static EnrolmentResult of(Enrolment enrolment) {
             return new EnrolmentResult(
                     enrolment.getIdentityId(),
                     enrolment.getDisplayName(),
                     enrolment.getCreated(),
                     enrolment.getEmbeddingCount(),
-                    enrolment.hasBox() ? Box.of(enrolment.getBox()) : null);
+                    enrolment.hasBox() ? Box.of(enrolment.getBox()) : null,
+                    enrolment.hasBox() ? enrolment.getFaceIndex() : null);
         }
     }
 
@@ -95,11 +97,14 @@ public final class Json {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record FaceResult(int faceIndex, Box box, boolean unknown, List<CandidateResult> candidates) {
+    /** subject: the image's subject, the face the photo is of. */
+    public record FaceResult(
+            int faceIndex, Box box, boolean subject, boolean unknown, List<CandidateResult> candidates) {
         static FaceResult of(RecognisedFace face) {
             return new FaceResult(
                     face.getFaceIndex(),
                     face.hasBox() ? Box.of(face.getBox()) : null,
+                    face.getSubject(),
                     face.getUnknown(),
                     face.getCandidatesList().stream().map(CandidateResult::of).toList());
         }

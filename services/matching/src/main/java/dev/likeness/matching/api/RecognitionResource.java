@@ -1,5 +1,8 @@
 package dev.likeness.matching.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -14,9 +17,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.events.Requests;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
@@ -100,21 +108,70 @@ public class RecognitionResource {
     @POST
     @Path("/verify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "1:1: the best face of an image against a claimed identity, through the mesh")
+    @Operation(
+            summary = "1:1: the subject of an image (or the face named by face / faceAt) against a claimed identity,"
+                    + " through the mesh")
     public Json.VerificationOutcome verifyImage(
             @QueryParam("claimedIdentityId") String claimedIdentityId,
+            @QueryParam("face") @Parameter(description = "index of the face meant (default: the subject)") Integer face,
+            @QueryParam("faceAt") @Parameter(description = "X,Y: a point inside the box of the face meant")
+                    String faceAt,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] image) {
         if (claimedIdentityId == null || claimedIdentityId.isBlank()) {
             throw new IllegalArgumentException("claimedIdentityId is required");
         }
+        Purpose.Verify.Builder verify = Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId);
+        FaceChoice named = Requests.faceChoice(face, faceAt);
+        if (named != null) {
+            verify.setFace(named);
+        }
         MatchResult result = mesh.submit(
-                image,
-                contentType,
-                Purpose.newBuilder()
-                        .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(claimedIdentityId))
-                        .build());
+                image, contentType, Purpose.newBuilder().setVerify(verify).build());
         Results.throwIfError(result);
         return Json.VerificationOutcome.of(ModelKey.of(result.getModel()), result.getVerification());
+    }
+
+    @POST
+    @Path("/verify/images")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(
+            summary = "1:1: do two images (form fields image and second) show the same person? Their subjects, or the"
+                    + " faces named by face / faceAt and secondFace / secondFaceAt, through the mesh")
+    public Json.VerificationOutcome verifyImages(
+            @RestForm("image") FileUpload image,
+            @RestForm("second") FileUpload second,
+            @QueryParam("face") @Parameter(description = "index of the face meant in image") Integer face,
+            @QueryParam("faceAt") @Parameter(description = "X,Y: a point inside that face's box") String faceAt,
+            @QueryParam("secondFace") @Parameter(description = "index of the face meant in second") Integer secondFace,
+            @QueryParam("secondFaceAt") @Parameter(description = "X,Y: a point inside that face's box")
+                    String secondFaceAt) {
+        if (image == null || second == null) {
+            throw new IllegalArgumentException("the form needs two files: image and second");
+        }
+        Purpose.Verify.Builder verify =
+                Purpose.Verify.newBuilder().setSecondImage(Requests.inlineImage(bytes(second), second.contentType()));
+        FaceChoice named = Requests.faceChoice(face, faceAt);
+        if (named != null) {
+            verify.setFace(named);
+        }
+        FaceChoice secondNamed = Requests.faceChoice(secondFace, secondFaceAt);
+        if (secondNamed != null) {
+            verify.setSecondImageFace(secondNamed);
+        }
+        MatchResult result = mesh.submit(
+                bytes(image),
+                image.contentType(),
+                Purpose.newBuilder().setVerify(verify).build());
+        Results.throwIfError(result);
+        return Json.VerificationOutcome.of(ModelKey.of(result.getModel()), result.getVerification());
+    }
+
+    private static byte[] bytes(FileUpload upload) {
+        try {
+            return Files.readAllBytes(upload.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the upload " + upload.name(), e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.gallery.IdentityIds;
@@ -38,6 +39,7 @@ public class FacesRequestValidator {
                 } catch (IllegalArgumentException e) {
                     throw new RejectedInputException("INVALID_FIELD", "purpose.enrol: " + e.getMessage());
                 }
+                requireWellFormed(purpose.getEnrol().getFace(), "purpose.enrol.face");
             }
             case VERIFY -> {
                 Purpose.Verify verify = purpose.getVerify();
@@ -47,6 +49,8 @@ public class FacesRequestValidator {
                     throw new RejectedInputException(
                             "MISSING_FIELD", "purpose.verify needs a claimed_identity_id or a second_image");
                 }
+                requireWellFormed(verify.getFace(), "purpose.verify.face");
+                requireWellFormed(verify.getSecondImageFace(), "purpose.verify.second_image_face");
             }
             default ->
                 throw new RejectedInputException(
@@ -62,8 +66,38 @@ public class FacesRequestValidator {
             }
             requireEmbeddings(event.getFacesList(), "faces");
             requireEmbeddings(event.getSecondImageFacesList(), "second_image_faces");
+            requireSubject(event.getSubjectFace(), event.getFacesCount(), "subject_face");
+            requireSubject(
+                    event.getSecondImageSubjectFace(), event.getSecondImageFacesCount(), "second_image_subject_face");
         }
         return new FacesRequest(record, event);
+    }
+
+    /**
+     * A named face is an index of 0 or more, or a finite point (a face that is simply not there is a RequestError,
+     * NO_SUCH_FACE: that depends on the image, not on the request's form). An unset choice means the subject.
+     */
+    private static void requireWellFormed(FaceChoice choice, String field) {
+        boolean malformed =
+                switch (choice.getByCase()) {
+                    case INDEX -> choice.getIndex() < 0;
+                    case POINT ->
+                        !Float.isFinite(choice.getPoint().getX())
+                                || !Float.isFinite(choice.getPoint().getY());
+                    case BY_NOT_SET -> false;
+                };
+        if (malformed) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD", field + " must be an index of 0 or more or a finite point");
+        }
+    }
+
+    /** The subject is one of the faces (0 when there are none). */
+    private static void requireSubject(int subject, int faces, String field) {
+        if (subject < 0 || subject >= Math.max(1, faces)) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD", field + " is " + subject + " but there are " + faces + " face(s)");
+        }
     }
 
     /** Every face carries a finite, non-zero embedding, all of one length. */

@@ -9,6 +9,7 @@ public class RequestRefusedException extends RuntimeException {
     public static final String UNKNOWN_IDENTITY = "UNKNOWN_IDENTITY";
     public static final String MODEL_MISMATCH = "MODEL_MISMATCH";
     public static final String NO_FACE = "NO_FACE";
+    public static final String NO_SUCH_FACE = "NO_SUCH_FACE";
     public static final String UNCALIBRATED_MODEL = "UNCALIBRATED_MODEL";
     public static final String INVALID_EMBEDDING = "INVALID_EMBEDDING";
 

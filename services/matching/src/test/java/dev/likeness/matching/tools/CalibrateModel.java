@@ -127,7 +127,7 @@ public final class CalibrateModel {
         for (LfwPairs.PhotoPair pair : pairs) {
             for (Path photo : List.of(pair.first(), pair.second())) {
                 if (seen.putIfAbsent(photo, true) == null && !cache.containsKey(photo)) {
-                    embedder.centralFace(photo).ifPresent(face -> cache.put(photo, face));
+                    embedder.subjectFace(photo).ifPresent(face -> cache.put(photo, face));
                 }
             }
         }

@@ -21,6 +21,7 @@ import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.calibration.Roc;
 import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.onnx.InferenceOptions;
+import dev.likeness.face.AnalysedFace;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FaceNetworks;
@@ -178,7 +179,7 @@ public final class CompareModels {
         properties.forEach((key, value) -> System.out.println(key + "=" + value));
     }
 
-    /** Each network's own L2-normalised embedding of the central face of every photo, by network id. */
+    /** Each network's own L2-normalised embedding of the subject of every photo, by network id. */
     private static Map<String, Map<Path, float[]>> embedParts(FacePipelineConfig config, Set<Path> photos)
             throws IOException, ImageRejectedException {
         List<EmbeddingSpec.Network> networks = config.embedding().networks();
@@ -188,7 +189,9 @@ public final class CompareModels {
         try (FaceEmbedder embedder = new FaceEmbedder(config)) {
             List<Integer> dimensions = embedder.pipeline().networkDimensions();
             for (Path photo : photos) {
-                float[] vector = FaceEmbedder.centralFace(embedder.analyse(Files.readAllBytes(photo)))
+                float[] vector = embedder.analyse(Files.readAllBytes(photo))
+                        .subject()
+                        .map(AnalysedFace::embedding)
                         .orElse(null);
                 if (++done % 500 == 0) {
                     System.out.printf(Locale.ROOT, "%d of %d photos embedded%n", done, photos.size());

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,27 +53,15 @@ public final class FaceEmbedder implements AutoCloseable {
         }
     }
 
-    /**
-     * The embedding of the face nearest the image centre (a labelled photo is centred on its person; other
-     * faces in it are bystanders), or empty when no face is found.
-     */
-    public Optional<float[]> centralFace(Path image) {
+    /** The embedding of the photo's subject (SubjectRule; other faces are bystanders), or empty when no face is found. */
+    public Optional<float[]> subjectFace(Path image) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return centralFace(analyse(bytes));
-    }
-
-    /** The embedding of the analysis's face nearest the image centre. */
-    public static Optional<float[]> centralFace(FaceAnalysis analysis) {
-        double cx = analysis.width() / 2.0;
-        double cy = analysis.height() / 2.0;
-        return analysis.faces().stream()
-                .min(Comparator.comparingDouble(face -> distanceToCentre(face, cx, cy)))
-                .map(AnalysedFace::embedding);
+        return analyse(bytes).subject().map(AnalysedFace::embedding);
     }
 
     /** A folder per identity, each holding that person's photos: identity -> embeddings (photos without a face left out). */
@@ -86,7 +73,7 @@ public final class FaceEmbedder implements AutoCloseable {
                 try (Stream<Path> photos = Files.list(person)) {
                     for (Path photo :
                             photos.filter(Files::isRegularFile).sorted().toList()) {
-                        centralFace(photo).ifPresent(faces::add);
+                        subjectFace(photo).ifPresent(faces::add);
                     }
                 }
                 if (!faces.isEmpty()) {
@@ -97,12 +84,6 @@ public final class FaceEmbedder implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return embeddings;
-    }
-
-    private static double distanceToCentre(AnalysedFace face, double cx, double cy) {
-        double x = (face.box().x1() + face.box().x2()) / 2 - cx;
-        double y = (face.box().y1() + face.box().y2()) / 2 - cy;
-        return x * x + y * y;
     }
 
     public FacePipeline pipeline() {
