@@ -2,6 +2,7 @@ package dev.likeness.matching;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -90,6 +92,51 @@ class MatchingApiTest {
         assertThat(identified.getRecognition().getThreshold()).isEqualTo(1.2f);
         assertThat(verified.getVerification().getSame()).isTrue();
         assertThat(verified.getModel()).isEqualTo(MODEL);
+    }
+
+    /** Probes 0.02 either side of the service's configured tau: the decision turns exactly there. */
+    @Test
+    void decisionsTurnAtTheConfiguredTau() {
+        float tau = ConfigProvider.getConfig()
+                .getValue("likeness.matching.models.\"" + MODEL.getId() + "\".threshold", Float.class);
+        float[] alice = embeddings.person();
+        String id = prefix + "alice";
+        // Squared Euclidean distance between unit vectors: 2 - 2 cos.
+        float[] inside = embeddings.view(alice, 1 - (tau - 0.02) / 2);
+        float[] outside = embeddings.view(alice, 1 - (tau + 0.02) / 2);
+
+        kafka.ask(
+                MatchingKafka.request(prefix + "enrol", MODEL, enrol(id, "Alice"), List.of(MatchingKafka.face(alice))));
+        MatchResult identified = kafka.ask(MatchingKafka.request(
+                prefix + "identify",
+                MODEL,
+                identify(1),
+                List.of(MatchingKafka.face(inside), MatchingKafka.face(outside))));
+        Purpose verify = Purpose.newBuilder()
+                .setVerify(Purpose.Verify.newBuilder().setClaimedIdentityId(id))
+                .build();
+        MatchResult verifiedInside = kafka.ask(
+                MatchingKafka.request(prefix + "verify-inside", MODEL, verify, List.of(MatchingKafka.face(inside))));
+        MatchResult verifiedOutside = kafka.ask(
+                MatchingKafka.request(prefix + "verify-outside", MODEL, verify, List.of(MatchingKafka.face(outside))));
+
+        assertThat(identified.getRecognition().getThreshold()).isEqualTo(tau);
+        assertThat(identified.getRecognition().getFaces(0).getCandidates(0).getDistance())
+                .isCloseTo(tau - 0.02f, within(1e-4f));
+        assertThat(identified.getRecognition().getFaces(0).getUnknown())
+                .as("at tau - 0.02")
+                .isFalse();
+        assertThat(identified.getRecognition().getFaces(1).getCandidates(0).getDistance())
+                .isCloseTo(tau + 0.02f, within(1e-4f));
+        assertThat(identified.getRecognition().getFaces(1).getUnknown())
+                .as("at tau + 0.02")
+                .isTrue();
+        assertThat(verifiedInside.getVerification().getSame())
+                .as("verified at tau - 0.02")
+                .isTrue();
+        assertThat(verifiedOutside.getVerification().getSame())
+                .as("verified at tau + 0.02")
+                .isFalse();
     }
 
     @Test

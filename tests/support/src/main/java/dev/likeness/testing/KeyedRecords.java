@@ -17,6 +17,7 @@ public final class KeyedRecords implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int BATCH = 500;
+    private static final Duration READ_TO_END = Duration.ofSeconds(30);
 
     private final TopicReader reader;
     private final List<ConsumerRecord<String, byte[]>> unclaimed = new ArrayList<>();
@@ -46,6 +47,15 @@ public final class KeyedRecords implements AutoCloseable {
             }
             unclaimed.addAll(reader.read(BATCH, POLL));
         }
+    }
+
+    /**
+     * The first record with {@code key} among every record the topic holds up to its end now: for asserting that
+     * none was written, where {@link #await} with no time would look only at the records read so far.
+     */
+    public Optional<ConsumerRecord<String, byte[]>> findUpToEnd(String key) {
+        unclaimed.addAll(reader.readToEnd(READ_TO_END));
+        return await(key, Duration.ZERO);
     }
 
     /**
