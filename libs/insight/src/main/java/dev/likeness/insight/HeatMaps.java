@@ -40,6 +40,26 @@ final class HeatMaps {
         return out;
     }
 
+    /** The mean over a {@code size} x {@code size} square around each pixel (clipped at the borders). */
+    static float[] boxBlurred(float[] map, int width, int height, int size) {
+        int radius = size / 2;
+        float[] out = new float[map.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double sum = 0;
+                int count = 0;
+                for (int v = Math.max(0, y - radius); v <= Math.min(height - 1, y + radius); v++) {
+                    for (int u = Math.max(0, x - radius); u <= Math.min(width - 1, x + radius); u++) {
+                        sum += map[v * width + u];
+                        count++;
+                    }
+                }
+                out[y * width + x] = (float) (sum / count);
+            }
+        }
+        return out;
+    }
+
     private static int pack(float red, float green, float blue) {
         return channel(red) << 16 | channel(green) << 8 | channel(blue);
     }

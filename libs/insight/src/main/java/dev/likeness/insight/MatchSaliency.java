@@ -39,6 +39,8 @@ public final class MatchSaliency implements AutoCloseable {
     static final String DISTANCE = "d";
     static final String GRADIENT = "grad_image";
 
+    static final int DISPLAY_BLUR = 7;
+
     /** A verification explained: the distance, each face's gradient (NCHW, like the faces) and saliency map. */
     public record Explanation(
             float distance, float[] gradientA, float[] gradientB, float[] saliencyA, float[] saliencyB) {}
@@ -141,7 +143,11 @@ public final class MatchSaliency implements AutoCloseable {
         return map;
     }
 
-    /** Writes {@code saliency.png}: face A, its saliency, face B, its saliency (each map scaled by its own peak). */
+    /**
+     * Writes {@code saliency.png}: face A, its saliency, face B, its saliency (each map scaled by its own peak, after a
+     * {@value #DISPLAY_BLUR} px box blur: the raw gradient is speckled by the ReLUs and strided kernels, and regions
+     * are what the picture should show).
+     */
     public static void write(Explanation explanation, InsightImage a, InsightImage b, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         BufferedImage pictureA = a.toImage(), pictureB = b.toImage();
@@ -150,10 +156,19 @@ public final class MatchSaliency implements AutoCloseable {
         Graphics2D graphics = row.createGraphics();
         graphics.drawImage(pictureA, 0, 0, null);
         graphics.drawImage(
-                HeatMaps.overlay(pictureA, HeatMaps.normalised(explanation.saliencyA())), a.width(), 0, null);
+                HeatMaps.overlay(
+                        pictureA,
+                        HeatMaps.normalised(
+                                HeatMaps.boxBlurred(explanation.saliencyA(), a.width(), a.height(), DISPLAY_BLUR))),
+                a.width(),
+                0,
+                null);
         graphics.drawImage(pictureB, 2 * a.width(), 0, null);
         graphics.drawImage(
-                HeatMaps.overlay(pictureB, HeatMaps.normalised(explanation.saliencyB())),
+                HeatMaps.overlay(
+                        pictureB,
+                        HeatMaps.normalised(
+                                HeatMaps.boxBlurred(explanation.saliencyB(), b.width(), b.height(), DISPLAY_BLUR))),
                 2 * a.width() + b.width(),
                 0,
                 null);
