@@ -243,17 +243,7 @@ class KafkaTest {
     /** The console's user covers exactly the topics the console provisions (reads and writes). */
     @Test
     void theConsoleUserCoversTheTopicsOfTheConsole() throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(
-                Manifests.ROOT.resolve("services/console/src/main/resources/application.properties"))) {
-            p.load(r);
-        }
-        Set<String> provisioned = new HashSet<>();
-        for (String entry : p.getProperty("likeness.kafka.topics.provision").split(",")) {
-            Matcher reference = Pattern.compile("\\$\\{([^}]+)}").matcher(entry.strip());
-            provisioned.addAll(
-                    List.of((reference.matches() ? p.getProperty(reference.group(1)) : entry.strip()).split(",")));
-        }
+        Set<String> provisioned = ServiceProperties.of("console").list("likeness.kafka.topics.provision");
         Client console = CLIENTS.get(0);
         assertThat(provisioned).containsExactlyInAnyOrderElementsOf(union(console.reads(), console.writes()));
     }
