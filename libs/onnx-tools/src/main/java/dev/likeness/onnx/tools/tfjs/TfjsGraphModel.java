@@ -32,10 +32,6 @@ public record TfjsGraphModel(List<Node> nodes, Map<String, Weight> weights) {
      */
     public record Node(String name, String op, List<String> inputs, JsonNode attributes) {
 
-        public boolean has(String attribute) {
-            return attributes.has(attribute);
-        }
-
         public String string(String attribute, String fallback) {
             JsonNode value = attributes.path(attribute).get("s");
             return value == null ? fallback : decode(value.asText());
