@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.TensorEncoding;
@@ -19,6 +20,7 @@ import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.ModelSpec;
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
+import dev.likeness.onnx.model.OperatorSetIdProto;
 import dev.likeness.onnx.tools.OnnxModels;
 import dev.likeness.onnx.tools.extract.FeatureExtractor;
 import dev.likeness.onnx.tools.extract.ImagePreprocessing;
@@ -40,6 +42,10 @@ public final class MatchSaliency implements AutoCloseable {
     static final String GRADIENT = "grad_image";
 
     static final int DISPLAY_BLUR = 7;
+
+    /** Operators whose meaning is the same from opset 9 to 17, so an opset 9 network can run at opset 17. */
+    private static final Set<String> SAME_SINCE_OPSET_9 =
+            Set.of("Conv", "Relu", "PRelu", "Add", "Sub", "Mul", "Reshape", "BatchNormalization", "Identity", "MatMul");
 
     /** A verification explained: the distance, each face's gradient (NCHW, like the faces) and saliency map. */
     public record Explanation(
@@ -102,7 +108,21 @@ public final class MatchSaliency implements AutoCloseable {
 
         Files.createDirectories(workFolder);
         Path file = workFolder.resolve(spec.id() + "_match_saliency.onnx");
-        OnnxModels.write(extractor.toBuilder().setGraph(graph).build(), file);
+        // The appended nodes are opset 17 (ReduceSum takes its axes as an input); an older network's operators must
+        // mean the same there.
+        for (var node : source.getGraph().getNodeList()) {
+            if (Graphs.defaultOpset(source) < 13 && !SAME_SINCE_OPSET_9.contains(node.getOpType())) {
+                throw new IllegalArgumentException(spec.id() + " uses opset " + Graphs.defaultOpset(source) + " and "
+                        + node.getOpType() + ", whose meaning changed by opset 17: re-export it with opset 17");
+            }
+        }
+        ModelProto model = extractor.toBuilder()
+                .setIrVersion(Graphs.IR_VERSION)
+                .clearOpsetImport()
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Graphs.OPSET))
+                .setGraph(graph)
+                .build();
+        OnnxModels.write(model, file);
         return new MatchSaliency(
                 network,
                 dimension,

@@ -18,7 +18,6 @@ import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.insight.AlignedFaces;
 import dev.likeness.insight.InsightImage;
 import dev.likeness.insight.MatchSaliency;
-import dev.likeness.onnx.tools.grad.UnsupportedOperatorException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,8 +89,9 @@ final class ExplainCommand implements Callable<Integer> {
                     photoB.getFileName(),
                     output.resolve("saliency.png"));
             out.flush();
-        } catch (UnsupportedOperatorException e) {
-            throw new CliException(ExitCodes.USAGE, embedding + " cannot be explained yet: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // Includes the generator's UnsupportedOperatorException: an operator it cannot differentiate.
+            throw new CliException(ExitCodes.USAGE, embedding + " cannot be explained: " + e.getMessage());
         } finally {
             InsightOptions.delete(work);
         }

@@ -94,17 +94,27 @@ class InsightCommandsTest {
     }
 
     @Test
-    void explainNamesWhatItCannotDifferentiate() {
-        CliRun run = CliRun.likeness(
+    void explainTakesEitherRecognitionNetworkButNotTheFusion() {
+        CliRun frFeature = CliRun.likeness(
                 "explain",
                 ModelsDirectory.resolve("samples/sample1.jpg").toString(),
                 ModelsDirectory.resolve("samples/sample2.jpg").toString(),
                 "--embedding",
                 "faceplugin-fr-feature",
                 "--out",
-                work.toString());
+                work.resolve("fr").toString());
+        assertThat(frFeature.exitCode).as(frFeature.err).isZero();
+        assertThat(frFeature.out).contains("faceplugin-fr-feature: d = ");
 
-        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err).contains("cannot be explained yet", "PRelu");
+        CliRun fusion = CliRun.likeness(
+                "explain",
+                ModelsDirectory.resolve("samples/sample1.jpg").toString(),
+                ModelsDirectory.resolve("samples/sample2.jpg").toString(),
+                "--embedding",
+                "likeness-fusion-v1",
+                "--out",
+                work.toString());
+        assertThat(fusion.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(fusion.err).contains("explain takes one network");
     }
 }

@@ -59,6 +59,7 @@ public final class Autodiff {
             "ReduceSum",
             "Relu",
             "Reshape",
+            "PRelu",
             "Softmax",
             "Sqrt",
             "Sub",
@@ -198,6 +199,8 @@ public final class Autodiff {
                 contribute(x, op("Div", x, gY, op("Add", x, y, y)));
             }
             case "Relu" -> contribute(x, op("Where", x, op("Greater", x, x, zero()), gY, zero()));
+            case "PRelu" ->
+                contribute(x, op("Where", x, op("Greater", x, x, zero()), gY, op("Mul", x, gY, node.getInput(1))));
             case "Clip" -> clip(node, gY);
             case "Add", "Sub", "Mul", "Div" -> elementwise(node, gY);
             case "Sum" -> {

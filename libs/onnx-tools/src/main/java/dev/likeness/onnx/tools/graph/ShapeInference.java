@@ -63,6 +63,7 @@ public final class ShapeInference {
         switch (node.getOpType()) {
             case "Identity",
                     "Relu",
+                    "PRelu",
                     "Clip",
                     "Sigmoid",
                     "Tanh",

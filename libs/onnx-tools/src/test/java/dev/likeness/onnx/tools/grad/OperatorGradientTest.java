@@ -344,6 +344,12 @@ class OperatorGradientTest {
                                         List.of(b.node("Identity", List.of(b.node("Neg", List.of(x), "n")), "i")),
                                         "z")),
                         new Named(
+                                "PRelu, one slope per channel",
+                                3,
+                                5,
+                                4,
+                                (b, x) -> b.node("PRelu", List.of(conv3x3(b, x, 3, 4), weights(b, 4, 1, 1)), "z")),
+                        new Named(
                                 "Sqrt of a positive value (an L2 norm)",
                                 3,
                                 4,

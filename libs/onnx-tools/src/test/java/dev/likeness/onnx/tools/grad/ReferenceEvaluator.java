@@ -71,6 +71,7 @@ final class ReferenceEvaluator {
             case "Neg" -> map(x, value -> -value);
             case "Relu" -> map(x, value -> Math.max(value, 0));
             case "Sqrt" -> map(x, Math::sqrt);
+            case "PRelu" -> broadcast(x, in.get(1), (value, slope) -> value > 0 ? value : value * slope);
             case "Clip" -> clip(x, in);
             case "Add" -> broadcast(x, in.get(1), Double::sum);
             case "Sum" ->
