@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,13 +87,20 @@ final class Mesh implements AutoCloseable {
      * is still being elected just after the topic was created) is sent again.
      */
     void publish(List<ProducerRecord<String, byte[]>> records) throws Exception {
+        publish(records, Map.of());
+    }
+
+    /** {@link #publish(List)} with producer settings of the caller's (compression, for one). */
+    void publish(List<ProducerRecord<String, byte[]>> records, Map<String, Object> producerSettings) throws Exception {
+        Map<String, Object> config = new HashMap<>(producerSettings);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         List<ProducerRecord<String, byte[]>> pending = records;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > 5) {
                 throw new IllegalStateException(pending.size() + " records could not be published");
             }
             // A new producer per attempt: an idempotent producer whose sends failed may keep failing.
-            try (KafkaTestClient kafka = client()) {
+            try (KafkaTestClient kafka = new KafkaTestClient(config)) {
                 KafkaProducer<String, byte[]> producer = kafka.producer();
                 List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
                 pending.forEach(record -> sends.add(producer.send(record)));
