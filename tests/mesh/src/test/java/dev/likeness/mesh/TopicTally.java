@@ -3,8 +3,10 @@ package dev.likeness.mesh;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,14 +17,18 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.likeness.testing.KafkaTestClient;
+import dev.likeness.testing.TopicReader;
+
 /**
- * Reads one topic from its beginning on a thread of its own, outside any group, and keeps every record's value
- * per key. It rides through broker restarts like any client.
+ * Reads one topic from its beginning on a thread of its own, outside any group, and counts its records and keys,
+ * for a test to follow progress by. It rides through broker restarts like any client. What a test asserts on at
+ * the end it reads with {@link #everyRecord}.
  */
 final class TopicTally implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Map<String, List<byte[]>> byKey = new HashMap<>();
+    private final Set<String> keys = new HashSet<>();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private final String topic;
     private final Thread thread;
@@ -55,8 +61,7 @@ final class TopicTally implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     synchronized (this) {
-                        byKey.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                                .add(record.value());
+                        keys.add(record.key());
                         records++;
                         nextOffsets.put(new TopicPartition(topic, record.partition()), record.offset() + 1);
                     }
@@ -70,7 +75,7 @@ final class TopicTally implements AutoCloseable {
     }
 
     synchronized int distinctKeys() {
-        return byKey.size();
+        return keys.size();
     }
 
     /**
@@ -85,10 +90,24 @@ final class TopicTally implements AutoCloseable {
         return records;
     }
 
-    synchronized Map<String, List<byte[]>> snapshot() {
-        Map<String, List<byte[]>> copy = new HashMap<>();
-        byKey.forEach((key, values) -> copy.put(key, List.copyOf(values)));
-        return copy;
+    /**
+     * Every committed record of the topic, read anew from its beginning to the end offsets it has at the call,
+     * values per key in offset order: unlike a tally's snapshot, a record that was written but not yet read
+     * cannot be missed.
+     */
+    static Map<String, List<byte[]>> everyRecord(String bootstrapServers, String topic) {
+        Map<String, List<byte[]>> byKey = new HashMap<>();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers);
+                TopicReader reader = kafka.readFromBeginning(topic)) {
+            for (ConsumerRecord<String, byte[]> record : reader.readToEnd(Duration.ofMinutes(1))) {
+                byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
+            }
+        }
+        return byKey;
+    }
+
+    static long count(Map<String, List<byte[]>> byKey) {
+        return byKey.values().stream().mapToLong(List::size).sum();
     }
 
     /** Waits until the condition holds, failing after {@code timeout} with {@code what} in the message. */
