@@ -320,7 +320,12 @@ public final class EmbeddingBench {
      * "pipeline" the whole of it, from JPEG bytes.
      */
     static String recognitionModels(Path models, Workload workload, Path charts) throws Exception {
-        List<String> ids = List.of(FaceNetworks.FR_FEATURE, FaceNetworks.DLIB, FaceNetworks.FUSION);
+        List<String> ids = List.of(
+                FaceNetworks.FR_FEATURE,
+                FaceNetworks.DLIB,
+                FaceNetworks.MOBILEFACENET,
+                FaceNetworks.FACERES,
+                FaceNetworks.FUSION);
         List<FacePipeline> pipelines = new ArrayList<>();
         List<long[]> recognitionNanos = new ArrayList<>();
         try {
