@@ -69,10 +69,11 @@ class BadInputCorpusTest {
     /** Every case and its good successor go to this partition, so "next" means the next offset. */
     static final int PARTITION = 0;
     /**
-     * Matching's threshold tau on ||f1 - f2||^2 for the service's default model, the fusion (docs/matching.md,
-     * false-accept rate 1e-4 on LFW): two faces closer than this are decided to be the same person.
+     * The largest ||f - f_plain||^2 accepted for the same pixels in another encoding: measured up to 0.056
+     * (the palette PNG's 256 colours), the others 0.013 or less. Matching's tau for the default model, 0.3573,
+     * is the different-person threshold and would let a wrong face or a broken decode through.
      */
-    static final double SAME_PERSON = 0.3573;
+    static final double RE_ENCODED = 0.1;
     /** Dead letters keep original values up to the inline image limit (16 MiB) whole. */
     static final int MAX_ORIGINAL_BYTES = 16 * 1024 * 1024;
     /** The folder the test profile allows file: URIs in (src/test/resources/application.properties). */
@@ -290,7 +291,7 @@ class BadInputCorpusTest {
             double distance = squaredDistance(found, expected);
             assertThat(distance)
                     .as("||f - f_upright||^2 of the face at %s", expected.getBox())
-                    .isLessThan(SAME_PERSON);
+                    .isLessThan(RE_ENCODED);
             worst = Math.max(worst, distance);
         }
         CorpusReport.record(
@@ -298,10 +299,10 @@ class BadInputCorpusTest {
                 name,
                 String.format(
                         Locale.ROOT,
-                        "works: %d faces as in the plain photo, each the same person (largest ||f - f_plain||^2 %.3f, tau %.4f)",
+                        "works: %d faces as in the plain photo, each the same person (largest ||f - f_plain||^2 %.3f, bound %.2f)",
                         result.getFacesCount(),
                         worst,
-                        SAME_PERSON));
+                        RE_ENCODED));
     }
 
     /** Larger than the topic allows: the broker refuses the record, the producer is told, the consumer never sees it. */

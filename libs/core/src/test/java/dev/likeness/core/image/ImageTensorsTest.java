@@ -76,14 +76,11 @@ class ImageTensorsTest {
         // A similarity: scale 1.3, rotate 20 degrees, shift; like aligning a face onto the 112x112 template.
         double angle = Math.toRadians(20);
         double scale = 1.3;
-        double[] sourceToTarget = {
-            scale * Math.cos(angle), -scale * Math.sin(angle), 5, scale * Math.sin(angle), scale * Math.cos(angle), -12
-        };
         FloatBuffer tensor = FloatBuffer.allocate(encoding.floatsPerImage(112, 112));
 
-        ImageTensors.warpAffine(image, sourceToTarget, 112, 112, encoding.withBorderValue(0), tensor);
+        ImageTensors.warpAffine(image, similarity(scale, angle, 5, -12), 112, 112, encoding.withBorderValue(0), tensor);
 
-        assertClose(tensor.array(), reference(image, ImageTensors.invert(sourceToTarget), 112, 112, encoding));
+        assertClose(tensor.array(), reference(image, inverseSimilarity(scale, angle, 5, -12), 112, 112, encoding));
     }
 
     static Stream<Arguments> photoCrops() throws ImageRejectedException {
@@ -150,14 +147,11 @@ class ImageTensorsTest {
                 .image();
         double angle = Math.toRadians(-15);
         double scale = 0.8;
-        double[] sourceToTarget = {
-            scale * Math.cos(angle), -scale * Math.sin(angle), 30, scale * Math.sin(angle), scale * Math.cos(angle), -20
-        };
         FloatBuffer tensor = FloatBuffer.allocate(FACE.floatsPerImage(112, 112));
 
-        ImageTensors.warpAffine(photo, sourceToTarget, 112, 112, FACE, tensor);
+        ImageTensors.warpAffine(photo, similarity(scale, angle, 30, -20), 112, 112, FACE, tensor);
 
-        assertClose(tensor.array(), reference(photo, ImageTensors.invert(sourceToTarget), 112, 112, FACE));
+        assertClose(tensor.array(), reference(photo, inverseSimilarity(scale, angle, 30, -20), 112, 112, FACE));
     }
 
     @Test
@@ -255,6 +249,24 @@ class ImageTensorsTest {
                         FloatBuffer.allocate(48)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not invertible");
+    }
+
+    /** target = scale * R(angle) * source + (shiftX, shiftY), as a 2x3 row-major matrix. */
+    private static double[] similarity(double scale, double angle, double shiftX, double shiftY) {
+        double cos = Math.cos(angle), sin = Math.sin(angle);
+        return new double[] {scale * cos, -scale * sin, shiftX, scale * sin, scale * cos, shiftY};
+    }
+
+    /**
+     * The reference's own inverse of {@link #similarity}, from its closed form rather than a general matrix
+     * inverse: source = R(-angle) * (target - shift) / scale.
+     */
+    private static double[] inverseSimilarity(double scale, double angle, double shiftX, double shiftY) {
+        double cos = Math.cos(angle), sin = Math.sin(angle);
+        return new double[] {
+            cos / scale, sin / scale, -(cos * shiftX + sin * shiftY) / scale,
+            -sin / scale, cos / scale, (sin * shiftX - cos * shiftY) / scale
+        };
     }
 
     private static BufferedImage grey(BufferedImage colour) {
