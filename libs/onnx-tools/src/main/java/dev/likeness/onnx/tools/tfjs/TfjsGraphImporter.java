@@ -533,17 +533,7 @@ public final class TfjsGraphImporter {
                 return ints("pads", 0, 0, 0, 0);
             }
             case "SAME" -> {
-                if (strides[0] != 1 || strides[1] != 1) {
-                    // Strided, the pads depend on the input size: ONNX's SAME_UPPER is TF's rule.
-                    return of("auto_pad", "SAME_UPPER");
-                }
-                long[] pads = new long[4];
-                for (int axis = 0; axis < 2; axis++) {
-                    long total = dilations[axis] * (kernel[axis] - 1);
-                    pads[axis] = total / 2;
-                    pads[axis + 2] = total - total / 2;
-                }
-                return ints("pads", pads);
+                return TfjsImporter.samePadding(kernel, strides, dilations);
             }
             default ->
                 throw new IllegalArgumentException(

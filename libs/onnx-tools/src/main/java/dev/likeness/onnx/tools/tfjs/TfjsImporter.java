@@ -413,6 +413,14 @@ public final class TfjsImporter {
             throw new IllegalArgumentException(
                     "Layer '" + layer.name() + "': padding '" + padding + "' is not supported");
         }
+        return samePadding(kernel, strides, dilations);
+    }
+
+    /**
+     * TensorFlow's SAME: total padding as needed for ceil(size / stride) outputs, the odd cell after the image (both
+     * TF.js formats, layers and graph models, use it).
+     */
+    static AttributeProto samePadding(long[] kernel, long[] strides, long[] dilations) {
         if (strides[0] != 1 || strides[1] != 1) {
             // TensorFlow's SAME pads depend on the input size when strided: ONNX's SAME_UPPER is the same rule.
             return of("auto_pad", "SAME_UPPER");
