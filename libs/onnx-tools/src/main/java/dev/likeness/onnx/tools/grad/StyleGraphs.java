@@ -4,6 +4,7 @@ import static dev.likeness.onnx.tools.graph.Attributes.ints;
 import static dev.likeness.onnx.tools.graph.Attributes.of;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.model.NodeProto;
 import dev.likeness.onnx.model.StringStringEntryProto;
 import dev.likeness.onnx.model.TensorProto;
+import dev.likeness.onnx.model.TensorShapeProto;
 import dev.likeness.onnx.model.ValueInfoProto;
 import dev.likeness.onnx.tools.extract.FeatureExtractor;
 import dev.likeness.onnx.tools.graph.Attributes;
@@ -34,17 +36,21 @@ import dev.likeness.onnx.tools.graph.ShapeInference;
  *       {@code grad_image} = dJ/d image.</li>
  * </ul>
  *
- * <p>With a = the compared activations of a layer (after SWAG smoothing when on), shape [1, n_C, n_H, n_W]:
+ * <p>The image may be a signal [1, C, L], a picture [1, C, H, W] or a volume [1, C, D, H, W] (video as
+ * frames over time, scans): the extractor's layers then have the same rank, n_P below counting their
+ * positions (L, H W or D H W). With a = the compared activations of a layer (after SWAG smoothing when on),
+ * shape [1, n_C, positions...]:
  * <pre>
- * J_content = sum over content layers of sum((a_G - a_C)^2) / (4 n_C n_H n_W)
- * g         = A A^T / (n_H n_W), A = a reshaped to [n_C, n_H n_W]   (the style_gram inputs)
+ * J_content = sum over content layers of sum((a_G - a_C)^2) / (4 n_C n_P)
+ * g         = A A^T / n_P, A = a reshaped to [n_C, n_P]   (the style_gram inputs)
  * J_style   = sum over style layers of lambda_l * sum((g_G - g_S)^2) / (4 n_C^2)
- * J_tv      = sum of squared differences of horizontally and vertically adjacent pixels / (3 H W)
+ * J_tv      = sum of squared differences of neighbouring values along every axis after the channels
+ *             / (C times the image's positions)
  * J         = alpha J_content + beta J_style + gamma J_tv
  * </pre>
- * The per-layer style term equals Gatys et al.'s {@code sum((G_G - G_S)^2) / (4 n_C^2 (n_H n_W)^2)} with
+ * The per-layer style term equals Gatys et al.'s {@code sum((G_G - G_S)^2) / (4 n_C^2 n_P^2)} with
  * unnormalised Grams when both images have the same size, and stays comparable when the style image has
- * another size.
+ * another size. For a picture, J_tv is the sum over horizontal and vertical neighbours over 3 H W.
  */
 public final class StyleGraphs {
 
@@ -118,8 +124,7 @@ public final class StyleGraphs {
         for (String layer : spec.contentLayers()) {
             loss.builder.nodeWithOutputs(
                     "Identity", List.of(loss.compared(layer)), List.of(loss.builder.exact(contentTarget(layer))));
-            outputs.add(Graphs.floatValue(
-                    contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
+            outputs.add(loss.activationValue(contentTarget(layer), layer));
         }
         for (String layer : spec.styleLayers()) {
             loss.gram(layer, styleGram(layer));
@@ -137,8 +142,7 @@ public final class StyleGraphs {
 
         List<String> contentTerms = new ArrayList<>();
         for (String layer : spec.contentLayers()) {
-            loss.input(Graphs.floatValue(
-                    contentTarget(layer), 1, loss.channels(layer), layer + "_height", layer + "_width"));
+            loss.input(loss.activationValue(contentTarget(layer), layer));
             String compared = loss.compared(layer);
             String squared = loss.squaredDistance(compared, contentTarget(layer));
             String fourN =
@@ -175,7 +179,7 @@ public final class StyleGraphs {
         for (String output : List.of(J, J_CONTENT, J_STYLE, J_TV)) {
             graph.addOutput(Graphs.floatValue(output));
         }
-        graph.addOutput(Graphs.floatValue(GRADIENT, 1, 3, "H", "W")).setName("style_loss_gradient");
+        graph.addOutput(loss.image.toBuilder().setName(GRADIENT)).setName("style_loss_gradient");
         return loss.model();
     }
 
@@ -183,6 +187,11 @@ public final class StyleGraphs {
     private static final class Loss {
         final GraphProto.Builder graph = GraphProto.newBuilder();
         final GraphBuilder builder;
+        /** The extractor's input: [1, C, positions...] with one, two or three axes of positions. */
+        final ValueInfoProto image;
+
+        private final int rank;
+        private final long imageChannels;
         private final ModelProto extractor;
         private final StyleLossSpec spec;
         private final Map<String, long[]> shapes;
@@ -205,6 +214,15 @@ public final class StyleGraphs {
                             "The extractor has no output '" + layer + "'; it has " + outputs);
                 }
             }
+            this.image = inputs.get(0);
+            List<TensorShapeProto.Dimension> dims =
+                    image.getType().getTensorType().getShape().getDimList();
+            this.rank = dims.size();
+            if (rank < 3 || rank > 5 || !dims.get(1).hasDimValue()) {
+                throw new IllegalArgumentException("The extractor's input '" + IMAGE
+                        + "' must be [1, C, L], [1, C, H, W] or [1, C, D, H, W] with a known C; it has " + dims);
+            }
+            this.imageChannels = dims.get(1).getDimValue();
             this.extractor = extractor;
             this.spec = spec;
             List<NodeProto> needed = Graphs.neededNodes(source, layers(spec));
@@ -228,11 +246,28 @@ public final class StyleGraphs {
 
         long channels(String layer) {
             long[] shape = shapes.get(layer);
-            if (shape == null || shape.length != 4 || shape[1] == ShapeInference.UNKNOWN) {
+            if (shape == null || shape.length != rank || shape[1] == ShapeInference.UNKNOWN) {
                 throw new IllegalArgumentException(
                         "The channel count of layer '" + layer + "' cannot be told from the extractor");
             }
             return shape[1];
+        }
+
+        /** A value shaped like the layer's activations, [1, n_C, positions...], its positions named after it. */
+        ValueInfoProto activationValue(String name, String layer) {
+            List<String> axes =
+                    switch (rank) {
+                        case 3 -> List.of("_length");
+                        case 4 -> List.of("_height", "_width");
+                        default -> List.of("_depth", "_height", "_width");
+                    };
+            Object[] dims = new Object[rank];
+            dims[0] = 1;
+            dims[1] = channels(layer);
+            for (int axis = 2; axis < rank; axis++) {
+                dims[axis] = layer + axes.get(axis - 2);
+            }
+            return Graphs.floatValue(name, dims);
         }
 
         /**
@@ -291,20 +326,30 @@ public final class StyleGraphs {
             return builder.node("ReduceSum", List.of(squares), value + "_squared_distance", of("keepdims", 0));
         }
 
-        /** Squared differences of neighbouring pixels, by depthwise Convs with the kernels [-1, 1], over 3 H W. */
+        /**
+         * Squared differences of neighbouring values along each axis of positions, by depthwise Convs with the
+         * kernel [-1, 1] laid along that axis, over the image's element count.
+         */
         void totalVariation(String outputName) {
-            float[] difference = {-1, 1, -1, 1, -1, 1};
-            String horizontal = builder.node(
-                    "Conv",
-                    List.of(IMAGE, builder.floats("tv_horizontal", difference, 3, 1, 1, 2)),
-                    "tv_dx",
-                    of("group", 3));
-            String vertical = builder.node(
-                    "Conv",
-                    List.of(IMAGE, builder.floats("tv_vertical", difference, 3, 1, 2, 1)),
-                    "tv_dy",
-                    of("group", 3));
-            String sum = builder.node("Add", List.of(squaredSum(horizontal), squaredSum(vertical)), "tv_sum");
+            float[] difference = new float[2 * (int) imageChannels];
+            for (int channel = 0; channel < imageChannels; channel++) {
+                difference[2 * channel] = -1;
+                difference[2 * channel + 1] = 1;
+            }
+            List<String> sums = new ArrayList<>();
+            for (int axis = 2; axis < rank; axis++) {
+                long[] kernelShape = new long[rank];
+                Arrays.fill(kernelShape, 1);
+                kernelShape[0] = imageChannels;
+                kernelShape[axis] = 2;
+                String neighbours = builder.node(
+                        "Conv",
+                        List.of(IMAGE, builder.floats("tv_kernel_" + axis, difference, kernelShape)),
+                        "tv_axis_" + axis,
+                        of("group", imageChannels));
+                sums.add(squaredSum(neighbours));
+            }
+            String sum = sums.size() == 1 ? sums.get(0) : builder.node("Sum", sums, "tv_sum");
             builder.nodeWithOutputs("Div", List.of(sum, elementCount(IMAGE)), List.of(builder.exact(outputName)));
         }
 

@@ -20,7 +20,7 @@ import dev.likeness.onnx.tools.graph.Tensors;
 /**
  * Evaluates the forward operators of an ONNX graph in double precision, written independently of ONNX
  * Runtime: the float64 reference for finite-difference gradient checks. Only what the extractors and the
- * losses use (2-D convolutions and pooling).
+ * losses use (convolutions and pooling over 1, 2 or 3 spatial axes).
  */
 final class ReferenceEvaluator {
 
@@ -81,7 +81,8 @@ final class ReferenceEvaluator {
             case "Div" -> broadcast(x, in.get(1), (a, b) -> a / b);
             case "Conv" -> conv(node, x, in.get(1), in.size() > 2 ? in.get(2) : null);
             case "MaxPool", "AveragePool" -> pool(node, x);
-            case "GlobalAveragePool" -> reduce(x, new long[] {2, 3}, true, true);
+            case "GlobalAveragePool" ->
+                reduce(x, IntStream.range(2, x.rank()).asLongStream().toArray(), true, true);
             case "MatMul" -> matMul(x, in.get(1));
             case "Transpose" -> transpose(x, Attributes.intsValue(node, "perm"));
             case "Reshape" -> reshape(x, in.get(1).longs());
@@ -167,105 +168,150 @@ final class ReferenceEvaluator {
         return strides;
     }
 
-    private static long[] pads(NodeProto node) {
+    private static long[] pads(NodeProto node, int spatial) {
         String autoPad = Attributes.stringValue(node, "auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
             throw new UnsupportedOperationException("auto_pad " + autoPad);
         }
-        return autoPad.equals("VALID") ? new long[4] : Attributes.intsValue(node, "pads", 4, 0);
+        return autoPad.equals("VALID") ? new long[2 * spatial] : Attributes.intsValue(node, "pads", 2 * spatial, 0);
+    }
+
+    /** Where a sliding window reads: for each output position and kernel offset, the flat input position. */
+    private static final class Windows {
+        /** The kernel offset falls in the padding (a pooling with count_include_pad counts it). */
+        static final int PADDING = -1;
+        /** The kernel offset falls beyond the padding (ceil_mode's extra windows). */
+        static final int OUTSIDE = -2;
+
+        final int inputSize;
+        final int outputSize;
+        final int kernelSize;
+        final long[] outputShape;
+        final int[] source;
+
+        Windows(long[] input, long[] kernel, long[] strides, long[] dilations, long[] pads, boolean ceil) {
+            int spatial = input.length;
+            outputShape = new long[spatial];
+            for (int axis = 0; axis < spatial; axis++) {
+                outputShape[axis] = outputSize(
+                        (int) input[axis],
+                        pads[axis] + pads[axis + spatial],
+                        dilations[axis] * (kernel[axis] - 1) + 1,
+                        strides[axis],
+                        ceil);
+            }
+            inputSize = (int) DoubleTensor.size(input);
+            outputSize = (int) DoubleTensor.size(outputShape);
+            kernelSize = (int) DoubleTensor.size(kernel);
+            source = new int[outputSize * kernelSize];
+            long[] inputStrides = DoubleTensor.strides(input);
+            for (int out = 0; out < outputSize; out++) {
+                for (int offset = 0; offset < kernelSize; offset++) {
+                    int flat = 0;
+                    int where = 0;
+                    int outRest = out;
+                    int offsetRest = offset;
+                    for (int axis = spatial - 1; axis >= 0; axis--) {
+                        long o = outRest % outputShape[axis];
+                        long k = offsetRest % kernel[axis];
+                        outRest /= (int) outputShape[axis];
+                        offsetRest /= (int) kernel[axis];
+                        long at = o * strides[axis] - pads[axis] + k * dilations[axis];
+                        if (at >= input[axis] + pads[axis + spatial]) {
+                            where = OUTSIDE;
+                        } else if ((at < 0 || at >= input[axis]) && where == 0) {
+                            where = PADDING;
+                        }
+                        flat += (int) (at * inputStrides[axis]);
+                    }
+                    source[out * kernelSize + offset] = where < 0 ? where : flat;
+                }
+            }
+        }
     }
 
     private static DoubleTensor conv(NodeProto node, DoubleTensor x, DoubleTensor w, DoubleTensor bias) {
+        int spatial = x.rank() - 2;
         int batch = x.dim(0);
         int inChannels = x.dim(1);
-        int height = x.dim(2);
-        int width = x.dim(3);
         int outChannels = w.dim(0);
         int groupInChannels = w.dim(1);
-        int kh = w.dim(2);
-        int kw = w.dim(3);
         int group = (int) Attributes.intValue(node, "group", 1);
-        long[] strides = Attributes.intsValue(node, "strides", 2, 1);
-        long[] dilations = Attributes.intsValue(node, "dilations", 2, 1);
-        long[] pads = pads(node);
-        int outHeight = (int) ((height + pads[0] + pads[2] - dilations[0] * (kh - 1) - 1) / strides[0] + 1);
-        int outWidth = (int) ((width + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1) / strides[1] + 1);
-        double[] out = new double[batch * outChannels * outHeight * outWidth];
+        Windows windows = new Windows(
+                Arrays.copyOfRange(x.shape(), 2, x.rank()),
+                Arrays.copyOfRange(w.shape(), 2, w.rank()),
+                Attributes.intsValue(node, "strides", spatial, 1),
+                Attributes.intsValue(node, "dilations", spatial, 1),
+                pads(node, spatial),
+                false);
+        int kernelSize = windows.kernelSize;
+        double[] out = new double[batch * outChannels * windows.outputSize];
         int outPerGroup = outChannels / group;
         IntStream.range(0, batch * outChannels).parallel().forEach(item -> {
             int n = item / outChannels;
             int oc = item % outChannels;
             int firstIn = (oc / outPerGroup) * groupInChannels;
-            int outBase = item * outHeight * outWidth;
-            if (bias != null) {
-                Arrays.fill(out, outBase, outBase + outHeight * outWidth, bias.data()[oc]);
-            }
-            for (int ic = 0; ic < groupInChannels; ic++) {
-                int inBase = (n * inChannels + firstIn + ic) * height * width;
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        double weight = w.data()[((oc * groupInChannels + ic) * kh + ky) * kw + kx];
-                        for (int oy = 0; oy < outHeight; oy++) {
-                            long iy = oy * strides[0] - pads[0] + ky * dilations[0];
-                            if (iy < 0 || iy >= height) {
-                                continue;
-                            }
-                            int row = inBase + (int) iy * width;
-                            int outRow = outBase + oy * outWidth;
-                            for (int ox = 0; ox < outWidth; ox++) {
-                                long ix = ox * strides[1] - pads[1] + kx * dilations[1];
-                                if (ix >= 0 && ix < width) {
-                                    out[outRow + ox] += weight * x.data()[row + (int) ix];
-                                }
-                            }
+            int outBase = item * windows.outputSize;
+            for (int position = 0; position < windows.outputSize; position++) {
+                double sum = bias == null ? 0 : bias.data()[oc];
+                for (int ic = 0; ic < groupInChannels; ic++) {
+                    int inBase = (n * inChannels + firstIn + ic) * windows.inputSize;
+                    int weightBase = (oc * groupInChannels + ic) * kernelSize;
+                    for (int offset = 0; offset < kernelSize; offset++) {
+                        int source = windows.source[position * kernelSize + offset];
+                        if (source >= 0) {
+                            sum += w.data()[weightBase + offset] * x.data()[inBase + source];
                         }
                     }
                 }
+                out[outBase + position] = sum;
             }
         });
-        return new DoubleTensor(out, new long[] {batch, outChannels, outHeight, outWidth});
+        return new DoubleTensor(out, withSpatial(batch, outChannels, windows.outputShape));
     }
 
     private static DoubleTensor pool(NodeProto node, DoubleTensor x) {
         boolean max = node.getOpType().equals("MaxPool");
-        long[] kernel = Attributes.intsValue(node, "kernel_shape");
-        long[] strides = Attributes.intsValue(node, "strides", 2, 1);
-        long[] dilations = Attributes.intsValue(node, "dilations", 2, 1);
-        long[] pads = pads(node);
-        boolean ceil = Attributes.intValue(node, "ceil_mode", 0) != 0;
+        int spatial = x.rank() - 2;
         boolean includePad = Attributes.intValue(node, "count_include_pad", 0) != 0;
-        int height = x.dim(2);
-        int width = x.dim(3);
-        int outHeight = outputSize(height, pads[0] + pads[2], dilations[0] * (kernel[0] - 1) + 1, strides[0], ceil);
-        int outWidth = outputSize(width, pads[1] + pads[3], dilations[1] * (kernel[1] - 1) + 1, strides[1], ceil);
+        Windows windows = new Windows(
+                Arrays.copyOfRange(x.shape(), 2, x.rank()),
+                Attributes.intsValue(node, "kernel_shape"),
+                Attributes.intsValue(node, "strides", spatial, 1),
+                Attributes.intsValue(node, "dilations", spatial, 1),
+                pads(node, spatial),
+                Attributes.intValue(node, "ceil_mode", 0) != 0);
+        int kernelSize = windows.kernelSize;
         int planes = x.dim(0) * x.dim(1);
-        double[] out = new double[planes * outHeight * outWidth];
+        double[] out = new double[planes * windows.outputSize];
         for (int plane = 0; plane < planes; plane++) {
-            for (int oy = 0; oy < outHeight; oy++) {
-                for (int ox = 0; ox < outWidth; ox++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    double sum = 0;
-                    int count = 0;
-                    for (int ky = 0; ky < kernel[0]; ky++) {
-                        for (int kx = 0; kx < kernel[1]; kx++) {
-                            long iy = oy * strides[0] - pads[0] + ky * dilations[0];
-                            long ix = ox * strides[1] - pads[1] + kx * dilations[1];
-                            boolean inPadded = iy < height + pads[2] && ix < width + pads[3];
-                            if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
-                                double value = x.data()[(int) ((plane * height + iy) * width + ix)];
-                                best = Math.max(best, value);
-                                sum += value;
-                                count++;
-                            } else if (includePad && inPadded) {
-                                count++;
-                            }
-                        }
+            for (int position = 0; position < windows.outputSize; position++) {
+                double best = Double.NEGATIVE_INFINITY;
+                double sum = 0;
+                int count = 0;
+                for (int offset = 0; offset < kernelSize; offset++) {
+                    int source = windows.source[position * kernelSize + offset];
+                    if (source >= 0) {
+                        double value = x.data()[plane * windows.inputSize + source];
+                        best = Math.max(best, value);
+                        sum += value;
+                        count++;
+                    } else if (includePad && source == Windows.PADDING) {
+                        count++;
                     }
-                    out[(plane * outHeight + oy) * outWidth + ox] = max ? best : sum / count;
                 }
+                out[plane * windows.outputSize + position] = max ? best : sum / count;
             }
         }
-        return new DoubleTensor(out, new long[] {x.dim(0), x.dim(1), outHeight, outWidth});
+        return new DoubleTensor(out, withSpatial(x.dim(0), x.dim(1), windows.outputShape));
+    }
+
+    private static long[] withSpatial(long batch, long channels, long[] spatial) {
+        long[] shape = new long[spatial.length + 2];
+        shape[0] = batch;
+        shape[1] = channels;
+        System.arraycopy(spatial, 0, shape, 2, spatial.length);
+        return shape;
     }
 
     private static int outputSize(int size, long pads, long extent, long stride, boolean ceil) {
