@@ -45,7 +45,8 @@ public class FacePipelineProducer {
                         config.limits().maxBytes(),
                         config.limits().maxPixels(),
                         config.limits().maxSide()),
-                config.inference().toOptions().build());
+                config.inference().toOptions().build(),
+                Map.of());
         return FacePipeline.open(pipelineConfig, stageTimers(registry));
     }
 
