@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.likeness.console.in.TopicFeed;
 import dev.likeness.console.view.LiveView;
 
-/** DOWN until the console has read the whole gallery (as it stood at startup), and if it stops reading. */
+/** DOWN until the console has read the whole gallery and the recent records (as they stood at startup), and if it stops reading. */
 @Readiness
 @ApplicationScoped
 public class FeedReadiness implements HealthCheck {

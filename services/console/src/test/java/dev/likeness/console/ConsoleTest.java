@@ -45,10 +45,10 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.StoredEmbedding;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -74,7 +74,7 @@ class ConsoleTest {
 
     @Test
     void anUploadIsPublishedAsAnImageRequestAndItsPictureServed() throws IOException {
-        try (TopicReader images = kafka.readFromEnd("likeness.images.v1")) {
+        try (TopicFollower images = kafka.readFromEnd("likeness.images.v1")) {
             String requestId = given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .when()
                     .post("/api/identify")
@@ -102,8 +102,8 @@ class ConsoleTest {
 
     @Test
     void enrolVerifyAndStyleUploadsAreRequestsToo() throws IOException {
-        try (TopicReader images = kafka.readFromEnd("likeness.images.v1");
-                TopicReader styles = kafka.readFromEnd("likeness.style.requests.v1")) {
+        try (TopicFollower images = kafka.readFromEnd("likeness.images.v1");
+                TopicFollower styles = kafka.readFromEnd("likeness.style.requests.v1")) {
             given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .multiPart("identityId", " ada ")
                     .multiPart("displayName", "Ada Lovelace")

@@ -65,10 +65,6 @@ public interface EmbeddingConfig {
 
     InferenceConfig inference();
 
-    /** Attempts for an inference error before the request is dead-lettered. */
-    @WithDefault("3")
-    int maxAttempts();
-
     /** How long to wait for the broker to take a batch's results before the batch fails (and is redelivered). */
     @WithDefault("60s")
     Duration sendTimeout();

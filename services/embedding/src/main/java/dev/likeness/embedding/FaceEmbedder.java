@@ -19,6 +19,7 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.PreparedImage;
+import dev.likeness.servicekit.retry.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -36,14 +37,20 @@ public class FaceEmbedder {
     private final ImageSourceReader sources;
     private final EmbeddingConfig config;
     private final MeterRegistry registry;
+    private final RetryPolicy retries;
 
     @Inject
     public FaceEmbedder(
-            ImageRequestValidator validator, FacePipeline pipeline, EmbeddingConfig config, MeterRegistry registry) {
+            ImageRequestValidator validator,
+            FacePipeline pipeline,
+            EmbeddingConfig config,
+            MeterRegistry registry,
+            RetryPolicy retries) {
         this.validator = validator;
         this.pipeline = pipeline;
         this.config = config;
         this.registry = registry;
+        this.retries = retries;
         this.sources = new ImageSourceReader(
                 config.allowedImageRoots().orElse(List.of()), config.limits().maxBytes());
     }
@@ -124,32 +131,35 @@ public class FaceEmbedder {
         List<PreparedImage> images = request.secondImage() == null
                 ? List.of(request.image())
                 : List.of(request.image(), request.secondImage());
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-            try {
-                return toOutcomes(List.of(request), pipeline.analyseAll(images)).get(0);
-            } catch (ModelClosedException stopping) {
-                throw stopping;
-            } catch (ImageRejectedException e) {
-                return new Outcome.Rejected(
-                        request.request().record(),
-                        RejectedInputException.of(e),
-                        attempt,
-                        request.request().requestId());
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.warnf(
-                        "Request %s failed (attempt %d of %d): %s",
-                        request.request().requestId(), attempt, config.maxAttempts(), e.toString());
-            }
+        RetryPolicy.Attempts<Outcome> attempts = retries.run(
+                "Request " + request.request().requestId(),
+                () -> {
+                    try {
+                        return toOutcomes(List.of(request), pipeline.analyseAll(images))
+                                .get(0);
+                    } catch (ImageRejectedException e) {
+                        throw RejectedInputException.of(e);
+                    }
+                },
+                // Bad input stays bad, and a stopping service answers nothing: neither is tried again.
+                failure -> !(failure instanceof RejectedInputException || failure instanceof ModelClosedException));
+        if (attempts.succeeded()) {
+            return attempts.value();
         }
+        RuntimeException failure = attempts.failure();
+        if (failure instanceof ModelClosedException stopping) {
+            throw stopping;
+        }
+        RejectedInputException reason = failure instanceof RejectedInputException rejected
+                ? rejected
+                : new RejectedInputException(
+                        "INFERENCE_FAILED",
+                        "the face pipeline failed " + attempts.attempts() + " times: " + failure,
+                        failure);
         return new Outcome.Rejected(
                 request.request().record(),
-                new RejectedInputException(
-                        "INFERENCE_FAILED",
-                        "the face pipeline failed " + config.maxAttempts() + " times: " + last,
-                        last),
-                config.maxAttempts(),
+                reason,
+                attempts.attempts(),
                 request.request().requestId());
     }
 

@@ -25,12 +25,12 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.learning.adaptation.AdaptedModelExport;
 import dev.likeness.learning.adaptation.LinearHead;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,7 +93,7 @@ class AdaptedModelTest {
         byte[] photo = Files.readAllBytes(ModelsDirectory.resolve("samples/sample1.jpg"));
         String requestId = "adapted-" + UUID.randomUUID();
         FacesEmbedded event;
-        try (TopicReader faces = kafka.readFromEnd(ImagesToFacesTest.FACES)) {
+        try (TopicFollower faces = kafka.readFromEnd(ImagesToFacesTest.FACES)) {
             kafka.send(
                     ImagesToFacesTest.IMAGES,
                     requestId,

@@ -33,10 +33,10 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -63,8 +63,8 @@ class ImagesToFacesTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, ImageSubmitted> sent = new HashMap<>();
         List<String> badKeys = new ArrayList<>();
-        try (TopicReader faces = kafka.readFromEnd(FACES);
-                TopicReader deadLetters = kafka.readFromEnd(DEAD_LETTERS)) {
+        try (TopicFollower faces = kafka.readFromEnd(FACES);
+                TopicFollower deadLetters = kafka.readFromEnd(DEAD_LETTERS)) {
             for (int i = 0; i < 55; i++) {
                 if (i % 11 == 5) {
                     String key = run + "-bad-" + badKeys.size();

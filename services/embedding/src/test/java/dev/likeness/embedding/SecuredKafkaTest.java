@@ -21,10 +21,10 @@ import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.SecuredKafkaBroker;
 import dev.likeness.testing.SecuredKafkaBrokerResource;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,7 +64,7 @@ class SecuredKafkaTest {
                 .build();
         // The test plays the mesh's other parts as the super user.
         try (KafkaTestClient kafka = SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN);
-                TopicReader faces = kafka.readFromEnd(ImagesToFacesTest.FACES)) {
+                TopicFollower faces = kafka.readFromEnd(ImagesToFacesTest.FACES)) {
             kafka.send(ImagesToFacesTest.IMAGES, requestId, request.toByteArray());
             List<ConsumerRecord<String, byte[]>> results = faces.read(1, Duration.ofMinutes(2));
             assertThat(results).hasSize(1);

@@ -73,7 +73,6 @@ public class GalleryService {
                 config.search().threads().orElse(Runtime.getRuntime().availableProcessors()));
         this.gallery = new Gallery(searchSettings(config), searchPool);
         this.matcher = new Matcher(gallery, calibrations(config));
-        this.follower = new GalleryFollower(kafkaConfig, topics.gallery(), gallery);
         Gauge.builder(
                         "likeness.matching.gallery.identities",
                         gallery,
@@ -92,7 +91,7 @@ public class GalleryService {
                         g -> g.stats().indexBytes())
                 .description("Heap of the vector indexes (vectors, owners, HNSW graphs)")
                 .register(registry);
-        follower.start();
+        this.follower = new GalleryFollower(kafkaConfig, registry, topics.gallery(), gallery);
     }
 
     public static SearchSettings searchSettings(MatchingConfig config) {

@@ -9,8 +9,8 @@ import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.face.FaceAnalysis;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.tools.FaceEmbedder;
-import dev.likeness.testing.TopicReader;
 
 /**
  * Plays the embedding service for tests of the REST API's image uploads: reads ImageSubmitted from the
@@ -21,7 +21,7 @@ final class EmbeddingStandIn implements AutoCloseable {
 
     private final MatchingKafka kafka;
     private final FaceEmbedder embedder;
-    private final TopicReader images;
+    private final TopicFollower images;
     private final Thread thread;
     private volatile boolean running = true;
 

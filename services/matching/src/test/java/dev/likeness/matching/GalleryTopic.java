@@ -21,8 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 
 /** Test-side facts and actions on a gallery topic: end offsets, its raw records, and forcing log compaction. */
 final class GalleryTopic implements AutoCloseable {
@@ -66,7 +66,7 @@ final class GalleryTopic implements AutoCloseable {
 
     /** Every record the topic holds now, from its beginning. */
     List<ConsumerRecord<String, byte[]>> records() {
-        try (TopicReader reader = kafka.readFromBeginning(topic)) {
+        try (TopicFollower reader = kafka.readFromBeginning(topic)) {
             return reader.readToEnd(Duration.ofSeconds(30));
         }
     }

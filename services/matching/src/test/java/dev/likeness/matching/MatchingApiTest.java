@@ -28,8 +28,8 @@ import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBrokerResource;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -190,7 +190,7 @@ class MatchingApiTest {
 
     @Test
     void badInputIsDeadLetteredAndTheConsumerGoesOn() {
-        try (TopicReader deadLetters = kafka.client().readFromEnd(MatchingKafka.topic("dead-letters"))) {
+        try (TopicFollower deadLetters = kafka.client().readFromEnd(MatchingKafka.topic("dead-letters"))) {
             kafka.sendRaw("faces", prefix + "garbage", "not protobuf".getBytes(StandardCharsets.UTF_8));
             kafka.send(
                     "faces",

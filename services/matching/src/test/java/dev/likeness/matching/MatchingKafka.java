@@ -21,10 +21,10 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.face.FaceAnalysis;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 
 /** What the tests do on the mesh's topics: send requests as the embedding service would, read answers. */
 public final class MatchingKafka implements AutoCloseable {
@@ -33,7 +33,7 @@ public final class MatchingKafka implements AutoCloseable {
 
     private final KafkaTestClient kafka;
     private final Map<String, MatchResult> seen = new HashMap<>();
-    private TopicReader matches;
+    private TopicFollower matches;
 
     public MatchingKafka() {
         this(KafkaBroker.shared().client());

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.recognition.Matcher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Another matching replica in the test JVM: the same follower, gallery and decision classes the service
@@ -28,9 +29,11 @@ final class Replica implements AutoCloseable {
         pool = new ForkJoinPool(2);
         gallery = new Gallery(GalleryService.searchSettings(config), pool);
         matcher = new Matcher(gallery, GalleryService.calibrations(config));
-        follower =
-                new GalleryFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, gallery);
-        follower.start();
+        follower = new GalleryFollower(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new SimpleMeterRegistry(),
+                topic,
+                gallery);
     }
 
     Gallery gallery() {

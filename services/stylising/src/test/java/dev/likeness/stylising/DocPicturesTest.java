@@ -36,13 +36,13 @@ import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.OptimisationSettings;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
 import dev.likeness.stylising.engine.TestPictures;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -97,7 +97,7 @@ class DocPicturesTest {
 
         KafkaTestClient kafka = KafkaBroker.shared().client();
         List<Raster[]> rows = new ArrayList<>();
-        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS)) {
             for (Pair pair : pairs) {
                 OptimisationSettings.Builder settings =
                         OptimisationSettings.newBuilder().setPreserveColour(pair.preserveColour());

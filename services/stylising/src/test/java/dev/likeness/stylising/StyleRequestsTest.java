@@ -32,6 +32,7 @@ import dev.likeness.events.v1.StyleCancelRequested;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.stylising.engine.BlurNetwork;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
@@ -39,7 +40,6 @@ import dev.likeness.stylising.engine.TestPictures;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -92,10 +92,10 @@ class StyleRequestsTest {
     }
 
     /** Records read but not yet asked for, per reader: results of different keys may come in any order. */
-    static final Map<TopicReader, List<ConsumerRecord<String, byte[]>>> UNCLAIMED = new java.util.IdentityHashMap<>();
+    static final Map<TopicFollower, List<ConsumerRecord<String, byte[]>>> UNCLAIMED = new java.util.IdentityHashMap<>();
 
     /** Reads records of one key until {@code count} arrived; records of other keys are kept for later calls. */
-    static List<ConsumerRecord<String, byte[]>> readKey(TopicReader reader, String key, int count, Duration timeout) {
+    static List<ConsumerRecord<String, byte[]>> readKey(TopicFollower reader, String key, int count, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> unclaimed = UNCLAIMED.computeIfAbsent(reader, r -> new ArrayList<>());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         for (var it = unclaimed.iterator(); it.hasNext() && found.size() < count; ) {
@@ -127,8 +127,8 @@ class StyleRequestsTest {
     @Order(1)
     void paintsTowardsTheStyleWithProgress() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     "opt-1",
@@ -228,7 +228,7 @@ class StyleRequestsTest {
                 .setSeed(42)
                 .setPreserveColour(true)
                 .build();
-        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     "seed-a",
@@ -276,8 +276,8 @@ class StyleRequestsTest {
     @Order(3)
     void cancelsARunningJob() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     "cancel-1",
@@ -311,7 +311,7 @@ class StyleRequestsTest {
     void fastStyleTiledAndLargeResultsToAFile() throws Exception {
         BlurNetwork.write(Path.of("target/test-styles/inverted-blur.onnx"));
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS)) {
             StyleRequested.Builder fast = StyleRequested.newBuilder()
                     .setEngine(StyleRequested.Engine.FAST)
                     .setFastStyle("inverted-blur")
@@ -352,8 +352,8 @@ class StyleRequestsTest {
     @Order(5)
     void limitsAnswerWithErrorsAndNonsenseIsDeadLettered() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS);
-                TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS);
+                TopicFollower deadLetters = kafka.readFromEnd(DLQ)) {
             OptimisationSettings ok =
                     OptimisationSettings.newBuilder().setIterations(1).build();
             kafka.send(REQUESTS, "big", optimisation("big", 5000, ok).build().toByteArray());
@@ -457,8 +457,8 @@ class StyleRequestsTest {
     @Order(7)
     void preservedColourPaintsOnlyTheLuminance() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     "colour-1",

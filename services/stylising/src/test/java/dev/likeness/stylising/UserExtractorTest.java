@@ -27,6 +27,7 @@ import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.OptimisationSettings;
 import dev.likeness.events.v1.StyleCancelRequested;
 import dev.likeness.events.v1.StyleProgress;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.onnx.model.GraphProto;
 import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.tools.MakeStyleGraphs;
@@ -36,7 +37,6 @@ import dev.likeness.onnx.tools.graph.Graphs;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,9 +131,9 @@ class UserExtractorTest {
     @Test
     void paintsWithTheConfiguredExtractor() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS);
-                TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS);
+                TopicFollower deadLetters = kafka.readFromEnd(DLQ)) {
             kafka.send(
                     REQUESTS,
                     "user-1",
@@ -194,7 +194,7 @@ class UserExtractorTest {
     @Test
     void honoursACancellationPublishedBeforeThisReplicaStarted() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     EARLY_CANCEL,

@@ -62,10 +62,9 @@ class BackpressureTest {
                         .isGreaterThan(2 * HEAP_LIMIT);
             }
             String bootstrap = mesh.bootstrapServers();
-            try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally pictures =
-                            new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed")) {
+            try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, "read_committed");
+                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, "read_committed");
+                    TopicTally pictures = new TopicTally(bootstrap, Mesh.STYLE_RESULTS, "read_committed")) {
                 ServiceProcess[] services =
                         mesh.startServices("at-least-once", HEAP, "embedding", "matching", "stylising");
                 long[] peak = new long[services.length];

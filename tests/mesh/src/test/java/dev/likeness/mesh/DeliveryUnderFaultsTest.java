@@ -39,9 +39,9 @@ import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StoredEmbedding;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
-import dev.likeness.testing.TopicReader;
 
 /**
  * The delivery guarantees under faults (docs/reliability.md): requests (identifications and enrolments) queue on
@@ -136,8 +136,8 @@ class DeliveryUnderFaultsTest {
         try (Mesh mesh = Mesh.withTopics(delivery)) {
             publish(mesh, sent.values());
             String bootstrap = mesh.bootstrapServers();
-            try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, Mesh.PARTITIONS, "read_committed");
-                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, Mesh.PARTITIONS, "read_committed")) {
+            try (TopicTally faces = new TopicTally(bootstrap, Mesh.FACES, "read_committed");
+                    TopicTally matches = new TopicTally(bootstrap, Mesh.MATCHES, "read_committed")) {
                 ServiceProcess[] services = mesh.startServices(delivery, "384m", "embedding", "matching");
                 ServiceProcess embedding = services[0], matching = services[1];
 
@@ -300,7 +300,7 @@ class DeliveryUnderFaultsTest {
     private static Map<String, Set<String>> gallery(String bootstrap) throws Exception {
         Map<String, byte[]> latest = new HashMap<>();
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap);
-                TopicReader records = kafka.readFromBeginning(Mesh.GALLERY)) {
+                TopicFollower records = kafka.readFromBeginning(Mesh.GALLERY)) {
             // An identity's records share a partition and come in order: the last one is its state.
             records.readToEnd(Duration.ofMinutes(1)).forEach(record -> latest.put(record.key(), record.value()));
         }
@@ -325,7 +325,7 @@ class DeliveryUnderFaultsTest {
     }
 
     private static long uncommitted(String bootstrap, String topic) throws Exception {
-        try (TopicTally all = new TopicTally(bootstrap, topic, Mesh.PARTITIONS, "read_uncommitted")) {
+        try (TopicTally all = new TopicTally(bootstrap, topic, "read_uncommitted")) {
             long seen = -1;
             while (all.records() != seen) {
                 seen = all.records();

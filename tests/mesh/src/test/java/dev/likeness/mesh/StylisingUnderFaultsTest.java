@@ -49,8 +49,7 @@ class StylisingUnderFaultsTest {
                     (id, request) -> records.add(new ProducerRecord<>(Mesh.STYLE_REQUESTS, id, request.toByteArray())));
             mesh.publish(records);
             String bootstrap = mesh.bootstrapServers();
-            try (TopicTally results =
-                    new TopicTally(bootstrap, Mesh.STYLE_RESULTS, Mesh.PARTITIONS, "read_committed")) {
+            try (TopicTally results = new TopicTally(bootstrap, Mesh.STYLE_RESULTS, "read_committed")) {
                 ServiceProcess stylising = mesh.startServices("at-least-once", "256m", "stylising")[0];
 
                 TopicTally.await(() -> results.distinctKeys() >= REQUESTS / 3, RUN_TIMEOUT, "a third of the pictures");

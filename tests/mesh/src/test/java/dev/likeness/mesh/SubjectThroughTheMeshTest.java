@@ -29,10 +29,10 @@ import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.ServiceProcess;
 import dev.likeness.testing.SubjectPhoto;
-import dev.likeness.testing.TopicReader;
 
 /**
  * The subject rule through the real embedding and matching services: a photo whose highest-scored face is a
@@ -77,8 +77,8 @@ class SubjectThroughTheMeshTest {
             ServiceProcess[] services = mesh.startServices("at-least-once", "1g", "embedding", "matching");
             assertThat(services).hasSize(2);
             try (KafkaTestClient kafka = mesh.client();
-                    TopicReader faces = kafka.readFromBeginning(Mesh.FACES);
-                    TopicReader matches = kafka.readFromBeginning(Mesh.MATCHES)) {
+                    TopicFollower faces = kafka.readFromBeginning(Mesh.FACES);
+                    TopicFollower matches = kafka.readFromBeginning(Mesh.MATCHES)) {
                 Map<String, MatchResult> answers = new HashMap<>();
                 mesh.publish(List.of(request("enrol", photo, enrol(null))));
                 MatchResult enrolled = await(matches, "enrol", answers);
@@ -185,7 +185,7 @@ class SubjectThroughTheMeshTest {
         return new ProducerRecord<>(Mesh.IMAGES, id, request.toByteArray());
     }
 
-    private static MatchResult await(TopicReader matches, String id, Map<String, MatchResult> answers)
+    private static MatchResult await(TopicFollower matches, String id, Map<String, MatchResult> answers)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!answers.containsKey(id) && System.nanoTime() < deadline) {

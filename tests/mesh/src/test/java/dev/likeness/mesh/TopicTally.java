@@ -11,14 +11,11 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 
 /**
  * Reads one topic from its beginning on a thread of its own, outside any group, and counts its records and keys,
@@ -27,50 +24,27 @@ import dev.likeness.testing.TopicReader;
  */
 final class TopicTally implements AutoCloseable {
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicFollower follower;
     private final Set<String> keys = new HashSet<>();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-    private final String topic;
-    private final Thread thread;
-    private volatile boolean running = true;
     private long records;
 
     /** @param isolation read_committed, as the mesh's readers, or read_uncommitted to see aborted attempts too */
-    TopicTally(String bootstrapServers, String topic, int partitions, String isolation) {
-        consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        this.topic = topic;
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            assigned.add(new TopicPartition(topic, p));
+    TopicTally(String bootstrapServers, String topic, String isolation) {
+        TopicFollower.Builder builder = TopicFollower.builder(
+                        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
+                .topic(topic, TopicFollower.StartAt.BEGINNING);
+        if ("read_uncommitted".equals(isolation)) {
+            builder.readUncommitted();
         }
-        consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
-        thread = new Thread(this::run, "tally-" + topic);
-        thread.setDaemon(true);
-        thread.start();
+        follower = builder.follow("tally-" + topic, this::count);
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    synchronized (this) {
-                        keys.add(record.key());
-                        records++;
-                        nextOffsets.put(new TopicPartition(topic, record.partition()), record.offset() + 1);
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // close() ends the loop.
-        } finally {
-            consumer.close();
+    private synchronized void count(ConsumerRecords<String, byte[]> polled) {
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            keys.add(record.key());
+            records++;
+            nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         }
     }
 
@@ -98,7 +72,7 @@ final class TopicTally implements AutoCloseable {
     static Map<String, List<byte[]>> everyRecord(String bootstrapServers, String topic) {
         Map<String, List<byte[]>> byKey = new HashMap<>();
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers);
-                TopicReader reader = kafka.readFromBeginning(topic)) {
+                TopicFollower reader = kafka.readFromBeginning(topic)) {
             for (ConsumerRecord<String, byte[]> record : reader.readToEnd(Duration.ofMinutes(1))) {
                 byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
             }
@@ -122,9 +96,7 @@ final class TopicTally implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(10_000);
+    public void close() {
+        follower.close();
     }
 }

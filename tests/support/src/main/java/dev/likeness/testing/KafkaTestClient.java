@@ -22,6 +22,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.LocalKafkaBroker;
 
 /**
@@ -142,18 +143,28 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** A reader that sees every record the topic holds, then new ones. */
-    public TopicReader readFromBeginning(String topic) {
-        return new TopicReader(clientConfig, topic, true);
+    public TopicFollower readFromBeginning(String topic) {
+        return reader(topic, TopicFollower.StartAt.BEGINNING);
     }
 
     /** A reader that sees only records sent after this call: open it before triggering what writes them. */
-    public TopicReader readFromEnd(String topic) {
-        return new TopicReader(clientConfig, topic, false);
+    public TopicFollower readFromEnd(String topic) {
+        return reader(topic, TopicFollower.StartAt.END);
+    }
+
+    private TopicFollower reader(String topic, TopicFollower.StartAt start) {
+        try {
+            return TopicFollower.builder(clientConfig).topic(topic, start).open();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(
+                    e.getMessage() + "; the broker does not create topics on demand, so create it first (createTopics)",
+                    e);
+        }
     }
 
     /** Reads the topic from its beginning until {@code count} records arrived or the timeout passed. */
     public List<ConsumerRecord<String, byte[]>> drain(String topic, int count, Duration timeout) {
-        try (TopicReader reader = readFromBeginning(topic)) {
+        try (TopicFollower reader = readFromBeginning(topic)) {
             return reader.read(count, timeout);
         }
     }

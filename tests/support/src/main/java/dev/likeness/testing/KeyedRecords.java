@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.likeness.follower.TopicFollower;
+
 /**
  * Waits for the record of one key on a topic where records of many keys arrive in no particular order
  * (different keys, different partitions): records of other keys are kept for later calls. Not thread-safe.
@@ -19,7 +21,7 @@ public final class KeyedRecords implements AutoCloseable {
     private static final int BATCH = 500;
     private static final Duration READ_TO_END = Duration.ofSeconds(30);
 
-    private final TopicReader reader;
+    private final TopicFollower reader;
     private final List<ConsumerRecord<String, byte[]>> unclaimed = new ArrayList<>();
 
     /** Sees only records sent after this call: open it before sending what they answer. */
@@ -27,7 +29,7 @@ public final class KeyedRecords implements AutoCloseable {
         return new KeyedRecords(kafka.readFromEnd(topic));
     }
 
-    public KeyedRecords(TopicReader reader) {
+    public KeyedRecords(TopicFollower reader) {
         this.reader = reader;
     }
 

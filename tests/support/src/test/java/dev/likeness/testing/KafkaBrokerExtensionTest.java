@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.LocalKafkaBroker;
 
 @Tag("broker")
@@ -26,7 +27,7 @@ class KafkaBrokerExtensionTest {
     @Test
     void producesAndConsumesARecordWithHeaders(KafkaTestClient kafka) {
         kafka.createTopics("test-support.greetings");
-        try (TopicReader reader = kafka.readFromEnd("test-support.greetings")) {
+        try (TopicFollower reader = kafka.readFromEnd("test-support.greetings")) {
             RecordHeaders headers = new RecordHeaders();
             headers.add("correlation-id", "c-1".getBytes(StandardCharsets.UTF_8));
             kafka.send(new ProducerRecord<>(

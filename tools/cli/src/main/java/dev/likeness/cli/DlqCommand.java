@@ -3,17 +3,15 @@ package dev.likeness.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +59,7 @@ final class DlqCommand implements Callable<Integer> {
             if (topics.isEmpty()) {
                 return ExitCodes.OK;
             }
-            try (KafkaConsumer<String, byte[]> consumer = kafka.assignedConsumer(topics, true)) {
+            try (TopicFollower consumer = kafka.reader(topics, true)) {
                 printUntilEnd(consumer);
             }
         }
@@ -69,14 +67,12 @@ final class DlqCommand implements Callable<Integer> {
     }
 
     /** Reads up to the end offsets as they are now: the dead letters so far, not those still to come. */
-    private void printUntilEnd(KafkaConsumer<String, byte[]> consumer) {
+    private void printUntilEnd(TopicFollower reader) {
         PrintWriter out = spec.commandLine().getOut();
-        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KafkaSession.TIMEOUT);
-        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_INTERVAL)) {
-                out.println(describe(record));
-            }
-            out.flush();
+        boolean reachedEnd = reader.readToEnd(KafkaSession.READ_TO_END, record -> out.println(describe(record)));
+        out.flush();
+        if (!reachedEnd) {
+            throw new CliException(ExitCodes.TIMED_OUT, "could not read " + reader.topics() + " to their end");
         }
     }
 

@@ -9,12 +9,11 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.Identity;
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,17 +38,10 @@ final class GalleryListCommand implements Callable<Integer> {
         Map<String, Identity> gallery = new TreeMap<>();
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.GALLERY));
-            try (KafkaConsumer<String, byte[]> reader = kafka.assignedConsumer(List.of(Topics.GALLERY), true)) {
+            try (TopicFollower reader = kafka.reader(List.of(Topics.GALLERY), true)) {
                 // Read up to where the topic ends now: later records are not part of this listing.
-                Map<TopicPartition, Long> ends = reader.endOffsets(reader.assignment(), KafkaSession.TIMEOUT);
-                long deadline = System.nanoTime() + KafkaSession.TIMEOUT.toNanos() * 3;
-                while (!reachedEnd(reader, ends)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new CliException(ExitCodes.TIMED_OUT, "could not read " + Topics.GALLERY + " to its end");
-                    }
-                    for (ConsumerRecord<String, byte[]> record : reader.poll(POLL_INTERVAL)) {
-                        apply(gallery, record);
-                    }
+                if (!reader.readToEnd(KafkaSession.READ_TO_END, record -> apply(gallery, record))) {
+                    throw new CliException(ExitCodes.TIMED_OUT, "could not read " + Topics.GALLERY + " to its end");
                 }
             }
         }
@@ -83,9 +75,5 @@ final class GalleryListCommand implements Callable<Integer> {
                     "undecodable gallery record " + record.key() + " at " + record.topic() + "-" + record.partition()
                             + "@" + record.offset() + ": " + e.getMessage());
         }
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<String, byte[]> reader, Map<TopicPartition, Long> ends) {
-        return ends.entrySet().stream().allMatch(end -> reader.position(end.getKey()) >= end.getValue());
     }
 }

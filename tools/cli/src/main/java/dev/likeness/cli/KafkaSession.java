@@ -2,7 +2,8 @@ package dev.likeness.cli;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -12,17 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.likeness.follower.TopicFollower;
 
 /**
  * The Kafka clients of one command, with short timeouts so that an unreachable broker is reported
@@ -31,6 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaSession implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long reading a topic up to its end (a gallery, the dead letters) may take. */
+    static final Duration READ_TO_END = TIMEOUT.multipliedBy(3);
     /** An inline image of up to 16 MiB plus the rest of the event; the mesh's topics accept as much. */
     private static final int MAX_REQUEST_BYTES = 17 * 1024 * 1024;
 
@@ -102,34 +103,21 @@ final class KafkaSession implements AutoCloseable {
         }
     }
 
-    /** A consumer without group, assigned every partition of the topics and positioned at their beginning or end. */
-    KafkaConsumer<String, byte[]> assignedConsumer(Collection<String> topics, boolean fromBeginning) {
-        Properties properties = withDefaults("default.api.timeout.ms", "request.timeout.ms");
-        properties.putIfAbsent("enable.auto.commit", "false");
-        properties.putIfAbsent("isolation.level", "read_committed");
-        properties.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MAX_REQUEST_BYTES));
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+    /**
+     * A reader of every partition of the topics (no group, nothing committed), positioned at their beginning or end
+     * before this returns, so a record published afterwards is not missed.
+     */
+    TopicFollower reader(Collection<String> topics, boolean fromBeginning) {
+        Map<String, Object> config = new HashMap<>();
+        withDefaults("default.api.timeout.ms", "request.timeout.ms")
+                .forEach((key, value) -> config.put(String.valueOf(key), value));
         try {
-            List<TopicPartition> partitions = topics.stream()
-                    .flatMap(topic -> consumer.partitionsFor(topic).stream()
-                            .map(info -> new TopicPartition(topic, info.partition())))
-                    .toList();
-            consumer.assign(partitions);
-            if (fromBeginning) {
-                consumer.seekToBeginning(partitions);
-            } else {
-                consumer.seekToEnd(partitions);
-            }
-            // Seeking is lazy: fix the positions now, before anything is published.
-            partitions.forEach(consumer::position);
-            return consumer;
+            return TopicFollower.builder(config)
+                    .topics(topics, fromBeginning ? TopicFollower.StartAt.BEGINNING : TopicFollower.StartAt.END)
+                    .maxRecordBytes(MAX_REQUEST_BYTES)
+                    .open();
         } catch (org.apache.kafka.common.errors.TimeoutException | AuthenticationException | AuthorizationException e) {
-            consumer.close(Duration.ZERO);
             throw unreachable(e);
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e;
         }
     }
 

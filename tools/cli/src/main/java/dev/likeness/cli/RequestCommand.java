@@ -8,13 +8,13 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,7 +53,7 @@ abstract class RequestCommand implements Callable<Integer> {
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.IMAGES, Topics.MATCHES));
             // Reading from the end starts before publishing, so a fast answer is not missed.
-            try (KafkaConsumer<String, byte[]> results = kafka.assignedConsumer(List.of(Topics.MATCHES), false)) {
+            try (TopicFollower results = kafka.reader(List.of(Topics.MATCHES), false)) {
                 kafka.send(CloudEventRecords.of(Topics.IMAGES, id, request));
                 Optional<MatchResult> result = awaitResult(results, id);
                 if (result.isEmpty()) {
@@ -69,7 +69,7 @@ abstract class RequestCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<MatchResult> awaitResult(KafkaConsumer<String, byte[]> results, String id) {
+    private Optional<MatchResult> awaitResult(TopicFollower results, String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> record : results.poll(POLL_INTERVAL)) {

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.events.Requests;
@@ -22,6 +21,7 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,8 +124,7 @@ final class StyliseCommand implements Callable<Integer> {
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.STYLE_REQUESTS, Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS));
             // Reading from the end starts before publishing, so no progress is missed.
-            try (KafkaConsumer<String, byte[]> answers =
-                    kafka.assignedConsumer(List.of(Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS), false)) {
+            try (TopicFollower answers = kafka.reader(List.of(Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS), false)) {
                 kafka.send(CloudEventRecords.of(Topics.STYLE_REQUESTS, id, request));
                 spec.commandLine().getErr().println("likeness: published style request " + id);
                 ImageStylised result = awaitResult(answers, id);
@@ -141,7 +140,7 @@ final class StyliseCommand implements Callable<Integer> {
         }
     }
 
-    private ImageStylised awaitResult(KafkaConsumer<String, byte[]> answers, String id) {
+    private ImageStylised awaitResult(TopicFollower answers, String id) {
         PrintWriter err = spec.commandLine().getErr();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {

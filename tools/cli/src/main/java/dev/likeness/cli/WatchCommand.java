@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +54,7 @@ final class WatchCommand implements Callable<Integer> {
         int printed = 0;
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(topic));
-            try (KafkaConsumer<String, byte[]> consumer = kafka.assignedConsumer(List.of(topic), fromBeginning)) {
+            try (TopicFollower consumer = kafka.reader(List.of(topic), fromBeginning)) {
                 while (printed < max && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_INTERVAL)) {
                         if (printed == max) {

@@ -42,10 +42,10 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
 import dev.likeness.events.v1.VerificationResult;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 
 /** Runs the CLI in-process against a real broker, simulating the mesh's answers where a command waits for one. */
 @Tag("broker")
@@ -73,7 +73,7 @@ class LikenessCliTest {
 
     @Test
     void publishSendsThePhotoAsImageSubmittedWithCloudEventHeaders() throws Exception {
-        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             CliRun run = likeness(
                     "publish",
                     PHOTO.toString(),
@@ -122,7 +122,7 @@ class LikenessCliTest {
         Path oversized = folder.resolve("tile-050-oversized.jpg");
         Files.write(oversized, new byte[(int) ImageRequests.MAX_INLINE_BYTES + 1]);
 
-        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             CliRun run = likeness("publish", folder.toString(), "--bootstrap-servers", bootstrapServers);
 
             assertThat(run.exitCode).as(run.err).isEqualTo(ExitCodes.ERROR_RESULT);
@@ -325,7 +325,7 @@ class LikenessCliTest {
     /** Runs a command while playing the mesh: answers its request with a MatchResult keyed by the request id. */
     private CliRun answered(BiConsumer<ImageSubmitted, MatchResult.Builder> outcome, String... command)
             throws Exception {
-        try (TopicReader images = kafka.readFromEnd(Topics.IMAGES)) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--timeout", "30", "--bootstrap-servers", bootstrapServers));
             CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness(args.toArray(String[]::new)));

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.MatchResult;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.BrokerProcess;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.SecuredKafkaBroker;
-import dev.likeness.testing.TopicReader;
 
 /** The CLI against the secured broker (SASL_SSL, SCRAM-SHA-512, ACLs), logged in as the KafkaUser likeness-cli. */
 @Tag("broker")
@@ -39,7 +39,7 @@ class SecuredKafkaCliTest {
         Path passwordFile =
                 Files.writeString(dir.resolve("password"), broker.security().password(USER) + "\n");
         try (KafkaTestClient admin = SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN);
-                TopicReader images = admin.readFromEnd(Topics.IMAGES)) {
+                TopicFollower images = admin.readFromEnd(Topics.IMAGES)) {
             CliRun run = likeness(
                     "publish",
                     PHOTO.toString(),
@@ -74,7 +74,7 @@ class SecuredKafkaCliTest {
                     Topics.MATCHES,
                     requestId,
                     MatchResult.newBuilder().setRequestId(requestId).build()));
-            try (TopicReader matches = admin.readFromBeginning(Topics.MATCHES)) {
+            try (TopicFollower matches = admin.readFromBeginning(Topics.MATCHES)) {
                 onTopic = matches.readToEnd(Duration.ofSeconds(30)).size();
             }
         }

@@ -31,10 +31,10 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 
 /**
  * {@code stylise} and {@code gallery} against a real broker: what they publish and read, and how they fail.
@@ -65,7 +65,7 @@ class StyliseAndGalleryCommandsTest {
 
     @Test
     void stylisePublishesTheRequestWithItsOptionsAndTimesOutWithoutAService() throws Exception {
-        try (TopicReader requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
+        try (TopicFollower requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
             CliRun run = likeness(
                     "stylise",
                     CONTENT.toString(),
@@ -129,7 +129,7 @@ class StyliseAndGalleryCommandsTest {
     @Test
     void theBarEndsFullWhenTheResultOvertakesTheLastProgressEvent() throws Exception {
         Path painted = Files.createTempDirectory("cli-stylise").resolve("painted.png");
-        try (TopicReader requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
+        try (TopicFollower requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
             CompletableFuture<CliRun> stylise = CompletableFuture.supplyAsync(() -> likeness(
                     "stylise",
                     CONTENT.toString(),

@@ -20,6 +20,7 @@ import dev.likeness.matching.MatchingConfig;
 import dev.likeness.matching.TopicNames;
 import dev.likeness.matching.in.MatchReplies;
 import dev.likeness.matching.out.ImageRequestPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 
@@ -41,11 +42,11 @@ public class MeshClient {
             TopicNames topics,
             MatchingConfig config,
             ImageRequestPublisher publisher,
+            MeterRegistry registry,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.publisher = publisher;
         this.timeout = config.api().replyTimeout();
-        this.replies = new MatchReplies(kafkaConfig, topics.matches());
-        replies.start();
+        this.replies = new MatchReplies(kafkaConfig, registry, topics.matches());
     }
 
     /** Submits the image with the purpose and waits for its MatchResult. */

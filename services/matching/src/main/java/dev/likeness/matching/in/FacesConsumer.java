@@ -1,6 +1,5 @@
 package dev.likeness.matching.in;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +15,7 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.MatchRequests;
 import dev.likeness.matching.out.MatchesPublisher;
 import dev.likeness.servicekit.kafka.BatchDelivery;
+import dev.likeness.servicekit.retry.RetryPolicy;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -29,8 +29,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 public class FacesConsumer {
 
     private static final Logger LOG = Logger.getLogger(FacesConsumer.class);
-    private static final int ATTEMPTS = 3;
-    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     @Inject
     FacesRequestValidator validator;
@@ -40,6 +38,9 @@ public class FacesConsumer {
 
     @Inject
     MatchesPublisher publisher;
+
+    @Inject
+    RetryPolicy retries;
 
     @Incoming("faces")
     @Blocking
@@ -68,36 +69,26 @@ public class FacesConsumer {
         if (request.event().getPurpose().getKindCase() == Purpose.KindCase.DETECT_ONLY) {
             return null;
         }
-        RuntimeException lastFailure = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return publisher.result(requests.answer(request.event()));
-            } catch (RuntimeException e) {
-                // A gallery write that timed out, a broker hiccup: worth another try, then a dead letter. Gallery
-                // writes are not part of the transaction (the follower must see them before the next request):
-                // they are idempotent instead, an enrolment stores its request id and is never stored twice.
-                lastFailure = e;
-                LOG.warnf(
-                        e,
-                        "Request %s failed (attempt %d of %d)",
-                        request.event().getRequestId(),
-                        attempt,
-                        ATTEMPTS);
-                pause();
-            }
+        // A gallery write that timed out, a broker hiccup: worth another try, then a dead letter. Gallery writes are
+        // not part of the transaction (the follower must see them before the next request): they are idempotent
+        // instead, an enrolment stores its request id and is never stored twice.
+        RetryPolicy.Attempts<BatchDelivery.Output> attempts = retries.run(
+                "Request " + request.event().getRequestId(),
+                () -> publisher.result(requests.answer(request.event())),
+                failure -> true);
+        if (attempts.succeeded()) {
+            return attempts.value();
         }
+        LOG.warnf(
+                attempts.failure(),
+                "Request %s failed %d times",
+                request.event().getRequestId(),
+                attempts.attempts());
         return publisher.deadLetter(
                 record,
-                new RejectedInputException("PROCESSING_FAILED", String.valueOf(lastFailure.getMessage()), lastFailure),
-                ATTEMPTS,
+                new RejectedInputException(
+                        "PROCESSING_FAILED", String.valueOf(attempts.failure().getMessage()), attempts.failure()),
+                attempts.attempts(),
                 request.event().getRequestId());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,21 +1,22 @@
 package dev.likeness.matching.in;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.Identity;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.servicekit.kafka.FollowerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Materialises the gallery topic into a {@link Gallery}: reads every partition from the beginning up to the
@@ -23,120 +24,83 @@ import dev.likeness.matching.gallery.Gallery;
  * they come. Every replica does the same with the same records, so every replica holds the same gallery;
  * the replica's own writes reach its index this way too.
  */
-public final class GalleryFollower extends TopicTail {
+public final class GalleryFollower implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GalleryFollower.class);
 
     private final Gallery gallery;
+    private final String topic;
     private final EventParser<Identity> parser = new EventParser<>(Identity.getDefaultInstance());
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-    /** Guarded by this: next offset to read per partition, and the end offsets read at startup. */
-    private final Map<Integer, Long> positions = new HashMap<>();
+    private final TopicFollower follower;
+    private final long startedNanos = System.nanoTime();
+    /** Set on the follower's thread once caught up: from then on each poll's records refresh the indexes. */
+    private boolean indexed;
 
-    private Map<Integer, Long> startupEnd;
-    private volatile boolean caughtUp;
-    private long startedNanos;
-
-    public GalleryFollower(Map<String, Object> kafkaConfig, String topic, Gallery gallery) {
-        super("gallery-follower", kafkaConfig, topic);
+    /** Starts reading at once, on a thread of its own. */
+    public GalleryFollower(Map<String, ?> kafkaConfig, MeterRegistry registry, String topic, Gallery gallery) {
         this.gallery = gallery;
+        this.topic = topic;
+        this.follower = TopicFollower.builder(kafkaConfig)
+                .topic(topic, TopicFollower.StartAt.BEGINNING)
+                .clientId("gallery-follower")
+                .clientMetrics(FollowerMetrics.into(registry))
+                .onCaughtUp(this::caughtUpNow)
+                .follow("gallery-follower", this::apply);
     }
 
     /** Where the follower stands, for the readiness check. */
     public record Progress(boolean caughtUp, long recordsApplied, long recordsBehind, long recordsSkipped) {}
 
-    public boolean caughtUp() {
-        return caughtUp;
+    public String topic() {
+        return topic;
     }
 
-    public synchronized Progress progress() {
-        long behind = 0;
-        if (startupEnd == null) {
-            behind = -1;
-        } else if (!caughtUp) {
-            for (Map.Entry<Integer, Long> end : startupEnd.entrySet()) {
-                behind += Math.max(0, end.getValue() - positions.getOrDefault(end.getKey(), 0L));
-            }
-        }
-        return new Progress(caughtUp, applied.get(), behind, skipped.get());
+    /** Why reading stopped, if it stopped on an error. */
+    public Throwable failure() {
+        return follower.failure();
+    }
+
+    public boolean caughtUp() {
+        return follower.caughtUp();
+    }
+
+    public Progress progress() {
+        return new Progress(follower.caughtUp(), applied.get(), follower.behind(), skipped.get());
     }
 
     /** Waits until the gallery holds everything the topic held at startup. */
-    public synchronized boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!caughtUp && failure() == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return caughtUp;
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** Waits until the record at {@code offset} of {@code partition} has been applied to the gallery. */
-    public synchronized boolean awaitApplied(int partition, long offset, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (positions.getOrDefault(partition, 0L) <= offset && failure() == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return positions.getOrDefault(partition, 0L) > offset;
+    public boolean awaitApplied(int partition, long offset, Duration timeout) throws InterruptedException {
+        return follower.awaitPast(new TopicPartition(topic, partition), offset, timeout);
     }
 
-    @Override
-    void positionAtStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
-        startedNanos = System.nanoTime();
-        consumer.seekToBeginning(partitions);
-        Map<Integer, Long> end = new HashMap<>();
-        consumer.endOffsets(partitions).forEach((partition, offset) -> end.put(partition.partition(), offset));
-        synchronized (this) {
-            startupEnd = end;
-        }
-        LOG.infof("Materialising gallery topic %s up to end offsets %s", topic(), end);
-    }
-
-    @Override
-    void handle(
-            ConsumerRecords<String, byte[]> records,
-            KafkaConsumer<String, byte[]> consumer,
-            List<TopicPartition> partitions) {
+    private void apply(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             apply(record);
         }
-        if (caughtUp && !records.isEmpty()) {
+        if (indexed && !records.isEmpty()) {
             gallery.refreshIndexes();
         }
-        Map<Integer, Long> now = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            now.put(partition.partition(), consumer.position(partition));
-        }
-        boolean caughtUpNow = !caughtUp
-                && now.entrySet().stream()
-                        .allMatch(position -> position.getValue() >= startupEnd.getOrDefault(position.getKey(), 0L));
-        if (caughtUpNow) {
-            // Indexes (HNSW graphs) are built once over the whole gallery rather than record by record.
-            gallery.refreshIndexes();
-            Gallery.Stats stats = gallery.stats();
-            LOG.infof(
-                    "Gallery caught up in %d ms: %d identities, %d embeddings, %d records applied, %d skipped",
-                    (System.nanoTime() - startedNanos) / 1_000_000,
-                    stats.identities(),
-                    stats.embeddings(),
-                    applied.get(),
-                    skipped.get());
-        }
-        synchronized (this) {
-            positions.putAll(now);
-            if (caughtUpNow) {
-                caughtUp = true;
-            }
-            notifyAll();
-        }
+    }
+
+    /** Indexes (HNSW graphs) are built once over the whole gallery rather than record by record. */
+    private void caughtUpNow() {
+        gallery.refreshIndexes();
+        indexed = true;
+        Gallery.Stats stats = gallery.stats();
+        LOG.infof(
+                "Gallery caught up in %d ms: %d identities, %d embeddings, %d records applied, %d skipped",
+                (System.nanoTime() - startedNanos) / 1_000_000,
+                stats.identities(),
+                stats.embeddings(),
+                applied.get(),
+                skipped.get());
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -162,5 +126,10 @@ public final class GalleryFollower extends TopicTail {
     private void skip(ConsumerRecord<String, byte[]> record, String why) {
         skipped.incrementAndGet();
         LOG.errorf("Skipped gallery record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), why);
+    }
+
+    @Override
+    public void close() {
+        follower.close();
     }
 }

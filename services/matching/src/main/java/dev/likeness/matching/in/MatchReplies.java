@@ -1,38 +1,43 @@
 package dev.likeness.matching.in;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.MatchResult;
+import dev.likeness.follower.TopicFollower;
+import dev.likeness.servicekit.kafka.FollowerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The reply side of the REST API's request-reply through the mesh: reads the matches topic from its end
  * (every partition, since whichever replica handles a request publishes its result) and completes the
  * waiting request with the same request id.
  */
-public final class MatchReplies extends TopicTail {
+public final class MatchReplies implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MatchReplies.class);
 
     private final EventParser<MatchResult> parser = new EventParser<>(MatchResult.getDefaultInstance());
     private final Map<String, CompletableFuture<MatchResult>> waiting = new ConcurrentHashMap<>();
-    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final String topic;
+    private final TopicFollower follower;
 
-    public MatchReplies(Map<String, Object> kafkaConfig, String topic) {
-        super("match-replies", kafkaConfig, topic);
+    /** Starts reading at once, on a thread of its own. */
+    public MatchReplies(Map<String, Object> kafkaConfig, MeterRegistry registry, String topic) {
+        this.topic = topic;
+        this.follower = TopicFollower.builder(kafkaConfig)
+                .topic(topic, TopicFollower.StartAt.END)
+                .clientId("match-replies")
+                .clientMetrics(FollowerMetrics.into(registry))
+                .follow("match-replies", this::complete);
     }
 
     /**
@@ -41,8 +46,9 @@ public final class MatchReplies extends TopicTail {
      * @throws IllegalStateException when the reader is not reading yet after {@code timeout}
      */
     public CompletableFuture<MatchResult> expect(String requestId, Duration timeout) throws InterruptedException {
-        if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("not reading " + topic() + " yet");
+        // Reading from the end, it has caught up once positioned: no result sent after this returns is missed.
+        if (!follower.awaitCaughtUp(timeout)) {
+            throw new IllegalStateException("not reading " + topic + " yet");
         }
         CompletableFuture<MatchResult> reply = new CompletableFuture<>();
         waiting.put(requestId, reply);
@@ -51,19 +57,7 @@ public final class MatchReplies extends TopicTail {
         return reply;
     }
 
-    @Override
-    void positionAtStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
-        consumer.seekToEnd(partitions);
-        // Seeking is lazy: fix the positions now, so no result sent after expect() returns is missed.
-        partitions.forEach(consumer::position);
-        positioned.countDown();
-    }
-
-    @Override
-    void handle(
-            ConsumerRecords<String, byte[]> records,
-            KafkaConsumer<String, byte[]> consumer,
-            List<TopicPartition> partitions) {
+    private void complete(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             CompletableFuture<MatchResult> reply = record.key() == null ? null : waiting.get(record.key());
             if (reply == null) {
@@ -76,5 +70,10 @@ public final class MatchReplies extends TopicTail {
                 reply.completeExceptionally(e);
             }
         }
+    }
+
+    @Override
+    public void close() {
+        follower.close();
     }
 }
