@@ -5,7 +5,7 @@ BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
-.PHONY: help run test check format models broker build images images-cuda bench bench-graphs clean
+.PHONY: help run test check format models broker build images images-cuda bench bench-graphs bench-onnxruntime clean
 
 ## help: list the targets with what each does.
 help:
@@ -78,6 +78,21 @@ bench-graphs:
 	$(MVN) -q -DskipTests install -pl services/matching -am
 	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g \
 	    "-Dbench.args=--sizes 100000,1000000 --queries 100 --ef 100 --graph-cache $(CURDIR)/var/bench/hnsw"
+
+## bench-onnxruntime: other ONNX Runtime releases from Maven Central against the project's, on our networks
+## (CPU time per item, one JVM per version, 3 alternating rounds; ~5 min); writes its section of docs/benchmarks.md.
+ONNXRUNTIME_BASELINE = $(shell sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' pom.xml)
+ONNXRUNTIME_VERSIONS = $(ONNXRUNTIME_BASELINE) 1.24.2 1.26.0 1.28.0 1.29.0
+bench-onnxruntime: models
+	$(MVN) -q -DskipTests install -pl tools/bench -am
+	for v in $(ONNXRUNTIME_VERSIONS); do $(MVN) -q dependency:copy \
+	    -Dartifact=com.microsoft.onnxruntime:onnxruntime:$$v -DoutputDirectory=var/bench/onnxruntime || exit 1; done
+	rm -f var/bench/onnxruntime.tsv
+	for round in 1 2 3; do for v in $(ONNXRUNTIME_VERSIONS); do \
+	    java -Xmx2g -cp "var/bench/onnxruntime/onnxruntime-$$v.jar:tools/bench/target/classes:tools/bench/target/lib/*" \
+	        dev.likeness.bench.OnnxRuntimeVersions measure var/bench/onnxruntime.tsv || exit 1; done; done
+	java $(BENCH_JAVA) dev.likeness.bench.OnnxRuntimeVersions report var/bench/onnxruntime.tsv docs/benchmarks.md \
+	    $(ONNXRUNTIME_BASELINE)
 
 ## clean: remove build outputs and local broker data (keeps the downloaded models).
 clean:

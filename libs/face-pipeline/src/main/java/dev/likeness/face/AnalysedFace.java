@@ -1,5 +1,7 @@
 package dev.likeness.face;
 
+import java.util.List;
+
 /**
  * One face found, aligned and embedded. Coordinates are pixels of the upright original image.
  *
@@ -9,6 +11,7 @@ package dev.likeness.face;
  * @param embedding    the L2-normalised embedding f(x)
  * @param sharpness    variance of the Laplacian of the aligned grey face (low = blurred)
  * @param yawDegrees   rough head yaw from the landmarks (0 = frontal)
+ * @param attributes   the results of the analyses the image's request asked for, in {@link Analysis} order
  */
 public record AnalysedFace(
         DetectedFace box,
@@ -16,4 +19,15 @@ public record AnalysedFace(
         float[] landmarks68,
         float[] embedding,
         float sharpness,
-        float yawDegrees) {}
+        float yawDegrees,
+        List<FaceAttribute> attributes) {
+
+    public AnalysedFace {
+        attributes = List.copyOf(attributes);
+    }
+
+    /** The results for one attribute ({@code age}, {@code gender}, ...), one per analysis that judges it. */
+    public List<FaceAttribute> attributes(String attribute) {
+        return attributes.stream().filter(a -> a.attribute().equals(attribute)).toList();
+    }
+}

@@ -1,6 +1,8 @@
 package dev.likeness.face;
 
 import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.likeness.core.image.DecodedImage;
 
@@ -15,6 +17,7 @@ final class FaceJob {
     float[] landmarks5;
     float[] embedding;
     float sharpness;
+    final List<FaceAttribute> attributes = new ArrayList<>();
 
     FaceJob(int imageIndex, DetectedFace face, DecodedImage detail) {
         this.imageIndex = imageIndex;

@@ -10,9 +10,13 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import dev.likeness.core.image.DecodeOptions;
 import dev.likeness.core.image.DecodedImage;
@@ -39,6 +43,7 @@ public final class FacePipeline implements AutoCloseable {
     private final FaceDetector detector;
     private final FaceLandmarker landmarker;
     private final FaceEmbedder embedder;
+    private final Map<Analysis, AttributeNetwork> analysers = new EnumMap<>(Analysis.class);
     private final ModelIdentity detectorIdentity;
     private final ModelIdentity landmarkerIdentity;
     private final ModelIdentity embeddingIdentity;
@@ -58,6 +63,17 @@ public final class FacePipeline implements AutoCloseable {
         this.detector = new FaceDetector(config, listener);
         this.landmarker = new FaceLandmarker(config, listener);
         this.embedder = new FaceEmbedder(config.embedding(), config, listener);
+        try {
+            for (Analysis analysis : Analysis.values()) {
+                Path file = config.analyses().get(analysis);
+                if (file != null) {
+                    analysers.put(analysis, analysis.open(file, config, listener));
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     public static FacePipeline open(FacePipelineConfig config) {
@@ -70,6 +86,23 @@ public final class FacePipeline implements AutoCloseable {
 
     /** Checks the limits and decodes for detection (see the class comment); the part that refuses bad input. */
     public PreparedImage prepare(byte[] bytes, int maxFaces, int minFacePx) throws ImageRejectedException {
+        return prepare(bytes, maxFaces, minFacePx, Set.of());
+    }
+
+    /**
+     * The same, also asking for face analyses; each must be one the pipeline loaded ({@link #analyses()}).
+     *
+     * @throws IllegalArgumentException for an analysis the pipeline did not load
+     */
+    public PreparedImage prepare(byte[] bytes, int maxFaces, int minFacePx, Set<Analysis> analyses)
+            throws ImageRejectedException {
+        for (Analysis analysis : analyses) {
+            if (!analysers.containsKey(analysis)) {
+                throw new IllegalArgumentException("analysis " + analysis.id() + " is not enabled here; enabled: "
+                        + String.join(
+                                ", ", analyses().stream().map(Analysis::id).toList()));
+            }
+        }
         long start = System.nanoTime();
         // At least twice the detector's side: the JDK's JPEG reader decodes every pixel whatever the subsampling,
         // so reducing a small image saves no decoding, and keeping it whole lets its faces be cut from the same pixels
@@ -78,7 +111,7 @@ public final class FacePipeline implements AutoCloseable {
                 2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
         DecodedImage reduced = decoder.decode(bytes, DecodeOptions.reducedTo(longSide));
         listener.completed(PipelineStage.DECODE, 1, System.nanoTime() - start);
-        return new PreparedImage(bytes, reduced, maxFaces, minFacePx);
+        return new PreparedImage(bytes, reduced, maxFaces, minFacePx, analyses);
     }
 
     /** Convenience for one image with the pipeline's defaults. */
@@ -104,6 +137,12 @@ public final class FacePipeline implements AutoCloseable {
         listener.completed(PipelineStage.DECODE, jobs.size(), System.nanoTime() - decodeStart);
         landmarker.locate(jobs);
         embedder.embed(jobs);
+        for (Map.Entry<Analysis, AttributeNetwork> analyser : analysers.entrySet()) {
+            List<FaceJob> asked = jobs.stream()
+                    .filter(job -> images.get(job.imageIndex).analyses().contains(analyser.getKey()))
+                    .toList();
+            analyser.getValue().analyse(asked);
+        }
 
         List<List<AnalysedFace>> perImage = new ArrayList<>();
         images.forEach(image -> perImage.add(new ArrayList<>()));
@@ -115,7 +154,8 @@ public final class FacePipeline implements AutoCloseable {
                             job.landmarks68,
                             job.embedding,
                             job.sharpness,
-                            FaceLandmarks.yawDegrees(job.landmarks5)));
+                            FaceLandmarks.yawDegrees(job.landmarks5),
+                            job.attributes));
         }
         List<FaceAnalysis> results = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -152,7 +192,7 @@ public final class FacePipeline implements AutoCloseable {
         return decoder.decode(image.bytes(), new DecodeOptions(region, subsampling, 0));
     }
 
-    private static ModelIdentity identify(ModelSpec spec) {
+    static ModelIdentity identify(ModelSpec spec) {
         return new ModelIdentity(spec.id(), spec.version().isBlank() ? sha256Prefix(spec.path()) : spec.version());
     }
 
@@ -222,6 +262,18 @@ public final class FacePipeline implements AutoCloseable {
         return embedder.recognisers().stream().map(FaceRecogniser::dimension).toList();
     }
 
+    /** The analyses the pipeline loaded, which requests may ask for. */
+    public Set<Analysis> analyses() {
+        return analysers.isEmpty() ? Set.of() : EnumSet.copyOf(analysers.keySet());
+    }
+
+    /** The model of each loaded analysis. */
+    public Map<Analysis, ModelIdentity> analysisModels() {
+        Map<Analysis, ModelIdentity> models = new EnumMap<>(Analysis.class);
+        analysers.forEach((analysis, network) -> models.put(analysis, network.identity()));
+        return models;
+    }
+
     public ImageDecoder decoder() {
         return decoder;
     }
@@ -230,6 +282,7 @@ public final class FacePipeline implements AutoCloseable {
     public List<OnnxModel> models() {
         List<OnnxModel> models = new ArrayList<>(List.of(detector.model(), landmarker.model()));
         embedder.recognisers().forEach(recogniser -> models.add(recogniser.model()));
+        analysers.values().forEach(network -> models.add(network.model()));
         return models;
     }
 
@@ -238,5 +291,6 @@ public final class FacePipeline implements AutoCloseable {
         detector.close();
         landmarker.close();
         embedder.close();
+        analysers.values().forEach(AttributeNetwork::close);
     }
 }

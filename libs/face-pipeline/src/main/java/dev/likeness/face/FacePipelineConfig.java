@@ -1,6 +1,9 @@
 package dev.likeness.face;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
 
 import dev.likeness.core.image.ImageLimits;
 import dev.likeness.core.onnx.InferenceOptions;
@@ -16,6 +19,7 @@ import dev.likeness.core.onnx.InferenceOptions;
  * @param maxFaces        keep at most this many faces per image, best score first
  * @param minFacePx       ignore faces whose shorter box side is below this, in original pixels
  * @param maxBatch        most faces (or images, for detection) per ONNX Runtime call
+ * @param analyses        the face-analysis networks to load, by analysis (none by default); requests pick among them
  */
 public record FacePipelineConfig(
         ModelSpec detector,
@@ -27,7 +31,12 @@ public record FacePipelineConfig(
         int minFacePx,
         int maxBatch,
         ImageLimits limits,
-        InferenceOptions inference) {
+        InferenceOptions inference,
+        Map<Analysis, Path> analyses) {
+
+    public FacePipelineConfig {
+        analyses = Map.copyOf(analyses);
+    }
 
     /** The networks from `make models`, embedding with {@link FaceNetworks#FR_FEATURE}, settings of ../shared/models.md. */
     public static FacePipelineConfig defaults(Path modelsDir) {
@@ -46,16 +55,55 @@ public record FacePipelineConfig(
                 16,
                 8,
                 ImageLimits.defaults(),
-                InferenceOptions.defaults());
+                InferenceOptions.defaults(),
+                Map.of());
     }
 
     public FacePipelineConfig withEmbedding(EmbeddingSpec other) {
         return new FacePipelineConfig(
-                detector, landmarker, other, scoreThreshold, nmsIou, maxFaces, minFacePx, maxBatch, limits, inference);
+                detector,
+                landmarker,
+                other,
+                scoreThreshold,
+                nmsIou,
+                maxFaces,
+                minFacePx,
+                maxBatch,
+                limits,
+                inference,
+                analyses);
     }
 
     public FacePipelineConfig withMaxBatch(int batch) {
         return new FacePipelineConfig(
-                detector, landmarker, embedding, scoreThreshold, nmsIou, maxFaces, minFacePx, batch, limits, inference);
+                detector,
+                landmarker,
+                embedding,
+                scoreThreshold,
+                nmsIou,
+                maxFaces,
+                minFacePx,
+                batch,
+                limits,
+                inference,
+                analyses);
+    }
+
+    /** The same, loading the given analyses' networks from where `make models` writes them. */
+    public FacePipelineConfig withAnalyses(Path modelsDir, Set<Analysis> wanted) {
+        Map<Analysis, Path> files = new EnumMap<>(Analysis.class);
+        wanted.forEach(analysis -> files.put(analysis, analysis.defaultFile(modelsDir)));
+        return new FacePipelineConfig(
+                detector,
+                landmarker,
+                embedding,
+                scoreThreshold,
+                nmsIou,
+                maxFaces,
+                minFacePx,
+                maxBatch,
+                limits,
+                inference,
+                files);
     }
 }

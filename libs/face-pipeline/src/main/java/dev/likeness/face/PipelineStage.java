@@ -6,7 +6,9 @@ public enum PipelineStage {
     DETECT,
     LANDMARKS,
     ALIGN,
-    EMBED;
+    EMBED,
+    /** The face-analysis networks a request asked for (age, gender, emotion, liveness). */
+    ANALYSE;
 
     /** Receives the time each stage took for a batch; services turn it into metrics. */
     @FunctionalInterface

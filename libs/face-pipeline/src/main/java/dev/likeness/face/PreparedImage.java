@@ -1,5 +1,7 @@
 package dev.likeness.face;
 
+import java.util.Set;
+
 import dev.likeness.core.image.DecodedImage;
 
 /**
@@ -8,8 +10,14 @@ import dev.likeness.core.image.DecodedImage;
  *
  * @param maxFaces  this request's cap on faces (0 = the pipeline's)
  * @param minFacePx this request's minimum face size (0 = the pipeline's)
+ * @param analyses  the face analyses this request asked for (none by default)
  */
-public record PreparedImage(byte[] bytes, DecodedImage forDetection, int maxFaces, int minFacePx) {
+public record PreparedImage(
+        byte[] bytes, DecodedImage forDetection, int maxFaces, int minFacePx, Set<Analysis> analyses) {
+
+    public PreparedImage {
+        analyses = Set.copyOf(analyses);
+    }
 
     public int width() {
         return forDetection.originalWidth();

@@ -50,11 +50,14 @@ final class AdaptationReport {
                 settings.learningRate(),
                 settings.patience()));
         md.append(f(
-                "- training identities (%d): %s%n- held-out identities (%d): %s%n",
+                "- training identities (%d): %s%n- held-out identities (%d, early stopping): %s%n"
+                        + "- test identities (%d, seen by neither training nor early stopping): %s%n",
                 outcome.trainingIdentities().size(),
                 names(outcome.trainingIdentities()),
                 outcome.heldOutIdentities().size(),
-                names(outcome.heldOutIdentities())));
+                names(outcome.heldOutIdentities()),
+                outcome.testIdentities().size(),
+                names(outcome.testIdentities())));
         md.append(f(
                 "- kept epoch %d of %d%s%n",
                 outcome.bestEpoch(),
@@ -86,12 +89,19 @@ final class AdaptationReport {
         }
         md.append("\n## Held-out identities: before and after\n\n");
         md.append(
-                "The held-out identities also chose the epoch (early stopping), so the \"after\" column is slightly "
-                        + "optimistic; evaluate the adapted model on further identities with `likeness evaluate` before relying on it.\n\n");
+                "The held-out identities also chose the epoch (early stopping), so their \"after\" column is slightly "
+                        + "optimistic; the test identities below are the unbiased figures.\n\n");
         md.append(EvaluationReport.table(columns)).append('\n');
         md.append(f(
                 "![ROC](%s)%n%n![Base](%s)%n%n![Adapted](%s)%n%n",
                 roc.getFileName(), base.getFileName(), adapted.getFileName()));
+
+        md.append("## Test identities: before and after\n\n");
+        md.append("Identities neither training nor early stopping saw: how the adapted model does on new people.\n\n");
+        Map<String, Evaluation.Result> test = new LinkedHashMap<>();
+        test.put("base " + result.baseModel(), result.testBefore());
+        test.put("adapted " + result.model(), result.testAfter());
+        md.append(EvaluationReport.table(test)).append('\n');
 
         md.append("## Threshold and learned verification head\n\n");
         md.append(f(

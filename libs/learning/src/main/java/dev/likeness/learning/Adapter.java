@@ -60,6 +60,8 @@ public final class Adapter {
             Adaptation.Outcome outcome,
             Evaluation.Result heldOutBefore,
             Evaluation.Result heldOutAfter,
+            Evaluation.Result testBefore,
+            Evaluation.Result testAfter,
             double trainingLossBefore,
             double trainingLossAfter,
             double maxDeviation,
@@ -123,6 +125,16 @@ public final class Adapter {
                 heldOutBefore, fars, IMPOSTOR_PAIRS, request.settings().seed());
         Evaluation.Result evaluatedAfter = Evaluation.evaluate(
                 heldOutAfter, fars, IMPOSTOR_PAIRS, request.settings().seed());
+        Evaluation.Result testBefore = Evaluation.evaluate(
+                before.only(outcome.testIdentities()),
+                fars,
+                IMPOSTOR_PAIRS,
+                request.settings().seed());
+        Evaluation.Result testAfter = Evaluation.evaluate(
+                after.only(outcome.testIdentities()),
+                fars,
+                IMPOSTOR_PAIRS,
+                request.settings().seed());
         Adaptation.Settings settings = request.settings();
         double trainingLossBefore =
                 Adaptation.trainingLoss(before.only(outcome.trainingIdentities()), settings.margin(), settings.seed());
@@ -155,6 +167,8 @@ public final class Adapter {
                 outcome,
                 evaluatedBefore,
                 evaluatedAfter,
+                testBefore,
+                testAfter,
                 trainingLossBefore,
                 trainingLossAfter,
                 maxDeviation,
@@ -256,11 +270,14 @@ public final class Adapter {
     public static String summary(Result result) {
         Evaluation.TarAtFar before = result.heldOutBefore().tarAt(Adaptation.STOPPING_FAR);
         Evaluation.TarAtFar after = result.heldOutAfter().tarAt(Adaptation.STOPPING_FAR);
+        Evaluation.TarAtFar testBefore = result.testBefore().tarAt(Adaptation.STOPPING_FAR);
+        Evaluation.TarAtFar testAfter = result.testAfter().tarAt(Adaptation.STOPPING_FAR);
         return String.format(
                 Locale.ROOT,
                 "adapted model %s (epoch %d of %d)%n"
                         + "training identities: triplet loss %.5f -> %.5f%n"
                         + "held-out identities: TAR at FAR 1e-2 %.4f -> %.4f, ROC AUC %.4f -> %.4f%n"
+                        + "test identities: TAR at FAR 1e-2 %.4f -> %.4f, ROC AUC %.4f -> %.4f%n"
                         + "tau %.4f; model %s; report %s",
                 result.model(),
                 result.outcome().bestEpoch(),
@@ -271,6 +288,10 @@ public final class Adapter {
                 after.tar(),
                 result.heldOutBefore().auc(),
                 result.heldOutAfter().auc(),
+                testBefore.tar(),
+                testAfter.tar(),
+                result.testBefore().auc(),
+                result.testAfter().auc(),
                 result.tau(),
                 result.modelFile(),
                 result.report());

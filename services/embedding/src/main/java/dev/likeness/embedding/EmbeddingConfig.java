@@ -50,6 +50,13 @@ public interface EmbeddingConfig {
     @WithDefault("16")
     int minFacePx();
 
+    /**
+     * The face analyses requests may ask for (docs/analysis.md), their networks loaded at startup from models-dir's
+     * {@code human/}; {@code none} loads none.
+     */
+    @WithDefault("gear,age,gender,emotion,antispoof,liveness")
+    List<String> analyses();
+
     /** Most images (detection) or faces (landmarks, embeddings) per ONNX Runtime call. */
     @WithDefault("8")
     int maxBatch();

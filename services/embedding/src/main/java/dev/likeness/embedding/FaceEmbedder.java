@@ -76,21 +76,20 @@ public class FaceEmbedder {
 
     private Accepted accept(ImageRequest request) {
         ImageSubmitted event = request.event();
-        PreparedImage image = prepare(event.getImage(), event);
+        PreparedImage image = prepare(event.getImage(), request);
         PreparedImage second = null;
         Purpose purpose = event.getPurpose();
         if (purpose.hasVerify() && purpose.getVerify().hasSecondImage()) {
-            second = prepare(purpose.getVerify().getSecondImage(), event);
+            second = prepare(purpose.getVerify().getSecondImage(), request);
         }
         return new Accepted(request, image, second);
     }
 
-    private PreparedImage prepare(ImageSource source, ImageSubmitted event) {
+    private PreparedImage prepare(ImageSource source, ImageRequest request) {
+        ImageSubmitted.Options options = request.event().getOptions();
         try {
             return pipeline.prepare(
-                    sources.read(source),
-                    event.getOptions().getMaxFaces(),
-                    event.getOptions().getMinFacePx());
+                    sources.read(source), options.getMaxFaces(), options.getMinFacePx(), request.analyses());
         } catch (ImageRejectedException e) {
             throw RejectedInputException.of(e);
         }

@@ -1,6 +1,8 @@
 package dev.likeness.embedding;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +17,7 @@ import jakarta.inject.Singleton;
 import dev.likeness.core.image.ImageLimits;
 import dev.likeness.core.image.TensorEncoding;
 import dev.likeness.face.Alignment;
+import dev.likeness.face.Analysis;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
@@ -45,8 +48,21 @@ public class FacePipelineProducer {
                         config.limits().maxBytes(),
                         config.limits().maxPixels(),
                         config.limits().maxSide()),
-                config.inference().toOptions().build());
+                config.inference().toOptions().build(),
+                analyses(config));
         return FacePipeline.open(pipelineConfig, stageTimers(registry));
+    }
+
+    /** The configured analyses' networks, where `make models` writes them. */
+    private static Map<Analysis, Path> analyses(EmbeddingConfig config) {
+        Map<Analysis, Path> files = new EnumMap<>(Analysis.class);
+        for (String name : config.analyses()) {
+            if (!name.equalsIgnoreCase("none")) {
+                Analysis analysis = Analysis.named(name);
+                files.put(analysis, analysis.defaultFile(config.modelsDir()));
+            }
+        }
+        return files;
     }
 
     void close(@Disposes FacePipeline pipeline) {

@@ -1,6 +1,10 @@
 package dev.likeness.embedding;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -10,12 +14,20 @@ import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.face.Analysis;
+import dev.likeness.face.FacePipeline;
 
 /** Refuses, with a reason, every ImageSubmitted the pipeline cannot act on. */
 @ApplicationScoped
 public class ImageRequestValidator {
 
     private final EventParser<ImageSubmitted> parser = new EventParser<>(ImageSubmitted.getDefaultInstance());
+    private final Set<Analysis> enabled;
+
+    @Inject
+    public ImageRequestValidator(FacePipeline pipeline) {
+        this.enabled = pipeline.analyses();
+    }
 
     public ImageRequest validate(ConsumerRecord<String, byte[]> record) {
         ImageSubmitted event = parser.parse(record);
@@ -53,7 +65,30 @@ public class ImageRequestValidator {
         if (event.getOptions().getMaxFaces() < 0 || event.getOptions().getMinFacePx() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "options.max_faces and options.min_face_px must be >= 0");
         }
-        return new ImageRequest(record, event);
+        return new ImageRequest(record, event, analyses(event.getOptions()));
+    }
+
+    /** The analyses the options name; unknown names and analyses not enabled here are refused. */
+    private Set<Analysis> analyses(ImageSubmitted.Options options) {
+        Set<Analysis> analyses = EnumSet.noneOf(Analysis.class);
+        for (String name : options.getAnalysesList()) {
+            Analysis analysis;
+            try {
+                analysis = Analysis.named(name);
+            } catch (IllegalArgumentException e) {
+                throw new RejectedInputException("INVALID_FIELD", "options.analyses: " + e.getMessage());
+            }
+            if (!enabled.contains(analysis)) {
+                throw new RejectedInputException(
+                        "INVALID_FIELD",
+                        "options.analyses: " + name + " is not enabled on this service (likeness.embedding.analyses);"
+                                + " enabled: "
+                                + String.join(
+                                        ", ", enabled.stream().map(Analysis::id).toList()));
+            }
+            analyses.add(analysis);
+        }
+        return analyses;
     }
 
     private static void requireImage(ImageSource image, String field) {

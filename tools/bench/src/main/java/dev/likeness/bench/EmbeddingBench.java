@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 
+import ai.onnxruntime.OrtEnvironment;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -120,7 +121,8 @@ public final class EmbeddingBench {
         StringBuilder md = new StringBuilder("## Raw models\n\n")
                 .append(provenance(
                         "EmbeddingBench",
-                        "ONNX Runtime 1.23.2 Java `run` on ready random tensors"
+                        "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
+                                + " Java `run` on ready random tensors"
                                 + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
                                 + " of one call / batch. Both thread counts interleaved run by run"))
                 .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"

@@ -55,8 +55,16 @@ final class AdaptCommand implements Callable<Integer> {
             names = "--held-out",
             paramLabel = "FRACTION",
             defaultValue = "0.3",
-            description = "Share of identities held out of training (default: ${DEFAULT-VALUE}).")
+            description = "Share of identities held out of training, for early stopping (default: ${DEFAULT-VALUE}).")
     double heldOut;
+
+    @Option(
+            names = "--test",
+            paramLabel = "FRACTION",
+            defaultValue = "0.2",
+            description = "Share of identities kept for the final figures only: neither training nor early stopping"
+                    + " sees them (default: ${DEFAULT-VALUE}).")
+    double test;
 
     @Option(names = "--max-epochs", defaultValue = "40", description = "Default: ${DEFAULT-VALUE}.")
     int maxEpochs;
@@ -95,6 +103,7 @@ final class AdaptCommand implements Callable<Integer> {
                 dimension,
                 margin,
                 heldOut,
+                test,
                 maxEpochs,
                 patience,
                 learningRate,

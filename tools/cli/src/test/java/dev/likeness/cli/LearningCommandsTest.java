@@ -56,19 +56,24 @@ class LearningCommandsTest {
                 "--margin",
                 "1.0",
                 "--dimension",
-                "256");
+                "256",
+                "--test",
+                "0.25");
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.out)
                 .contains(
                         "adapted model fr-feature-cli@",
                         "training identities: triplet loss",
-                        "held-out identities: TAR at FAR 1e-2");
+                        "held-out identities: TAR at FAR 1e-2",
+                        "test identities: TAR at FAR 1e-2");
         assertThat(out.resolve("fr-feature-cli.onnx")).exists();
         assertThat(out.resolve("adapted.properties"))
                 .content()
                 .contains("likeness.embedding.embedder.id=fr-feature-cli");
-        assertThat(out.resolve("report.md")).content().contains("512 -> 256");
+        assertThat(out.resolve("report.md"))
+                .content()
+                .contains("512 -> 256", "test identities (5, seen by neither training nor early stopping)");
         assertThat(out.resolve("heads")).isDirectoryContaining("glob:**/fr-feature-cli@*.head.json");
     }
 

@@ -3,6 +3,7 @@ package dev.likeness.learning.adaptation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -11,8 +12,8 @@ import dev.likeness.learning.LabelledFaces;
 import dev.likeness.learning.evaluation.Evaluation;
 
 /**
- * Trains the linear head on frozen embeddings with the triplet loss: identities split into training and
- * held-out, batches of P identities x K photos, semi-hard negatives mined within each batch, Adam, and early
+ * Trains the linear head on frozen embeddings with the triplet loss: identities split into training, held-out
+ * and test, batches of P identities x K photos, semi-hard negatives mined within each batch, Adam, and early
  * stopping on the held-out true-accept rate at FAR 1e-2: the last epoch with the best held-out rate is kept,
  * and training stops after {@code patience} epochs without reaching it.
  */
@@ -28,7 +29,9 @@ public final class Adaptation {
     /**
      * @param dimension          K, the adapted embedding's length (at most the base model's)
      * @param margin             the triplet loss margin, in squared distance
-     * @param heldOutFraction    share of identities held out (at least two are)
+     * @param heldOutFraction    share of identities held out for early stopping (at least two are)
+     * @param testFraction       share of identities kept for the final figures only (at least two are): neither
+     *                           training nor early stopping sees them
      * @param identitiesPerBatch P
      * @param photosPerIdentity  K photos per identity in a batch (fewer when an identity has fewer)
      */
@@ -36,6 +39,7 @@ public final class Adaptation {
             int dimension,
             double margin,
             double heldOutFraction,
+            double testFraction,
             int maxEpochs,
             int patience,
             double learningRate,
@@ -44,7 +48,7 @@ public final class Adaptation {
             long seed) {
 
         public static Settings defaults(int dimension) {
-            return new Settings(dimension, 0.5, 0.3, 40, 8, 5e-4, 8, 4, 7);
+            return new Settings(dimension, 0.5, 0.3, 0.2, 40, 8, 5e-4, 8, 4, 7);
         }
     }
 
@@ -61,6 +65,7 @@ public final class Adaptation {
             List<Epoch> history,
             List<String> trainingIdentities,
             List<String> heldOutIdentities,
+            List<String> testIdentities,
             double trainingLossBase) {
 
         public Epoch best() {
@@ -70,20 +75,30 @@ public final class Adaptation {
 
     private Adaptation() {}
 
-    /** Identities split by name with the seed: the held-out ones never reach training. */
-    public static List<List<String>> split(LabelledFaces faces, double heldOutFraction, long seed) {
+    /**
+     * Identities split by name with the seed into training, held-out and test: the held-out and test ones never
+     * reach training, and the test ones never reach early stopping either.
+     */
+    public static List<List<String>> split(
+            LabelledFaces faces, double heldOutFraction, double testFraction, long seed) {
         List<String> names = new ArrayList<>(faces.byIdentity().keySet());
-        if (names.size() < 4) {
-            throw new IllegalArgumentException(
-                    "adaptation needs at least four identities (two to train, two held out), found " + names.size());
+        int test = Math.max(2, (int) Math.round(testFraction * names.size()));
+        int heldOut = Math.max(2, (int) Math.round(heldOutFraction * names.size()));
+        if (names.size() - test - heldOut < 2) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "adaptation needs at least two identities to train after %d held out and %d for the test, found %d",
+                    heldOut,
+                    test,
+                    names.size()));
         }
         Collections.shuffle(names, new Random(seed));
-        int heldOut = Math.max(2, Math.min(names.size() - 2, (int) Math.round(heldOutFraction * names.size())));
-        List<String> heldOutNames = new ArrayList<>(names.subList(0, heldOut));
-        List<String> training = new ArrayList<>(names.subList(heldOut, names.size()));
-        Collections.sort(heldOutNames);
-        Collections.sort(training);
-        return List.of(training, heldOutNames);
+        List<List<String>> split = List.of(
+                new ArrayList<>(names.subList(test + heldOut, names.size())),
+                new ArrayList<>(names.subList(test, test + heldOut)),
+                new ArrayList<>(names.subList(0, test)));
+        split.forEach(Collections::sort);
+        return split;
     }
 
     public static Outcome train(LabelledFaces faces, Settings settings) {
@@ -92,7 +107,7 @@ public final class Adaptation {
 
     /** @param progress told about every epoch as it ends (epoch 0 first) */
     public static Outcome train(LabelledFaces faces, Settings settings, Consumer<Epoch> progress) {
-        List<List<String>> split = split(faces, settings.heldOutFraction(), settings.seed());
+        List<List<String>> split = split(faces, settings.heldOutFraction(), settings.testFraction(), settings.seed());
         LabelledFaces training = faces.only(split.get(0));
         LabelledFaces heldOut = faces.only(split.get(1));
         if (training.byIdentity().values().stream().noneMatch(photos -> photos.size() >= 2)) {
@@ -155,7 +170,7 @@ public final class Adaptation {
             }
         }
         double baseLoss = TripletLoss.meanOverAllTriplets(lossPhotos, lossLabels, settings.margin());
-        return new Outcome(best, bestEpoch, List.copyOf(history), split.get(0), split.get(1), baseLoss);
+        return new Outcome(best, bestEpoch, List.copyOf(history), split.get(0), split.get(1), split.get(2), baseLoss);
     }
 
     /**

@@ -93,7 +93,7 @@ class TripletLossTest {
             }
             people.put("p" + p, views);
         }
-        Adaptation.Settings settings = new Adaptation.Settings(4, 0.2, 0.34, 30, 30, 1e-2, 4, 4, 1);
+        Adaptation.Settings settings = new Adaptation.Settings(4, 0.2, 0.34, 0.2, 30, 30, 1e-2, 4, 4, 1);
         Adaptation.Outcome outcome = Adaptation.train(new LabelledFaces(people, List.of()), settings);
 
         assertThat(outcome.best().trainingLoss()).isLessThan(0.5 * outcome.trainingLossBase());

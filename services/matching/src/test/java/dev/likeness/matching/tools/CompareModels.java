@@ -367,7 +367,8 @@ public final class CompareModels {
                         defaults.minFacePx(),
                         defaults.maxBatch(),
                         defaults.limits(),
-                        InferenceOptions.builder().intraOpThreads(1).build());
+                        InferenceOptions.builder().intraOpThreads(1).build(),
+                        defaults.analyses());
                 FacePipeline pipeline = FacePipeline.open(oneThread, charge);
                 pipelines.put(id, pipeline);
                 run(pipeline, images);

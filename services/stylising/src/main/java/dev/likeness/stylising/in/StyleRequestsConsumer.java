@@ -5,46 +5,39 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
-import dev.likeness.core.kafka.DeliveryMode;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.StyleRequested;
-import dev.likeness.servicekit.kafka.DeadLetters;
 import dev.likeness.servicekit.kafka.Sends;
+import dev.likeness.stylising.StyleEvents;
+import dev.likeness.stylising.StyleJob;
 import dev.likeness.stylising.StyleJobs;
 import dev.likeness.stylising.StyleRequestValidator;
 import dev.likeness.stylising.StylisingConfig;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.likeness.stylising.out.StylePublisher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Consumes style requests in small batches: validates each (dead-lettering malformed ones, answering over-limit
- * ones with an error result), runs the batch's jobs on the job pool, and returns, so the offsets are committed,
- * only once every result is on the broker (at-least-once; a crash repaints). Long jobs need a long
+ * Consumes style requests in small batches: parses and validates each (malformed ones go to the dead letters,
+ * over-limit ones get an error result), hands the batch's jobs to the job pool, and returns, so the offsets are
+ * committed, only once every result is on the broker (at-least-once; a crash repaints). Long jobs need a long
  * max.poll.interval.ms (set in application.properties).
  */
 @ApplicationScoped
 public class StyleRequestsConsumer {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StyleRequestsConsumer.class);
+    private static final Logger LOG = Logger.getLogger(StyleRequestsConsumer.class);
 
     private final EventParser<StyleRequested> parser = new EventParser<>(StyleRequested.getDefaultInstance());
-    private DeadLetters deadLetters;
-
-    @Inject
-    MeterRegistry registry;
 
     @Inject
     StyleRequestValidator validator;
@@ -53,25 +46,10 @@ public class StyleRequestsConsumer {
     StyleJobs jobs;
 
     @Inject
-    StylisingConfig config;
+    StylePublisher publisher;
 
     @Inject
-    @Channel("dead-letters")
-    MutinyEmitter<byte[]> deadLetterChannel;
-
-    @ConfigProperty(name = "likeness.delivery")
-    String delivery;
-
-    @PostConstruct
-    void init() {
-        // A painting takes seconds to minutes: a transaction held open that long would stall every
-        // read_committed reader of the result partitions. Results are idempotent instead (docs/reliability.md).
-        if (DeliveryMode.of(delivery) != DeliveryMode.AT_LEAST_ONCE) {
-            throw new IllegalStateException("likeness.delivery=" + delivery + ": the stylising service delivers "
-                    + "at-least-once only, with results keyed by request id and named after it (docs/reliability.md)");
-        }
-        deadLetters = new DeadLetters("stylising", registry);
-    }
+    StylisingConfig config;
 
     @Incoming("style-requests")
     @Blocking
@@ -83,14 +61,15 @@ public class StyleRequestsConsumer {
             StyleRequested request = null;
             try {
                 request = parser.parse(record);
-                running.add(jobs.submit(validator.validate(request)));
+                StyleJob job = validator.validate(request);
+                StylePublisher.JobOutput output = publisher.jobOutput();
+                running.add(jobs.submit(job, output).thenCompose(output::finish));
             } catch (StyleRequestValidator.LimitExceededException e) {
                 LOG.infof("Style request %s over a limit: %s", request.getRequestId(), e.getMessage());
-                sends.add(jobs.reject(request, "LIMIT_EXCEEDED", e.getMessage()));
+                sends.add(publisher.result(StyleEvents.refusal(request, "LIMIT_EXCEEDED", e.getMessage())));
             } catch (RejectedInputException e) {
                 LOG.infof("Dead-lettering style request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
-                sends.add(deadLetters.send(
-                        deadLetterChannel, record, e, 1, request == null ? null : request.getRequestId()));
+                sends.add(publisher.deadLetter(record, e, 1, request == null ? null : request.getRequestId()));
             }
         }
         Sends.awaitAll(sends, config.sendTimeout());

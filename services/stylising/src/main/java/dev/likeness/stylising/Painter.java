@@ -1,0 +1,149 @@
+package dev.likeness.stylising;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.ByteString;
+import dev.likeness.core.onnx.ModelClosedException;
+import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageStylised;
+import dev.likeness.events.v1.ModelRef;
+import dev.likeness.events.v1.StyleProgress;
+import dev.likeness.stylising.engine.FastStyles;
+import dev.likeness.stylising.engine.Gatys;
+import dev.likeness.stylising.engine.Raster;
+
+/**
+ * The service's domain: one validated job in, its ImageStylised result out, with a StyleProgress per
+ * optimisation step to the given listener. It neither schedules nor publishes.
+ */
+@ApplicationScoped
+public class Painter {
+
+    private static final Logger LOG = Logger.getLogger(Painter.class);
+
+    @Inject
+    StylisingConfig config;
+
+    @Inject
+    Gatys gatys;
+
+    @Inject
+    FastStyles fastStyles;
+
+    /**
+     * Paints the job, or answers it cancelled when {@code cancelled} says so before or during the painting. A
+     * {@link ModelClosedException} (the service is stopping) propagates: no result, so the request is painted
+     * again after the restart.
+     */
+    public ImageStylised paint(StyleJob job, Consumer<StyleProgress> progress, BooleanSupplier cancelled) {
+        long start = System.nanoTime();
+        ImageStylised.Builder result = StyleEvents.result(job.request());
+        try {
+            if (cancelled.getAsBoolean()) {
+                result.setCancelled(true).setError(StyleEvents.error("CANCELLED", "cancelled before it started"));
+            } else if (job.fast()) {
+                Raster image = fastStyles.apply(job.fastStyle(), job.content());
+                result.setModel(ModelRef.newBuilder().setId("fast:" + job.fastStyle()));
+                output(job, image, result);
+            } else {
+                optimise(job, progress, cancelled, result);
+            }
+        } catch (ModelClosedException stopping) {
+            throw stopping;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Style job %s failed", job.requestId());
+            result.setError(StyleEvents.error("STYLISATION_FAILED", String.valueOf(e.getMessage())));
+        }
+        result.setElapsedMs((System.nanoTime() - start) / 1_000_000);
+        ImageStylised event = result.build();
+        LOG.infof(
+                "Style job %s: %s in %d ms%s",
+                job.requestId(),
+                event.hasError() ? event.getError().getCode() : event.getWidth() + "x" + event.getHeight(),
+                event.getElapsedMs(),
+                event.getCancelled() ? " (cancelled)" : "");
+        return event;
+    }
+
+    private void optimise(
+            StyleJob job, Consumer<StyleProgress> progress, BooleanSupplier cancelled, ImageStylised.Builder result) {
+        result.setModel(ModelRef.newBuilder()
+                .setId(config.modelId())
+                .setVersion(gatys.gradientModel().path().getFileName().toString()));
+        int previewSide = config.defaults().previewMaxSide();
+        Gatys.Result painted = gatys.run(
+                job.content(),
+                job.styles(),
+                job.styleWeights(),
+                job.settings(),
+                (iteration, total, evaluation, current, elapsed) -> {
+                    long elapsedMs = elapsed / 1_000_000;
+                    StyleProgress.Builder event = StyleProgress.newBuilder()
+                            .setRequestId(job.requestId())
+                            .setProducedAt(StyleEvents.now())
+                            .setIteration(iteration)
+                            .setTotalIterations(total)
+                            .setCost(evaluation.cost())
+                            .setContentCost(evaluation.contentCost())
+                            .setStyleCost(evaluation.styleCost())
+                            .setTvCost(evaluation.tvCost())
+                            .setElapsedMs(elapsedMs)
+                            .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
+                            .putAllAttributes(job.request().getAttributesMap());
+                    if (previewSide > 0) {
+                        event.setPreviewPng(ByteString.copyFrom(current.previewPng(previewSide)));
+                    }
+                    progress.accept(event.build());
+                },
+                cancelled);
+        result.setIterations(painted.iterations()).setCancelled(painted.cancelled());
+        if (painted.last() != null) {
+            result.setFinalCost(painted.last().cost());
+        }
+        output(job, painted.image(), result);
+    }
+
+    private void output(StyleJob job, Raster image, ImageStylised.Builder result) {
+        byte[] bytes = job.jpeg() ? image.jpeg(config.output().jpegQuality()) : image.png();
+        String type = job.jpeg() ? "image/jpeg" : "image/png";
+        result.setWidth(image.width()).setHeight(image.height());
+        if (bytes.length <= config.output().inlineLimitBytes()) {
+            result.setImage(ImageSource.newBuilder()
+                    .setInline(ByteString.copyFrom(bytes))
+                    .setContentType(type));
+            return;
+        }
+        if (config.output().dir().isEmpty()) {
+            result.setError(StyleEvents.error(
+                    "OUTPUT_TOO_LARGE",
+                    "the picture is " + bytes.length + " bytes, over the inline limit of "
+                            + config.output().inlineLimitBytes() + ", and no output folder is configured"));
+            return;
+        }
+        try {
+            Path dir = config.output().dir().get();
+            Files.createDirectories(dir);
+            String safe = job.requestId().replaceAll("[^A-Za-z0-9_.-]", "_");
+            // Named after the request alone: a redelivered request rewrites the same file and sends the same URI.
+            UUID ofRequest = UUID.nameUUIDFromBytes(job.requestId().getBytes(StandardCharsets.UTF_8));
+            Path file = dir.resolve(safe + "-" + ofRequest + (job.jpeg() ? ".jpg" : ".png"));
+            Files.write(file, bytes);
+            result.setImage(ImageSource.newBuilder()
+                    .setUri(file.toAbsolutePath().toUri().toString())
+                    .setContentType(type));
+        } catch (IOException e) {
+            result.setError(StyleEvents.error("OUTPUT_FAILED", "cannot write the picture: " + e.getMessage()));
+        }
+    }
+}
