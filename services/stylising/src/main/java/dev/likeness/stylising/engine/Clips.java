@@ -55,13 +55,7 @@ public final class Clips {
      * {@code maxPixels} pixels, is refused before the frames are decoded.
      */
     public static Clip readGif(byte[] bytes, int maxFrames, long maxPixels) throws ImageRejectedException {
-        if (bytes[bytes.length - 1] != GIF_TRAILER) {
-            // The codec decodes a cut frame as far as it goes and pads it without a word: check the end.
-            throw new ImageRejectedException(
-                    Reason.UNDECODABLE,
-                    "the GIF is truncated: it does not end with the GIF trailer (0x3B) after its " + bytes.length
-                            + " bytes");
-        }
+        requireTrailer(bytes);
         ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, false, false);
@@ -118,6 +112,30 @@ public final class Clips {
             throw new ImageRejectedException(Reason.UNDECODABLE, "the GIF cannot be read: " + e.getMessage(), e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /** The number of frames of a GIF, from its frame headers (without decoding the frames). */
+    public static int frameCount(byte[] bytes) throws ImageRejectedException {
+        requireTrailer(bytes);
+        ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(input, false, false);
+            return frameCount(reader);
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.UNDECODABLE, "the GIF cannot be read: " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** The codec decodes a cut frame as far as it goes and pads it without a word: check the end instead. */
+    private static void requireTrailer(byte[] bytes) throws ImageRejectedException {
+        if (bytes.length == 0 || bytes[bytes.length - 1] != GIF_TRAILER) {
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE,
+                    "the GIF is truncated: it does not end with the GIF trailer (0x3B) after its " + bytes.length
+                            + " bytes");
         }
     }
 
