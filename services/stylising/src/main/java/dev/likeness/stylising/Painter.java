@@ -19,6 +19,8 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.StyleProgress;
+import dev.likeness.stylising.engine.ClipPainter;
+import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
@@ -56,6 +58,8 @@ public class Painter {
                 Raster image = fastStyles.apply(job.fastStyle(), job.content());
                 result.setModel(ModelRef.newBuilder().setId("fast:" + job.fastStyle()));
                 output(job, image, result);
+            } else if (job.clip() != null) {
+                paintClip(job, progress, cancelled, result);
             } else {
                 optimise(job, progress, cancelled, result);
             }
@@ -114,9 +118,61 @@ public class Painter {
         output(job, painted.image(), result);
     }
 
+    /** A clip: frame after frame, progress counting iterations over the clip; the result an animated GIF. */
+    private void paintClip(
+            StyleJob job, Consumer<StyleProgress> progress, BooleanSupplier cancelled, ImageStylised.Builder result) {
+        result.setModel(ModelRef.newBuilder()
+                .setId(config.modelId())
+                .setVersion(gatys.gradientModel().path().getFileName().toString()));
+        int previewSide = config.defaults().previewMaxSide();
+        StyleJob.Clip clip = job.clip();
+        ClipPainter.Result painted = new ClipPainter(gatys)
+                .run(
+                        clip.frames(),
+                        job.styles(),
+                        job.styleWeights(),
+                        job.settings(),
+                        clip.temporalWeight(),
+                        clip.method(),
+                        (frame, frames, iteration, total, evaluation, current, elapsed) -> {
+                            long elapsedMs = elapsed / 1_000_000;
+                            StyleProgress.Builder event = StyleProgress.newBuilder()
+                                    .setRequestId(job.requestId())
+                                    .setProducedAt(StyleEvents.now())
+                                    .setFrame(frame)
+                                    .setFrames(frames)
+                                    .setIteration(iteration)
+                                    .setTotalIterations(total)
+                                    .setCost(evaluation.cost())
+                                    .setContentCost(evaluation.contentCost())
+                                    .setStyleCost(evaluation.styleCost())
+                                    .setTvCost(evaluation.tvCost())
+                                    .setTemporalCost(evaluation.temporalCost())
+                                    .setElapsedMs(elapsedMs)
+                                    .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
+                                    .putAllAttributes(job.request().getAttributesMap());
+                            if (previewSide > 0) {
+                                event.setPreviewPng(ByteString.copyFrom(current.previewPng(previewSide)));
+                            }
+                            progress.accept(event.build());
+                        },
+                        cancelled);
+        result.setIterations(painted.iterations())
+                .setCancelled(painted.cancelled())
+                .setFinalCost(painted.finalCost())
+                .setFrames(painted.frames().size());
+        Raster first = painted.frames().get(0);
+        output(job, Clips.writeGif(painted.frames(), clip.delayMs()), "image/gif", ".gif", first, result);
+    }
+
     private void output(StyleJob job, Raster image, ImageStylised.Builder result) {
         byte[] bytes = job.jpeg() ? image.jpeg(config.output().jpegQuality()) : image.png();
         String type = job.jpeg() ? "image/jpeg" : "image/png";
+        output(job, bytes, type, job.jpeg() ? ".jpg" : ".png", image, result);
+    }
+
+    private void output(
+            StyleJob job, byte[] bytes, String type, String extension, Raster image, ImageStylised.Builder result) {
         result.setWidth(image.width()).setHeight(image.height());
         if (bytes.length <= config.output().inlineLimitBytes()) {
             result.setImage(ImageSource.newBuilder()
@@ -137,7 +193,7 @@ public class Painter {
             String safe = job.requestId().replaceAll("[^A-Za-z0-9_.-]", "_");
             // Named after the request alone: a redelivered request rewrites the same file and sends the same URI.
             UUID ofRequest = UUID.nameUUIDFromBytes(job.requestId().getBytes(StandardCharsets.UTF_8));
-            Path file = dir.resolve(safe + "-" + ofRequest + (job.jpeg() ? ".jpg" : ".png"));
+            Path file = dir.resolve(safe + "-" + ofRequest + extension);
             Files.write(file, bytes);
             result.setImage(ImageSource.newBuilder()
                     .setUri(file.toAbsolutePath().toUri().toString())

@@ -3,12 +3,14 @@ package dev.likeness.stylising;
 import java.util.List;
 
 import dev.likeness.events.v1.StyleRequested;
+import dev.likeness.stylising.engine.ClipPainter;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
 
 /**
- * A validated request, images decoded and resized: content at the output size, styles at the same scale
- * (longest side = the output's). {@code settings} is null for the fast engine.
+ * A validated request, images decoded and resized: content at the output size (a clip's first frame when
+ * {@code clip} is set), styles at the same scale (longest side = the output's). {@code settings} is null for
+ * the fast engine; {@code clip} is null for a still picture.
  */
 public record StyleJob(
         StyleRequested request,
@@ -17,7 +19,11 @@ public record StyleJob(
         float[] styleWeights,
         Gatys.Settings settings,
         String fastStyle,
-        boolean jpeg) {
+        boolean jpeg,
+        Clip clip) {
+
+    /** A clip's frames at the output size, its frame time, and how it is painted. */
+    public record Clip(List<Raster> frames, int delayMs, double temporalWeight, ClipPainter.Method method) {}
 
     public String requestId() {
         return request.getRequestId();

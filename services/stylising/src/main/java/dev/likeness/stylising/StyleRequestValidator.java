@@ -21,6 +21,8 @@ import dev.likeness.events.v1.LayerWeight;
 import dev.likeness.events.v1.OptimisationSettings;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.stylising.engine.ClipPainter;
+import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
@@ -114,8 +116,13 @@ public class StyleRequestValidator {
             throw new RejectedInputException(
                     "UNKNOWN_STYLE", "no fast style named '" + name + "'; available: " + fastStyles.names());
         }
-        Raster content = content(request.getContent(), side);
-        return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg);
+        byte[] bytes = reader.read(request.getContent());
+        if (Clips.isGif(bytes)) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD", "clips (animated GIF content) are painted by the OPTIMISATION engine only");
+        }
+        Raster content = content(bytes, side);
+        return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg, null);
     }
 
     private StyleJob optimisation(StyleRequested request, int side, boolean jpeg) {
@@ -137,14 +144,21 @@ public class StyleRequestValidator {
             throw new RejectedInputException("INVALID_WEIGHT", "the style weights sum to zero");
         }
         Gatys.Settings settings = settings(request.getOptimisation(), request.getProgressEvery());
-        Raster content = content(request.getContent(), side);
+        byte[] bytes = reader.read(request.getContent());
+        StyleJob.Clip clip = Clips.isGif(bytes) ? clip(bytes, side, request) : null;
+        Raster content = clip != null ? clip.frames().get(0) : content(bytes, side);
+        if (clip != null && (settings.preserveColour() || settings.scales() > 1)) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD",
+                    "clips are painted at one scale and in full colour: unset scales and preserve_colour");
+        }
         List<Raster> styles = new ArrayList<>();
         for (WeightedStyle style : request.getStylesList()) {
             BufferedImage image = decode(style.getImage());
             int[] size = fit(image.getWidth(), image.getHeight(), Math.max(content.width(), content.height()), true);
             styles.add(Raster.of(image, size[0], size[1]));
         }
-        return new StyleJob(request, content, styles, weights, settings, null, jpeg);
+        return new StyleJob(request, content, styles, weights, settings, null, jpeg, clip);
     }
 
     Gatys.Settings settings(OptimisationSettings o, int progressEvery) {
@@ -226,8 +240,63 @@ public class StyleRequestValidator {
                 every);
     }
 
-    private Raster content(ImageSource source, int side) {
-        BufferedImage image = decode(source);
+    /**
+     * An animated GIF's frames at the output size. Over the frame or frames x pixels limits: an error result;
+     * a truncated or corrupt GIF: a dead letter.
+     */
+    private StyleJob.Clip clip(byte[] bytes, int side, StyleRequested request) {
+        OptimisationSettings o = request.getOptimisation();
+        if (request.getOutputFormat() != StyleRequested.OutputFormat.OUTPUT_FORMAT_UNSPECIFIED
+                && request.getOutputFormat() != StyleRequested.OutputFormat.GIF) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD", "a clip is returned as an animated GIF: unset output_format or ask for GIF");
+        }
+        StylisingConfig.Limits limits = config.limits();
+        Clips.Clip decoded;
+        try {
+            int frames = Clips.frameCount(bytes);
+            if (frames > limits.maxClipFrames()) {
+                throw new LimitExceededException(
+                        "the clip has " + frames + " frames, over this service's limit of " + limits.maxClipFrames());
+            }
+            decoded = Clips.readGif(bytes, limits.maxClipFrames(), limits.maxInputPixels());
+        } catch (ImageRejectedException e) {
+            throw RejectedInputException.of(e);
+        }
+        BufferedImage first = decoded.frames().get(0);
+        int[] size = fit(first.getWidth(), first.getHeight(), side, false);
+        if (Math.min(size[0], size[1]) < MIN_SIDE) {
+            throw new RejectedInputException(
+                    "INVALID_SIZE",
+                    "the clip's frames are " + first.getWidth() + "x" + first.getHeight() + " px: painted at " + size[0]
+                            + "x" + size[1] + " px, their short side would be under " + MIN_SIDE + " px");
+        }
+        long pixels = (long) decoded.frames().size() * size[0] * size[1];
+        if (pixels > limits.maxClipPixels()) {
+            throw new LimitExceededException("the clip is " + decoded.frames().size() + " frames of " + size[0] + "x"
+                    + size[1] + " px = " + pixels + " pixels, over this service's limit of "
+                    + limits.maxClipPixels() + " (fewer frames or a smaller output_max_side)");
+        }
+        List<Raster> frames = new ArrayList<>();
+        for (BufferedImage frame : decoded.frames()) {
+            frames.add(Raster.of(frame, size[0], size[1]));
+        }
+        double temporalWeight = o.hasTemporalWeight()
+                ? nonNegative(o.getTemporalWeight(), "temporal_weight")
+                : config.defaults().temporalWeight();
+        ClipPainter.Method method =
+                switch (o.getClipMethod()) {
+                    case VOLUME, CLIP_METHOD_UNSPECIFIED -> ClipPainter.Method.VOLUME;
+                    case PER_FRAME -> ClipPainter.Method.PER_FRAME;
+                    default ->
+                        throw new RejectedInputException(
+                                "INVALID_FIELD", "unknown clip_method " + o.getClipMethodValue());
+                };
+        return new StyleJob.Clip(frames, decoded.delayMs(), temporalWeight, method);
+    }
+
+    private Raster content(byte[] bytes, int side) {
+        BufferedImage image = decode(bytes);
         int[] size = fit(image.getWidth(), image.getHeight(), side, false);
         if (Math.min(size[0], size[1]) < MIN_SIDE) {
             // A strip (or a tiny picture) has nothing for the networks' 16-px strides to work on.
@@ -252,7 +321,10 @@ public class StyleRequestValidator {
     }
 
     private BufferedImage decode(ImageSource source) {
-        byte[] bytes = reader.read(source);
+        return decode(reader.read(source));
+    }
+
+    private BufferedImage decode(byte[] bytes) {
         try {
             return decoder.decode(bytes).image();
         } catch (ImageRejectedException e) {

@@ -94,6 +94,10 @@ public interface StylisingConfig {
         /** Longest side of the preview PNG in progress events; 0 = no previews. */
         @WithDefault("128")
         int previewMaxSide();
+
+        /** Clips: weight delta of the temporal term (docs/stylising.md, "Clips"). */
+        @WithDefault("0.01")
+        float temporalWeight();
     }
 
     interface Limits {
@@ -121,6 +125,14 @@ public interface StylisingConfig {
 
         @WithDefault("16384")
         int maxInputSide();
+
+        /** Frames of a clip. */
+        @WithDefault("64")
+        int maxClipFrames();
+
+        /** Frames x output pixels of a clip. */
+        @WithDefault("8000000")
+        long maxClipPixels();
     }
 
     interface Output {

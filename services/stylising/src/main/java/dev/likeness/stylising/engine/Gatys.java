@@ -142,6 +142,17 @@ public final class Gatys implements AutoCloseable {
         return objective(g.width(), g.height(), contentTargets, grams, settings).evaluate(g.data());
     }
 
+    /** J over one picture G painted from {@code content} (at G's size) with the given style Gram matrices. */
+    public Optimiser.Objective objective(Raster content, Map<String, FloatTensor> grams, Settings settings) {
+        Map<String, FloatTensor> contentTargets = new LinkedHashMap<>();
+        targetsOf(content).forEach((name, tensor) -> {
+            if (name.startsWith(CONTENT_TARGET)) {
+                contentTargets.put(name, tensor);
+            }
+        });
+        return objective(content.width(), content.height(), contentTargets, grams, settings);
+    }
+
     /**
      * Paints {@code content} (already at the output size) in the blended style of {@code styles} (already at
      * the scale they should be seen at, relative to the full-size output). With {@code preserveColour} only the

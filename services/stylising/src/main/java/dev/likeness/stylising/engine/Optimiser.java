@@ -8,7 +8,13 @@ public interface Optimiser {
         Evaluation evaluate(float[] x);
     }
 
-    record Evaluation(double cost, double contentCost, double styleCost, double tvCost, float[] gradient) {
+    /** J, its weighted parts (the temporal one only for clips, else 0) and dJ/dG. */
+    record Evaluation(
+            double cost, double contentCost, double styleCost, double tvCost, double temporalCost, float[] gradient) {
+        public Evaluation(double cost, double contentCost, double styleCost, double tvCost, float[] gradient) {
+            this(cost, contentCost, styleCost, tvCost, 0, gradient);
+        }
+
         public boolean finite() {
             return Double.isFinite(cost);
         }
