@@ -18,10 +18,11 @@ run: models
 ## test: the whole test suite (real broker, real models, real photos; the console in headless Chromium).
 test: models
 	bash deploy/local/chromium.sh
+	bash deploy/k8s/kubectl.sh
 	$(MVN) install
 
-## check: the fast tier: the formatter's check and the unit tests (no broker, no models, no browser, no images;
-## under 2 minutes). Tests tagged broker, models, browser or images run in `make test` only.
+## check: the fast tier: the formatter's check and the unit tests (no broker, no models, no browser, no images, no fetched tools;
+## under 2 minutes). Tests tagged broker, models, browser, images or tools run in `make test` only.
 check:
 	@mkdir -p var
 	@# Quarkus's test engine prepares every @QuarkusTest class it discovers (minutes), even those the tags leave
@@ -29,7 +30,7 @@ check:
 	@grep -rl --include='*.java' -e '@QuarkusTest' -e '@QuarkusMainTest' */*/src/test/java \
 	    | sed 's|.*/src/test/java/||' >var/check-excludes.txt
 	$(MVN) -Dlikeness.models.dir=$(CURDIR)/var/no-models -Dlikeness.images.build.skip=true \
-	    -DexcludedGroups=broker,models,browser,images -Dsurefire.excludesFile=$(CURDIR)/var/check-excludes.txt \
+	    -DexcludedGroups=broker,models,browser,images,tools -Dsurefire.excludesFile=$(CURDIR)/var/check-excludes.txt \
 	    spotless:check test
 
 ## format: rewrite every Java file in the project's format (palantir-java-format, through Spotless).

@@ -113,6 +113,8 @@ class ConsoleTest {
                     .statusCode(202);
             given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .multiPart("second", SECOND.toFile(), "image/jpeg")
+                    .multiPart("face", "")
+                    .multiPart("secondFace", " 2 ")
                     .when()
                     .post("/api/verify")
                     .then()
@@ -145,6 +147,10 @@ class ConsoleTest {
                             .getInline()
                             .toByteArray())
                     .isEqualTo(Files.readAllBytes(SECOND));
+            // Face numbers as the page labels them, from 1; an empty field is the photo's subject.
+            assertThat(verify.getPurpose().getVerify().hasFace()).isFalse();
+            assertThat(verify.getPurpose().getVerify().getSecondImageFace().getIndex())
+                    .isEqualTo(1);
 
             ConsumerRecord<String, byte[]> styleRecord = styles.read(1, WAIT).get(0);
             StyleRequested style = StyleRequested.parseFrom(styleRecord.value());
@@ -179,6 +185,14 @@ class ConsoleTest {
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("iterations must be a whole number, not 'many'"));
+        given().multiPart("image", PHOTO.toFile(), "image/jpeg")
+                .multiPart("second", SECOND.toFile(), "image/jpeg")
+                .multiPart("face", "0")
+                .when()
+                .post("/api/verify")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("face is a face's number on the page, from 1, not 0"));
     }
 
     @Test

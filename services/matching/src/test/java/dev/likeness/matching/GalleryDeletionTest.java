@@ -24,8 +24,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * Deleting an identity removes it from the answers of this replica, of a replica started afterwards (what a
- * restarted service does: materialise the topic from the beginning), and still after the broker has
+ * Deleting an identity removes it from the answers of this service, of an in-process replica started afterwards
+ * (what a restarted service does: materialise the topic from the beginning; GalleryRestartTest restarts the
+ * service itself), and still after the broker has
  * compacted the topic (the identity's records are gone; at most its tombstone is left).
  */
 @Tag("broker")
@@ -44,7 +45,7 @@ class GalleryDeletionTest {
     private final String prefix = "deletion-" + UUID.randomUUID() + "-";
 
     @Test
-    void aDeletedIdentityStaysGoneAfterRestartsAndCompaction() throws InterruptedException {
+    void aDeletedIdentityStaysGoneForANewInProcessReplicaAndAfterCompaction() throws InterruptedException {
         String deleted = prefix + "erin";
         String kept = prefix + "frank";
         float[] erin = embeddings.person();

@@ -125,7 +125,7 @@ class OneShotRecognitionTest {
     }
 
     @Test
-    void imageUploadsOfTheApiTravelThroughTheMesh() throws InterruptedException {
+    void imageUploadsOfTheApiTravelOverKafkaToAnInTestEmbedder() throws InterruptedException {
         try (EmbeddingStandIn standIn = new EmbeddingStandIn(kafka, embedder)) {
             String id = prefix + "s1f2";
             // The whole group photo, the woman named by a point inside her box (she is not its subject).

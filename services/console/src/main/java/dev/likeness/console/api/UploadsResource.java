@@ -64,11 +64,27 @@ public class UploadsResource {
 
     @POST
     @Path("/verify")
-    public Response verify(@RestForm("image") FileUpload image, @RestForm("second") FileUpload second) {
-        Purpose purpose = Purpose.newBuilder()
-                .setVerify(Purpose.Verify.newBuilder().setSecondImage(image(second, "second")))
-                .build();
-        return submitImage(image(image, "image"), purpose);
+    /**
+     * @param face       the face meant in the first photo when not its subject: its number as the page labels faces
+     *                   (1 = the highest detector score); optional
+     * @param secondFace the same for the second photo
+     */
+    public Response verify(
+            @RestForm("image") FileUpload image,
+            @RestForm("second") FileUpload second,
+            @RestForm("face") String face,
+            @RestForm("secondFace") String secondFace) {
+        Purpose.Verify.Builder verify = Purpose.Verify.newBuilder().setSecondImage(image(second, "second"));
+        Integer first = faceNumber(face, "face");
+        if (first != null) {
+            verify.setFace(Requests.faceChoice(first - 1, null));
+        }
+        Integer other = faceNumber(secondFace, "secondFace");
+        if (other != null) {
+            verify.setSecondImageFace(Requests.faceChoice(other - 1, null));
+        }
+        return submitImage(
+                image(image, "image"), Purpose.newBuilder().setVerify(verify).build());
     }
 
     @POST
@@ -128,6 +144,14 @@ public class UploadsResource {
             throw new IllegalArgumentException(field + " is required");
         }
         return value.strip();
+    }
+
+    private static Integer faceNumber(String value, String field) {
+        Integer number = integer(value, field);
+        if (number != null && number < 1) {
+            throw new IllegalArgumentException(field + " is a face's number on the page, from 1, not " + number);
+        }
+        return number;
     }
 
     private static Integer integer(String value, String field) {

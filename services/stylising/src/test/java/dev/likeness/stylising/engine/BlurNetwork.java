@@ -86,7 +86,7 @@ public final class BlurNetwork {
         return file;
     }
 
-    private static ValueInfoProto image(String name) {
+    static ValueInfoProto image(String name) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))

@@ -26,14 +26,15 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
- * Replicas answer alike: the service, a replica that followed the gallery live while it changed, and one
- * started afterwards give the same candidates, distances and unknown flags, and list the same gallery,
- * after enrolments (over Kafka and REST), renames and deletions.
+ * Replicas answer alike: the service, an in-process replica (the follower, gallery and matcher the service
+ * wires, see {@link Replica}) that followed the gallery live while it changed, and one started afterwards give
+ * the same candidates, distances and unknown flags, and list the same gallery, after enrolments (over Kafka and
+ * REST), renames and deletions. Not two service processes: a second Quarkus application cannot run in this JVM.
  */
 @Tag("broker")
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class TwoReplicaTest {
+class InProcessReplicasTest {
 
     private static final ModelKey MODEL =
             new ModelKey(MatchingApiTest.MODEL.getId(), MatchingApiTest.MODEL.getVersion());
