@@ -2,6 +2,8 @@ package dev.likeness.face;
 
 import java.util.List;
 
+import dev.likeness.events.v1.ModelRef;
+
 /**
  * One network's judgement of one attribute of a face. Never used for matching (docs/analysis.md).
  *
@@ -65,6 +67,24 @@ public record FaceAttribute(
     @Override
     public float[] probabilities() {
         return probabilities.clone();
+    }
+
+    /** The attribute as the events carry it (FacesEmbedded's Face.attributes). */
+    public dev.likeness.events.v1.FaceAttribute toEvent() {
+        dev.likeness.events.v1.FaceAttribute.Builder event = dev.likeness.events.v1.FaceAttribute.newBuilder()
+                .setAttribute(attribute)
+                .setAnalysis(analysis)
+                .setModel(ModelRef.newBuilder().setId(model.id()).setVersion(model.version()))
+                .setLabel(label)
+                .setScore(score)
+                .addAllClasses(classes);
+        if (!Float.isNaN(value)) {
+            event.setValue(value);
+        }
+        for (float p : probabilities) {
+            event.addProbabilities(p);
+        }
+        return event.build();
     }
 
     /** The probability of one class, or 0 when the network has no such class. */

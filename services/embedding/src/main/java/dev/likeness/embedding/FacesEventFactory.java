@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.google.protobuf.Timestamp;
 import dev.likeness.events.v1.Face;
-import dev.likeness.events.v1.FaceAttribute;
 import dev.likeness.events.v1.FaceQuality;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
@@ -59,24 +58,7 @@ final class FacesEventFactory {
         if (with68) {
             builder.addAllLandmarks68(points(face.landmarks68()));
         }
-        face.attributes().forEach(attribute -> builder.addAttributes(attribute(attribute)));
-        return builder.build();
-    }
-
-    private static FaceAttribute attribute(dev.likeness.face.FaceAttribute attribute) {
-        FaceAttribute.Builder builder = FaceAttribute.newBuilder()
-                .setAttribute(attribute.attribute())
-                .setAnalysis(attribute.analysis())
-                .setModel(ref(attribute.model()))
-                .setLabel(attribute.label())
-                .setScore(attribute.score())
-                .addAllClasses(attribute.classes());
-        if (!Float.isNaN(attribute.value())) {
-            builder.setValue(attribute.value());
-        }
-        for (float p : attribute.probabilities()) {
-            builder.addProbabilities(p);
-        }
+        face.attributes().forEach(attribute -> builder.addAttributes(attribute.toEvent()));
         return builder.build();
     }
 

@@ -33,6 +33,9 @@ public class MatchRequests {
     @Inject
     MatchingConfig config;
 
+    @Inject
+    LivenessPolicy liveness;
+
     /** The answer to publish; a request that cannot be served gets a RequestError outcome. */
     public MatchResult answer(FacesEmbedded event) {
         ModelKey model = ModelKey.of(event.getEmbeddingModel());
@@ -74,6 +77,7 @@ public class MatchRequests {
     private Enrolment enrol(FacesEmbedded event, ModelKey model, Purpose.Enrol enrol) {
         Probe face = meantFace(
                 event.getFacesList(), event.getSubjectFace(), enrol.hasFace() ? enrol.getFace() : null, "the image");
+        liveness.requireLive(event.getFaces(face.faceIndex()), face.faceIndex(), "the image");
         return gallery
                 .enrol(enrol.getIdentityId(), enrol.getDisplayName(), model, face.embedding(), event.getRequestId())
                 .toBuilder()
@@ -85,6 +89,7 @@ public class MatchRequests {
     private VerificationResult verify(FacesEmbedded event, ModelKey model, Purpose.Verify verify) {
         Probe face = meantFace(
                 event.getFacesList(), event.getSubjectFace(), verify.hasFace() ? verify.getFace() : null, "the image");
+        liveness.requireLive(event.getFaces(face.faceIndex()), face.faceIndex(), "the image");
         if (verify.getAgainstCase() == Purpose.Verify.AgainstCase.CLAIMED_IDENTITY_ID) {
             return gallery.matcher().verifyIdentity(model, face.embedding(), verify.getClaimedIdentityId()).toBuilder()
                     .setFaceIndex(face.faceIndex())
@@ -95,6 +100,7 @@ public class MatchRequests {
                 event.getSecondImageSubjectFace(),
                 verify.hasSecondImageFace() ? verify.getSecondImageFace() : null,
                 "the second image");
+        liveness.requireLive(event.getSecondImageFaces(second.faceIndex()), second.faceIndex(), "the second image");
         return gallery.matcher().verifyPair(model, face.embedding(), second.embedding()).toBuilder()
                 .setFaceIndex(face.faceIndex())
                 .setSecondImageFaceIndex(second.faceIndex())

@@ -33,6 +33,23 @@ public interface MatchingConfig {
 
     ApiConfig api();
 
+    /** The liveness policy for enrolment and verification (docs/analysis.md#the-liveness-policy). */
+    LivenessConfig liveness();
+
+    interface LivenessConfig {
+        /** Refuse, on enrol and verify, a face not judged live; off by default. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The analysis whose {@code liveness} judgement counts: {@code liveness} or {@code antispoof}. */
+        @WithDefault("liveness")
+        String analysis();
+
+        /** A face is live when that analysis's probability of {@code live} is at least this. */
+        @WithDefault("0.5")
+        double threshold();
+    }
+
     interface GalleryConfig {
         /** Reference embeddings an identity keeps per model; the oldest goes first. */
         @WithDefault("5")

@@ -16,6 +16,7 @@ import dev.likeness.core.events.Requests;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.LivenessPolicy;
 import dev.likeness.matching.MatchingConfig;
 import dev.likeness.matching.TopicNames;
 import dev.likeness.matching.in.MatchReplies;
@@ -36,6 +37,7 @@ public class MeshClient {
     private final MatchReplies replies;
     private final ImageRequestPublisher publisher;
     private final Duration timeout;
+    private final LivenessPolicy liveness;
 
     @Inject
     public MeshClient(
@@ -43,8 +45,10 @@ public class MeshClient {
             MatchingConfig config,
             ImageRequestPublisher publisher,
             MeterRegistry registry,
+            LivenessPolicy liveness,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.publisher = publisher;
+        this.liveness = liveness;
         this.timeout = config.api().replyTimeout();
         this.replies = new MatchReplies(kafkaConfig, registry, topics.matches());
     }
@@ -56,6 +60,12 @@ public class MeshClient {
         }
         String requestId = "api-" + UUID.randomUUID();
         ImageSubmitted request = Requests.imageSubmitted(requestId, Requests.inlineImage(image, contentType), purpose);
+        if (liveness.enabled() && !purpose.hasIdentify()) {
+            // Enrol and verify are gated on liveness: ask the embedding service for the policy's analysis.
+            request = request.toBuilder()
+                    .setOptions(ImageSubmitted.Options.newBuilder().addAnalyses(liveness.analysis()))
+                    .build();
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<MatchResult> reply = null;
         try {

@@ -12,6 +12,10 @@ public class RequestRefusedException extends RuntimeException {
     public static final String NO_SUCH_FACE = "NO_SUCH_FACE";
     public static final String UNCALIBRATED_MODEL = "UNCALIBRATED_MODEL";
     public static final String INVALID_EMBEDDING = "INVALID_EMBEDDING";
+    /** The liveness policy is on and the face was judged not live. */
+    public static final String NOT_LIVE = "NOT_LIVE";
+    /** The liveness policy is on and the face carries no judgement of the policy's analysis. */
+    public static final String LIVENESS_UNCHECKED = "LIVENESS_UNCHECKED";
 
     private final String code;
 
