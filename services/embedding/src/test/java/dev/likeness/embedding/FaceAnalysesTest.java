@@ -31,10 +31,10 @@ import dev.likeness.face.Analysis;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -54,8 +54,8 @@ class FaceAnalysesTest {
         Path models = ModelsDirectory.locate();
         byte[] photo = Files.readAllBytes(models.resolve("samples/sample1.jpg"));
         String run = UUID.randomUUID().toString().substring(0, 8);
-        try (TopicReader faces = kafka.readFromEnd(ImagesToFacesTest.FACES);
-                TopicReader deadLetters = kafka.readFromEnd(ImagesToFacesTest.DEAD_LETTERS)) {
+        try (TopicFollower faces = kafka.readFromEnd(ImagesToFacesTest.FACES);
+                TopicFollower deadLetters = kafka.readFromEnd(ImagesToFacesTest.DEAD_LETTERS)) {
             kafka.send(
                     ImagesToFacesTest.IMAGES,
                     run + "-asked",

@@ -32,6 +32,7 @@ import dev.likeness.events.v1.OptimisationSettings;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.stylising.engine.ClipPainter;
 import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.Gatys;
@@ -40,7 +41,6 @@ import dev.likeness.stylising.engine.TestClips;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -84,8 +84,8 @@ class ClipRequestsTest {
     void paintsAnEightFrameGifAsOneVolume() throws Exception {
         byte[] gif = TestClips.panOverSampleGif(FRAMES, 96, 64);
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(REQUESTS, "clip-1", request("clip-1", gif, 96).toByteArray());
 
             List<ConsumerRecord<String, byte[]>> resultRecords = readKey(results, "clip-1", 1, CLIP_WAIT);
@@ -152,8 +152,8 @@ class ClipRequestsTest {
         byte[] tooManyFrames = TestClips.panOverSampleGif(65, 24, 16);
         byte[] tooManyPixels = TestClips.panOverSampleGif(40, 512, 512);
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS);
-                TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS);
+                TopicFollower deadLetters = kafka.readFromEnd(DLQ)) {
             kafka.send(REQUESTS, "clip-cut", request("clip-cut", truncated, 96).toByteArray());
             kafka.send(
                     REQUESTS,
