@@ -129,7 +129,8 @@ class LearningOnSamplePhotosTest {
 
     @Test
     void earlyStoppingKeepsAnEpochThatCarriesOverToTheTestIdentities() {
-        // A step size large enough to overfit the training identities within a few epochs.
+        // A step size large enough to overfit the training identities within a few epochs, and a seed whose test
+        // identities the overfit last epoch serves worse (TAR 0.967 -> 0.800): keeping it would fail below.
         Adaptation.Settings defaults = Adaptation.Settings.defaults(512);
         Adaptation.Settings settings = new Adaptation.Settings(
                 512,
@@ -141,7 +142,7 @@ class LearningOnSamplePhotosTest {
                 3e-2,
                 defaults.identitiesPerBatch(),
                 defaults.photosPerIdentity(),
-                defaults.seed());
+                1);
         Adaptation.Outcome outcome = Adaptation.train(baseFaces, settings);
         outcome.history().forEach(System.out::println);
 
