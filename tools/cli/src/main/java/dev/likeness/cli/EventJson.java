@@ -12,12 +12,14 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -54,40 +56,50 @@ final class EventJson {
             .collect(Collectors.toMap(EventTypes::typeOf, Function.identity()));
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final Gson COMPACT = new Gson();
-    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Indented, with "key": value as protobuf's own printer writes it. */
+    static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     private EventJson() {}
 
     /** One line: where the record is, its key and type, and the decoded event. */
     static String line(ConsumerRecord<String, byte[]> record) {
-        JsonObject line = new JsonObject();
-        line.addProperty("topic", record.topic());
-        line.addProperty("partition", record.partition());
-        line.addProperty("offset", record.offset());
-        line.addProperty("key", record.key());
+        ObjectNode line = JSON.createObjectNode();
+        line.put("topic", record.topic());
+        line.put("partition", record.partition());
+        line.put("offset", record.offset());
+        line.put("key", record.key());
         Optional<String> type = header(record, CloudEventHeaders.TYPE);
-        line.addProperty("type", type.orElse(null));
+        line.put("type", type.orElse(null));
         if (record.value() == null) {
-            line.addProperty("tombstone", true);
+            line.put("tombstone", true);
         } else {
             try {
                 Optional<Message> event = decode(record);
                 if (event.isPresent()) {
-                    line.add("event", toJson(event.get()));
+                    line.set("event", toJson(event.get()));
                 } else {
-                    line.addProperty("valueBytes", record.value().length);
+                    line.put("valueBytes", record.value().length);
                 }
             } catch (InvalidProtocolBufferException e) {
-                line.addProperty("undecodable", e.getMessage());
-                line.addProperty("valueBytes", record.value().length);
+                line.put("undecodable", e.getMessage());
+                line.put("valueBytes", record.value().length);
             }
         }
-        return COMPACT.toJson(line);
+        return write(line, false);
     }
 
     static String pretty(Message event) {
-        return PRETTY.toJson(toJson(event));
+        return write(toJson(event), true);
+    }
+
+    private static String write(JsonNode json, boolean pretty) {
+        try {
+            return pretty ? PRETTY.writeValueAsString(json) : JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON", e);
+        }
     }
 
     /** The event of a known ce_type; empty for other types. */
@@ -106,44 +118,40 @@ final class EventJson {
                 : Optional.of(new String(header.value(), UTF_8));
     }
 
-    private static JsonObject toJson(Message event) {
+    private static ObjectNode toJson(Message event) {
         try {
-            JsonObject json = JsonParser.parseString(PRINTER.print(event)).getAsJsonObject();
+            ObjectNode json = (ObjectNode) JSON.readTree(PRINTER.print(event));
             replaceLargeBytes(event, json);
             return json;
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
             throw new IllegalStateException(
                     "Cannot print " + event.getDescriptorForType().getFullName() + " as JSON", e);
         }
     }
 
     /** Replaces each large bytes field of the JSON by {"omittedBytes": size}, walking message and JSON together. */
-    private static void replaceLargeBytes(Message message, JsonObject json) {
+    private static void replaceLargeBytes(Message message, ObjectNode json) {
         for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
             FieldDescriptor descriptor = field.getKey();
-            JsonElement value = json.get(descriptor.getJsonName());
+            JsonNode value = json.get(descriptor.getJsonName());
             if (value == null || descriptor.isMapField()) {
                 continue;
             }
             if (descriptor.getJavaType() == FieldDescriptor.JavaType.BYTE_STRING && !descriptor.isRepeated()) {
                 int size = ((ByteString) field.getValue()).size();
                 if (size > MAX_PRINTED_BYTES) {
-                    JsonObject omitted = new JsonObject();
-                    omitted.addProperty("omittedBytes", size);
-                    json.add(descriptor.getJsonName(), omitted);
+                    json.set(descriptor.getJsonName(), JSON.createObjectNode().put("omittedBytes", size));
                 }
             } else if (descriptor.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                if (descriptor.isRepeated() && value.isJsonArray()) {
+                if (descriptor.isRepeated() && value instanceof ArrayNode array) {
                     List<?> elements = (List<?>) field.getValue();
-                    JsonArray array = value.getAsJsonArray();
                     for (int i = 0; i < elements.size() && i < array.size(); i++) {
-                        if (array.get(i).isJsonObject()) {
-                            replaceLargeBytes(
-                                    (Message) elements.get(i), array.get(i).getAsJsonObject());
+                        if (array.get(i) instanceof ObjectNode element) {
+                            replaceLargeBytes((Message) elements.get(i), element);
                         }
                     }
-                } else if (value.isJsonObject()) {
-                    replaceLargeBytes((Message) field.getValue(), value.getAsJsonObject());
+                } else if (value instanceof ObjectNode object) {
+                    replaceLargeBytes((Message) field.getValue(), object);
                 }
             }
         }

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.google.gson.GsonBuilder;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
@@ -76,9 +75,7 @@ final class ExplainCommand implements Callable<Integer> {
             json.put("embedding", network.model().id());
             json.put("distance", explanation.distance());
             json.put("saliency", "saliency.png");
-            Files.writeString(
-                    output.resolve("explain.json"),
-                    new GsonBuilder().setPrettyPrinting().create().toJson(json));
+            Files.writeString(output.resolve("explain.json"), EventJson.PRETTY.writeValueAsString(json));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(
                     Locale.ROOT,

@@ -11,8 +11,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.api.ApiCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,11 +77,14 @@ final class GalleryDeleteCommand implements Callable<Integer> {
     /** The RFC 7807 problem's code and detail, else the status. */
     private static String problem(HttpResponse<String> response) {
         try {
-            JsonObject problem = JsonParser.parseString(response.body()).getAsJsonObject();
-            String code = problem.has("code") ? problem.get("code").getAsString() : "HTTP " + response.statusCode();
-            String detail = problem.has("detail") ? problem.get("detail").getAsString() : response.body();
+            JsonNode problem = new ObjectMapper().readTree(response.body());
+            if (!problem.isObject()) {
+                return "HTTP " + response.statusCode() + " " + response.body();
+            }
+            String code = problem.has("code") ? problem.get("code").asText() : "HTTP " + response.statusCode();
+            String detail = problem.has("detail") ? problem.get("detail").asText() : response.body();
             return code + ": " + detail;
-        } catch (RuntimeException e) {
+        } catch (JsonProcessingException e) {
             return "HTTP " + response.statusCode() + " " + response.body();
         }
     }

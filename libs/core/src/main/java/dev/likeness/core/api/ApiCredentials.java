@@ -1,6 +1,7 @@
 package dev.likeness.core.api;
 
 import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,9 +29,16 @@ public record ApiCredentials(Optional<String> apiKey, Optional<String> bearerTok
                 Optional.ofNullable(environment.get("LIKENESS_API_TOKEN")));
     }
 
+    /** The headers to present: the API key's or the bearer token's, or none. */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        apiKey.ifPresent(key -> headers.put(API_KEY_HEADER, key));
+        bearerToken.ifPresent(token -> headers.put("Authorization", "Bearer " + token));
+        return headers;
+    }
+
     public HttpRequest.Builder applyTo(HttpRequest.Builder request) {
-        apiKey.ifPresent(key -> request.header(API_KEY_HEADER, key));
-        bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        headers().forEach(request::header);
         return request;
     }
 }

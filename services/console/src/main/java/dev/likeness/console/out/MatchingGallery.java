@@ -1,24 +1,20 @@
 package dev.likeness.console.out;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.core.api.ApiCredentials;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
  * Renames and deletes identities through the matching service's REST API: matching is the gallery topic's
@@ -31,59 +27,57 @@ public class MatchingGallery {
     /** The matching API's answer: its status and body (a problem document when it refused). */
     public record Answer(int status, String body, String contentType) {}
 
-    private final HttpClient http;
-    private final URI identities;
-    private final Duration timeout;
-    private final ObjectMapper json;
-    private final ApiCredentials credentials;
+    private final URI matching;
+    private final MatchingIdentities identities;
 
     @Inject
-    public MatchingGallery(ConsoleConfig config, ObjectMapper json) {
-        this.timeout = config.requestTimeout();
-        this.identities = URI.create(config.matchingUrl().toString().replaceAll("/+$", "") + "/api/v1/identities/");
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.json = json;
-        this.credentials = new ApiCredentials(config.matchingApiKey(), config.matchingApiToken());
+    public MatchingGallery(ConsoleConfig config) {
+        this.matching = config.matchingUrl();
+        Duration timeout = config.requestTimeout();
+        ApiCredentials credentials = new ApiCredentials(config.matchingApiKey(), config.matchingApiToken());
+        this.identities = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(matching)
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                // Refusals (404, 409, 401) are answers to relay to the page, not exceptions.
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .register((jakarta.ws.rs.client.ClientRequestFilter) request -> credentials
+                        .headers()
+                        .forEach((name, value) -> request.getHeaders().putSingle(name, value)))
+                .build(MatchingIdentities.class);
     }
 
     public Answer rename(String identityId, String displayName) {
-        try {
-            String body = json.writeValueAsString(Map.of("displayName", displayName));
-            return send(HttpRequest.newBuilder(identity(identityId))
-                    .header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the rename request", e);
-        }
+        return call(() -> identities.rename(identityId, new MatchingIdentities.Rename(displayName)));
     }
 
     public Answer delete(String identityId) {
-        return send(HttpRequest.newBuilder(identity(identityId)).DELETE());
+        return call(() -> identities.delete(identityId));
     }
 
-    private URI identity(String identityId) {
-        return identities.resolve(URLEncoder.encode(identityId, UTF_8).replace("+", "%20"));
-    }
-
-    private Answer send(HttpRequest.Builder request) {
-        HttpRequest built = credentials.applyTo(request).timeout(timeout).build();
-        try {
-            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+    private Answer call(Supplier<Response> request) {
+        try (Response response = request.get()) {
+            String contentType = response.getHeaderString(HttpHeaders.CONTENT_TYPE);
             return new Answer(
-                    response.statusCode(),
-                    response.body(),
-                    response.headers().firstValue("Content-Type").orElse("application/json"));
-        } catch (ConnectException e) {
-            throw new MatchingUnavailableException(
-                    "the matching service at " + identities.resolve("/") + " does not answer (is it running?)");
-        } catch (IOException e) {
-            throw new MatchingUnavailableException(
-                    "the matching service failed to answer " + built.method() + " " + built.uri() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MatchingUnavailableException("interrupted while calling the matching service");
+                    response.getStatus(),
+                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    contentType == null ? "application/json" : contentType);
+        } catch (ProcessingException e) {
+            if (causedBy(e, ConnectException.class)) {
+                throw new MatchingUnavailableException(
+                        "the matching service at " + matching.resolve("/") + " does not answer (is it running?)");
+            }
+            throw new MatchingUnavailableException("the matching service failed to answer: " + e.getMessage());
         }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The matching API cannot be reached: the page shows the message. */
