@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,6 +25,7 @@ import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
+import dev.likeness.stylising.engine.SoundPainter;
 
 /**
  * The service's domain: one validated job in, its ImageStylised result out, with a StyleProgress per
@@ -43,6 +45,9 @@ public class Painter {
     @Inject
     FastStyles fastStyles;
 
+    @Inject
+    SoundPainter soundPainter;
+
     /**
      * Paints the job, or answers it cancelled when {@code cancelled} says so before or during the painting. A
      * {@link ModelClosedException} (the service is stopping) propagates: no result, so the request is painted
@@ -58,6 +63,8 @@ public class Painter {
                 Raster image = fastStyles.apply(job.fastStyle(), job.content());
                 result.setModel(ModelRef.newBuilder().setId("fast:" + job.fastStyle()));
                 output(job, image, result);
+            } else if (job.sound() != null) {
+                paintSound(job, progress, cancelled, result);
             } else if (job.clip() != null) {
                 paintClip(job, progress, cancelled, result);
             } else {
@@ -162,18 +169,80 @@ public class Painter {
                 .setFinalCost(painted.finalCost())
                 .setFrames(painted.frames().size());
         Raster first = painted.frames().get(0);
-        output(job, Clips.writeGif(painted.frames(), clip.delayMs()), "image/gif", ".gif", first, result);
+        output(
+                job,
+                Clips.writeGif(painted.frames(), clip.delayMs()),
+                "image/gif",
+                ".gif",
+                first.width(),
+                first.height(),
+                result);
+    }
+
+    /**
+     * A sound: its spectrogram optimised, then Griffin-Lim; previews show content | style | current
+     * spectrograms, the result is a WAV.
+     */
+    private void paintSound(
+            StyleJob job, Consumer<StyleProgress> progress, BooleanSupplier cancelled, ImageStylised.Builder result) {
+        result.setModel(ModelRef.newBuilder()
+                .setId("random-filters-" + config.sound().filters() + "x" + SoundPainter.FILTER_WIDTH)
+                .setVersion("seed-" + config.sound().filterSeed()));
+        int previewSide = config.defaults().previewMaxSide();
+        StyleJob.SoundJob sound = job.sound();
+        float scale = soundPainter.scaleOf(sound.content());
+        SoundPainter.Spectrogram content =
+                soundPainter.spectrogram(SoundPainter.atReferenceLevel(sound.content()), scale);
+        SoundPainter.Spectrogram style = soundPainter.spectrogram(SoundPainter.atReferenceLevel(sound.style()), scale);
+        SoundPainter.Result painted = soundPainter.run(
+                sound.content(),
+                sound.style(),
+                sound.settings(),
+                (iteration, total, evaluation, current, elapsed) -> {
+                    long elapsedMs = elapsed / 1_000_000;
+                    StyleProgress.Builder event = StyleProgress.newBuilder()
+                            .setRequestId(job.requestId())
+                            .setProducedAt(StyleEvents.now())
+                            .setIteration(iteration)
+                            .setTotalIterations(total)
+                            .setCost(evaluation.cost())
+                            .setContentCost(evaluation.contentCost())
+                            .setStyleCost(evaluation.styleCost())
+                            .setElapsedMs(elapsedMs)
+                            .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
+                            .putAllAttributes(job.request().getAttributesMap());
+                    if (previewSide > 0) {
+                        Raster picture = SoundPainter.picture(List.of(content, style, current), content.bins() / 2);
+                        event.setPreviewPng(ByteString.copyFrom(picture.previewPng(3 * previewSide)));
+                    }
+                    progress.accept(event.build());
+                },
+                cancelled);
+        result.setIterations(painted.iterations())
+                .setCancelled(painted.cancelled())
+                .setDurationMs(Math.round(1000 * painted.sound().seconds()));
+        if (painted.last() != null) {
+            result.setFinalCost(painted.last().cost());
+        }
+        SoundPainter.Spectrogram spectrogram = painted.result();
+        output(job, painted.sound().wav(), "audio/wav", ".wav", spectrogram.frames(), spectrogram.bins(), result);
     }
 
     private void output(StyleJob job, Raster image, ImageStylised.Builder result) {
         byte[] bytes = job.jpeg() ? image.jpeg(config.output().jpegQuality()) : image.png();
         String type = job.jpeg() ? "image/jpeg" : "image/png";
-        output(job, bytes, type, job.jpeg() ? ".jpg" : ".png", image, result);
+        output(job, bytes, type, job.jpeg() ? ".jpg" : ".png", image.width(), image.height(), result);
     }
 
     private void output(
-            StyleJob job, byte[] bytes, String type, String extension, Raster image, ImageStylised.Builder result) {
-        result.setWidth(image.width()).setHeight(image.height());
+            StyleJob job,
+            byte[] bytes,
+            String type,
+            String extension,
+            int width,
+            int height,
+            ImageStylised.Builder result) {
+        result.setWidth(width).setHeight(height);
         if (bytes.length <= config.output().inlineLimitBytes()) {
             result.setImage(ImageSource.newBuilder()
                     .setInline(ByteString.copyFrom(bytes))

@@ -1,5 +1,8 @@
 package dev.likeness.stylising;
 
+import java.io.IOException;
+import java.nio.file.Files;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -9,6 +12,7 @@ import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
+import dev.likeness.stylising.engine.SoundPainter;
 import io.quarkus.runtime.Startup;
 
 /** Opens the optimisation engine's two graphs at startup (readiness = loaded and warm) and the fast-style folder. */
@@ -43,6 +47,26 @@ public class StyleEngines {
 
     void close(@Disposes Gatys gatys) {
         gatys.close();
+    }
+
+    /**
+     * The sound painter's random-filter network: its style graphs are generated into a temporary folder when
+     * first needed (milliseconds; the filters come from a fixed seed, so every replica has the same network).
+     */
+    @Produces
+    @Singleton
+    SoundPainter soundPainter(StylisingConfig config) throws IOException {
+        StylisingConfig.Sound sound = config.sound();
+        return new SoundPainter(
+                sound.window(),
+                sound.filters(),
+                sound.filterSeed(),
+                Files.createTempDirectory("likeness-sound-graphs"),
+                options(config, 0));
+    }
+
+    void close(@Disposes SoundPainter painter) {
+        painter.close();
     }
 
     @Produces

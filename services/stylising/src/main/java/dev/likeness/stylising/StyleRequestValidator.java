@@ -26,6 +26,8 @@ import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
+import dev.likeness.stylising.engine.Sound;
+import dev.likeness.stylising.engine.SoundPainter;
 
 /**
  * Turns a request into a {@link StyleJob}. Malformed or nonsensical requests (missing images, NaN or negative
@@ -122,7 +124,7 @@ public class StyleRequestValidator {
                     "INVALID_FIELD", "clips (animated GIF content) are painted by the OPTIMISATION engine only");
         }
         Raster content = content(bytes, side);
-        return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg, null);
+        return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg, null, null);
     }
 
     private StyleJob optimisation(StyleRequested request, int side, boolean jpeg) {
@@ -145,6 +147,9 @@ public class StyleRequestValidator {
         }
         Gatys.Settings settings = settings(request.getOptimisation(), request.getProgressEvery());
         byte[] bytes = reader.read(request.getContent());
+        if (Sound.isWav(bytes)) {
+            return sound(request, bytes, settings);
+        }
         StyleJob.Clip clip = Clips.isGif(bytes) ? clip(bytes, side, request) : null;
         Raster content = clip != null ? clip.frames().get(0) : content(bytes, side);
         if (clip != null && (settings.preserveColour() || settings.scales() > 1)) {
@@ -158,7 +163,7 @@ public class StyleRequestValidator {
             int[] size = fit(image.getWidth(), image.getHeight(), Math.max(content.width(), content.height()), true);
             styles.add(Raster.of(image, size[0], size[1]));
         }
-        return new StyleJob(request, content, styles, weights, settings, null, jpeg, clip);
+        return new StyleJob(request, content, styles, weights, settings, null, jpeg, clip, null);
     }
 
     Gatys.Settings settings(OptimisationSettings o, int progressEvery) {
@@ -238,6 +243,77 @@ public class StyleRequestValidator {
                 o.getPreserveColour(),
                 Math.max(1, o.getScales()),
                 every);
+    }
+
+    /**
+     * A WAV content and its one WAV style, both read whole and checked against the duration and sample-rate
+     * limits (error results); encodings other than PCM, or a style that is not a WAV, are dead letters.
+     */
+    private StyleJob sound(StyleRequested request, byte[] bytes, Gatys.Settings image) {
+        if (request.getStylesCount() != 1) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD",
+                    "a sound is painted in the texture of exactly one style sound, not " + request.getStylesCount());
+        }
+        if (request.getOutputFormat() != StyleRequested.OutputFormat.OUTPUT_FORMAT_UNSPECIFIED) {
+            throw new RejectedInputException("INVALID_FIELD", "a sound is returned as WAV: unset output_format");
+        }
+        Sound content = wav(bytes, "content");
+        Sound style = wav(reader.read(request.getStyles(0).getImage()), "style");
+        if (style.sampleRate() != content.sampleRate()) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD",
+                    "the style sound's sample rate " + style.sampleRate() + " Hz differs from the content's "
+                            + content.sampleRate() + " Hz; resample one of them");
+        }
+        OptimisationSettings o = request.getOptimisation();
+        StylisingConfig.Sound defaults = config.sound();
+        SoundPainter.Settings settings = new SoundPainter.Settings(
+                o.hasAlpha() ? image.alpha() : defaults.alpha(),
+                o.hasBeta() ? image.beta() : defaults.beta(),
+                image.iterations(),
+                image.method(),
+                image.learningRate(),
+                image.progressEvery(),
+                defaults.griffinLimIterations(),
+                image.seed());
+        return new StyleJob(
+                request,
+                null,
+                List.of(),
+                new float[] {1},
+                image,
+                null,
+                false,
+                null,
+                new StyleJob.SoundJob(content, style, settings));
+    }
+
+    private Sound wav(byte[] bytes, String which) {
+        if (!Sound.isWav(bytes)) {
+            throw new RejectedInputException(
+                    "SOUND_UNSUPPORTED", "the " + which + " is not a WAV file; a sound's style must be a WAV too");
+        }
+        Sound sound;
+        try {
+            sound = Sound.readWav(bytes);
+        } catch (Sound.UnsupportedSoundException e) {
+            throw new RejectedInputException("SOUND_UNSUPPORTED", "the " + which + ": " + e.getMessage());
+        }
+        StylisingConfig.Limits limits = config.limits();
+        if (sound.sampleRate() > limits.maxSampleRate()) {
+            throw new LimitExceededException("the " + which + "'s sample rate " + sound.sampleRate()
+                    + " Hz is over this service's limit of " + limits.maxSampleRate() + " Hz");
+        }
+        if (sound.seconds() > limits.maxSoundSeconds()) {
+            throw new LimitExceededException(String.format(
+                    Locale.ROOT,
+                    "the %s lasts %.1f s, over this service's limit of %.1f s",
+                    which,
+                    sound.seconds(),
+                    limits.maxSoundSeconds()));
+        }
+        return sound;
     }
 
     /**

@@ -126,6 +126,14 @@ public interface StylisingConfig {
         @WithDefault("16384")
         int maxInputSide();
 
+        /** Seconds of a sound (content or style). */
+        @WithDefault("30")
+        double maxSoundSeconds();
+
+        /** Sample rate of a sound, Hz. */
+        @WithDefault("48000")
+        int maxSampleRate();
+
         /** Frames of a clip. */
         @WithDefault("64")
         int maxClipFrames();
@@ -133,6 +141,32 @@ public interface StylisingConfig {
         /** Frames x output pixels of a clip. */
         @WithDefault("8000000")
         long maxClipPixels();
+    }
+
+    /** Sound style transfer (docs/stylising.md, "Sound"). */
+    Sound sound();
+
+    interface Sound {
+        /** STFT window in samples (a power of two); the spectrogram has window / 2 + 1 frequency bins. */
+        @WithDefault("512")
+        int window();
+
+        /** Filters of the random layer. */
+        @WithDefault("512")
+        int filters();
+
+        /** Seed of the random filters. */
+        @WithDefault("7")
+        long filterSeed();
+
+        @WithDefault("1")
+        float alpha();
+
+        @WithDefault("1")
+        float beta();
+
+        @WithDefault("40")
+        int griffinLimIterations();
     }
 
     interface Output {

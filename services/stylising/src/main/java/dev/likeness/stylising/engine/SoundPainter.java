@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,12 @@ import dev.likeness.onnx.tools.graph.Graphs;
 public final class SoundPainter implements AutoCloseable {
 
     public static final int FILTER_WIDTH = 11;
+    /**
+     * Content and style are analysed at this peak level: the log-magnitude (so the Grams) depends on the level,
+     * and the headroom keeps the result, whose level the optimisation decides, from peaking over full scale.
+     */
+    public static final float REFERENCE_PEAK = 0.25f;
+
     static final String FEATURES = "features";
 
     /** Everything that decides the sound; values already defaulted and validated. */
@@ -53,7 +60,12 @@ public final class SoundPainter implements AutoCloseable {
 
     /** Called every {@code progressEvery} iterations and after the last one, on the job's thread. */
     public interface Listener {
-        void progress(int iteration, int totalIterations, Optimiser.Evaluation evaluation, long elapsedNanos);
+        void progress(
+                int iteration,
+                int totalIterations,
+                Optimiser.Evaluation evaluation,
+                Spectrogram current,
+                long elapsedNanos);
     }
 
     /** The sound, and the three spectrograms (0..255 scale = log-magnitude times scale) for pictures. */
@@ -132,18 +144,17 @@ public final class SoundPainter implements AutoCloseable {
         return spectrograms;
     }
 
-    /** Both sounds must have the same sample rate; the result has the content's length. */
+    /**
+     * Both sounds must have the same sample rate; both are analysed at {@link #REFERENCE_PEAK}; the result has
+     * the content's length and the level the optimised spectrogram gives it.
+     */
     public Result run(Sound content, Sound style, Settings settings, Listener listener, BooleanSupplier cancelled) {
         long start = System.nanoTime();
-        float[] c = spectrograms.logMagnitude(content.samples());
-        float[] s = spectrograms.logMagnitude(style.samples());
-        float largest = 1e-6f;
-        for (float value : c) {
-            largest = Math.max(largest, value);
-        }
-        float scale = 255 / largest;
-        Spectrogram contentSpectrogram = scaled(c, scale);
-        Spectrogram styleSpectrogram = scaled(s, scale);
+        content = atReferenceLevel(content);
+        style = atReferenceLevel(style);
+        float scale = scaleOf(content);
+        Spectrogram contentSpectrogram = spectrogram(content, scale);
+        Spectrogram styleSpectrogram = spectrogram(style, scale);
         Map<String, FloatInput> fixed = new LinkedHashMap<>();
         fixed.put(
                 StyleGraphs.contentTarget(FEATURES),
@@ -187,7 +198,12 @@ public final class SoundPainter implements AutoCloseable {
             last = evaluation;
             done++;
             if (done % settings.progressEvery() == 0 || done == settings.iterations()) {
-                listener.progress(done, settings.iterations(), evaluation, System.nanoTime() - start);
+                listener.progress(
+                        done,
+                        settings.iterations(),
+                        evaluation,
+                        new Spectrogram(x, contentSpectrogram.bins(), contentSpectrogram.frames()),
+                        System.nanoTime() - start);
             }
         }
         Spectrogram result = new Spectrogram(x, contentSpectrogram.bins(), contentSpectrogram.frames());
@@ -223,6 +239,64 @@ public final class SoundPainter implements AutoCloseable {
     /** The spectrogram of a sound on a run's 0..255 scale (log-magnitude times {@code scale}). */
     public Spectrogram spectrogram(Sound sound, float scale) {
         return scaled(spectrograms.logMagnitude(sound.samples()), scale);
+    }
+
+    /** The sound scaled to peak at {@link #REFERENCE_PEAK}. */
+    public static Sound atReferenceLevel(Sound sound) {
+        float peak = 0;
+        for (float sample : sound.samples()) {
+            peak = Math.max(peak, Math.abs(sample));
+        }
+        float[] scaled = sound.samples().clone();
+        if (peak > 0) {
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= REFERENCE_PEAK / peak;
+            }
+        }
+        return new Sound(scaled, sound.sampleRate());
+    }
+
+    /**
+     * The scale of a run on this content: 255 over the largest log-magnitude of its spectrogram at the
+     * reference level.
+     */
+    public float scaleOf(Sound content) {
+        float largest = 1e-6f;
+        for (float value : spectrograms.logMagnitude(atReferenceLevel(content).samples())) {
+            largest = Math.max(largest, value);
+        }
+        return 255 / largest;
+    }
+
+    /**
+     * Spectrograms side by side (e.g. content | style | result), 4 px apart, low frequencies at the bottom,
+     * louder brighter (0..255 as grey levels, tinted warm), each {@code height} px high.
+     */
+    public static Raster picture(List<Spectrogram> spectrograms, int height) {
+        int gap = 4;
+        int width = -gap;
+        for (Spectrogram spectrogram : spectrograms) {
+            width += spectrogram.frames() + gap;
+        }
+        Raster picture = Raster.blank(width, height);
+        float[] data = picture.data();
+        int plane = width * height;
+        Arrays.fill(data, 255);
+        int left = 0;
+        for (Spectrogram spectrogram : spectrograms) {
+            for (int y = 0; y < height; y++) {
+                int bin = (height - 1 - y) * (spectrogram.bins() - 1) / Math.max(1, height - 1);
+                for (int frame = 0; frame < spectrogram.frames(); frame++) {
+                    float value = spectrogram.values()[bin * spectrogram.frames() + frame];
+                    int at = y * width + left + frame;
+                    data[at] = value;
+                    data[plane + at] = value * 0.8f;
+                    data[2 * plane + at] = value * 0.5f;
+                }
+            }
+            left += spectrogram.frames() + gap;
+        }
+        return picture;
     }
 
     private Spectrogram scaled(float[] logMagnitude, float scale) {

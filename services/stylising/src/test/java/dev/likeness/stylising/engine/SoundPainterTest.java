@@ -68,7 +68,7 @@ class SoundPainterTest {
                     content,
                     style,
                     new SoundPainter.Settings(1, 1, 60, Gatys.Method.LBFGS, 1, 10, 40, 3),
-                    (iteration, total, evaluation, elapsed) -> costs.add(evaluation.cost()),
+                    (iteration, total, evaluation, current, elapsed) -> costs.add(evaluation.cost()),
                     () -> false);
 
             assertThat(result.sound().samples()).hasSameSizeAs(content.samples());
@@ -86,6 +86,20 @@ class SoundPainterTest {
                     painter.styleGram(painter.spectrogram(result.sound(), result.scale()))
                             .data(),
                     styleGram);
+            float peak = 0;
+            for (float sample : result.sound().samples()) {
+                peak = Math.max(peak, Math.abs(sample));
+            }
+            double heardAtReferenceLevel = squaredDistance(
+                    painter.styleGram(
+                                    painter.spectrogram(SoundPainter.atReferenceLevel(result.sound()), result.scale()))
+                            .data(),
+                    styleGram);
+            // Known problem (docs/stylising.md, "Sound"): the result is far louder than the inputs, and at their
+            // level its Grams are no closer to the style's than the content's. Reported, not yet required.
+            System.out.printf(
+                    "sound: result peak %.1f (inputs %.2f); Gram distance at the reference level %.4g%n",
+                    peak, SoundPainter.REFERENCE_PEAK, heardAtReferenceLevel);
             System.out.printf(
                     "sound: J %.4f -> %.4f; Gram distance to the style: content %.4g, optimised spectrogram %.4g,"
                             + " result after Griffin-Lim %.4g%n",
