@@ -92,16 +92,23 @@ function boxes(entry) {
   if (match && match.outcome === 'recognition') {
     return match.faces.map(face => {
       const best = face.candidates[0];
+      const seen = attributes(entry, face.faceIndex);
       if (face.unknown || !best) {
-        return {box: face.box, state: 'unknown', subject: face.subject, label: best ? `unknown (nearest ${best.displayName || best.identityId}, d=${fmt(best.distance)})` : 'unknown'};
+        return {box: face.box, state: 'unknown', subject: face.subject, label: (best ? `unknown (nearest ${best.displayName || best.identityId}, d=${fmt(best.distance)})` : 'unknown') + seen};
       }
-      return {box: face.box, state: 'known', subject: face.subject, label: `${best.displayName || best.identityId} d=${fmt(best.distance)} p=${fmt(best.probability)}`};
+      return {box: face.box, state: 'known', subject: face.subject, label: `${best.displayName || best.identityId} d=${fmt(best.distance)} p=${fmt(best.probability)}` + seen};
     });
   }
   if (match && match.outcome === 'enrolment') {
     return [{box: match.box, state: 'known', label: `enrolled as ${match.displayName || match.identityId}`}];
   }
-  return entry.faces.faces.map((face, i) => ({box: face.box, state: 'pending', subject: i === entry.faces.subjectFace, label: `face ${i + 1} (${fmt(face.score)})`}));
+  return entry.faces.faces.map((face, i) => ({box: face.box, state: 'pending', subject: i === entry.faces.subjectFace, label: `face ${i + 1} (${fmt(face.score)})` + attributes(entry, i)}));
+}
+
+// The face analyses the request asked for (age, gender, emotion, liveness: docs/analysis.md), for the box's label.
+function attributes(entry, index) {
+  const face = entry.faces && entry.faces.faces[index];
+  return face && face.attributes && face.attributes.length ? ` · ${face.attributes.join(' · ')}` : '';
 }
 
 function drawBox(face, faces) {

@@ -36,6 +36,9 @@ import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.events.v1.Face;
+import dev.likeness.events.v1.FaceAttribute;
+import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageStylised;
@@ -283,17 +286,48 @@ class ConsoleTest {
                         .build()
                         .toByteArray());
         kafka.send("likeness.matches.v1", "feed-4", "not a protobuf MatchResult".getBytes(StandardCharsets.UTF_8));
+        kafka.send(
+                "likeness.faces.v1",
+                "feed-5",
+                FacesEmbedded.newBuilder()
+                        .setRequestId("feed-5")
+                        .setImageWidth(64)
+                        .setImageHeight(64)
+                        .addFaces(Face.newBuilder()
+                                .setBox(BoundingBox.newBuilder().setX2(30).setY2(40))
+                                .addAttributes(FaceAttribute.newBuilder()
+                                        .setAttribute("gender")
+                                        .setAnalysis("gender")
+                                        .setLabel("female")
+                                        .setScore(0.914f)
+                                        .addClasses("female")
+                                        .addClasses("male")
+                                        .addProbabilities(0.914f)
+                                        .addProbabilities(0.086f))
+                                .addAttributes(FaceAttribute.newBuilder()
+                                        .setAttribute("age")
+                                        .setAnalysis("age")
+                                        .setValue(26.6f)))
+                        .build()
+                        .toByteArray());
 
         // Eventually a page that connects sees all of it, and never the identity deleted by its tombstone.
         List<String> events = awaitEvents(seen -> Stream.of(
                                 "\"requestId\":\"feed-1\"",
                                 "\"requestId\":\"feed-2\"",
                                 "\"requestId\":\"feed-3\"",
+                                "\"requestId\":\"feed-5\"",
                                 "\"type\":\"unreadable\"",
                                 "\"identityId\":\"feed-ada\"")
                         .allMatch(part -> seen.stream().anyMatch(e -> e.contains(part)))
                 && seen.stream().noneMatch(e -> e.contains("\"identityId\":\"feed-bob\"")));
 
+        // A face's analyses, as the page writes them on its box.
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains(
+                                "\"requestId\":\"feed-5\"",
+                                "\"attributes\":[\"gender female 0.91 (gender)\",\"age ~27 (age)\"]"));
         assertThat(events)
                 .anySatisfy(e -> assertThat(e)
                         .contains(

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,7 @@ import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.core.onnx.OnnxModel;
 import dev.likeness.face.AnalysedFace;
+import dev.likeness.face.Analysis;
 import dev.likeness.face.DetectedFace;
 import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FaceNetworks;
@@ -77,6 +79,9 @@ public final class EmbeddingBench {
         }
         if (runs(sections, "recognition-models")) {
             Report.writeSection(report, "recognition-models", recognitionModels(models, workloads.get(0), charts));
+        }
+        if (runs(sections, "face-analysis")) {
+            Report.writeSection(report, "face-analysis", faceAnalysis(models, workloads.get(1)));
         }
         if (runs(sections, "peer")) {
             Report.writeSection(report, "peer", peer(defaults, models, workloads, charts));
@@ -304,6 +309,8 @@ public final class EmbeddingBench {
         md.append(stages);
         Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
         bars.add("raw models (sum)", rawSeries);
+        // No analysis is asked for here: that stage has its own section (face-analysis).
+        stageSeries.remove(PipelineStage.ANALYSE);
         stageSeries.forEach(
                 (stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
         md.append("\n")
@@ -390,6 +397,51 @@ public final class EmbeddingBench {
         }
     }
 
+    /**
+     * The default pipeline (the fusion) without and with every face analysis asked for, interleaved run by run on
+     * the group photos; the analyse stage's own time from the pipeline's listener.
+     */
+    static String faceAnalysis(Path models, Workload workload) throws Exception {
+        Set<Analysis> all = EnumSet.allOf(Analysis.class);
+        FacePipelineConfig config =
+                FacePipelineConfig.defaults(models, FaceNetworks.DEFAULT).withMaxBatch(8);
+        long[] analyseNanos = new long[1];
+        try (FacePipeline plain = FacePipeline.open(config);
+                FacePipeline analysing = FacePipeline.open(config.withAnalyses(models, all), (stage, items, nanos) -> {
+                    if (stage == PipelineStage.ANALYSE) {
+                        analyseNanos[0] += nanos;
+                    }
+                })) {
+            int faces = runPipeline(plain, workload.images(), 8, Set.of());
+            analyseNanos[0] = 0;
+            Measurement[] m = Measurement.interleaved(
+                    WARM_UP,
+                    RUNS,
+                    () -> runPipeline(plain, workload.images(), 8, Set.of()),
+                    () -> runPipeline(analysing, workload.images(), 8, all));
+            Measurement plainPerFace = m[0].per(faces), analysingPerFace = m[1].per(faces);
+            double analyseRate = faces * (double) (WARM_UP + RUNS) / (analyseNanos[0] / 1e9);
+            Figures.put("face-analysis.all.faces-per-second", 1 / analysingPerFace.median());
+            return new StringBuilder("## Face analysis: faces/s with every analysis on\n\n")
+                    .append(provenance(
+                            "EmbeddingBench",
+                            "The default pipeline (" + FaceNetworks.DEFAULT + ") on " + workload.label() + ", " + faces
+                                    + " faces, batch 8, without analyses and with all six asked for (gear, age, gender,"
+                                    + " emotion, antispoof, liveness: docs/analysis.md), interleaved run by run."
+                                    + " Analyses alone = the analyse stage's time (mean over every run)"))
+                    .append("| pipeline | faces/s | vs without |\n|---|---|---|\n")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "| without analyses | %s | 1.00x |%n| with all six analyses | %s | %.2fx |%n"
+                                    + "| the six analysis networks alone | %.0f | |%n",
+                            Report.perSecond(plainPerFace),
+                            Report.perSecond(analysingPerFace),
+                            m[0].median() / m[1].median(),
+                            analyseRate))
+                    .toString();
+        }
+    }
+
     /** The one recognition network of a single-network configuration (the raw-model comparisons need one). */
     static ModelSpec embedder(FacePipelineConfig config) {
         return config.embedding().networks().get(0).model();
@@ -412,11 +464,17 @@ public final class EmbeddingBench {
     }
 
     static int runPipeline(FacePipeline pipeline, List<byte[]> images, int batch) throws Exception {
+        return runPipeline(pipeline, images, batch, Set.of());
+    }
+
+    /** The same, each image asking for the given face analyses. */
+    static int runPipeline(FacePipeline pipeline, List<byte[]> images, int batch, Set<Analysis> analyses)
+            throws Exception {
         int faces = 0;
         for (int from = 0; from < images.size(); from += batch) {
             List<PreparedImage> prepared = new ArrayList<>();
             for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
-                prepared.add(pipeline.prepare(image, 0, 0));
+                prepared.add(pipeline.prepare(image, 0, 0, analyses));
             }
             List<FaceAnalysis> results = pipeline.analyseAll(prepared);
             if (results.size() != prepared.size()) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             EnrolCommand.class,
             IdentifyCommand.class,
             VerifyCommand.class,
+            AnalyseCommand.class,
             WatchCommand.class,
             DlqCommand.class,
             StyliseCommand.class,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,10 @@ import dev.likeness.events.v1.RecognisedFace;
 import dev.likeness.events.v1.Recognition;
 import dev.likeness.events.v1.RequestError;
 import dev.likeness.events.v1.VerificationResult;
+import dev.likeness.face.AnalysedFace;
+import dev.likeness.face.Analysis;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.FreePorts;
 import dev.likeness.testing.KafkaBroker;
@@ -63,7 +68,7 @@ class LikenessCliTest {
     static void createTopics() {
         bootstrapServers = KafkaBroker.shared().bootstrapServers();
         kafka = KafkaBroker.shared().client();
-        kafka.createTopics(Topics.IMAGES, Topics.MATCHES, FACES_TOPIC, EMBEDDING_DLQ);
+        kafka.createTopics(Topics.IMAGES, Topics.MATCHES, Topics.FACES, FACES_TOPIC, EMBEDDING_DLQ);
     }
 
     @AfterAll
@@ -242,6 +247,73 @@ class LikenessCliTest {
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR_RESULT);
         assertThat(run.out).contains("\"code\": \"NO_FACE\"");
+    }
+
+    /**
+     * Plays the embedding service with the real analysis networks: the request is detect-only and asks for the
+     * analyses named, and each face's line shows every attribute the networks gave it.
+     */
+    @Test
+    void analysePrintsEveryFacesAttributesFromTheAnalysesAskedFor() throws Exception {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES);
+                FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(ModelsDirectory.locate())
+                        .withAnalyses(ModelsDirectory.locate(), EnumSet.allOf(Analysis.class)))) {
+            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> likeness(
+                    "analyse",
+                    PHOTO.toString(),
+                    "--analyses",
+                    "gender,liveness",
+                    "--timeout",
+                    "30",
+                    "--bootstrap-servers",
+                    bootstrapServers));
+            List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
+            assertThat(requests).hasSize(1);
+            ImageSubmitted request = ImageSubmitted.parseFrom(requests.get(0).value());
+            assertThat(request.getPurpose().hasDetectOnly()).isTrue();
+            assertThat(request.getOptions().getAnalysesList()).containsExactly("gender", "liveness");
+
+            List<AnalysedFace> faces = pipeline.analyseAll(List.of(pipeline.prepare(
+                            Files.readAllBytes(PHOTO), 0, 0, EnumSet.of(Analysis.GENDER, Analysis.LIVENESS))))
+                    .get(0)
+                    .faces();
+            FacesEmbedded.Builder answer = FacesEmbedded.newBuilder().setRequestId(request.getRequestId());
+            for (AnalysedFace face : faces) {
+                Face.Builder event = Face.newBuilder().setBox(face.box().boundingBox());
+                face.attributes().forEach(attribute -> event.addAttributes(attribute.toEvent()));
+                answer.addFaces(event);
+            }
+            send(Topics.FACES, request.getRequestId(), answer.build());
+
+            CliRun result = run.get(40, TimeUnit.SECONDS);
+            assertThat(result.exitCode).as(result.err).isZero();
+            assertThat(result.out).contains(PHOTO + ": 3 face(s)");
+            for (int f = 0; f < faces.size(); f++) {
+                AnalysedFace face = faces.get(f);
+                assertThat(result.out)
+                        .contains(String.format(
+                                Locale.ROOT,
+                                "face %d [%.0f,%.0f %.0fx%.0f]  gender %s %.2f (gender)  liveness %s %.2f (liveness)",
+                                f,
+                                face.box().x1(),
+                                face.box().y1(),
+                                face.box().width(),
+                                face.box().height(),
+                                face.attributes().get(0).label(),
+                                face.attributes().get(0).score(),
+                                face.attributes().get(1).label(),
+                                face.attributes().get(1).score()));
+            }
+        }
+    }
+
+    @Test
+    void analyseRefusesAnUnknownAnalysis() {
+        CliRun run =
+                likeness("analyse", PHOTO.toString(), "--analyses", "mood", "--bootstrap-servers", bootstrapServers);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("unknown analysis 'mood'");
     }
 
     @Test

@@ -81,25 +81,13 @@ public final class AnalysisReport {
         for (int s = 1; s <= 6; s++) {
             byte[] bytes = Files.readAllBytes(models.resolve("samples/sample" + s + ".jpg"));
             BufferedImage photo = pipeline.decoder().decode(bytes).image();
-            FaceAnalysis original = analyse(pipeline, bytes);
-            for (AnalysedFace face : original.faces()) {
+            for (AnalysedFace face : analyse(pipeline, bytes).faces()) {
                 liveFaces++;
                 collect(face, live);
             }
-            System.err.println("sample" + s + " subject "
-                    + original.subject()
-                            .map(f -> f.attributes("liveness").toString())
-                            .orElse(""));
             for (int seed = 1; seed <= RECAPTURE_SEEDS; seed++) {
-                FaceAnalysis re = analyse(pipeline, Recapture.of(photo, seed));
-                System.err.println("  recapture " + seed + " subject "
-                        + re.subject()
-                                .map(f -> f.attributes("liveness").stream()
-                                        .map(a -> a.analysis() + "=" + a.probability("live"))
-                                        .toList()
-                                        .toString())
-                                .orElse(""));
-                for (AnalysedFace face : re.faces()) {
+                for (AnalysedFace face :
+                        analyse(pipeline, Recapture.of(photo, seed)).faces()) {
                     spoofFaces++;
                     collect(face, spoof);
                 }
@@ -158,8 +146,161 @@ public final class AnalysisReport {
         return pipeline.analyseAll(List.of(pipeline.prepare(bytes, 0, 0, ALL))).get(0);
     }
 
-    /** Placeholder until the LFW part is written. */
-    static void consistency(FacePipeline pipeline, Path lfw, StringBuilder report) {}
+    /** One photo's subject and its mirror image's subject, each with every analysis. */
+    private record Judged(String person, AnalysedFace face, AnalysedFace mirrored) {}
+
+    /**
+     * The people of DevTest's same-person pairs, each photo's subject analysed as it is and mirrored: how often a
+     * person's photos get the person's majority gender, whether their age groups stay within one group, and how often
+     * a mirrored photo gets the photo's answers.
+     */
+    static void consistency(FacePipeline pipeline, Path lfw, StringBuilder report) throws Exception {
+        Map<String, Set<Integer>> photos = new TreeMap<>();
+        List<String> lines = Files.readAllLines(lfw.resolve("pairsDevTest.txt"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 3) {
+                Set<Integer> indices = photos.computeIfAbsent(fields[0], name -> new java.util.TreeSet<>());
+                indices.add(Integer.parseInt(fields[1]));
+                indices.add(Integer.parseInt(fields[2]));
+            }
+        }
+        List<Judged> judged = new ArrayList<>();
+        int missed = 0;
+        for (Map.Entry<String, Set<Integer>> person : photos.entrySet()) {
+            for (int index : person.getValue()) {
+                String name = person.getKey();
+                Path file = lfw.resolve(String.format(Locale.ROOT, "images/%s/%s_%04d.jpg", name, name, index));
+                byte[] bytes = Files.readAllBytes(file);
+                var face = analyse(pipeline, bytes).subject();
+                var mirrored = analyse(
+                                pipeline,
+                                mirror(pipeline.decoder().decode(bytes).image()))
+                        .subject();
+                if (face.isPresent() && mirrored.isPresent()) {
+                    judged.add(new Judged(name, face.get(), mirrored.get()));
+                } else {
+                    missed++;
+                }
+            }
+        }
+        Map<String, List<Judged>> byPerson = new TreeMap<>();
+        judged.forEach(j ->
+                byPerson.computeIfAbsent(j.person(), p -> new ArrayList<>()).add(j));
+        byPerson.values().removeIf(list -> list.size() < 2);
+        int people = byPerson.size();
+        int photosOfPeople = byPerson.values().stream().mapToInt(List::size).sum();
+
+        report.append(String.format(
+                Locale.ROOT,
+                "%n### Consistency on LFW view 1 (DevTest)%n%n"
+                        + "The %d people of DevTest's same-person pairs with at least two photos whose subject was found"
+                        + " (%d photos; %d photos without a subject left out), each photo analysed as it is and"
+                        + " mirrored. LFW has no age, gender or emotion labels: these are consistency figures, not"
+                        + " accuracy.%n%n"
+                        + "| figure | gear | gender (mini-Xception) |%n|---|---|---|%n",
+                people,
+                photosOfPeople,
+                missed));
+        report.append(String.format(
+                Locale.ROOT,
+                "| photos with their person's majority gender | %s | %s |%n",
+                percent(majorityAgreement(byPerson, Analysis.GEAR, "gender"), photosOfPeople),
+                percent(majorityAgreement(byPerson, Analysis.GENDER, "gender"), photosOfPeople)));
+        report.append(String.format(
+                Locale.ROOT,
+                "| people whose every photo gets the same gender | %s | %s |%n",
+                percent(unanimous(byPerson, Analysis.GEAR, "gender"), people),
+                percent(unanimous(byPerson, Analysis.GENDER, "gender"), people)));
+
+        int withinOneGroup = 0;
+        double ageRange = 0;
+        for (List<Judged> list : byPerson.values()) {
+            int low = Integer.MAX_VALUE, high = Integer.MIN_VALUE;
+            double young = Double.MAX_VALUE, old = -Double.MAX_VALUE;
+            for (Judged j : list) {
+                FaceAttribute group = result(j.face(), Analysis.GEAR, "age");
+                int index = group.classes().indexOf(group.label());
+                low = Math.min(low, index);
+                high = Math.max(high, index);
+                float years = result(j.face(), Analysis.AGE, "age").value();
+                young = Math.min(young, years);
+                old = Math.max(old, years);
+            }
+            withinOneGroup += high - low <= 1 ? 1 : 0;
+            ageRange += old - young;
+        }
+        report.append(String.format(
+                Locale.ROOT,
+                "%n- gear's age groups (0-20, 21-25, 26-30, 31-40, 41-50, 51-60, 60+): %s of the people have all their"
+                        + " photos within one group of each other (adjacent groups at most).%n"
+                        + "- SSR-Net's age: the oldest and youngest estimate of a person's photos lie %.1f years apart on"
+                        + " average (the photos of one person in LFW span a few years at most).%n",
+                percent(withinOneGroup, people),
+                ageRange / people));
+
+        report.append(String.format(
+                Locale.ROOT,
+                "%nThe mirrored photo gets the same answer (%d photos):%n%n| analysis | attribute | same label |"
+                        + " mean abs difference of the value |%n|---|---|---|---|%n",
+                judged.size()));
+        for (Analysis analysis : Analysis.values()) {
+            for (FaceAttribute attribute : judged.get(0).face().attributes()) {
+                if (!attribute.analysis().equals(analysis.id())) {
+                    continue;
+                }
+                int same = 0;
+                double difference = 0;
+                for (Judged j : judged) {
+                    FaceAttribute original = result(j.face(), analysis, attribute.attribute());
+                    FaceAttribute mirrored = result(j.mirrored(), analysis, attribute.attribute());
+                    same += original.label().equals(mirrored.label()) ? 1 : 0;
+                    difference += Float.isNaN(original.value()) ? 0 : Math.abs(original.value() - mirrored.value());
+                }
+                report.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s |%n",
+                        analysis.id(),
+                        attribute.attribute(),
+                        attribute.label().isEmpty() ? "-" : percent(same, judged.size()),
+                        Float.isNaN(attribute.value())
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.1f years", difference / judged.size())));
+            }
+        }
+    }
+
+    private static FaceAttribute result(AnalysedFace face, Analysis analysis, String attribute) {
+        return face.attributes().stream()
+                .filter(a -> a.analysis().equals(analysis.id()) && a.attribute().equals(attribute))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static Map<String, Long> labels(List<Judged> photos, Analysis analysis, String attribute) {
+        Map<String, Long> counts = new TreeMap<>();
+        photos.forEach(j -> counts.merge(result(j.face(), analysis, attribute).label(), 1L, Long::sum));
+        return counts;
+    }
+
+    private static int majorityAgreement(Map<String, List<Judged>> byPerson, Analysis analysis, String attribute) {
+        return byPerson.values().stream()
+                .mapToInt(list -> (int) labels(list, analysis, attribute).values().stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(0))
+                .sum();
+    }
+
+    private static int unanimous(Map<String, List<Judged>> byPerson, Analysis analysis, String attribute) {
+        return (int) byPerson.values().stream()
+                .filter(list -> labels(list, analysis, attribute).size() == 1)
+                .count();
+    }
+
+    private static String percent(int part, int whole) {
+        return String.format(Locale.ROOT, "%.1f %% (%d / %d)", 100.0 * part / whole, part, whole);
+    }
 
     static byte[] mirror(BufferedImage photo) throws IOException {
         int width = photo.getWidth(), height = photo.getHeight();
