@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
@@ -20,6 +19,7 @@ import dev.likeness.events.v1.FaceAttribute;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.face.Analysis;
+import dev.likeness.follower.TopicFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +80,7 @@ final class AnalyseCommand implements Callable<Integer> {
         Map<String, FacesEmbedded> results = new LinkedHashMap<>();
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.IMAGES, Topics.FACES));
-            try (KafkaConsumer<String, byte[]> faces = kafka.assignedConsumer(List.of(Topics.FACES), false)) {
+            try (TopicFollower faces = kafka.reader(List.of(Topics.FACES), false)) {
                 for (Map.Entry<String, Path> request : requests.entrySet()) {
                     ImageSubmitted event =
                             ImageRequests.request(request.getKey(), request.getValue(), Purposes.detectOnly())
