@@ -30,13 +30,13 @@ import dev.likeness.events.v1.OptimisationSettings;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.events.v1.WeightedStyle;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.stylising.engine.Sound;
 import dev.likeness.stylising.engine.SoundPainter;
 import dev.likeness.stylising.engine.TestSounds;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
-import dev.likeness.testing.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -72,8 +72,8 @@ class SoundRequestsTest {
         Sound content = TestSounds.melody(3);
         Sound style = TestSounds.noisyChords(3, 5);
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader progress = kafka.readFromEnd(PROGRESS);
-                TopicReader results = kafka.readFromEnd(RESULTS)) {
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
             kafka.send(
                     REQUESTS,
                     "sound-1",
@@ -129,8 +129,8 @@ class SoundRequestsTest {
         byte[] muLaw = TestSounds.wav(TestSounds.melody(1), AudioFormat.Encoding.ULAW, 8);
         byte[] long31s = TestSounds.melody(31).wav();
         KafkaTestClient kafka = KafkaBroker.shared().client();
-        try (TopicReader results = kafka.readFromEnd(RESULTS);
-                TopicReader deadLetters = kafka.readFromEnd(DLQ)) {
+        try (TopicFollower results = kafka.readFromEnd(RESULTS);
+                TopicFollower deadLetters = kafka.readFromEnd(DLQ)) {
             kafka.send(
                     REQUESTS,
                     "sound-ulaw",
