@@ -37,6 +37,13 @@ public interface ConsoleConfig {
     @WithDefault("67108864")
     long picturesMaxBytes();
 
+    /**
+     * The face analyses an identify upload asks for when its "describe the faces" box is ticked
+     * (docs/analysis.md); the embedding service must have them enabled.
+     */
+    @WithDefault("gear,age,gender,emotion,antispoof,liveness")
+    List<String> analyses();
+
     /** How long publishing an upload or calling the matching API may take. */
     @WithDefault("30s")
     Duration requestTimeout();

@@ -96,6 +96,22 @@ class ConsoleTest {
             assertThat(request.getImage().getContentType()).isEqualTo("image/jpeg");
             assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("likeness.v1.ImageSubmitted");
             assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("/likeness/console");
+            assertThat(request.getOptions().getAnalysesList()).as("not asked").isEmpty();
+
+            // Ticking "describe the faces" asks for the configured analyses.
+            String described = given().multiPart("image", PHOTO.toFile(), "image/jpeg")
+                    .multiPart("describe", "on")
+                    .when()
+                    .post("/api/identify")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
+            ImageSubmitted describedRequest =
+                    ImageSubmitted.parseFrom(images.read(1, WAIT).get(0).value());
+            assertThat(describedRequest.getRequestId()).isEqualTo(described);
+            assertThat(describedRequest.getOptions().getAnalysesList())
+                    .containsExactly("gear", "age", "gender", "emotion", "antispoof", "liveness");
 
             // The console read its own request back from the topic, and serves its picture.
             byte[] picture = awaitPicture("/api/pictures/" + requestId + "/image");

@@ -111,6 +111,8 @@ class ConsoleEndToEndTest {
     @Order(2)
     void anUploadedPhotoShowsItsFacesWithNamesDistancesAndProbabilities() throws IOException {
         open();
+        // "describe the faces": the request asks for the analyses, whose results the boxes show.
+        browser.driver.findElement(By.id("identify-describe")).click();
         String requestId =
                 upload("identify-file", "identify-submit", "identify-message", samples.resolve("sample3.jpg"));
 
@@ -129,6 +131,7 @@ class ConsoleEndToEndTest {
         double distance = number(woman, "d=");
         System.out.printf("sample3: %s (threshold %.3f)%n", woman, threshold);
         assertThat(distance).isBetween(0.1, 0.8 * threshold);
+        assertThat(woman).contains("(gender)", "(emotion)", "(liveness)");
         browser.waitUpTo(Duration.ofSeconds(10))
                 .until(driver ->
                         !"0".equals(card.findElement(By.cssSelector("img")).getDomProperty("naturalWidth")));

@@ -18,9 +18,11 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.out.RequestPublisher;
 import dev.likeness.core.events.Requests;
 import dev.likeness.events.v1.ImageSource;
+import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
 
 /**
@@ -39,13 +41,24 @@ public class UploadsResource {
     @Inject
     RequestPublisher publisher;
 
+    @Inject
+    ConsoleConfig config;
+
     @POST
     @Path("/identify")
-    public Response identify(@RestForm("image") FileUpload image) {
+    /** @param describe "on" (the page's checkbox) or "true": also ask for the configured face analyses */
+    public Response identify(@RestForm("image") FileUpload image, @RestForm("describe") String describe) {
         Purpose purpose = Purpose.newBuilder()
                 .setIdentify(Purpose.Identify.getDefaultInstance())
                 .build();
-        return submitImage(image(image, "image"), purpose);
+        ImageSubmitted request = Requests.imageSubmitted(newRequestId(), image(image, "image"), purpose);
+        if ("on".equals(describe) || "true".equals(describe)) {
+            request = request.toBuilder()
+                    .setOptions(ImageSubmitted.Options.newBuilder().addAllAnalyses(config.analyses()))
+                    .build();
+        }
+        publisher.submit(request);
+        return accepted(request.getRequestId());
     }
 
     @POST
