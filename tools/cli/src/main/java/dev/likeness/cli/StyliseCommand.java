@@ -184,7 +184,7 @@ final class StyliseCommand implements Callable<Integer> {
     static String progressBar(StyleProgress progress) {
         int total = Math.max(progress.getTotalIterations(), 1);
         int done = Math.min(progress.getIteration(), total);
-        return String.format(
+        String bar = String.format(
                 Locale.ROOT,
                 "%s  %d/%d  J=%.3e  eta %d s",
                 ProgressLine.bar(done, total),
@@ -192,6 +192,10 @@ final class StyliseCommand implements Callable<Integer> {
                 total,
                 progress.getCost(),
                 Math.round(progress.getEtaMs() / 1000.0));
+        // A clip is painted frame after frame: say which (1-based, as a person counts them).
+        return progress.getFrames() > 0
+                ? bar + String.format(Locale.ROOT, "  frame %d/%d", progress.getFrame() + 1, progress.getFrames())
+                : bar;
     }
 
     private int write(ImageStylised result, Path target) {
@@ -229,10 +233,13 @@ final class StyliseCommand implements Callable<Integer> {
         return result.getCancelled() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
     }
 
-    private static Path defaultOutput(Path content) {
+    /** NAME-stylised.png beside the content; a clip's result is a GIF and a sound's a WAV, named so. */
+    static Path defaultOutput(Path content) {
         String name = content.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return content.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-stylised.png");
+        String extension = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+        String resultExtension = extension.equals("gif") || extension.equals("wav") ? extension : "png";
+        return content.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-stylised." + resultExtension);
     }
 
     private static boolean isJpeg(Path file) {

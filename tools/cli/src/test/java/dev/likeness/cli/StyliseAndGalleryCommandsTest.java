@@ -187,6 +187,21 @@ class StyliseAndGalleryCommandsTest {
 
         assertThat(StyliseCommand.progressBar(halfway))
                 .isEqualTo("[###############---------------]  50%  10/20  J=1.388e+02  eta 3 s");
+        assertThat(StyliseCommand.progressBar(
+                        halfway.toBuilder().setFrame(1).setFrames(8).build()))
+                .as("a clip's progress names its frame")
+                .isEqualTo("[###############---------------]  50%  10/20  J=1.388e+02  eta 3 s  frame 2/8");
+    }
+
+    @Test
+    void aClipOrASoundIsWrittenWhereItsKindBelongs() {
+        Path folder = Path.of("in");
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("photo.jpg")))
+                .isEqualTo(folder.resolve("photo-stylised.png"));
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("pan.GIF")))
+                .isEqualTo(folder.resolve("pan-stylised.gif"));
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("voice.wav")))
+                .isEqualTo(folder.resolve("voice-stylised.wav"));
     }
 
     @Test
