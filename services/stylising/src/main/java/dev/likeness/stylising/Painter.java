@@ -24,6 +24,7 @@ import dev.likeness.stylising.engine.ClipPainter;
 import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
+import dev.likeness.stylising.engine.Optimiser;
 import dev.likeness.stylising.engine.Raster;
 import dev.likeness.stylising.engine.SoundPainter;
 
@@ -99,19 +100,7 @@ public class Painter {
                 job.styleWeights(),
                 job.settings(),
                 (iteration, total, evaluation, current, elapsed) -> {
-                    long elapsedMs = elapsed / 1_000_000;
-                    StyleProgress.Builder event = StyleProgress.newBuilder()
-                            .setRequestId(job.requestId())
-                            .setProducedAt(StyleEvents.now())
-                            .setIteration(iteration)
-                            .setTotalIterations(total)
-                            .setCost(evaluation.cost())
-                            .setContentCost(evaluation.contentCost())
-                            .setStyleCost(evaluation.styleCost())
-                            .setTvCost(evaluation.tvCost())
-                            .setElapsedMs(elapsedMs)
-                            .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
-                            .putAllAttributes(job.request().getAttributesMap());
+                    StyleProgress.Builder event = progressEvent(job, iteration, total, evaluation, elapsed);
                     if (previewSide > 0) {
                         event.setPreviewPng(ByteString.copyFrom(current.previewPng(previewSide)));
                     }
@@ -142,22 +131,10 @@ public class Painter {
                         clip.temporalWeight(),
                         clip.method(),
                         (frame, frames, iteration, total, evaluation, current, elapsed) -> {
-                            long elapsedMs = elapsed / 1_000_000;
-                            StyleProgress.Builder event = StyleProgress.newBuilder()
-                                    .setRequestId(job.requestId())
-                                    .setProducedAt(StyleEvents.now())
+                            StyleProgress.Builder event = progressEvent(job, iteration, total, evaluation, elapsed)
                                     .setFrame(frame)
                                     .setFrames(frames)
-                                    .setIteration(iteration)
-                                    .setTotalIterations(total)
-                                    .setCost(evaluation.cost())
-                                    .setContentCost(evaluation.contentCost())
-                                    .setStyleCost(evaluation.styleCost())
-                                    .setTvCost(evaluation.tvCost())
-                                    .setTemporalCost(evaluation.temporalCost())
-                                    .setElapsedMs(elapsedMs)
-                                    .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
-                                    .putAllAttributes(job.request().getAttributesMap());
+                                    .setTemporalCost(evaluation.temporalCost());
                             if (previewSide > 0) {
                                 event.setPreviewPng(ByteString.copyFrom(current.previewPng(previewSide)));
                             }
@@ -199,18 +176,7 @@ public class Painter {
                 sound.style(),
                 sound.settings(),
                 (iteration, total, evaluation, current, elapsed) -> {
-                    long elapsedMs = elapsed / 1_000_000;
-                    StyleProgress.Builder event = StyleProgress.newBuilder()
-                            .setRequestId(job.requestId())
-                            .setProducedAt(StyleEvents.now())
-                            .setIteration(iteration)
-                            .setTotalIterations(total)
-                            .setCost(evaluation.cost())
-                            .setContentCost(evaluation.contentCost())
-                            .setStyleCost(evaluation.styleCost())
-                            .setElapsedMs(elapsedMs)
-                            .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
-                            .putAllAttributes(job.request().getAttributesMap());
+                    StyleProgress.Builder event = progressEvent(job, iteration, total, evaluation, elapsed);
                     if (previewSide > 0) {
                         Raster picture = SoundPainter.picture(List.of(content, style, current), content.bins() / 2);
                         event.setPreviewPng(ByteString.copyFrom(picture.previewPng(3 * previewSide)));
@@ -226,6 +192,24 @@ public class Painter {
         }
         SoundPainter.Spectrogram spectrogram = painted.result();
         output(job, painted.sound().wav(), "audio/wav", ".wav", spectrogram.frames(), spectrogram.bins(), result);
+    }
+
+    /** What every progress event says, whatever is painted: the iteration, the costs, time spent and to go. */
+    private static StyleProgress.Builder progressEvent(
+            StyleJob job, int iteration, int total, Optimiser.Evaluation evaluation, long elapsedNanos) {
+        long elapsedMs = elapsedNanos / 1_000_000;
+        return StyleProgress.newBuilder()
+                .setRequestId(job.requestId())
+                .setProducedAt(StyleEvents.now())
+                .setIteration(iteration)
+                .setTotalIterations(total)
+                .setCost(evaluation.cost())
+                .setContentCost(evaluation.contentCost())
+                .setStyleCost(evaluation.styleCost())
+                .setTvCost(evaluation.tvCost())
+                .setElapsedMs(elapsedMs)
+                .setEtaMs(elapsedMs * (total - iteration) / Math.max(1, iteration))
+                .putAllAttributes(job.request().getAttributesMap());
     }
 
     private void output(StyleJob job, Raster image, ImageStylised.Builder result) {
