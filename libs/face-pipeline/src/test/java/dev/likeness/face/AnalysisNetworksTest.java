@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.testing.Mirror;
 
 /**
  * The six analysis networks on the 22 faces of face-api's sample photos (all of them women, aged about 20 to 40, in
@@ -50,7 +47,8 @@ class AnalysisNetworksTest {
             byte[] bytes = Files.readAllBytes(models.resolve("samples/sample" + s + ".jpg"));
             photos.add(bytes);
             prepared.add(pipeline.prepare(bytes, 0, 0, ALL));
-            mirrors.add(pipeline.prepare(mirror(pipeline.decoder().decode(bytes).image()), 0, 0, ALL));
+            mirrors.add(
+                    pipeline.prepare(Mirror.png(pipeline.decoder().decode(bytes).image()), 0, 0, ALL));
         }
         analysed = pipeline.analyseAll(prepared);
         mirrored = pipeline.analyseAll(mirrors);
@@ -207,16 +205,5 @@ class AnalysisNetworksTest {
                 .min(Comparator.comparingDouble(
                         other -> Math.abs((other.box().x1() + other.box().x2()) / 2 - centre)))
                 .orElseThrow();
-    }
-
-    static byte[] mirror(BufferedImage photo) throws Exception {
-        int width = photo.getWidth(), height = photo.getHeight();
-        BufferedImage mirrored = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = mirrored.createGraphics();
-        graphics.drawImage(photo, width, 0, -width, height, null);
-        graphics.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(mirrored, "png", png);
-        return png.toByteArray();
     }
 }

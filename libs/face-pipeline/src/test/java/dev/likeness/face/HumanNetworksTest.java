@@ -3,20 +3,18 @@ package dev.likeness.face;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.testing.Mirror;
 
 /**
  * The human-models descriptors run as face networks of the pipeline: unit-length embeddings of their dimension;
@@ -35,7 +33,7 @@ class HumanNetworksTest {
             assertThat(pipeline.embeddingModel().id()).isEqualTo(id);
             BufferedImage photo = pipeline.decoder().decode(bytes).image();
             List<AnalysedFace> faces = pipeline.analyse(bytes).faces();
-            List<AnalysedFace> mirrored = pipeline.analyse(mirror(photo)).faces();
+            List<AnalysedFace> mirrored = pipeline.analyse(Mirror.png(photo)).faces();
             assertThat(faces).hasSize(4);
             assertThat(mirrored).hasSize(4);
             for (AnalysedFace face : faces) {
@@ -57,17 +55,6 @@ class HumanNetworksTest {
                 }
             }
         }
-    }
-
-    private static byte[] mirror(BufferedImage photo) throws Exception {
-        int width = photo.getWidth(), height = photo.getHeight();
-        BufferedImage mirrored = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = mirrored.createGraphics();
-        graphics.drawImage(photo, width, 0, -width, height, null);
-        graphics.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(mirrored, "png", png);
-        return png.toByteArray();
     }
 
     private static double dot(float[] a, float[] b) {

@@ -1,9 +1,6 @@
 package dev.likeness.matching.tools;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -25,6 +21,7 @@ import dev.likeness.face.FaceAnalysis;
 import dev.likeness.face.FaceAttribute;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.testing.Mirror;
 import dev.likeness.testing.Recapture;
 
 /**
@@ -175,7 +172,7 @@ public final class AnalysisReport {
                 var face = analyse(pipeline, bytes).subject();
                 var mirrored = analyse(
                                 pipeline,
-                                mirror(pipeline.decoder().decode(bytes).image()))
+                                Mirror.png(pipeline.decoder().decode(bytes).image()))
                         .subject();
                 if (face.isPresent() && mirrored.isPresent()) {
                     judged.add(new Judged(name, face.get(), mirrored.get()));
@@ -300,16 +297,5 @@ public final class AnalysisReport {
 
     private static String percent(int part, int whole) {
         return String.format(Locale.ROOT, "%.1f %% (%d / %d)", 100.0 * part / whole, part, whole);
-    }
-
-    static byte[] mirror(BufferedImage photo) throws IOException {
-        int width = photo.getWidth(), height = photo.getHeight();
-        BufferedImage mirrored = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = mirrored.createGraphics();
-        graphics.drawImage(photo, width, 0, -width, height, null);
-        graphics.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(mirrored, "png", png);
-        return png.toByteArray();
     }
 }
