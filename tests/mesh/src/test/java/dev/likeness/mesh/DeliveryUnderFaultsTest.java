@@ -166,6 +166,12 @@ class DeliveryUnderFaultsTest {
                 Map<String, List<byte[]>> facesSeen = TopicTally.everyRecord(bootstrap, Mesh.FACES);
                 Map<String, List<byte[]>> matchesSeen = TopicTally.everyRecord(bootstrap, Mesh.MATCHES);
                 long facesWritten = TopicTally.count(facesSeen), matchesWritten = TopicTally.count(matchesSeen);
+                // Exactly one result per request presumes exactly one copy of each request on the topic.
+                assertThat(TopicTally.everyRecord(bootstrap, Mesh.IMAGES))
+                        .as("requests on %s", Mesh.IMAGES)
+                        .allSatisfy((key, copies) ->
+                                assertThat(copies).as("copies of %s", key).hasSize(1))
+                        .hasSize(sent.size());
                 assertThat(facesSeen.keySet()).as("FacesEmbedded keys").isEqualTo(sent.keySet());
                 assertThat(matchesSeen.keySet()).as("MatchResult keys").isEqualTo(sent.keySet());
                 assertThat(TopicTally.everyRecord(bootstrap, Mesh.EMBEDDING_DLQ))

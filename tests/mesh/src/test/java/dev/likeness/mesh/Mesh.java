@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.BrokerProcess;
 import dev.likeness.local.kafka.LocalKafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
@@ -112,9 +115,36 @@ final class Mesh implements AutoCloseable {
                         failed.add(pending.get(i));
                     }
                 }
-                pending = failed;
+                pending = failed.isEmpty() ? failed : notYetWritten(failed);
             }
         }
+    }
+
+    /**
+     * The records of a failed attempt that the topics do not hold. A send can fail at the client after the broker
+     * appended it (a lost acknowledgement, then an idempotent producer's retry refused as out of sequence): sending
+     * those again would put a request on the topic twice, and the services rightly answer each copy.
+     */
+    private List<ProducerRecord<String, byte[]>> notYetWritten(List<ProducerRecord<String, byte[]>> failed) {
+        Map<String, List<byte[]>> written = new HashMap<>();
+        try (KafkaTestClient kafka = client()) {
+            for (String topic :
+                    failed.stream().map(ProducerRecord::topic).distinct().toList()) {
+                try (TopicFollower reader = kafka.readFromBeginning(topic)) {
+                    boolean read = reader.readToEnd(
+                            Duration.ofMinutes(1),
+                            record -> written.computeIfAbsent(topic + "/" + record.key(), k -> new ArrayList<>())
+                                    .add(record.value()));
+                    if (!read) {
+                        throw new IllegalStateException("Cannot read " + topic + " to its end to resend what failed");
+                    }
+                }
+            }
+        }
+        return failed.stream()
+                .filter(record -> written.getOrDefault(record.topic() + "/" + record.key(), List.of()).stream()
+                        .noneMatch(value -> Arrays.equals(value, record.value())))
+                .toList();
     }
 
     String bootstrapServers() {
