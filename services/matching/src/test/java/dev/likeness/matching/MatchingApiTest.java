@@ -283,13 +283,17 @@ class MatchingApiTest {
 
     @Test
     void errorsAreProblemDocuments() {
-        given().delete("/api/v1/identities/{id}", prefix + "nobody")
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .delete("/api/v1/identities/{id}", prefix + "nobody")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("type", equalTo("urn:likeness:problem:unknown-identity"))
-                .body("detail", containsString("nobody"));
+                .body("detail", containsString("nobody"))
+                // The caller's trace goes on in the service, and the problem names it.
+                .body("traceId", equalTo(traceId));
         given().contentType(ContentType.JSON)
                 .body(Map.of("model", Map.of("id", "never-calibrated"), "embedding", embeddings.person()))
                 .post("/api/v1/identify")

@@ -3,13 +3,17 @@ package dev.likeness.matching.api;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * An RFC 7807 problem document ({@code application/problem+json}), with the machine-readable {@code code}
- * as an extension member (the same codes as RequestError on the matches topic).
+ * as an extension member (the same codes as RequestError on the matches topic), and the W3C trace id of the
+ * request that failed, so that whoever got the error can find its trace (absent where no trace is recorded).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String code, String instance) {
+public record Problem(
+        String type, String title, int status, String detail, String code, String instance, String traceId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -20,6 +24,12 @@ public record Problem(String type, String title, int status, String detail, Stri
                 status,
                 detail,
                 code,
-                instance);
+                instance,
+                currentTraceId());
+    }
+
+    private static String currentTraceId() {
+        SpanContext span = Span.current().getSpanContext();
+        return span.isValid() ? span.getTraceId() : null;
     }
 }
