@@ -69,8 +69,8 @@ public final class StylisingBench {
             for (int size : new int[] {256, 512}) {
                 Raster content = Raster.of(photo, size, size);
                 Raster style = TestPictures.stylePattern(size, size);
-                Gatys.Settings adam = settings(Gatys.Method.ADAM);
-                Gatys.Settings lbfgs = settings(Gatys.Method.LBFGS);
+                Gatys.Settings adam = settings(Gatys.Method.ADAM, ITERATIONS);
+                Gatys.Settings lbfgs = settings(Gatys.Method.LBFGS, ITERATIONS);
                 var contentTargets = gatys.targetsOf(content);
                 contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
                 var grams = gatys.blendedGrams(List.of(style), new float[] {1});
@@ -161,13 +161,14 @@ public final class StylisingBench {
         }
     }
 
-    private static Gatys.Settings settings(Gatys.Method method) {
+    /** The service defaults (the SWAG graphs, beta 5, content init) with the given method and iterations. */
+    static Gatys.Settings settings(Gatys.Method method, int iterations) {
         return new Gatys.Settings(
                 1,
                 5,
                 1e-5,
                 Map.of(),
-                ITERATIONS,
+                iterations,
                 method,
                 method == Gatys.Method.ADAM ? 2 : 1,
                 Gatys.Init.CONTENT,

@@ -1,4 +1,4 @@
-package dev.likeness.stylising.bench;
+package dev.likeness.bench;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -21,9 +21,9 @@ import dev.likeness.stylising.engine.TestPictures;
  * Seconds per optimisation iteration (Adam and L-BFGS) at 256 and 512 px against one raw loss + gradient
  * evaluation, and the seconds to a finished 256 px picture with the service defaults (the SWAG graphs, beta 5):
  * <pre>
- * ./mvnw -B -ntp -pl services/stylising -am install -DskipTests
- * java -cp services/stylising/target/classes:$(cat services/stylising/target/classpath.txt) \
- *     dev.likeness.stylising.bench.StylisingBenchmark [ITERATIONS=20] [FINISHED_ITERATIONS=300] [SIZES=256,512]
+ * ./mvnw -B -ntp -pl tools/bench -am install -DskipTests
+ * java -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*' \
+ *     dev.likeness.bench.StylisingBenchmark [ITERATIONS=20] [FINISHED_ITERATIONS=300] [SIZES=256,512]
  * </pre>
  * Content: models/samples/sample1.jpg; style: a generated pattern ({@link TestPictures#stylePattern}).
  */
@@ -51,7 +51,7 @@ public final class StylisingBenchmark {
             for (int size : sizes) {
                 Raster content = Raster.of(photo, size, size);
                 Raster style = TestPictures.stylePattern(size, size);
-                Gatys.Settings settings = settings(Gatys.Method.ADAM, iterations);
+                Gatys.Settings settings = StylisingBench.settings(Gatys.Method.ADAM, iterations);
                 Map<String, FloatTensor> contentTargets = gatys.targetsOf(content);
                 contentTargets.keySet().removeIf(name -> !name.startsWith(Gatys.CONTENT_TARGET));
                 Map<String, FloatTensor> grams = gatys.blendedGrams(List.of(style), new float[] {1});
@@ -65,7 +65,8 @@ public final class StylisingBenchmark {
                 }
                 Arrays.sort(raw);
                 double adam = perIteration(gatys, content, style, settings);
-                double lbfgs = perIteration(gatys, content, style, settings(Gatys.Method.LBFGS, iterations));
+                double lbfgs =
+                        perIteration(gatys, content, style, StylisingBench.settings(Gatys.Method.LBFGS, iterations));
                 System.out.printf(
                         Locale.ROOT, "| %d | %.3f s | %.3f s | %.3f s |%n", size, raw[raw.length / 2], adam, lbfgs);
             }
@@ -77,7 +78,7 @@ public final class StylisingBenchmark {
                         content,
                         List.of(style),
                         new float[] {1},
-                        settings(method, finished),
+                        StylisingBench.settings(method, finished),
                         (i, n, e, g, t) -> {},
                         () -> false);
                 System.out.printf(
@@ -99,21 +100,5 @@ public final class StylisingBenchmark {
         Gatys.Result result =
                 gatys.run(content, List.of(style), new float[] {1}, settings, (i, n, e, g, t) -> {}, () -> false);
         return (System.nanoTime() - start) / 1e9 / result.iterations();
-    }
-
-    private static Gatys.Settings settings(Gatys.Method method, int iterations) {
-        return new Gatys.Settings(
-                1,
-                5,
-                1e-5,
-                Map.of(),
-                iterations,
-                method,
-                method == Gatys.Method.ADAM ? 2 : 1,
-                Gatys.Init.CONTENT,
-                0,
-                false,
-                1,
-                1_000_000);
     }
 }
