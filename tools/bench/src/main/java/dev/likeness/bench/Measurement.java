@@ -3,6 +3,8 @@ package dev.likeness.bench;
 import java.util.Arrays;
 import java.util.List;
 
+import org.HdrHistogram.DoubleHistogram;
+
 /** Repeated timings of one thing: median, min and max after warm-up. */
 public record Measurement(double[] seconds) {
 
@@ -57,10 +59,13 @@ public record Measurement(double[] seconds) {
         return values;
     }
 
-    /** The value at a percentile (nearest rank). */
+    /** The value at a percentile, from an HdrHistogram of the runs (3 significant digits). */
     public double percentile(double percentile) {
-        return seconds[
-                Math.max(0, Math.min(seconds.length - 1, (int) Math.ceil(percentile / 100 * seconds.length) - 1))];
+        DoubleHistogram histogram = new DoubleHistogram(3);
+        for (double value : seconds) {
+            histogram.recordValue(value);
+        }
+        return histogram.getValueAtPercentile(percentile);
     }
 
     public double median() {
