@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -205,6 +206,35 @@ class WorkloadsTest {
     }
 
     /**
+     * Matching writes its gallery snapshots where its ConfigMap says, onto a volume every replica shares, so
+     * that a restarted or added replica restores one instead of reading the whole gallery topic.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "cuda"})
+    void matchingKeepsGallerySnapshotsOnASharedVolume(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        String directory =
+                m.configMap("likeness-matching").getData().get("LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY");
+        PodSpec pod = m.deployment("likeness-matching").getSpec().getTemplate().getSpec();
+        String volume = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals(directory))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("nothing mounted at " + directory))
+                .getName();
+        String claim = pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(volume))
+                .findFirst()
+                .orElseThrow()
+                .getPersistentVolumeClaim()
+                .getClaimName();
+        PersistentVolumeClaim pvc = m.typed("PersistentVolumeClaim", PersistentVolumeClaim.class).stream()
+                .filter(c -> c.getMetadata().getName().equals(claim))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no PersistentVolumeClaim " + claim));
+        assertThat(pvc.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+    }
+
+    /**
      * Models are never in the images: services that run networks fetch them at start into an emptyDir with
      * npm pack, checked against SHA256SUMS, which must be deploy/models/SHA256SUMS byte for byte.
      */
@@ -283,7 +313,7 @@ class WorkloadsTest {
     private static String lastSegmentAsMethod(String key, String service) {
         String rest = key.substring(("LIKENESS_" + service.toUpperCase() + "_").length())
                 .toLowerCase();
-        for (String group : List.of("inference_", "output_", "limits_", "defaults_")) {
+        for (String group : List.of("inference_", "output_", "limits_", "defaults_", "gallery_", "snapshot_")) {
             if (rest.startsWith(group)) {
                 rest = rest.substring(group.length());
             }

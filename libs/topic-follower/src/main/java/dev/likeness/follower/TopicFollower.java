@@ -54,6 +54,17 @@ public final class TopicFollower implements AutoCloseable {
         static StartAt lastRecords(int count) {
             return (beginning, end) -> Math.max(beginning, end - count);
         }
+
+        /**
+         * Where reading starts in every partition of the topic (partition -> offset), decided at once; by
+         * default {@link #offset} of each. For starts that depend on all partitions, such as a snapshot's.
+         */
+        default Map<Integer, Long> offsets(Map<Integer, Long> beginnings, Map<Integer, Long> ends) {
+            Map<Integer, Long> offsets = new HashMap<>();
+            beginnings.forEach(
+                    (partition, beginning) -> offsets.put(partition, offset(beginning, ends.get(partition))));
+            return offsets;
+        }
     }
 
     public static Builder builder(Map<String, ?> clientConfig) {
@@ -311,10 +322,16 @@ public final class TopicFollower implements AutoCloseable {
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> starting = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            long offset = starts.get(partition.topic()).offset(beginnings.get(partition), ends.get(partition));
-            consumer.seek(partition, offset);
-            starting.put(partition, offset);
+        for (Map.Entry<String, StartAt> topic : starts.entrySet()) {
+            Map<Integer, Long> offsets = topic.getValue()
+                    .offsets(byPartition(beginnings, topic.getKey()), byPartition(ends, topic.getKey()));
+            for (TopicPartition partition : partitions) {
+                if (partition.topic().equals(topic.getKey())) {
+                    long offset = offsets.get(partition.partition());
+                    consumer.seek(partition, offset);
+                    starting.put(partition, offset);
+                }
+            }
         }
         LOG.debugf("Reading %s from %s up to end offsets %s at start", starts.keySet(), starting, ends);
         synchronized (this) {
@@ -323,6 +340,16 @@ public final class TopicFollower implements AutoCloseable {
         }
         advance();
         return true;
+    }
+
+    private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets, String topic) {
+        Map<Integer, Long> ofTopic = new HashMap<>();
+        offsets.forEach((partition, offset) -> {
+            if (partition.topic().equals(topic)) {
+                ofTopic.put(partition.partition(), offset);
+            }
+        });
+        return ofTopic;
     }
 
     private List<TopicPartition> partitionsOf(String topic, boolean waitForTopics) {

@@ -22,6 +22,7 @@ import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityIds;
 import dev.likeness.matching.gallery.IdentityUpdates;
 import dev.likeness.matching.gallery.IdentityView;
@@ -91,7 +92,7 @@ public class GalleryService {
                         g -> g.stats().indexBytes())
                 .description("Heap of the vector indexes (vectors, owners, HNSW graphs)")
                 .register(registry);
-        this.follower = new GalleryFollower(kafkaConfig, registry, topics.gallery(), gallery);
+        this.follower = new GalleryFollower(kafkaConfig, registry, topics.gallery(), gallery, snapshotting(config));
     }
 
     public static SearchSettings searchSettings(MatchingConfig config) {
@@ -104,6 +105,15 @@ public class GalleryService {
                 search.hnswBeamWidth(),
                 search.hnswEfSearch(),
                 search.compactRemovedFraction());
+    }
+
+    /** Null when snapshots are off. */
+    public static GalleryFollower.Snapshotting snapshotting(MatchingConfig config) {
+        MatchingConfig.SnapshotConfig snapshot = config.gallery().snapshot();
+        return snapshot.enabled()
+                ? new GalleryFollower.Snapshotting(
+                        new GallerySnapshots(snapshot.directory(), snapshot.maxAge()), snapshot.interval())
+                : null;
     }
 
     public static Calibrations calibrations(MatchingConfig config) {

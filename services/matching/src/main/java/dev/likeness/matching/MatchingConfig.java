@@ -62,6 +62,27 @@ public interface MatchingConfig {
         /** How long a request waits for the gallery to be materialised at startup. */
         @WithDefault("10m")
         Duration catchUpTimeout();
+
+        SnapshotConfig snapshot();
+    }
+
+    /** Snapshots of the materialised gallery, so that a restarted replica need not read the whole topic again. */
+    interface SnapshotConfig {
+        /** Off: no snapshots; every start reads the whole gallery topic and builds the HNSW graphs. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where snapshots are written (one file per gallery topic); on Kubernetes, a volume. */
+        @WithDefault("var/matching/snapshots")
+        Path directory();
+
+        /** A snapshot is written once the gallery is materialised, then at most this often while records come. */
+        @WithDefault("10m")
+        Duration interval();
+
+        /** An older snapshot is not restored; keep it below the gallery topic's delete.retention.ms (1 day by default). */
+        @WithDefault("12h")
+        Duration maxAge();
     }
 
     interface SearchConfig {

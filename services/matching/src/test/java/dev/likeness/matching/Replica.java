@@ -6,9 +6,11 @@ import java.util.concurrent.ForkJoinPool;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
+import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.recognition.Matcher;
+import dev.likeness.matching.search.SearchSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -25,19 +27,44 @@ final class Replica implements AutoCloseable {
     private final GalleryFollower follower;
     private final Matcher matcher;
 
+    /** A replica without snapshots: it reads the whole topic. */
     Replica(String bootstrapServers, String topic, MatchingConfig config) {
+        this(bootstrapServers, topic, config, null);
+    }
+
+    Replica(String bootstrapServers, String topic, MatchingConfig config, GalleryFollower.Snapshotting snapshotting) {
+        this(
+                bootstrapServers,
+                topic,
+                GalleryService.searchSettings(config),
+                GalleryService.calibrations(config),
+                snapshotting);
+    }
+
+    /** A replica that restores and writes snapshots as the service does ({@code snapshotting} null: none). */
+    Replica(
+            String bootstrapServers,
+            String topic,
+            SearchSettings settings,
+            Calibrations calibrations,
+            GalleryFollower.Snapshotting snapshotting) {
         pool = new ForkJoinPool(2);
-        gallery = new Gallery(GalleryService.searchSettings(config), pool);
-        matcher = new Matcher(gallery, GalleryService.calibrations(config));
+        gallery = new Gallery(settings, pool);
+        matcher = new Matcher(gallery, calibrations);
         follower = new GalleryFollower(
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new SimpleMeterRegistry(),
                 topic,
-                gallery);
+                gallery,
+                snapshotting);
     }
 
     Gallery gallery() {
         return gallery;
+    }
+
+    GalleryFollower follower() {
+        return follower;
     }
 
     Matcher matcher() {

@@ -1,5 +1,6 @@
 package dev.likeness.matching.gallery;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,9 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
 
 import com.google.protobuf.Timestamp;
 import dev.likeness.core.calibration.ModelKey;
@@ -85,6 +89,123 @@ public final class Gallery {
                         return null;
                     }));
         }
+    }
+
+    /**
+     * Writes the whole gallery (identities, the facts of their embeddings, the vector indexes with their
+     * graphs) for {@link #restore}. Under the read lock: searches go on, records wait.
+     */
+    public void write(DataOutput out) throws IOException {
+        lock.readLock().lock();
+        try {
+            out.writeInt(slots.size());
+            out.writeInt(freeSlots.size());
+            for (int slot : freeSlots) {
+                out.writeInt(slot);
+            }
+            out.writeInt(indexes.size());
+            for (Map.Entry<ModelKey, VectorIndex> model : indexes.entrySet()) {
+                writeModel(out, model.getKey());
+                model.getValue().write(out);
+            }
+            out.writeInt(identities.size());
+            for (Entry entry : identities.values()) {
+                out.writeString(entry.id);
+                out.writeInt(entry.slot);
+                out.writeString(entry.displayName);
+                writeTimestamp(out, entry.createdAt);
+                writeTimestamp(out, entry.updatedAt);
+                out.writeInt(entry.embeddings.size());
+                for (StoredRef ref : entry.embeddings) {
+                    writeModel(out, ref.model);
+                    out.writeInt(ref.row);
+                    writeTimestamp(out, ref.addedAt);
+                    out.writeString(ref.sourceRequestId);
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Replaces this gallery's contents with a gallery written by {@link #write}. */
+    public void restore(DataInput in) throws IOException {
+        lock.writeLock().lock();
+        try {
+            clearLocked();
+            int slotCount = in.readInt();
+            for (int i = 0; i < slotCount; i++) {
+                slots.add(null);
+            }
+            int free = in.readInt();
+            for (int i = 0; i < free; i++) {
+                freeSlots.add(in.readInt());
+            }
+            int models = in.readInt();
+            for (int i = 0; i < models; i++) {
+                indexes.put(readModel(in), VectorIndex.read(in, searchSettings, pool));
+            }
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                Entry entry = new Entry(in.readString(), in.readInt());
+                entry.displayName = in.readString();
+                entry.createdAt = readTimestamp(in);
+                entry.updatedAt = readTimestamp(in);
+                int embeddings = in.readInt();
+                for (int e = 0; e < embeddings; e++) {
+                    ModelKey model = readModel(in);
+                    // The index's key instance, shared by every embedding of the model.
+                    ModelKey shared = indexes.keySet().stream()
+                            .filter(model::equals)
+                            .findFirst()
+                            .orElseThrow(() -> new IOException("an embedding of a model without an index: " + model));
+                    entry.embeddings.add(new StoredRef(shared, in.readInt(), readTimestamp(in), in.readString()));
+                }
+                slots.set(entry.slot, entry);
+                identities.put(entry.id, entry);
+            }
+        } catch (IOException | RuntimeException e) {
+            clearLocked();
+            throw e;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Forgets every identity: the state before the first record. */
+    public void clear() {
+        write(() -> {
+            clearLocked();
+            return null;
+        });
+    }
+
+    private void clearLocked() {
+        identities.clear();
+        slots.clear();
+        freeSlots.clear();
+        indexes.clear();
+    }
+
+    private static void writeModel(DataOutput out, ModelKey model) throws IOException {
+        out.writeString(model.id());
+        out.writeString(model.version());
+    }
+
+    private static ModelKey readModel(DataInput in) throws IOException {
+        return new ModelKey(in.readString(), in.readString());
+    }
+
+    private static void writeTimestamp(DataOutput out, Timestamp timestamp) throws IOException {
+        out.writeLong(timestamp.getSeconds());
+        out.writeInt(timestamp.getNanos());
+    }
+
+    private static Timestamp readTimestamp(DataInput in) throws IOException {
+        return Timestamp.newBuilder()
+                .setSeconds(in.readLong())
+                .setNanos(in.readInt())
+                .build();
     }
 
     public int size() {

@@ -1,6 +1,9 @@
 package dev.likeness.matching.in;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,14 +18,16 @@ import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.servicekit.kafka.FollowerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Materialises the gallery topic into a {@link Gallery}: reads every partition from the beginning up to the
- * end offsets found at startup (until then the replica is not ready), then keeps applying new records as
- * they come. Every replica does the same with the same records, so every replica holds the same gallery;
- * the replica's own writes reach its index this way too.
+ * Materialises the gallery topic into a {@link Gallery}: reads every partition from the beginning (or from
+ * where the latest snapshot left off, see {@link GallerySnapshots}) up to the end offsets found at startup
+ * (until then the replica is not ready), then keeps applying new records as they come. Every replica does the
+ * same with the same records, so every replica holds the same gallery; the replica's own writes reach its
+ * index this way too. Once caught up, it writes a snapshot every snapshot interval in which records came.
  */
 public final class GalleryFollower implements AutoCloseable {
 
@@ -33,17 +38,37 @@ public final class GalleryFollower implements AutoCloseable {
     private final EventParser<Identity> parser = new EventParser<>(Identity.getDefaultInstance());
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final Snapshotting snapshotting;
     private final TopicFollower follower;
     private final long startedNanos = System.nanoTime();
+    /** Follower's thread only: per partition, the offset after the last record the gallery holds. */
+    private final Map<Integer, Long> nextOffsets = new HashMap<>();
     /** Set on the follower's thread once caught up: from then on each poll's records refresh the indexes. */
     private boolean indexed;
+    /** Follower's thread only: records applied since the last snapshot, and when that was taken. */
+    private long recordsSinceSnapshot;
 
-    /** Starts reading at once, on a thread of its own. */
-    public GalleryFollower(Map<String, ?> kafkaConfig, MeterRegistry registry, String topic, Gallery gallery) {
+    private Instant lastSnapshot = Instant.EPOCH;
+
+    /** Where snapshots go, and how often one is written while records come. */
+    public record Snapshotting(GallerySnapshots snapshots, Duration interval) {}
+
+    /**
+     * Starts reading at once, on a thread of its own.
+     *
+     * @param snapshotting null: no snapshots, every start reads the whole topic
+     */
+    public GalleryFollower(
+            Map<String, ?> kafkaConfig,
+            MeterRegistry registry,
+            String topic,
+            Gallery gallery,
+            Snapshotting snapshotting) {
         this.gallery = gallery;
         this.topic = topic;
+        this.snapshotting = snapshotting;
         this.follower = TopicFollower.builder(kafkaConfig)
-                .topic(topic, TopicFollower.StartAt.BEGINNING)
+                .topic(topic, new FromSnapshot())
                 .clientId("gallery-follower")
                 .clientMetrics(FollowerMetrics.into(registry))
                 .onCaughtUp(this::caughtUpNow)
@@ -83,9 +108,84 @@ public final class GalleryFollower implements AutoCloseable {
     private void apply(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             apply(record);
+            nextOffsets.put(record.partition(), record.offset() + 1);
+            recordsSinceSnapshot++;
         }
         if (indexed && !records.isEmpty()) {
             gallery.refreshIndexes();
+        }
+        if (indexed) {
+            snapshotIfDue();
+        }
+    }
+
+    /** After the whole gallery is materialised, and then once per interval in which records came. */
+    private void snapshotIfDue() {
+        if (snapshotting == null
+                || recordsSinceSnapshot == 0
+                || Instant.now().isBefore(lastSnapshot.plus(snapshotting.interval()))) {
+            return;
+        }
+        try {
+            snapshotting.snapshots().write(topic, gallery, nextOffsets);
+        } catch (IOException | RuntimeException e) {
+            // The replica serves on; the next start reads more of the topic.
+            LOG.errorf(
+                    e,
+                    "Could not write the gallery snapshot into %s",
+                    snapshotting.snapshots().directory());
+        }
+        lastSnapshot = Instant.now();
+        recordsSinceSnapshot = 0;
+    }
+
+    /**
+     * Restores the latest snapshot, on the follower's thread, and starts each partition where it left off;
+     * from the beginning when there is none, or when it does not fit the topic as it is now (a partition
+     * that begins after the snapshot's offset lost records the snapshot lacks; one that ends before it is
+     * not the topic the snapshot was taken of).
+     */
+    private final class FromSnapshot implements TopicFollower.StartAt {
+
+        @Override
+        public long offset(long beginning, long end) {
+            return beginning;
+        }
+
+        @Override
+        public Map<Integer, Long> offsets(Map<Integer, Long> beginnings, Map<Integer, Long> ends) {
+            Map<Integer, Long> starts = new HashMap<>(beginnings);
+            GallerySnapshots.Restored restored = snapshotting == null
+                    ? null
+                    : snapshotting.snapshots().restore(topic, gallery).orElse(null);
+            if (restored != null) {
+                String misfit = misfit(restored.nextOffsets(), beginnings, ends);
+                if (misfit == null) {
+                    starts.putAll(restored.nextOffsets());
+                    lastSnapshot = restored.takenAt();
+                } else {
+                    LOG.warnf(
+                            "The gallery snapshot does not fit %s (%s): reading it from the beginning", topic, misfit);
+                    gallery.clear();
+                }
+            }
+            nextOffsets.putAll(starts);
+            return starts;
+        }
+
+        private static String misfit(
+                Map<Integer, Long> snapshot, Map<Integer, Long> beginnings, Map<Integer, Long> ends) {
+            for (Map.Entry<Integer, Long> next : snapshot.entrySet()) {
+                int partition = next.getKey();
+                if (!beginnings.containsKey(partition)) {
+                    return "no partition " + partition;
+                }
+                if (next.getValue() < beginnings.get(partition) || next.getValue() > ends.get(partition)) {
+                    return "partition " + partition + " holds offsets " + beginnings.get(partition) + " to "
+                            + ends.get(partition) + ", the snapshot continues from " + next.getValue();
+                }
+            }
+            return null;
         }
     }
 

@@ -1,6 +1,12 @@
 package dev.likeness.matching.search;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
 
 /**
  * Append-only rows of one embedding dimension, stored row after row in fixed-size float blocks: a scan
@@ -68,6 +74,34 @@ public final class EmbeddingMatrix {
         }
         int offset = (row % rowsPerBlock) * dimension;
         return Arrays.copyOfRange(blocks[row / rowsPerBlock], offset, offset + dimension);
+    }
+
+    /** Writes the dimension, the row count and the rows, a block at a time (little-endian floats). */
+    void write(DataOutput out) throws IOException {
+        out.writeInt(dimension);
+        out.writeInt(rows);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(rowsPerBlock * dimension * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int block = 0; block * rowsPerBlock < rows; block++) {
+            int floats = Math.min(rowsPerBlock, rows - block * rowsPerBlock) * dimension;
+            bytes.clear();
+            bytes.asFloatBuffer().put(blocks[block], 0, floats);
+            out.writeBytes(bytes.array(), floats * Float.BYTES);
+        }
+    }
+
+    /** A matrix written by {@link #write}. */
+    static EmbeddingMatrix read(DataInput in) throws IOException {
+        EmbeddingMatrix matrix = new EmbeddingMatrix(in.readInt());
+        int rows = in.readInt();
+        int perBlock = matrix.rowsPerBlock;
+        matrix.blocks = new float[(rows + perBlock - 1) / perBlock][];
+        for (int block = 0; block < matrix.blocks.length; block++) {
+            matrix.blocks[block] = new float[perBlock * matrix.dimension];
+            in.readFloats(matrix.blocks[block], 0, Math.min(perBlock, rows - block * perBlock) * matrix.dimension);
+        }
+        matrix.rows = rows;
+        return matrix;
     }
 
     /** Bytes of the float blocks. */

@@ -1,17 +1,17 @@
 package dev.likeness.matching.search;
 
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.NeighborArray;
@@ -22,9 +22,8 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 /**
  * An approximate nearest-neighbour graph (Lucene's HNSW) over the first {@link #coveredRows()} rows of an
  * {@link EmbeddingMatrix}. The graph reads the vectors in place: it stores only the neighbour lists.
- * It is built on several threads for a fixed number of rows ({@link #capacity()}), then extended one row
- * at a time up to that number; beyond it, build a new one. Not thread-safe: the caller keeps additions
- * and searches apart.
+ * It is built on several threads, then extended one row at a time as rows are appended. Not thread-safe:
+ * the caller keeps additions and searches apart.
  */
 final class HnswIndex {
 
@@ -34,41 +33,37 @@ final class HnswIndex {
     private final EmbeddingMatrix matrix;
     private final OnHeapHnswGraph graph;
     private final Extender extender;
-    private final int capacity;
     private int coveredRows;
 
-    private HnswIndex(EmbeddingMatrix matrix, OnHeapHnswGraph graph, Extender extender, int capacity, int coveredRows) {
+    private HnswIndex(EmbeddingMatrix matrix, OnHeapHnswGraph graph, Extender extender, int coveredRows) {
         this.matrix = matrix;
         this.graph = graph;
         this.extender = extender;
-        this.capacity = capacity;
         this.coveredRows = coveredRows;
     }
 
     /**
-     * Builds a graph of rows [0, rows) with room for {@code capacity} rows in all.
+     * Builds a graph of rows [0, rows).
      *
      * @param threads  builder threads, on {@code executor}; 1 builds on the calling thread, deterministically
      */
     static HnswIndex build(
-            EmbeddingMatrix matrix,
-            int rows,
-            int capacity,
-            int maxConnections,
-            int beamWidth,
-            int threads,
-            Executor executor) {
+            EmbeddingMatrix matrix, int rows, int maxConnections, int beamWidth, int threads, Executor executor) {
         MatrixScorers scorers = new MatrixScorers(matrix);
         try {
-            OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity)
-                    .getGraph();
-            if (threads > 1) {
+            if (threads > 1 && rows > 0) {
+                // Lucene's concurrent builder fills a graph of fixed size; a copy that can grow takes new rows.
+                OnHeapHnswGraph full = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, rows)
+                        .getGraph();
                 new HnswConcurrentMergeBuilder(
-                                new TaskExecutor(executor), threads, scorers, maxConnections, beamWidth, graph, null)
+                                new TaskExecutor(executor), threads, scorers, maxConnections, beamWidth, full, null)
                         .build(rows);
+                OnHeapHnswGraph graph = growableGraph(scorers, maxConnections, beamWidth);
+                copyInto(graph, full);
+                return new HnswIndex(matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), rows);
             }
-            Extender extender = new Extender(scorers, maxConnections, beamWidth, graph);
-            HnswIndex index = new HnswIndex(matrix, graph, extender, capacity, threads > 1 ? rows : 0);
+            OnHeapHnswGraph graph = growableGraph(scorers, maxConnections, beamWidth);
+            HnswIndex index = new HnswIndex(matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), 0);
             index.extendTo(rows);
             return index;
         } catch (IOException e) {
@@ -76,86 +71,89 @@ final class HnswIndex {
         }
     }
 
+    private static OnHeapHnswGraph growableGraph(MatrixScorers scorers, int maxConnections, int beamWidth)
+            throws IOException {
+        return HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED).getGraph();
+    }
+
+    /** Copies every level's neighbour lists, top level first: Lucene sizes a node's levels when it first sees it. */
+    private static void copyInto(OnHeapHnswGraph copy, OnHeapHnswGraph source) {
+        for (int level = source.numLevels() - 1; level >= 0; level--) {
+            HnswGraph.NodesIterator nodes = source.getNodesOnLevel(level);
+            while (nodes.hasNext()) {
+                int node = nodes.nextInt();
+                copy.addNode(level, node);
+                NeighborArray from = source.getNeighbors(level, node);
+                NeighborArray to = copy.getNeighbors(level, node);
+                for (int i = 0; i < from.size(); i++) {
+                    to.addOutOfOrder(from.nodes()[i], from.getScores(i));
+                }
+            }
+        }
+        copy.trySetNewEntryNode(source.entryNode(), source.numLevels() - 1);
+    }
+
     /**
      * Writes the neighbour lists of every level (not the vectors: they stay in the matrix), so that a graph
      * that took minutes to build can be read back by {@link #read} over the same rows.
      */
     void write(DataOutput out) throws IOException {
-        NeighborArray[][] nodes = nodeLevels(graph);
-        out.writeInt(capacity);
         out.writeInt(coveredRows);
         out.writeInt(graph.numLevels());
         out.writeInt(graph.entryNode());
-        // Top level first: Lucene sizes a node's levels when it first sees the node.
+        // Top level first, as read() adds them back. Every row below coveredRows is a node (removed rows too),
+        // so Lucene can list the nodes of each level.
         for (int level = graph.numLevels() - 1; level >= 0; level--) {
-            int count = 0;
-            for (int node = 0; node < coveredRows; node++) {
-                count += nodes[node].length > level ? 1 : 0;
-            }
-            out.writeInt(count);
-            for (int node = 0; node < coveredRows; node++) {
-                if (nodes[node].length > level) {
-                    NeighborArray neighbours = nodes[node][level];
-                    out.writeInt(node);
-                    out.writeInt(neighbours.size());
-                    for (int i = 0; i < neighbours.size(); i++) {
-                        out.writeInt(neighbours.nodes()[i]);
-                        out.writeFloat(neighbours.getScores(i));
-                    }
+            HnswGraph.NodesIterator nodes = graph.getNodesOnLevel(level);
+            out.writeInt(nodes.size());
+            while (nodes.hasNext()) {
+                int node = nodes.nextInt();
+                NeighborArray neighbours = graph.getNeighbors(level, node);
+                out.writeInt(node);
+                out.writeInt(neighbours.size());
+                for (int i = 0; i < neighbours.size(); i++) {
+                    out.writeInt(neighbours.nodes()[i]);
+                    out.writeInt(Float.floatToIntBits(neighbours.getScores(i)));
                 }
             }
-        }
-    }
-
-    /**
-     * Each node's neighbour lists by level. Lucene lists the nodes of a level only for a graph that fills its
-     * capacity (getNodesOnLevel), and ours keeps room to grow, so this reads the graph's own table.
-     */
-    private static NeighborArray[][] nodeLevels(OnHeapHnswGraph graph) {
-        try {
-            Field table = OnHeapHnswGraph.class.getDeclaredField("graph");
-            table.setAccessible(true);
-            return (NeighborArray[][]) table.get(graph);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("this Lucene version's OnHeapHnswGraph has no node table to write", e);
         }
     }
 
     /** A graph written by {@link #write} over the same first rows of {@code matrix}. */
     static HnswIndex read(DataInput in, EmbeddingMatrix matrix, int maxConnections, int beamWidth) throws IOException {
-        int capacity = in.readInt();
         int coveredRows = in.readInt();
         int levels = in.readInt();
         int entryNode = in.readInt();
-        if (coveredRows > matrix.rows() || capacity < coveredRows) {
+        if (coveredRows > matrix.rows() || levels < 1) {
             throw new IOException("the graph covers " + coveredRows + " rows, the matrix has " + matrix.rows());
         }
         MatrixScorers scorers = new MatrixScorers(matrix);
-        OnHeapHnswGraph graph = HnswGraphBuilder.create(scorers, maxConnections, beamWidth, SEED, capacity)
-                .getGraph();
+        OnHeapHnswGraph graph = growableGraph(scorers, maxConnections, beamWidth);
         for (int level = levels - 1; level >= 0; level--) {
             int nodes = in.readInt();
             for (int n = 0; n < nodes; n++) {
                 int node = in.readInt();
+                if (node < 0 || node >= coveredRows) {
+                    throw new IOException("node " + node + " outside the " + coveredRows + " rows of the graph");
+                }
                 graph.addNode(level, node);
                 NeighborArray neighbours = graph.getNeighbors(level, node);
                 int size = in.readInt();
                 for (int i = 0; i < size; i++) {
                     // Out of order: the lists were written as they were, partly unsorted after a concurrent build.
-                    neighbours.addOutOfOrder(in.readInt(), in.readFloat());
+                    neighbours.addOutOfOrder(in.readInt(), Float.intBitsToFloat(in.readInt()));
                 }
             }
         }
+        if (graph.size() != coveredRows) {
+            throw new IOException("the graph lists " + graph.size() + " nodes for " + coveredRows + " rows");
+        }
         graph.trySetNewEntryNode(entryNode, levels - 1);
-        return new HnswIndex(
-                matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), capacity, coveredRows);
+        return new HnswIndex(matrix, graph, new Extender(scorers, maxConnections, beamWidth, graph), coveredRows);
     }
 
     /** Adds rows [coveredRows, rows) to the graph, removed rows too (searches skip them). */
     void extendTo(int rows) {
-        if (rows > capacity) {
-            throw new IllegalArgumentException("the graph holds at most " + capacity + " rows");
-        }
         try {
             for (int row = coveredRows; row < rows; row++) {
                 extender.addGraphNode(row);
@@ -168,10 +166,6 @@ final class HnswIndex {
 
     int coveredRows() {
         return coveredRows;
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     /**

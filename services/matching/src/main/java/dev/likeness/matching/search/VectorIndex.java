@@ -2,8 +2,6 @@ package dev.likeness.matching.search;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
+import org.apache.lucene.store.InputStreamDataInput;
+import org.apache.lucene.store.OutputStreamDataOutput;
 import org.apache.lucene.util.Bits;
 
 /**
@@ -32,7 +34,7 @@ import org.apache.lucene.util.Bits;
 public final class VectorIndex {
 
     private static final int NO_OWNER = -1;
-    private static final int GRAPH_FILE_VERSION = 1;
+    private static final int GRAPH_FILE_VERSION = 2;
 
     private final SearchSettings settings;
     private final ForkJoinPool pool;
@@ -142,13 +144,13 @@ public final class VectorIndex {
 
     /**
      * The cheap part of keeping the graph current: adds the rows appended since, or drops the graph when it
-     * is full (a bigger one is then due) or no longer wanted (the index shrank below half the threshold).
+     * is no longer wanted (the index shrank below half the threshold).
      */
     public void extendApproximateIndex() {
         if (graph == null) {
             return;
         }
-        if (liveRows < settings.approximateAboveRows() / 2 || matrix.rows() > graph.capacity()) {
+        if (liveRows < settings.approximateAboveRows() / 2) {
             graph = null;
         } else {
             graph.extendTo(matrix.rows());
@@ -157,9 +159,9 @@ public final class VectorIndex {
 
     /**
      * The expensive part: when the index has {@code approximateAboveRows} live rows and no graph, builds one
-     * (on {@link SearchSettings#threads()} threads of its own, with room to grow by half) without changing
-     * the index, and returns the step that installs it. Searches may run during the build; rows must not be
-     * added or removed until the step has run.
+     * (on {@link SearchSettings#threads()} threads of its own) without changing the index, and returns the
+     * step that installs it. Searches may run during the build; rows must not be added or removed until the
+     * step has run.
      */
     public Optional<Runnable> buildApproximateIndexIfDue() {
         if (graph != null || liveRows < settings.approximateAboveRows()) {
@@ -167,7 +169,6 @@ public final class VectorIndex {
         }
         EmbeddingMatrix rowsToIndex = matrix;
         int rows = rowsToIndex.rows();
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(rows + 1024L, rows * 3L / 2));
         // Not the search pool: a build occupies its threads for minutes, and searches must go on.
         ExecutorService builders = Executors.newFixedThreadPool(settings.threads());
         HnswIndex built;
@@ -175,7 +176,6 @@ public final class VectorIndex {
             built = HnswIndex.build(
                     rowsToIndex,
                     rows,
-                    capacity,
                     settings.hnswMaxConnections(),
                     settings.hnswBeamWidth(),
                     settings.threads(),
@@ -192,6 +192,58 @@ public final class VectorIndex {
     }
 
     /**
+     * Writes the whole index: vectors, row owners and the HNSW graph if there is one (with the graph
+     * settings it was built with), for {@link #read} in another process.
+     */
+    public void write(DataOutput out) throws IOException {
+        matrix.write(out);
+        out.writeInt(maxRowsPerOwner);
+        for (int row = 0; row < matrix.rows(); row++) {
+            out.writeInt(ownerOfRow[row]);
+        }
+        out.writeByte((byte) (graph == null ? 0 : 1));
+        if (graph != null) {
+            out.writeInt(settings.hnswMaxConnections());
+            out.writeInt(settings.hnswBeamWidth());
+            graph.write(out);
+        }
+    }
+
+    /**
+     * An index written by {@link #write}, searched with {@code settings}; its graph is kept only when it was
+     * built with the same HNSW settings (otherwise one is built when due).
+     */
+    public static VectorIndex read(DataInput in, SearchSettings settings, ForkJoinPool pool) throws IOException {
+        VectorIndex index = new VectorIndex(1, settings, pool);
+        index.matrix = EmbeddingMatrix.read(in);
+        int rows = index.matrix.rows();
+        // The most rows an owner ever had, as the writer counted it: searches ask the graph for as many rows.
+        index.maxRowsPerOwner = in.readInt();
+        index.ownerOfRow = new int[Math.max(1024, rows)];
+        in.readInts(index.ownerOfRow, 0, rows);
+        for (int row = 0; row < rows; row++) {
+            int owner = index.ownerOfRow[row];
+            if (owner != NO_OWNER) {
+                if (owner >= index.rowsOfOwner.length) {
+                    index.rowsOfOwner =
+                            Arrays.copyOf(index.rowsOfOwner, Math.max(owner + 1, index.rowsOfOwner.length * 2));
+                }
+                index.rowsOfOwner[owner]++;
+                index.liveRows++;
+            }
+        }
+        if (in.readByte() == 1) {
+            int maxConnections = in.readInt();
+            int beamWidth = in.readInt();
+            HnswIndex graph = HnswIndex.read(in, index.matrix, maxConnections, beamWidth);
+            if (maxConnections == settings.hnswMaxConnections() && beamWidth == settings.hnswBeamWidth()) {
+                index.graph = graph;
+            }
+        }
+        return index;
+    }
+
+    /**
      * Writes the HNSW graph to {@code file} (atomically), tagged with a fingerprint of the rows it covers,
      * so that {@link #readApproximateIndex} can install it in another process instead of building it.
      */
@@ -200,8 +252,8 @@ public final class VectorIndex {
             throw new IllegalStateException("no HNSW graph to write");
         }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try (DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
+        try (OutputStreamDataOutput out =
+                new OutputStreamDataOutput(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
             out.writeInt(GRAPH_FILE_VERSION);
             out.writeInt(settings.hnswMaxConnections());
             out.writeInt(settings.hnswBeamWidth());
@@ -216,7 +268,8 @@ public final class VectorIndex {
      * the same graph settings; returns false, leaving the index as it was, if not.
      */
     public boolean readApproximateIndex(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+        try (InputStreamDataInput in =
+                new InputStreamDataInput(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
             if (in.readInt() != GRAPH_FILE_VERSION
                     || in.readInt() != settings.hnswMaxConnections()
                     || in.readInt() != settings.hnswBeamWidth()) {

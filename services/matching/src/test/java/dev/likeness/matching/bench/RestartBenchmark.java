@@ -1,0 +1,144 @@
+package dev.likeness.matching.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.events.v1.Identity;
+import dev.likeness.matching.SyntheticEmbeddings;
+import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.GallerySnapshots;
+import dev.likeness.matching.gallery.IdentityUpdates;
+import dev.likeness.matching.search.SearchSettings;
+
+/**
+ * Cold start of a matching replica's gallery, in-process: what a replica does without a snapshot (parse and
+ * apply every gallery record, then build the HNSW graph) against what it does with one (restore the
+ * snapshot written by {@link GallerySnapshots}, then answer a first search). Synthetic face-like 512-d
+ * identities, one embedding each. Not part of the test suite; see docs/benchmarks.md for the command.
+ *
+ * <p>Options: {@code --sizes 100000,1000000}; {@code --graph-up-to N}: galleries up to N identities get an
+ * HNSW graph (from 1 row on), larger ones none (building a million-row graph takes about half an hour on
+ * 2 cores); {@code --dir DIR} where the snapshots go (default var/bench/snapshots).
+ */
+public final class RestartBenchmark {
+
+    private static final int DIMENSION = 512;
+    private static final ModelKey MODEL = new ModelKey("synthetic", "512");
+    private static final String TOPIC = "likeness.gallery.v1";
+
+    private RestartBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        int[] sizes = Arrays.stream(
+                        options.getOrDefault("--sizes", "10000,100000").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        int graphUpTo = Integer.parseInt(options.getOrDefault("--graph-up-to", String.valueOf(Integer.MAX_VALUE)));
+        Path dir = Path.of(options.getOrDefault("--dir", "var/bench/snapshots"));
+        int threads = Runtime.getRuntime().availableProcessors();
+        System.out.printf(
+                Locale.ROOT,
+                "Java %s, %d cores, max heap %d MiB; HNSW M=16 beamWidth=100%n",
+                Runtime.version(),
+                threads,
+                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.println("| identities | HNSW graph | parse + apply records s | graph build s | snapshot write s "
+                + "| snapshot MiB | restore s | first search ms | restored == written |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (int size : sizes) {
+            run(size, size <= graphUpTo, threads, dir);
+        }
+    }
+
+    private static void run(int size, boolean graph, int threads, Path dir) throws IOException {
+        SearchSettings settings =
+                new SearchSettings(threads, 32_768, graph ? 1 : Integer.MAX_VALUE, 16, 100, 100, 0.25);
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(size, DIMENSION, 32, 0.7);
+        float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
+        Instant now = Instant.now();
+
+        // As the follower without a snapshot: every record parsed from its bytes and applied, then the graph.
+        Gallery written = new Gallery(settings, pool);
+        long start = System.nanoTime();
+        for (int i = 0; i < size; i++) {
+            byte[] record = IdentityUpdates.enrol(
+                            null, "identity-" + i, "Person " + i, MODEL, embeddings.person(), "request-" + i, now, 5)
+                    .toByteArray();
+            written.apply("identity-" + i, parse(record));
+        }
+        double applySeconds = seconds(start);
+        start = System.nanoTime();
+        written.refreshIndexes();
+        double buildSeconds = seconds(start);
+
+        GallerySnapshots snapshots = new GallerySnapshots(dir, Duration.ofDays(1));
+        start = System.nanoTime();
+        snapshots.write(TOPIC, written, Map.of(0, (long) size));
+        double writeSeconds = seconds(start);
+        long bytes = Files.size(dir.resolve(TOPIC + ".snapshot"));
+        String expected = answers(written, probes);
+        written = null;
+        System.gc();
+
+        // As a restarted replica: the snapshot restored, then its first answer.
+        Gallery restored = new Gallery(settings, pool);
+        start = System.nanoTime();
+        if (snapshots.restore(TOPIC, restored).isEmpty()) {
+            throw new IllegalStateException("the snapshot just written was not restored");
+        }
+        double restoreSeconds = seconds(start);
+        start = System.nanoTime();
+        String answers = answers(restored, probes);
+        double firstSearchMillis = seconds(start) * 1000;
+        System.out.printf(
+                Locale.ROOT,
+                "| %,d | %s | %.1f | %s | %.1f | %,d | %.1f | %.1f | %s |%n",
+                size,
+                restored.stats().approximate() ? "yes" : "no",
+                applySeconds,
+                graph ? String.format(Locale.ROOT, "%.1f", buildSeconds) : "-",
+                writeSeconds,
+                bytes >> 20,
+                restoreSeconds,
+                firstSearchMillis,
+                answers.equals(expected) ? "yes" : "NO");
+        pool.shutdownNow();
+    }
+
+    private static Identity parse(byte[] record) {
+        try {
+            return Identity.parseFrom(record);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String answers(Gallery gallery, float[][] probes) {
+        StringBuilder answers = new StringBuilder();
+        gallery.identify(MODEL, probes, 5)
+                .forEach(matches -> matches.forEach(match -> answers.append(match.identityId())
+                        .append(':')
+                        .append(match.distance())
+                        .append(' ')));
+        return answers.toString();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.likeness.matching.gallery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.matching.SyntheticEmbeddings;
+import dev.likeness.matching.search.SearchSettings;
+
+class GallerySnapshotsTest {
+
+    private static final ModelKey MODEL = new ModelKey("synthetic", "1");
+    private static final ModelKey OTHER_MODEL = new ModelKey("synthetic", "2");
+    private static final ForkJoinPool POOL = new ForkJoinPool(2);
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final SearchSettings HNSW_FROM_100 = new SearchSettings(2, 32_768, 100, 16, 100, 100, 0.25);
+    private static final String TOPIC = "likeness.gallery.v1";
+
+    private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(17, 32);
+
+    @AfterAll
+    static void stopPool() {
+        POOL.shutdownNow();
+    }
+
+    @Test
+    void aRestoredGalleryHoldsAndAnswersWhatTheWrittenOneDid(@TempDir Path dir) throws IOException {
+        Gallery written = galleryOf(300);
+        GallerySnapshots snapshots = new GallerySnapshots(dir, Duration.ofHours(1));
+        snapshots.write(TOPIC, written, Map.of(0, 120L, 1, 95L, 2, 101L));
+        Gallery restored = new Gallery(HNSW_FROM_100, POOL);
+
+        GallerySnapshots.Restored offsets = snapshots.restore(TOPIC, restored).orElseThrow();
+
+        assertThat(offsets.nextOffsets()).isEqualTo(Map.of(0, 120L, 1, 95L, 2, 101L));
+        assertThat(restored.stats()).isEqualTo(written.stats());
+        assertThat(restored.stats().approximate()).isTrue();
+        assertThat(restored.list(0, 1000)).isEqualTo(written.list(0, 1000));
+        for (int i = 0; i < 300; i++) {
+            assertThat(restored.record("id-" + i)).isEqualTo(written.record("id-" + i));
+        }
+        float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
+        assertThat(answers(restored, probes)).isEqualTo(answers(written, probes));
+        // Slots freed by deletions are reused alike, and a restored gallery takes new records as the written one.
+        float[] newcomer = embeddings.person();
+        for (Gallery gallery : new Gallery[] {written, restored}) {
+            gallery.apply("newcomer", IdentityUpdates.enrol(null, "newcomer", "N", MODEL, newcomer, "r", T0, 5));
+            gallery.refreshIndexes();
+        }
+        float[][] newcomerProbe = {newcomer};
+        assertThat(answers(restored, newcomerProbe)).isEqualTo(answers(written, newcomerProbe));
+        assertThat(answers(restored, newcomerProbe).get(0).get(0)).startsWith("newcomer:");
+    }
+
+    @Test
+    void aCorruptOldOrOtherTopicsSnapshotIsNotRestored(@TempDir Path dir) throws IOException, InterruptedException {
+        Gallery written = galleryOf(20);
+        new GallerySnapshots(dir, Duration.ofHours(1)).write(TOPIC, written, Map.of(0, 20L));
+        Gallery restored = new Gallery(HNSW_FROM_100, POOL);
+
+        assertThat(new GallerySnapshots(dir, Duration.ofHours(1)).restore("likeness.gallery.other", restored))
+                .isEmpty();
+        Thread.sleep(5);
+        assertThat(new GallerySnapshots(dir, Duration.ofMillis(1)).restore(TOPIC, restored))
+                .isEmpty();
+
+        Path file = dir.resolve(TOPIC + ".snapshot");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+        assertThat(new GallerySnapshots(dir, Duration.ofHours(1)).restore(TOPIC, restored))
+                .isEmpty();
+        assertThat(restored.size()).isZero();
+    }
+
+    /** id:distance of each candidate, per probe. */
+    private static List<List<String>> answers(Gallery gallery, float[][] probes) {
+        return gallery.identify(MODEL, probes, 5).stream()
+                .map(matches -> matches.stream()
+                        .map(match -> match.identityId() + ":" + match.distance())
+                        .toList())
+                .toList();
+    }
+
+    /** Identities with one or two faces of two models, some deleted, an HNSW graph over the first model. */
+    private Gallery galleryOf(int identities) {
+        Gallery gallery = new Gallery(HNSW_FROM_100, POOL);
+        for (int i = 0; i < identities; i++) {
+            String id = "id-" + i;
+            float[] face = embeddings.person();
+            var record = IdentityUpdates.enrol(null, id, "Person " + i, MODEL, face, "r" + i, T0, 5);
+            if (i % 3 == 0) {
+                record = IdentityUpdates.enrol(
+                        record, id, "Person " + i, OTHER_MODEL, embeddings.person(), "o" + i, T0.plusSeconds(i), 5);
+            }
+            gallery.apply(id, record);
+        }
+        for (int i = 0; i < identities; i += 7) {
+            gallery.apply("id-" + i, null);
+        }
+        gallery.refreshIndexes();
+        return gallery;
+    }
+}
