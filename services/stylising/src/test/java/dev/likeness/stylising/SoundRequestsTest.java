@@ -44,7 +44,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * Sound through the real broker: a synthesised 3 s melody (WAV, 16 kHz) painted in the texture of synthesised
  * noisy chords with the service's random-filter network; J falls, the result is closer to the style's Grams
  * than the content is and as loud as the content allows, progress carries spectrogram previews
- * (content | style | result), a WAV of the content's length comes back. A mu-law WAV is dead-lettered, a sound
+ * (content | style | result), a WAV of the content's length comes back. Mu-law, A-law and truncated WAVs are
+ * dead-lettered, a sound
  * over the duration limit gets an error result.
  */
 @Tag("broker")
@@ -147,9 +148,12 @@ class SoundRequestsTest {
     }
 
     @Test
-    void aMuLawWavIsDeadLetteredAndALongSoundGetsAnError() throws Exception {
+    void muLawALawAndTruncatedWavsAreDeadLetteredAndALongSoundGetsAnError() throws Exception {
         Sound style = TestSounds.noisyChords(1, 5);
         byte[] muLaw = TestSounds.wav(TestSounds.melody(1), AudioFormat.Encoding.ULAW, 8);
+        byte[] aLaw = TestSounds.wav(TestSounds.melody(1), AudioFormat.Encoding.ALAW, 8);
+        byte[] melody = TestSounds.melody(1).wav();
+        byte[] truncated = java.util.Arrays.copyOf(melody, melody.length / 2);
         byte[] long31s = TestSounds.melody(31).wav();
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicFollower results = kafka.readFromEnd(RESULTS);
@@ -160,6 +164,14 @@ class SoundRequestsTest {
                     request("sound-ulaw", muLaw, style.wav()).toByteArray());
             kafka.send(
                     REQUESTS,
+                    "sound-alaw",
+                    request("sound-alaw", aLaw, style.wav()).toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "sound-cut",
+                    request("sound-cut", truncated, style.wav()).toByteArray());
+            kafka.send(
+                    REQUESTS,
                     "sound-long",
                     request("sound-long", long31s, style.wav()).toByteArray());
 
@@ -167,6 +179,14 @@ class SoundRequestsTest {
                     readKey(deadLetters, "sound-ulaw", 1, WAIT).get(0).value());
             assertThat(ulaw.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
             assertThat(ulaw.getReason()).contains("ULAW", "send PCM");
+            DeadLetter alaw = DeadLetter.parseFrom(
+                    readKey(deadLetters, "sound-alaw", 1, WAIT).get(0).value());
+            assertThat(alaw.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
+            assertThat(alaw.getReason()).contains("ALAW", "send PCM");
+            DeadLetter cut = DeadLetter.parseFrom(
+                    readKey(deadLetters, "sound-cut", 1, WAIT).get(0).value());
+            assertThat(cut.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
+            assertThat(cut.getReason()).contains("the content: the WAV file is truncated", "16000 sample frames");
             ImageStylised tooLong = ImageStylised.parseFrom(
                     readKey(results, "sound-long", 1, WAIT).get(0).value());
             assertThat(tooLong.getError().getCode()).isEqualTo("LIMIT_EXCEEDED");
