@@ -119,9 +119,10 @@ public class StyleRequestValidator {
                     "UNKNOWN_STYLE", "no fast style named '" + name + "'; available: " + fastStyles.names());
         }
         byte[] bytes = reader.read(request.getContent());
-        if (Clips.isGif(bytes)) {
+        if (Clips.isClip(bytes)) {
             throw new RejectedInputException(
-                    "INVALID_FIELD", "clips (animated GIF content) are painted by the OPTIMISATION engine only");
+                    "INVALID_FIELD",
+                    "clips (animated GIF or WebP content) are painted by the OPTIMISATION engine only");
         }
         Raster content = content(bytes, side);
         return new StyleJob(request, content, List.of(), new float[0], null, name, jpeg, null, null);
@@ -150,7 +151,7 @@ public class StyleRequestValidator {
         if (Sound.isWav(bytes)) {
             return sound(request, bytes, settings);
         }
-        StyleJob.Clip clip = Clips.isGif(bytes) ? clip(bytes, side, request) : null;
+        StyleJob.Clip clip = Clips.isClip(bytes) ? clip(bytes, side, request) : null;
         Raster content = clip != null ? clip.frames().get(0) : content(bytes, side);
         if (clip != null && (settings.preserveColour() || settings.scales() > 1)) {
             throw new RejectedInputException(
@@ -317,8 +318,8 @@ public class StyleRequestValidator {
     }
 
     /**
-     * An animated GIF's frames at the output size. Over the frame or frames x pixels limits: an error result;
-     * a truncated or corrupt GIF: a dead letter.
+     * A clip's frames (animated GIF or WebP) at the output size. Over the frame or frames x pixels limits: an
+     * error result; a truncated or corrupt file: a dead letter.
      */
     private StyleJob.Clip clip(byte[] bytes, int side, StyleRequested request) {
         OptimisationSettings o = request.getOptimisation();
@@ -335,7 +336,7 @@ public class StyleRequestValidator {
                 throw new LimitExceededException(
                         "the clip has " + frames + " frames, over this service's limit of " + limits.maxClipFrames());
             }
-            decoded = Clips.readGif(bytes, limits.maxClipFrames(), limits.maxInputPixels());
+            decoded = Clips.read(bytes, limits.maxClipFrames(), limits.maxInputPixels());
         } catch (ImageRejectedException e) {
             throw RejectedInputException.of(e);
         }

@@ -38,6 +38,7 @@ import dev.likeness.stylising.engine.Clips;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
 import dev.likeness.stylising.engine.TestClips;
+import dev.likeness.stylising.engine.TestWebp;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -46,8 +47,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Clips through the real broker: an 8-frame animated GIF (a pan over sample1.jpg) painted in the style of The
- * Scream as one volume, with progress per frame and iteration and an animated GIF back; a truncated GIF is
- * dead-lettered, clips over the frame or pixel limits get error results.
+ * Scream as one volume, with progress per frame and iteration and an animated GIF back; a 4-frame animated WebP
+ * likewise; a truncated GIF or WebP is dead-lettered, clips over the frame or pixel limits get error results.
  */
 @Tag("broker")
 @Tag("models")
@@ -146,15 +147,60 @@ class ClipRequestsTest {
     }
 
     @Test
+    void paintsAnAnimatedWebp() throws Exception {
+        int frames = 4;
+        int iterations = 6;
+        List<BufferedImage> content = TestClips.panOverSample(frames, 96, 64);
+        byte[] webp = TestWebp.animated(content, 80);
+        StyleRequested request = request("clip-webp", webp, 96).toBuilder()
+                .setProgressEvery(iterations)
+                .setOptimisation(OptimisationSettings.newBuilder().setIterations(iterations))
+                .build();
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicFollower progress = kafka.readFromEnd(PROGRESS);
+                TopicFollower results = kafka.readFromEnd(RESULTS)) {
+            kafka.send(REQUESTS, "clip-webp", request.toByteArray());
+
+            ImageStylised result = ImageStylised.parseFrom(
+                    readKey(results, "clip-webp", 1, CLIP_WAIT).get(0).value());
+            assertThat(result.hasError()).as("error %s", result.getError()).isFalse();
+            assertThat(result.getFrames()).isEqualTo(frames);
+            // Read as a WebP, returned as a GIF (no WebP writer on Maven Central).
+            assertThat(result.getImage().getContentType()).isEqualTo("image/gif");
+            List<ConsumerRecord<String, byte[]>> steps = readKey(progress, "clip-webp", frames, WAIT);
+            for (int t = 0; t < frames; t++) {
+                assertThat(StyleProgress.parseFrom(steps.get(t).value()).getFrame())
+                        .isEqualTo(t);
+            }
+            Clips.Clip painted = Clips.readGif(result.getImage().getInline().toByteArray(), 100, 1_000_000);
+            assertThat(painted.frames()).hasSize(frames);
+            assertThat(painted.delayMs()).isEqualTo(80);
+            Raster style = Raster.of(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(scream())), 96, 64);
+            Map<String, FloatTensor> styleGrams = gatys.blendedGrams(List.of(style), new float[] {1});
+            for (int t = 0; t < frames; t++) {
+                assertThat(gramDistance(Raster.of(painted.frames().get(t), 96, 64), styleGrams))
+                        .as("frame %d: Gram distance to the style, painted vs content", t)
+                        .isLessThan(gramDistance(Raster.of(content.get(t), 96, 64), styleGrams));
+            }
+        }
+    }
+
+    @Test
     void aTruncatedGifIsDeadLetteredAndClipsOverTheLimitsGetErrors() throws Exception {
         byte[] gif = TestClips.panOverSampleGif(FRAMES, 96, 64);
         byte[] truncated = Arrays.copyOf(gif, gif.length / 2);
+        byte[] webp = TestWebp.animated(TestClips.panOverSample(FRAMES, 96, 64), 100);
         byte[] tooManyFrames = TestClips.panOverSampleGif(65, 24, 16);
         byte[] tooManyPixels = TestClips.panOverSampleGif(40, 512, 512);
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicFollower results = kafka.readFromEnd(RESULTS);
                 TopicFollower deadLetters = kafka.readFromEnd(DLQ)) {
             kafka.send(REQUESTS, "clip-cut", request("clip-cut", truncated, 96).toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "clip-cut-webp",
+                    request("clip-cut-webp", Arrays.copyOf(webp, webp.length / 2), 96)
+                            .toByteArray());
             kafka.send(
                     REQUESTS,
                     "clip-long",
@@ -176,6 +222,10 @@ class ClipRequestsTest {
                     readKey(deadLetters, "clip-cut", 1, WAIT).get(0).value());
             assertThat(cut.getReasonCode()).isEqualTo("IMAGE_UNDECODABLE");
             assertThat(cut.getReason()).contains("truncated");
+            DeadLetter cutWebp = DeadLetter.parseFrom(
+                    readKey(deadLetters, "clip-cut-webp", 1, WAIT).get(0).value());
+            assertThat(cutWebp.getReasonCode()).isEqualTo("IMAGE_UNDECODABLE");
+            assertThat(cutWebp.getReason()).contains("the WebP is truncated", "declares");
         }
     }
 

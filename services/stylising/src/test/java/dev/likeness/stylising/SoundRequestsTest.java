@@ -42,8 +42,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Sound through the real broker: a synthesised 3 s melody (WAV, 16 kHz) painted in the texture of synthesised
- * noisy chords with the service's random-filter network; J falls, progress carries spectrogram previews
- * (content | style | result), a WAV of the content's length comes back. A mu-law WAV is dead-lettered, a sound
+ * noisy chords with the service's random-filter network; J falls, the result is closer to the style's Grams
+ * than the content is and as loud as the content allows, progress carries spectrogram previews
+ * (content | style | result), a WAV of the content's length comes back. Mu-law, A-law and truncated WAVs are
+ * dead-lettered, a sound
  * over the duration limit gets an error result.
  */
 @Tag("broker")
@@ -97,7 +99,9 @@ class SoundRequestsTest {
                     new ByteArrayInputStream(steps.get(2).getPreviewPng().toByteArray()));
             // content | style | result, side by side.
             assertThat(preview.getWidth()).isGreaterThan(2 * preview.getHeight());
-            Path pictures = Files.createDirectories(Path.of("target/doc-pictures"));
+            Path pictures = Boolean.getBoolean("likeness.docs.write")
+                    ? Path.of("../../docs/images")
+                    : Files.createDirectories(Path.of("target/doc-pictures"));
             Files.write(
                     pictures.resolve("stylising-sound-preview.png"),
                     steps.get(2).getPreviewPng().toByteArray());
@@ -105,28 +109,51 @@ class SoundRequestsTest {
             Sound painted = Sound.readWav(result.getImage().getInline().toByteArray());
             assertThat(painted.sampleRate()).isEqualTo(TestSounds.RATE);
             assertThat(painted.samples()).hasSameSizeAs(content.samples());
+            // All three analysed as the painter analyses its inputs: at its reference peak, on the content's scale.
             float scale = painter.scaleOf(content);
-            // Content and style as the painter analyses them (at its reference level); the result as sent.
-            float[] styleGram = painter.styleGram(painter.spectrogram(SoundPainter.atReferenceLevel(style), scale))
-                    .data();
-            double original = squaredDistance(
-                    painter.styleGram(painter.spectrogram(SoundPainter.atReferenceLevel(content), scale))
-                            .data(),
-                    styleGram);
-            double heard = squaredDistance(
-                    painter.styleGram(painter.spectrogram(painted, scale)).data(), styleGram);
+            SoundPainter.Spectrogram contentSpectrogram =
+                    painter.spectrogram(SoundPainter.atReferenceLevel(content), scale);
+            SoundPainter.Spectrogram styleSpectrogram =
+                    painter.spectrogram(SoundPainter.atReferenceLevel(style), scale);
+            SoundPainter.Spectrogram heardSpectrogram =
+                    painter.spectrogram(SoundPainter.atReferenceLevel(painted), scale);
+            float[] styleGram = painter.styleGram(styleSpectrogram).data();
+            double original =
+                    squaredDistance(painter.styleGram(contentSpectrogram).data(), styleGram);
+            double heard = squaredDistance(painter.styleGram(heardSpectrogram).data(), styleGram);
+            double contentRms = SoundPainter.rms(content.samples());
+            double paintedRms = SoundPainter.rms(painted.samples());
             System.out.printf(
-                    "sound through the broker: J %.4g -> %.4g; Gram distance to the style: content %.4g, result %.4g%n",
-                    steps.get(0).getCost(), steps.get(2).getCost(), original, heard);
-            // Not required yet: the result peaks far over full scale and the WAV is scaled down to fit, which
-            // moves its log-magnitudes (docs/stylising.md, "Sound"); measured 1.70e11 against the content's 1.41e11.
+                    "sound through the broker: J %.4g -> %.4g; Gram distance to the style: content %.4g, result %.4g"
+                            + " (%.2f of the content's); RMS content %.4f, result %.4f%n",
+                    steps.get(0).getCost(),
+                    steps.get(2).getCost(),
+                    original,
+                    heard,
+                    heard / original,
+                    contentRms,
+                    paintedRms);
+            assertThat(heard).isLessThan(0.7 * original);
+            // Loudness: the content's RMS, or less only where that would peak over full scale.
+            assertThat(paintedRms).isBetween(0.3 * contentRms, 1.01 * contentRms);
+            // The picture of docs/stylising.md: content | style | result as heard (the WAV's own spectrogram).
+            ImageIO.write(
+                    SoundPainter.picture(
+                                    List.of(contentSpectrogram, styleSpectrogram, heardSpectrogram),
+                                    contentSpectrogram.bins())
+                            .toImage(),
+                    "png",
+                    pictures.resolve("stylising-sound-spectrograms.png").toFile());
         }
     }
 
     @Test
-    void aMuLawWavIsDeadLetteredAndALongSoundGetsAnError() throws Exception {
+    void muLawALawAndTruncatedWavsAreDeadLetteredAndALongSoundGetsAnError() throws Exception {
         Sound style = TestSounds.noisyChords(1, 5);
         byte[] muLaw = TestSounds.wav(TestSounds.melody(1), AudioFormat.Encoding.ULAW, 8);
+        byte[] aLaw = TestSounds.wav(TestSounds.melody(1), AudioFormat.Encoding.ALAW, 8);
+        byte[] melody = TestSounds.melody(1).wav();
+        byte[] truncated = java.util.Arrays.copyOf(melody, melody.length / 2);
         byte[] long31s = TestSounds.melody(31).wav();
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicFollower results = kafka.readFromEnd(RESULTS);
@@ -137,6 +164,14 @@ class SoundRequestsTest {
                     request("sound-ulaw", muLaw, style.wav()).toByteArray());
             kafka.send(
                     REQUESTS,
+                    "sound-alaw",
+                    request("sound-alaw", aLaw, style.wav()).toByteArray());
+            kafka.send(
+                    REQUESTS,
+                    "sound-cut",
+                    request("sound-cut", truncated, style.wav()).toByteArray());
+            kafka.send(
+                    REQUESTS,
                     "sound-long",
                     request("sound-long", long31s, style.wav()).toByteArray());
 
@@ -144,6 +179,14 @@ class SoundRequestsTest {
                     readKey(deadLetters, "sound-ulaw", 1, WAIT).get(0).value());
             assertThat(ulaw.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
             assertThat(ulaw.getReason()).contains("ULAW", "send PCM");
+            DeadLetter alaw = DeadLetter.parseFrom(
+                    readKey(deadLetters, "sound-alaw", 1, WAIT).get(0).value());
+            assertThat(alaw.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
+            assertThat(alaw.getReason()).contains("ALAW", "send PCM");
+            DeadLetter cut = DeadLetter.parseFrom(
+                    readKey(deadLetters, "sound-cut", 1, WAIT).get(0).value());
+            assertThat(cut.getReasonCode()).isEqualTo("SOUND_UNSUPPORTED");
+            assertThat(cut.getReason()).contains("the content: the WAV file is truncated", "16000 sample frames");
             ImageStylised tooLong = ImageStylised.parseFrom(
                     readKey(results, "sound-long", 1, WAIT).get(0).value());
             assertThat(tooLong.getError().getCode()).isEqualTo("LIMIT_EXCEEDED");

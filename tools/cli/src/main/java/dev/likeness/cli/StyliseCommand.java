@@ -101,7 +101,6 @@ final class StyliseCommand implements Callable<Integer> {
         ImageSource contentImage = ImageRequests.image(content);
         List<ImageSource> styleImages =
                 styles.stream().map(ImageRequests::image).toList();
-        Path target = output != null ? output : defaultOutput(content);
         String id = requestId != null ? requestId : UUID.randomUUID().toString();
         StyleRequested request = Requests.styleRequested(
                 id,
@@ -116,7 +115,7 @@ final class StyliseCommand implements Callable<Integer> {
                         seed,
                         preserveColour,
                         progressEvery));
-        if (isJpeg(target)) {
+        if (output != null && isJpeg(output)) {
             request = request.toBuilder()
                     .setOutputFormat(StyleRequested.OutputFormat.JPEG)
                     .build();
@@ -135,7 +134,11 @@ final class StyliseCommand implements Callable<Integer> {
                                     + " within " + timeoutSeconds + " s");
                     return ExitCodes.TIMED_OUT;
                 }
-                return write(result, target);
+                return write(
+                        result,
+                        output != null
+                                ? output
+                                : defaultOutput(content, result.getImage().getContentType()));
             }
         }
     }
@@ -233,13 +236,20 @@ final class StyliseCommand implements Callable<Integer> {
         return result.getCancelled() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
     }
 
-    /** NAME-stylised.png beside the content; a clip's result is a GIF and a sound's a WAV, named so. */
-    static Path defaultOutput(Path content) {
+    /**
+     * NAME-stylised.png beside the content; a clip's result (from a GIF or an animated WebP) is a GIF and a
+     * sound's a WAV, named by the type of the result that came back.
+     */
+    static Path defaultOutput(Path content, String resultType) {
         String name = content.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String extension = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
-        String resultExtension = extension.equals("gif") || extension.equals("wav") ? extension : "png";
-        return content.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-stylised." + resultExtension);
+        String extension =
+                switch (resultType) {
+                    case "image/gif" -> "gif";
+                    case "audio/wav" -> "wav";
+                    default -> "png";
+                };
+        return content.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-stylised." + extension);
     }
 
     private static boolean isJpeg(Path file) {

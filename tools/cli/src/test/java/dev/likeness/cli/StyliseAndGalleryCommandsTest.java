@@ -196,11 +196,16 @@ class StyliseAndGalleryCommandsTest {
     @Test
     void aClipOrASoundIsWrittenWhereItsKindBelongs() {
         Path folder = Path.of("in");
-        assertThat(StyliseCommand.defaultOutput(folder.resolve("photo.jpg")))
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("photo.jpg"), "image/png"))
                 .isEqualTo(folder.resolve("photo-stylised.png"));
-        assertThat(StyliseCommand.defaultOutput(folder.resolve("pan.GIF")))
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("pan.GIF"), "image/gif"))
                 .isEqualTo(folder.resolve("pan-stylised.gif"));
-        assertThat(StyliseCommand.defaultOutput(folder.resolve("voice.wav")))
+        // An animated WebP comes back as a GIF; a still WebP as a PNG.
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("pan.webp"), "image/gif"))
+                .isEqualTo(folder.resolve("pan-stylised.gif"));
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("still.webp"), "image/png"))
+                .isEqualTo(folder.resolve("still-stylised.png"));
+        assertThat(StyliseCommand.defaultOutput(folder.resolve("voice.wav"), "audio/wav"))
                 .isEqualTo(folder.resolve("voice-stylised.wav"));
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.IIOImage;
@@ -28,15 +29,17 @@ import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.image.ImageRejectedException.Reason;
 
 /**
- * Animated GIF in and out (javax.imageio's GIF codec). Reading composes each frame onto the logical screen as
- * a player shows it: a frame may cover only part of the screen at an offset, and its disposal method says
- * what the next frame is drawn over (left in place, cleared, or the screen before it).
+ * Clips: animated GIF in and out (javax.imageio's GIF codec), and animated WebP in (TwelveMonkeys' WebP reader
+ * decodes each frame; the container's frame headers are read here). Reading composes each frame onto the
+ * screen as a player shows it: a frame may cover only part of the screen at an offset, and its disposal method
+ * says what the next frame is drawn over (left in place, cleared, or, for a GIF, the screen before it).
  */
 public final class Clips {
 
     private static final String GIF_IMAGE_METADATA = "javax_imageio_gif_image_1.0";
     private static final String GIF_STREAM_METADATA = "javax_imageio_gif_stream_1.0";
     private static final byte GIF_TRAILER = 0x3B;
+    private static final int WEBP_ANIMATION_FLAG = 0x02;
     /** Frames without a delay play at 10 frames per second, as browsers do. */
     private static final int DEFAULT_DELAY_MS = 100;
 
@@ -44,6 +47,144 @@ public final class Clips {
     public record Clip(List<BufferedImage> frames, int delayMs) {}
 
     private Clips() {}
+
+    /** Whether the content is a clip: a GIF (one frame or more) or an animated WebP. */
+    public static boolean isClip(byte[] bytes) {
+        return isGif(bytes) || isAnimatedWebp(bytes);
+    }
+
+    /** The frames of a GIF or an animated WebP, as {@link #readGif} and {@link #readWebp}. */
+    public static Clip read(byte[] bytes, int maxFrames, long maxPixels) throws ImageRejectedException {
+        return isGif(bytes) ? readGif(bytes, maxFrames, maxPixels) : readWebp(bytes, maxFrames, maxPixels);
+    }
+
+    /** The frame count of a GIF or an animated WebP, from the frame headers. */
+    public static int frameCount(byte[] bytes) throws ImageRejectedException {
+        return isGif(bytes) ? gifFrameCount(bytes) : webpFrames(bytes).size();
+    }
+
+    /** Whether the bytes are a WebP in the extended format with the animation flag set (RIFF, WEBP, VP8X). */
+    public static boolean isAnimatedWebp(byte[] bytes) {
+        return bytes.length >= 30
+                && fourCc(bytes, 0).equals("RIFF")
+                && fourCc(bytes, 8).equals("WEBP")
+                && fourCc(bytes, 12).equals("VP8X")
+                && (bytes[20] & WEBP_ANIMATION_FLAG) != 0;
+    }
+
+    /**
+     * Decodes every frame of an animated WebP: each frame's pixels by TwelveMonkeys' reader (which yields the
+     * frame's own rectangle), composed here onto the canvas by the ANMF header's offset, blending (alpha over
+     * the canvas, or replacing it) and disposal (the rectangle cleared afterwards). Limits as for a GIF.
+     */
+    public static Clip readWebp(byte[] bytes, int maxFrames, long maxPixels) throws ImageRejectedException {
+        List<WebpFrame> headers = webpFrames(bytes);
+        if (headers.size() > maxFrames) {
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    "the clip has " + headers.size() + " frames; at most " + maxFrames + " are accepted");
+        }
+        int width = 1 + uint24(bytes, 24);
+        int height = 1 + uint24(bytes, 27);
+        if ((long) width * height > maxPixels) {
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    "the clip's frames are " + width + "x" + height + " px, over " + maxPixels + " pixels");
+        }
+        ImageReader reader = ImageIO.getImageReadersByFormatName("webp").next();
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(input, false, false);
+            BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+            List<BufferedImage> frames = new ArrayList<>();
+            for (int index = 0; index < headers.size(); index++) {
+                WebpFrame header = headers.get(index);
+                BufferedImage part;
+                try {
+                    part = reader.read(index);
+                } catch (IOException | RuntimeException e) {
+                    throw new ImageRejectedException(
+                            Reason.UNDECODABLE,
+                            "the WebP is corrupt: frame " + (index + 1) + " of " + headers.size()
+                                    + " cannot be decoded (" + e.getMessage() + ")",
+                            e);
+                }
+                if (!header.blend()) {
+                    clear(canvas, header.left(), header.top(), header.width(), header.height());
+                }
+                Graphics2D graphics = canvas.createGraphics();
+                graphics.drawImage(part, header.left(), header.top(), null);
+                graphics.dispose();
+                frames.add(opaque(canvas));
+                if (header.dispose()) {
+                    clear(canvas, header.left(), header.top(), header.width(), header.height());
+                }
+            }
+            int delay = headers.get(0).durationMs() > 0 ? headers.get(0).durationMs() : DEFAULT_DELAY_MS;
+            return new Clip(frames, delay);
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.UNDECODABLE, "the WebP cannot be read: " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** One ANMF chunk's header: the frame's rectangle on the canvas, its duration, blending and disposal. */
+    private record WebpFrame(
+            int left, int top, int width, int height, int durationMs, boolean blend, boolean dispose) {}
+
+    /**
+     * The ANMF headers of an animated WebP, in order. The RIFF size and every chunk's size must fit in the bytes
+     * (a cut file is refused here: the decoder would otherwise fail on, or skip, the missing frames).
+     */
+    private static List<WebpFrame> webpFrames(byte[] bytes) throws ImageRejectedException {
+        long declared = 8 + uint32(bytes, 4);
+        if (declared > bytes.length) {
+            throw new ImageRejectedException(
+                    Reason.UNDECODABLE,
+                    "the WebP is truncated: its RIFF header declares " + declared + " bytes, " + bytes.length
+                            + " arrived");
+        }
+        List<WebpFrame> frames = new ArrayList<>();
+        int at = 12;
+        while (at + 8 <= declared) {
+            String name = fourCc(bytes, at);
+            long size = uint32(bytes, at + 4);
+            if (at + 8 + size > declared) {
+                throw new ImageRejectedException(
+                        Reason.UNDECODABLE,
+                        "the WebP is corrupt: its " + name + " chunk at byte " + at + " runs past the file's end");
+            }
+            if (name.equals("ANMF") && size >= 16) {
+                int header = at + 8;
+                int flags = bytes[header + 15];
+                frames.add(new WebpFrame(
+                        2 * uint24(bytes, header),
+                        2 * uint24(bytes, header + 3),
+                        1 + uint24(bytes, header + 6),
+                        1 + uint24(bytes, header + 9),
+                        uint24(bytes, header + 12),
+                        (flags & 0x02) == 0,
+                        (flags & 0x01) != 0));
+            }
+            at += 8 + (int) size + (int) (size & 1);
+        }
+        if (frames.isEmpty()) {
+            throw new ImageRejectedException(Reason.UNDECODABLE, "the animated WebP has no frames (no ANMF chunk)");
+        }
+        return frames;
+    }
+
+    private static String fourCc(byte[] bytes, int at) {
+        return new String(bytes, at, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int uint24(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16;
+    }
+
+    private static long uint32(byte[] bytes, int at) {
+        return uint24(bytes, at) | (long) (bytes[at + 3] & 0xFF) << 24;
+    }
 
     /** Whether the bytes start with a GIF signature. */
     public static boolean isGif(byte[] bytes) {
@@ -116,7 +257,7 @@ public final class Clips {
     }
 
     /** The number of frames of a GIF, from its frame headers (without decoding the frames). */
-    public static int frameCount(byte[] bytes) throws ImageRejectedException {
+    private static int gifFrameCount(byte[] bytes) throws ImageRejectedException {
         requireTrailer(bytes);
         ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {

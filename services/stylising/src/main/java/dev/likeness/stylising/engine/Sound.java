@@ -80,6 +80,12 @@ public record Sound(float[] samples, int sampleRate) {
         if (frames == 0) {
             throw new UnsupportedSoundException("the WAV file holds no samples");
         }
+        // The JDK reads a cut data chunk as far as it goes without a word: compare with what the header declares.
+        long declared = file.getFrameLength();
+        if (declared != AudioSystem.NOT_SPECIFIED && frames < declared) {
+            throw new UnsupportedSoundException("the WAV file is truncated: its header declares " + declared
+                    + " sample frames, " + frames + " arrived");
+        }
         ByteBuffer buffer =
                 ByteBuffer.wrap(data).order(format.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         float[] mono = new float[frames];

@@ -146,11 +146,12 @@ public final class SoundPainter implements AutoCloseable {
 
     /**
      * Both sounds must have the same sample rate; both are analysed at {@link #REFERENCE_PEAK}; the result has
-     * the content's length and the level the optimised spectrogram gives it.
+     * the content's length and its loudness: the same RMS, unless that would peak over full scale (a texture
+     * such as noise bursts has higher peaks for its RMS than a melody), then as loud as full scale allows.
      */
-    public Result run(Sound content, Sound style, Settings settings, Listener listener, BooleanSupplier cancelled) {
+    public Result run(Sound original, Sound style, Settings settings, Listener listener, BooleanSupplier cancelled) {
         long start = System.nanoTime();
-        content = atReferenceLevel(content);
+        Sound content = atReferenceLevel(original);
         style = atReferenceLevel(style);
         float scale = scaleOf(content);
         Spectrogram contentSpectrogram = spectrogram(content, scale);
@@ -214,7 +215,7 @@ public final class SoundPainter implements AutoCloseable {
         float[] samples = spectrograms.griffinLim(
                 logMagnitude, content.samples().length, settings.griffinLimIterations(), settings.seed());
         return new Result(
-                new Sound(samples, content.sampleRate()),
+                new Sound(asLoudAs(samples, rms(original.samples())), content.sampleRate()),
                 scale,
                 contentSpectrogram,
                 styleSpectrogram,
@@ -254,6 +255,31 @@ public final class SoundPainter implements AutoCloseable {
             }
         }
         return new Sound(scaled, sound.sampleRate());
+    }
+
+    /** Root mean square of the samples. */
+    public static double rms(float[] samples) {
+        double sum = 0;
+        for (float sample : samples) {
+            sum += sample * (double) sample;
+        }
+        return Math.sqrt(sum / Math.max(1, samples.length));
+    }
+
+    /** The samples scaled in place to the given RMS, or less where that would peak over 1 (silence stays). */
+    private static float[] asLoudAs(float[] samples, double targetRms) {
+        double current = rms(samples);
+        float peak = 0;
+        for (float sample : samples) {
+            peak = Math.max(peak, Math.abs(sample));
+        }
+        if (current > 0) {
+            double gain = Math.min(targetRms / current, 1 / peak);
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] *= (float) gain;
+            }
+        }
+        return samples;
     }
 
     /**

@@ -101,7 +101,12 @@ public final class Spectrograms {
         return out;
     }
 
-    /** Windowed overlap-add of the inverse transforms, divided by the summed squared window. */
+    /**
+     * Windowed overlap-add of the inverse transforms, divided by the summed squared window. At the two ends only
+     * a window's tail covers a sample (its squared weight down to 1e-9 of the middle's): dividing by that would
+     * blow any inconsistency of a modified spectrogram up into a click hundreds of times full scale, so the
+     * divisor is floored at a tenth of the middle's and the ends fade instead.
+     */
     private float[] istft(double[][] spectrum, int samples) {
         int frames = spectrum[0].length / bins();
         double[] sum = new double[samples];
@@ -127,11 +132,21 @@ public final class Spectrograms {
                 }
             }
         }
+        double floor = 0.1 * overlapWeight();
         float[] out = new float[samples];
         for (int i = 0; i < samples; i++) {
-            out[i] = weight[i] > 1e-8 ? (float) (sum[i] / weight[i]) : 0;
+            out[i] = (float) (sum[i] / Math.max(weight[i], floor));
         }
         return out;
+    }
+
+    /** The summed squared window where every frame overlaps (1.5 for a Hann window and a hop of a quarter). */
+    private double overlapWeight() {
+        double total = 0;
+        for (int i = 0; i < size; i++) {
+            total += window[i] * window[i];
+        }
+        return total / hop;
     }
 
     /** In-place iterative radix-2 FFT; the inverse is scaled by 1/n. */

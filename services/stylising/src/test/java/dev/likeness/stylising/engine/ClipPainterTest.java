@@ -24,7 +24,7 @@ import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.core.onnx.OnnxModel;
 
 /**
- * Clips in the engine: the GIF codec round trip and its errors, and the flicker of the volume method against
+ * Clips in the engine: the GIF codec round trip and its errors, animated WebP frames and their composition, and the flicker of the volume method against
  * painting each frame on its own, on a real clip (a pan and zoom over sample1.jpg) with the service's default
  * SWAG ResNet-50 graphs.
  */
@@ -87,6 +87,54 @@ class ClipPainterTest {
         assertThatThrownBy(() -> Clips.readGif(gif, 100, WIDTH * HEIGHT - 1))
                 .isInstanceOf(ImageRejectedException.class)
                 .hasMessageContaining(WIDTH + "x" + HEIGHT);
+    }
+
+    @Test
+    void anAnimatedWebpIsReadFrameByFrameAndComposedAtItsOffsets() throws Exception {
+        List<BufferedImage> frames = TestClips.panOverSample(FRAMES, WIDTH, HEIGHT);
+        byte[] webp = TestWebp.animated(frames, 80);
+
+        Clips.Clip clip = Clips.read(webp, 100, 1_000_000);
+
+        assertThat(Clips.isAnimatedWebp(webp)).isTrue();
+        assertThat(Clips.isClip(webp)).isTrue();
+        assertThat(Clips.frameCount(webp)).isEqualTo(FRAMES);
+        assertThat(clip.frames()).hasSize(FRAMES);
+        assertThat(clip.delayMs()).isEqualTo(80);
+        for (int t = 0; t < FRAMES; t++) {
+            // Lossless: every frame exactly as written.
+            assertThat(meanAbsoluteDifference(
+                            Raster.of(frames.get(t), WIDTH, HEIGHT),
+                            Raster.of(clip.frames().get(t), WIDTH, HEIGHT)))
+                    .isZero();
+        }
+
+        // A second frame that covers only a 32x16 rectangle at (20, 10): the first frame shows around it.
+        BufferedImage patch = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                patch.setRGB(x, y, 0x204080 + x * 4);
+            }
+        }
+        byte[] partial = TestWebp.animated(
+                WIDTH,
+                HEIGHT,
+                List.of(new TestWebp.Frame(frames.get(0), 0, 0, 100), new TestWebp.Frame(patch, 20, 10, 100)));
+        BufferedImage second = Clips.read(partial, 100, 1_000_000).frames().get(1);
+        assertThat(second.getWidth()).isEqualTo(WIDTH);
+        assertThat(second.getRGB(20 + 5, 10 + 3) & 0xFFFFFF).isEqualTo(patch.getRGB(5, 3) & 0xFFFFFF);
+        assertThat(second.getRGB(60, 40) & 0xFFFFFF).isEqualTo(frames.get(0).getRGB(60, 40) & 0xFFFFFF);
+        assertThat(second.getRGB(19, 10) & 0xFFFFFF).isEqualTo(frames.get(0).getRGB(19, 10) & 0xFFFFFF);
+
+        byte[] truncated = Arrays.copyOf(webp, webp.length / 2);
+        assertThatThrownBy(() -> Clips.read(truncated, 100, 1_000_000))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessageContaining("the WebP is truncated")
+                .extracting(error -> ((ImageRejectedException) error).reason())
+                .isEqualTo(ImageRejectedException.Reason.UNDECODABLE);
+        assertThatThrownBy(() -> Clips.read(webp, FRAMES - 1, 1_000_000))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessageContaining("the clip has " + FRAMES + " frames; at most " + (FRAMES - 1));
     }
 
     /**
