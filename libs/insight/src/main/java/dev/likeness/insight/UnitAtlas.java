@@ -40,6 +40,7 @@ public final class UnitAtlas {
     private final ImageDecoder decoder;
     private final int longSide;
     private final List<Path> images = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final Map<String, List<PriorityQueue<Hit>>> heaps = new LinkedHashMap<>();
 
     /**
@@ -51,16 +52,22 @@ public final class UnitAtlas {
         this.longSide = longSide;
     }
 
-    /** Runs one image and offers every position of every unit to that unit's heap. */
+    /** Runs one image and offers every position of every unit to that unit's heap; index.json names it by its file name. */
     public void add(Path file) throws IOException {
+        add(file, file.getFileName().toString());
+    }
+
+    /** As {@link #add(Path)}, with the name index.json gives the image (a corpus in subfolders: its relative path). */
+    public void add(Path file, String name) throws IOException {
         InsightImage image = InsightImage.load(file, decoder, longSide);
         int index = images.size();
         images.add(file);
+        names.add(name);
         Map<String, FloatTensor> maps = extractor.run(image);
         for (String layer : extractor.layers()) {
             FloatTensor map = maps.get(layer);
             int channels = map.dimension(1), rows = map.dimension(2), columns = map.dimension(3);
-            List<PriorityQueue<Hit>> units = heaps.computeIfAbsent(layer, name -> new ArrayList<>());
+            List<PriorityQueue<Hit>> units = heaps.computeIfAbsent(layer, key -> new ArrayList<>());
             while (units.size() < channels) {
                 units.add(new PriorityQueue<>(TOP + 1, WEAKEST_FIRST));
             }
@@ -132,7 +139,7 @@ public final class UnitAtlas {
                     InsightImage image = loaded.computeIfAbsent(hit.image(), this::reload);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("activation", hit.activation());
-                    entry.put("image", images.get(hit.image()).getFileName().toString());
+                    entry.put("image", names.get(hit.image()));
                     entry.put("row", hit.row());
                     entry.put("column", hit.column());
                     entry.put("window", field.window(hit.row(), hit.column(), image.height(), image.width()));
@@ -163,9 +170,7 @@ public final class UnitAtlas {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("network", extractor.network());
         index.put("longSide", longSide);
-        index.put(
-                "images",
-                images.stream().map(path -> path.getFileName().toString()).toList());
+        index.put("images", names);
         index.put("layers", layerEntries);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)

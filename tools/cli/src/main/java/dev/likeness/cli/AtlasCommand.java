@@ -28,7 +28,10 @@ final class AtlasCommand implements Callable<Integer> {
 
     static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
 
-    @Parameters(index = "0", paramLabel = "FOLDER", description = "The corpus: photos (JPEG, PNG, WebP) in one folder.")
+    @Parameters(
+            index = "0",
+            paramLabel = "FOLDER",
+            description = "The corpus: photos (JPEG, PNG, WebP) in a folder and its subfolders.")
     Path folder;
 
     @Option(
@@ -94,7 +97,7 @@ final class AtlasCommand implements Callable<Integer> {
             UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), longSide);
             for (Path photo : photos) {
                 try {
-                    atlas.add(photo);
+                    atlas.add(photo, folder.relativize(photo).toString());
                 } catch (IOException e) {
                     err.println("likeness: left out " + e.getMessage());
                 }
@@ -133,8 +136,9 @@ final class AtlasCommand implements Callable<Integer> {
         if (!Files.isDirectory(folder)) {
             throw new CliException(ExitCodes.USAGE, folder + " is not a folder");
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> photos = files.filter(file -> IMAGE_SUFFIXES.stream()
+        try (Stream<Path> files = Files.walk(folder)) {
+            List<Path> photos = files.filter(Files::isRegularFile)
+                    .filter(file -> IMAGE_SUFFIXES.stream()
                             .anyMatch(suffix -> file.getFileName()
                                     .toString()
                                     .toLowerCase(Locale.ROOT)

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.onnx.ModelsDirectory;
 
 /** {@code likeness atlas}, {@code maps} and {@code explain} on the sample photos. */
@@ -41,6 +43,27 @@ class InsightCommandsTest {
         assertThat(out.resolve("index.json")).content().contains("\"layer\" : \"res2c\"");
         assertThat(out.resolve("conv1_relu.png")).exists();
         assertThat(out.resolve("res2c.png")).exists();
+    }
+
+    @Test
+    void atlasReadsSubfoldersAndNamesPhotosByTheirPathInTheCorpus() throws Exception {
+        // The default corpus has one subfolder per Debian package; two photos may share a file name.
+        Path corpus = work.resolve("corpus");
+        for (String subfolder : new String[] {"one", "two/deeper"}) {
+            Files.createDirectories(corpus.resolve(subfolder));
+            Files.copy(ModelsDirectory.resolve("samples/sample1.jpg"), corpus.resolve(subfolder + "/sample1.jpg"));
+        }
+        Path out = work.resolve("atlas");
+        CliRun run = CliRun.likeness(
+                "atlas", corpus.toString(), "--layers", "conv1_relu", "--long-side", "96", "--out", out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("over 2 photos");
+        assertThat(new ObjectMapper()
+                        .readTree(out.resolve("index.json").toFile())
+                        .get("images"))
+                .extracting(JsonNode::asText)
+                .containsExactly("one/sample1.jpg", "two/deeper/sample1.jpg");
     }
 
     @Test
