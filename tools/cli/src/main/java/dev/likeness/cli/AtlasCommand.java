@@ -27,6 +27,10 @@ import picocli.CommandLine.Spec;
 final class AtlasCommand implements Callable<Integer> {
 
     static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
+    /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
+    static final String CHECKPOINT = "atlas.checkpoint";
+
+    static final int CHECKPOINT_EVERY = 20;
 
     @Parameters(
             index = "0",
@@ -79,6 +83,12 @@ final class AtlasCommand implements Callable<Integer> {
                             + " different photos (default: none).")
     int figureUnits;
 
+    @Option(
+            names = "--resume",
+            description = "Go on from DIR/" + CHECKPOINT + " of an earlier run with the same layers and --long-side:"
+                    + " photos it holds are not run again (an interrupted run, or photos added to the folder since).")
+    boolean resume;
+
     @Mixin
     InsightOptions insight;
 
@@ -95,13 +105,40 @@ final class AtlasCommand implements Callable<Integer> {
         Path work = InsightOptions.workFolder();
         try (LayerExtractor extractor = extractor(work)) {
             UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), longSide);
-            for (Path photo : photos) {
+            Path checkpoint = output.resolve(CHECKPOINT);
+            if (resume && Files.isRegularFile(checkpoint)) {
                 try {
-                    atlas.add(photo, folder.relativize(photo).toString());
+                    atlas.resume(checkpoint, folder);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, e.getMessage());
+                }
+            }
+            List<Path> toRun = photos.stream()
+                    .filter(photo -> !atlas.contains(name(photo)))
+                    .toList();
+            if (atlas.imageCount() > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "resumed from %s: %d photos, %d to run%n",
+                        checkpoint,
+                        atlas.imageCount(),
+                        toRun.size());
+            }
+            Files.createDirectories(output);
+            ProgressLine progress = ProgressLine.onTerminal(err, "photos", toRun.size());
+            for (int index = 0; index < toRun.size(); index++) {
+                Path photo = toRun.get(index);
+                try {
+                    atlas.add(photo, name(photo));
                 } catch (IOException e) {
                     err.println("likeness: left out " + e.getMessage());
                 }
+                progress.advance();
+                if ((index + 1) % CHECKPOINT_EVERY == 0 || index + 1 == toRun.size()) {
+                    atlas.checkpoint(checkpoint);
+                }
             }
+            progress.finish();
             err.flush();
             if (atlas.imageCount() == 0) {
                 throw new CliException(ExitCodes.USAGE, "no readable photo in " + folder);
@@ -130,6 +167,10 @@ final class AtlasCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
+    }
+
+    private String name(Path photo) {
+        return folder.relativize(photo).toString();
     }
 
     static List<Path> photos(Path folder) throws IOException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,40 @@ class InsightCommandsTest {
                         .get("images"))
                 .extracting(JsonNode::asText)
                 .containsExactly("one/sample1.jpg", "two/deeper/sample1.jpg");
+    }
+
+    @Test
+    void atlasResumesFromItsCheckpointRunningOnlyNewPhotos() throws Exception {
+        Path corpus = Files.createDirectories(work.resolve("growing"));
+        for (int sample = 1; sample <= 3; sample++) {
+            Files.copy(ModelsDirectory.resolve("samples/sample" + sample + ".jpg"), corpus.resolve(sample + ".jpg"));
+        }
+        Path out = work.resolve("atlas");
+        String[] atlas = {
+            "atlas", corpus.toString(), "--layers", "conv1_relu", "--long-side", "96", "--out", out.toString()
+        };
+        CliRun first = CliRun.likeness(atlas);
+        assertThat(first.exitCode).as(first.err).isZero();
+        assertThat(first.out).contains("over 3 photos").doesNotContain("resumed");
+        assertThat(out.resolve("atlas.checkpoint")).exists();
+
+        Files.copy(ModelsDirectory.resolve("samples/sample4.jpg"), corpus.resolve("4.jpg"));
+        String[] resume =
+                Stream.concat(Arrays.stream(atlas), Stream.of("--resume")).toArray(String[]::new);
+        CliRun second = CliRun.likeness(resume);
+        assertThat(second.exitCode).as(second.err).isZero();
+        assertThat(second.out).contains("resumed from", ": 3 photos, 1 to run", "over 4 photos");
+        assertThat(new ObjectMapper()
+                        .readTree(out.resolve("index.json").toFile())
+                        .get("images"))
+                .extracting(JsonNode::asText)
+                .containsExactly("1.jpg", "2.jpg", "3.jpg", "4.jpg");
+
+        String[] otherSize = resume.clone();
+        otherSize[5] = "128";
+        CliRun refused = CliRun.likeness(otherSize);
+        assertThat(refused.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err).contains("at 96 px, not of resnet50 at 128 px");
     }
 
     @Test
