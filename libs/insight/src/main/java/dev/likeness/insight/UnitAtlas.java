@@ -4,16 +4,23 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +38,8 @@ public final class UnitAtlas {
 
     public static final int TOP = 9;
 
+    private static final int CHECKPOINT_VERSION = 1;
+
     /** One position of one image where a unit fired. */
     public record Hit(float activation, int image, int row, int column) {}
 
@@ -40,6 +49,8 @@ public final class UnitAtlas {
     private final ImageDecoder decoder;
     private final int longSide;
     private final List<Path> images = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+    private final Set<String> nameSet = new HashSet<>();
     private final Map<String, List<PriorityQueue<Hit>>> heaps = new LinkedHashMap<>();
 
     /**
@@ -51,16 +62,23 @@ public final class UnitAtlas {
         this.longSide = longSide;
     }
 
-    /** Runs one image and offers every position of every unit to that unit's heap. */
+    /** Runs one image and offers every position of every unit to that unit's heap; index.json names it by its file name. */
     public void add(Path file) throws IOException {
+        add(file, file.getFileName().toString());
+    }
+
+    /** As {@link #add(Path)}, with the name index.json gives the image (a corpus in subfolders: its relative path). */
+    public void add(Path file, String name) throws IOException {
         InsightImage image = InsightImage.load(file, decoder, longSide);
         int index = images.size();
         images.add(file);
+        names.add(name);
+        nameSet.add(name);
         Map<String, FloatTensor> maps = extractor.run(image);
         for (String layer : extractor.layers()) {
             FloatTensor map = maps.get(layer);
             int channels = map.dimension(1), rows = map.dimension(2), columns = map.dimension(3);
-            List<PriorityQueue<Hit>> units = heaps.computeIfAbsent(layer, name -> new ArrayList<>());
+            List<PriorityQueue<Hit>> units = heaps.computeIfAbsent(layer, key -> new ArrayList<>());
             while (units.size() < channels) {
                 units.add(new PriorityQueue<>(TOP + 1, WEAKEST_FIRST));
             }
@@ -83,6 +101,93 @@ public final class UnitAtlas {
 
     public int imageCount() {
         return images.size();
+    }
+
+    /** Whether an image of this name was added, in this run or in the run a checkpoint was saved from. */
+    public boolean contains(String name) {
+        return nameSet.contains(name);
+    }
+
+    /**
+     * Saves what the atlas has seen (the network, size, layers, image names and every unit's kept hits) into one
+     * file, replaced atomically, so a later run can go on with {@link #resume} instead of starting again.
+     */
+    public void checkpoint(Path file) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial)))) {
+            out.writeInt(CHECKPOINT_VERSION);
+            out.writeUTF(extractor.network());
+            out.writeInt(longSide);
+            out.writeInt(names.size());
+            for (String name : names) {
+                out.writeUTF(name);
+            }
+            out.writeInt(heaps.size());
+            for (Map.Entry<String, List<PriorityQueue<Hit>>> layer : heaps.entrySet()) {
+                out.writeUTF(layer.getKey());
+                out.writeInt(layer.getValue().size());
+                for (PriorityQueue<Hit> unit : layer.getValue()) {
+                    out.writeInt(unit.size());
+                    for (Hit hit : unit) {
+                        // Activations as bits: the resumed heaps compare exactly as the saved ones did.
+                        out.writeFloat(hit.activation());
+                        out.writeInt(hit.image());
+                        out.writeInt(hit.row());
+                        out.writeInt(hit.column());
+                    }
+                }
+            }
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Goes on from a {@link #checkpoint}: this atlas must be new and have the checkpoint's network, size and layers;
+     * the checkpoint's images are found again under {@code corpus} by their names.
+     */
+    public void resume(Path checkpoint, Path corpus) throws IOException {
+        if (!images.isEmpty()) {
+            throw new IllegalStateException("Only a new atlas can resume from a checkpoint");
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(checkpoint)))) {
+            if (in.readInt() != CHECKPOINT_VERSION) {
+                throw new IllegalArgumentException(checkpoint + " is not an atlas checkpoint of this version");
+            }
+            String network = in.readUTF();
+            int savedLongSide = in.readInt();
+            if (!network.equals(extractor.network()) || savedLongSide != longSide) {
+                throw new IllegalArgumentException(checkpoint + " holds an atlas of " + network + " at " + savedLongSide
+                        + " px, not of " + extractor.network() + " at " + longSide + " px");
+            }
+            int imageCount = in.readInt();
+            for (int index = 0; index < imageCount; index++) {
+                String name = in.readUTF();
+                images.add(corpus.resolve(name));
+                names.add(name);
+                nameSet.add(name);
+            }
+            int layerCount = in.readInt();
+            Map<String, List<PriorityQueue<Hit>>> saved = new LinkedHashMap<>();
+            for (int layer = 0; layer < layerCount; layer++) {
+                String name = in.readUTF();
+                List<PriorityQueue<Hit>> units = new ArrayList<>();
+                int unitCount = in.readInt();
+                for (int unit = 0; unit < unitCount; unit++) {
+                    PriorityQueue<Hit> heap = new PriorityQueue<>(TOP + 1, WEAKEST_FIRST);
+                    int hits = in.readInt();
+                    for (int hit = 0; hit < hits; hit++) {
+                        heap.add(new Hit(in.readFloat(), in.readInt(), in.readInt(), in.readInt()));
+                    }
+                    units.add(heap);
+                }
+                saved.put(name, units);
+            }
+            if (imageCount > 0 && !List.copyOf(saved.keySet()).equals(extractor.layers())) {
+                throw new IllegalArgumentException(
+                        checkpoint + " holds layers " + saved.keySet() + ", not " + extractor.layers());
+            }
+            heaps.putAll(saved);
+        }
     }
 
     public List<String> layers() {
@@ -132,7 +237,7 @@ public final class UnitAtlas {
                     InsightImage image = loaded.computeIfAbsent(hit.image(), this::reload);
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("activation", hit.activation());
-                    entry.put("image", images.get(hit.image()).getFileName().toString());
+                    entry.put("image", names.get(hit.image()));
                     entry.put("row", hit.row());
                     entry.put("column", hit.column());
                     entry.put("window", field.window(hit.row(), hit.column(), image.height(), image.width()));
@@ -163,9 +268,7 @@ public final class UnitAtlas {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("network", extractor.network());
         index.put("longSide", longSide);
-        index.put(
-                "images",
-                images.stream().map(path -> path.getFileName().toString()).toList());
+        index.put("images", names);
         index.put("layers", layerEntries);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)

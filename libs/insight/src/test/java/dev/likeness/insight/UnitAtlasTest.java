@@ -94,6 +94,55 @@ class UnitAtlasTest {
     }
 
     @Test
+    void anAtlasResumedFromACheckpointKeepsWhatOneRunKeeps() throws Exception {
+        List<Path> corpus = samplePhotos();
+        int half = corpus.size() / 2;
+        ImageDecoder decoder = new ImageDecoder();
+        Path checkpoint = temp.resolve("atlas.checkpoint");
+        try (LayerExtractor extractor =
+                LayerExtractor.resNet50(ModelsDirectory.locate(), List.of("conv1_relu", "res2c"), temp)) {
+            UnitAtlas oneRun = new UnitAtlas(extractor, decoder, LONG_SIDE);
+            UnitAtlas firstRun = new UnitAtlas(extractor, decoder, LONG_SIDE);
+            for (int index = 0; index < corpus.size(); index++) {
+                oneRun.add(corpus.get(index));
+                if (index < half) {
+                    firstRun.add(corpus.get(index));
+                }
+            }
+            firstRun.checkpoint(checkpoint);
+
+            UnitAtlas resumed = new UnitAtlas(extractor, decoder, LONG_SIDE);
+            resumed.resume(checkpoint, corpus.get(0).getParent());
+            assertThat(resumed.imageCount()).isEqualTo(half);
+            for (Path photo : corpus) {
+                String name = photo.getFileName().toString();
+                assertThat(resumed.contains(name)).isEqualTo(corpus.indexOf(photo) < half);
+                if (!resumed.contains(name)) {
+                    resumed.add(photo);
+                }
+            }
+
+            for (String layer : extractor.layers()) {
+                for (int unit = 0; unit < oneRun.units(layer); unit++) {
+                    assertThat(resumed.top(layer, unit))
+                            .as("%s unit %d", layer, unit)
+                            .containsExactlyInAnyOrderElementsOf(oneRun.top(layer, unit));
+                }
+            }
+            assertThat(resumed.units("res2c")).isEqualTo(256);
+        }
+
+        try (LayerExtractor other = LayerExtractor.resNet50(ModelsDirectory.locate(), List.of("conv1_relu"), temp)) {
+            assertThatThrownBy(() -> new UnitAtlas(other, decoder, LONG_SIDE).resume(checkpoint, temp))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("[conv1_relu, res2c]");
+            assertThatThrownBy(() -> new UnitAtlas(other, decoder, LONG_SIDE * 2).resume(checkpoint, temp))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(LONG_SIDE + " px");
+        }
+    }
+
+    @Test
     void anUnknownLayerIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> LayerExtractor.resNet50(ModelsDirectory.locate(), List.of("res9z"), temp))
                 .isInstanceOf(IllegalArgumentException.class)

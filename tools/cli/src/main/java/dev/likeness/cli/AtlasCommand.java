@@ -27,8 +27,15 @@ import picocli.CommandLine.Spec;
 final class AtlasCommand implements Callable<Integer> {
 
     static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
+    /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
+    static final String CHECKPOINT = "atlas.checkpoint";
 
-    @Parameters(index = "0", paramLabel = "FOLDER", description = "The corpus: photos (JPEG, PNG, WebP) in one folder.")
+    static final int CHECKPOINT_EVERY = 20;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "FOLDER",
+            description = "The corpus: photos (JPEG, PNG, WebP) in a folder and its subfolders.")
     Path folder;
 
     @Option(
@@ -76,6 +83,12 @@ final class AtlasCommand implements Callable<Integer> {
                             + " different photos (default: none).")
     int figureUnits;
 
+    @Option(
+            names = "--resume",
+            description = "Go on from DIR/" + CHECKPOINT + " of an earlier run with the same layers and --long-side:"
+                    + " photos it holds are not run again (an interrupted run, or photos added to the folder since).")
+    boolean resume;
+
     @Mixin
     InsightOptions insight;
 
@@ -92,13 +105,40 @@ final class AtlasCommand implements Callable<Integer> {
         Path work = InsightOptions.workFolder();
         try (LayerExtractor extractor = extractor(work)) {
             UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), longSide);
-            for (Path photo : photos) {
+            Path checkpoint = output.resolve(CHECKPOINT);
+            if (resume && Files.isRegularFile(checkpoint)) {
                 try {
-                    atlas.add(photo);
+                    atlas.resume(checkpoint, folder);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, e.getMessage());
+                }
+            }
+            List<Path> toRun = photos.stream()
+                    .filter(photo -> !atlas.contains(name(photo)))
+                    .toList();
+            if (atlas.imageCount() > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "resumed from %s: %d photos, %d to run%n",
+                        checkpoint,
+                        atlas.imageCount(),
+                        toRun.size());
+            }
+            Files.createDirectories(output);
+            ProgressLine progress = ProgressLine.onTerminal(err, "photos", toRun.size());
+            for (int index = 0; index < toRun.size(); index++) {
+                Path photo = toRun.get(index);
+                try {
+                    atlas.add(photo, name(photo));
                 } catch (IOException e) {
                     err.println("likeness: left out " + e.getMessage());
                 }
+                progress.advance();
+                if ((index + 1) % CHECKPOINT_EVERY == 0 || index + 1 == toRun.size()) {
+                    atlas.checkpoint(checkpoint);
+                }
             }
+            progress.finish();
             err.flush();
             if (atlas.imageCount() == 0) {
                 throw new CliException(ExitCodes.USAGE, "no readable photo in " + folder);
@@ -129,12 +169,17 @@ final class AtlasCommand implements Callable<Integer> {
         }
     }
 
+    private String name(Path photo) {
+        return folder.relativize(photo).toString();
+    }
+
     static List<Path> photos(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new CliException(ExitCodes.USAGE, folder + " is not a folder");
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> photos = files.filter(file -> IMAGE_SUFFIXES.stream()
+        try (Stream<Path> files = Files.walk(folder)) {
+            List<Path> photos = files.filter(Files::isRegularFile)
+                    .filter(file -> IMAGE_SUFFIXES.stream()
                             .anyMatch(suffix -> file.getFileName()
                                     .toString()
                                     .toLowerCase(Locale.ROOT)

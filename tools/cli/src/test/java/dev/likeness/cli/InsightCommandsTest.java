@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.onnx.ModelsDirectory;
 
 /** {@code likeness atlas}, {@code maps} and {@code explain} on the sample photos. */
@@ -41,6 +45,61 @@ class InsightCommandsTest {
         assertThat(out.resolve("index.json")).content().contains("\"layer\" : \"res2c\"");
         assertThat(out.resolve("conv1_relu.png")).exists();
         assertThat(out.resolve("res2c.png")).exists();
+    }
+
+    @Test
+    void atlasReadsSubfoldersAndNamesPhotosByTheirPathInTheCorpus() throws Exception {
+        // The default corpus has one subfolder per Debian package; two photos may share a file name.
+        Path corpus = work.resolve("corpus");
+        for (String subfolder : new String[] {"one", "two/deeper"}) {
+            Files.createDirectories(corpus.resolve(subfolder));
+            Files.copy(ModelsDirectory.resolve("samples/sample1.jpg"), corpus.resolve(subfolder + "/sample1.jpg"));
+        }
+        Path out = work.resolve("atlas");
+        CliRun run = CliRun.likeness(
+                "atlas", corpus.toString(), "--layers", "conv1_relu", "--long-side", "96", "--out", out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("over 2 photos");
+        assertThat(new ObjectMapper()
+                        .readTree(out.resolve("index.json").toFile())
+                        .get("images"))
+                .extracting(JsonNode::asText)
+                .containsExactly("one/sample1.jpg", "two/deeper/sample1.jpg");
+    }
+
+    @Test
+    void atlasResumesFromItsCheckpointRunningOnlyNewPhotos() throws Exception {
+        Path corpus = Files.createDirectories(work.resolve("growing"));
+        for (int sample = 1; sample <= 3; sample++) {
+            Files.copy(ModelsDirectory.resolve("samples/sample" + sample + ".jpg"), corpus.resolve(sample + ".jpg"));
+        }
+        Path out = work.resolve("atlas");
+        String[] atlas = {
+            "atlas", corpus.toString(), "--layers", "conv1_relu", "--long-side", "96", "--out", out.toString()
+        };
+        CliRun first = CliRun.likeness(atlas);
+        assertThat(first.exitCode).as(first.err).isZero();
+        assertThat(first.out).contains("over 3 photos").doesNotContain("resumed");
+        assertThat(out.resolve("atlas.checkpoint")).exists();
+
+        Files.copy(ModelsDirectory.resolve("samples/sample4.jpg"), corpus.resolve("4.jpg"));
+        String[] resume =
+                Stream.concat(Arrays.stream(atlas), Stream.of("--resume")).toArray(String[]::new);
+        CliRun second = CliRun.likeness(resume);
+        assertThat(second.exitCode).as(second.err).isZero();
+        assertThat(second.out).contains("resumed from", ": 3 photos, 1 to run", "over 4 photos");
+        assertThat(new ObjectMapper()
+                        .readTree(out.resolve("index.json").toFile())
+                        .get("images"))
+                .extracting(JsonNode::asText)
+                .containsExactly("1.jpg", "2.jpg", "3.jpg", "4.jpg");
+
+        String[] otherSize = resume.clone();
+        otherSize[5] = "128";
+        CliRun refused = CliRun.likeness(otherSize);
+        assertThat(refused.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err).contains("at 96 px, not of resnet50 at 128 px");
     }
 
     @Test
