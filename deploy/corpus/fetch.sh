@@ -36,7 +36,8 @@ fetch() {
   work=$(mktemp -d "$CORPUS/.fetch.XXXXXX")
   # The .deb and its extracted tree are deleted whatever happens: only the listed photos stay.
   trap 'rm -rf "$work"' RETURN
-  (cd "$work" && apt-get download -q "$package=$version" 2>&1 | grep -v '^W: Download is performed unsandboxed') \
+  # As root, apt warns that its _apt user cannot write here; that is expected and left out.
+  (cd "$work" && apt-get download -q "$package=$version" 2>&1 | { grep -v '^W: Download is performed unsandboxed' || true; }) \
     || fail "apt-get download $package=$version failed: is Debian bookworm's archive in apt's sources (apt-get update)?"
   deb=$(echo "$work"/*.deb)
   [[ -f $deb ]] || fail "apt-get download $package=$version wrote no .deb"
