@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.core.kafka.Topics;
 
 /** Strimzi resources: the KRaft cluster, a KafkaTopic per row of docs/events.md, least-privilege KafkaUsers. */
 class KafkaTest {
@@ -30,7 +31,7 @@ class KafkaTest {
     record Client(String user, Set<String> reads, Set<String> writes) {}
 
     private static final Set<String> DEAD_LETTERS =
-            Set.of("likeness.embedding.dlq.v1", "likeness.matching.dlq.v1", "likeness.stylising.dlq.v1");
+            Set.of(Topics.deadLetters("embedding"), Topics.deadLetters("matching"), Topics.deadLetters("stylising"));
 
     static final List<Client> CLIENTS = List.of(
             new Client(
@@ -38,26 +39,26 @@ class KafkaTest {
                     union(
                             DEAD_LETTERS,
                             Set.of(
-                                    "likeness.images.v1",
-                                    "likeness.style.requests.v1",
-                                    "likeness.faces.v1",
-                                    "likeness.matches.v1",
-                                    "likeness.gallery.v1",
-                                    "likeness.style.progress.v1",
-                                    "likeness.style.results.v1")),
-                    Set.of("likeness.images.v1", "likeness.style.requests.v1")),
+                                    Topics.IMAGES,
+                                    Topics.STYLE_REQUESTS,
+                                    Topics.FACES,
+                                    Topics.MATCHES,
+                                    Topics.GALLERY,
+                                    Topics.STYLE_PROGRESS,
+                                    Topics.STYLE_RESULTS)),
+                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS)),
             // Gallery changes go through matching's REST API, so the CLI never writes the gallery.
             new Client(
                     "likeness-cli",
                     union(
                             DEAD_LETTERS,
                             Set.of(
-                                    "likeness.faces.v1",
-                                    "likeness.matches.v1",
-                                    "likeness.gallery.v1",
-                                    "likeness.style.progress.v1",
-                                    "likeness.style.results.v1")),
-                    Set.of("likeness.images.v1", "likeness.style.requests.v1")));
+                                    Topics.FACES,
+                                    Topics.MATCHES,
+                                    Topics.GALLERY,
+                                    Topics.STYLE_PROGRESS,
+                                    Topics.STYLE_RESULTS)),
+                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS)));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);

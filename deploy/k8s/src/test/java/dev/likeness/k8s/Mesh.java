@@ -3,6 +3,8 @@ package dev.likeness.k8s;
 import java.util.List;
 import java.util.Set;
 
+import dev.likeness.core.kafka.Topics;
+
 /**
  * What each service reads and writes, from docs/events.md: the table the Kafka ACLs, the KEDA triggers and
  * the models init containers are checked against. ServicesConfigTest checks it against each service's
@@ -29,9 +31,9 @@ record Mesh(
                     "embedding",
                     8081,
                     "likeness-embedding",
-                    "likeness.images.v1",
-                    Set.of("likeness.images.v1"),
-                    Set.of("likeness.faces.v1", "likeness.embedding.dlq.v1"),
+                    Topics.IMAGES,
+                    Set.of(Topics.IMAGES),
+                    Set.of(Topics.FACES, Topics.deadLetters("embedding")),
                     Set.of("likeness-embedding"),
                     Set.of(),
                     true,
@@ -42,13 +44,9 @@ record Mesh(
                     "matching",
                     8082,
                     "likeness-matching",
-                    "likeness.faces.v1",
-                    Set.of("likeness.faces.v1", "likeness.gallery.v1", "likeness.matches.v1"),
-                    Set.of(
-                            "likeness.gallery.v1",
-                            "likeness.matches.v1",
-                            "likeness.images.v1",
-                            "likeness.matching.dlq.v1"),
+                    Topics.FACES,
+                    Set.of(Topics.FACES, Topics.GALLERY, Topics.MATCHES),
+                    Set.of(Topics.GALLERY, Topics.MATCHES, Topics.IMAGES, Topics.deadLetters("matching")),
                     Set.of("likeness-matching"),
                     Set.of(),
                     false,
@@ -58,9 +56,9 @@ record Mesh(
                     "stylising",
                     8083,
                     "likeness-stylising",
-                    "likeness.style.requests.v1",
-                    Set.of("likeness.style.requests.v1", "likeness.style.cancellations.v1"),
-                    Set.of("likeness.style.progress.v1", "likeness.style.results.v1", "likeness.stylising.dlq.v1"),
+                    Topics.STYLE_REQUESTS,
+                    Set.of(Topics.STYLE_REQUESTS, Topics.STYLE_CANCELLATIONS),
+                    Set.of(Topics.STYLE_PROGRESS, Topics.STYLE_RESULTS, Topics.deadLetters("stylising")),
                     Set.of("likeness-stylising"),
                     Set.of("likeness-stylising-cancel-"),
                     true,

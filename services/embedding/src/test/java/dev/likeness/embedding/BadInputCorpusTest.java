@@ -30,6 +30,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.RequestIds;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.DeadLetter;
@@ -62,9 +63,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputCorpusTest {
 
-    static final String IMAGES = "likeness.images.v1";
-    static final String FACES = "likeness.faces.v1";
-    static final String DEAD_LETTERS = "likeness.embedding.dlq.v1";
+    static final String IMAGES = Topics.IMAGES;
+    static final String FACES = Topics.FACES;
+    static final String DEAD_LETTERS = Topics.deadLetters("embedding");
     static final Duration WAIT = Duration.ofSeconds(90);
     /** Every case and its good successor go to this partition, so "next" means the next offset. */
     static final int PARTITION = 0;

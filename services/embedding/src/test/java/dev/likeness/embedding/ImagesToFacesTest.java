@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.ByteString;
 import dev.likeness.core.faces.SubjectRule;
 import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Face;
@@ -48,9 +49,9 @@ import io.restassured.RestAssured;
 @WithTestResource(KafkaBrokerResource.class)
 class ImagesToFacesTest {
 
-    static final String IMAGES = "likeness.images.v1";
-    static final String FACES = "likeness.faces.v1";
-    static final String DEAD_LETTERS = "likeness.embedding.dlq.v1";
+    static final String IMAGES = Topics.IMAGES;
+    static final String FACES = Topics.FACES;
+    static final String DEAD_LETTERS = Topics.deadLetters("embedding");
     static final int[] FACES_PER_SAMPLE = {3, 3, 3, 4, 5, 4};
 
     @Test

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.BrokerProcess;
@@ -39,15 +40,15 @@ import dev.likeness.testing.ServiceProcess;
  */
 final class Mesh implements AutoCloseable {
 
-    static final String IMAGES = "likeness.images.v1";
-    static final String FACES = "likeness.faces.v1";
-    static final String MATCHES = "likeness.matches.v1";
-    static final String GALLERY = "likeness.gallery.v1";
-    static final String EMBEDDING_DLQ = "likeness.embedding.dlq.v1";
-    static final String MATCHING_DLQ = "likeness.matching.dlq.v1";
-    static final String STYLE_REQUESTS = "likeness.style.requests.v1";
-    static final String STYLE_RESULTS = "likeness.style.results.v1";
-    static final String STYLISING_DLQ = "likeness.stylising.dlq.v1";
+    static final String IMAGES = Topics.IMAGES;
+    static final String FACES = Topics.FACES;
+    static final String MATCHES = Topics.MATCHES;
+    static final String GALLERY = Topics.GALLERY;
+    static final String EMBEDDING_DLQ = Topics.deadLetters("embedding");
+    static final String MATCHING_DLQ = Topics.deadLetters("matching");
+    static final String STYLE_REQUESTS = Topics.STYLE_REQUESTS;
+    static final String STYLE_RESULTS = Topics.STYLE_RESULTS;
+    static final String STYLISING_DLQ = Topics.deadLetters("stylising");
     static final int PARTITIONS = 3;
     /** The read-process-write input channel of each service. */
     private static final Map<String, String> INPUTS =
