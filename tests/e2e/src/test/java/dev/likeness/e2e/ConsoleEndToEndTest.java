@@ -297,6 +297,19 @@ class ConsoleEndToEndTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("UNKNOWN_IDENTITY").doesNotContain("\tat ");
 
+        // A caller's trace goes on through the console into matching (the console's REST client propagates it):
+        // matching's refusal, relayed by the console, names the caller's trace.
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> refused = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(run.consoleUrl() + "/api/gallery/nobody"))
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+        assertThat(refused.body()).contains("UNKNOWN_IDENTITY", "\"traceId\":\"" + traceId + "\"");
+
         // The console follows the gallery topic, whoever changed it.
         open();
         browser.waitUpTo(RESULT_WITHIN)
