@@ -6,7 +6,9 @@ import java.util.concurrent.ForkJoinPool;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
+import dev.likeness.core.events.Tenants;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.recognition.Matcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,27 +23,37 @@ final class Replica implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ForkJoinPool pool;
-    private final Gallery gallery;
+    private final TenantGalleries galleries;
     private final GalleryFollower follower;
-    private final Matcher matcher;
+    private final MatchingConfig config;
 
     Replica(String bootstrapServers, String topic, MatchingConfig config) {
         pool = new ForkJoinPool(2);
-        gallery = new Gallery(GalleryService.searchSettings(config), pool);
-        matcher = new Matcher(gallery, GalleryService.calibrations(config));
+        this.config = config;
+        galleries = new TenantGalleries(GalleryService.searchSettings(config), pool);
         follower = new GalleryFollower(
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new SimpleMeterRegistry(),
                 topic,
-                gallery);
+                galleries);
     }
 
+    /** The default tenant's gallery. */
     Gallery gallery() {
-        return gallery;
+        return gallery(Tenants.DEFAULT);
     }
 
+    Gallery gallery(String tenant) {
+        return galleries.of(tenant);
+    }
+
+    /** The decision rules on the default tenant's gallery. */
     Matcher matcher() {
-        return matcher;
+        return matcher(Tenants.DEFAULT);
+    }
+
+    Matcher matcher(String tenant) {
+        return new Matcher(galleries.of(tenant), GalleryService.calibrations(config));
     }
 
     /** Waits until the replica has materialised the gallery and applied every record up to {@code ends}. */

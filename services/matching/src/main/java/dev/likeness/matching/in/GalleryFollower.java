@@ -15,11 +15,12 @@ import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.servicekit.kafka.FollowerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Materialises the gallery topic into a {@link Gallery}: reads every partition from the beginning up to the
+ * Materialises the gallery topic into each tenant's {@link Gallery}: reads every partition from the beginning up to the
  * end offsets found at startup (until then the replica is not ready), then keeps applying new records as
  * they come. Every replica does the same with the same records, so every replica holds the same gallery;
  * the replica's own writes reach its index this way too.
@@ -28,7 +29,7 @@ public final class GalleryFollower implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GalleryFollower.class);
 
-    private final Gallery gallery;
+    private final TenantGalleries gallery;
     private final String topic;
     private final EventParser<Identity> parser = new EventParser<>(Identity.getDefaultInstance());
     private final AtomicLong applied = new AtomicLong();
@@ -39,7 +40,7 @@ public final class GalleryFollower implements AutoCloseable {
     private boolean indexed;
 
     /** Starts reading at once, on a thread of its own. */
-    public GalleryFollower(Map<String, ?> kafkaConfig, MeterRegistry registry, String topic, Gallery gallery) {
+    public GalleryFollower(Map<String, ?> kafkaConfig, MeterRegistry registry, String topic, TenantGalleries gallery) {
         this.gallery = gallery;
         this.topic = topic;
         this.follower = TopicFollower.builder(kafkaConfig)
@@ -105,7 +106,7 @@ public final class GalleryFollower implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
-            skip(record, "it has no key (the key is the identity id)");
+            skip(record, "it has no key (the key is the tenant-scoped identity id)");
             return;
         }
         Identity identity = null;
