@@ -256,6 +256,15 @@ class ConsoleTest {
                         .build()
                         .toByteArray());
         kafka.send(new ProducerRecord<>("likeness.gallery.v1", "feed-bob", null));
+        // Another tenant's identity: not in the console's gallery (the tenant default's).
+        kafka.send(
+                "likeness.gallery.v1",
+                "feed-tenant/feed-cy",
+                Identity.newBuilder()
+                        .setIdentityId("feed-cy")
+                        .setDisplayName("Cy")
+                        .build()
+                        .toByteArray());
         kafka.send(
                 "likeness.matches.v1",
                 "feed-1",
@@ -337,6 +346,7 @@ class ConsoleTest {
                                 "\"identityId\":\"feed-ada\"")
                         .allMatch(part -> seen.stream().anyMatch(e -> e.contains(part)))
                 && seen.stream().noneMatch(e -> e.contains("\"identityId\":\"feed-bob\"")));
+        assertThat(events).noneMatch(e -> e.contains("feed-cy"));
 
         // A face's analyses, as the page writes them on its box.
         assertThat(events)

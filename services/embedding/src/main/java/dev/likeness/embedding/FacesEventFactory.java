@@ -33,7 +33,8 @@ final class FacesEventFactory {
                 .setImageWidth(image.width())
                 .setImageHeight(image.height())
                 .setPurpose(request.getPurpose())
-                .putAllAttributes(request.getAttributesMap());
+                .putAllAttributes(request.getAttributesMap())
+                .setTenant(request.getTenant());
         image.faces().forEach(face -> event.addFaces(face(face, with68)));
         event.setSubjectFace(Math.max(0, image.subjectIndex()));
         if (secondImage != null) {

@@ -41,9 +41,10 @@ public class GalleryReadiness implements HealthCheck {
                                     : "catching up: " + progress.recordsBehind() + " records to go")
                     .build();
         }
-        Gallery.Stats stats = gallery.gallery().stats();
+        Gallery.Stats stats = gallery.galleries().stats();
         return response.up()
                 .withData("state", "caught up, following live")
+                .withData("tenants", gallery.galleries().tenants().size())
                 .withData("identities", stats.identities())
                 .withData("embeddings", stats.embeddings())
                 .withData("approximateIndex", stats.approximate())

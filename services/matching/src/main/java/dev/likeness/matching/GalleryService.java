@@ -18,6 +18,7 @@ import dev.likeness.core.calibration.DistanceLogistic;
 import dev.likeness.core.calibration.HeadFiles;
 import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.calibration.SiameseHead;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.calibration.Calibrations;
@@ -26,6 +27,7 @@ import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityIds;
 import dev.likeness.matching.gallery.IdentityUpdates;
 import dev.likeness.matching.gallery.IdentityView;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.out.GalleryWriter;
 import dev.likeness.matching.recognition.Matcher;
@@ -38,9 +40,10 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * This replica's gallery: materialised from the gallery topic by the follower, changed only by writing to
+ * This replica's galleries, one per tenant: materialised from the gallery topic by the follower, changed only by writing to
  * that topic (enrol, rename, delete), so that every replica applies the same records in the same order.
- * A change is answered once this replica has applied it, so the caller reads its own write.
+ * A change is answered once this replica has applied it, so the caller reads its own write. Every method works
+ * within one tenant's gallery.
  */
 @Startup
 @ApplicationScoped
@@ -53,9 +56,9 @@ public class GalleryService {
     private final MatchingConfig config;
     private final GalleryWriter writer;
     private final ForkJoinPool searchPool;
-    private final Gallery gallery;
+    private final TenantGalleries galleries;
     private final GalleryFollower follower;
-    private final Matcher matcher;
+    private final Calibrations calibrations;
     private final Object[] identityLocks = new Object[LOCK_STRIPES];
 
     @Inject
@@ -72,27 +75,27 @@ public class GalleryService {
         }
         this.searchPool = new ForkJoinPool(
                 config.search().threads().orElse(Runtime.getRuntime().availableProcessors()));
-        this.gallery = new Gallery(searchSettings(config), searchPool);
-        this.matcher = new Matcher(gallery, calibrations(config));
+        this.galleries = new TenantGalleries(searchSettings(config), searchPool);
+        this.calibrations = calibrations(config);
         Gauge.builder(
                         "likeness.matching.gallery.identities",
-                        gallery,
+                        galleries,
                         g -> g.stats().identities())
                 .description("Identities in this replica's gallery")
                 .register(registry);
         Gauge.builder(
                         "likeness.matching.gallery.embeddings",
-                        gallery,
+                        galleries,
                         g -> g.stats().embeddings())
                 .description("Reference embeddings in this replica's gallery")
                 .register(registry);
         Gauge.builder(
                         "likeness.matching.gallery.index.bytes",
-                        gallery,
+                        galleries,
                         g -> g.stats().indexBytes())
                 .description("Heap of the vector indexes (vectors, owners, HNSW graphs)")
                 .register(registry);
-        this.follower = new GalleryFollower(kafkaConfig, registry, topics.gallery(), gallery, snapshotting(config));
+        this.follower = new GalleryFollower(kafkaConfig, registry, topics.gallery(), galleries, snapshotting(config));
     }
 
     public static SearchSettings searchSettings(MatchingConfig config) {
@@ -132,12 +135,17 @@ public class GalleryService {
         return new Calibrations(defaults, heads);
     }
 
-    public Matcher matcher() {
-        return matcher;
+    /** The decision rules on the tenant's gallery only. */
+    public Matcher matcher(String tenant) {
+        return new Matcher(galleries.of(tenant), calibrations);
     }
 
-    public Gallery gallery() {
-        return gallery;
+    public Gallery gallery(String tenant) {
+        return galleries.of(tenant);
+    }
+
+    public TenantGalleries galleries() {
+        return galleries;
     }
 
     public GalleryFollower follower() {
@@ -163,7 +171,9 @@ public class GalleryService {
      * One-shot enrolment: creates the identity from one face, or adds the face to it (at most the configured
      * number per model, oldest dropped). Enrolling the same request twice stores it once.
      */
-    public Enrolment enrol(String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
+    public Enrolment enrol(
+            String tenant, String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
+        Tenants.requireValid(tenant);
         IdentityIds.requireValid(identityId);
         float[] unit;
         try {
@@ -173,13 +183,14 @@ public class GalleryService {
                     RequestRefusedException.INVALID_EMBEDDING, "the embedding cannot be enrolled: " + e.getMessage());
         }
         awaitCaughtUp();
+        Gallery gallery = galleries.of(tenant);
         gallery.dimension(model).filter(dimension -> dimension != unit.length).ifPresent(dimension -> {
             throw new RequestRefusedException(
                     RequestRefusedException.INVALID_EMBEDDING,
                     "the embedding has " + unit.length + " dimensions where the gallery's " + model
                             + " embeddings have " + dimension);
         });
-        synchronized (lockOf(identityId)) {
+        synchronized (lockOf(tenant, identityId)) {
             Identity current = gallery.record(identityId).orElse(null);
             Identity next = IdentityUpdates.enrol(
                     current,
@@ -191,7 +202,7 @@ public class GalleryService {
                     Instant.now(),
                     config.gallery().maxEmbeddingsPerModel());
             if (next != current) {
-                applied(writer.write(next, config.gallery().writeTimeout()));
+                applied(writer.write(tenant, next, config.gallery().writeTimeout()));
             }
             return Enrolment.newBuilder()
                     .setIdentityId(identityId)
@@ -202,34 +213,57 @@ public class GalleryService {
         }
     }
 
-    public IdentityView rename(String identityId, String displayName) {
+    public IdentityView rename(String tenant, String identityId, String displayName) {
         awaitCaughtUp();
-        synchronized (lockOf(identityId)) {
+        Gallery gallery = galleries.of(tenant);
+        synchronized (lockOf(tenant, identityId)) {
             Identity current = gallery.record(identityId).orElseThrow(() -> unknown(identityId));
             applied(writer.write(
+                    tenant,
                     IdentityUpdates.rename(current, displayName, Instant.now()),
                     config.gallery().writeTimeout()));
-            return gallery.get(identityId).orElseThrow(() -> unknown(identityId));
+            return galleries.of(tenant).get(identityId).orElseThrow(() -> unknown(identityId));
         }
     }
 
     /** Deletes the identity everywhere: a tombstone on the gallery topic. */
-    public void delete(String identityId) {
+    public void delete(String tenant, String identityId) {
         awaitCaughtUp();
-        synchronized (lockOf(identityId)) {
-            if (!gallery.contains(identityId)) {
+        synchronized (lockOf(tenant, identityId)) {
+            if (!galleries.of(tenant).contains(identityId)) {
                 throw unknown(identityId);
             }
-            applied(writer.delete(identityId, config.gallery().writeTimeout()));
+            applied(writer.delete(tenant, identityId, config.gallery().writeTimeout()));
         }
     }
 
-    public Optional<IdentityView> get(String identityId) {
-        return gallery.get(identityId);
+    /**
+     * Deletes the tenant's whole gallery: a tombstone per identity, answered once this replica has applied them
+     * all. Compaction then removes the tenant's records from the topic, as for one deleted identity.
+     *
+     * @return how many identities were deleted
+     */
+    public int deleteTenant(String tenant) {
+        awaitCaughtUp();
+        List<String> identityIds = galleries.of(tenant).list(0, Integer.MAX_VALUE).stream()
+                .map(IdentityView::identityId)
+                .toList();
+        for (String identityId : identityIds) {
+            synchronized (lockOf(tenant, identityId)) {
+                if (galleries.of(tenant).contains(identityId)) {
+                    applied(writer.delete(tenant, identityId, config.gallery().writeTimeout()));
+                }
+            }
+        }
+        return identityIds.size();
     }
 
-    public List<IdentityView> list(int offset, int limit) {
-        return gallery.list(offset, limit);
+    public Optional<IdentityView> get(String tenant, String identityId) {
+        return galleries.of(tenant).get(identityId);
+    }
+
+    public List<IdentityView> list(String tenant, int offset, int limit) {
+        return galleries.of(tenant).list(offset, limit);
     }
 
     /** Waits until this replica's follower has applied the record just written. */
@@ -247,8 +281,9 @@ public class GalleryService {
         }
     }
 
-    private Object lockOf(String identityId) {
-        return identityLocks[Math.floorMod(identityId.hashCode(), LOCK_STRIPES)];
+    private Object lockOf(String tenant, String identityId) {
+        return identityLocks[
+                Math.floorMod(Tenants.galleryKey(tenant, identityId).hashCode(), LOCK_STRIPES)];
     }
 
     private static RequestRefusedException unknown(String identityId) {

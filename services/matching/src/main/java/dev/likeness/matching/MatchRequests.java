@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.core.faces.SubjectRule;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Face;
@@ -23,7 +24,7 @@ import dev.likeness.matching.gallery.Timestamps;
 import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.recognition.RequestRefusedException;
 
-/** Answers a validated FacesEmbedded according to its purpose: identify, enrol or verify. */
+/** Answers a validated FacesEmbedded according to its purpose (identify, enrol or verify), in its tenant's gallery. */
 @ApplicationScoped
 public class MatchRequests {
 
@@ -42,14 +43,16 @@ public class MatchRequests {
         MatchResult.Builder result = MatchResult.newBuilder()
                 .setRequestId(event.getRequestId())
                 .setModel(event.getEmbeddingModel())
-                .putAllAttributes(event.getAttributesMap());
+                .putAllAttributes(event.getAttributesMap())
+                .setTenant(event.getTenant());
+        String tenant = Tenants.of(event.getTenant());
         gallery.awaitCaughtUp();
         try {
             Purpose purpose = event.getPurpose();
             switch (purpose.getKindCase()) {
-                case IDENTIFY -> result.setRecognition(identify(event, model, purpose.getIdentify()));
-                case ENROL -> result.setEnrolment(enrol(event, model, purpose.getEnrol()));
-                case VERIFY -> result.setVerification(verify(event, model, purpose.getVerify()));
+                case IDENTIFY -> result.setRecognition(identify(tenant, event, model, purpose.getIdentify()));
+                case ENROL -> result.setEnrolment(enrol(tenant, event, model, purpose.getEnrol()));
+                case VERIFY -> result.setVerification(verify(tenant, event, model, purpose.getVerify()));
                 default -> throw new IllegalArgumentException("no answer for purpose " + purpose.getKindCase());
             }
         } catch (RequestRefusedException refused) {
@@ -64,9 +67,9 @@ public class MatchRequests {
     }
 
     /** Every face, the subject marked. */
-    private Recognition identify(FacesEmbedded event, ModelKey model, Purpose.Identify identify) {
+    private Recognition identify(String tenant, FacesEmbedded event, ModelKey model, Purpose.Identify identify) {
         Recognition recognition =
-                gallery.matcher().identify(model, probes(event.getFacesList()), topK(identify.getTopK()));
+                gallery.matcher(tenant).identify(model, probes(event.getFacesList()), topK(identify.getTopK()));
         Recognition.Builder marked = recognition.toBuilder();
         for (RecognisedFace.Builder face : marked.getFacesBuilderList()) {
             face.setSubject(face.getFaceIndex() == event.getSubjectFace());
@@ -74,24 +77,33 @@ public class MatchRequests {
         return marked.build();
     }
 
-    private Enrolment enrol(FacesEmbedded event, ModelKey model, Purpose.Enrol enrol) {
+    private Enrolment enrol(String tenant, FacesEmbedded event, ModelKey model, Purpose.Enrol enrol) {
         Probe face = meantFace(
                 event.getFacesList(), event.getSubjectFace(), enrol.hasFace() ? enrol.getFace() : null, "the image");
         liveness.requireLive(event.getFaces(face.faceIndex()), face.faceIndex(), "the image");
         return gallery
-                .enrol(enrol.getIdentityId(), enrol.getDisplayName(), model, face.embedding(), event.getRequestId())
+                .enrol(
+                        tenant,
+                        enrol.getIdentityId(),
+                        enrol.getDisplayName(),
+                        model,
+                        face.embedding(),
+                        event.getRequestId())
                 .toBuilder()
                 .setBox(face.box())
                 .setFaceIndex(face.faceIndex())
                 .build();
     }
 
-    private VerificationResult verify(FacesEmbedded event, ModelKey model, Purpose.Verify verify) {
+    private VerificationResult verify(String tenant, FacesEmbedded event, ModelKey model, Purpose.Verify verify) {
         Probe face = meantFace(
                 event.getFacesList(), event.getSubjectFace(), verify.hasFace() ? verify.getFace() : null, "the image");
         liveness.requireLive(event.getFaces(face.faceIndex()), face.faceIndex(), "the image");
         if (verify.getAgainstCase() == Purpose.Verify.AgainstCase.CLAIMED_IDENTITY_ID) {
-            return gallery.matcher().verifyIdentity(model, face.embedding(), verify.getClaimedIdentityId()).toBuilder()
+            return gallery
+                    .matcher(tenant)
+                    .verifyIdentity(model, face.embedding(), verify.getClaimedIdentityId())
+                    .toBuilder()
                     .setFaceIndex(face.faceIndex())
                     .build();
         }
@@ -101,7 +113,7 @@ public class MatchRequests {
                 verify.hasSecondImageFace() ? verify.getSecondImageFace() : null,
                 "the second image");
         liveness.requireLive(event.getSecondImageFaces(second.faceIndex()), second.faceIndex(), "the second image");
-        return gallery.matcher().verifyPair(model, face.embedding(), second.embedding()).toBuilder()
+        return gallery.matcher(tenant).verifyPair(model, face.embedding(), second.embedding()).toBuilder()
                 .setFaceIndex(face.faceIndex())
                 .setSecondImageFaceIndex(second.faceIndex())
                 .build();

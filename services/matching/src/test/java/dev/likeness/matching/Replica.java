@@ -6,8 +6,10 @@ import java.util.concurrent.ForkJoinPool;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
+import dev.likeness.core.events.Tenants;
 import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.gallery.Gallery;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.recognition.Matcher;
 import dev.likeness.matching.search.SearchSettings;
@@ -23,9 +25,9 @@ final class Replica implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ForkJoinPool pool;
-    private final Gallery gallery;
+    private final TenantGalleries galleries;
     private final GalleryFollower follower;
-    private final Matcher matcher;
+    private final Calibrations calibrations;
 
     /** A replica without snapshots: it reads the whole topic. */
     Replica(String bootstrapServers, String topic, MatchingConfig config) {
@@ -49,26 +51,36 @@ final class Replica implements AutoCloseable {
             Calibrations calibrations,
             GalleryFollower.Snapshotting snapshotting) {
         pool = new ForkJoinPool(2);
-        gallery = new Gallery(settings, pool);
-        matcher = new Matcher(gallery, calibrations);
+        this.calibrations = calibrations;
+        galleries = new TenantGalleries(settings, pool);
         follower = new GalleryFollower(
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new SimpleMeterRegistry(),
                 topic,
-                gallery,
+                galleries,
                 snapshotting);
     }
 
+    /** The default tenant's gallery. */
     Gallery gallery() {
-        return gallery;
+        return gallery(Tenants.DEFAULT);
     }
 
     GalleryFollower follower() {
         return follower;
     }
 
+    Gallery gallery(String tenant) {
+        return galleries.of(tenant);
+    }
+
+    /** The decision rules on the default tenant's gallery. */
     Matcher matcher() {
-        return matcher;
+        return matcher(Tenants.DEFAULT);
+    }
+
+    Matcher matcher(String tenant) {
+        return new Matcher(galleries.of(tenant), calibrations);
     }
 
     /** Waits until the replica has materialised the gallery and applied every record up to {@code ends}. */

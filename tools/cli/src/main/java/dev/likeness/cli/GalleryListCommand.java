@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.follower.TopicFollower;
@@ -21,14 +22,18 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "list",
-        description = "Print the gallery as its compacted topic holds it now, one identity a line"
-                + " by id: ID, display name, reference embeddings, updated (ISO-8601), tab-separated.")
+        description = "Print a tenant's gallery (--tenant; default: the tenant default) as its compacted topic holds it"
+                + " now, one identity a line by id: ID, display name, reference embeddings, updated (ISO-8601),"
+                + " tab-separated.")
 final class GalleryListCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     @Mixin
     KafkaOptions kafkaOptions;
+
+    @Mixin
+    TenantOption tenant;
 
     @Spec
     CommandSpec spec;
@@ -40,7 +45,13 @@ final class GalleryListCommand implements Callable<Integer> {
             kafka.requireTopics(List.of(Topics.GALLERY));
             try (TopicFollower reader = kafka.reader(List.of(Topics.GALLERY), true)) {
                 // Read up to where the topic ends now: later records are not part of this listing.
-                if (!reader.readToEnd(KafkaSession.READ_TO_END, record -> apply(gallery, record))) {
+                String listed = tenant.orDefault();
+                if (!reader.readToEnd(KafkaSession.READ_TO_END, record -> {
+                    if (record.key() != null
+                            && Tenants.fromGalleryKey(record.key()).tenant().equals(listed)) {
+                        apply(gallery, record);
+                    }
+                })) {
                     throw new CliException(ExitCodes.TIMED_OUT, "could not read " + Topics.GALLERY + " to its end");
                 }
             }

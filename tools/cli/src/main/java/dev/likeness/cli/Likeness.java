@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             DlqCommand.class,
             StyliseCommand.class,
             GalleryCommand.class,
+            TenantCommand.class,
             EvaluateCommand.class,
             AdaptCommand.class,
             AtlasCommand.class,
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
             "  0  ok",
             "  1  the request was answered with an error result",
             "  2  usage error or unreadable file",
-            "  3  Kafka unreachable, a topic missing, or another Kafka failure (gallery delete: matching unreachable)",
+            "  3  Kafka unreachable, a topic missing, or another Kafka failure (gallery delete, tenant: matching unreachable)",
             "  4  timed out waiting for a result",
             "  5  unexpected failure"
         })

@@ -227,6 +227,41 @@ class StyliseAndGalleryCommandsTest {
     }
 
     @Test
+    void galleryListShowsOneTenantsIdentitiesOnly() {
+        // The same identity id in two tenants, as the matching service keys them ("<tenant>/<id>").
+        kafka.send(CloudEventRecords.of(Topics.GALLERY, "cli-t1/cli-dora", identity("cli-dora", "Dora of t1", 1)));
+        kafka.send(CloudEventRecords.of(Topics.GALLERY, "cli-t2/cli-dora", identity("cli-dora", "Dora of t2", 2)));
+        kafka.send(CloudEventRecords.of(Topics.GALLERY, "cli-t2/cli-eve", identity("cli-eve", "Eve", 1)));
+        kafka.send(new ProducerRecord<>(Topics.GALLERY, "cli-t2/cli-eve", null));
+
+        CliRun t1 = likeness("gallery", "list", "--tenant", "cli-t1", "--bootstrap-servers", bootstrapServers);
+        CliRun t2 = likeness("gallery", "list", "--tenant", "cli-t2", "--bootstrap-servers", bootstrapServers);
+        CliRun byDefault = likeness("gallery", "list", "--bootstrap-servers", bootstrapServers);
+        CliRun invalid = likeness("gallery", "list", "--tenant", "T/1", "--bootstrap-servers", bootstrapServers);
+
+        assertThat(t1.exitCode).as(t1.err).isZero();
+        assertThat(t1.out.lines()).containsExactly("cli-dora\tDora of t1\t1\t2026-01-02T03:04:05Z");
+        assertThat(t2.out.lines()).containsExactly("cli-dora\tDora of t2\t2\t2026-01-02T03:04:05Z");
+        assertThat(byDefault.out).doesNotContain("cli-dora");
+        assertThat(invalid.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(invalid.err).contains("--tenant T/1");
+    }
+
+    @Test
+    void tenantCommandsReportAMatchingServiceThatIsDown() throws IOException {
+        int port = FreePorts.find();
+
+        CliRun list = likeness("tenant", "list", "--matching-url", "http://localhost:" + port);
+        CliRun delete = likeness("tenant", "delete", "cli-t1", "--matching-url", "http://localhost:" + port);
+
+        assertThat(list.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(delete.exitCode).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(delete.err)
+                .contains("cannot reach the matching service at http://localhost:" + port)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void galleryListReportsABrokerThatIsDown() throws IOException {
         CliRun run = likeness("gallery", "list", "--bootstrap-servers", "localhost:" + FreePorts.find());
 

@@ -19,6 +19,8 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 /**
  * What Strimzi's User and Topic Operators do for the cluster, done by the secured local broker as its super
@@ -52,6 +54,17 @@ final class AccessSetup {
             }
             if (!acls.isEmpty()) {
                 admin.createAcls(acls).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            List<ClientQuotaAlteration> quotas = users.stream()
+                    .filter(user -> !user.quotas().isEmpty())
+                    .map(user -> new ClientQuotaAlteration(
+                            new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, user.name())),
+                            user.quotas().entrySet().stream()
+                                    .map(quota -> new ClientQuotaAlteration.Op(quota.getKey(), quota.getValue()))
+                                    .toList()))
+                    .toList();
+            if (!quotas.isEmpty()) {
+                admin.alterClientQuotas(quotas).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
             createMissing(admin, topics);
             awaitServed(admin, users, acls);

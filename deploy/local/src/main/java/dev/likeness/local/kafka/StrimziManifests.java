@@ -29,8 +29,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class StrimziManifests {
 
-    /** A principal {@code User:<name>} and what it may do. */
-    public record User(String name, List<AclBinding> acls) {}
+    /**
+     * A principal {@code User:<name>}, what it may do, and its client quotas ({@code spec.quotas}: Strimzi's
+     * {@code producerByteRate}, {@code consumerByteRate}, {@code requestPercentage}, as Kafka's quota keys).
+     */
+    public record User(String name, List<AclBinding> acls, Map<String, Double> quotas) {}
 
     private StrimziManifests() {}
 
@@ -69,7 +72,13 @@ public final class StrimziManifests {
                                     permission)));
                 }
             }
-            users.add(new User(name, List.copyOf(acls)));
+            Map<String, Double> quotas = new HashMap<>();
+            resource.at("/spec/quotas")
+                    .fields()
+                    .forEachRemaining(quota -> quotas.put(
+                            quota.getKey().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT),
+                            quota.getValue().asDouble()));
+            users.add(new User(name, List.copyOf(acls), Map.copyOf(quotas)));
         }
         return users;
     }

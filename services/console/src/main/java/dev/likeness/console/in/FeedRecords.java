@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.FacesEmbedded;
@@ -75,7 +76,12 @@ final class FeedRecords {
         view.event(ViewEvents.image(request));
     }
 
+    /** The gallery of the tenant default only: its identities are the ones the console can rename and delete. */
     private void identity(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null
+                || !Tenants.DEFAULT.equals(Tenants.fromGalleryKey(record.key()).tenant())) {
+            return;
+        }
         if (record.value() == null) {
             view.identityDeleted(record.key());
         } else {

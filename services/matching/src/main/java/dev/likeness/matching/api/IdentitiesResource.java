@@ -29,8 +29,13 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
 import dev.likeness.matching.gallery.IdentityIds;
 import dev.likeness.matching.recognition.RequestRefusedException;
+import dev.likeness.servicekit.api.ApiCaller;
+import dev.likeness.servicekit.api.ApiScope;
 
-/** The gallery: enrol (by image through the mesh, or by embedding), list, get, rename, delete. */
+/**
+ * The caller's tenant's gallery: enrol (by image through the mesh, or by embedding), list, get, rename, delete. No
+ * request reaches another tenant's identities: the tenant is the caller's ({@link ApiCaller}), never a parameter.
+ */
 @Path("/api/v1/identities")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Gallery")
@@ -44,7 +49,11 @@ public class IdentitiesResource {
     @Inject
     MeshClient mesh;
 
+    @Inject
+    ApiCaller caller;
+
     @GET
+    @ApiScope(ApiScope.Scope.RECOGNISE)
     @Operation(summary = "List identities in id order")
     public Json.IdentityPage list(
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
@@ -53,20 +62,21 @@ public class IdentitiesResource {
         }
         gallery.awaitCaughtUp();
         return new Json.IdentityPage(
-                gallery.list(offset, limit).stream()
+                gallery.list(caller.tenant(), offset, limit).stream()
                         .map(Json.IdentityResult::of)
                         .toList(),
                 offset,
                 limit,
-                gallery.gallery().size());
+                gallery.gallery(caller.tenant()).size());
     }
 
     @GET
     @Path("/{identityId}")
+    @ApiScope(ApiScope.Scope.RECOGNISE)
     @Operation(summary = "One identity, without its vectors")
     public Json.IdentityResult get(@PathParam("identityId") String identityId) {
         gallery.awaitCaughtUp();
-        return gallery.get(identityId)
+        return gallery.get(caller.tenant(), identityId)
                 .map(Json.IdentityResult::of)
                 .orElseThrow(() -> new RequestRefusedException(
                         RequestRefusedException.UNKNOWN_IDENTITY, "no identity " + identityId + " in the gallery"));
@@ -75,25 +85,28 @@ public class IdentitiesResource {
     @PATCH
     @Path("/{identityId}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiScope(ApiScope.Scope.ENROL)
     @Operation(summary = "Rename an identity")
     public Json.IdentityResult rename(@PathParam("identityId") String identityId, Json.Rename rename) {
         if (rename == null || rename.displayName() == null) {
             throw new IllegalArgumentException("displayName is required");
         }
-        return Json.IdentityResult.of(gallery.rename(identityId, rename.displayName()));
+        return Json.IdentityResult.of(gallery.rename(caller.tenant(), identityId, rename.displayName()));
     }
 
     @DELETE
     @Path("/{identityId}")
+    @ApiScope(ApiScope.Scope.ENROL)
     @Operation(summary = "Delete an identity from every replica (a tombstone on the gallery topic)")
     public Response delete(@PathParam("identityId") String identityId) {
-        gallery.delete(identityId);
+        gallery.delete(caller.tenant(), identityId);
         return Response.noContent().build();
     }
 
     @POST
     @Path("/{identityId}/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiScope(ApiScope.Scope.ENROL)
     @Operation(summary = "Enrol a face by its embedding: creates the identity or adds a reference embedding")
     public Response enrolEmbedding(@PathParam("identityId") String identityId, Json.EmbeddingEnrolment enrolment) {
         if (enrolment == null || enrolment.model() == null || enrolment.embedding() == null) {
@@ -101,12 +114,18 @@ public class IdentitiesResource {
         }
         String displayName = enrolment.displayName() == null ? "" : enrolment.displayName();
         return created(Json.EnrolmentResult.of(gallery.enrol(
-                identityId, displayName, enrolment.model().key(), enrolment.embedding(), "api-" + UUID.randomUUID())));
+                caller.tenant(),
+                identityId,
+                displayName,
+                enrolment.model().key(),
+                enrolment.embedding(),
+                "api-" + UUID.randomUUID())));
     }
 
     @POST
     @Path("/{identityId}/images")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @ApiScope(ApiScope.Scope.ENROL)
     @Operation(
             summary = "Enrol the subject of an image (or the face named by face / faceAt), embedded by the mesh"
                     + " (request-reply over Kafka)")
@@ -126,7 +145,10 @@ public class IdentitiesResource {
             enrol.setFace(named);
         }
         MatchResult result = mesh.submit(
-                image, contentType, Purpose.newBuilder().setEnrol(enrol).build());
+                caller.tenant(),
+                image,
+                contentType,
+                Purpose.newBuilder().setEnrol(enrol).build());
         Results.throwIfError(result);
         return created(Json.EnrolmentResult.of(result.getEnrolment()));
     }

@@ -85,6 +85,12 @@ public final class Json {
 
     public record IdentityPage(List<IdentityResult> items, int offset, int limit, int total) {}
 
+    /** A tenant and how many identities its gallery holds. */
+    public record TenantSummary(String tenant, int identities) {}
+
+    /** A deleted tenant and how many identities it had. */
+    public record TenantDeletion(String tenant, int identitiesDeleted) {}
+
     /** distance = ||f1 - f2||^2 of the normalised embeddings; probability = calibrated P(same person). */
     public record CandidateResult(String identityId, String displayName, float distance, float probability) {
         static CandidateResult of(Candidate candidate) {

@@ -53,13 +53,16 @@ public class MeshClient {
         this.replies = new MatchReplies(kafkaConfig, registry, topics.matches());
     }
 
-    /** Submits the image with the purpose and waits for its MatchResult. */
-    public MatchResult submit(byte[] image, String contentType, Purpose purpose) {
+    /** Submits the image with the purpose, for the tenant's gallery, and waits for its MatchResult. */
+    public MatchResult submit(String tenant, byte[] image, String contentType, Purpose purpose) {
         if (image == null || image.length == 0) {
             throw new IllegalArgumentException("the request body must be an image (JPEG, PNG or WebP)");
         }
         String requestId = "api-" + UUID.randomUUID();
-        ImageSubmitted request = Requests.imageSubmitted(requestId, Requests.inlineImage(image, contentType), purpose);
+        ImageSubmitted request =
+                Requests.imageSubmitted(requestId, Requests.inlineImage(image, contentType), purpose).toBuilder()
+                        .setTenant(tenant)
+                        .build();
         if (liveness.enabled() && !purpose.hasIdentify()) {
             // Enrol and verify are gated on liveness: ask the embedding service for the policy's analysis.
             request = request.toBuilder()

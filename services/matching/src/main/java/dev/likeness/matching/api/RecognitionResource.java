@@ -30,8 +30,13 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
 import dev.likeness.matching.MatchRequests;
 import dev.likeness.matching.recognition.Probe;
+import dev.likeness.servicekit.api.ApiCaller;
+import dev.likeness.servicekit.api.ApiScope;
 
-/** 1:K recognition and 1:1 verification, by embedding (answered here) or by image (through the mesh). */
+/**
+ * 1:K recognition and 1:1 verification, by embedding (answered here) or by image (through the mesh), in the
+ * caller's tenant's gallery.
+ */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Recognition")
@@ -46,9 +51,13 @@ public class RecognitionResource {
     @Inject
     MeshClient mesh;
 
+    @Inject
+    ApiCaller caller;
+
     @POST
     @Path("/identify")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiScope(ApiScope.Scope.RECOGNISE)
     @Operation(summary = "1:K: the gallery identities closest to one face's embedding")
     public Json.RecognitionResult identify(Json.IdentifyEmbedding request) {
         if (request == null || request.model() == null || request.embedding() == null) {
@@ -58,7 +67,7 @@ public class RecognitionResource {
         gallery.awaitCaughtUp();
         return Json.RecognitionResult.of(
                 model,
-                gallery.matcher()
+                gallery.matcher(caller.tenant())
                         .identify(
                                 model,
                                 List.of(new Probe(0, null, request.embedding())),
@@ -68,12 +77,14 @@ public class RecognitionResource {
     @POST
     @Path("/identify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @ApiScope(ApiScope.Scope.RECOGNISE)
     @Operation(summary = "1:K for every face of an image, embedded by the mesh (request-reply over Kafka)")
     public Json.RecognitionResult identifyImage(
             @QueryParam("topK") @DefaultValue("0") int topK,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] image) {
         MatchResult result = mesh.submit(
+                caller.tenant(),
                 image,
                 contentType,
                 Purpose.newBuilder()
@@ -86,6 +97,7 @@ public class RecognitionResource {
     @POST
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ApiScope(ApiScope.Scope.VERIFY)
     @Operation(summary = "1:1: one face's embedding against a claimed identity or another embedding")
     public Json.VerificationOutcome verify(Json.VerifyEmbedding request) {
         if (request == null || request.model() == null || request.embedding() == null) {
@@ -101,13 +113,16 @@ public class RecognitionResource {
         return Json.VerificationOutcome.of(
                 model,
                 claimed
-                        ? gallery.matcher().verifyIdentity(model, request.embedding(), request.claimedIdentityId())
-                        : gallery.matcher().verifyPair(model, request.embedding(), request.otherEmbedding()));
+                        ? gallery.matcher(caller.tenant())
+                                .verifyIdentity(model, request.embedding(), request.claimedIdentityId())
+                        : gallery.matcher(caller.tenant())
+                                .verifyPair(model, request.embedding(), request.otherEmbedding()));
     }
 
     @POST
     @Path("/verify/image")
     @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @ApiScope(ApiScope.Scope.VERIFY)
     @Operation(
             summary = "1:1: the subject of an image (or the face named by face / faceAt) against a claimed identity,"
                     + " through the mesh")
@@ -127,7 +142,10 @@ public class RecognitionResource {
             verify.setFace(named);
         }
         MatchResult result = mesh.submit(
-                image, contentType, Purpose.newBuilder().setVerify(verify).build());
+                caller.tenant(),
+                image,
+                contentType,
+                Purpose.newBuilder().setVerify(verify).build());
         Results.throwIfError(result);
         return Json.VerificationOutcome.of(ModelKey.of(result.getModel()), result.getVerification());
     }
@@ -135,6 +153,7 @@ public class RecognitionResource {
     @POST
     @Path("/verify/images")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @ApiScope(ApiScope.Scope.VERIFY)
     @Operation(
             summary = "1:1: do two images (form fields image and second) show the same person? Their subjects, or the"
                     + " faces named by face / faceAt and secondFace / secondFaceAt, through the mesh")
@@ -160,6 +179,7 @@ public class RecognitionResource {
             verify.setSecondImageFace(secondNamed);
         }
         MatchResult result = mesh.submit(
+                caller.tenant(),
                 bytes(image),
                 image.contentType(),
                 Purpose.newBuilder().setVerify(verify).build());

@@ -29,7 +29,8 @@ public final class GallerySnapshots {
 
     private static final Logger LOG = Logger.getLogger(GallerySnapshots.class);
     private static final String CODEC = "LikenessGallerySnapshot";
-    private static final int VERSION = 1;
+    // 2: a gallery per tenant (1 held one gallery: such a snapshot is not restored, the topic is read instead).
+    private static final int VERSION = 2;
 
     /** A partial file untouched for this long belongs to a writer that stopped (a million rows take seconds). */
     private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
@@ -59,7 +60,7 @@ public final class GallerySnapshots {
      * Restores the latest snapshot of {@code topic} into {@code gallery}; empty, leaving the gallery empty,
      * when there is none, or it is older than the maximum age, unreadable or corrupt.
      */
-    public Optional<Restored> restore(String topic, Gallery gallery) {
+    public Optional<Restored> restore(String topic, TenantGalleries gallery) {
         String name = fileName(topic);
         if (!Files.exists(directory.resolve(name))) {
             LOG.infof("No gallery snapshot in %s: reading %s from the beginning", directory, topic);
@@ -101,7 +102,7 @@ public final class GallerySnapshots {
      * Writes a snapshot of {@code gallery}, which holds every record of {@code topic} before {@code nextOffsets}
      * and none after, replacing the previous one only once complete.
      */
-    public void write(String topic, Gallery gallery, Map<Integer, Long> nextOffsets) throws IOException {
+    public void write(String topic, TenantGalleries gallery, Map<Integer, Long> nextOffsets) throws IOException {
         long start = System.nanoTime();
         Files.createDirectories(directory);
         String name = fileName(topic);

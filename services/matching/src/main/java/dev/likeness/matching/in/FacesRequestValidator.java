@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.core.kafka.RequestIds;
@@ -27,6 +28,11 @@ public class FacesRequestValidator {
     public FacesRequest validate(ConsumerRecord<String, byte[]> record) {
         FacesEmbedded event = parser.parse(record);
         RequestIds.require(event.getRequestId());
+        if (!event.getTenant().isEmpty() && !Tenants.valid(event.getTenant())) {
+            throw new RejectedInputException(
+                    "INVALID_TENANT",
+                    "tenant '" + event.getTenant() + "' is not a tenant id: lowercase letters, digits and '-'");
+        }
         Purpose purpose = event.getPurpose();
         switch (purpose.getKindCase()) {
             case DETECT_ONLY, IDENTIFY -> {}

@@ -19,21 +19,23 @@ import dev.likeness.events.v1.Identity;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.GallerySnapshots;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.servicekit.kafka.FollowerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Materialises the gallery topic into a {@link Gallery}: reads every partition from the beginning (or from
- * where the latest snapshot left off, see {@link GallerySnapshots}) up to the end offsets found at startup
- * (until then the replica is not ready), then keeps applying new records as they come. Every replica does the
- * same with the same records, so every replica holds the same gallery; the replica's own writes reach its
- * index this way too. Once caught up, it writes a snapshot every snapshot interval in which records came.
+ * Materialises the gallery topic into each tenant's {@link Gallery} ({@link TenantGalleries}): reads every
+ * partition from the beginning (or from where the latest snapshot left off, see {@link GallerySnapshots}) up to
+ * the end offsets found at startup (until then the replica is not ready), then keeps applying new records as they
+ * come. Every replica does the same with the same records, so every replica holds the same galleries; the
+ * replica's own writes reach its indexes this way too. Once caught up, it writes a snapshot every snapshot
+ * interval in which records came.
  */
 public final class GalleryFollower implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GalleryFollower.class);
 
-    private final Gallery gallery;
+    private final TenantGalleries galleries;
     private final String topic;
     private final EventParser<Identity> parser = new EventParser<>(Identity.getDefaultInstance());
     private final AtomicLong applied = new AtomicLong();
@@ -62,9 +64,9 @@ public final class GalleryFollower implements AutoCloseable {
             Map<String, ?> kafkaConfig,
             MeterRegistry registry,
             String topic,
-            Gallery gallery,
+            TenantGalleries galleries,
             Snapshotting snapshotting) {
-        this.gallery = gallery;
+        this.galleries = galleries;
         this.topic = topic;
         this.snapshotting = snapshotting;
         this.follower = TopicFollower.builder(kafkaConfig)
@@ -112,7 +114,7 @@ public final class GalleryFollower implements AutoCloseable {
             recordsSinceSnapshot++;
         }
         if (indexed && !records.isEmpty()) {
-            gallery.refreshIndexes();
+            galleries.refreshIndexes();
         }
         if (indexed) {
             snapshotIfDue();
@@ -127,7 +129,7 @@ public final class GalleryFollower implements AutoCloseable {
             return;
         }
         try {
-            snapshotting.snapshots().write(topic, gallery, nextOffsets);
+            snapshotting.snapshots().write(topic, galleries, nextOffsets);
         } catch (IOException | RuntimeException e) {
             // The replica serves on; the next start reads more of the topic.
             LOG.errorf(
@@ -157,7 +159,7 @@ public final class GalleryFollower implements AutoCloseable {
             Map<Integer, Long> starts = new HashMap<>(beginnings);
             GallerySnapshots.Restored restored = snapshotting == null
                     ? null
-                    : snapshotting.snapshots().restore(topic, gallery).orElse(null);
+                    : snapshotting.snapshots().restore(topic, galleries).orElse(null);
             if (restored != null) {
                 String misfit = misfit(restored.nextOffsets(), beginnings, ends);
                 if (misfit == null) {
@@ -166,7 +168,7 @@ public final class GalleryFollower implements AutoCloseable {
                 } else {
                     LOG.warnf(
                             "The gallery snapshot does not fit %s (%s): reading it from the beginning", topic, misfit);
-                    gallery.clear();
+                    galleries.clear();
                 }
             }
             nextOffsets.putAll(starts);
@@ -191,9 +193,9 @@ public final class GalleryFollower implements AutoCloseable {
 
     /** Indexes (HNSW graphs) are built once over the whole gallery rather than record by record. */
     private void caughtUpNow() {
-        gallery.refreshIndexes();
+        galleries.refreshIndexes();
         indexed = true;
-        Gallery.Stats stats = gallery.stats();
+        Gallery.Stats stats = galleries.stats();
         LOG.infof(
                 "Gallery caught up in %d ms: %d identities, %d embeddings, %d records applied, %d skipped",
                 (System.nanoTime() - startedNanos) / 1_000_000,
@@ -205,7 +207,7 @@ public final class GalleryFollower implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
-            skip(record, "it has no key (the key is the identity id)");
+            skip(record, "it has no key (the key is the tenant-scoped identity id)");
             return;
         }
         Identity identity = null;
@@ -217,7 +219,7 @@ public final class GalleryFollower implements AutoCloseable {
                 return;
             }
         }
-        List<String> problems = gallery.apply(record.key(), identity);
+        List<String> problems = galleries.apply(record.key(), identity);
         problems.forEach(problem ->
                 LOG.warnf("Gallery record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), problem));
         applied.incrementAndGet();

@@ -10,13 +10,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import dev.likeness.core.events.Tenants;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.servicekit.kafka.OutgoingEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 
 /**
- * Writes gallery records (key = identity id): an identity's full new state, or a tombstone. The write
+ * Writes gallery records (key = the tenant-scoped identity id, {@link Tenants#galleryKey}): an identity's full new state, or a tombstone. The write
  * returns where the record landed, so that the caller can wait for the follower to apply it.
  */
 @ApplicationScoped
@@ -28,13 +29,14 @@ public class GalleryWriter {
     @Channel("gallery")
     MutinyEmitter<byte[]> gallery;
 
-    public RecordMetadata write(Identity identity, Duration timeout) {
-        return send(OutgoingEvents.event(identity.getIdentityId(), identity, SOURCE), timeout);
+    public RecordMetadata write(String tenant, Identity identity, Duration timeout) {
+        return send(
+                OutgoingEvents.event(Tenants.galleryKey(tenant, identity.getIdentityId()), identity, SOURCE), timeout);
     }
 
     /** A tombstone: compaction keeps only it, then drops it too; every replica removes the identity. */
-    public RecordMetadata delete(String identityId, Duration timeout) {
-        return send(OutgoingEvents.tombstone(identityId), timeout);
+    public RecordMetadata delete(String tenant, String identityId, Duration timeout) {
+        return send(OutgoingEvents.tombstone(Tenants.galleryKey(tenant, identityId)), timeout);
     }
 
     private RecordMetadata send(Message<byte[]> message, Duration timeout) {

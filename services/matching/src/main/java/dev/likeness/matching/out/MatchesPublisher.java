@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
+import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.DeliveryMode;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.MatchResult;
@@ -62,6 +63,7 @@ public class MatchesPublisher {
     public BatchDelivery.Output result(MatchResult result) {
         Counter.builder("likeness.matching.results")
                 .tag("outcome", outcome(result))
+                .tag("tenant", Tenants.of(result.getTenant()))
                 .register(registry)
                 .increment();
         return new BatchDelivery.Output(matches, OutgoingEvents.event(result.getRequestId(), result, SOURCE));

@@ -13,11 +13,13 @@ import java.util.concurrent.ForkJoinPool;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityUpdates;
+import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.matching.search.SearchSettings;
 
 /**
@@ -73,7 +75,7 @@ public final class RestartBenchmark {
         Instant now = Instant.now();
 
         // As the follower without a snapshot: every record parsed from its bytes and applied, then the graph.
-        Gallery written = new Gallery(settings, pool);
+        TenantGalleries written = new TenantGalleries(settings, pool);
         long start = System.nanoTime();
         for (int i = 0; i < size; i++) {
             byte[] record = IdentityUpdates.enrol(
@@ -91,19 +93,19 @@ public final class RestartBenchmark {
         snapshots.write(TOPIC, written, Map.of(0, (long) size));
         double writeSeconds = seconds(start);
         long bytes = Files.size(dir.resolve(TOPIC + ".snapshot"));
-        String expected = answers(written, probes);
+        String expected = answers(written.of(Tenants.DEFAULT), probes);
         written = null;
         System.gc();
 
         // As a restarted replica: the snapshot restored, then its first answer.
-        Gallery restored = new Gallery(settings, pool);
+        TenantGalleries restored = new TenantGalleries(settings, pool);
         start = System.nanoTime();
         if (snapshots.restore(TOPIC, restored).isEmpty()) {
             throw new IllegalStateException("the snapshot just written was not restored");
         }
         double restoreSeconds = seconds(start);
         start = System.nanoTime();
-        String answers = answers(restored, probes);
+        String answers = answers(restored.of(Tenants.DEFAULT), probes);
         double firstSearchMillis = seconds(start) * 1000;
         System.out.printf(
                 Locale.ROOT,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.core.calibration.ModelKey;
+import dev.likeness.core.events.Tenants;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.search.SearchSettings;
 
@@ -36,39 +37,49 @@ class GallerySnapshotsTest {
     }
 
     @Test
-    void aRestoredGalleryHoldsAndAnswersWhatTheWrittenOneDid(@TempDir Path dir) throws IOException {
-        Gallery written = galleryOf(300);
+    void restoredGalleriesHoldAndAnswerWhatTheWrittenOnesDid(@TempDir Path dir) throws IOException {
+        // Two tenants: the default one with 300 identities, another with 40 of the same ids and other faces.
+        TenantGalleries written = galleriesOf(Map.of(Tenants.DEFAULT, 300, "acme", 40));
         GallerySnapshots snapshots = new GallerySnapshots(dir, Duration.ofHours(1));
         snapshots.write(TOPIC, written, Map.of(0, 120L, 1, 95L, 2, 101L));
-        Gallery restored = new Gallery(HNSW_FROM_100, POOL);
+        TenantGalleries restored = new TenantGalleries(HNSW_FROM_100, POOL);
 
         GallerySnapshots.Restored offsets = snapshots.restore(TOPIC, restored).orElseThrow();
 
         assertThat(offsets.nextOffsets()).isEqualTo(Map.of(0, 120L, 1, 95L, 2, 101L));
+        assertThat(restored.tenants()).isEqualTo(written.tenants()).containsOnlyKeys(Tenants.DEFAULT, "acme");
         assertThat(restored.stats()).isEqualTo(written.stats());
-        assertThat(restored.stats().approximate()).isTrue();
-        assertThat(restored.list(0, 1000)).isEqualTo(written.list(0, 1000));
-        for (int i = 0; i < 300; i++) {
-            assertThat(restored.record("id-" + i)).isEqualTo(written.record("id-" + i));
-        }
         float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
-        assertThat(answers(restored, probes)).isEqualTo(answers(written, probes));
+        for (String tenant : List.of(Tenants.DEFAULT, "acme")) {
+            Gallery before = written.of(tenant), after = restored.of(tenant);
+            assertThat(after.stats()).as(tenant).isEqualTo(before.stats());
+            assertThat(after.list(0, 1000)).as(tenant).isEqualTo(before.list(0, 1000));
+            for (int i = 0; i < 300; i++) {
+                assertThat(after.record("id-" + i)).as(tenant).isEqualTo(before.record("id-" + i));
+            }
+            assertThat(answers(after, probes)).as(tenant).isEqualTo(answers(before, probes));
+        }
+        assertThat(restored.of(Tenants.DEFAULT).stats().approximate()).isTrue();
+        assertThat(answers(restored.of("acme"), probes)).isNotEqualTo(answers(restored.of(Tenants.DEFAULT), probes));
         // Slots freed by deletions are reused alike, and a restored gallery takes new records as the written one.
         float[] newcomer = embeddings.person();
-        for (Gallery gallery : new Gallery[] {written, restored}) {
-            gallery.apply("newcomer", IdentityUpdates.enrol(null, "newcomer", "N", MODEL, newcomer, "r", T0, 5));
-            gallery.refreshIndexes();
+        for (TenantGalleries galleries : new TenantGalleries[] {written, restored}) {
+            galleries.apply("newcomer", IdentityUpdates.enrol(null, "newcomer", "N", MODEL, newcomer, "r", T0, 5));
+            galleries.refreshIndexes();
         }
         float[][] newcomerProbe = {newcomer};
-        assertThat(answers(restored, newcomerProbe)).isEqualTo(answers(written, newcomerProbe));
-        assertThat(answers(restored, newcomerProbe).get(0).get(0)).startsWith("newcomer:");
+        assertThat(answers(restored.of(Tenants.DEFAULT), newcomerProbe))
+                .isEqualTo(answers(written.of(Tenants.DEFAULT), newcomerProbe));
+        assertThat(answers(restored.of(Tenants.DEFAULT), newcomerProbe).get(0).get(0))
+                .startsWith("newcomer:");
+        assertThat(restored.of("acme").contains("newcomer")).isFalse();
     }
 
     @Test
     void aCorruptOldOrOtherTopicsSnapshotIsNotRestored(@TempDir Path dir) throws IOException, InterruptedException {
-        Gallery written = galleryOf(20);
+        TenantGalleries written = galleriesOf(Map.of(Tenants.DEFAULT, 20));
         new GallerySnapshots(dir, Duration.ofHours(1)).write(TOPIC, written, Map.of(0, 20L));
-        Gallery restored = new Gallery(HNSW_FROM_100, POOL);
+        TenantGalleries restored = new TenantGalleries(HNSW_FROM_100, POOL);
 
         assertThat(new GallerySnapshots(dir, Duration.ofHours(1)).restore("likeness.gallery.other", restored))
                 .isEmpty();
@@ -94,23 +105,27 @@ class GallerySnapshotsTest {
                 .toList();
     }
 
-    /** Identities with one or two faces of two models, some deleted, an HNSW graph over the first model. */
-    private Gallery galleryOf(int identities) {
-        Gallery gallery = new Gallery(HNSW_FROM_100, POOL);
-        for (int i = 0; i < identities; i++) {
-            String id = "id-" + i;
-            float[] face = embeddings.person();
-            var record = IdentityUpdates.enrol(null, id, "Person " + i, MODEL, face, "r" + i, T0, 5);
-            if (i % 3 == 0) {
-                record = IdentityUpdates.enrol(
-                        record, id, "Person " + i, OTHER_MODEL, embeddings.person(), "o" + i, T0.plusSeconds(i), 5);
+    /**
+     * Per tenant, identities with one or two faces of two models, some deleted, an HNSW graph over the first
+     * model where there are enough.
+     */
+    private TenantGalleries galleriesOf(Map<String, Integer> identitiesPerTenant) {
+        TenantGalleries galleries = new TenantGalleries(HNSW_FROM_100, POOL);
+        identitiesPerTenant.forEach((tenant, identities) -> {
+            for (int i = 0; i < identities; i++) {
+                String id = "id-" + i;
+                var record = IdentityUpdates.enrol(null, id, "Person " + i, MODEL, embeddings.person(), "r" + i, T0, 5);
+                if (i % 3 == 0) {
+                    record = IdentityUpdates.enrol(
+                            record, id, "Person " + i, OTHER_MODEL, embeddings.person(), "o" + i, T0.plusSeconds(i), 5);
+                }
+                galleries.apply(Tenants.galleryKey(tenant, id), record);
             }
-            gallery.apply(id, record);
-        }
-        for (int i = 0; i < identities; i += 7) {
-            gallery.apply("id-" + i, null);
-        }
-        gallery.refreshIndexes();
-        return gallery;
+            for (int i = 0; i < identities; i += 7) {
+                galleries.apply(Tenants.galleryKey(tenant, "id-" + i), null);
+            }
+        });
+        galleries.refreshIndexes();
+        return galleries;
     }
 }
