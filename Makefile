@@ -4,8 +4,9 @@ MVN ?= ./mvnw -B -ntp
 BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
+BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots
 
-.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-onnxruntime clean
+.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-restart bench-onnxruntime clean
 
 ## help: list the targets with what each does.
 help:
@@ -84,6 +85,12 @@ bench-graphs:
 	$(MVN) -q -DskipTests install -pl services/matching -am
 	$(MVN) -q -o -pl services/matching exec:exec@bench -Dbench.heap=8g \
 	    "-Dbench.args=--sizes 100000,1000000 --queries 100 --ef 100 --graph-cache $(CURDIR)/var/bench/hnsw"
+
+## bench-restart: cold start of a matching replica's gallery, without and with a snapshot, in-process (~10 min
+## on 2 cores); prints the table of docs/benchmarks.md's "Cold start" section.
+bench-restart:
+	$(MVN) -q -DskipTests install -pl services/matching -am
+	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS)"
 
 ## bench-onnxruntime: other ONNX Runtime releases from Maven Central against the project's, on our networks
 ## (CPU time per item, one JVM per version, 3 alternating rounds; ~5 min); writes its section of docs/benchmarks.md.

@@ -180,6 +180,10 @@ final class Mesh implements AutoCloseable {
                 // Stable across restarts: a restarted service fences and aborts the transaction its predecessor left
                 // open.
                 .env("HOSTNAME", "mesh-test")
+                // Matching's gallery snapshots live with the broker's data: a restart finds both, a new mesh neither.
+                .env(
+                        "LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY",
+                        dataDir.resolve("gallery-snapshots").toString())
                 .logFile(dataDir.resolve(module + ".log"))
                 .start();
         services.add(service);

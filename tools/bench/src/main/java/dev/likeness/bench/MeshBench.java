@@ -364,6 +364,10 @@ public final class MeshBench {
         return ServiceProcess.builder(name, app.resolve("quarkus-run.jar"))
                 .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
                 .env("LIKENESS_MODELS_DIR", models.toString())
+                // Matching's gallery snapshots with this run's broker, never another run's.
+                .env(
+                        "LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY",
+                        work.resolve("gallery-snapshots").toString())
                 .logFile(work.resolve(name + ".log"))
                 .readyTimeout(Duration.ofSeconds(240))
                 .start();
