@@ -218,7 +218,8 @@ function renderStyle(job) {
   if (job.progress) {
     bar.max = job.progress.totalIterations;
     bar.value = job.progress.iteration;
-    status.textContent = `iteration ${job.progress.iteration}/${job.progress.totalIterations}, J=${job.progress.cost.toExponential(3)}, ` +
+    const frame = job.progress.frames ? `frame ${job.progress.frame + 1}/${job.progress.frames}, ` : '';
+    status.textContent = `${frame}iteration ${job.progress.iteration}/${job.progress.totalIterations}, J=${job.progress.cost.toExponential(3)}, ` +
       `${(job.progress.elapsedMs / 1000).toFixed(1)} s, about ${(job.progress.etaMs / 1000).toFixed(0)} s to go`;
     if (job.progress.preview) $('style-preview').src = job.progress.preview;
   } else {
@@ -233,9 +234,16 @@ function renderStyle(job) {
     }
     bar.max = Math.max(result.iterations, 1);
     bar.value = bar.max;
-    status.textContent = `done: ${result.width}x${result.height}, ${result.iterations} iterations in ${(result.elapsedMs / 1000).toFixed(1)} s, J=${result.finalCost.toExponential(3)}`;
+    const sound = (result.contentType || '').startsWith('audio/');
+    // A sound's width and height are its spectrogram's frames and bins: say its duration instead.
+    const what = sound ? `${(result.durationMs / 1000).toFixed(1)} s of sound`
+      : result.frames ? `${result.frames} frames of ${result.width}x${result.height}` : `${result.width}x${result.height}`;
+    status.textContent = `done: ${what}, ${result.iterations} iterations in ${(result.elapsedMs / 1000).toFixed(1)} s, J=${result.finalCost.toExponential(3)}`;
     if (result.resultUrl) {
-      $('style-preview').src = result.resultUrl;
+      // A clip's GIF plays in the <img>; a sound plays in the <audio> (the preview keeps its spectrograms).
+      if (sound) $('style-audio').src = result.resultUrl;
+      else $('style-preview').src = result.resultUrl;
+      $('style-audio').hidden = !sound;
       const link = $('style-download');
       link.href = result.resultUrl;
       link.download = `${result.requestId}.${(result.contentType || 'image/png').split('/')[1]}`;
@@ -301,6 +309,8 @@ submitForm('style-form', '/api/style', 'style-message', requestId => {
   ownStyle = trackedStyle = requestId;
   $('style-download').hidden = true;
   $('style-preview').removeAttribute('src');
+  $('style-audio').hidden = true;
+  $('style-audio').removeAttribute('src');
   renderStyle(styleJobs.get(requestId) || {});
 });
 

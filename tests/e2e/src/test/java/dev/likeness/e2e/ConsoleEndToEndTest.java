@@ -251,6 +251,60 @@ class ConsoleEndToEndTest {
 
     @Test
     @Order(8)
+    void aClipAndASoundArePaintedAndPlayed() throws Exception {
+        open();
+        Path clip = writeClip(work.resolve("clip.gif"), 4);
+        browser.driver.findElement(By.id("style-content")).sendKeys(clip.toString());
+        browser.driver.findElement(By.id("style-style")).sendKeys(stylePattern.toString());
+        setValue("style-size", "64");
+        setValue("style-iterations", "5");
+        paint();
+        assertThat(browser.driver.findElement(By.id("style-status")).getText())
+                .startsWith("done: 4 frames of 64x")
+                .contains("20 iterations");
+        // The painted clip plays in the preview <img>: an animated GIF of 4 frames.
+        String gifUrl = browser.driver.findElement(By.id("style-preview")).getAttribute("src");
+        byte[] gif = fetch(gifUrl);
+        assertThat(new String(gif, 0, 6, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("GIF89a");
+        javax.imageio.ImageReader reader =
+                ImageIO.getImageReadersByFormatName("gif").next();
+        reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(gif)));
+        assertThat(reader.getNumImages(true)).isEqualTo(4);
+        assertThat(browser.driver.findElement(By.id("style-audio")).isDisplayed())
+                .isFalse();
+
+        open();
+        browser.driver
+                .findElement(By.id("style-content"))
+                .sendKeys(writeWav(work.resolve("melody.wav"), false).toString());
+        browser.driver
+                .findElement(By.id("style-style"))
+                .sendKeys(writeWav(work.resolve("noise.wav"), true).toString());
+        setValue("style-iterations", "10");
+        paint();
+        assertThat(browser.driver.findElement(By.id("style-status")).getText())
+                .startsWith("done: 1.0 s of sound")
+                .contains("10 iterations");
+        WebElement audio = browser.driver.findElement(By.id("style-audio"));
+        assertThat(audio.isDisplayed()).isTrue();
+        // The browser decodes the WAV: its duration is the content's.
+        browser.waitUpTo(Duration.ofSeconds(30))
+                .until(driver -> ((org.openqa.selenium.JavascriptExecutor) driver)
+                                        .executeScript("return document.getElementById('style-audio').readyState")
+                                instanceof Long state
+                        && state >= 1);
+        Object duration = ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeScript("return document.getElementById('style-audio').duration");
+        assertThat(((Number) duration).doubleValue()).isBetween(0.99, 1.01);
+        byte[] wav = fetch(audio.getAttribute("src"));
+        assertThat(new String(wav, 8, 4, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("WAVE");
+        browser.screenshot("style-sound");
+    }
+
+    @Test
+    @Order(9)
     void theCliPaintsWithAProgressBarAndEditsTheGallery() throws Exception {
         Path painted = work.resolve("cli-stylised.png");
         Files.deleteIfExists(painted);
@@ -318,7 +372,7 @@ class ConsoleEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theWholeConsoleForTheReadme() throws Exception {
         open();
         String requestId =
@@ -335,7 +389,7 @@ class ConsoleEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void ctrlCStopsEveryProcessOfTheRun() throws Exception {
         List<ProcessHandle> javas = run.javaProcesses();
         assertThat(javas).as("the broker and four services").hasSize(5);
@@ -411,6 +465,59 @@ class ConsoleEndToEndTest {
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         return ImageIO.read(new ByteArrayInputStream(response.body()));
+    }
+
+    private static byte[] fetch(String url) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** An animated GIF of {@code frames} frames: a bright disc moving across a gradient. */
+    private static Path writeClip(Path file, int frames) throws IOException {
+        javax.imageio.ImageWriter writer =
+                ImageIO.getImageWritersByFormatName("gif").next();
+        try (javax.imageio.stream.ImageOutputStream output = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(output);
+            writer.prepareWriteSequence(null);
+            for (int t = 0; t < frames; t++) {
+                BufferedImage frame = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
+                Graphics2D graphics = frame.createGraphics();
+                graphics.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x3a6ea5), 96, 64, new Color(0xc0d6df)));
+                graphics.fillRect(0, 0, 96, 64);
+                graphics.setColor(new Color(0xffd166));
+                graphics.fillOval(10 + 15 * t, 20, 24, 24);
+                graphics.dispose();
+                writer.writeToSequence(new javax.imageio.IIOImage(frame, null, null), null);
+            }
+            writer.endWriteSequence();
+        } finally {
+            writer.dispose();
+        }
+        return file;
+    }
+
+    /** One second of 16 kHz 16-bit WAV: a melody of four tones, or bursts of noise. */
+    private static Path writeWav(Path file, boolean noise) throws IOException {
+        int rate = 16_000;
+        java.nio.ByteBuffer pcm = java.nio.ByteBuffer.allocate(2 * rate).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        double[] tones = {262, 330, 392, 523};
+        for (int i = 0; i < rate; i++) {
+            double t = (double) i / rate;
+            double sample = noise
+                    ? ((t * 4) % 1 < 0.3 ? 0.5 * (random.nextDouble() * 2 - 1) : 0)
+                            + 0.2 * Math.sin(2 * Math.PI * 110 * t)
+                    : 0.5 * Math.sin(2 * Math.PI * tones[(int) (t * 4)] * t);
+            pcm.putShort((short) Math.round(sample * 32767));
+        }
+        javax.sound.sampled.AudioFormat format = new javax.sound.sampled.AudioFormat(rate, 16, 1, true, false);
+        try (javax.sound.sampled.AudioInputStream stream =
+                new javax.sound.sampled.AudioInputStream(new ByteArrayInputStream(pcm.array()), format, rate)) {
+            javax.sound.sampled.AudioSystem.write(stream, javax.sound.sampled.AudioFileFormat.Type.WAVE, file.toFile());
+        }
+        return file;
     }
 
     /** Diagonal stripes in three colours: a style with an obvious texture and palette. */

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,16 +25,22 @@ import dev.likeness.onnx.model.TensorProto;
 import dev.likeness.onnx.model.TensorShapeProto;
 import dev.likeness.onnx.model.TypeProto;
 import dev.likeness.onnx.model.ValueInfoProto;
+import dev.likeness.stylising.engine.ClipPainter;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
 import dev.likeness.stylising.engine.Raster;
+import dev.likeness.stylising.engine.Sound;
+import dev.likeness.stylising.engine.SoundPainter;
+import dev.likeness.stylising.engine.TestClips;
 import dev.likeness.stylising.engine.TestPictures;
+import dev.likeness.stylising.engine.TestSounds;
 
 /**
  * Section 6 of {@code make bench}: the stylising engines against raw ONNX Runtime. Gatys: seconds per
  * optimisation iteration (Adam, L-BFGS) at 256 and 512 px against one raw loss + gradient evaluation. Fast
  * engine: {@link FastStyles#apply} (raster in and out, tiling above the tile size) against one raw ORT run of
- * the same network on a ready tensor. Usage: StylisingBench REPORT.md
+ * the same network on a ready tensor. Clips: seconds per frame (volume and per frame); sound: seconds per second
+ * of sound. Usage: StylisingBench REPORT.md
  */
 public final class StylisingBench {
 
@@ -116,6 +123,7 @@ public final class StylisingBench {
                         EmbeddingBench.chartCaption()))
                 .append("\n\n");
         md.append(fastEngine(options));
+        md.append(clipsAndSound(models, options));
         Report.writeSection(report, "stylising", md.toString());
     }
 
@@ -151,6 +159,105 @@ public final class StylisingBench {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Clips and sound: seconds per frame of an 8-frame clip (the pan of {@link TestClips}, painted as one volume
+     * and frame by frame), and seconds per second of sound ({@link TestSounds}' 3 s melody in the texture of
+     * noisy chords, the service's random-filter network), each the median of {@link #RUNS} runs after a warm-up.
+     */
+    private static String clipsAndSound(Path models, InferenceOptions options) throws Exception {
+        int frames = 8;
+        StringBuilder md =
+                new StringBuilder("\nClips (`ClipPainter`, service defaults, delta 0.01, L-BFGS, " + ITERATIONS
+                        + " iterations per frame; content the 8-frame pan over sample1.jpg of `TestClips`, style"
+                        + " `TestPictures.stylePattern`). Per frame:\n\n"
+                        + "| frames | method | s/frame | s/frame-iteration |\n|---|---|---|---|\n");
+        try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_swag_style_targets.onnx"), options);
+                OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_swag_style_grad.onnx"), options)) {
+            ClipPainter painter = new ClipPainter(new Gatys(targets, gradient));
+            for (int[] size : new int[][] {{96, 64}, {192, 128}}) {
+                List<Raster> clip = new ArrayList<>();
+                for (BufferedImage frame : TestClips.panOverSample(frames, size[0], size[1])) {
+                    clip.add(Raster.of(frame, size[0], size[1]));
+                }
+                Raster style = TestPictures.stylePattern(size[0], size[1]);
+                Measurement[] m = Measurement.interleaved(
+                        1,
+                        RUNS,
+                        () -> paint(painter, clip, style, ClipPainter.Method.VOLUME),
+                        () -> paint(painter, clip, style, ClipPainter.Method.PER_FRAME));
+                for (int i = 0; i < m.length; i++) {
+                    Measurement perFrame = m[i].per(frames);
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "| %d x %dx%d | %s | %s | %.3f s |%n",
+                            frames,
+                            size[0],
+                            size[1],
+                            i == 0 ? "volume" : "per frame",
+                            seconds(perFrame),
+                            perFrame.median() / ITERATIONS));
+                }
+            }
+        }
+        int soundIterations = 20;
+        double seconds = 3;
+        md.append(
+                "\nSound (`SoundPainter`, the service's defaults: 512 random filters of 11 frames, window 512, L-BFGS,"
+                        + " 40 Griffin-Lim rounds; " + soundIterations + " iterations; a " + (int) seconds
+                        + " s melody at 16 kHz"
+                        + " in the texture of noisy chords, `TestSounds`). Per second of sound:\n\n"
+                        + "| sound | whole job | optimisation | the rest (spectrograms, targets, Griffin-Lim) |\n|---|---|---|---|\n");
+        Path folder = Path.of("var/bench/sound");
+        try (SoundPainter painter = new SoundPainter(512, 512, 7, folder, options)) {
+            Sound content = TestSounds.melody(seconds);
+            Sound style = TestSounds.noisyChords(seconds, 5);
+            SoundPainter.Settings settings =
+                    new SoundPainter.Settings(1, 1, soundIterations, Gatys.Method.LBFGS, 1, soundIterations, 40, 3);
+            double[] optimisation = new double[RUNS];
+            int[] run = {-1};
+            // The warm-up run is number -1; the measured runs record their optimisation time by number.
+            Measurement whole = Measurement.of(1, RUNS, () -> {
+                        painter.run(
+                                content,
+                                style,
+                                settings,
+                                (iteration, total, evaluation, current, elapsed) -> {
+                                    if (run[0] >= 0) {
+                                        optimisation[run[0]] = elapsed / 1e9;
+                                    }
+                                },
+                                () -> false);
+                        run[0]++;
+                    })
+                    .per(seconds);
+            Arrays.sort(optimisation);
+            double optimised = optimisation[RUNS / 2] / seconds;
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %.0f s, 16 kHz | %s | %.3f s | %.3f s |%n",
+                    seconds,
+                    seconds(whole),
+                    optimised,
+                    whole.median() - optimised));
+        }
+        return md.toString();
+    }
+
+    private static void paint(ClipPainter painter, List<Raster> clip, Raster style, ClipPainter.Method method) {
+        ClipPainter.Result result = painter.run(
+                clip,
+                List.of(style),
+                new float[] {1},
+                settings(Gatys.Method.LBFGS, ITERATIONS),
+                0.01,
+                method,
+                (frame, frames, iteration, total, evaluation, current, elapsed) -> {},
+                () -> false);
+        if (result.iterations() != ITERATIONS * clip.size()) {
+            throw new IllegalStateException("ran " + result.iterations() + " iterations");
+        }
     }
 
     private static void iterations(Gatys gatys, Raster content, Raster style, Gatys.Settings settings) {

@@ -172,6 +172,10 @@ public final class ViewEvents {
         view.put("tvCost", progress.getTvCost());
         view.put("elapsedMs", progress.getElapsedMs());
         view.put("etaMs", progress.getEtaMs());
+        if (progress.getFrames() > 0) {
+            view.put("frame", progress.getFrame());
+            view.put("frames", progress.getFrames());
+        }
         view.put(
                 "preview",
                 progress.getPreviewPng().isEmpty()
@@ -191,6 +195,8 @@ public final class ViewEvents {
         view.put("elapsedMs", result.getElapsedMs());
         view.put("cancelled", result.getCancelled());
         view.put("model", result.getModel().getId());
+        view.put("frames", result.getFrames());
+        view.put("durationMs", result.getDurationMs());
         if (result.hasError()) {
             view.put("error", error(result.getError()));
         } else if (result.getImage().hasInline()) {

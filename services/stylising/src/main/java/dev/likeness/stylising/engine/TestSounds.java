@@ -8,7 +8,7 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 
-/** Synthesised sounds for the tests: a melody of plucked notes, and a texture of noisy chords. */
+/** Synthesised sounds for the tests and the benchmark: a melody of plucked notes, and a texture of noisy chords. */
 public final class TestSounds {
 
     public static final int RATE = 16_000;

@@ -11,7 +11,7 @@ import javax.imageio.ImageIO;
 
 import dev.likeness.core.onnx.ModelsDirectory;
 
-/** A real clip for the tests: a camera panning and zooming over a sample photo. */
+/** A real clip for the tests and the benchmark: a camera panning and zooming over a sample photo. */
 public final class TestClips {
 
     private TestClips() {}
