@@ -79,6 +79,8 @@ class ImagesToFacesTest {
                         .setImage(ImageSource.newBuilder().setInline(ByteString.copyFrom(samples.get(i % 6))))
                         .setPurpose(purpose(i))
                         .putAttributes("sample", Integer.toString(i % 6))
+                        // Every third request of a tenant of its own, the others of the default (empty).
+                        .setTenant(i % 3 == 0 ? "tenant-" + i : "")
                         .build();
                 sent.put(requestId, request);
                 kafka.send(IMAGES, requestId, request.toByteArray());
@@ -102,6 +104,7 @@ class ImagesToFacesTest {
                 assertThat(event.getRequestId()).isEqualTo(record.key());
                 assertThat(event.getPurpose()).isEqualTo(request.getPurpose());
                 assertThat(event.getAttributesMap()).isEqualTo(request.getAttributesMap());
+                assertThat(event.getTenant()).isEqualTo(request.getTenant());
                 int sample = Integer.parseInt(request.getAttributesOrThrow("sample"));
                 assertThat(event.getFacesCount()).isEqualTo(FACES_PER_SAMPLE[sample]);
                 assertThat(event.getEmbeddingModel().getId()).isEqualTo(FaceNetworks.FUSION);

@@ -49,7 +49,8 @@ final class EmbeddingStandIn implements AutoCloseable {
                         MatchingKafka.embedded(request.getRequestId(), model.toRef(), request.getPurpose(), analysis)
                                 .toBuilder()
                                 .clearAttributes()
-                                .putAllAttributes(request.getAttributesMap());
+                                .putAllAttributes(request.getAttributesMap())
+                                .setTenant(request.getTenant());
                 if (request.getPurpose().getVerify().hasSecondImage()) {
                     FaceAnalysis second = embedder.analyse(request.getPurpose()
                             .getVerify()

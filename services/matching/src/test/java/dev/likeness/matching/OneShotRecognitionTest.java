@@ -156,6 +156,26 @@ class OneShotRecognitionTest {
                     .body("faces[1].candidates[0].identityId", equalTo(id))
                     .body("faces[1].unknown", equalTo(false))
                     .body("faces[0].unknown", equalTo(true));
+            // Another tenant: the same id is another person there (sample2's), and the woman is unknown to it.
+            String tenant = "photos-" + Integer.toHexString(prefix.hashCode());
+            given().header("X-Likeness-Tenant", tenant)
+                    .contentType("image/jpeg")
+                    .body(crop("s2f0", SECOND_SHOT))
+                    .post("/api/v1/identities/{id}/images", id)
+                    .then()
+                    .statusCode(201)
+                    .body("created", equalTo(true));
+            given().header("X-Likeness-Tenant", tenant)
+                    .contentType("image/jpeg")
+                    .body(PHOTOS.get(3).bytes())
+                    .post("/api/v1/identify/image")
+                    .then()
+                    .statusCode(200)
+                    .body("faces[1].unknown", equalTo(true));
+            given().header("X-Likeness-Tenant", tenant)
+                    .delete("/api/v1/identities/{id}", id)
+                    .then()
+                    .statusCode(204);
             given().contentType("image/jpeg")
                     .body(crop("s1f2", SECOND_SHOT))
                     .queryParam("claimedIdentityId", id)
