@@ -3,10 +3,7 @@ package dev.likeness.local.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,20 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SecuredLocalKafkaBrokerTest {
 
     private static final Path MANIFESTS = Path.of("..", "k8s", "base", "kafka");
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
     static Path dataDir;
@@ -143,33 +132,10 @@ class SecuredLocalKafkaBrokerTest {
     }
 
     private static void send(Map<String, Object> clientConfig, String topic, String value) throws Exception {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            // Keyed: the gallery is compacted and takes keyed records only.
-            producer.send(new ProducerRecord<>(topic, bytes, bytes)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
+        SecuredClients.send(clientConfig, topic, value);
     }
 
-    /** Polls the topic as a member of {@code group} until a record arrives; authorization errors surface from poll. */
     private static List<ConsumerRecord<byte[], byte[]>> readWithGroup(String user, String group, String topic) {
-        Map<String, Object> config = new HashMap<>(broker.clientConfig(user));
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-                if (!records.isEmpty()) {
-                    return records;
-                }
-            }
-            return List.of();
-        }
+        return SecuredClients.readWithGroup(broker.clientConfig(user), group, topic);
     }
 }

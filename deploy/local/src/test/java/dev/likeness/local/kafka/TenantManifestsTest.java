@@ -7,26 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -107,32 +99,10 @@ class TenantManifestsTest {
     }
 
     private static void send(String user, String topic, String value) throws Exception {
-        Map<String, Object> config = new HashMap<>(broker.clientConfig(user));
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(topic, bytes, bytes)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
+        SecuredClients.send(broker.clientConfig(user), topic, value);
     }
 
-    /** Polls as a member of {@code group} until a record arrives; authorization errors surface from poll. */
     private static List<ConsumerRecord<byte[], byte[]>> read(String user, String group, String topic) {
-        Map<String, Object> config = new HashMap<>(broker.clientConfig(user));
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-                if (!records.isEmpty()) {
-                    return records;
-                }
-            }
-            return List.of();
-        }
+        return SecuredClients.readWithGroup(broker.clientConfig(user), group, topic);
     }
 }
