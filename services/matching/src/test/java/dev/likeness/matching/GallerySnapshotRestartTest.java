@@ -22,14 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.core.calibration.DistanceLogistic;
 import dev.likeness.core.calibration.ModelKey;
-import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.Identity;
-import dev.likeness.events.v1.Recognition;
 import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityUpdates;
 import dev.likeness.matching.in.GalleryFollower;
-import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.search.SearchSettings;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaTestClient;
@@ -135,15 +132,15 @@ class GallerySnapshotRestartTest {
                     probes.add(embeddings.person());
                 }
                 for (float[] probe : probes) {
-                    assertThat(answer(restarted, probe)).isEqualTo(answer(fresh, probe));
+                    assertThat(restarted.answer(MODEL, probe)).isEqualTo(fresh.answer(MODEL, probe));
                 }
                 // The deleted are gone from the restarted replica's answers, whether enrolled before the snapshot or
                 // after.
-                assertThat(answer(restarted, people.get(12)))
+                assertThat(restarted.answer(MODEL, people.get(12)))
                         .noneMatch(candidate -> candidate.startsWith(id(12) + ":"));
-                assertThat(answer(restarted, people.get(255)))
+                assertThat(restarted.answer(MODEL, people.get(255)))
                         .noneMatch(candidate -> candidate.startsWith(id(255) + ":"));
-                assertThat(answer(restarted, people.get(290)).get(1)).startsWith(id(290) + ":");
+                assertThat(restarted.answer(MODEL, people.get(290)).get(1)).startsWith(id(290) + ":");
             }
         }
     }
@@ -159,16 +156,5 @@ class GallerySnapshotRestartTest {
 
     private static String id(int i) {
         return "person-" + i;
-    }
-
-    /** "unknown" or "known", then id:distance:probability of each candidate. */
-    private static List<String> answer(Replica replica, float[] probe) {
-        Recognition recognition = replica.matcher().identify(MODEL, List.of(new Probe(0, null, probe)), 5);
-        List<String> answer = new ArrayList<>();
-        answer.add(recognition.getFaces(0).getUnknown() ? "unknown" : "known");
-        for (Candidate candidate : recognition.getFaces(0).getCandidatesList()) {
-            answer.add(candidate.getIdentityId() + ":" + candidate.getDistance() + ":" + candidate.getProbability());
-        }
-        return answer;
     }
 }

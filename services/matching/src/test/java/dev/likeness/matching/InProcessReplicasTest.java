@@ -14,10 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.calibration.ModelKey;
-import dev.likeness.events.v1.Candidate;
 import dev.likeness.events.v1.Purpose;
-import dev.likeness.events.v1.Recognition;
-import dev.likeness.matching.recognition.Probe;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
@@ -104,8 +101,8 @@ class InProcessReplicasTest {
                 probes.add(embeddings.person());
                 for (float[] probe : probes) {
                     List<String> service = serviceAnswer(probe);
-                    assertThat(answer(live, probe)).isEqualTo(service);
-                    assertThat(answer(late, probe)).isEqualTo(service);
+                    assertThat(live.answer(MODEL, probe)).isEqualTo(service);
+                    assertThat(late.answer(MODEL, probe)).isEqualTo(service);
                 }
                 List<String> serviceGallery = serviceGallery();
                 assertThat(gallery(live)).isEqualTo(serviceGallery);
@@ -113,17 +110,6 @@ class InProcessReplicasTest {
                 assertThat(serviceGallery).contains(prefix + "1=Renamed").doesNotContain(prefix + "2=Person 2");
             }
         }
-    }
-
-    /** "unknown" or "known", then id:distance of each candidate. */
-    private static List<String> answer(Replica replica, float[] probe) {
-        Recognition recognition = replica.matcher().identify(MODEL, List.of(new Probe(0, null, probe)), 5);
-        List<String> answer = new ArrayList<>();
-        answer.add(recognition.getFaces(0).getUnknown() ? "unknown" : "known");
-        for (Candidate candidate : recognition.getFaces(0).getCandidatesList()) {
-            answer.add(candidate.getIdentityId() + ":" + candidate.getDistance() + ":" + candidate.getProbability());
-        }
-        return answer;
     }
 
     private static List<String> serviceAnswer(float[] probe) {

@@ -1,17 +1,23 @@
 package dev.likeness.matching;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
+import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.events.Tenants;
+import dev.likeness.events.v1.Candidate;
+import dev.likeness.events.v1.Recognition;
 import dev.likeness.matching.calibration.Calibrations;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.TenantGalleries;
 import dev.likeness.matching.in.GalleryFollower;
 import dev.likeness.matching.recognition.Matcher;
+import dev.likeness.matching.recognition.Probe;
 import dev.likeness.matching.search.SearchSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -81,6 +87,17 @@ final class Replica implements AutoCloseable {
 
     Matcher matcher(String tenant) {
         return new Matcher(galleries.of(tenant), calibrations);
+    }
+
+    /** The default tenant's recognition of one probe: "unknown" or "known", then id:distance:probability of each candidate. */
+    List<String> answer(ModelKey model, float[] probe) {
+        Recognition recognition = matcher().identify(model, List.of(new Probe(0, null, probe)), 5);
+        List<String> answer = new ArrayList<>();
+        answer.add(recognition.getFaces(0).getUnknown() ? "unknown" : "known");
+        for (Candidate candidate : recognition.getFaces(0).getCandidatesList()) {
+            answer.add(candidate.getIdentityId() + ":" + candidate.getDistance() + ":" + candidate.getProbability());
+        }
+        return answer;
     }
 
     /** Waits until the replica has materialised the gallery and applied every record up to {@code ends}. */
