@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -98,6 +99,9 @@ final class Mesh implements AutoCloseable {
     void publish(List<ProducerRecord<String, byte[]>> records, Map<String, Object> producerSettings) throws Exception {
         Map<String, Object> config = new HashMap<>(producerSettings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        // One request in flight: with five, a first batch retried right after topic creation came back "out of
+        // sequence" behind later ones and was refused until its delivery timeout (2 min per test).
+        config.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         List<ProducerRecord<String, byte[]>> pending = records;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > 5) {
