@@ -170,8 +170,7 @@ public class FaceEmbedder {
             FaceAnalysis image = analyses.get(next++);
             FaceAnalysis second = request.secondImage() == null ? null : analyses.get(next++);
             registry.counter("likeness.embedding.faces").increment(image.faces().size());
-            outcomes.add(new Outcome.Embedded(
-                    FacesEventFactory.create(pipeline, request.request().event(), image, second)));
+            outcomes.add(new Outcome.Embedded(FacesEventFactory.create(pipeline, request.request(), image, second)));
         }
         return outcomes;
     }

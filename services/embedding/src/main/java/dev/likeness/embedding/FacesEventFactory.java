@@ -20,7 +20,8 @@ final class FacesEventFactory {
     private FacesEventFactory() {}
 
     static FacesEmbedded create(
-            FacePipeline pipeline, ImageSubmitted request, FaceAnalysis image, FaceAnalysis secondImage) {
+            FacePipeline pipeline, ImageRequest accepted, FaceAnalysis image, FaceAnalysis secondImage) {
+        ImageSubmitted request = accepted.event();
         boolean with68 = request.getOptions().getIncludeLandmarks68();
         Instant now = Instant.now();
         FacesEmbedded.Builder event = FacesEmbedded.newBuilder()
@@ -34,7 +35,8 @@ final class FacesEventFactory {
                 .setImageHeight(image.height())
                 .setPurpose(request.getPurpose())
                 .putAllAttributes(request.getAttributesMap())
-                .setTenant(request.getTenant());
+                .setTenant(request.getTenant())
+                .setOnTenantTopic(accepted.onTenantTopic());
         image.faces().forEach(face -> event.addFaces(face(face, with68)));
         event.setSubjectFace(Math.max(0, image.subjectIndex()));
         if (secondImage != null) {

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.face.Analysis;
 
@@ -20,5 +21,10 @@ public record ImageRequest(ConsumerRecord<String, byte[]> record, ImageSubmitted
 
     public String requestId() {
         return event.getRequestId();
+    }
+
+    /** Whether it came on its tenant's own topic, and is answered on that tenant's results topic. */
+    public boolean onTenantTopic() {
+        return TenantTopics.tenantOf(record.topic()).isPresent();
     }
 }

@@ -1,6 +1,7 @@
 package dev.likeness.embedding;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.core.kafka.RequestIds;
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.Purpose;
@@ -30,7 +32,7 @@ public class ImageRequestValidator {
     }
 
     public ImageRequest validate(ConsumerRecord<String, byte[]> record) {
-        ImageSubmitted event = parser.parse(record);
+        ImageSubmitted event = ofTopicsTenant(record, parser.parse(record));
         RequestIds.require(event.getRequestId());
         requireImage(event.getImage(), "image");
         Purpose purpose = event.getPurpose();
@@ -66,6 +68,25 @@ public class ImageRequestValidator {
             throw new RejectedInputException("INVALID_FIELD", "options.max_faces and options.min_face_px must be >= 0");
         }
         return new ImageRequest(record, event, analyses(event.getOptions()));
+    }
+
+    /**
+     * On a tenant's own topic the tenant is the topic's: only that tenant's principal may write there (ACLs), so a
+     * record claiming another tenant is refused, and one claiming none is that tenant's. On the mesh's shared topic
+     * the field is kept: only the mesh's own principals may write there (docs/matching.md, "Tenants").
+     */
+    private static ImageSubmitted ofTopicsTenant(ConsumerRecord<String, byte[]> record, ImageSubmitted event) {
+        Optional<String> topicsTenant = TenantTopics.tenantOf(record.topic());
+        if (topicsTenant.isEmpty()) {
+            return event;
+        }
+        if (!event.getTenant().isEmpty() && !event.getTenant().equals(topicsTenant.get())) {
+            throw new RejectedInputException(
+                    "TENANT_MISMATCH",
+                    "a record on tenant " + topicsTenant.get() + "'s topic claims tenant '" + event.getTenant()
+                            + "': a tenant's topic carries its own requests only");
+        }
+        return event.toBuilder().setTenant(topicsTenant.get()).build();
     }
 
     /** The analyses the options name; unknown names and analyses not enabled here are refused. */

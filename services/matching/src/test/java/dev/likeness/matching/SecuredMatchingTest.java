@@ -2,6 +2,7 @@ package dev.likeness.matching;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
@@ -12,13 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.kafka.TenantTopics;
+import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.MatchResult;
+import dev.likeness.follower.TopicFollower;
+import dev.likeness.local.kafka.TenantManifests;
+import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.SecuredKafkaBroker;
 import dev.likeness.testing.SecuredKafkaBrokerResource;
 import dev.likeness.testing.TokenIssuer;
@@ -135,5 +143,67 @@ class SecuredMatchingTest {
                 .statusCode(401);
         // Probes and scrapers need no token.
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    /**
+     * A request that came on a tenant's own images topic (FacesEmbedded.on_tenant_topic, set by embedding) is
+     * answered on that tenant's results topic, which that tenant's principal reads and the other's cannot; the
+     * identity is in that tenant's gallery only, as a bearer token's tenant claim sees it.
+     */
+    @Test
+    void answersATenantsOwnRequestOnItsOwnResultsTopic() throws Exception {
+        String tenantA = SecuredKafkaBroker.TENANTS.get(0);
+        String tenantB = SecuredKafkaBroker.TENANTS.get(1);
+        String id = prefix + "grace";
+        FacesEmbedded enrol = MatchingKafka.request(
+                        prefix + "t1",
+                        MatchingApiTest.MODEL,
+                        MatchingApiTest.enrol(id, "Grace"),
+                        List.of(MatchingKafka.face(embeddings.person())))
+                .toBuilder()
+                .setTenant(tenantA)
+                .setOnTenantTopic(true)
+                .build();
+        try (KafkaTestClient clientOfA = SecuredKafkaBroker.client(TenantManifests.userName(tenantA));
+                KafkaTestClient clientOfB = SecuredKafkaBroker.client(TenantManifests.userName(tenantB));
+                TopicFollower answersOfA = clientOfA.readFromEnd(TenantTopics.matches(tenantA));
+                TopicFollower sharedAnswers = kafka.client().readFromEnd(MatchingKafka.topic("matches"))) {
+            kafka.send("faces", enrol.getRequestId(), enrol);
+
+            List<ConsumerRecord<String, byte[]>> answers = answersOfA.read(1, Duration.ofSeconds(60));
+            assertThat(answers).extracting(ConsumerRecord::key).containsExactly(enrol.getRequestId());
+            MatchResult enrolled = MatchResult.parseFrom(answers.get(0).value());
+            assertThat(enrolled.getTenant()).isEqualTo(tenantA);
+            assertThat(enrolled.getEnrolment().getCreated()).isTrue();
+            assertThat(sharedAnswers.read(1, Duration.ofSeconds(2)))
+                    .extracting(ConsumerRecord::key)
+                    .doesNotContain(enrol.getRequestId());
+            assertThatThrownBy(() -> clientOfB.drain(TenantTopics.matches(tenantA), 1, Duration.ofSeconds(10)))
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
+
+        String tokenOfA = ISSUER.token("a-reader", Map.of("tenant", tenantA, "scope", "recognise"));
+        given().auth()
+                .oauth2(tokenOfA)
+                .get("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(ISSUER.token("b-reader", Map.of("tenant", tenantB, "scope", "recognise")))
+                .get("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(404);
+        // The token's scopes hold: a recognise-only token cannot delete.
+        given().auth()
+                .oauth2(tokenOfA)
+                .delete("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(403)
+                .body("code", is("MISSING_SCOPE"));
+        given().auth()
+                .oauth2(ISSUER.token("a-service", Map.of("tenant", tenantA, "scope", "recognise enrol")))
+                .delete("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(204);
     }
 }

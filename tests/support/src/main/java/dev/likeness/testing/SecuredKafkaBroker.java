@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.likeness.local.kafka.BrokerProcess;
 import dev.likeness.local.kafka.BrokerSecurity;
 import dev.likeness.local.kafka.LocalKafkaBroker;
+import dev.likeness.local.kafka.TenantManifests;
 
 /**
  * The secured broker shared by the tests of this JVM (started on first use, stopped at exit): SASL_SSL with
@@ -20,6 +22,14 @@ public final class SecuredKafkaBroker {
 
     /** The super user, for tests that play the other services (publish requests, read results). */
     public static final String ADMIN = BrokerSecurity.ADMIN;
+    /**
+     * Two tenants whose own clients talk Kafka, with the users and topics deploy/local/tenant-manifests.sh makes
+     * for them ({@link TenantManifests#userName}).
+     */
+    public static final List<String> TENANTS = List.of("tenant-a", "tenant-b");
+
+    /** Each tenant's produce quota, bytes/s. */
+    public static final long PRODUCER_BYTE_RATE = TenantManifests.DEFAULT_PRODUCER_BYTE_RATE;
 
     private static final System.Logger LOG = System.getLogger(SecuredKafkaBroker.class.getName());
     private static BrokerProcess shared;
@@ -36,7 +46,10 @@ public final class SecuredKafkaBroker {
                 throw new UncheckedIOException("No temporary directory for the secured test broker", e);
             }
             BrokerProcess broker = LocalKafkaBroker.startSecured(
-                    dataDir, 0, manifests.resolve("users.yaml"), manifests.resolve("topics.yaml"));
+                    dataDir,
+                    0,
+                    withTenants(manifests.resolve("users.yaml"), dataDir),
+                    withTenants(manifests.resolve("topics.yaml"), dataDir));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "stop-secured-kafka-broker"));
             LOG.log(
                     Level.INFO,
@@ -73,6 +86,17 @@ public final class SecuredKafkaBroker {
                 "PEM",
                 "kafka.ssl.truststore.location",
                 broker.security().caCertificate().toString());
+    }
+
+    /** The manifest file and the tenants' manifests, as one file in {@code dir}. */
+    private static Path withTenants(Path manifest, Path dir) {
+        try {
+            return Files.writeString(
+                    dir.resolve(manifest.getFileName()),
+                    Files.readString(manifest) + "---\n" + TenantManifests.render(TENANTS, PRODUCER_BYTE_RATE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the test broker's manifests to " + dir, e);
+        }
     }
 
     /** deploy/k8s/base/kafka of this checkout, found from the module a test runs in. */

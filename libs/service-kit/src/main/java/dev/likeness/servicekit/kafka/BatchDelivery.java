@@ -56,7 +56,10 @@ public final class BatchDelivery {
             });
         }
         List<Uni<Void>> sends = new ArrayList<>(outputs.size());
-        outputs.forEach(output -> sends.add(output.outlet().channel().sendMessage(output.message())));
+        // Addressed too: an outlet may name another topic than its channel's (a tenant's own results topic).
+        outputs.forEach(output -> sends.add(output.outlet()
+                .channel()
+                .sendMessage(toTopic(output.message(), output.outlet().topic()))));
         // Offsets are committed (ack) only once the broker has every output: nothing is lost.
         Sends.awaitAll(sends, sendTimeout);
         return Uni.createFrom().completionStage(batch::ack);

@@ -3,9 +3,11 @@ package dev.likeness.servicekit.kafka;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.core.kafka.Topics;
 
 /**
@@ -19,7 +21,10 @@ public final class MeshTopicsConfigSource implements ConfigSource {
 
     static final String PREFIX = "likeness.mesh-topics.";
 
-    private final Map<String, String> properties = Topics.byConfigName().entrySet().stream()
+    private final Map<String, String> properties = Stream.concat(
+                    Topics.byConfigName().entrySet().stream(),
+                    // Not a topic: the regular expression of every tenant's images topic (embedding subscribes to it).
+                    Stream.of(Map.entry("tenant-images", TenantTopics.IMAGES_PATTERN)))
             .collect(Collectors.toUnmodifiableMap(e -> PREFIX + e.getKey(), Map.Entry::getValue));
 
     @Override

@@ -74,7 +74,8 @@ public class FacesConsumer {
         // instead, an enrolment stores its request id and is never stored twice.
         RetryPolicy.Attempts<BatchDelivery.Output> attempts = retries.run(
                 "Request " + request.event().getRequestId(),
-                () -> publisher.result(requests.answer(request.event())),
+                () -> publisher.result(
+                        requests.answer(request.event()), request.event().getOnTenantTopic()),
                 failure -> true);
         if (attempts.succeeded()) {
             return attempts.value();

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.DeliveryMode;
 import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.servicekit.kafka.BatchDelivery;
 import dev.likeness.servicekit.kafka.DeadLetters;
@@ -60,13 +61,20 @@ public class MatchesPublisher {
         return delivery;
     }
 
-    public BatchDelivery.Output result(MatchResult result) {
+    /**
+     * The answer, on the matches topic, or on its tenant's own results topic for a request that came on the tenant's
+     * own topic (FacesEmbedded.on_tenant_topic): there only that tenant's Kafka clients read it.
+     */
+    public BatchDelivery.Output result(MatchResult result, boolean onTenantTopic) {
         Counter.builder("likeness.matching.results")
                 .tag("outcome", outcome(result))
                 .tag("tenant", Tenants.of(result.getTenant()))
                 .register(registry)
                 .increment();
-        return new BatchDelivery.Output(matches, OutgoingEvents.event(result.getRequestId(), result, SOURCE));
+        Outlet outlet = onTenantTopic
+                ? new Outlet(matches.channel(), TenantTopics.matches(Tenants.of(result.getTenant())))
+                : matches;
+        return new BatchDelivery.Output(outlet, OutgoingEvents.event(result.getRequestId(), result, SOURCE));
     }
 
     public BatchDelivery.Output deadLetter(
