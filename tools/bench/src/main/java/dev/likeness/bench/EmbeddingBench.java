@@ -4,8 +4,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 
-import org.bytedeco.opencv.global.opencv_core;
-
 import ai.onnxruntime.OrtEnvironment;
-import dev.likeness.core.image.DecodeOptions;
-import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -50,8 +44,8 @@ import dev.likeness.face.PreparedImage;
  * in-process pipeline (JPEG bytes to embeddings) against the sum of its raw model times stage by stage, for
  * one-face 640x480 views and for the 1920 px group photos, with a CPU-time profile of where the rest goes, and the
  * same pipeline on onnxruntime-node (tools/bench/peer) in the same run; faces/s of each recognition network and of
- * their fusion. Usage: EmbeddingBench REPORT.md [SECTION...] (raw-models, decoders, embedding-pipeline, recognition-models,
- * peer; none = all)
+ * their fusion. Usage: EmbeddingBench REPORT.md [SECTION...] (raw-models, embedding-pipeline, recognition-models, peer;
+ * none = all)
  */
 public final class EmbeddingBench {
 
@@ -61,9 +55,6 @@ public final class EmbeddingBench {
     static final int PEER_ROUNDS = 3;
     static final int PEER_RUNS = 3;
     static final int PROFILED_RUNS = 150;
-    /** Decoding is short and the JDK readers' Java side compiles late: more runs and as many warm-ups. */
-    static final int DECODE_RUNS = 25;
-
     static final String COMMAND = "make bench";
     static final Path IMAGES = Path.of("var/bench/images");
 
@@ -82,9 +73,6 @@ public final class EmbeddingBench {
         }
         if (runs(sections, "raw-models")) {
             Report.writeSection(report, "raw-models", rawModels(defaults, charts));
-        }
-        if (runs(sections, "decoders")) {
-            Report.writeSection(report, "decoders", decoders(defaults, workloads));
         }
         if (runs(sections, "embedding-pipeline")) {
             Report.writeSection(report, "embedding-pipeline", pipelineVsRaw(defaults, workloads, charts));
@@ -331,82 +319,6 @@ public final class EmbeddingBench {
         md.append("\n").append(profile(defaults, workloads.get(0)));
         md.append("\n").append(decodeAhead(defaults, workloads));
         return md.toString();
-    }
-
-    /**
-     * The two decodes the pipeline makes of a JPEG, by the decoder it uses (OpenCV's libjpeg-turbo for standard
-     * JPEGs) and by the JDK's readers it used before, interleaved run by run: the detection decode (reduced to at
-     * least twice the detector's side, {@code FacePipeline.prepare}) and a whole decode at full resolution.
-     */
-    static String decoders(FacePipelineConfig config, List<Workload> workloads) throws Exception {
-        ImageDecoder openCv = new ImageDecoder(config.limits());
-        ImageDecoder jdk = openCv.withJdkReadersOnly();
-        int detectionSide =
-                2 * Math.max(config.detector().inputWidth(), config.detector().inputHeight());
-        StringBuilder md = new StringBuilder("## JPEG decoding: OpenCV against the JDK's readers\n\n")
-                .append(provenance(
-                        "EmbeddingBench",
-                        "`ImageDecoder` as the pipeline uses it (standard JPEGs by OpenCV "
-                                + opencv_core.CV_VERSION
-                                + " `imdecode`, libjpeg-turbo, through the JavaCPP presets) against the same"
-                                + " decoder with the JDK's readers only (libjpeg 6b, the code before), interleaved run"
-                                + " by run; both give the same pixels to the bit (ImageDecoderTest). Per image; here "
-                                + DECODE_RUNS + " runs after as many warm-up runs. The machine is shared, so the"
-                                + " decoding thread's CPU time is shown too (both decode on the calling thread): the"
-                                + " median of per-run CPU times, and the ratio of those medians"))
-                .append("| images | decode | JDK readers ms/image | OpenCV ms/image | JDK / OpenCV |"
-                        + " JDK readers CPU ms/image | OpenCV CPU ms/image | JDK / OpenCV (CPU) |\n"
-                        + "|---|---|---|---|---|---|---|---|\n");
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        ImageDecoder[] decoders = {jdk, openCv};
-        for (Workload workload : workloads) {
-            for (DecodeOptions options :
-                    new DecodeOptions[] {DecodeOptions.reducedTo(detectionSide), DecodeOptions.full()}) {
-                int images = workload.images().size();
-                double[][] cpu = new double[2][DECODE_RUNS];
-                int[] runs = new int[2];
-                Measurement.Body[] bodies = new Measurement.Body[2];
-                for (int d = 0; d < 2; d++) {
-                    int which = d;
-                    bodies[d] = () -> {
-                        long start = threads.getCurrentThreadCpuTime();
-                        decodeAll(decoders[which], workload.images(), options);
-                        // The warm-up runs come first and are overwritten by the measured ones.
-                        cpu[which][runs[which]++ % DECODE_RUNS] =
-                                (threads.getCurrentThreadCpuTime() - start) / 1e9 / images;
-                    };
-                }
-                Measurement[] m = Measurement.interleaved(DECODE_RUNS, DECODE_RUNS, bodies);
-                Measurement before = m[0].per(images);
-                Measurement now = m[1].per(images);
-                double cpuBefore = Measurement.ofSeconds(cpu[0]).median();
-                double cpuNow = Measurement.ofSeconds(cpu[1]).median();
-                String decode =
-                        options.minLongSide() > 0 ? "for detection (long side >= " + detectionSide + ")" : "whole";
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %s | %s | %s | %.2fx | %.2f | %.2f | **%.2fx** |%n",
-                        workload.label(),
-                        decode,
-                        Report.ms(before),
-                        Report.ms(now),
-                        before.median() / now.median(),
-                        1e3 * cpuBefore,
-                        1e3 * cpuNow,
-                        cpuBefore / cpuNow));
-                Figures.put(
-                        "decode." + workload.name() + (options.minLongSide() > 0 ? ".detection" : ".whole")
-                                + ".cpu-speedup",
-                        cpuBefore / cpuNow);
-            }
-        }
-        return md.toString();
-    }
-
-    private static void decodeAll(ImageDecoder decoder, List<byte[]> images, DecodeOptions options) throws Exception {
-        for (byte[] image : images) {
-            decoder.decode(image, options);
-        }
     }
 
     // ---------------------------------------------------------------- 3. faces/s per recognition model

@@ -28,9 +28,8 @@ import dev.likeness.core.image.ImageRejectedException.Reason;
  * before any pixel is decoded: size first, then the format from its magic bytes, then the dimensions from
  * the header. Thread-safe: every call uses its own ImageIO reader.
  *
- * <p>Plain YCbCr and grey JPEGs ({@link StandardJpeg}) are read by OpenCV ({@link OpenCvJpeg}, libjpeg-turbo) or,
- * where it cannot read them, by the JDK's native reader; everything else (and anything the JDK reader warns about)
- * by TwelveMonkeys, which reads more of what is found in the wild.
+ * <p>Plain YCbCr and grey JPEGs ({@link StandardJpeg}) are read by the JDK's native reader, everything else
+ * (and anything the JDK reader warns about) by TwelveMonkeys, which reads more of what is found in the wild.
  */
 public final class ImageDecoder {
 
@@ -47,20 +46,9 @@ public final class ImageDecoder {
     private static final ImageReaderSpi JDK_JPEG_READERS = jdkJpegReaders();
 
     private final ImageLimits limits;
-    private final boolean openCv;
 
     public ImageDecoder(ImageLimits limits) {
-        this(limits, OpenCvJpeg.AVAILABLE);
-    }
-
-    private ImageDecoder(ImageLimits limits, boolean openCv) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.openCv = openCv;
-    }
-
-    /** The same limits, with the JDK's readers only (no OpenCV): what the benchmark measures OpenCV against. */
-    public ImageDecoder withJdkReadersOnly() {
-        return new ImageDecoder(limits, false);
     }
 
     /** A decoder with {@link ImageLimits#defaults()}. */
@@ -110,15 +98,8 @@ public final class ImageDecoder {
      */
     public DecodedImage decode(byte[] bytes, DecodeOptions options) throws ImageRejectedException {
         ImageFormat format = checkBytesAndSniff(bytes);
-        StandardJpeg standard = format == ImageFormat.JPEG ? StandardJpeg.of(bytes) : null;
-        if (openCv && standard != null && OpenCvJpeg.accepts(standard, bytes)) {
-            DecodedImage decoded = decodeWithOpenCv(standard, bytes, options);
-            if (decoded != null) {
-                return decoded;
-            }
-            LOG.debugf("OpenCV could not decode a standard JPEG, retrying with the JDK's readers");
-        }
-        if (standard != null && JDK_JPEG_READERS != null) {
+        StandardJpeg standard = format == ImageFormat.JPEG && JDK_JPEG_READERS != null ? StandardJpeg.of(bytes) : null;
+        if (standard != null) {
             try {
                 return decode(
                         format,
@@ -153,7 +134,13 @@ public final class ImageDecoder {
             throws ImageRejectedException {
         try {
             ImageHeader header = readHeader(format, reader, bytes);
-            Rectangle region = clippedRegion(options, header);
+            Rectangle whole = new Rectangle(header.width(), header.height());
+            Rectangle region =
+                    options.region() == null ? whole : options.region().intersection(whole);
+            if (region.isEmpty()) {
+                throw new IllegalArgumentException("Region " + options.region() + " lies outside the " + header.width()
+                        + "x" + header.height() + " image");
+            }
             int subsampling = options.subsamplingFor(region.width, region.height);
             ExifOrientation orientation = header.orientation();
             int storedWidth = orientation.swapsAxes() ? header.height() : header.width();
@@ -175,38 +162,6 @@ public final class ImageDecoder {
         } finally {
             release(reader);
         }
-    }
-
-    private DecodedImage decodeWithOpenCv(StandardJpeg standard, byte[] bytes, DecodeOptions options)
-            throws ImageRejectedException {
-        ImageHeader header = checkedHeader(ImageFormat.JPEG, standard.storedWidth, standard.storedHeight, bytes);
-        Rectangle region = clippedRegion(options, header);
-        int subsampling = options.subsamplingFor(region.width, region.height);
-        ExifOrientation orientation = header.orientation();
-        Rectangle storedRegion = orientation.uprightToStored(region, standard.storedWidth, standard.storedHeight);
-        BufferedImage stored = OpenCvJpeg.decode(bytes, storedRegion, subsampling);
-        if (stored == null) {
-            return null;
-        }
-        return new DecodedImage(
-                orientation.applyTo(stored),
-                ImageFormat.JPEG,
-                header.width(),
-                header.height(),
-                region,
-                subsampling,
-                orientation);
-    }
-
-    /** The requested region clipped to the upright image, or the whole image. */
-    private static Rectangle clippedRegion(DecodeOptions options, ImageHeader header) {
-        Rectangle whole = new Rectangle(header.width(), header.height());
-        Rectangle region = options.region() == null ? whole : options.region().intersection(whole);
-        if (region.isEmpty()) {
-            throw new IllegalArgumentException("Region " + options.region() + " lies outside the " + header.width()
-                    + "x" + header.height() + " image");
-        }
-        return region;
     }
 
     private static int ceilDiv(int value, int divisor) {
@@ -280,12 +235,6 @@ public final class ImageDecoder {
             throw new ImageRejectedException(
                     Reason.UNDECODABLE, "Cannot read the " + format + " header: " + e.getMessage(), e);
         }
-        return checkedHeader(format, storedWidth, storedHeight, bytes);
-    }
-
-    /** The upright header, once the stored dimensions pass every limit. */
-    private ImageHeader checkedHeader(ImageFormat format, int storedWidth, int storedHeight, byte[] bytes)
-            throws ImageRejectedException {
         long pixels = (long) storedWidth * storedHeight;
         if (storedWidth <= 0 || storedHeight <= 0) {
             throw new ImageRejectedException(

@@ -28,10 +28,6 @@ final class StandardJpeg {
 
     /** 1 (grey) or 3 (YCbCr). */
     final int components;
-    /** As stored, before any EXIF orientation: from the frame header. */
-    final int storedWidth;
-
-    final int storedHeight;
     /** Start and end offsets of the ICC profile's APP2 segments, which the JDK reader must not see. */
     private final int[] profileSegments;
 
@@ -47,10 +43,8 @@ final class StandardJpeg {
     private static final byte[] ICC = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ADOBE = "Adobe".getBytes(StandardCharsets.US_ASCII);
 
-    private StandardJpeg(int components, int storedWidth, int storedHeight, int[] profileSegments) {
+    private StandardJpeg(int components, int[] profileSegments) {
         this.components = components;
-        this.storedWidth = storedWidth;
-        this.storedHeight = storedHeight;
         this.profileSegments = profileSegments;
     }
 
@@ -87,8 +81,6 @@ final class StandardJpeg {
         int adobeTransform = -1;
         int frameMarker = -1;
         int[] componentIds = null;
-        int width = 0;
-        int height = 0;
         ByteArrayOutputStream profile = null;
         int profileChunks = 0;
         int pos = 2;
@@ -135,8 +127,6 @@ final class StandardJpeg {
                     return null;
                 }
                 frameMarker = marker;
-                height = (jpeg[start + 1] & 0xFF) << 8 | jpeg[start + 2] & 0xFF;
-                width = (jpeg[start + 3] & 0xFF) << 8 | jpeg[start + 4] & 0xFF;
                 int components = jpeg[start + 5] & 0xFF;
                 if (jpeg[start] != 8 || end - start < 6 + 3 * components) {
                     return null;
@@ -153,12 +143,12 @@ final class StandardJpeg {
             return null;
         }
         if (componentIds.length == 1) {
-            return profile == null ? new StandardJpeg(1, width, height, new int[0]) : null;
+            return profile == null ? new StandardJpeg(1, new int[0]) : null;
         }
         boolean standard = componentIds.length == 3
                 && isYCbCr(jfif, adobeTransform, componentIds)
                 && (profile == null || isSrgb(profile.toByteArray()));
-        return standard ? new StandardJpeg(3, width, height, Arrays.copyOf(segments, 2 * profileChunks)) : null;
+        return standard ? new StandardJpeg(3, Arrays.copyOf(segments, 2 * profileChunks)) : null;
     }
 
     /** libjpeg's and TwelveMonkeys' common reading of three components; RGB-coded files are left out. */
