@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.EventTypes;
 import dev.likeness.core.kafka.RequestIds;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -125,103 +126,108 @@ class BadInputCorpusTest {
         jpegMagicThenNoise[2] = (byte) 0xFF;
         byte[] overLimit = Arrays.copyOf(jpeg, 16 * 1024 * 1024 + 1); // a real JPEG, zero-padded past 16 MiB
         byte[] valid = request("a valid request").build().toByteArray();
-        return Stream.of(
-                // The image itself.
-                inline("zero bytes", new byte[0], "IMAGE_EMPTY"),
-                inline("random bytes", ImageCorpus.randomBytes(50_000, 1), "IMAGE_UNSUPPORTED_FORMAT"),
-                inline("JPEG magic bytes, then noise", jpegMagicThenNoise, "IMAGE_UNDECODABLE"),
-                inline("truncated JPEG (first half)", Arrays.copyOf(jpeg, jpeg.length / 2), "IMAGE_UNDECODABLE"),
-                inline(
-                        "PNG header claiming 30000x30000 (decompression bomb)",
-                        ImageCorpus.pngClaiming(30_000, 30_000),
-                        "IMAGE_TOO_MANY_PIXELS"),
-                inline(
-                        "PNG header claiming 20000x100 (side over the limit)",
-                        ImageCorpus.pngClaiming(20_000, 100),
-                        "IMAGE_SIDE_TOO_LONG"),
-                inline(
-                        "animated GIF",
-                        ImageCorpus.animatedGif(photo, ImageCorpus.rotatedCounterClockwise(photo)),
-                        "IMAGE_UNSUPPORTED_FORMAT"),
-                inline("TIFF", ImageCorpus.encode(photo, "tiff"), "IMAGE_UNSUPPORTED_FORMAT"),
-                inline("inline image of 16 MiB + 1 byte (oversized message)", overLimit, "IMAGE_TOO_MANY_BYTES"),
-                // The event.
-                raw(
-                        "wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length / 2),
-                        null,
-                        "MALFORMED_EVENT"),
-                raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
-                raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw(
-                        "another event type (a StyleRequested with its ce_type)",
-                        StyleRequested.newBuilder()
-                                .setRequestId("style")
-                                .build()
-                                .toByteArray(),
-                        "likeness.v1.StyleRequested",
-                        "WRONG_EVENT_TYPE"),
-                raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
-                event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
-                event(
-                        "request id over 256 characters",
-                        request("x".repeat(RequestIds.MAX_LENGTH + 1)),
-                        "INVALID_FIELD"),
-                event("missing image", request("no image").clearImage(), "MISSING_FIELD"),
-                event(
-                        "unknown purpose (a kind from a newer schema)",
-                        request("newer purpose")
-                                .setPurpose(Purpose.newBuilder()
-                                        .setUnknownFields(UnknownFieldSet.newBuilder()
-                                                .addField(
-                                                        15,
-                                                        UnknownFieldSet.Field.newBuilder()
-                                                                .addLengthDelimited(ByteString.copyFromUtf8("x"))
-                                                                .build())
-                                                .build())),
-                        "UNKNOWN_PURPOSE"),
-                event("no purpose", request("no purpose").clearPurpose(), "UNKNOWN_PURPOSE"),
-                event(
-                        "enrol without identity id",
-                        request("enrol")
-                                .setPurpose(Purpose.newBuilder()
-                                        .setEnrol(Purpose.Enrol.newBuilder().setDisplayName("Nobody"))),
-                        "MISSING_FIELD"),
-                event(
-                        "verify against nothing",
-                        request("verify")
-                                .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
-                        "MISSING_FIELD"),
-                event(
-                        "verify with an empty second image",
-                        request("verify pair")
-                                .setPurpose(Purpose.newBuilder()
-                                        .setVerify(Purpose.Verify.newBuilder()
-                                                .setSecondImage(
-                                                        ImageSource.newBuilder().setInline(ByteString.EMPTY)))),
-                        "IMAGE_EMPTY"),
-                event(
-                        "negative max_faces",
-                        request("options")
-                                .setOptions(ImageSubmitted.Options.newBuilder().setMaxFaces(-1)),
-                        "INVALID_FIELD"),
-                // Images by reference.
-                uri(
-                        "URI that does not exist",
-                        ROOT.resolve("missing.jpg").toUri().toString(),
-                        "URI_NOT_FOUND"),
-                uri(
-                        "URI outside the allowed roots (a real photo)",
-                        ModelsDirectory.resolve("samples/sample1.jpg").toUri().toString(),
-                        "URI_NOT_ALLOWED"),
-                uri("URI escaping the root with ..", "file://" + ROOT + "/../outside-the-root.jpg", "URI_NOT_ALLOWED"),
-                uri(
-                        "symbolic link out of the root",
-                        ROOT.resolve("link-out.jpg").toUri().toString(),
-                        "URI_NOT_ALLOWED"),
-                uri("URI naming a folder", ROOT.toUri().toString(), "URI_UNREADABLE"),
-                uri("http URI", "http://example.com/photo.jpg", "BAD_URI"),
-                uri("not a URI", "file:// photo .jpg", "BAD_URI"));
+        byte[] style = StyleRequested.newBuilder().setRequestId("style").build().toByteArray();
+        // The envelope, as every service's consumer sees it.
+        Stream<Arguments> envelope = BadRecord.envelopeCases(
+                valid, valid.length / 2, style, EventTypes.typeOf(StyleRequested.getDefaultInstance()));
+        return Stream.concat(
+                envelope,
+                Stream.of(
+                        // The image itself.
+                        inline("zero bytes", new byte[0], "IMAGE_EMPTY"),
+                        inline("random bytes", ImageCorpus.randomBytes(50_000, 1), "IMAGE_UNSUPPORTED_FORMAT"),
+                        inline("JPEG magic bytes, then noise", jpegMagicThenNoise, "IMAGE_UNDECODABLE"),
+                        inline(
+                                "truncated JPEG (first half)",
+                                Arrays.copyOf(jpeg, jpeg.length / 2),
+                                "IMAGE_UNDECODABLE"),
+                        inline(
+                                "PNG header claiming 30000x30000 (decompression bomb)",
+                                ImageCorpus.pngClaiming(30_000, 30_000),
+                                "IMAGE_TOO_MANY_PIXELS"),
+                        inline(
+                                "PNG header claiming 20000x100 (side over the limit)",
+                                ImageCorpus.pngClaiming(20_000, 100),
+                                "IMAGE_SIDE_TOO_LONG"),
+                        inline(
+                                "animated GIF",
+                                ImageCorpus.animatedGif(photo, ImageCorpus.rotatedCounterClockwise(photo)),
+                                "IMAGE_UNSUPPORTED_FORMAT"),
+                        inline("TIFF", ImageCorpus.encode(photo, "tiff"), "IMAGE_UNSUPPORTED_FORMAT"),
+                        inline(
+                                "inline image of 16 MiB + 1 byte (oversized message)",
+                                overLimit,
+                                "IMAGE_TOO_MANY_BYTES"),
+                        // The event.
+                        event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
+                        event(
+                                "request id over 256 characters",
+                                request("x".repeat(RequestIds.MAX_LENGTH + 1)),
+                                "INVALID_FIELD"),
+                        event("missing image", request("no image").clearImage(), "MISSING_FIELD"),
+                        event(
+                                "unknown purpose (a kind from a newer schema)",
+                                request("newer purpose")
+                                        .setPurpose(Purpose.newBuilder()
+                                                .setUnknownFields(UnknownFieldSet.newBuilder()
+                                                        .addField(
+                                                                15,
+                                                                UnknownFieldSet.Field.newBuilder()
+                                                                        .addLengthDelimited(
+                                                                                ByteString.copyFromUtf8("x"))
+                                                                        .build())
+                                                        .build())),
+                                "UNKNOWN_PURPOSE"),
+                        event("no purpose", request("no purpose").clearPurpose(), "UNKNOWN_PURPOSE"),
+                        event(
+                                "enrol without identity id",
+                                request("enrol")
+                                        .setPurpose(Purpose.newBuilder()
+                                                .setEnrol(Purpose.Enrol.newBuilder()
+                                                        .setDisplayName("Nobody"))),
+                                "MISSING_FIELD"),
+                        event(
+                                "verify against nothing",
+                                request("verify")
+                                        .setPurpose(
+                                                Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
+                                "MISSING_FIELD"),
+                        event(
+                                "verify with an empty second image",
+                                request("verify pair")
+                                        .setPurpose(Purpose.newBuilder()
+                                                .setVerify(Purpose.Verify.newBuilder()
+                                                        .setSecondImage(ImageSource.newBuilder()
+                                                                .setInline(ByteString.EMPTY)))),
+                                "IMAGE_EMPTY"),
+                        event(
+                                "negative max_faces",
+                                request("options")
+                                        .setOptions(ImageSubmitted.Options.newBuilder()
+                                                .setMaxFaces(-1)),
+                                "INVALID_FIELD"),
+                        // Images by reference.
+                        uri(
+                                "URI that does not exist",
+                                ROOT.resolve("missing.jpg").toUri().toString(),
+                                "URI_NOT_FOUND"),
+                        uri(
+                                "URI outside the allowed roots (a real photo)",
+                                ModelsDirectory.resolve("samples/sample1.jpg")
+                                        .toUri()
+                                        .toString(),
+                                "URI_NOT_ALLOWED"),
+                        uri(
+                                "URI escaping the root with ..",
+                                "file://" + ROOT + "/../outside-the-root.jpg",
+                                "URI_NOT_ALLOWED"),
+                        uri(
+                                "symbolic link out of the root",
+                                ROOT.resolve("link-out.jpg").toUri().toString(),
+                                "URI_NOT_ALLOWED"),
+                        uri("URI naming a folder", ROOT.toUri().toString(), "URI_UNREADABLE"),
+                        uri("http URI", "http://example.com/photo.jpg", "BAD_URI"),
+                        uri("not a URI", "file:// photo .jpg", "BAD_URI")));
     }
 
     @ParameterizedTest(name = "{0}")

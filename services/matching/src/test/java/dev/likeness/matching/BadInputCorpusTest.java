@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -99,105 +98,104 @@ class BadInputCorpusTest {
     static Stream<Arguments> deadLettered() {
         byte[] valid =
                 identify("valid", List.of(face(EMBEDDINGS.person()))).build().toByteArray();
-        return Stream.of(
-                raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
-                raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw(
-                        "wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length - 7),
-                        null,
-                        "MALFORMED_EVENT"),
-                raw(
-                        "another event type (an ImageSubmitted with its ce_type)",
-                        ImageSubmitted.newBuilder()
-                                .setRequestId("image")
-                                .build()
-                                .toByteArray(),
-                        EventTypes.typeOf(ImageSubmitted.getDefaultInstance()),
-                        "WRONG_EVENT_TYPE"),
-                raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
-                event("missing request id", identify("", List.of(face(EMBEDDINGS.person()))), "MISSING_FIELD"),
-                event(
-                        "request id over 256 characters",
-                        identify("x".repeat(RequestIds.MAX_LENGTH + 1), List.of(face(EMBEDDINGS.person()))),
-                        "INVALID_FIELD"),
-                event(
-                        "missing embedding model",
-                        identify("no model", List.of(face(EMBEDDINGS.person()))).clearEmbeddingModel(),
-                        "MISSING_FIELD"),
-                event(
-                        "unknown purpose (a kind from a newer schema)",
-                        identify("newer", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(Purpose.newBuilder()
-                                        .setUnknownFields(UnknownFieldSet.newBuilder()
-                                                .addField(
-                                                        15,
-                                                        UnknownFieldSet.Field.newBuilder()
-                                                                .addLengthDelimited(ByteString.copyFromUtf8("x"))
-                                                                .build())
+        byte[] image = ImageSubmitted.newBuilder().setRequestId("image").build().toByteArray();
+        return Stream.concat(
+                BadRecord.envelopeCases(
+                        valid, valid.length - 7, image, EventTypes.typeOf(ImageSubmitted.getDefaultInstance())),
+                Stream.of(
+                        event("missing request id", identify("", List.of(face(EMBEDDINGS.person()))), "MISSING_FIELD"),
+                        event(
+                                "request id over 256 characters",
+                                identify("x".repeat(RequestIds.MAX_LENGTH + 1), List.of(face(EMBEDDINGS.person()))),
+                                "INVALID_FIELD"),
+                        event(
+                                "missing embedding model",
+                                identify("no model", List.of(face(EMBEDDINGS.person())))
+                                        .clearEmbeddingModel(),
+                                "MISSING_FIELD"),
+                        event(
+                                "unknown purpose (a kind from a newer schema)",
+                                identify("newer", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(Purpose.newBuilder()
+                                                .setUnknownFields(UnknownFieldSet.newBuilder()
+                                                        .addField(
+                                                                15,
+                                                                UnknownFieldSet.Field.newBuilder()
+                                                                        .addLengthDelimited(
+                                                                                ByteString.copyFromUtf8("x"))
+                                                                        .build())
+                                                        .build())),
+                                "UNKNOWN_PURPOSE"),
+                        event(
+                                "no purpose",
+                                identify("none", List.of(face(EMBEDDINGS.person())))
+                                        .clearPurpose(),
+                                "UNKNOWN_PURPOSE"),
+                        event(
+                                "enrol without identity id",
+                                identify("enrol", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(MatchingApiTest.enrol("", "Nobody")),
+                                "MISSING_FIELD"),
+                        event(
+                                "enrol with an identity id holding '/'",
+                                identify("enrol slash", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(MatchingApiTest.enrol("a/b", "Slash")),
+                                "INVALID_FIELD"),
+                        event(
+                                "verify against nothing",
+                                identify("verify", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(
+                                                Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
+                                "MISSING_FIELD"),
+                        event(
+                                "face without embedding",
+                                identify(
+                                        "no embedding",
+                                        List.of(Face.newBuilder()
+                                                .setDetectorScore(0.9f)
                                                 .build())),
-                        "UNKNOWN_PURPOSE"),
-                event(
-                        "no purpose",
-                        identify("none", List.of(face(EMBEDDINGS.person()))).clearPurpose(),
-                        "UNKNOWN_PURPOSE"),
-                event(
-                        "enrol without identity id",
-                        identify("enrol", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(MatchingApiTest.enrol("", "Nobody")),
-                        "MISSING_FIELD"),
-                event(
-                        "enrol with an identity id holding '/'",
-                        identify("enrol slash", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(MatchingApiTest.enrol("a/b", "Slash")),
-                        "INVALID_FIELD"),
-                event(
-                        "verify against nothing",
-                        identify("verify", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(Purpose.newBuilder().setVerify(Purpose.Verify.getDefaultInstance())),
-                        "MISSING_FIELD"),
-                event(
-                        "face without embedding",
-                        identify(
-                                "no embedding",
-                                List.of(Face.newBuilder().setDetectorScore(0.9f).build())),
-                        "INVALID_FIELD"),
-                event(
-                        "NaN in an embedding",
-                        identify("nan", List.of(face(withValue(EMBEDDINGS.person(), Float.NaN)))),
-                        "INVALID_FIELD"),
-                event(
-                        "infinity in an embedding",
-                        identify("infinite", List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))),
-                        "INVALID_FIELD"),
-                event("all-zero embedding", identify("zero", List.of(face(new float[64]))), "INVALID_FIELD"),
-                event(
-                        "embeddings of different lengths in one request",
-                        identify(
-                                "lengths",
-                                List.of(face(EMBEDDINGS.person()), face(new SyntheticEmbeddings(1, 32).person()))),
-                        "INVALID_FIELD"),
-                event(
-                        "subject_face beyond the faces",
-                        identify("subject beyond", List.of(face(EMBEDDINGS.person())))
-                                .setSubjectFace(1),
-                        "INVALID_FIELD"),
-                event(
-                        "enrol naming face -1",
-                        identify("negative face", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(enrolNaming(FaceChoice.newBuilder().setIndex(-1))),
-                        "INVALID_FIELD"),
-                event(
-                        "verify naming a face at a NaN point",
-                        identify("nan point", List.of(face(EMBEDDINGS.person())))
-                                .setPurpose(Purpose.newBuilder()
-                                        .setVerify(Purpose.Verify.newBuilder()
-                                                .setClaimedIdentityId(ALICE)
-                                                .setFace(FaceChoice.newBuilder()
-                                                        .setPoint(Point.newBuilder()
-                                                                .setX(Float.NaN)
-                                                                .setY(1))))),
-                        "INVALID_FIELD"));
+                                "INVALID_FIELD"),
+                        event(
+                                "NaN in an embedding",
+                                identify("nan", List.of(face(withValue(EMBEDDINGS.person(), Float.NaN)))),
+                                "INVALID_FIELD"),
+                        event(
+                                "infinity in an embedding",
+                                identify(
+                                        "infinite",
+                                        List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))),
+                                "INVALID_FIELD"),
+                        event("all-zero embedding", identify("zero", List.of(face(new float[64]))), "INVALID_FIELD"),
+                        event(
+                                "embeddings of different lengths in one request",
+                                identify(
+                                        "lengths",
+                                        List.of(
+                                                face(EMBEDDINGS.person()),
+                                                face(new SyntheticEmbeddings(1, 32).person()))),
+                                "INVALID_FIELD"),
+                        event(
+                                "subject_face beyond the faces",
+                                identify("subject beyond", List.of(face(EMBEDDINGS.person())))
+                                        .setSubjectFace(1),
+                                "INVALID_FIELD"),
+                        event(
+                                "enrol naming face -1",
+                                identify("negative face", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(enrolNaming(
+                                                FaceChoice.newBuilder().setIndex(-1))),
+                                "INVALID_FIELD"),
+                        event(
+                                "verify naming a face at a NaN point",
+                                identify("nan point", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(Purpose.newBuilder()
+                                                .setVerify(Purpose.Verify.newBuilder()
+                                                        .setClaimedIdentityId(ALICE)
+                                                        .setFace(FaceChoice.newBuilder()
+                                                                .setPoint(Point.newBuilder()
+                                                                        .setX(Float.NaN)
+                                                                        .setY(1))))),
+                                "INVALID_FIELD")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -99,135 +99,133 @@ class BadInputCorpusTest {
 
     static Stream<Arguments> deadLettered() {
         byte[] valid = request("valid").build().toByteArray();
-        return Stream.of(
-                raw("empty record value", new byte[0], null, "MALFORMED_EVENT"),
-                raw("tombstone (null value)", null, null, "MALFORMED_EVENT"),
-                raw(
-                        "wrong protobuf bytes (an event cut in the middle of a field)",
-                        Arrays.copyOf(valid, valid.length / 2),
-                        null,
-                        "MALFORMED_EVENT"),
-                raw(
-                        "another event type (a StyleCancelRequested with its ce_type)",
-                        StyleCancelRequested.newBuilder()
-                                .setRequestId("cancel")
-                                .build()
-                                .toByteArray(),
-                        EventTypes.typeOf(StyleCancelRequested.getDefaultInstance()),
-                        "WRONG_EVENT_TYPE"),
-                raw("unknown event type header", valid, "com.example.Unknown", "WRONG_EVENT_TYPE"),
-                event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
-                event("missing content image", request("no content").clearContent(), "MISSING_IMAGE"),
-                event("no style image", request("no style").clearStyles(), "MISSING_IMAGE"),
-                event("content of zero bytes", request("empty").setContent(inline(new byte[0])), "IMAGE_EMPTY"),
-                event(
-                        "content of random bytes",
-                        request("noise").setContent(inline(ImageCorpus.randomBytes(4096, 5))),
-                        "IMAGE_UNSUPPORTED_FORMAT"),
-                event(
-                        "truncated JPEG content",
-                        request("truncated").setContent(inline(Arrays.copyOf(content, content.length / 2))),
-                        "IMAGE_UNDECODABLE"),
-                event(
-                        "style image claiming 30000x30000 (decompression bomb)",
-                        request("bomb")
-                                .setStyles(
-                                        0,
-                                        WeightedStyle.newBuilder()
-                                                .setImage(inline(ImageCorpus.pngClaiming(30_000, 30_000)))),
-                        "IMAGE_TOO_MANY_PIXELS"),
-                event(
-                        "content URI that does not exist",
-                        request("missing")
-                                .setContent(ImageSource.newBuilder()
-                                        .setUri(ROOT.resolve("missing.jpg")
-                                                .toUri()
-                                                .toString())),
-                        "URI_NOT_FOUND"),
-                event(
-                        "content URI outside the allowed roots",
-                        request("outside")
-                                .setContent(ImageSource.newBuilder()
-                                        .setUri(ModelsDirectory.resolve("samples/sample1.jpg")
-                                                .toUri()
-                                                .toString())),
-                        "URI_NOT_ALLOWED"),
-                event(
-                        "absurd output size (1000000 px)",
-                        request("absurd size").setOutputMaxSide(1_000_000),
-                        "INVALID_SIZE"),
-                event("output size of 8 px", request("tiny").setOutputMaxSide(8), "INVALID_SIZE"),
-                event(
-                        "content of 3000x2 px (a strip)",
-                        request("strip")
-                                .setContent(inline(ImageCorpus.encode(
-                                        new BufferedImage(3000, 2, BufferedImage.TYPE_INT_RGB), "png")))
-                                .setOutputMaxSide(512),
-                        "INVALID_SIZE"),
-                event(
-                        "absurd iterations (2000000000)",
-                        request("absurd iterations").setOptimisation(settings().setIterations(2_000_000_000)),
-                        "INVALID_FIELD"),
-                event(
-                        "zero iterations",
-                        request("zero iterations").setOptimisation(settings().setIterations(0)),
-                        "INVALID_FIELD"),
-                event("NaN beta", request("nan").setOptimisation(settings().setBeta(Float.NaN)), "INVALID_WEIGHT"),
-                event(
-                        "infinite alpha",
-                        request("infinite").setOptimisation(settings().setAlpha(Float.POSITIVE_INFINITY)),
-                        "INVALID_WEIGHT"),
-                event(
-                        "negative style weight",
-                        request("negative")
-                                .setStyles(
-                                        0,
-                                        WeightedStyle.newBuilder()
-                                                .setImage(inline(style))
-                                                .setWeight(-1)),
-                        "INVALID_WEIGHT"),
-                event(
-                        "style weights summing to zero",
-                        request("zero weights")
-                                .setStyles(
-                                        0,
-                                        WeightedStyle.newBuilder()
-                                                .setImage(inline(style))
-                                                .setWeight(0)),
-                        "INVALID_WEIGHT"),
-                event(
-                        "negative layer weight",
-                        request("negative lambda")
-                                .setOptimisation(settings()
-                                        .addStyleLayers(LayerWeight.newBuilder()
-                                                .setLayer("res2c")
-                                                .setWeight(-2))),
-                        "INVALID_WEIGHT"),
-                event(
-                        "unknown style layer",
-                        request("layer")
-                                .setOptimisation(settings()
-                                        .addStyleLayers(LayerWeight.newBuilder()
-                                                .setLayer("block5_conv1")
-                                                .setWeight(1))),
-                        "UNKNOWN_LAYER"),
-                event(
-                        "unknown content layer",
-                        request("content layer").setOptimisation(settings().setContentLayer("conv4_2")),
-                        "UNKNOWN_LAYER"),
-                event("unknown fast style name", fast("van gogh", "van-gogh"), "UNKNOWN_STYLE"),
-                event("fast style name that is a path", fast("path", "../../../etc/passwd"), "UNKNOWN_STYLE"),
-                event("fast engine without a style name", fast("nameless", ""), "MISSING_FIELD"),
-                event("unknown engine (enum value 99)", request("engine").setEngineValue(99), "INVALID_FIELD"),
-                event(
-                        "negative learning rate",
-                        request("rate").setOptimisation(settings().setLearningRate(-1)),
-                        "INVALID_FIELD"),
-                event(
-                        "negative scales",
-                        request("scales").setOptimisation(settings().setScales(-1)),
-                        "INVALID_FIELD"),
-                event("negative progress_every", request("progress").setProgressEvery(-5), "INVALID_FIELD"));
+        byte[] cancel =
+                StyleCancelRequested.newBuilder().setRequestId("cancel").build().toByteArray();
+        return Stream.concat(
+                BadRecord.envelopeCases(
+                        valid, valid.length / 2, cancel, EventTypes.typeOf(StyleCancelRequested.getDefaultInstance())),
+                Stream.of(
+                        event("missing request id", request("").setRequestId(""), "MISSING_FIELD"),
+                        event("missing content image", request("no content").clearContent(), "MISSING_IMAGE"),
+                        event("no style image", request("no style").clearStyles(), "MISSING_IMAGE"),
+                        event("content of zero bytes", request("empty").setContent(inline(new byte[0])), "IMAGE_EMPTY"),
+                        event(
+                                "content of random bytes",
+                                request("noise").setContent(inline(ImageCorpus.randomBytes(4096, 5))),
+                                "IMAGE_UNSUPPORTED_FORMAT"),
+                        event(
+                                "truncated JPEG content",
+                                request("truncated").setContent(inline(Arrays.copyOf(content, content.length / 2))),
+                                "IMAGE_UNDECODABLE"),
+                        event(
+                                "style image claiming 30000x30000 (decompression bomb)",
+                                request("bomb")
+                                        .setStyles(
+                                                0,
+                                                WeightedStyle.newBuilder()
+                                                        .setImage(inline(ImageCorpus.pngClaiming(30_000, 30_000)))),
+                                "IMAGE_TOO_MANY_PIXELS"),
+                        event(
+                                "content URI that does not exist",
+                                request("missing")
+                                        .setContent(ImageSource.newBuilder()
+                                                .setUri(ROOT.resolve("missing.jpg")
+                                                        .toUri()
+                                                        .toString())),
+                                "URI_NOT_FOUND"),
+                        event(
+                                "content URI outside the allowed roots",
+                                request("outside")
+                                        .setContent(ImageSource.newBuilder()
+                                                .setUri(ModelsDirectory.resolve("samples/sample1.jpg")
+                                                        .toUri()
+                                                        .toString())),
+                                "URI_NOT_ALLOWED"),
+                        event(
+                                "absurd output size (1000000 px)",
+                                request("absurd size").setOutputMaxSide(1_000_000),
+                                "INVALID_SIZE"),
+                        event("output size of 8 px", request("tiny").setOutputMaxSide(8), "INVALID_SIZE"),
+                        event(
+                                "content of 3000x2 px (a strip)",
+                                request("strip")
+                                        .setContent(inline(ImageCorpus.encode(
+                                                new BufferedImage(3000, 2, BufferedImage.TYPE_INT_RGB), "png")))
+                                        .setOutputMaxSide(512),
+                                "INVALID_SIZE"),
+                        event(
+                                "absurd iterations (2000000000)",
+                                request("absurd iterations")
+                                        .setOptimisation(settings().setIterations(2_000_000_000)),
+                                "INVALID_FIELD"),
+                        event(
+                                "zero iterations",
+                                request("zero iterations")
+                                        .setOptimisation(settings().setIterations(0)),
+                                "INVALID_FIELD"),
+                        event(
+                                "NaN beta",
+                                request("nan").setOptimisation(settings().setBeta(Float.NaN)),
+                                "INVALID_WEIGHT"),
+                        event(
+                                "infinite alpha",
+                                request("infinite").setOptimisation(settings().setAlpha(Float.POSITIVE_INFINITY)),
+                                "INVALID_WEIGHT"),
+                        event(
+                                "negative style weight",
+                                request("negative")
+                                        .setStyles(
+                                                0,
+                                                WeightedStyle.newBuilder()
+                                                        .setImage(inline(style))
+                                                        .setWeight(-1)),
+                                "INVALID_WEIGHT"),
+                        event(
+                                "style weights summing to zero",
+                                request("zero weights")
+                                        .setStyles(
+                                                0,
+                                                WeightedStyle.newBuilder()
+                                                        .setImage(inline(style))
+                                                        .setWeight(0)),
+                                "INVALID_WEIGHT"),
+                        event(
+                                "negative layer weight",
+                                request("negative lambda")
+                                        .setOptimisation(settings()
+                                                .addStyleLayers(LayerWeight.newBuilder()
+                                                        .setLayer("res2c")
+                                                        .setWeight(-2))),
+                                "INVALID_WEIGHT"),
+                        event(
+                                "unknown style layer",
+                                request("layer")
+                                        .setOptimisation(settings()
+                                                .addStyleLayers(LayerWeight.newBuilder()
+                                                        .setLayer("block5_conv1")
+                                                        .setWeight(1))),
+                                "UNKNOWN_LAYER"),
+                        event(
+                                "unknown content layer",
+                                request("content layer")
+                                        .setOptimisation(settings().setContentLayer("conv4_2")),
+                                "UNKNOWN_LAYER"),
+                        event("unknown fast style name", fast("van gogh", "van-gogh"), "UNKNOWN_STYLE"),
+                        event("fast style name that is a path", fast("path", "../../../etc/passwd"), "UNKNOWN_STYLE"),
+                        event("fast engine without a style name", fast("nameless", ""), "MISSING_FIELD"),
+                        event(
+                                "unknown engine (enum value 99)",
+                                request("engine").setEngineValue(99),
+                                "INVALID_FIELD"),
+                        event(
+                                "negative learning rate",
+                                request("rate").setOptimisation(settings().setLearningRate(-1)),
+                                "INVALID_FIELD"),
+                        event(
+                                "negative scales",
+                                request("scales").setOptimisation(settings().setScales(-1)),
+                                "INVALID_FIELD"),
+                        event("negative progress_every", request("progress").setProgressEvery(-5), "INVALID_FIELD")));
     }
 
     @ParameterizedTest(name = "{0}")

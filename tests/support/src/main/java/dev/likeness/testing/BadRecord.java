@@ -1,11 +1,14 @@
 package dev.likeness.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * One case of a bad-input corpus: a named record value (built for the key it is sent under, so an event can
@@ -22,6 +25,28 @@ public record BadRecord(String name, Function<String, byte[]> values, String ceT
     /** An event built for the record key, without a ce_type header. */
     public static BadRecord event(String name, Function<String, byte[]> valueForKey) {
         return new BadRecord(name, valueForKey, null);
+    }
+
+    /**
+     * The cases every service's consumer of protobuf events dead-letters alike, each with its reason code: an
+     * empty value and a tombstone, a valid event cut inside a field at {@code cutAt} bytes (MALFORMED_EVENT),
+     * another event of the mesh under its own ce_type, and a valid event under an unknown ce_type
+     * (WRONG_EVENT_TYPE).
+     */
+    public static Stream<Arguments> envelopeCases(byte[] valid, int cutAt, byte[] otherEvent, String otherCeType) {
+        return Stream.of(
+                Arguments.of(raw("empty record value", new byte[0], null), "MALFORMED_EVENT"),
+                Arguments.of(raw("tombstone (null value)", null, null), "MALFORMED_EVENT"),
+                Arguments.of(
+                        raw(
+                                "wrong protobuf bytes (an event cut in the middle of a field)",
+                                Arrays.copyOf(valid, cutAt),
+                                null),
+                        "MALFORMED_EVENT"),
+                Arguments.of(
+                        raw("another event type (" + otherCeType + " with its ce_type)", otherEvent, otherCeType),
+                        "WRONG_EVENT_TYPE"),
+                Arguments.of(raw("unknown event type header", valid, "com.example.Unknown"), "WRONG_EVENT_TYPE"));
     }
 
     /** A record key made from a run id and a case name, unique per run and readable in logs. */
