@@ -6,7 +6,7 @@ BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots
 
-.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-restart bench-onnxruntime clean
+.PHONY: help run test check format models corpus broker build images images-cuda bench bench-micro bench-graphs bench-restart bench-onnxruntime clean
 
 ## help: list the targets with what each does.
 help:
@@ -78,7 +78,14 @@ bench: models
 	java $(BENCH_JAVA) dev.likeness.bench.MatchingReport var/bench/matching.csv docs/benchmarks.md \
 	    "SearchBenchmark $(BENCH_SEARCH_ARGS)"
 	java $(BENCH_JAVA) dev.likeness.bench.StylisingBench docs/benchmarks.md
+	java $(BENCH_JAVA) dev.likeness.bench.micro.MicroBenchmarks docs/benchmarks.md
 	java $(BENCH_JAVA) dev.likeness.bench.BenchSummary docs/benchmarks.md
+
+## bench-micro: the JMH micro-benchmarks of tools/bench (image decoding and tensor preparation, each step on its
+## own; ~3 min); writes their section of docs/benchmarks.md.
+bench-micro: models
+	$(MVN) -q -DskipTests install -pl tools/bench -am
+	java $(BENCH_JAVA) dev.likeness.bench.micro.MicroBenchmarks docs/benchmarks.md
 
 ## bench-graphs: builds, once, the HNSW graphs `make bench` reads from var/bench/hnsw (~30 min on 2 idle cores).
 bench-graphs:

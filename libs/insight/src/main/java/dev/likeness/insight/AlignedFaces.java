@@ -26,29 +26,39 @@ public final class AlignedFaces {
     /** Every face the pipeline finds in the photo, in its order, aligned for {@code network}. */
     public static List<InsightImage> of(FacePipeline pipeline, Path photo, EmbeddingSpec.Network network)
             throws IOException {
-        byte[] bytes = Files.readAllBytes(photo);
         try {
-            BufferedImage image = pipeline.decoder().decode(bytes).image();
-            int width = network.model().inputWidth(), height = network.model().inputHeight();
-            List<InsightImage> faces = new ArrayList<>();
-            for (AnalysedFace face : pipeline.analyse(bytes).faces()) {
-                FloatBuffer pixels = FloatInput.allocate(1, 3, height, width);
-                DetectedFace box = face.box();
-                double[] toInput = network.alignment()
-                        .imageToInput(
-                                face.landmarks68(),
-                                face.landmarks5(),
-                                new Rectangle2D.Float(box.x1(), box.y1(), box.width(), box.height()),
-                                width,
-                                height);
-                ImageTensors.warpAffine(image, toInput, width, height, TensorEncoding.rgb(0, 1), pixels);
-                float[] values = new float[3 * width * height];
-                pixels.flip().get(values);
-                faces.add(new InsightImage(photo.getFileName() + "#" + faces.size(), values, width, height));
-            }
-            return faces;
+            return of(pipeline, Files.readAllBytes(photo), photo.getFileName().toString(), network);
         } catch (ImageRejectedException e) {
             throw new IOException(photo + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * As {@link #of(FacePipeline, Path, EmbeddingSpec.Network)} for an encoded photo; each face is named
+     * {@code name#index}.
+     *
+     * @throws ImageRejectedException where the pipeline's decoder refuses the photo
+     */
+    public static List<InsightImage> of(FacePipeline pipeline, byte[] bytes, String name, EmbeddingSpec.Network network)
+            throws ImageRejectedException {
+        BufferedImage image = pipeline.decoder().decode(bytes).image();
+        int width = network.model().inputWidth(), height = network.model().inputHeight();
+        List<InsightImage> faces = new ArrayList<>();
+        for (AnalysedFace face : pipeline.analyse(bytes).faces()) {
+            FloatBuffer pixels = FloatInput.allocate(1, 3, height, width);
+            DetectedFace box = face.box();
+            double[] toInput = network.alignment()
+                    .imageToInput(
+                            face.landmarks68(),
+                            face.landmarks5(),
+                            new Rectangle2D.Float(box.x1(), box.y1(), box.width(), box.height()),
+                            width,
+                            height);
+            ImageTensors.warpAffine(image, toInput, width, height, TensorEncoding.rgb(0, 1), pixels);
+            float[] values = new float[3 * width * height];
+            pixels.flip().get(values);
+            faces.add(new InsightImage(name + "#" + faces.size(), values, width, height));
+        }
+        return faces;
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 import dev.likeness.core.kafka.CloudEventHeaders;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.BoundingBox;
 import dev.likeness.events.v1.Candidate;
@@ -68,7 +69,7 @@ class ConsoleTest {
 
     @Test
     void anUploadIsPublishedAsAnImageRequestAndItsPictureServed() throws IOException {
-        try (TopicFollower images = kafka.readFromEnd("likeness.images.v1")) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             String requestId = given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .when()
                     .post("/api/identify")
@@ -112,8 +113,8 @@ class ConsoleTest {
 
     @Test
     void enrolVerifyAndStyleUploadsAreRequestsToo() throws IOException {
-        try (TopicFollower images = kafka.readFromEnd("likeness.images.v1");
-                TopicFollower styles = kafka.readFromEnd("likeness.style.requests.v1")) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES);
+                TopicFollower styles = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
             given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .multiPart("identityId", " ada ")
                     .multiPart("displayName", "Ada Lovelace")
@@ -230,7 +231,7 @@ class ConsoleTest {
     @Test
     void aConnectedPageGetsTheGalleryResultsAndDeadLettersFromTheTopics() throws Exception {
         kafka.send(
-                "likeness.gallery.v1",
+                Topics.GALLERY,
                 "feed-ada",
                 Identity.newBuilder()
                         .setIdentityId("feed-ada")
@@ -239,17 +240,17 @@ class ConsoleTest {
                         .build()
                         .toByteArray());
         kafka.send(
-                "likeness.gallery.v1",
+                Topics.GALLERY,
                 "feed-bob",
                 Identity.newBuilder()
                         .setIdentityId("feed-bob")
                         .setDisplayName("Bob")
                         .build()
                         .toByteArray());
-        kafka.send(new ProducerRecord<>("likeness.gallery.v1", "feed-bob", null));
+        kafka.send(new ProducerRecord<>(Topics.GALLERY, "feed-bob", null));
         // Another tenant's identity: not in the console's gallery (the tenant default's).
         kafka.send(
-                "likeness.gallery.v1",
+                Topics.GALLERY,
                 "feed-tenant/feed-cy",
                 Identity.newBuilder()
                         .setIdentityId("feed-cy")
@@ -257,7 +258,7 @@ class ConsoleTest {
                         .build()
                         .toByteArray());
         kafka.send(
-                "likeness.matches.v1",
+                Topics.MATCHES,
                 "feed-1",
                 MatchResult.newBuilder()
                         .setRequestId("feed-1")
@@ -278,18 +279,18 @@ class ConsoleTest {
                         .build()
                         .toByteArray());
         kafka.send(
-                "likeness.embedding.dlq.v1",
+                Topics.deadLetters("embedding"),
                 "feed-2",
                 DeadLetter.newBuilder()
                         .setRequestId("feed-2")
                         .setReasonCode("IMAGE_UNSUPPORTED_FORMAT")
                         .setReason("not a picture")
                         .setService("embedding")
-                        .setSourceTopic("likeness.images.v1")
+                        .setSourceTopic(Topics.IMAGES)
                         .build()
                         .toByteArray());
         kafka.send(
-                "likeness.style.results.v1",
+                Topics.STYLE_RESULTS,
                 "feed-3",
                 ImageStylised.newBuilder()
                         .setRequestId("feed-3")
@@ -301,9 +302,9 @@ class ConsoleTest {
                         .setIterations(20)
                         .build()
                         .toByteArray());
-        kafka.send("likeness.matches.v1", "feed-4", "not a protobuf MatchResult".getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.MATCHES, "feed-4", "not a protobuf MatchResult".getBytes(StandardCharsets.UTF_8));
         kafka.send(
-                "likeness.faces.v1",
+                Topics.FACES,
                 "feed-5",
                 FacesEmbedded.newBuilder()
                         .setRequestId("feed-5")

@@ -118,6 +118,15 @@ public interface EmbeddingConfig {
         Map<String, Double> weights();
     }
 
+    /** Explaining matches (docs/insight.md, "The mesh"). */
+    Insight insight();
+
+    interface Insight {
+        /** Where saliency maps are written (explain/REQUEST_ID/). */
+        @WithDefault("var/insight")
+        Path resultsDir();
+    }
+
     interface Limits {
         @WithDefault("16777216")
         long maxBytes();

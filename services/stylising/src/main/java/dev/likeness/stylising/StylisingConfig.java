@@ -143,6 +143,47 @@ public interface StylisingConfig {
         long maxClipPixels();
     }
 
+    /** Unit atlases and activation maps of ResNet-50 (docs/insight.md, "The mesh"). */
+    Insight insight();
+
+    interface Insight {
+        /** Folder whose subfolders atlas requests name as their corpus (e.g. `make corpus`'s corpus/). */
+        @WithDefault("corpus")
+        Path corpusRoot();
+
+        /** Where atlases (atlases/NAME/) and activation maps (maps/REQUEST_ID/) are written. */
+        @WithDefault("var/insight")
+        Path resultsDir();
+
+        /** A corpus with more photos is refused (CORPUS_OVER_LIMIT). */
+        @WithDefault("2000")
+        int maxCorpusPhotos();
+
+        /** A corpus whose photos hold more bytes in all is refused (CORPUS_OVER_LIMIT). */
+        @WithDefault("1000000000")
+        long maxCorpusBytes();
+
+        /** Atlas photos are scaled to this longer side unless the request says otherwise. */
+        @WithDefault("224")
+        int atlasLongSide();
+
+        /** Activation maps: the photo's longer side unless the request says otherwise. */
+        @WithDefault("320")
+        int mapsLongSide();
+
+        /** Longest longer side a request may ask for. */
+        @WithDefault("1024")
+        int maxLongSide();
+
+        /** Activation maps: most channels per layer a request may ask for. */
+        @WithDefault("64")
+        int maxChannels();
+
+        /** An atlas job saves its heaps and sends a progress event every this many photos. */
+        @WithDefault("20")
+        int checkpointEvery();
+    }
+
     /** Sound style transfer (docs/stylising.md, "Sound"). */
     Sound sound();
 

@@ -24,6 +24,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.ImageSource;
@@ -56,9 +57,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputCorpusTest {
 
-    static final String REQUESTS = "likeness.style.requests.v1";
-    static final String RESULTS = "likeness.style.results.v1";
-    static final String DEAD_LETTERS = "likeness.stylising.dlq.v1";
+    static final String REQUESTS = Topics.STYLE_REQUESTS;
+    static final String RESULTS = Topics.STYLE_RESULTS;
+    static final String DEAD_LETTERS = Topics.deadLetters("stylising");
     static final Duration WAIT = Duration.ofSeconds(90);
     /** Every case and its good successor go to this partition, so "next" means the next offset. */
     static final int PARTITION = 0;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.google.protobuf.ByteString;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
@@ -52,11 +53,11 @@ import io.restassured.RestAssured;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StyleRequestsTest {
 
-    static final String REQUESTS = "likeness.style.requests.v1";
-    static final String PROGRESS = "likeness.style.progress.v1";
-    static final String RESULTS = "likeness.style.results.v1";
-    static final String CANCELLATIONS = "likeness.style.cancellations.v1";
-    static final String DLQ = "likeness.stylising.dlq.v1";
+    static final String REQUESTS = Topics.STYLE_REQUESTS;
+    static final String PROGRESS = Topics.STYLE_PROGRESS;
+    static final String RESULTS = Topics.STYLE_RESULTS;
+    static final String CANCELLATIONS = Topics.STYLE_CANCELLATIONS;
+    static final String DLQ = Topics.deadLetters("stylising");
     static final Duration WAIT = Duration.ofSeconds(120);
     /**
      * Mean |difference| (0..255) of 48 px pictures painted 4 Adam steps from noise: seeds 42 and 7 measured

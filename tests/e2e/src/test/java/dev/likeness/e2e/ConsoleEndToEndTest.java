@@ -32,6 +32,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
+import dev.likeness.core.kafka.Topics;
+
 /**
  * The local experience end to end: `make run`'s script brings up the broker and every service on free ports
  * and runs its demo; headless Chromium drives the console (recognise, delete, rename, verify, a dead letter,
@@ -221,7 +223,7 @@ class ConsoleEndToEndTest {
         WebElement letter = browser.waitUpTo(RESULT_WITHIN)
                 .until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#dead-letters tr[data-request-id='" + requestId + "']")));
-        assertThat(letter.getText()).startsWith("embedding").contains(requestId, "likeness.images.v1");
+        assertThat(letter.getText()).startsWith("embedding").contains(requestId, Topics.IMAGES);
     }
 
     @Test

@@ -22,9 +22,7 @@ import dev.likeness.onnx.model.ModelProto;
 import dev.likeness.onnx.model.NodeProto;
 import dev.likeness.onnx.model.OperatorSetIdProto;
 import dev.likeness.onnx.model.TensorProto;
-import dev.likeness.onnx.model.TensorShapeProto;
-import dev.likeness.onnx.model.TypeProto;
-import dev.likeness.onnx.model.ValueInfoProto;
+import dev.likeness.stylising.engine.BlurNetwork;
 import dev.likeness.stylising.engine.ClipPainter;
 import dev.likeness.stylising.engine.FastStyles;
 import dev.likeness.stylising.engine.Gatys;
@@ -305,8 +303,8 @@ public final class StylisingBench {
             Random random = new Random(7);
             GraphProto.Builder graph = GraphProto.newBuilder()
                     .setName("bench-net")
-                    .addInput(image("image"))
-                    .addOutput(image("stylised"));
+                    .addInput(BlurNetwork.image("image"))
+                    .addOutput(BlurNetwork.image("stylised"));
             int[] channels = {3, 16, 16, 3};
             String previous = "image";
             for (int layer = 0; layer < 3; layer++) {
@@ -359,22 +357,6 @@ public final class StylisingBench {
                     .build();
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, model.toByteArray());
-        }
-
-        private static ValueInfoProto image(String name) {
-            TensorShapeProto shape = TensorShapeProto.newBuilder()
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("height"))
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width"))
-                    .build();
-            return ValueInfoProto.newBuilder()
-                    .setName(name)
-                    .setType(TypeProto.newBuilder()
-                            .setTensorType(TypeProto.Tensor.newBuilder()
-                                    .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                                    .setShape(shape)))
-                    .build();
         }
     }
 }

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.insight.Corpus;
 import dev.likeness.insight.LayerExtractor;
 import dev.likeness.insight.UnitAtlas;
 import picocli.CommandLine.Command;
@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
                 + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). Needs no Kafka.")
 final class AtlasCommand implements Callable<Integer> {
 
-    static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
     /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
     static final String CHECKPOINT = "atlas.checkpoint";
 
@@ -170,26 +169,17 @@ final class AtlasCommand implements Callable<Integer> {
     }
 
     private String name(Path photo) {
-        return folder.relativize(photo).toString();
+        return Corpus.name(folder, photo);
     }
 
     static List<Path> photos(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new CliException(ExitCodes.USAGE, folder + " is not a folder");
         }
-        try (Stream<Path> files = Files.walk(folder)) {
-            List<Path> photos = files.filter(Files::isRegularFile)
-                    .filter(file -> IMAGE_SUFFIXES.stream()
-                            .anyMatch(suffix -> file.getFileName()
-                                    .toString()
-                                    .toLowerCase(Locale.ROOT)
-                                    .endsWith(suffix)))
-                    .sorted()
-                    .toList();
-            if (photos.isEmpty()) {
-                throw new CliException(ExitCodes.USAGE, "no photos (JPEG, PNG, WebP) in " + folder);
-            }
-            return photos;
+        List<Path> photos = Corpus.photos(folder);
+        if (photos.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "no photos (JPEG, PNG, WebP) in " + folder);
         }
+        return photos;
     }
 }

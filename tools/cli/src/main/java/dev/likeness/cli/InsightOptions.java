@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.insight.ResultFolders;
 import picocli.CommandLine.Option;
 
 /** What {@code atlas}, {@code maps} and {@code explain} share: the models folder and where output goes. */
@@ -39,12 +38,6 @@ final class InsightOptions {
     }
 
     static void delete(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ResultFolders.delete(folder);
     }
 }

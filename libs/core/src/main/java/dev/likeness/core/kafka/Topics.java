@@ -19,6 +19,11 @@ public final class Topics {
     public static final String STYLE_CANCELLATIONS = "likeness.style.cancellations.v1";
     public static final String STYLE_PROGRESS = "likeness.style.progress.v1";
     public static final String STYLE_RESULTS = "likeness.style.results.v1";
+    public static final String INSIGHT_REQUESTS = "likeness.insight.requests.v1";
+    public static final String INSIGHT_PROGRESS = "likeness.insight.progress.v1";
+    public static final String INSIGHT_RESULTS = "likeness.insight.results.v1";
+    /** Compacted, key = atlas name: every atlas built, a tombstone for one deleted. */
+    public static final String INSIGHT_ATLASES = "likeness.insight.atlases.v1";
 
     /** The services that dead-letter what they cannot serve, each to a topic of its own. */
     public static final List<String> DEAD_LETTER_SERVICES = List.of("embedding", "matching", "stylising");
@@ -48,6 +53,10 @@ public final class Topics {
         topics.put("style-cancellations", STYLE_CANCELLATIONS);
         topics.put("style-progress", STYLE_PROGRESS);
         topics.put("style-results", STYLE_RESULTS);
+        topics.put("insight-requests", INSIGHT_REQUESTS);
+        topics.put("insight-progress", INSIGHT_PROGRESS);
+        topics.put("insight-results", INSIGHT_RESULTS);
+        topics.put("insight-atlases", INSIGHT_ATLASES);
         for (String service : DEAD_LETTER_SERVICES) {
             topics.put(service + "-dead-letters", deadLetters(service));
         }

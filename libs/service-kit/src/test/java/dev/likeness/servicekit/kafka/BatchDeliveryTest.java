@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.DeliveryMode;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.RequestError;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -36,11 +37,11 @@ class BatchDeliveryTest {
         Message<byte[]> letter = OutgoingEvents.event(
                 "request-7", RequestError.newBuilder().setCode("X").build(), URI.create("/likeness/test"), headers);
 
-        Message<byte[]> addressed = BatchDelivery.toTopic(letter, "likeness.embedding.dlq.v1");
+        Message<byte[]> addressed = BatchDelivery.toTopic(letter, Topics.deadLetters("embedding"));
 
         OutgoingKafkaRecordMetadata<String> kafka =
                 addressed.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
-        assertThat(kafka.getTopic()).isEqualTo("likeness.embedding.dlq.v1");
+        assertThat(kafka.getTopic()).isEqualTo(Topics.deadLetters("embedding"));
         assertThat(kafka.getKey()).isEqualTo("request-7");
         assertThat(kafka.getHeaders()
                         .lastHeader(CloudEventHeaders.DEAD_LETTER_REASON_CODE)

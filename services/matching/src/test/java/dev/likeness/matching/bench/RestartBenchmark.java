@@ -16,6 +16,7 @@ import java.util.concurrent.ForkJoinPool;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.events.Tenants;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.gallery.Gallery;
@@ -39,7 +40,7 @@ public final class RestartBenchmark {
 
     private static final int DIMENSION = 512;
     private static final ModelKey MODEL = new ModelKey("synthetic", "512");
-    private static final String TOPIC = "likeness.gallery.v1";
+    private static final String TOPIC = Topics.GALLERY;
     /** Wall times on a shared machine move with its load; the CPU time of the one thread that works less. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.likeness.core.calibration.ModelKey;
 import dev.likeness.core.events.Tenants;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.search.SearchSettings;
 
@@ -27,7 +28,7 @@ class GallerySnapshotsTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final SearchSettings HNSW_FROM_100 = new SearchSettings(2, 32_768, 100, 16, 100, 100, 0.25);
-    private static final String TOPIC = "likeness.gallery.v1";
+    private static final String TOPIC = Topics.GALLERY;
 
     private final SyntheticEmbeddings embeddings = new SyntheticEmbeddings(17, 32);
 

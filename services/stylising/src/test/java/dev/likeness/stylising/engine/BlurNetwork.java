@@ -86,7 +86,8 @@ public final class BlurNetwork {
         return file;
     }
 
-    static ValueInfoProto image(String name) {
+    /** A float image tensor 1x3xHxW with dynamic height and width, as the fast networks take and give. */
+    public static ValueInfoProto image(String name) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))

@@ -1,4 +1,4 @@
-package dev.likeness.onnx.tools;
+package dev.likeness.bench;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -14,14 +14,17 @@ import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.core.onnx.OnnxModel;
+import dev.likeness.onnx.tools.MakeStyleModels;
+import dev.likeness.onnx.tools.StyleModels;
 import dev.likeness.onnx.tools.grad.StyleGraphs;
 
 /**
  * Cost of one loss + gradient evaluation of the generated ResNet-50 style graph relative to one forward
  * pass of its extractor, same image size, same process, runs interleaved:
  * <pre>
- * java -cp libs/onnx-tools/target/classes:$(cat libs/onnx-tools/target/classpath.txt) \
- *     dev.likeness.onnx.tools.StyleGradientBenchmark [SIZE=256] [RUNS=15] [cpu|cuda] [INTRA_OP_THREADS=0]
+ * ./mvnw -B -ntp -pl tools/bench -am install -DskipTests
+ * java -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*' \
+ *     dev.likeness.bench.StyleGradientBenchmark [SIZE=256] [RUNS=15] [cpu|cuda] [INTRA_OP_THREADS=0]
  * </pre>
  * Reads {@code models/style/resnet50_*.onnx} (made by {@code make models}); prints medians after warm-up.
  */

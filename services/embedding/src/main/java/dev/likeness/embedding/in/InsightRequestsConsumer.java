@@ -1,0 +1,59 @@
+package dev.likeness.embedding.in;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.embedding.EmbeddingConfig;
+import dev.likeness.embedding.ExplainJobs;
+import dev.likeness.embedding.out.InsightPublisher;
+import dev.likeness.events.v1.InsightRequested;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * Consumes insight requests one at a time and serves the explain requests; atlas and maps requests are the
+ * stylising service's, and so are the dead letters of records that cannot be parsed (one dead letter per bad
+ * record, not one per service). The offset is committed once the result or dead letter is on the broker.
+ */
+@ApplicationScoped
+public class InsightRequestsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(InsightRequestsConsumer.class);
+
+    private final EventParser<InsightRequested> parser = new EventParser<>(InsightRequested.getDefaultInstance());
+
+    @Inject
+    ExplainJobs jobs;
+
+    @Inject
+    InsightPublisher publisher;
+
+    @Inject
+    EmbeddingConfig config;
+
+    @Incoming("insight-requests")
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) throws Exception {
+        InsightRequested request;
+        try {
+            request = parser.parse(record);
+        } catch (RejectedInputException e) {
+            LOG.debugf("Insight request %s not parsed (stylising dead-letters it): %s", record.key(), e.getMessage());
+            return;
+        }
+        if (request.getJobCase() != InsightRequested.JobCase.EXPLAIN) {
+            return;
+        }
+        try {
+            publisher.result(jobs.explain(request), config.sendTimeout());
+        } catch (RejectedInputException e) {
+            LOG.infof("Dead-lettering explain request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+            publisher.deadLetter(record, e, request.getRequestId(), config.sendTimeout());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.likeness.stylising.in;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import dev.likeness.core.kafka.EventParser;
+import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.events.v1.InsightRequested;
+import dev.likeness.servicekit.kafka.Sends;
+import dev.likeness.stylising.InsightJobs;
+import dev.likeness.stylising.StylisingConfig;
+import dev.likeness.stylising.out.InsightPublisher;
+import dev.likeness.stylising.out.StylePublisher;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * Consumes insight requests one at a time (an atlas job runs for minutes): atlas, maps and delete requests are run,
+ * explain requests are left to the embedding service. The offset is committed once the result (or dead letter) is
+ * on the broker; a request redelivered after a crash runs again, and an atlas job resumes from its checkpoint. A
+ * record that cannot be parsed is dead-lettered here only, not by embedding too.
+ */
+@ApplicationScoped
+public class InsightRequestsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(InsightRequestsConsumer.class);
+
+    private final EventParser<InsightRequested> parser = new EventParser<>(InsightRequested.getDefaultInstance());
+
+    @Inject
+    InsightJobs jobs;
+
+    @Inject
+    InsightPublisher publisher;
+
+    @Inject
+    StylePublisher deadLetters;
+
+    @Inject
+    StylisingConfig config;
+
+    @Incoming("insight-requests")
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) throws Exception {
+        InsightRequested request = null;
+        try {
+            request = parser.parse(record);
+            if (!InsightJobs.serves(request)) {
+                return;
+            }
+            List<CompletableFuture<Void>> progress = new ArrayList<>();
+            InsightJobs.Outcome outcome = jobs.run(request, event -> progress.add(publisher.progress(event)));
+            CompletableFuture.allOf(progress.toArray(CompletableFuture[]::new))
+                    .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            publisher.finish(outcome, config.sendTimeout());
+        } catch (RejectedInputException e) {
+            String requestId = request == null ? null : request.getRequestId();
+            LOG.infof("Dead-lettering insight request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+            Sends.awaitAll(List.of(deadLetters.deadLetter(record, e, 1, requestId)), config.sendTimeout());
+        }
+    }
+}
