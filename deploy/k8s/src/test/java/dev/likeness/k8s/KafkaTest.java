@@ -203,6 +203,8 @@ class KafkaTest {
             Set<String> expected = new HashSet<>();
             s.reads().forEach(t -> expected.add("topic " + t + " literal Read"));
             s.writes().forEach(t -> expected.add("topic " + t + " literal Write"));
+            s.prefixedReads().forEach(t -> expected.add("topic " + t + " prefix Read"));
+            s.prefixedWrites().forEach(t -> expected.add("topic " + t + " prefix Write"));
             s.literalGroups().forEach(g -> expected.add("group " + g + " literal Read"));
             s.prefixedGroups().forEach(g -> expected.add("group " + g + " prefix Read"));
             if (transactional(s)) {

@@ -3,6 +3,7 @@ package dev.likeness.k8s;
 import java.util.List;
 import java.util.Set;
 
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.core.kafka.Topics;
 
 /**
@@ -17,6 +18,9 @@ record Mesh(
         String inputTopic,
         Set<String> reads,
         Set<String> writes,
+        /** Topic prefixes read and written: the tenants' own topics (TenantTopics, docs/matching.md "Tenants"). */
+        Set<String> prefixedReads,
+        Set<String> prefixedWrites,
         Set<String> literalGroups,
         Set<String> prefixedGroups,
         boolean needsModels,
@@ -34,6 +38,9 @@ record Mesh(
                     Topics.IMAGES,
                     Set.of(Topics.IMAGES, Topics.INSIGHT_REQUESTS),
                     Set.of(Topics.FACES, Topics.deadLetters("embedding"), Topics.INSIGHT_RESULTS),
+                    // likeness.tenant.T.images.v1 by pattern subscription.
+                    Set.of(TenantTopics.PREFIX),
+                    Set.of(),
                     Set.of("likeness-embedding", "likeness-embedding-insight"),
                     Set.of(),
                     true,
@@ -47,6 +54,9 @@ record Mesh(
                     Topics.FACES,
                     Set.of(Topics.FACES, Topics.GALLERY, Topics.MATCHES),
                     Set.of(Topics.GALLERY, Topics.MATCHES, Topics.IMAGES, Topics.deadLetters("matching")),
+                    Set.of(),
+                    // The answers to a tenant's own requests, on likeness.tenant.T.matches.v1.
+                    Set.of(TenantTopics.PREFIX),
                     Set.of("likeness-matching"),
                     Set.of(),
                     false,
@@ -65,6 +75,8 @@ record Mesh(
                             Topics.INSIGHT_PROGRESS,
                             Topics.INSIGHT_RESULTS,
                             Topics.INSIGHT_ATLASES),
+                    Set.of(),
+                    Set.of(),
                     Set.of("likeness-stylising", "likeness-stylising-insight"),
                     Set.of("likeness-stylising-cancel-"),
                     true,

@@ -12,6 +12,13 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "likeness.console")
 public interface ConsoleConfig {
 
+    /**
+     * The tenant this console works within (env LIKENESS_CONSOLE_TENANT): its uploads are that tenant's requests, its
+     * feed shows that tenant's requests and results only (no dead letters, no style jobs: they are no tenant's), its
+     * gallery is that tenant's. Unset: the operator's console, every tenant's feed and the tenant default's gallery.
+     */
+    Optional<String> tenant();
+
     /** The dead-letter topics of every service. */
     List<String> deadLetterTopics();
 

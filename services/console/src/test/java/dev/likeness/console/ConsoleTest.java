@@ -7,20 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -387,6 +378,12 @@ class ConsoleTest {
                         e -> assertThat(e).contains("\"type\":\"unreadable\"", "\"topic\":\"likeness.matches.v1\""));
         assertThat(awaitPicture("/api/pictures/feed-3/result")).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
         given().when().get("/api/pictures/nothing/image").then().statusCode(404);
+        // The admin view counts every tenant's gallery, the other tenant's too.
+        given().when()
+                .get("/api/tenants")
+                .then()
+                .statusCode(200)
+                .body("find { it.tenant == 'feed-tenant' }.identities", equalTo(1));
         given().when().get("/q/health/ready").then().statusCode(200).body(containsString("following live"));
         given().when()
                 .get("/q/metrics")
@@ -396,44 +393,8 @@ class ConsoleTest {
                 .body(containsString("likeness_console_identities"));
     }
 
-    /** Connects like the page and collects the events (JSON) until {@code done} holds for them. */
     private List<String> awaitEvents(Predicate<List<String>> done) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> events = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            events.clear();
-            HttpResponse<Stream<String>> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/events"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofLines());
-            Iterator<String> lines = response.body().iterator();
-            // A fresh page gets the gallery and recent events at once: read what comes within a second.
-            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-                while (lines.hasNext()) {
-                    String line = lines.next();
-                    if (line.startsWith("data:")) {
-                        synchronized (events) {
-                            events.add(line.substring("data:".length()));
-                        }
-                    }
-                }
-            });
-            try {
-                reading.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException stillOpen) {
-                // the feed stays open: what arrived so far is the snapshot
-            } finally {
-                response.body().close();
-            }
-            synchronized (events) {
-                if (done.test(events)) {
-                    return List.copyOf(events);
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the feed did not show the expected events within " + WAIT + ": " + events);
+        return PageFeed.awaitEvents(port, done, WAIT);
     }
 
     private byte[] awaitPicture(String path) {

@@ -185,8 +185,8 @@ class SubjectThroughTheMeshTest {
         return new ProducerRecord<>(Mesh.IMAGES, id, request.toByteArray());
     }
 
-    private static MatchResult await(TopicFollower matches, String id, Map<String, MatchResult> answers)
-            throws Exception {
+    /** Reads answers into {@code answers} until the one to {@code id} came (2 min at most). */
+    static MatchResult await(TopicFollower matches, String id, Map<String, MatchResult> answers) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!answers.containsKey(id) && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> record : matches.read(1, Duration.ofSeconds(2))) {

@@ -63,6 +63,9 @@ final class AnalyseCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafkaOptions;
 
+    @Mixin
+    TenantOption tenant;
+
     @Spec
     CommandSpec spec;
 
@@ -82,12 +85,12 @@ final class AnalyseCommand implements Callable<Integer> {
             kafka.requireTopics(List.of(Topics.IMAGES, Topics.FACES));
             try (TopicFollower faces = kafka.reader(List.of(Topics.FACES), false)) {
                 for (Map.Entry<String, Path> request : requests.entrySet()) {
-                    ImageSubmitted event =
+                    ImageSubmitted event = tenant.applyTo(
                             ImageRequests.request(request.getKey(), request.getValue(), Purposes.detectOnly())
                                     .toBuilder()
                                     .setOptions(
                                             ImageSubmitted.Options.newBuilder().addAllAnalyses(analyses))
-                                    .build();
+                                    .build());
                     kafka.send(CloudEventRecords.of(Topics.IMAGES, request.getKey(), event));
                 }
                 long deadline =

@@ -63,6 +63,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafkaOptions;
 
+    @Mixin
+    TenantOption tenant;
+
     @Spec
     CommandSpec spec;
 
@@ -86,7 +89,7 @@ final class PublishCommand implements Callable<Integer> {
                 String id = requestId != null ? requestId : UUID.randomUUID().toString();
                 ImageSubmitted request;
                 try {
-                    request = ImageRequests.request(id, file, requestPurpose);
+                    request = tenant.applyTo(ImageRequests.request(id, file, requestPurpose));
                 } catch (CliException unreadable) {
                     if (files.size() == 1) {
                         throw unreadable; // one photo: exit with its own code, as every other command does

@@ -52,9 +52,7 @@ abstract class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Path file = ImageRequests.requireReadableFile(photo());
         String id = requestId != null ? requestId : UUID.randomUUID().toString();
-        ImageSubmitted request = ImageRequests.request(id, file, purpose()).toBuilder()
-                .setTenant(tenant.named() == null ? "" : tenant.named())
-                .build();
+        ImageSubmitted request = tenant.applyTo(ImageRequests.request(id, file, purpose()));
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(Topics.IMAGES, Topics.MATCHES));
             // Reading from the end starts before publishing, so a fast answer is not missed.

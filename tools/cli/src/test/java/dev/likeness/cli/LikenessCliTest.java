@@ -88,6 +88,8 @@ class LikenessCliTest {
                     "ada",
                     "--name",
                     "Ada",
+                    "--tenant",
+                    "acme",
                     "--bootstrap-servers",
                     bootstrapServers);
 
@@ -108,6 +110,7 @@ class LikenessCliTest {
             assertThat(request.getImage().getContentType()).isEqualTo("image/jpeg");
             assertThat(request.getPurpose().getEnrol().getIdentityId()).isEqualTo("ada");
             assertThat(request.getPurpose().getEnrol().getDisplayName()).isEqualTo("Ada");
+            assertThat(request.getTenant()).isEqualTo("acme");
         }
     }
 
@@ -141,6 +144,9 @@ class LikenessCliTest {
                 assertThat(request.getImage().getInline().toByteArray())
                         .as(tiles.get(i).toString())
                         .isEqualTo(Files.readAllBytes(tiles.get(i)));
+                assertThat(request.getTenant())
+                        .as("no --tenant: the tenant default")
+                        .isEmpty();
             }
         }
     }
@@ -263,6 +269,8 @@ class LikenessCliTest {
                     PHOTO.toString(),
                     "--analyses",
                     "gender,liveness",
+                    "--tenant",
+                    "acme",
                     "--timeout",
                     "30",
                     "--bootstrap-servers",
@@ -272,6 +280,7 @@ class LikenessCliTest {
             ImageSubmitted request = ImageSubmitted.parseFrom(requests.get(0).value());
             assertThat(request.getPurpose().hasDetectOnly()).isTrue();
             assertThat(request.getOptions().getAnalysesList()).containsExactly("gender", "liveness");
+            assertThat(request.getTenant()).isEqualTo("acme");
 
             List<AnalysedFace> faces = pipeline.analyseAll(List.of(pipeline.prepare(
                             Files.readAllBytes(PHOTO), 0, 0, EnumSet.of(Analysis.GENDER, Analysis.LIVENESS))))

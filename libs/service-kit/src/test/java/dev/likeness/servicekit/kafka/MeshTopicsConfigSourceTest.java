@@ -7,6 +7,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.core.kafka.Topics;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -45,8 +46,12 @@ class MeshTopicsConfigSourceTest {
     }
 
     @Test
-    void namesEveryTopicOfTheMeshOnce() {
-        assertThat(new MeshTopicsConfigSource().getProperties().values())
+    void namesEveryTopicOfTheMeshOnceAndThePatternOfTheTenantsImagesTopics() {
+        Map<String, String> properties = new MeshTopicsConfigSource().getProperties();
+        assertThat(properties).containsEntry("likeness.mesh-topics.tenant-images", TenantTopics.IMAGES_PATTERN);
+        assertThat(properties.entrySet())
+                .filteredOn(property -> !property.getKey().equals("likeness.mesh-topics.tenant-images"))
+                .extracting(Map.Entry::getValue)
                 .doesNotHaveDuplicates()
                 .hasSize(11)
                 .allMatch(topic -> topic.startsWith("likeness.") && topic.endsWith(".v1"));

@@ -1,11 +1,13 @@
 package dev.likeness.console.in;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.likeness.console.TopicNames;
+import dev.likeness.console.view.GalleryTenants;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
 import dev.likeness.core.events.Tenants;
@@ -20,10 +22,19 @@ import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StyleProgress;
 import dev.likeness.events.v1.StyleRequested;
 
-/** Turns each topic's records into what the page shows. */
+/**
+ * Turns each topic's records into what the page shows: of one tenant's, when the console works within one
+ * ({@code likeness.console.tenant}).
+ */
 final class FeedRecords {
 
     private final LiveView view;
+    private final GalleryTenants tenants;
+    /** The tenant whose requests and results are shown; empty: every tenant's, and the rest too. */
+    private final Optional<String> tenant;
+    /** The tenant whose gallery is shown. */
+    private final String galleryTenant;
+
     private final Map<String, Consumer<ConsumerRecord<String, byte[]>>> byTopic;
 
     private final EventParser<ImageSubmitted> images = new EventParser<>(ImageSubmitted.getDefaultInstance());
@@ -35,21 +46,54 @@ final class FeedRecords {
     private final EventParser<ImageStylised> styleResults = new EventParser<>(ImageStylised.getDefaultInstance());
     private final EventParser<DeadLetter> deadLetters = new EventParser<>(DeadLetter.getDefaultInstance());
 
-    FeedRecords(TopicNames names, LiveView view) {
+    FeedRecords(TopicNames names, LiveView view, GalleryTenants tenants, Optional<String> tenant) {
         this.view = view;
+        this.tenants = tenants;
+        this.tenant = tenant.map(Tenants::requireValid);
+        this.galleryTenant = tenant.orElse(Tenants.DEFAULT);
         this.byTopic = Map.of(
-                names.images(), this::image,
-                names.faces(), record -> view.event(ViewEvents.faces(faces.parse(record))),
-                names.matches(), record -> view.event(ViewEvents.match(matches.parse(record))),
-                names.gallery(), this::identity,
-                names.styleRequests(), record -> view.event(ViewEvents.styleRequest(styleRequests.parse(record))),
-                names.styleProgress(), record -> view.event(ViewEvents.styleProgress(styleProgress.parse(record))),
-                names.styleResults(), this::styleResult);
+                names.images(),
+                this::image,
+                names.faces(),
+                record -> {
+                    FacesEmbedded event = faces.parse(record);
+                    if (shown(event.getTenant())) {
+                        view.event(ViewEvents.faces(event));
+                    }
+                },
+                names.matches(),
+                record -> {
+                    MatchResult result = matches.parse(record);
+                    if (shown(result.getTenant())) {
+                        view.event(ViewEvents.match(result));
+                    }
+                },
+                names.gallery(),
+                this::identity,
+                names.styleRequests(),
+                tenantless(record -> view.event(ViewEvents.styleRequest(styleRequests.parse(record)))),
+                names.styleProgress(),
+                tenantless(record -> view.event(ViewEvents.styleProgress(styleProgress.parse(record)))),
+                names.styleResults(),
+                tenantless(this::styleResult));
     }
 
     /** @throws dev.likeness.core.kafka.RejectedInputException when the record is not the topic's event */
     void handle(ConsumerRecord<String, byte[]> record) {
-        byTopic.getOrDefault(record.topic(), this::deadLetter).accept(record);
+        byTopic.getOrDefault(record.topic(), tenantless(this::deadLetter)).accept(record);
+    }
+
+    private boolean shown(String eventsTenant) {
+        return tenant.isEmpty() || tenant.get().equals(Tenants.of(eventsTenant));
+    }
+
+    /** Records of no tenant (style jobs; dead letters, of any tenant's records) reach the operator's console only. */
+    private Consumer<ConsumerRecord<String, byte[]>> tenantless(Consumer<ConsumerRecord<String, byte[]>> handler) {
+        return record -> {
+            if (tenant.isEmpty()) {
+                handler.accept(record);
+            }
+        };
     }
 
     void unreadable(ConsumerRecord<String, byte[]> record, String reason) {
@@ -58,6 +102,9 @@ final class FeedRecords {
 
     private void image(ConsumerRecord<String, byte[]> record) {
         ImageSubmitted request = images.parse(record);
+        if (!shown(request.getTenant())) {
+            return;
+        }
         if (request.getImage().hasInline()) {
             view.pictures()
                     .put(
@@ -76,16 +123,23 @@ final class FeedRecords {
         view.event(ViewEvents.image(request));
     }
 
-    /** The gallery of the tenant default only: its identities are the ones the console can rename and delete. */
+    /**
+     * The gallery of one tenant (the console's, else default): its identities are the ones the console can rename
+     * and delete. Every tenant's gallery size is counted for the admin view.
+     */
     private void identity(ConsumerRecord<String, byte[]> record) {
-        if (record.key() == null
-                || !Tenants.DEFAULT.equals(Tenants.fromGalleryKey(record.key()).tenant())) {
+        if (record.key() == null) {
+            return;
+        }
+        tenants.apply(record.key(), record.value() == null);
+        Tenants.Scoped scoped = Tenants.fromGalleryKey(record.key());
+        if (!galleryTenant.equals(scoped.tenant())) {
             return;
         }
         if (record.value() == null) {
-            view.identityDeleted(record.key());
+            view.identityDeleted(scoped.identityId());
         } else {
-            view.identity(record.key(), ViewEvents.identity(identities.parse(record)));
+            view.identity(scoped.identityId(), ViewEvents.identity(identities.parse(record)));
         }
     }
 

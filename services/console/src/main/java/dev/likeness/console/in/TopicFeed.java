@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.TopicNames;
+import dev.likeness.console.view.GalleryTenants;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.follower.TopicFollower;
@@ -45,9 +46,10 @@ public class TopicFeed {
             TopicNames names,
             ConsoleConfig config,
             LiveView view,
+            GalleryTenants tenants,
             MeterRegistry registry,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        this.records = new FeedRecords(names, view);
+        this.records = new FeedRecords(names, view, tenants, config.tenant());
         List<String> history = new ArrayList<>(List.of(
                 names.images(),
                 names.faces(),

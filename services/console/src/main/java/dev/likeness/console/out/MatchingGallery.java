@@ -27,6 +27,9 @@ public class MatchingGallery {
     /** The matching API's answer: its status and body (a problem document when it refused). */
     public record Answer(int status, String body, String contentType) {}
 
+    /** The header by which matching's API takes the caller's tenant (likeness.api.auth.tenant-header's default). */
+    static final String TENANT_HEADER = "X-Likeness-Tenant";
+
     private final URI matching;
     private final MatchingIdentities identities;
 
@@ -41,9 +44,13 @@ public class MatchingGallery {
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 // Refusals (404, 409, 401) are answers to relay to the page, not exceptions.
                 .property("microprofile.rest.client.disable.default.mapper", true)
-                .register((jakarta.ws.rs.client.ClientRequestFilter) request -> credentials
-                        .headers()
-                        .forEach((name, value) -> request.getHeaders().putSingle(name, value)))
+                .register((jakarta.ws.rs.client.ClientRequestFilter) request -> {
+                    credentials
+                            .headers()
+                            .forEach((name, value) -> request.getHeaders().putSingle(name, value));
+                    // Within the console's tenant: matching refuses it (403) where the key is another tenant's.
+                    config.tenant().ifPresent(tenant -> request.getHeaders().putSingle(TENANT_HEADER, tenant));
+                })
                 .build(MatchingIdentities.class);
     }
 

@@ -31,8 +31,12 @@ public class RequestPublisher {
     @Inject
     ConsoleConfig config;
 
+    /** As the console's tenant's request, when it works within one. */
     public void submit(ImageSubmitted request) {
-        images.sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
+        ImageSubmitted ofTenant = config.tenant()
+                .map(tenant -> request.toBuilder().setTenant(tenant).build())
+                .orElse(request);
+        images.sendMessage(OutgoingEvents.event(ofTenant.getRequestId(), ofTenant, SOURCE))
                 .await()
                 .atMost(timeout());
     }
