@@ -130,15 +130,15 @@ public class UploadsResource {
         return accepted(requestId);
     }
 
-    private static Response accepted(String requestId) {
+    static Response accepted(String requestId) {
         return Response.accepted(Map.of("requestId", requestId)).build();
     }
 
-    private static String newRequestId() {
+    static String newRequestId() {
         return "console-" + UUID.randomUUID();
     }
 
-    private static ImageSource image(FileUpload upload, String field) {
+    static ImageSource image(FileUpload upload, String field) {
         if (upload == null || upload.size() == 0) {
             throw new IllegalArgumentException(field + ": choose a picture (JPEG, PNG or WebP)");
         }

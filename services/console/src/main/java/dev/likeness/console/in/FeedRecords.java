@@ -6,15 +6,18 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.likeness.console.TopicNames;
+import dev.likeness.console.view.Insights;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
 import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.EventParser;
+import dev.likeness.events.v1.AtlasIndexed;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.InsightResult;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StyleProgress;
@@ -24,6 +27,7 @@ import dev.likeness.events.v1.StyleRequested;
 final class FeedRecords {
 
     private final LiveView view;
+    private final Insights insights;
     private final Map<String, Consumer<ConsumerRecord<String, byte[]>>> byTopic;
 
     private final EventParser<ImageSubmitted> images = new EventParser<>(ImageSubmitted.getDefaultInstance());
@@ -34,9 +38,12 @@ final class FeedRecords {
     private final EventParser<StyleProgress> styleProgress = new EventParser<>(StyleProgress.getDefaultInstance());
     private final EventParser<ImageStylised> styleResults = new EventParser<>(ImageStylised.getDefaultInstance());
     private final EventParser<DeadLetter> deadLetters = new EventParser<>(DeadLetter.getDefaultInstance());
+    private final EventParser<AtlasIndexed> atlases = new EventParser<>(AtlasIndexed.getDefaultInstance());
+    private final EventParser<InsightResult> insightResults = new EventParser<>(InsightResult.getDefaultInstance());
 
-    FeedRecords(TopicNames names, LiveView view) {
+    FeedRecords(TopicNames names, LiveView view, Insights insights) {
         this.view = view;
+        this.insights = insights;
         this.byTopic = Map.of(
                 names.images(), this::image,
                 names.faces(), record -> view.event(ViewEvents.faces(faces.parse(record))),
@@ -44,7 +51,9 @@ final class FeedRecords {
                 names.gallery(), this::identity,
                 names.styleRequests(), record -> view.event(ViewEvents.styleRequest(styleRequests.parse(record))),
                 names.styleProgress(), record -> view.event(ViewEvents.styleProgress(styleProgress.parse(record))),
-                names.styleResults(), this::styleResult);
+                names.styleResults(), this::styleResult,
+                names.insightAtlases(), this::atlas,
+                names.insightResults(), record -> insights.result(insightResults.parse(record)));
     }
 
     /** @throws dev.likeness.core.kafka.RejectedInputException when the record is not the topic's event */
@@ -99,6 +108,12 @@ final class FeedRecords {
                             result.getImage().getContentType());
         }
         view.event(ViewEvents.styleResult(result));
+    }
+
+    private void atlas(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null) {
+            insights.atlas(record.key(), record.value() == null ? null : atlases.parse(record));
+        }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record) {
