@@ -113,9 +113,27 @@ class InsightTest {
     }
 
     @Test
-    void mapsAndExplainAreRequestsAndTheirResultsServed() throws Exception {
+    void atlasMapsAndExplainAreRequestsAndTheirResultsServed() throws Exception {
         try (TopicFollower requests = kafka.readFromEnd(Topics.INSIGHT_REQUESTS);
                 TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
+            String atlasId = given().multiPart("name", "e2e")
+                    .multiPart("corpus", "small")
+                    .multiPart("layers", "conv1_relu, res2c")
+                    .multiPart("longSide", "64")
+                    .post("/api/insight/atlases")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
+            InsightRequested atlas =
+                    InsightRequested.parseFrom(requests.read(1, WAIT).get(0).value());
+            assertThat(atlas.getRequestId()).isEqualTo(atlasId);
+            assertThat(atlas.getAtlas().getName()).isEqualTo("e2e");
+            assertThat(atlas.getAtlas().getCorpus()).isEqualTo("small");
+            assertThat(atlas.getAtlas().getLayersList()).containsExactly("conv1_relu", "res2c");
+            assertThat(atlas.getAtlas().getLongSide()).isEqualTo(64);
+            given().multiPart("name", "e2e").post("/api/insight/atlases").then().statusCode(400);
+
             String mapsId = given().multiPart("image", PHOTO.toFile(), "image/jpeg")
                     .multiPart("layers", "res2c, res3d")
                     .post("/api/insight/maps")

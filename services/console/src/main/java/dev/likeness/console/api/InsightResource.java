@@ -29,6 +29,7 @@ import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.Pictures;
 import dev.likeness.console.view.ViewEvents;
 import dev.likeness.events.v1.AtlasIndexed;
+import dev.likeness.events.v1.AtlasJob;
 import dev.likeness.events.v1.ExplainJob;
 import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.InsightRequested;
@@ -89,15 +90,37 @@ public class InsightResource {
         return file(atlas.getFolder(), file);
     }
 
+    /**
+     * Asks for an atlas of ResNet-50 over a corpus folder of the stylising service ({@code corpus}); {@code layers}
+     * comma-separated, {@code longSide} in pixels, both optional. The atlas is listed once its index record arrives.
+     */
+    @POST
+    @jakarta.ws.rs.Path("/atlases")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response atlas(
+            @RestForm("name") String name,
+            @RestForm("corpus") String corpus,
+            @RestForm("layers") String layers,
+            @RestForm("longSide") String longSide) {
+        AtlasJob.Builder atlas = AtlasJob.newBuilder()
+                .setName(UploadsResource.required(name, "name"))
+                .setCorpus(UploadsResource.required(corpus, "corpus"))
+                .addAllLayers(list(layers));
+        Integer side = UploadsResource.integer(longSide, "longSide");
+        if (side != null) {
+            atlas.setLongSide(side);
+        }
+        return submit(InsightRequested.newBuilder().setAtlas(atlas));
+    }
+
     /** Activation maps of an uploaded photo; {@code layers}: comma-separated ResNet-50 layers, empty for the default. */
     @POST
     @jakarta.ws.rs.Path("/maps")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response maps(@RestForm("image") FileUpload image, @RestForm("layers") String layers) {
-        MapsJob.Builder maps = MapsJob.newBuilder().setImage(UploadsResource.image(image, "image"));
-        if (layers != null && !layers.isBlank()) {
-            Arrays.stream(layers.split(",")).map(String::strip).forEach(maps::addLayers);
-        }
+        MapsJob.Builder maps = MapsJob.newBuilder()
+                .setImage(UploadsResource.image(image, "image"))
+                .addAllLayers(list(layers));
         return submit(InsightRequested.newBuilder().setMaps(maps));
     }
 
@@ -138,6 +161,16 @@ public class InsightResource {
             throw new NotFoundException("the result of " + requestId + " has no file " + file);
         }
         return file(result.getFolder(), file);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::strip)
+                .filter(layer -> !layer.isEmpty())
+                .toList();
     }
 
     private Response submit(InsightRequested.Builder request) {

@@ -152,7 +152,7 @@ public class UploadsResource {
         }
     }
 
-    private static String required(String value, String field) {
+    static String required(String value, String field) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + " is required");
         }
@@ -167,7 +167,7 @@ public class UploadsResource {
         return number;
     }
 
-    private static Integer integer(String value, String field) {
+    static Integer integer(String value, String field) {
         if (value == null || value.isBlank()) {
             return null;
         }
