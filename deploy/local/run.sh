@@ -61,6 +61,8 @@ for entry in "${SERVICES[@]}"; do
   echo "==> Starting $name on http://localhost:$port, log in $LOGS/$name.log"
   KAFKA_BOOTSTRAP_SERVERS=localhost:$KAFKA_PORT QUARKUS_HTTP_PORT=$port \
     LIKENESS_CONSOLE_MATCHING_URL=http://localhost:$MATCHING_PORT \
+    LIKENESS_STYLISING_INSIGHT_RESULTS_DIR="$VAR/insight" LIKENESS_EMBEDDING_INSIGHT_RESULTS_DIR="$VAR/insight" \
+    LIKENESS_CONSOLE_INSIGHT_RESULTS_DIRS="$VAR/insight" \
     java ${JAVA_OPTS:-} -jar "services/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done
@@ -91,6 +93,7 @@ Likeness is running.
   Kafka:      localhost:$KAFKA_PORT; topics to look at (tools/cli/likeness watch TOPIC --from-beginning):
               likeness.images.v1 -> likeness.faces.v1 -> likeness.matches.v1, likeness.gallery.v1 (compacted),
               likeness.style.requests.v1 -> likeness.style.progress.v1 -> likeness.style.results.v1,
+              likeness.insight.requests.v1 -> likeness.insight.results.v1, likeness.insight.atlases.v1 (compacted),
               likeness.{embedding,matching,stylising}.dlq.v1
   embedding:  http://localhost:$EMBEDDING_PORT/q/health  http://localhost:$EMBEDDING_PORT/q/metrics
   matching:   http://localhost:$MATCHING_PORT/q/health  http://localhost:$MATCHING_PORT/q/metrics  http://localhost:$MATCHING_PORT/q/openapi

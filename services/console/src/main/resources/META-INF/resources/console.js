@@ -1,6 +1,7 @@
 // The Likeness console: everything shown comes from the server-sent feed of the mesh's topics (/api/events);
 // forms publish requests (/api/identify, /api/enrol, /api/verify, /api/style) and wait for nothing: their
-// results arrive on the feed like anyone else's.
+// results arrive on the feed like anyone else's. "What the networks learn" lists atlases (/api/insight/atlases) and
+// polls for its insight requests' results (/api/insight/results/ID).
 'use strict';
 
 const MAX_CARDS = 40;
@@ -149,7 +150,9 @@ function showVerification(match) {
   const target = $('verify-result');
   target.className = 'message';
   if (match.outcome === 'verification') {
-    target.replaceChildren(el('span', {class: match.same ? 'same' : 'different', text: verificationText(match)}));
+    const why = el('button', {id: 'verify-explain', type: 'button', text: 'why? (saliency)',
+      onclick: () => explainVerification(match.requestId || ownVerify)});
+    target.replaceChildren(el('span', {class: match.same ? 'same' : 'different', text: verificationText(match)}), ' ', why);
   } else if (match.outcome === 'error') {
     target.className = 'message error';
     target.textContent = `${match.error.code}: ${match.error.message}`;
@@ -314,4 +317,109 @@ submitForm('style-form', '/api/style', 'style-message', requestId => {
   renderStyle(styleJobs.get(requestId) || {});
 });
 
+// ---- what the networks learn ----
+
+let atlasIndex = null;   // index.json of the atlas shown
+
+async function loadAtlases() {
+  const atlases = await call('/api/insight/atlases', {}, 'atlas-message', list => list.length ? '' : 'no atlas yet');
+  if (!atlases) return;
+  const chosen = $('atlas-name').value;
+  $('atlas-name').replaceChildren(...atlases.map(atlas => el('option', {value: atlas.name,
+    text: `${atlas.name} (${atlas.network}, ${atlas.photos} photos)`})));
+  if (atlases.some(atlas => atlas.name === chosen)) $('atlas-name').value = chosen;
+  if (atlases.length) showAtlas();
+}
+
+async function showAtlas() {
+  const name = $('atlas-name').value;
+  const index = await call(`/api/insight/atlases/${encodeURIComponent(name)}/index.json`, {}, 'atlas-message', '');
+  if (!index) return;
+  atlasIndex = {name, ...index};
+  const chosen = $('atlas-layer').value;
+  $('atlas-layer').replaceChildren(...index.layers.map(layer => el('option', {value: layer.layer, text: layer.layer})));
+  if (index.layers.some(layer => layer.layer === chosen)) $('atlas-layer').value = chosen;
+  showLayer();
+}
+
+function currentLayer() {
+  return atlasIndex && atlasIndex.layers.find(layer => layer.layer === $('atlas-layer').value);
+}
+
+function showLayer() {
+  const layer = currentLayer();
+  if (!layer) return;
+  $('atlas-unit').hidden = true;
+  $('atlas-grid-image').src = `/api/insight/atlases/${encodeURIComponent(atlasIndex.name)}/${encodeURIComponent(layer.grid)}`;
+}
+
+// A click on the grid picks the unit whose 3x3 block is under it (the picture may be shown scaled).
+function pickUnit(event) {
+  const layer = currentLayer();
+  const image = $('atlas-grid-image');
+  const scale = image.naturalWidth / image.clientWidth;
+  const column = Math.floor(event.offsetX * scale / layer.block);
+  const row = Math.floor(event.offsetY * scale / layer.block);
+  const unit = row * layer.unitsPerRow + column;
+  if (column < layer.unitsPerRow && unit < layer.units.length) showUnit(layer, unit);
+}
+
+function showUnit(layer, unit) {
+  const side = 3 * layer.cell + 2 * layer.patchGap;
+  const canvas = $('atlas-unit-patches');
+  canvas.width = canvas.height = side;
+  canvas.getContext('2d').drawImage($('atlas-grid-image'),
+    unit % layer.unitsPerRow * layer.block, Math.floor(unit / layer.unitsPerRow) * layer.block, side, side, 0, 0, side, side);
+  $('atlas-unit-title').textContent = `${layer.layer}, unit ${unit}: its nine strongest patches`;
+  $('atlas-unit-hits').replaceChildren(...layer.units[unit].hits.map(hit =>
+    el('li', {text: `${hit.image} (${hit.row}, ${hit.column}): ${fmt(hit.activation)}`})));
+  $('atlas-unit').dataset.unit = unit;
+  $('atlas-unit').hidden = false;
+}
+
+// Polls for an insight request's result; the service may take a while (it builds its graph per request).
+async function awaitInsight(requestId, messageId) {
+  for (let tries = 0; tries < 600; tries++) {
+    const response = await fetch(`/api/insight/results/${requestId}`);
+    if (response.ok) return response.json();
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  $(messageId).className = 'message error';
+  $(messageId).textContent = `no result for ${requestId} yet; see the dead letters`;
+  return null;
+}
+
+function insightPictures(result) {
+  return result.files.filter(file => file.endsWith('.png')).map(file =>
+    el('img', {src: `/api/insight/results/${result.requestId}/${encodeURIComponent(file)}`, alt: file, title: file}));
+}
+
+async function explainVerification(verification) {
+  const accepted = await call(`/api/insight/explain/${encodeURIComponent(verification)}`, {method: 'POST'},
+    'verify-result', body => `explaining: published request ${body.requestId}`);
+  if (!accepted) return;
+  const result = await awaitInsight(accepted.requestId, 'verify-result');
+  if (!result) return;
+  $('explain-result').replaceChildren(
+    el('div', {class: 'message', text: `${result.embedding}: d = ${fmt(result.distance, 3)}; face A, its saliency, face B, its saliency (where d changes most)`}),
+    ...insightPictures(result));
+}
+
+$('atlas-name').addEventListener('change', showAtlas);
+$('atlas-layer').addEventListener('change', showLayer);
+$('atlas-refresh').addEventListener('click', loadAtlases);
+$('atlas-grid-image').addEventListener('click', pickUnit);
+submitForm('atlas-request-form', '/api/insight/atlases', 'atlas-request-message', async requestId => {
+  const result = await awaitInsight(requestId, 'atlas-request-message');
+  if (!result) return;
+  $('atlas-request-message').textContent = `atlas ${requestId} built`;
+  await loadAtlases();
+});
+submitForm('maps-form', '/api/insight/maps', 'maps-message', async requestId => {
+  $('maps-result').replaceChildren();
+  const result = await awaitInsight(requestId, 'maps-message');
+  if (result) $('maps-result').replaceChildren(...insightPictures(result));
+});
+
+loadAtlases();
 connect();

@@ -45,8 +45,10 @@ class KafkaTest {
                                     Topics.MATCHES,
                                     Topics.GALLERY,
                                     Topics.STYLE_PROGRESS,
-                                    Topics.STYLE_RESULTS)),
-                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS)),
+                                    Topics.STYLE_RESULTS,
+                                    Topics.INSIGHT_RESULTS,
+                                    Topics.INSIGHT_ATLASES)),
+                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS, Topics.INSIGHT_REQUESTS)),
             // Gallery changes go through matching's REST API, so the CLI never writes the gallery.
             new Client(
                     "likeness-cli",

@@ -261,6 +261,9 @@ public final class UnitAtlas {
                             field.rows().start()));
             entry.put("grid", gridFile);
             entry.put("cell", cell);
+            // Unit u's 3x3 block starts at (u % unitsPerRow, u / unitsPerRow) * block; its patches are patchGap apart.
+            entry.put("block", block);
+            entry.put("patchGap", PATCH_GAP);
             entry.put("unitsPerRow", columns);
             entry.put("units", unitEntries);
             layerEntries.add(entry);

@@ -1,6 +1,7 @@
 package dev.likeness.console;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,13 @@ public interface ConsoleConfig {
      */
     @WithDefault("gear,age,gender,emotion,antispoof,liveness")
     List<String> analyses();
+
+    /**
+     * The folders the insight results are written to (stylising's and embedding's `insight.results-dir`, shared
+     * with the console): atlas grids, activation maps and saliency pictures are served from under these only.
+     */
+    @WithDefault("var/insight")
+    List<Path> insightResultsDirs();
 
     /** How long publishing an upload or calling the matching API may take. */
     @WithDefault("30s")

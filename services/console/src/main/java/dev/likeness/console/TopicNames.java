@@ -30,4 +30,16 @@ public interface TopicNames {
     /** ImageStylised (in). */
     @WithName("style-results")
     String styleResults();
+
+    /** InsightRequested: activation maps and explanations asked for on the page (out). */
+    @WithName("insight-requests")
+    String insightRequests();
+
+    /** InsightResult: where the maps and saliency pictures were written (in). */
+    @WithName("insight-results")
+    String insightResults();
+
+    /** The compacted atlas index, AtlasIndexed or tombstones (in). */
+    @WithName("insight-atlases")
+    String insightAtlases();
 }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import dev.likeness.core.kafka.Topics;
@@ -66,9 +68,28 @@ class ConsoleEndToEndTest {
         work = Files.createDirectories(root.resolve("tests/e2e/target/e2e"));
         samples = root.resolve("models/samples");
         stylePattern = writeStylePattern(work.resolve("style-pattern.png"));
+        // The atlas's corpus: the small tier of the default corpus (docs/insight.md), as the service's corpus root.
+        Path corpus = work.resolve("corpus");
+        Process fetch = new ProcessBuilder(
+                        "bash",
+                        "deploy/corpus/fetch.sh",
+                        "small",
+                        corpus.resolve("small").toString())
+                .directory(root.toFile())
+                .inheritIO()
+                .start();
+        assertThat(fetch.waitFor()).as("fetch.sh small").isZero();
         // A small demo painting, so that the stylising service is free again when the page asks for one.
         run = new MakeRun(
-                root, work.resolve("make-run"), Map.of("DEMO_STYLE_SIZE", "64", "DEMO_STYLE_ITERATIONS", "10"));
+                root,
+                work.resolve("make-run"),
+                Map.of(
+                        "DEMO_STYLE_SIZE",
+                        "64",
+                        "DEMO_STYLE_ITERATIONS",
+                        "10",
+                        "LIKENESS_STYLISING_INSIGHT_CORPUS_ROOT",
+                        corpus.toString()));
         readyAfter = run.awaitReady(READY_WITHIN);
         browser = new Browser(work);
         cli = new Cli(root, work);
@@ -292,11 +313,11 @@ class ConsoleEndToEndTest {
         assertThat(audio.isDisplayed()).isTrue();
         // The browser decodes the WAV: its duration is the content's.
         browser.waitUpTo(Duration.ofSeconds(30))
-                .until(driver -> ((org.openqa.selenium.JavascriptExecutor) driver)
+                .until(driver -> ((JavascriptExecutor) driver)
                                         .executeScript("return document.getElementById('style-audio').readyState")
                                 instanceof Long state
                         && state >= 1);
-        Object duration = ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+        Object duration = ((JavascriptExecutor) browser.driver)
                 .executeScript("return document.getElementById('style-audio').duration");
         assertThat(((Number) duration).doubleValue()).isBetween(0.99, 1.01);
         byte[] wav = fetch(audio.getAttribute("src"));
@@ -375,6 +396,80 @@ class ConsoleEndToEndTest {
 
     @Test
     @Order(10)
+    void anAtlasIsBuiltBrowsedAndAUnitsPatchesOpenedAndAMatchExplained() throws IOException {
+        open();
+        setValue("atlas-request-name", "e2e-small");
+        setValue("atlas-request-corpus", "small");
+        setValue("atlas-request-layers", "conv1_relu");
+        setValue("atlas-request-size", "64");
+        submit("atlas-request-submit", "atlas-request-message");
+        browser.waitUpTo(Duration.ofMinutes(3))
+                .until(ExpectedConditions.textMatches(By.id("atlas-request-message"), Pattern.compile("built$")));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(driver ->
+                        driver.findElement(By.id("atlas-name")).getText().contains("e2e-small (resnet50, 23 photos)"));
+        WebElement grid = browser.driver.findElement(By.id("atlas-grid-image"));
+        browser.waitUpTo(RESULT_WITHIN)
+                .until(driver ->
+                        ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", grid))
+                                        .intValue()
+                                > 0);
+        assertThat(grid.getDomAttribute("src")).endsWith("/e2e-small/conv1_relu.png");
+
+        // The second unit's block: one block right of the grid's top left corner (offsets from the centre).
+        int block = ((Number) ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "return arguments[0].clientWidth * currentLayer().block / arguments[0].naturalWidth",
+                                grid))
+                .intValue();
+        // The panel lies below the feed: bring the grid into the window, where a pointer can reach it.
+        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'start'})", grid);
+        new Actions(browser.driver)
+                .moveToElement(
+                        grid,
+                        -grid.getSize().getWidth() / 2 + block + block / 2,
+                        -grid.getSize().getHeight() / 2 + block / 2)
+                .click()
+                .perform();
+        System.out.println("atlas grid screenshot: " + browser.screenshot("atlas-grid"));
+        browser.waitUpTo(Duration.ofSeconds(10))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("atlas-unit")));
+        assertThat(browser.driver.findElement(By.id("atlas-unit-title")).getText())
+                .isEqualTo("conv1_relu, unit 1: its nine strongest patches");
+        List<WebElement> hits = browser.driver.findElements(By.cssSelector("#atlas-unit-hits li"));
+        assertThat(hits).hasSize(9);
+        assertThat(hits.get(0).getText()).matches("^(darknet|python3-skimage)/.+ \\(\\d+, \\d+\\): [0-9.]+$");
+        System.out.println("atlas unit screenshot: " + browser.screenshot("atlas"));
+
+        // Activation maps of an upload, and the saliency of a verification.
+        browser.driver
+                .findElement(By.id("maps-file"))
+                .sendKeys(samples.resolve("sample2.jpg").toString());
+        setValue("maps-layers", "res3d");
+        submit("maps-submit", "maps-message");
+        browser.waitUpTo(Duration.ofMinutes(2))
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#maps-result img[alt='res3d.png']")));
+        browser.driver
+                .findElement(By.id("verify-first"))
+                .sendKeys(samples.resolve("sample1.jpg").toString());
+        browser.driver
+                .findElement(By.id("verify-second"))
+                .sendKeys(samples.resolve("sample6.jpg").toString());
+        browser.driver.findElement(By.id("verify-submit")).click();
+        browser.waitUpTo(RESULT_WITHIN).until(ExpectedConditions.elementToBeClickable(By.id("verify-explain")));
+        browser.driver.findElement(By.id("verify-explain")).click();
+        browser.waitUpTo(Duration.ofMinutes(2))
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#explain-result img[alt='saliency.png']")));
+        String explained = browser.driver.findElement(By.id("explain-result")).getText();
+        System.out.println("explain sample1 vs sample6: " + explained);
+        assertThat(explained).startsWith("dlib-face-resnet-v1: d = ");
+        System.out.println("insight screenshot: " + browser.screenshot("insight"));
+    }
+
+    @Test
+    @Order(11)
     void theWholeConsoleForTheReadme() throws Exception {
         open();
         String requestId =
@@ -391,7 +486,7 @@ class ConsoleEndToEndTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void ctrlCStopsEveryProcessOfTheRun() throws Exception {
         List<ProcessHandle> javas = run.javaProcesses();
         assertThat(javas).as("the broker and four services").hasSize(5);

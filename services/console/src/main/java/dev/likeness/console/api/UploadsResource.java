@@ -130,15 +130,15 @@ public class UploadsResource {
         return accepted(requestId);
     }
 
-    private static Response accepted(String requestId) {
+    static Response accepted(String requestId) {
         return Response.accepted(Map.of("requestId", requestId)).build();
     }
 
-    private static String newRequestId() {
+    static String newRequestId() {
         return "console-" + UUID.randomUUID();
     }
 
-    private static ImageSource image(FileUpload upload, String field) {
+    static ImageSource image(FileUpload upload, String field) {
         if (upload == null || upload.size() == 0) {
             throw new IllegalArgumentException(field + ": choose a picture (JPEG, PNG or WebP)");
         }
@@ -152,7 +152,7 @@ public class UploadsResource {
         }
     }
 
-    private static String required(String value, String field) {
+    static String required(String value, String field) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + " is required");
         }
@@ -167,7 +167,7 @@ public class UploadsResource {
         return number;
     }
 
-    private static Integer integer(String value, String field) {
+    static Integer integer(String value, String field) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -8,15 +8,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.GalleryTenants;
+import dev.likeness.console.view.Insights;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.ViewEvents;
 import dev.likeness.core.events.Tenants;
 import dev.likeness.core.kafka.EventParser;
+import dev.likeness.events.v1.AtlasIndexed;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.events.v1.ImageStylised;
 import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.InsightResult;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.events.v1.StyleProgress;
@@ -30,6 +33,7 @@ final class FeedRecords {
 
     private final LiveView view;
     private final GalleryTenants tenants;
+    private final Insights insights;
     /** The tenant whose requests and results are shown; empty: every tenant's, and the rest too. */
     private final Optional<String> tenant;
     /** The tenant whose gallery is shown. */
@@ -45,10 +49,13 @@ final class FeedRecords {
     private final EventParser<StyleProgress> styleProgress = new EventParser<>(StyleProgress.getDefaultInstance());
     private final EventParser<ImageStylised> styleResults = new EventParser<>(ImageStylised.getDefaultInstance());
     private final EventParser<DeadLetter> deadLetters = new EventParser<>(DeadLetter.getDefaultInstance());
+    private final EventParser<AtlasIndexed> atlases = new EventParser<>(AtlasIndexed.getDefaultInstance());
+    private final EventParser<InsightResult> insightResults = new EventParser<>(InsightResult.getDefaultInstance());
 
-    FeedRecords(TopicNames names, LiveView view, GalleryTenants tenants, Optional<String> tenant) {
+    FeedRecords(TopicNames names, LiveView view, GalleryTenants tenants, Insights insights, Optional<String> tenant) {
         this.view = view;
         this.tenants = tenants;
+        this.insights = insights;
         this.tenant = tenant.map(Tenants::requireValid);
         this.galleryTenant = tenant.orElse(Tenants.DEFAULT);
         this.byTopic = Map.of(
@@ -75,12 +82,24 @@ final class FeedRecords {
                 names.styleProgress(),
                 tenantless(record -> view.event(ViewEvents.styleProgress(styleProgress.parse(record)))),
                 names.styleResults(),
-                tenantless(this::styleResult));
+                tenantless(this::styleResult),
+                // Atlases are of the public corpus, and a result is fetched by its (unguessable) request id, so
+                // every console, a tenant's too, keeps them.
+                names.insightAtlases(),
+                this::atlas,
+                names.insightResults(),
+                record -> insights.result(insightResults.parse(record)));
     }
 
     /** @throws dev.likeness.core.kafka.RejectedInputException when the record is not the topic's event */
     void handle(ConsumerRecord<String, byte[]> record) {
         byTopic.getOrDefault(record.topic(), tenantless(this::deadLetter)).accept(record);
+    }
+
+    private void atlas(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null) {
+            insights.atlas(record.key(), record.value() == null ? null : atlases.parse(record));
+        }
     }
 
     private boolean shown(String eventsTenant) {

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.console.TopicNames;
 import dev.likeness.console.view.GalleryTenants;
+import dev.likeness.console.view.Insights;
 import dev.likeness.console.view.LiveView;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.follower.TopicFollower;
@@ -26,7 +27,7 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * Reads the mesh's topics for the page, with one follower outside any consumer group (every console sees
- * everything; nothing is committed): the gallery from its beginning, the other topics from a few records before
+ * everything; nothing is committed): the gallery and the atlas index from their beginning, the other topics from a few records before
  * their end, then everything live.
  */
 @ApplicationScoped
@@ -47,24 +48,26 @@ public class TopicFeed {
             ConsoleConfig config,
             LiveView view,
             GalleryTenants tenants,
+            Insights insights,
             MeterRegistry registry,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        this.records = new FeedRecords(names, view, tenants, config.tenant());
+        this.records = new FeedRecords(names, view, tenants, insights, config.tenant());
         List<String> history = new ArrayList<>(List.of(
                 names.images(),
                 names.faces(),
                 names.matches(),
                 names.styleRequests(),
                 names.styleProgress(),
-                names.styleResults()));
+                names.styleResults(),
+                names.insightResults()));
         history.addAll(config.deadLetterTopics());
         this.builder = TopicFollower.builder(kafkaConfig)
-                .topic(names.gallery(), TopicFollower.StartAt.BEGINNING)
+                .topics(List.of(names.gallery(), names.insightAtlases()), TopicFollower.StartAt.BEGINNING)
                 .topics(history, TopicFollower.StartAt.lastRecords(config.historyPerPartition()))
                 .maxRecordBytes(MAX_RECORD_BYTES)
                 .clientId("console-feed")
                 .clientMetrics(FollowerMetrics.into(registry));
-        this.topics = new ArrayList<>(List.of(names.gallery()));
+        this.topics = new ArrayList<>(List.of(names.gallery(), names.insightAtlases()));
         this.topics.addAll(history);
     }
 

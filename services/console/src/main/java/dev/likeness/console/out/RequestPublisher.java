@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import dev.likeness.console.ConsoleConfig;
 import dev.likeness.events.v1.ImageSubmitted;
+import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.StyleRequested;
 import dev.likeness.servicekit.kafka.OutgoingEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -29,6 +30,10 @@ public class RequestPublisher {
     MutinyEmitter<byte[]> styleRequests;
 
     @Inject
+    @Channel("insight-requests")
+    MutinyEmitter<byte[]> insightRequests;
+
+    @Inject
     ConsoleConfig config;
 
     /** As the console's tenant's request, when it works within one. */
@@ -43,6 +48,13 @@ public class RequestPublisher {
 
     public void submit(StyleRequested request) {
         styleRequests
+                .sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
+                .await()
+                .atMost(timeout());
+    }
+
+    public void submit(InsightRequested request) {
+        insightRequests
                 .sendMessage(OutgoingEvents.event(request.getRequestId(), request, SOURCE))
                 .await()
                 .atMost(timeout());
