@@ -6,7 +6,11 @@ BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots
 
+<<<<<<< HEAD
 .PHONY: help run test check format models corpus broker build images images-cuda bench bench-micro bench-graphs bench-restart bench-onnxruntime clean
+=======
+.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-restart bench-threads bench-onnxruntime clean
+>>>>>>> perf
 
 ## help: list the targets with what each does.
 help:
@@ -98,6 +102,12 @@ bench-graphs:
 bench-restart:
 	$(MVN) -q -DskipTests install -pl services/matching -am
 	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS)"
+
+## bench-threads: ONNX Runtime's pools per session against one pool per process (SharedThreadPool), on the
+## in-process pipeline (one JVM per mode, 5 alternating rounds; ~4 min); writes its section of docs/benchmarks.md.
+bench-threads: models
+	$(MVN) -q -DskipTests install -pl tools/bench -am
+	java $(BENCH_JAVA) dev.likeness.bench.ThreadPoolBench docs/benchmarks.md
 
 ## bench-onnxruntime: other ONNX Runtime releases from Maven Central against the project's, on our networks
 ## (CPU time per item, one JVM per version, 3 alternating rounds; ~5 min); writes its section of docs/benchmarks.md.

@@ -130,6 +130,9 @@ public final class OnnxModel implements AutoCloseable {
             // A service runs several models one after another; spinning idle threads of one session would
             // steal the cores the next session needs (measured with EmbeddingBench).
             sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+            if (SharedThreadPool.inUse()) {
+                sessionOptions.disablePerSessionThreads();
+            }
             if (cuda) {
                 addCuda(sessionOptions, options.cudaDeviceId());
             }
