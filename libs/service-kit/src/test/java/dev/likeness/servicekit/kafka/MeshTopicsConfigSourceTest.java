@@ -48,7 +48,7 @@ class MeshTopicsConfigSourceTest {
     void namesEveryTopicOfTheMeshOnce() {
         assertThat(new MeshTopicsConfigSource().getProperties().values())
                 .doesNotHaveDuplicates()
-                .hasSize(11)
+                .hasSize(15)
                 .allMatch(topic -> topic.startsWith("likeness.") && topic.endsWith(".v1"));
     }
 }
