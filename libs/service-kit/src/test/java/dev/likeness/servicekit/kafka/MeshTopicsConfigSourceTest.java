@@ -53,7 +53,7 @@ class MeshTopicsConfigSourceTest {
                 .filteredOn(property -> !property.getKey().equals("likeness.mesh-topics.tenant-images"))
                 .extracting(Map.Entry::getValue)
                 .doesNotHaveDuplicates()
-                .hasSize(15)
+                .hasSize(Topics.byConfigName().size())
                 .allMatch(topic -> topic.startsWith("likeness.") && topic.endsWith(".v1"));
     }
 }
