@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
+import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.Identity;
@@ -62,7 +63,7 @@ class TenantConsoleTest {
     @Test
     void anUploadIsTheTenantsRequest() throws Exception {
         Path photo = ModelsDirectory.resolve("samples/sample1.jpg");
-        try (TopicFollower images = kafka.readFromEnd("likeness.images.v1")) {
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             String requestId = given().multiPart("image", photo.toFile(), "image/jpeg")
                     .when()
                     .post("/api/identify")
@@ -88,7 +89,7 @@ class TenantConsoleTest {
         sendIdentity("other-tenant/tc-cy", "tc-cy");
         sendIdentity("tc-bob", "tc-bob");
         kafka.send(
-                "likeness.embedding.dlq.v1",
+                Topics.deadLetters("embedding"),
                 "tc-dead",
                 DeadLetter.newBuilder()
                         .setRequestId("tc-dead")
@@ -123,7 +124,7 @@ class TenantConsoleTest {
 
     private void sendRequest(String requestId, String tenant) {
         kafka.send(
-                "likeness.images.v1",
+                Topics.IMAGES,
                 requestId,
                 ImageSubmitted.newBuilder()
                         .setRequestId(requestId)
@@ -138,7 +139,7 @@ class TenantConsoleTest {
 
     private void sendResult(String requestId, String tenant) {
         kafka.send(
-                "likeness.matches.v1",
+                Topics.MATCHES,
                 requestId,
                 MatchResult.newBuilder()
                         .setRequestId(requestId)
@@ -150,7 +151,7 @@ class TenantConsoleTest {
 
     private void sendIdentity(String galleryKey, String identityId) {
         kafka.send(
-                "likeness.gallery.v1",
+                Topics.GALLERY,
                 galleryKey,
                 Identity.newBuilder()
                         .setIdentityId(identityId)
