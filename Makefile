@@ -6,11 +6,7 @@ BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots
 
-<<<<<<< HEAD
-.PHONY: help run test check format models corpus broker build images images-cuda bench bench-micro bench-graphs bench-restart bench-onnxruntime clean
-=======
-.PHONY: help run test check format models corpus broker build images images-cuda bench bench-graphs bench-restart bench-threads bench-onnxruntime clean
->>>>>>> perf
+.PHONY: help run test check format models corpus broker build images images-cuda bench bench-micro bench-graphs bench-restart bench-threads bench-onnxruntime clean
 
 ## help: list the targets with what each does.
 help:
