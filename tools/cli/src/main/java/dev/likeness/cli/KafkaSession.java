@@ -55,7 +55,8 @@ final class KafkaSession implements AutoCloseable {
         for (String topic : topics) {
             if (!existing.contains(topic)) {
                 throw new CliException(
-                        ExitCodes.KAFKA_UNAVAILABLE, "Kafka at " + bootstrapServers + " has no topic " + topic);
+                        ExitCodes.KAFKA_UNAVAILABLE,
+                        "Kafka at " + bootstrapServers + " has no topic " + topic + " that this user may see");
             }
         }
     }

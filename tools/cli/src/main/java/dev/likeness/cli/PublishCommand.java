@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "publish",
-        description = "Send photos as ImageSubmitted to " + Topics.IMAGES
+        description = "Send photos as ImageSubmitted to " + Topics.IMAGES + " (or the tenant's own, --tenant-topics)"
                 + " and print one request id per line, in the order of the photos, once the broker has it; does not"
                 + " wait for results. A photo that cannot be read or sent is reported on stderr and the others go on"
                 + " (exit 1).")
@@ -66,6 +66,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     TenantOption tenant;
 
+    @Mixin
+    TenantTopicsOption topics;
+
     @Spec
     CommandSpec spec;
 
@@ -83,8 +86,9 @@ final class PublishCommand implements Callable<Integer> {
         // Sends are pipelined: the producer batches photos into few requests, and acknowledgements are collected
         // in order behind the sends (one round trip per photo capped the command at about 100 photos/s).
         Deque<Pending> inFlight = new ArrayDeque<>();
+        String imagesTopic = topics.images(tenant);
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
-            kafka.requireTopics(List.of(Topics.IMAGES));
+            kafka.requireTopics(List.of(imagesTopic));
             for (Path file : files) {
                 String id = requestId != null ? requestId : UUID.randomUUID().toString();
                 ImageSubmitted request;
@@ -97,10 +101,10 @@ final class PublishCommand implements Callable<Integer> {
                     reportFailure(file, unreadable.getMessage());
                     continue;
                 }
-                inFlight.add(new Pending(file, id, kafka.sendAsync(CloudEventRecords.of(Topics.IMAGES, id, request))));
-                acknowledge(kafka, inFlight, out, progress, false);
+                inFlight.add(new Pending(file, id, kafka.sendAsync(CloudEventRecords.of(imagesTopic, id, request))));
+                acknowledge(kafka, imagesTopic, inFlight, out, progress, false);
             }
-            acknowledge(kafka, inFlight, out, progress, true);
+            acknowledge(kafka, imagesTopic, inFlight, out, progress, true);
         } finally {
             progress.finish();
         }
@@ -109,10 +113,15 @@ final class PublishCommand implements Callable<Integer> {
 
     /** Prints the ids of the acknowledged photos at the head of the queue; with {@code all}, waits for every one. */
     private void acknowledge(
-            KafkaSession kafka, Deque<Pending> inFlight, PrintWriter out, ProgressLine progress, boolean all) {
+            KafkaSession kafka,
+            String topic,
+            Deque<Pending> inFlight,
+            PrintWriter out,
+            ProgressLine progress,
+            boolean all) {
         while (!inFlight.isEmpty() && (all || inFlight.peek().sent().isDone())) {
             Pending head = inFlight.poll();
-            kafka.awaitSent(Topics.IMAGES, head.sent())
+            kafka.awaitSent(topic, head.sent())
                     .ifPresentOrElse(reason -> reportFailure(head.file(), reason), () -> out.println(head.requestId()));
             progress.advance();
         }

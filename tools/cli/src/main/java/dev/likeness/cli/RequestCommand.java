@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
@@ -41,6 +40,9 @@ abstract class RequestCommand implements Callable<Integer> {
     @Mixin
     TenantOption tenant;
 
+    @Mixin
+    TenantTopicsOption topics;
+
     @Spec
     CommandSpec spec;
 
@@ -53,16 +55,18 @@ abstract class RequestCommand implements Callable<Integer> {
         Path file = ImageRequests.requireReadableFile(photo());
         String id = requestId != null ? requestId : UUID.randomUUID().toString();
         ImageSubmitted request = tenant.applyTo(ImageRequests.request(id, file, purpose()));
+        String imagesTopic = topics.images(tenant);
+        String matchesTopic = topics.matches(tenant);
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
-            kafka.requireTopics(List.of(Topics.IMAGES, Topics.MATCHES));
+            kafka.requireTopics(List.of(imagesTopic, matchesTopic));
             // Reading from the end starts before publishing, so a fast answer is not missed.
-            try (TopicFollower results = kafka.reader(List.of(Topics.MATCHES), false)) {
-                kafka.send(CloudEventRecords.of(Topics.IMAGES, id, request));
+            try (TopicFollower results = kafka.reader(List.of(matchesTopic), false)) {
+                kafka.send(CloudEventRecords.of(imagesTopic, id, request));
                 Optional<MatchResult> result = awaitResult(results, id);
                 if (result.isEmpty()) {
                     spec.commandLine()
                             .getErr()
-                            .println("likeness: no result for request " + id + " on " + Topics.MATCHES + " within "
+                            .println("likeness: no result for request " + id + " on " + matchesTopic + " within "
                                     + timeoutSeconds + " s");
                     return ExitCodes.TIMED_OUT;
                 }

@@ -8,17 +8,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.local.kafka.BrokerProcess;
+import dev.likeness.local.kafka.TenantManifests;
 import dev.likeness.testing.KafkaTestClient;
 import dev.likeness.testing.SecuredKafkaBroker;
 
@@ -132,5 +136,43 @@ class SecuredKafkaCliTest {
 
         assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err).contains("LIKENESS_KAFKA_PASSWORD").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTenantsUserPublishesToItsOwnTopicAndIsRefusedTheMeshs() throws Exception {
+        BrokerProcess broker = SecuredKafkaBroker.shared();
+        String tenant = SecuredKafkaBroker.TENANTS.get(0);
+        String user = TenantManifests.userName(tenant);
+        Path passwordFile = Files.writeString(
+                dir.resolve("tenant-password"), broker.security().password(user));
+        List<String> login = List.of(
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--sasl-username",
+                user,
+                "--sasl-password-file",
+                passwordFile.toString(),
+                "--truststore",
+                broker.security().caCertificate().toString(),
+                "--tenant",
+                tenant);
+        try (KafkaTestClient admin = SecuredKafkaBroker.client(SecuredKafkaBroker.ADMIN);
+                TopicFollower own = admin.readFromEnd(TenantTopics.images(tenant))) {
+            CliRun published = likeness(concat(List.of("publish", PHOTO.toString(), "--tenant-topics"), login));
+
+            assertThat(published.exitCode).as(published.err).isZero();
+            List<ConsumerRecord<String, byte[]>> records = own.read(1, Duration.ofSeconds(30));
+            assertThat(records).extracting(ConsumerRecord::key).containsExactly(published.out.strip());
+            assertThat(ImageSubmitted.parseFrom(records.get(0).value()).getTenant())
+                    .isEqualTo(tenant);
+        }
+        // The mesh's shared images topic is not the tenant's: its user may not even see it.
+        CliRun refused = likeness(concat(List.of("publish", PHOTO.toString()), login));
+        assertThat(refused.exitCode).as(refused.err).isEqualTo(ExitCodes.KAFKA_UNAVAILABLE);
+        assertThat(refused.err).contains(Topics.IMAGES);
+    }
+
+    private static String[] concat(List<String> first, List<String> second) {
+        return Stream.concat(first.stream(), second.stream()).toArray(String[]::new);
     }
 }
