@@ -647,10 +647,7 @@ public final class EmbeddingBench {
     // ---------------------------------------------------------------- shared
 
     static String provenance(String main, String what) {
-        return "Command: `" + COMMAND + "` (`" + main + "`). Machine: " + Machine.describe() + "; " + Machine.load()
-                + " at the start (the machine is shared: absolute times are noisy, ratios measured side by side in one"
-                + " run are what counts). " + what + ". Figures: median [min-max] of " + RUNS + " runs after "
-                + WARM_UP + " warm-up runs unless stated.\n\n";
+        return BenchReport.suiteProvenance(Provenance.now(), main, what);
     }
 
     static String chartCaption() {

@@ -1,0 +1,277 @@
+package dev.likeness.bench;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns the scenarios' {@link Results} into their markdown sections of docs/benchmarks.md: the one place that
+ * formats figures, so that a scenario only measures.
+ */
+public final class BenchReport {
+
+    private BenchReport() {}
+
+    /** The opening paragraph of a {@code make bench} section: command, machine, load, what was run and how often. */
+    static String suiteProvenance(Provenance provenance, String main, String what) {
+        return "Command: `" + EmbeddingBench.COMMAND + "` (`" + main + "`). Machine: " + provenance.machine() + "; "
+                + provenance.load()
+                + " at the start (the machine is shared: absolute times are noisy, ratios measured side by side in one"
+                + " run are what counts). " + what + ". Figures: median [min-max] of " + EmbeddingBench.RUNS
+                + " runs after " + EmbeddingBench.WARM_UP + " warm-up runs unless stated.\n\n";
+    }
+
+    public static String publish(Results.Publish result) {
+        Measurement cli = result.pipelined();
+        Measurement baseline = result.oneAtATime();
+        double rate = 1 / cli.median();
+        return "## Bulk publishing\n\n"
+                + suiteProvenance(
+                        result.provenance(),
+                        "PublishBench",
+                        "A local broker (KRaft, one node, `likeness.images.v1` as deployed); " + result.photos()
+                                + " JPEGs of " + result.side() + " x " + result.side()
+                                + " px cut from the sample photos ("
+                                + String.format(Locale.ROOT, "%.1f", result.averageKib())
+                                + " KiB on average). `likeness publish FOLDER` runs in this JVM as a user runs it"
+                                + " (reading, request building, ids printed to a discarded stream, a fresh producer"
+                                + " each run); the baseline sends the first " + result.baselinePhotos()
+                                + " of the same photos one at a time, waiting for each acknowledgement (acks=all, the"
+                                + " producer's default batching), as the CLI did before it pipelined")
+                + "| | photos/s | per photo |\n|---|---|---|\n"
+                + "| `likeness publish` (pipelined) | " + Report.perSecond(cli) + " | " + Report.ms(cli) + " |\n"
+                + "| one at a time | " + Report.perSecond(baseline) + " | " + Report.ms(baseline) + " |\n\n"
+                + String.format(
+                        Locale.ROOT,
+                        "Pipelined / one at a time: %.1fx. Goal: >= %.0f photos/s (%s).\n",
+                        baseline.median() / cli.median(),
+                        PublishBench.GOAL_PER_SECOND,
+                        rate >= PublishBench.GOAL_PER_SECOND ? "met" : "**missed**");
+    }
+
+    public static String micro(Results.Micro result) {
+        StringBuilder md = new StringBuilder("## In-process micro-benchmarks (JMH)\n\n")
+                .append("Command: `make bench-micro` (`MicroBenchmarks`, JMH ")
+                .append(result.jmhVersion())
+                .append("). Machine: ")
+                .append(result.provenance().machine())
+                .append("; ")
+                .append(result.provenance().load())
+                .append(" at the start (the machine is shared: compare rows of one run)."
+                        + " Each benchmark in its own forked JVM; mean of the measurement iterations with JMH's 99.9 %"
+                        + " error (half the confidence interval).\n\n")
+                .append("| benchmark | parameters | mean ± 99.9 % error |\n|---|---|---|\n");
+        for (Results.MicroRow row : result.rows()) {
+            String name = row.benchmark();
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| `%s` | %s | %.1f ± %.1f %s |\n",
+                    // Class.method, without the package.
+                    name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
+                    row.params().isEmpty() ? "" : row.params().toString().replaceAll("[{}]", ""),
+                    row.mean(),
+                    row.error(),
+                    row.unit()));
+        }
+        return md.toString();
+    }
+
+    public static String threadPool(Results.ThreadPool result) {
+        StringBuilder md = new StringBuilder("## ONNX Runtime: one thread pool per process\n\n")
+                .append("Command: `make bench-threads` (`ThreadPoolBench`). Machine: ")
+                .append(result.provenance().machine())
+                .append("; ")
+                .append(result.provenance().load())
+                .append(" at the start (the machine is shared: read the ratios). The in-process pipeline (as in"
+                        + " EmbeddingBench: batch " + ThreadPoolBench.BATCH + ", thread counts left to ONNX Runtime, no"
+                        + " spinning) with a pool per session against one pool for the process (`SharedThreadPool`,"
+                        + " sessions' own threads disabled). One JVM per mode and round, modes alternating, "
+                        + result.rounds() + " rounds; per round the median of " + EmbeddingBench.RUNS + " runs after "
+                        + EmbeddingBench.WARM_UP + " warm-ups; the table gives the median over the rounds. CPU = the"
+                        + " whole process's, ONNX Runtime's threads included.\n\n")
+                .append("| images | per-session ms/image | shared ms/image | per-session / shared |"
+                        + " per-session CPU ms/image | shared CPU ms/image | per-session / shared (CPU) |\n"
+                        + "|---|---|---|---|---|---|---|\n");
+        for (Results.ThreadPoolRow row : result.workloads()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.2f | **%.2fx** | %.2f | %.2f | **%.2fx** |\n",
+                    row.workload(),
+                    1e3 * row.perSessionWall(),
+                    1e3 * row.sharedWall(),
+                    row.perSessionWall() / row.sharedWall(),
+                    1e3 * row.perSessionCpu(),
+                    1e3 * row.sharedCpu(),
+                    row.perSessionCpu() / row.sharedCpu()));
+        }
+        return md.toString();
+    }
+
+    public static String onnxRuntimeVersions(Results.OnnxRuntimeVersions result) {
+        StringBuilder md = new StringBuilder("## ONNX Runtime versions\n\n")
+                .append("Command: `make bench-onnxruntime` (`OnnxRuntimeVersions`). Machine: ")
+                .append(result.provenance().machine())
+                .append("; ")
+                .append(result.provenance().load())
+                .append(" at the end. The service networks on random tensors with one intra-op thread (spinning off as"
+                        + " in the services); CPU time of the calling thread per item, median of "
+                        + OnnxRuntimeVersions.MEASURED_CALLS + " calls after " + OnnxRuntimeVersions.WARM_UP_CALLS
+                        + " warm-up calls, one JVM per version and round, versions alternating; the table gives the"
+                        + " median over the rounds, and in brackets the ratio to " + result.baseline()
+                        + ", the version the project runs.\n\n")
+                .append("| network | batch |");
+        result.versions().forEach(version -> md.append(' ').append(version).append(" |"));
+        md.append("\n|---|---|").append("---|".repeat(result.versions().size())).append('\n');
+        for (Results.VersionsRow row : result.networks()) {
+            double base = row.cpuMsByVersion().get(result.baseline());
+            md.append("| ")
+                    .append(row.network())
+                    .append(" | ")
+                    .append(row.batch())
+                    .append(" |");
+            for (String version : result.versions()) {
+                Double ms = row.cpuMsByVersion().get(version);
+                md.append(ms == null ? " - |" : String.format(Locale.ROOT, " %.2f ms (%.2fx) |", ms, ms / base));
+            }
+            md.append('\n');
+        }
+        return md.append("\nRounds per version: ")
+                .append(result.rounds())
+                .append(".\n\n")
+                .toString();
+    }
+
+    public static String goals(Results.Goals goals) {
+        StringBuilder md = new StringBuilder("## Where we are against the goals\n\n")
+                .append("From the last `make bench` (")
+                .append(goals.provenance().machine())
+                .append("). The machine is shared"
+                        + " with other builds while it runs: each ratio below is measured side by side in the same run,"
+                        + " which keeps it meaningful; absolute figures in the sections below are noisy.\n\n")
+                .append("| goal | target | this run | status |\n|---|---|---|---|\n");
+        ratioRow(
+                md,
+                "Mesh throughput vs in-process (one-face 640x480, to FacesEmbedded)",
+                goals.meshOneFace(),
+                BenchSummary.MESH_RATIO,
+                "x");
+        ratioRow(
+                md,
+                "Mesh throughput vs in-process (1920 px group photos, to FacesEmbedded)",
+                goals.meshGroup(),
+                BenchSummary.MESH_RATIO,
+                "x");
+        overheadRow(md, goals.pipelineBatch8(), 8);
+        overheadRow(md, goals.pipelineBatch1(), 1);
+        ratioRow(
+                md,
+                "In-process vs onnxruntime-node peer (one-face 640x480, batch 8)",
+                goals.peerOneFaceBatch8(),
+                BenchSummary.PEER_RATIO,
+                "x");
+        ratioRow(
+                md,
+                "In-process vs onnxruntime-node peer (one-face 640x480, batch 1)",
+                goals.peerOneFaceBatch1(),
+                BenchSummary.PEER_RATIO,
+                "x");
+        ratioRow(
+                md,
+                "In-process vs onnxruntime-node peer (group photos, batch 8)",
+                goals.peerGroupBatch8(),
+                BenchSummary.PEER_RATIO,
+                "x");
+        ratioRow(
+                md,
+                "`likeness publish`, 250 x 250 JPEGs to the local broker",
+                goals.publishRate(),
+                PublishBench.GOAL_PER_SECOND,
+                " photos/s");
+        md.append("| Matching replica restarted with a 1M-identity gallery, ready | <= 60 s | not part of `make bench`:"
+                + " `make bench-restart`, section \"Matching: cold start of a replica\" | see that section |\n");
+        matchingRows(md, goals);
+        md.append("\nWhat dominates, from the CPU-time profiles of this run:\n\n");
+        goals.pipelineProfile()
+                .ifPresent(p -> md.append("- In-process pipeline (one-face, batch 8): ")
+                        .append(p)
+                        .append(".\n"));
+        goals.meshProfile()
+                .ifPresent(p ->
+                        md.append("- Embedding service in the mesh: ").append(p).append(".\n"));
+        return md.toString();
+    }
+
+    /** A goal of at least {@code target}. */
+    private static void ratioRow(StringBuilder md, String goal, Optional<Double> value, double target, String unit) {
+        md.append("| ")
+                .append(goal)
+                .append(" | >= ")
+                .append(String.format(Locale.ROOT, "%.2f%s", target, unit))
+                .append(" | ")
+                .append(value.map(v -> String.format(Locale.ROOT, "%.2f%s", v, unit))
+                        .orElse("not measured"))
+                .append(" | ")
+                .append(value.map(v -> status(v, target, true)).orElse("not measured"))
+                .append(" |\n");
+    }
+
+    private static void overheadRow(StringBuilder md, Optional<Double> ratio, int batch) {
+        md.append("| In-process pipeline overhead over raw model time (one-face 640x480, batch ")
+                .append(batch)
+                .append(String.format(Locale.ROOT, ") | <= %.0f%% | ", 100 * (BenchSummary.PIPELINE_OVERHEAD - 1)))
+                .append(ratio.map(r -> String.format(Locale.ROOT, "+%.0f%% (%.2fx)", 100 * (r - 1), r))
+                        .orElse("not measured"))
+                .append(" | ")
+                .append(ratio.map(r -> r <= BenchSummary.PIPELINE_OVERHEAD
+                                ? "met"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "**missed** by %.0f points",
+                                        100 * (r - BenchSummary.PIPELINE_OVERHEAD)))
+                        .orElse("not measured"))
+                .append(" |\n");
+    }
+
+    private static void matchingRows(StringBuilder md, Results.Goals goals) {
+        if (goals.matchingIdentities().isEmpty()) {
+            md.append("| 1:K p99 at 1M identities, recall@1 | <= 10 ms, >= 0.99 | not measured | not measured |\n");
+            return;
+        }
+        String size =
+                String.format(Locale.ROOT, "%,d", goals.matchingIdentities().get());
+        md.append("| 1:K search p99 at ")
+                .append(size)
+                .append(" identities (HNSW, ef 100) | <= 10 ms | ")
+                .append(goals.hnswP99()
+                        .map(v -> String.format(Locale.ROOT, "%.2f ms", v))
+                        .orElse("graph not built in this run"))
+                .append(" | ")
+                .append(goals.hnswP99().map(v -> status(v, 10, false)).orElse("not measured"))
+                .append(" |\n");
+        md.append("| recall@1 at ")
+                .append(size)
+                .append(" identities (HNSW vs exact, enrolled probes) | >= 0.99 | ")
+                .append(goals.recall()
+                        .map(v -> String.format(Locale.ROOT, "%.3f", v))
+                        .orElse("graph not built in this run"))
+                .append(" | ")
+                .append(goals.recall().map(v -> status(v, 0.99, true)).orElse("not measured"))
+                .append(" |\n");
+        goals.exactP99()
+                .ifPresent(v -> md.append("| (for comparison) exact search p99 at ")
+                        .append(size)
+                        .append(" identities | <= 10 ms | ")
+                        .append(String.format(Locale.ROOT, "%.1f ms", v))
+                        .append(" | ")
+                        .append(status(v, 10, false))
+                        .append(" |\n"));
+    }
+
+    private static String status(double value, double target, boolean atLeast) {
+        boolean met = atLeast ? value >= target : value <= target;
+        if (met) {
+            return "met";
+        }
+        double by = atLeast ? (target - value) / target : (value - target) / target;
+        return String.format(Locale.ROOT, "**missed** by %.0f%%", 100 * by);
+    }
+}

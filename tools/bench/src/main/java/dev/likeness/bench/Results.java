@@ -1,0 +1,72 @@
+package dev.likeness.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What each benchmark scenario measured: plain numbers with their provenance, no text. {@link BenchReport} turns
+ * them into the sections of docs/benchmarks.md.
+ */
+public final class Results {
+
+    private Results() {}
+
+    /**
+     * PublishBench: {@code likeness publish} on {@code photos} JPEGs of {@code side} px against the first
+     * {@code baselinePhotos} sent one at a time; both measurements are per photo.
+     */
+    public record Publish(
+            Provenance provenance,
+            int photos,
+            int baselinePhotos,
+            int side,
+            double averageKib,
+            Measurement pipelined,
+            Measurement oneAtATime) {}
+
+    /** MicroBenchmarks: JMH's rows, in the order it ran them. */
+    public record Micro(Provenance provenance, String jmhVersion, List<MicroRow> rows) {}
+
+    /** One JMH benchmark and parameter set: its fully qualified method name, mean and 99.9 % error. */
+    public record MicroRow(String benchmark, Map<String, String> params, double mean, double error, String unit) {}
+
+    /** ThreadPoolBench: per workload, the medians over {@code rounds} rounds. */
+    public record ThreadPool(Provenance provenance, int rounds, List<ThreadPoolRow> workloads) {}
+
+    /** Seconds per image, wall and the process's CPU, with a pool per session and with one shared pool. */
+    public record ThreadPoolRow(
+            String workload, double perSessionWall, double sharedWall, double perSessionCpu, double sharedCpu) {}
+
+    /**
+     * OnnxRuntimeVersions: per network and batch, the median over the rounds of each version's CPU ms per item;
+     * {@code versions} in release order, {@code baseline} the one the project runs.
+     */
+    public record OnnxRuntimeVersions(
+            Provenance provenance, String baseline, List<String> versions, int rounds, List<VersionsRow> networks) {}
+
+    /** One network at one batch size: CPU ms per item by version, for the versions measured. */
+    public record VersionsRow(String network, int batch, Map<String, Double> cpuMsByVersion) {}
+
+    /**
+     * BenchSummary: the headline figures of one {@code make bench} (var/bench/figures.properties), each empty where
+     * its benchmark did not run. Ratios are in-process or mesh throughput over the other side's; {@code pipeline*}
+     * the pipeline's time over the raw networks'; the matching figures are at the largest gallery measured, in ms.
+     */
+    public record Goals(
+            Provenance provenance,
+            Optional<Double> meshOneFace,
+            Optional<Double> meshGroup,
+            Optional<Double> pipelineBatch8,
+            Optional<Double> pipelineBatch1,
+            Optional<Double> peerOneFaceBatch8,
+            Optional<Double> peerOneFaceBatch1,
+            Optional<Double> peerGroupBatch8,
+            Optional<Double> publishRate,
+            Optional<Integer> matchingIdentities,
+            Optional<Double> hnswP99,
+            Optional<Double> recall,
+            Optional<Double> exactP99,
+            Optional<String> pipelineProfile,
+            Optional<String> meshProfile) {}
+}

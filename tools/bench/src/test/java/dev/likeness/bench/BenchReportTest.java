@@ -1,0 +1,258 @@
+package dev.likeness.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Result records with known numbers, rendered to the sections docs/benchmarks.md holds. */
+class BenchReportTest {
+
+    static final Provenance PROVENANCE = new Provenance(
+            "2026-12-07, 2 cores (AMD EPYC), OpenJDK 64-Bit Server VM 17.0.15, commit 1c39224",
+            "load average 8.83 / 9.69 / 8.48");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishingGivesRatesTimesTheirRatioAndTheGoal() {
+        Results.Publish result = new Results.Publish(
+                PROVENANCE,
+                2000,
+                200,
+                250,
+                6.54,
+                Measurement.ofSeconds(0.0002, 0.0001, 0.0004),
+                Measurement.ofSeconds(0.008, 0.01, 0.005));
+
+        assertThat(BenchReport.publish(result))
+                .isEqualTo("## Bulk publishing\n\n"
+                        + "Command: `make bench` (`PublishBench`). Machine: 2026-12-07, 2 cores (AMD EPYC), OpenJDK"
+                        + " 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the start (the"
+                        + " machine is shared: absolute times are noisy, ratios measured side by side in one run are"
+                        + " what counts). A local broker (KRaft, one node, `likeness.images.v1` as deployed); 2000"
+                        + " JPEGs of 250 x 250 px cut from the sample photos (6.5 KiB on average). `likeness publish"
+                        + " FOLDER` runs in this JVM as a user runs it (reading, request building, ids printed to a"
+                        + " discarded stream, a fresh producer each run); the baseline sends the first 200 of the same"
+                        + " photos one at a time, waiting for each acknowledgement (acks=all, the producer's default"
+                        + " batching), as the CLI did before it pipelined. Figures: median [min-max] of 7 runs after 3"
+                        + " warm-up runs unless stated.\n\n"
+                        + "| | photos/s | per photo |\n"
+                        + "|---|---|---|\n"
+                        + "| `likeness publish` (pipelined) | 5000.0 [2500.0-10000.0] | 0.20 ms [0.10-0.40] |\n"
+                        + "| one at a time | 125.0 [100.0-200.0] | 8.00 ms [5.00-10.00] |\n\n"
+                        + "Pipelined / one at a time: 40.0x. Goal: >= 2000 photos/s (met).\n");
+    }
+
+    @Test
+    void publishingBelowTheGoalIsMarkedMissed() {
+        Results.Publish result = new Results.Publish(
+                PROVENANCE,
+                2000,
+                200,
+                250,
+                6.5,
+                Measurement.ofSeconds(0.001, 0.0009, 0.0011),
+                Measurement.ofSeconds(0.008, 0.01, 0.005));
+
+        assertThat(BenchReport.publish(result))
+                .contains("| `likeness publish` (pipelined) | 1000.0 [909.1-1111.1] | 1.00 ms [0.90-1.10] |\n")
+                .endsWith("Pipelined / one at a time: 8.0x. Goal: >= 2000 photos/s (**missed**).\n");
+    }
+
+    @Test
+    void microBenchmarksAreOneRowPerMethodAndParameters() {
+        Map<String, String> twoParams = new LinkedHashMap<>();
+        twoParams.put("photo", "sample3.jpg");
+        twoParams.put("side", "640");
+        Results.Micro result = new Results.Micro(
+                PROVENANCE,
+                "1.37",
+                List.of(
+                        new Results.MicroRow(
+                                "dev.likeness.bench.micro.ImagePreparationBenchmark.decodeFull",
+                                Map.of("photo", "sample1.jpg"),
+                                20031.74,
+                                20507.88,
+                                "us/op"),
+                        new Results.MicroRow(
+                                "dev.likeness.bench.micro.ImagePreparationBenchmark.decodeReducedTo640",
+                                twoParams,
+                                281.04,
+                                162.94,
+                                "us/op"),
+                        new Results.MicroRow("a.B.c", Map.of(), 1, 0.04, "ops/s")));
+
+        assertThat(BenchReport.micro(result))
+                .isEqualTo("## In-process micro-benchmarks (JMH)\n\n"
+                        + "Command: `make bench-micro` (`MicroBenchmarks`, JMH 1.37). Machine: 2026-12-07, 2 cores"
+                        + " (AMD EPYC), OpenJDK 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 /"
+                        + " 8.48 at the start (the machine is shared: compare rows of one run). Each benchmark in its"
+                        + " own forked JVM; mean of the measurement iterations with JMH's 99.9 % error (half the"
+                        + " confidence interval).\n\n"
+                        + "| benchmark | parameters | mean ± 99.9 % error |\n"
+                        + "|---|---|---|\n"
+                        + "| `ImagePreparationBenchmark.decodeFull` | photo=sample1.jpg | 20031.7 ± 20507.9 us/op |\n"
+                        + "| `ImagePreparationBenchmark.decodeReducedTo640` | photo=sample3.jpg, side=640"
+                        + " | 281.0 ± 162.9 us/op |\n"
+                        + "| `B.c` |  | 1.0 ± 0.0 ops/s |\n");
+    }
+
+    @Test
+    void threadPoolsAreComparedPerWorkloadInMillisecondsAndRatios() {
+        Results.ThreadPool result = new Results.ThreadPool(
+                PROVENANCE,
+                5,
+                List.of(
+                        new Results.ThreadPoolRow("one-face", 0.03271, 0.02846, 0.01625, 0.015),
+                        new Results.ThreadPoolRow("group", 0.11121, 0.08341, 0.045, 0.055)));
+
+        assertThat(BenchReport.threadPool(result))
+                .isEqualTo("## ONNX Runtime: one thread pool per process\n\n"
+                        + "Command: `make bench-threads` (`ThreadPoolBench`). Machine: 2026-12-07, 2 cores (AMD EPYC),"
+                        + " OpenJDK 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the"
+                        + " start (the machine is shared: read the ratios). The in-process pipeline (as in"
+                        + " EmbeddingBench: batch 8, thread counts left to ONNX Runtime, no spinning) with a pool per"
+                        + " session against one pool for the process (`SharedThreadPool`, sessions' own threads"
+                        + " disabled). One JVM per mode and round, modes alternating, 5 rounds; per round the median"
+                        + " of 7 runs after 3 warm-ups; the table gives the median over the rounds. CPU = the whole"
+                        + " process's, ONNX Runtime's threads included.\n\n"
+                        + "| images | per-session ms/image | shared ms/image | per-session / shared |"
+                        + " per-session CPU ms/image | shared CPU ms/image | per-session / shared (CPU) |\n"
+                        + "|---|---|---|---|---|---|---|\n"
+                        + "| one-face | 32.71 | 28.46 | **1.15x** | 16.25 | 15.00 | **1.08x** |\n"
+                        + "| group | 111.21 | 83.41 | **1.33x** | 45.00 | 55.00 | **0.82x** |\n");
+    }
+
+    @Test
+    void onnxRuntimeVersionsAreMediansOverTheRoundsInReleaseOrderAgainstTheBaseline() throws Exception {
+        Path tsv = dir.resolve("versions.tsv");
+        // Two rounds of 1.23.2 and 1.10.0 (older: sorted first though measured second), one of 1.24.2 on the
+        // detector only.
+        Files.writeString(tsv, """
+                1.23.2\tdetect\t1\t3.0000
+                1.23.2\tfeature\t8\t6.0000
+                1.10.0\tdetect\t1\t6.0000
+                1.10.0\tfeature\t8\t3.0000
+                1.23.2\tdetect\t1\t2.0000
+                1.23.2\tfeature\t8\t7.0000
+                1.10.0\tdetect\t1\t5.0000
+                1.10.0\tfeature\t8\t4.0000
+                1.24.2\tdetect\t1\t1.2500
+                """);
+
+        Results.OnnxRuntimeVersions read = OnnxRuntimeVersions.read(tsv, "1.23.2");
+        Results.OnnxRuntimeVersions result = new Results.OnnxRuntimeVersions(
+                PROVENANCE, read.baseline(), read.versions(), read.rounds(), read.networks());
+
+        assertThat(result.versions()).containsExactly("1.10.0", "1.23.2", "1.24.2");
+        assertThat(result.rounds()).isEqualTo(2);
+        assertThat(BenchReport.onnxRuntimeVersions(result))
+                .isEqualTo("## ONNX Runtime versions\n\n"
+                        + "Command: `make bench-onnxruntime` (`OnnxRuntimeVersions`). Machine: 2026-12-07, 2 cores"
+                        + " (AMD EPYC), OpenJDK 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 /"
+                        + " 8.48 at the end. The service networks on random tensors with one intra-op thread (spinning"
+                        + " off as in the services); CPU time of the calling thread per item, median of 20 calls after"
+                        + " 5 warm-up calls, one JVM per version and round, versions alternating; the table gives the"
+                        + " median over the rounds, and in brackets the ratio to 1.23.2, the version the project"
+                        + " runs.\n\n"
+                        + "| network | batch | 1.10.0 | 1.23.2 | 1.24.2 |\n"
+                        + "|---|---|---|---|---|\n"
+                        + "| detect | 1 | 5.50 ms (2.20x) | 2.50 ms (1.00x) | 1.25 ms (0.50x) |\n"
+                        + "| feature | 8 | 3.50 ms (0.54x) | 6.50 ms (1.00x) | - |\n"
+                        + "\nRounds per version: 2.\n\n");
+    }
+
+    @Test
+    void goalsSetEachHeadlineFigureAgainstItsTarget() {
+        Results.Goals goals = new Results.Goals(
+                PROVENANCE,
+                Optional.of(0.86),
+                Optional.of(0.95),
+                Optional.of(1.46),
+                Optional.of(1.1),
+                Optional.of(1.74),
+                Optional.of(1.2),
+                Optional.of(2.43),
+                Optional.of(6230.3),
+                Optional.of(1_000_000),
+                Optional.of(2.86),
+                Optional.of(1.0),
+                Optional.of(74.5),
+                Optional.of("46% `ai.onnxruntime.OrtSession.run` (native)"),
+                Optional.empty());
+
+        assertThat(BenchReport.goals(goals))
+                .isEqualTo("## Where we are against the goals\n\n"
+                        + "From the last `make bench` (2026-12-07, 2 cores (AMD EPYC), OpenJDK 64-Bit Server VM"
+                        + " 17.0.15, commit 1c39224). The machine is shared with other builds while it runs: each"
+                        + " ratio below is measured side by side in the same run, which keeps it meaningful; absolute"
+                        + " figures in the sections below are noisy.\n\n"
+                        + "| goal | target | this run | status |\n"
+                        + "|---|---|---|---|\n"
+                        + "| Mesh throughput vs in-process (one-face 640x480, to FacesEmbedded) | >= 0.92x | 0.86x |"
+                        + " **missed** by 7% |\n"
+                        + "| Mesh throughput vs in-process (1920 px group photos, to FacesEmbedded) | >= 0.92x |"
+                        + " 0.95x | met |\n"
+                        + "| In-process pipeline overhead over raw model time (one-face 640x480, batch 8) | <= 15% |"
+                        + " +46% (1.46x) | **missed** by 31 points |\n"
+                        + "| In-process pipeline overhead over raw model time (one-face 640x480, batch 1) | <= 15% |"
+                        + " +10% (1.10x) | met |\n"
+                        + "| In-process vs onnxruntime-node peer (one-face 640x480, batch 8) | >= 1.50x | 1.74x |"
+                        + " met |\n"
+                        + "| In-process vs onnxruntime-node peer (one-face 640x480, batch 1) | >= 1.50x | 1.20x |"
+                        + " **missed** by 20% |\n"
+                        + "| In-process vs onnxruntime-node peer (group photos, batch 8) | >= 1.50x | 2.43x | met |\n"
+                        + "| `likeness publish`, 250 x 250 JPEGs to the local broker | >= 2000.00 photos/s |"
+                        + " 6230.30 photos/s | met |\n"
+                        + "| Matching replica restarted with a 1M-identity gallery, ready | <= 60 s | not part of"
+                        + " `make bench`: `make bench-restart`, section \"Matching: cold start of a replica\" | see"
+                        + " that section |\n"
+                        + "| 1:K search p99 at 1,000,000 identities (HNSW, ef 100) | <= 10 ms | 2.86 ms | met |\n"
+                        + "| recall@1 at 1,000,000 identities (HNSW vs exact, enrolled probes) | >= 0.99 | 1.000 |"
+                        + " met |\n"
+                        + "| (for comparison) exact search p99 at 1,000,000 identities | <= 10 ms | 74.5 ms |"
+                        + " **missed** by 645% |\n"
+                        + "\nWhat dominates, from the CPU-time profiles of this run:\n\n"
+                        + "- In-process pipeline (one-face, batch 8): 46% `ai.onnxruntime.OrtSession.run`"
+                        + " (native).\n");
+    }
+
+    @Test
+    void goalsOfBenchmarksThatDidNotRunAreNotMeasured() {
+        Optional<Double> none = Optional.empty();
+        Results.Goals goals = new Results.Goals(
+                PROVENANCE,
+                none,
+                none,
+                none,
+                none,
+                none,
+                none,
+                none,
+                none,
+                Optional.empty(),
+                none,
+                none,
+                none,
+                Optional.empty(),
+                Optional.empty());
+
+        assertThat(BenchReport.goals(goals))
+                .contains("| In-process vs onnxruntime-node peer (group photos, batch 8) | >= 1.50x | not measured |"
+                        + " not measured |\n")
+                .contains("| In-process pipeline overhead over raw model time (one-face 640x480, batch 1) | <= 15% |"
+                        + " not measured | not measured |\n")
+                .contains("| 1:K p99 at 1M identities, recall@1 | <= 10 ms, >= 0.99 | not measured | not measured |\n")
+                .doesNotContain("exact search")
+                .endsWith("What dominates, from the CPU-time profiles of this run:\n\n");
+    }
+}
