@@ -1,5 +1,9 @@
 package dev.likeness.bench;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -273,5 +277,85 @@ public final class BenchReport {
         }
         double by = atLeast ? (target - value) / target : (value - target) / target;
         return String.format(Locale.ROOT, "**missed** by %.0f%%", 100 * by);
+    }
+
+    /** The caption under a chart's title: the command and the machine. */
+    static String chartCaption(Provenance provenance) {
+        return EmbeddingBench.COMMAND + ", " + provenance.machine();
+    }
+
+    /** The matching section, and its chart of p99 latencies at the service's efSearch written into {@code charts}. */
+    public static String matching(Results.Matching result, Path charts) throws IOException {
+        StringBuilder md = new StringBuilder("## Matching: 1:K search\n\n")
+                .append("Command: `make bench` (`")
+                .append(result.command())
+                .append("`, then `MatchingReport`). Machine: ")
+                .append(result.provenance().machine())
+                .append("; ")
+                .append(result.provenance().load())
+                .append(" at the end (shared machine)."
+                        + " Synthetic face-like 512-d galleries, one embedding per identity, k = 5, one face per call;"
+                        + " latency percentiles over all probes after warm-up probes (each probe is one measured run);"
+                        + " recall@1 = share of probes where HNSW's best candidate is exact search's (enrolled: another"
+                        + " view of an enrolled person; strangers: never enrolled). HNSW M = 16, efConstruction = 100."
+                        + " The graphs are kept in `var/bench/hnsw` once built (`--graph-cache`): the build time shown"
+                        + " is the one measured when the graph was built (cached = yes), since rebuilding a million-row"
+                        + " graph takes about half an hour on 2 cores.\n\n")
+                .append(
+                        "| identities | gallery heap | exact p50 | exact p99 | HNSW build | cached | graph | ef | HNSW p50 |"
+                                + " HNSW p99 | recall@1 enrolled | recall@1 strangers |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> categories = new ArrayList<>();
+        List<Double> exactP99 = new ArrayList<>();
+        List<Double> hnswP99 = new ArrayList<>();
+        int previous = -1;
+        for (Results.MatchingRow r : result.rows()) {
+            // The gallery's own figures on its first row only, the efSearch rows below it.
+            boolean first = r.identities() != previous;
+            previous = r.identities();
+            if (r.ef() == 0) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %,d | %,d MiB | %.2f ms | %.2f ms | not built in this run: no"
+                                + " cached graph (`make bench-graphs` builds it once) | | | | | | | |\n",
+                        r.identities(),
+                        r.galleryHeapBytes() >> 20,
+                        r.exactP50(),
+                        r.exactP99()));
+                continue;
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %d | %.2f ms | %.2f ms | %.3f | %.3f |\n",
+                    first ? String.format(Locale.ROOT, "%,d", r.identities()) : "",
+                    first ? String.format(Locale.ROOT, "%,d MiB", r.galleryHeapBytes() >> 20) : "",
+                    first ? String.format(Locale.ROOT, "%.2f ms", r.exactP50()) : "",
+                    first ? String.format(Locale.ROOT, "%.2f ms", r.exactP99()) : "",
+                    first ? String.format(Locale.ROOT, "%,.0f s", r.buildSeconds()) : "",
+                    first ? (r.cached() ? "yes" : "no") : "",
+                    first ? String.format(Locale.ROOT, "%,d MiB", r.graphBytes() >> 20) : "",
+                    r.ef(),
+                    r.hnswP50(),
+                    r.hnswP99(),
+                    r.recallEnrolled(),
+                    r.recallStrangers()));
+            if (r.ef() == MatchingReport.DEFAULT_EF) {
+                categories.add(String.format(Locale.ROOT, "%,d", r.identities()));
+                exactP99.add(r.exactP99());
+                hnswP99.add(r.hnswP99());
+            }
+        }
+        return md.append("\n")
+                .append(Charts.write(
+                        charts.resolve("bench-matching.png"),
+                        new Charts.Bars(
+                                        "1:K search p99 latency, exact vs HNSW (ef = " + MatchingReport.DEFAULT_EF
+                                                + ")",
+                                        "ms, p99",
+                                        categories)
+                                .add("exact", exactP99)
+                                .add("HNSW", hnswP99),
+                        chartCaption(result.provenance())))
+                .append("\n")
+                .toString();
     }
 }

@@ -651,7 +651,7 @@ public final class EmbeddingBench {
     }
 
     static String chartCaption() {
-        return COMMAND + ", " + Machine.describe();
+        return BenchReport.chartCaption(Provenance.now());
     }
 
     /** 640x480 views of the sample photos centred on one face, kept where the pipeline finds exactly one face. */

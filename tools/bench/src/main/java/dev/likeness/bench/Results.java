@@ -69,4 +69,25 @@ public final class Results {
             Optional<Double> exactP99,
             Optional<String> pipelineProfile,
             Optional<String> meshProfile) {}
+
+    /** MatchingReport: SearchBenchmark's rows (run as {@code command}), one per gallery size and efSearch. */
+    public record Matching(Provenance provenance, String command, List<MatchingRow> rows) {}
+
+    /**
+     * One gallery size and efSearch, times in ms; {@code ef} 0 where no HNSW graph was built or cached in this run
+     * (only the exact figures then), {@code buildSeconds} as measured when the graph was built.
+     */
+    public record MatchingRow(
+            int identities,
+            long galleryHeapBytes,
+            double exactP50,
+            double exactP99,
+            double buildSeconds,
+            boolean cached,
+            long graphBytes,
+            int ef,
+            double hnswP50,
+            double hnswP99,
+            double recallEnrolled,
+            double recallStrangers) {}
 }

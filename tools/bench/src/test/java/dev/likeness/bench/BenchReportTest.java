@@ -255,4 +255,35 @@ class BenchReportTest {
                 .doesNotContain("exact search")
                 .endsWith("What dominates, from the CPU-time profiles of this run:\n\n");
     }
+
+    @Test
+    void matchingGivesEachGalleryOnceAboveItsEfRowsAndChartsTheServicesEf() throws Exception {
+        Path csv = dir.resolve("matching.csv");
+        Files.writeString(csv, """
+                identities,heap,exact_p50,exact_p99,build_s,cached,graph,ef,hnsw_p50,hnsw_p99,recall,strangers
+                10000,40894464,1.254,1.311,10.2,true,3145728,50,0.271,0.434,1.0,0.995
+                10000,40894464,1.254,1.311,10.2,true,3145728,100,0.5,0.63,1.0,1.0
+                1000000,2560622592,64.67,74.46,0,false,0,0,0,0,0,0
+                """);
+
+        String md = BenchReport.matching(
+                new Results.Matching(PROVENANCE, "SearchBenchmark --sizes 10000", MatchingReport.read(csv)),
+                dir.resolve("images"));
+
+        assertThat(md)
+                .startsWith("## Matching: 1:K search\n\n"
+                        + "Command: `make bench` (`SearchBenchmark --sizes 10000`, then `MatchingReport`). Machine:"
+                        + " 2026-12-07, 2 cores (AMD EPYC), OpenJDK 64-Bit Server VM 17.0.15, commit 1c39224; load"
+                        + " average 8.83 / 9.69 / 8.48 at the end (shared machine). Synthetic face-like 512-d")
+                .endsWith("| identities | gallery heap | exact p50 | exact p99 | HNSW build | cached | graph | ef |"
+                        + " HNSW p50 | HNSW p99 | recall@1 enrolled | recall@1 strangers |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+                        + "| 10,000 | 39 MiB | 1.25 ms | 1.31 ms | 10 s | yes | 3 MiB | 50 | 0.27 ms | 0.43 ms | 1.000"
+                        + " | 0.995 |\n"
+                        + "|  |  |  |  |  |  |  | 100 | 0.50 ms | 0.63 ms | 1.000 | 1.000 |\n"
+                        + "| 1,000,000 | 2,442 MiB | 64.67 ms | 74.46 ms | not built in this run: no cached graph"
+                        + " (`make bench-graphs` builds it once) | | | | | | | |\n"
+                        + "\n![1:K search p99 latency, exact vs HNSW (ef = 100)](images/bench-matching.png)\n");
+        assertThat(dir.resolve("images/bench-matching.png")).isNotEmptyFile();
+    }
 }
