@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns the scenarios' {@link Results} into their markdown sections of docs/benchmarks.md: the one place that
@@ -357,5 +358,102 @@ public final class BenchReport {
                         chartCaption(result.provenance())))
                 .append("\n")
                 .toString();
+    }
+
+    /** The stylising section, and its Gatys chart written into {@code charts}. */
+    public static String stylising(Results.Stylising result, Path charts) throws IOException {
+        int iterations = StylisingBench.ITERATIONS;
+        StringBuilder md = new StringBuilder("## Stylising\n\n")
+                .append("Command: `" + EmbeddingBench.COMMAND + "` (`StylisingBench`). Machine: ")
+                .append(result.provenance().machine())
+                .append("; ")
+                .append(result.provenance().load())
+                .append(" at the start (shared machine: ratios measured side by side are what counts)."
+                        + " ONNX Runtime CPU provider, default intra-op threads. Figures: median [min-max] of "
+                        + StylisingBench.RUNS + " runs after one warm-up run.\n\n")
+                .append("Gatys (`engine/Gatys` with the service defaults: the SWAG graphs `resnet50_swag_style_*` of"
+                        + " `models/style`, alpha 1, beta 5, gamma 1e-5, content init; content sample1.jpg stretched square, style"
+                        + " `TestPictures.stylePattern`). Each measured run: " + iterations + " raw loss + gradient"
+                        + " evaluations, " + iterations + " Adam iterations, " + iterations + " L-BFGS iterations,"
+                        + " interleaved; per evaluation or iteration:\n\n"
+                        + "| size | raw loss + gradient | Adam s/iteration | L-BFGS s/iteration | Adam / raw | L-BFGS / raw |\n"
+                        + "|---|---|---|---|---|---|\n");
+        Charts.Bars bars = new Charts.Bars(
+                "Gatys: seconds per iteration vs one raw loss + gradient",
+                "seconds (median)",
+                result.gatys().stream().map(row -> row.size() + " px").toList());
+        for (Results.GatysRow row : result.gatys()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %dx%d | %s | %s | %s | %.2f | %.2f |\n",
+                    row.size(),
+                    row.size(),
+                    seconds(row.raw()),
+                    seconds(row.adam()),
+                    seconds(row.lbfgs()),
+                    row.adam().median() / row.raw().median(),
+                    row.lbfgs().median() / row.raw().median()));
+        }
+        bars.add("raw loss + gradient", medians(result.gatys(), Results.GatysRow::raw))
+                .add("Adam iteration", medians(result.gatys(), Results.GatysRow::adam))
+                .add("L-BFGS iteration", medians(result.gatys(), Results.GatysRow::lbfgs));
+        md.append("\n")
+                .append(Charts.write(charts.resolve("bench-stylising.png"), bars, chartCaption(result.provenance())))
+                .append("\n\n");
+        md.append("Fast engine (`FastStyles.apply`: raster to tensor, ORT, tensor to raster,"
+                + " clamp; tiles of 512 px overlapping by 32 above 512 px) against one raw ORT `run` of the same network"
+                + " on a ready tensor of the whole picture. The network is generated here (no fast style network is"
+                + " shipped): three 3x3 convolutions 3-16-16-3 with ReLU, 3.2 kMAC per pixel, like a small"
+                + " feed-forward style network. Per picture:\n\n"
+                + "| size | raw ORT | fast engine | engine / raw |\n|---|---|---|---|\n");
+        for (Results.FastRow row : result.fast()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %dx%d | %s | %s | %.2f |\n",
+                    row.size(),
+                    row.size(),
+                    Report.ms(row.raw()),
+                    Report.ms(row.engine()),
+                    row.engine().median() / row.raw().median()));
+        }
+        md.append("\nClips (`ClipPainter`, service defaults, delta 0.01, L-BFGS, " + iterations
+                + " iterations per frame; content the 8-frame pan over sample1.jpg of `TestClips`, style"
+                + " `TestPictures.stylePattern`). Per frame:\n\n"
+                + "| frames | method | s/frame | s/frame-iteration |\n|---|---|---|---|\n");
+        for (Results.ClipRow row : result.clips()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d x %dx%d | %s | %s | %.3f s |\n",
+                    row.frames(),
+                    row.width(),
+                    row.height(),
+                    row.method(),
+                    seconds(row.perFrame()),
+                    row.perFrame().median() / iterations));
+        }
+        Results.SoundRow sound = result.sound();
+        md.append(
+                "\nSound (`SoundPainter`, the service's defaults: 512 random filters of 11 frames, window 512, L-BFGS,"
+                        + " 40 Griffin-Lim rounds; " + sound.iterations() + " iterations; a " + (int) sound.seconds()
+                        + " s melody at 16 kHz"
+                        + " in the texture of noisy chords, `TestSounds`). Per second of sound:\n\n"
+                        + "| sound | whole job | optimisation | the rest (spectrograms, targets, Griffin-Lim) |\n|---|---|---|---|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "| %.0f s, 16 kHz | %s | %.3f s | %.3f s |\n",
+                sound.seconds(),
+                seconds(sound.whole()),
+                sound.optimisation(),
+                sound.whole().median() - sound.optimisation()));
+        return md.toString();
+    }
+
+    private static <T> List<Double> medians(List<T> rows, Function<T, Measurement> column) {
+        return rows.stream().map(row -> column.apply(row).median()).toList();
+    }
+
+    /** "0.471 s [0.384-0.526]": median with min and max. */
+    private static String seconds(Measurement m) {
+        return String.format(Locale.ROOT, "%.3f s [%.3f-%.3f]", m.median(), m.min(), m.max());
     }
 }

@@ -90,4 +90,20 @@ public final class Results {
             double hnswP99,
             double recallEnrolled,
             double recallStrangers) {}
+
+    /** StylisingBench: Gatys, the fast engine, clips and sound, each against what it is built on. */
+    public record Stylising(
+            Provenance provenance, List<GatysRow> gatys, List<FastRow> fast, List<ClipRow> clips, SoundRow sound) {}
+
+    /** Gatys at {@code size} px square: one raw loss + gradient, one Adam and one L-BFGS iteration. */
+    public record GatysRow(int size, Measurement raw, Measurement adam, Measurement lbfgs) {}
+
+    /** The fast engine on a {@code size} px square picture against one raw ORT run of its network. */
+    public record FastRow(int size, Measurement raw, Measurement engine) {}
+
+    /** A clip of {@code frames} frames painted as one volume or frame by frame ({@code method}); per frame. */
+    public record ClipRow(int frames, int width, int height, String method, Measurement perFrame) {}
+
+    /** {@code seconds} of sound, {@code iterations} iterations: the whole job and its optimisation, per second. */
+    public record SoundRow(double seconds, int iterations, Measurement whole, double optimisation) {}
 }

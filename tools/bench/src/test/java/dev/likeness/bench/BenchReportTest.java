@@ -286,4 +286,58 @@ class BenchReportTest {
                         + "\n![1:K search p99 latency, exact vs HNSW (ef = 100)](images/bench-matching.png)\n");
         assertThat(dir.resolve("images/bench-matching.png")).isNotEmptyFile();
     }
+
+    @Test
+    void stylisingGivesEachEngineAgainstWhatItIsBuiltOn() throws Exception {
+        Results.Stylising result = new Results.Stylising(
+                PROVENANCE,
+                List.of(new Results.GatysRow(
+                        256,
+                        Measurement.ofSeconds(0.4, 0.5, 0.45),
+                        Measurement.ofSeconds(0.6, 0.55, 0.65),
+                        Measurement.ofSeconds(0.9, 0.7, 0.8))),
+                List.of(new Results.FastRow(
+                        512, Measurement.ofSeconds(0.03, 0.04, 0.05), Measurement.ofSeconds(0.05, 0.06, 0.07))),
+                List.of(new Results.ClipRow(8, 96, 64, "volume", Measurement.ofSeconds(0.4, 0.3, 0.6))),
+                new Results.SoundRow(3, 20, Measurement.ofSeconds(0.7, 0.69, 0.72), 0.4));
+
+        assertThat(BenchReport.stylising(result, dir.resolve("images")))
+                .isEqualTo("## Stylising\n\n"
+                        + "Command: `make bench` (`StylisingBench`). Machine: 2026-12-07, 2 cores (AMD EPYC), OpenJDK"
+                        + " 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the start"
+                        + " (shared machine: ratios measured side by side are what counts). ONNX Runtime CPU provider,"
+                        + " default intra-op threads. Figures: median [min-max] of 3 runs after one warm-up run.\n\n"
+                        + "Gatys (`engine/Gatys` with the service defaults: the SWAG graphs `resnet50_swag_style_*` of"
+                        + " `models/style`, alpha 1, beta 5, gamma 1e-5, content init; content sample1.jpg stretched"
+                        + " square, style `TestPictures.stylePattern`). Each measured run: 4 raw loss + gradient"
+                        + " evaluations, 4 Adam iterations, 4 L-BFGS iterations, interleaved; per evaluation or"
+                        + " iteration:\n\n"
+                        + "| size | raw loss + gradient | Adam s/iteration | L-BFGS s/iteration | Adam / raw |"
+                        + " L-BFGS / raw |\n"
+                        + "|---|---|---|---|---|---|\n"
+                        + "| 256x256 | 0.450 s [0.400-0.500] | 0.600 s [0.550-0.650] | 0.800 s [0.700-0.900] | 1.33 |"
+                        + " 1.78 |\n\n"
+                        + "![Gatys: seconds per iteration vs one raw loss + gradient](images/bench-stylising.png)\n\n"
+                        + "Fast engine (`FastStyles.apply`: raster to tensor, ORT, tensor to raster, clamp; tiles of"
+                        + " 512 px overlapping by 32 above 512 px) against one raw ORT `run` of the same network on a"
+                        + " ready tensor of the whole picture. The network is generated here (no fast style network"
+                        + " is shipped): three 3x3 convolutions 3-16-16-3 with ReLU, 3.2 kMAC per pixel, like a small"
+                        + " feed-forward style network. Per picture:\n\n"
+                        + "| size | raw ORT | fast engine | engine / raw |\n"
+                        + "|---|---|---|---|\n"
+                        + "| 512x512 | 40.00 ms [30.00-50.00] | 60.00 ms [50.00-70.00] | 1.50 |\n\n"
+                        + "Clips (`ClipPainter`, service defaults, delta 0.01, L-BFGS, 4 iterations per frame; content"
+                        + " the 8-frame pan over sample1.jpg of `TestClips`, style `TestPictures.stylePattern`). Per"
+                        + " frame:\n\n"
+                        + "| frames | method | s/frame | s/frame-iteration |\n"
+                        + "|---|---|---|---|\n"
+                        + "| 8 x 96x64 | volume | 0.400 s [0.300-0.600] | 0.100 s |\n\n"
+                        + "Sound (`SoundPainter`, the service's defaults: 512 random filters of 11 frames, window 512,"
+                        + " L-BFGS, 40 Griffin-Lim rounds; 20 iterations; a 3 s melody at 16 kHz in the texture of"
+                        + " noisy chords, `TestSounds`). Per second of sound:\n\n"
+                        + "| sound | whole job | optimisation | the rest (spectrograms, targets, Griffin-Lim) |\n"
+                        + "|---|---|---|---|\n"
+                        + "| 3 s, 16 kHz | 0.700 s [0.690-0.720] | 0.400 s | 0.300 s |\n");
+        assertThat(dir.resolve("images/bench-stylising.png")).isNotEmptyFile();
+    }
 }
