@@ -456,4 +456,140 @@ public final class BenchReport {
     private static String seconds(Measurement m) {
         return String.format(Locale.ROOT, "%.3f s [%.3f-%.3f]", m.median(), m.min(), m.max());
     }
+
+    /** The processes of the mesh, in the CPU table's column order. */
+    static final List<String> MESH_PROCESSES = List.of("embedding", "matching", "broker", "client");
+
+    /** The mesh section, and its throughput chart written into {@code charts}. */
+    public static String mesh(Results.Mesh result, Path charts) throws IOException {
+        StringBuilder md = new StringBuilder("## Through the mesh\n\n")
+                .append(suiteProvenance(
+                        result.provenance(),
+                        "MeshBench",
+                        "The broker (Apache Kafka, KRaft, one node, from"
+                                + " Maven jars) and the embedding and matching services (`quarkus-run.jar`, default settings: max-batch 8,"
+                                + " 3 partitions) run as processes on this machine, as does this client (async producer, one consumer"
+                                + " of both result topics). The gallery holds one identity per one-face view, enrolled through the mesh"
+                                + " first; every measured request is an `identify`"));
+        List<String> warmUps = new ArrayList<>();
+        for (Results.MeshWorkload workload : result.workloads()) {
+            Results.MeshWarmUp warmUp = workload.warmUp();
+            warmUps.add(String.format(
+                    Locale.ROOT,
+                    "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d, JIT %.0f%% of the last",
+                    workload.name(),
+                    warmUp.meshBursts(),
+                    100 * warmUp.meshJitShare(),
+                    warmUp.inProcessPasses(),
+                    100 * warmUp.inProcessJitShare()));
+        }
+        md.append("Throughput: bursts of identify requests published at once, timed from the first publish to the last"
+                + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
+                + MeshBench.ROUNDS + " rounds after warm-up bursts of each workload (at least "
+                + MeshBench.WARM_UP_BURSTS
+                + ", more while the JIT compilers take over " + (int) (100 * MeshBench.WARM_JIT_SHARE)
+                + "% of the mesh's CPU in a burst, for at most " + MeshBench.WARM_UP_LIMIT.toSeconds()
+                + " s, and as many in-process passes by the same rule: " + String.join("; ", warmUps)
+                + "), so that both sides run compiled code.\n\n"
+                + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
+                + " mesh / in-process |\n|---|---|---|---|---|---|\n");
+        for (Results.MeshWorkload w : result.workloads()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %s | **%.2fx** |\n",
+                    w.label(),
+                    w.burstSize(),
+                    Report.perSecond(w.inProcess()),
+                    Report.perSecond(w.toFaces()),
+                    Report.perSecond(w.toMatches()),
+                    w.inProcess().median() / w.toFaces().median()));
+        }
+        md.append("\nCPU time per request during the bursts (all threads of each process,"
+                + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
+                + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
+                + " columns, and the figures in brackets, count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
+                + " drop out, so a lower bound):\n\n"
+                + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
+                + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Results.MeshWorkload w : result.workloads()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f ms |", w.label(), 1e3 * w.inProcessCpu()));
+            double total = 0;
+            double jit = 0;
+            for (String process : MESH_PROCESSES) {
+                double cpu = w.meshCpu().getOrDefault(process, 0.0);
+                double processJit = w.meshJit().getOrDefault(process, 0.0);
+                total += cpu;
+                jit += processJit;
+                md.append(String.format(Locale.ROOT, " %.1f ms (%.1f) |", 1e3 * cpu, 1e3 * processJit));
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    " %.1f ms | %.2fx | %.1f ms / %.1f ms | %.2fx |\n",
+                    1e3 * total,
+                    total / w.inProcessCpu(),
+                    1e3 * jit,
+                    1e3 * w.inProcessJit(),
+                    (total - jit) / (w.inProcessCpu() - w.inProcessJit())));
+        }
+        md.append(
+                "\nBatches the embedding service's networks ran during the"
+                        + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
+                        + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
+        for (Results.MeshWorkload w : result.workloads()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f |\n",
+                    w.label(),
+                    w.imagesPerDetectorCall(),
+                    w.facesPerEmbedderCall()));
+        }
+        md.append("\nLatency at steady load (" + (int) (100 * MeshBench.STEADY_SHARE)
+                + "% of the burst throughput to FacesEmbedded, " + MeshBench.STEADY.toSeconds() + " s per workload),"
+                + " against the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS
+                + " runs over the set):\n\n| images | rate | publish -> FacesEmbedded p50 / p99 |"
+                + " publish -> MatchResult p50 / p99 | in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
+        for (Results.MeshWorkload w : result.workloads()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f images/s | %.0f / %.0f ms | %.0f / %.0f ms | %.0f / %.0f ms |\n",
+                    w.label(),
+                    w.steadyRate(),
+                    1e3 * w.steadyToFaces().percentile(50),
+                    1e3 * w.steadyToFaces().percentile(99),
+                    1e3 * w.steadyToMatches().percentile(50),
+                    1e3 * w.steadyToMatches().percentile(99),
+                    1e3 * w.oneImage().percentile(50),
+                    1e3 * w.oneImage().percentile(99)));
+        }
+        if (result.profile().isPresent()) {
+            md.append("\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
+                            + " process after the warm-ups, through the measured bursts and the steady load; one sample per "
+                            + Profiles.INTERVAL + " of process CPU, every thread;"
+                            + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
+                            + " `var/bench/mesh/embedding.collapsed`):\n\n")
+                    .append(result.profile().get().markdown(8));
+        } else {
+            md.append("\nNo CPU profile of the embedding service: ")
+                    .append(result.noProfile().orElse("not taken"))
+                    .append(".\n");
+        }
+        Charts.Bars bars = new Charts.Bars(
+                        "Mesh vs in-process throughput",
+                        "images/s (median)",
+                        result.workloads().stream()
+                                .map(Results.MeshWorkload::name)
+                                .toList())
+                .add("in-process pipeline", rates(result.workloads(), Results.MeshWorkload::inProcess))
+                .add("mesh, to FacesEmbedded", rates(result.workloads(), Results.MeshWorkload::toFaces))
+                .add("mesh, to MatchResult", rates(result.workloads(), Results.MeshWorkload::toMatches));
+        return md.append("\n")
+                .append(Charts.write(charts.resolve("bench-mesh.png"), bars, chartCaption(result.provenance())))
+                .append("\n")
+                .toString();
+    }
+
+    private static <T> List<Double> rates(List<T> rows, Function<T, Measurement> column) {
+        return rows.stream().map(row -> 1 / column.apply(row).median()).toList();
+    }
 }

@@ -106,4 +106,43 @@ public final class Results {
 
     /** {@code seconds} of sound, {@code iterations} iterations: the whole job and its optimisation, per second. */
     public record SoundRow(double seconds, int iterations, Measurement whole, double optimisation) {}
+
+    /**
+     * MeshBench: per workload, the mesh against the in-process pipeline; the embedding service's CPU profile, or
+     * why there is none ({@code noProfile}).
+     */
+    public record Mesh(
+            Provenance provenance,
+            List<MeshWorkload> workloads,
+            Optional<Profiles.Summary> profile,
+            Optional<String> noProfile) {}
+
+    /** How a workload's warm-up ended on each side: runs, and the JIT compiler threads' share of the last. */
+    public record MeshWarmUp(int meshBursts, double meshJitShare, int inProcessPasses, double inProcessJitShare) {}
+
+    /**
+     * One workload ({@code name}, described by {@code label}) through the mesh. Bursts: seconds per image in
+     * process and through the mesh to FacesEmbedded and to MatchResult; CPU seconds per request in process and
+     * per mesh process (embedding, matching, broker, client), each with its JIT compiler threads' share; the
+     * embedding service's batch sizes. Steady load at {@code steadyRate} images/s: latencies, against the pipeline
+     * on one image at a time.
+     */
+    public record MeshWorkload(
+            String name,
+            String label,
+            MeshWarmUp warmUp,
+            int burstSize,
+            Measurement inProcess,
+            Measurement toFaces,
+            Measurement toMatches,
+            double inProcessCpu,
+            double inProcessJit,
+            Map<String, Double> meshCpu,
+            Map<String, Double> meshJit,
+            double imagesPerDetectorCall,
+            double facesPerEmbedderCall,
+            double steadyRate,
+            Measurement steadyToFaces,
+            Measurement steadyToMatches,
+            Measurement oneImage) {}
 }

@@ -340,4 +340,58 @@ class BenchReportTest {
                         + "| 3 s, 16 kHz | 0.700 s [0.690-0.720] | 0.400 s | 0.300 s |\n");
         assertThat(dir.resolve("images/bench-stylising.png")).isNotEmptyFile();
     }
+
+    @Test
+    void theMeshIsSetAgainstTheInProcessPipelineInThroughputCpuBatchesAndLatency() throws Exception {
+        Results.Mesh result = new Results.Mesh(
+                PROVENANCE,
+                List.of(new Results.MeshWorkload(
+                        "one-face",
+                        "one-face 640x480 views (8)",
+                        new Results.MeshWarmUp(23, 0.09, 2, 0.06),
+                        96,
+                        Measurement.ofSeconds(0.006, 0.005, 0.008),
+                        Measurement.ofSeconds(0.008, 0.0075, 0.01),
+                        Measurement.ofSeconds(0.01, 0.008, 0.0125),
+                        0.010,
+                        0.002,
+                        Map.of("embedding", 0.010, "matching", 0.001, "broker", 0.0008, "client", 0.0002),
+                        Map.of("embedding", 0.001, "matching", 0.0005, "broker", 0.0, "client", 0.0005),
+                        6.6,
+                        6.5,
+                        62.5,
+                        Measurement.ofSeconds(0.010, 0.013, 0.103),
+                        Measurement.ofSeconds(0.012, 0.015, 0.107),
+                        Measurement.ofSeconds(0.005, 0.006, 0.016))),
+                Optional.empty(),
+                Optional.of("no perf events here"));
+
+        String md = BenchReport.mesh(result, dir.resolve("images"));
+
+        assertThat(md)
+                .startsWith("## Through the mesh\n\nCommand: `make bench` (`MeshBench`). Machine: 2026-12-07, 2 cores")
+                .contains(" first; every measured request is an `identify`. Figures: median [min-max] of 7 runs after"
+                        + " 3 warm-up runs unless stated.\n\n"
+                        + "Throughput: bursts of identify requests published at once, timed from the first publish to"
+                        + " the last result, alternating with the in-process pipeline (batch 8, one JVM) on the same"
+                        + " images, 9 rounds after warm-up bursts of each workload (at least 3, more while the JIT"
+                        + " compilers take over 10% of the mesh's CPU in a burst, for at most 30 s, and as many"
+                        + " in-process passes by the same rule: one-face: bursts 23, JIT 9% of the last; in-process"
+                        + " passes 2, JIT 6% of the last), so that both sides run compiled code.\n\n")
+                .contains("|---|---|---|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 96 | 166.7 [125.0-200.0] | 125.0 [100.0-133.3] |"
+                        + " 100.0 [80.0-125.0] | **0.75x** |\n\nCPU time per request")
+                .contains("|---|---|---|---|---|---|---|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 10.0 ms | 10.0 ms (1.0) | 1.0 ms (0.5) | 0.8 ms (0.0) |"
+                        + " 0.2 ms (0.5) | 12.0 ms | 1.20x | 2.0 ms / 2.0 ms | 1.25x |\n\nBatches")
+                .contains("| images | images per detector call | faces per embedder call |\n|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 6.6 | 6.5 |\n\n"
+                        + "Latency at steady load (50% of the burst throughput to FacesEmbedded, 20 s per workload),"
+                        + " against the in-process pipeline on one image at a time (batch 1, 7 runs over the set):\n\n")
+                .endsWith("|---|---|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 62.5 images/s | 13 / 103 ms | 15 / 107 ms | 6 / 16 ms |\n"
+                        + "\nNo CPU profile of the embedding service: no perf events here.\n"
+                        + "\n![Mesh vs in-process throughput](images/bench-mesh.png)\n");
+        assertThat(dir.resolve("images/bench-mesh.png")).isNotEmptyFile();
+    }
 }
