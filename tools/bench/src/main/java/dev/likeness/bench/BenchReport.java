@@ -592,4 +592,45 @@ public final class BenchReport {
     private static <T> List<Double> rates(List<T> rows, Function<T, Measurement> column) {
         return rows.stream().map(row -> 1 / column.apply(row).median()).toList();
     }
+
+    /** EmbeddingBench's raw-models section, and its chart written into {@code charts}. */
+    public static String rawModels(Results.RawModels result, Path charts) throws IOException {
+        StringBuilder md = new StringBuilder("## Raw models\n\n")
+                .append(suiteProvenance(
+                        result.provenance(),
+                        "EmbeddingBench",
+                        "ONNX Runtime " + result.onnxRuntimeVersion() + " Java `run` on ready random tensors"
+                                + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
+                                + " of one call / batch. Both thread counts interleaved run by run"))
+                .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
+                        + "|---|---|---|---|---|---|\n");
+        for (Results.RawModelRow row : result.rows()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %dx%d | %d | %s | %s | %.2f |\n",
+                    row.model(),
+                    row.width(),
+                    row.height(),
+                    row.batch(),
+                    Report.ms(row.oneThread()),
+                    Report.ms(row.twoThreads()),
+                    row.twoThreads().median() / row.oneThread().median()));
+        }
+        Charts.Bars bars = new Charts.Bars(
+                        "Raw ONNX Runtime time per item",
+                        "ms per image or face (median)",
+                        result.rows().stream()
+                                .map(row -> row.model().replace("faceplugin-fr-", "") + " b" + row.batch())
+                                .toList())
+                .add("1 intra-op thread", milliseconds(result.rows(), Results.RawModelRow::oneThread))
+                .add("2 intra-op threads", milliseconds(result.rows(), Results.RawModelRow::twoThreads));
+        return md.append("\n")
+                .append(Charts.write(charts.resolve("bench-raw-models.png"), bars, chartCaption(result.provenance())))
+                .append("\n")
+                .toString();
+    }
+
+    private static <T> List<Double> milliseconds(List<T> rows, Function<T, Measurement> column) {
+        return rows.stream().map(row -> 1e3 * column.apply(row).median()).toList();
+    }
 }

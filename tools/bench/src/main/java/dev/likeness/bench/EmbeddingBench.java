@@ -123,18 +123,8 @@ public final class EmbeddingBench {
     // ---------------------------------------------------------------- 1. raw models
 
     static String rawModels(FacePipelineConfig config, Path charts) throws Exception {
-        StringBuilder md = new StringBuilder("## Raw models\n\n")
-                .append(provenance(
-                        "EmbeddingBench",
-                        "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
-                                + " Java `run` on ready random tensors"
-                                + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
-                                + " of one call / batch. Both thread counts interleaved run by run"))
-                .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
-                        + "|---|---|---|---|---|---|\n");
-        List<String> categories = new ArrayList<>();
-        List<Double> one = new ArrayList<>();
-        List<Double> two = new ArrayList<>();
+        Provenance provenance = Provenance.now();
+        List<Results.RawModelRow> rows = new ArrayList<>();
         for (ModelSpec spec : List.of(config.detector(), config.landmarker(), embedder(config))) {
             for (int batch : new int[] {1, 8}) {
                 int calls = batch == 1 ? 16 : 4;
@@ -146,37 +136,20 @@ public final class EmbeddingBench {
                                 InferenceOptions.builder().intraOpThreads(2).build())) {
                     Measurement[] m = Measurement.interleaved(
                             WARM_UP, RUNS, () -> single.run(batch, calls), () -> dual.run(batch, calls));
-                    Measurement perItem1 = m[0].per(batch * calls);
-                    Measurement perItem2 = m[1].per(batch * calls);
-                    md.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %dx%d | %d | %s | %s | %.2f |%n",
+                    rows.add(new Results.RawModelRow(
                             spec.id(),
                             spec.inputWidth(),
                             spec.inputHeight(),
                             batch,
-                            Report.ms(perItem1),
-                            Report.ms(perItem2),
-                            perItem2.median() / perItem1.median()));
-                    categories.add(shortName(spec) + " b" + batch);
-                    one.add(1e3 * perItem1.median());
-                    two.add(1e3 * perItem2.median());
+                            m[0].per(batch * calls),
+                            m[1].per(batch * calls)));
                 }
             }
         }
-        md.append("\n")
-                .append(Charts.write(
-                        charts.resolve("bench-raw-models.png"),
-                        new Charts.Bars("Raw ONNX Runtime time per item", "ms per image or face (median)", categories)
-                                .add("1 intra-op thread", one)
-                                .add("2 intra-op threads", two),
-                        chartCaption()))
-                .append("\n");
-        return md.toString();
-    }
-
-    private static String shortName(ModelSpec spec) {
-        return spec.id().replace("faceplugin-fr-", "");
+        return BenchReport.rawModels(
+                new Results.RawModels(
+                        provenance, OrtEnvironment.getEnvironment().getVersion(), rows),
+                charts);
     }
 
     /** One network on random tensors, kept per batch size. */

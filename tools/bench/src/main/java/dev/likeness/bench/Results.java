@@ -145,4 +145,11 @@ public final class Results {
             Measurement steadyToFaces,
             Measurement steadyToMatches,
             Measurement oneImage) {}
+
+    /** EmbeddingBench's raw models: each network on ready random tensors with 1 and 2 intra-op threads. */
+    public record RawModels(Provenance provenance, String onnxRuntimeVersion, List<RawModelRow> rows) {}
+
+    /** One network ({@code model} id, input size) at one batch size: time per item with 1 and with 2 threads. */
+    public record RawModelRow(
+            String model, int width, int height, int batch, Measurement oneThread, Measurement twoThreads) {}
 }

@@ -394,4 +394,42 @@ class BenchReportTest {
                         + "\n![Mesh vs in-process throughput](images/bench-mesh.png)\n");
         assertThat(dir.resolve("images/bench-mesh.png")).isNotEmptyFile();
     }
+
+    @Test
+    void rawModelsGiveTimePerItemWithOneAndTwoThreads() throws Exception {
+        Results.RawModels result = new Results.RawModels(
+                PROVENANCE,
+                "1.23.2",
+                List.of(
+                        new Results.RawModelRow(
+                                "faceplugin-fr-detect",
+                                320,
+                                240,
+                                1,
+                                Measurement.ofSeconds(0.00133, 0.00128, 0.00137),
+                                Measurement.ofSeconds(0.00178, 0.00172, 0.00181)),
+                        new Results.RawModelRow(
+                                "faceplugin-fr-feature",
+                                112,
+                                112,
+                                8,
+                                Measurement.ofSeconds(0.004, 0.0038, 0.0042),
+                                Measurement.ofSeconds(0.002, 0.0019, 0.0023))));
+
+        assertThat(BenchReport.rawModels(result, dir.resolve("images")))
+                .isEqualTo("## Raw models\n\n"
+                        + "Command: `make bench` (`EmbeddingBench`). Machine: 2026-12-07, 2 cores (AMD EPYC), OpenJDK"
+                        + " 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the start (the"
+                        + " machine is shared: absolute times are noisy, ratios measured side by side in one run are"
+                        + " what counts). ONNX Runtime 1.23.2 Java `run` on ready random tensors (CPU provider,"
+                        + " intra-op spinning off as in the services). Time per item (image or face) = time of one"
+                        + " call / batch. Both thread counts interleaved run by run. Figures: median [min-max] of 7"
+                        + " runs after 3 warm-up runs unless stated.\n\n"
+                        + "| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
+                        + "|---|---|---|---|---|---|\n"
+                        + "| faceplugin-fr-detect | 320x240 | 1 | 1.33 ms [1.28-1.37] | 1.78 ms [1.72-1.81] | 1.34 |\n"
+                        + "| faceplugin-fr-feature | 112x112 | 8 | 4.00 ms [3.80-4.20] | 2.00 ms [1.90-2.30] | 0.50 |\n"
+                        + "\n![Raw ONNX Runtime time per item](images/bench-raw-models.png)\n");
+        assertThat(dir.resolve("images/bench-raw-models.png")).isNotEmptyFile();
+    }
 }
