@@ -633,4 +633,69 @@ public final class BenchReport {
     private static <T> List<Double> milliseconds(List<T> rows, Function<T, Measurement> column) {
         return rows.stream().map(row -> 1e3 * column.apply(row).median()).toList();
     }
+
+    /** EmbeddingBench's recognition-models section, and its chart written into {@code charts}. */
+    public static String recognitionModels(Results.RecognitionModels result, Path charts) throws IOException {
+        Results.RecognitionRow first = result.models().get(0);
+        StringBuilder md = new StringBuilder("## Recognition models: faces/s\n\n")
+                .append(suiteProvenance(
+                        result.provenance(),
+                        "EmbeddingBench",
+                        "Each recognition model in the same pipeline (" + result.workload() + ", " + result.faces()
+                                + " faces, batch 8, the services' ONNX Runtime settings), interleaved run by run."
+                                + " Recognition = the align and embed stages (mean over every run); pipeline = JPEG"
+                                + " bytes to embeddings. Accuracy of each on LFW view 1: docs/matching.md"))
+                .append("| model | networks | recognition faces/s | pipeline faces/s | pipeline vs " + first.model()
+                        + " |\n|---|---|---|---|---|\n");
+        for (Results.RecognitionRow row : result.models()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| `%s` | %d | %.0f | %s | %.2fx |\n",
+                    row.model(),
+                    row.networks(),
+                    row.recognitionFacesPerSecond(),
+                    Report.perSecond(row.perFace()),
+                    first.perFace().median() / row.perFace().median()));
+        }
+        Charts.Bars bars = new Charts.Bars(
+                        "Faces/s per recognition model",
+                        "faces/s",
+                        result.models().stream()
+                                .map(Results.RecognitionRow::model)
+                                .toList())
+                .add(
+                        "recognition (align + embed)",
+                        result.models().stream()
+                                .map(Results.RecognitionRow::recognitionFacesPerSecond)
+                                .toList())
+                .add("pipeline (JPEG to embeddings)", rates(result.models(), Results.RecognitionRow::perFace));
+        return md.append("\n")
+                .append(Charts.write(
+                        charts.resolve("bench-recognition-models.png"), bars, chartCaption(result.provenance())))
+                .append("\n")
+                .toString();
+    }
+
+    /** EmbeddingBench's face-analysis section. */
+    public static String faceAnalysis(Results.FaceAnalysis result) {
+        return new StringBuilder("## Face analysis: faces/s with every analysis on\n\n")
+                .append(suiteProvenance(
+                        result.provenance(),
+                        "EmbeddingBench",
+                        "The default pipeline (" + result.pipeline() + ") on " + result.workload() + ", "
+                                + result.faces()
+                                + " faces, batch 8, without analyses and with all six asked for (gear, age, gender,"
+                                + " emotion, antispoof, liveness: docs/analysis.md), interleaved run by run."
+                                + " Analyses alone = the analyse stage's time (mean over every run)"))
+                .append("| pipeline | faces/s | vs without |\n|---|---|---|\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "| without analyses | %s | 1.00x |\n| with all six analyses | %s | %.2fx |\n"
+                                + "| the six analysis networks alone | %.0f | |\n",
+                        Report.perSecond(result.without()),
+                        Report.perSecond(result.withAll()),
+                        result.without().median() / result.withAll().median(),
+                        result.analysesFacesPerSecond()))
+                .toString();
+    }
 }

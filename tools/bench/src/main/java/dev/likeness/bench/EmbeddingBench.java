@@ -308,6 +308,7 @@ public final class EmbeddingBench {
                 FaceNetworks.MOBILEFACENET,
                 FaceNetworks.FACERES,
                 FaceNetworks.FUSION);
+        Provenance provenance = Provenance.now();
         List<FacePipeline> pipelines = new ArrayList<>();
         List<long[]> recognitionNanos = new ArrayList<>();
         try {
@@ -327,42 +328,20 @@ public final class EmbeddingBench {
                     .map(pipeline -> (Measurement.Body) () -> runPipeline(pipeline, workload.images(), 8))
                     .toArray(Measurement.Body[]::new);
             Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, bodies);
-            StringBuilder md = new StringBuilder("## Recognition models: faces/s\n\n")
-                    .append(provenance(
-                            "EmbeddingBench",
-                            "Each recognition model in the same pipeline (" + workload.label() + ", " + faces
-                                    + " faces, batch 8, the services' ONNX Runtime settings), interleaved run by run."
-                                    + " Recognition = the align and embed stages (mean over every run); pipeline = JPEG"
-                                    + " bytes to embeddings. Accuracy of each on LFW view 1: docs/matching.md"))
-                    .append("| model | networks | recognition faces/s | pipeline faces/s | pipeline vs "
-                            + FaceNetworks.FR_FEATURE + " |\n|---|---|---|---|---|\n");
-            List<Double> recognitionRates = new ArrayList<>();
-            List<Double> pipelineRates = new ArrayList<>();
+            List<Results.RecognitionRow> rows = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 double recognitionRate =
                         faces * (double) (WARM_UP + RUNS) / (recognitionNanos.get(i)[0] / 1e9);
                 Measurement perFace = m[i].per(faces);
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| `%s` | %d | %.0f | %s | %.2fx |%n",
+                Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
+                rows.add(new Results.RecognitionRow(
                         ids.get(i),
                         FaceNetworks.embedding(ids.get(i), models).networks().size(),
                         recognitionRate,
-                        Report.perSecond(perFace),
-                        m[0].median() / m[i].median()));
-                Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
-                recognitionRates.add(recognitionRate);
-                pipelineRates.add(1 / perFace.median());
+                        perFace));
             }
-            md.append("\n")
-                    .append(Charts.write(
-                            charts.resolve("bench-recognition-models.png"),
-                            new Charts.Bars("Faces/s per recognition model", "faces/s", ids)
-                                    .add("recognition (align + embed)", recognitionRates)
-                                    .add("pipeline (JPEG to embeddings)", pipelineRates),
-                            chartCaption()))
-                    .append("\n");
-            return md.toString();
+            return BenchReport.recognitionModels(
+                    new Results.RecognitionModels(provenance, workload.label(), faces, rows), charts);
         } finally {
             for (FacePipeline pipeline : pipelines) {
                 pipeline.close();
@@ -375,6 +354,7 @@ public final class EmbeddingBench {
      * the group photos; the analyse stage's own time from the pipeline's listener.
      */
     static String faceAnalysis(Path models, Workload workload) throws Exception {
+        Provenance provenance = Provenance.now();
         Set<Analysis> all = EnumSet.allOf(Analysis.class);
         FacePipelineConfig config =
                 FacePipelineConfig.defaults(models, FaceNetworks.DEFAULT).withMaxBatch(8);
@@ -395,23 +375,14 @@ public final class EmbeddingBench {
             Measurement plainPerFace = m[0].per(faces), analysingPerFace = m[1].per(faces);
             double analyseRate = faces * (double) (WARM_UP + RUNS) / (analyseNanos[0] / 1e9);
             Figures.put("face-analysis.all.faces-per-second", 1 / analysingPerFace.median());
-            return new StringBuilder("## Face analysis: faces/s with every analysis on\n\n")
-                    .append(provenance(
-                            "EmbeddingBench",
-                            "The default pipeline (" + FaceNetworks.DEFAULT + ") on " + workload.label() + ", " + faces
-                                    + " faces, batch 8, without analyses and with all six asked for (gear, age, gender,"
-                                    + " emotion, antispoof, liveness: docs/analysis.md), interleaved run by run."
-                                    + " Analyses alone = the analyse stage's time (mean over every run)"))
-                    .append("| pipeline | faces/s | vs without |\n|---|---|---|\n")
-                    .append(String.format(
-                            Locale.ROOT,
-                            "| without analyses | %s | 1.00x |%n| with all six analyses | %s | %.2fx |%n"
-                                    + "| the six analysis networks alone | %.0f | |%n",
-                            Report.perSecond(plainPerFace),
-                            Report.perSecond(analysingPerFace),
-                            m[0].median() / m[1].median(),
-                            analyseRate))
-                    .toString();
+            return BenchReport.faceAnalysis(new Results.FaceAnalysis(
+                    provenance,
+                    FaceNetworks.DEFAULT,
+                    workload.label(),
+                    faces,
+                    plainPerFace,
+                    analysingPerFace,
+                    analyseRate));
         }
     }
 

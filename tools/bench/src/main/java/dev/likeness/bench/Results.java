@@ -152,4 +152,26 @@ public final class Results {
     /** One network ({@code model} id, input size) at one batch size: time per item with 1 and with 2 threads. */
     public record RawModelRow(
             String model, int width, int height, int batch, Measurement oneThread, Measurement twoThreads) {}
+
+    /**
+     * EmbeddingBench's recognition models: each in the same pipeline on {@code workload} ({@code faces} faces); the
+     * first row is the one the others are compared with.
+     */
+    public record RecognitionModels(Provenance provenance, String workload, int faces, List<RecognitionRow> models) {}
+
+    /** One recognition model: its networks, faces/s of its align and embed stages, and the pipeline per face. */
+    public record RecognitionRow(String model, int networks, double recognitionFacesPerSecond, Measurement perFace) {}
+
+    /**
+     * EmbeddingBench's face analysis: {@code pipeline} on {@code workload} ({@code faces} faces), per face without and
+     * with every analysis, and faces/s of the analysis networks alone.
+     */
+    public record FaceAnalysis(
+            Provenance provenance,
+            String pipeline,
+            String workload,
+            int faces,
+            Measurement without,
+            Measurement withAll,
+            double analysesFacesPerSecond) {}
 }

@@ -432,4 +432,63 @@ class BenchReportTest {
                         + "\n![Raw ONNX Runtime time per item](images/bench-raw-models.png)\n");
         assertThat(dir.resolve("images/bench-raw-models.png")).isNotEmptyFile();
     }
+
+    @Test
+    void recognitionModelsAreComparedWithTheFirst() throws Exception {
+        Results.RecognitionModels result = new Results.RecognitionModels(
+                PROVENANCE,
+                "one-face 640x480 views (8)",
+                8,
+                List.of(
+                        new Results.RecognitionRow(
+                                "faceplugin-fr-feature", 1, 412.4, Measurement.ofSeconds(0.01, 0.008, 0.0125)),
+                        new Results.RecognitionRow(
+                                "likeness-fusion-v1", 3, 120.6, Measurement.ofSeconds(0.025, 0.02, 0.04))));
+
+        assertThat(BenchReport.recognitionModels(result, dir.resolve("images")))
+                .isEqualTo("## Recognition models: faces/s\n\n"
+                        + "Command: `make bench` (`EmbeddingBench`). Machine: 2026-12-07, 2 cores (AMD EPYC), OpenJDK"
+                        + " 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the start (the"
+                        + " machine is shared: absolute times are noisy, ratios measured side by side in one run are"
+                        + " what counts). Each recognition model in the same pipeline (one-face 640x480 views (8), 8"
+                        + " faces, batch 8, the services' ONNX Runtime settings), interleaved run by run. Recognition"
+                        + " = the align and embed stages (mean over every run); pipeline = JPEG bytes to embeddings."
+                        + " Accuracy of each on LFW view 1: docs/matching.md. Figures: median [min-max] of 7 runs"
+                        + " after 3 warm-up runs unless stated.\n\n"
+                        + "| model | networks | recognition faces/s | pipeline faces/s | pipeline vs"
+                        + " faceplugin-fr-feature |\n"
+                        + "|---|---|---|---|---|\n"
+                        + "| `faceplugin-fr-feature` | 1 | 412 | 100.0 [80.0-125.0] | 1.00x |\n"
+                        + "| `likeness-fusion-v1` | 3 | 121 | 40.0 [25.0-50.0] | 0.40x |\n"
+                        + "\n![Faces/s per recognition model](images/bench-recognition-models.png)\n");
+        assertThat(dir.resolve("images/bench-recognition-models.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void faceAnalysisIsThePipelineWithoutAndWithEveryAnalysis() {
+        Results.FaceAnalysis result = new Results.FaceAnalysis(
+                PROVENANCE,
+                "likeness-fusion-v1",
+                "1920 px group photos (6)",
+                22,
+                Measurement.ofSeconds(0.02, 0.016, 0.025),
+                Measurement.ofSeconds(0.05, 0.04, 0.0625),
+                58.4);
+
+        assertThat(BenchReport.faceAnalysis(result))
+                .isEqualTo("## Face analysis: faces/s with every analysis on\n\n"
+                        + "Command: `make bench` (`EmbeddingBench`). Machine: 2026-12-07, 2 cores (AMD EPYC), OpenJDK"
+                        + " 64-Bit Server VM 17.0.15, commit 1c39224; load average 8.83 / 9.69 / 8.48 at the start (the"
+                        + " machine is shared: absolute times are noisy, ratios measured side by side in one run are"
+                        + " what counts). The default pipeline (likeness-fusion-v1) on 1920 px group photos (6), 22"
+                        + " faces, batch 8, without analyses and with all six asked for (gear, age, gender, emotion,"
+                        + " antispoof, liveness: docs/analysis.md), interleaved run by run. Analyses alone = the"
+                        + " analyse stage's time (mean over every run). Figures: median [min-max] of 7 runs after 3"
+                        + " warm-up runs unless stated.\n\n"
+                        + "| pipeline | faces/s | vs without |\n"
+                        + "|---|---|---|\n"
+                        + "| without analyses | 50.0 [40.0-62.5] | 1.00x |\n"
+                        + "| with all six analyses | 20.0 [16.0-25.0] | 0.40x |\n"
+                        + "| the six analysis networks alone | 58 | |\n");
+    }
 }
