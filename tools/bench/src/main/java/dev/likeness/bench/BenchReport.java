@@ -698,4 +698,46 @@ public final class BenchReport {
                         result.analysesFacesPerSecond()))
                 .toString();
     }
+
+    /** EmbeddingBench's peer section, and its chart written into {@code charts}. */
+    public static String peer(Results.PeerComparison result, Path charts) throws IOException {
+        StringBuilder md = new StringBuilder("## Peer: onnxruntime-node\n\n")
+                .append(suiteProvenance(
+                        result.provenance(),
+                        "EmbeddingBench",
+                        "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
+                                + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
+                                + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
+                                + " same thread settings). Rounds alternate: Java pipeline " + EmbeddingBench.PEER_RUNS
+                                + " runs, then a Node process (2 warm-up + " + EmbeddingBench.PEER_RUNS + " runs), "
+                                + EmbeddingBench.PEER_ROUNDS + " rounds; median [min-max] over all measured runs"))
+                .append("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
+                        + "|---|---|---|---|---|---|\n");
+        for (Results.PeerRow row : result.rows()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d / %d | %s | %s | **%.2fx** |\n",
+                    row.label(),
+                    row.batch(),
+                    row.javaFaces(),
+                    row.nodeFaces(),
+                    Report.perSecond(row.java()),
+                    Report.perSecond(row.node()),
+                    row.node().median() / row.java().median()));
+        }
+        Charts.Bars bars = new Charts.Bars(
+                        "In-process pipeline: Java vs onnxruntime-node",
+                        "images/s (median)",
+                        result.rows().stream()
+                                .map(row -> row.name() + " b" + row.batch())
+                                .toList())
+                .add("Java (FacePipeline)", rates(result.rows(), Results.PeerRow::java))
+                .add("Node (onnxruntime-node + sharp)", rates(result.rows(), Results.PeerRow::node));
+        return md.append("\nPeer runtime: ")
+                .append(result.runtime())
+                .append(".\n\n")
+                .append(Charts.write(charts.resolve("bench-peer.png"), bars, chartCaption(result.provenance())))
+                .append("\n")
+                .toString();
+    }
 }

@@ -521,23 +521,9 @@ public final class EmbeddingBench {
     static String peer(FacePipelineConfig defaults, Path models, List<Workload> workloads, Path charts)
             throws Exception {
         Path script = Path.of("tools/bench/peer/peer.js").toAbsolutePath();
-        StringBuilder md = new StringBuilder("## Peer: onnxruntime-node\n\n")
-                .append(provenance(
-                        "EmbeddingBench",
-                        "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
-                                + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
-                                + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
-                                + " same thread settings). Rounds alternate: Java pipeline " + PEER_RUNS
-                                + " runs, then a Node"
-                                + " process (2 warm-up + " + PEER_RUNS + " runs), " + PEER_ROUNDS
-                                + " rounds; median [min-max]"
-                                + " over all measured runs"))
-                .append("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
-                        + "|---|---|---|---|---|---|\n");
+        Provenance provenance = Provenance.now();
         String runtime = "";
-        List<String> categories = new ArrayList<>();
-        List<Double> java = new ArrayList<>();
-        List<Double> node = new ArrayList<>();
+        List<Results.PeerRow> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (int batch : new int[] {1, 8}) {
                 List<Measurement> javaRuns = new ArrayList<>();
@@ -556,36 +542,14 @@ public final class EmbeddingBench {
                     }
                 }
                 int images = workload.images().size();
-                Measurement j = Measurement.merged(javaRuns).per(images);
-                Measurement n = Measurement.merged(nodeRuns).per(images);
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %d | %d / %d | %s | %s | **%.2fx** |%n",
-                        workload.label(),
-                        batch,
-                        javaFaces,
-                        nodeFaces,
-                        Report.perSecond(j),
-                        Report.perSecond(n),
-                        n.median() / j.median()));
-                Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", n.median() / j.median());
-                categories.add(workload.name() + " b" + batch);
-                java.add(1 / j.median());
-                node.add(1 / n.median());
+                Measurement java = Measurement.merged(javaRuns).per(images);
+                Measurement node = Measurement.merged(nodeRuns).per(images);
+                Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", node.median() / java.median());
+                rows.add(new Results.PeerRow(
+                        workload.name(), workload.label(), batch, javaFaces, nodeFaces, java, node));
             }
         }
-        md.append("\nPeer runtime: ").append(runtime).append(".\n\n");
-        md.append(Charts.write(
-                        charts.resolve("bench-peer.png"),
-                        new Charts.Bars(
-                                        "In-process pipeline: Java vs onnxruntime-node",
-                                        "images/s (median)",
-                                        categories)
-                                .add("Java (FacePipeline)", java)
-                                .add("Node (onnxruntime-node + sharp)", node),
-                        chartCaption()))
-                .append("\n");
-        return md.toString();
+        return BenchReport.peer(new Results.PeerComparison(provenance, runtime, rows), charts);
     }
 
     // ---------------------------------------------------------------- shared

@@ -174,4 +174,11 @@ public final class Results {
             Measurement without,
             Measurement withAll,
             double analysesFacesPerSecond) {}
+
+    /** EmbeddingBench's peer: the in-process pipeline against the onnxruntime-node peer ({@code runtime}). */
+    public record PeerComparison(Provenance provenance, String runtime, List<PeerRow> rows) {}
+
+    /** One workload ({@code name}, described by {@code label}) at one batch size: faces found and time per image. */
+    public record PeerRow(
+            String name, String label, int batch, int javaFaces, int nodeFaces, Measurement java, Measurement node) {}
 }

@@ -491,4 +491,31 @@ class BenchReportTest {
                         + "| with all six analyses | 20.0 [16.0-25.0] | 0.40x |\n"
                         + "| the six analysis networks alone | 58 | |\n");
     }
+
+    @Test
+    void thePeerIsSetAgainstTheJavaPipelinePerWorkloadAndBatch() throws Exception {
+        Results.PeerComparison result = new Results.PeerComparison(
+                PROVENANCE,
+                "node v20.20.2, onnxruntime-node 1.23.2, sharp 0.34.5",
+                List.of(new Results.PeerRow(
+                        "group",
+                        "1920 px group photos (6)",
+                        8,
+                        22,
+                        21,
+                        Measurement.ofSeconds(0.02, 0.016, 0.025),
+                        Measurement.ofSeconds(0.05, 0.04, 0.0625))));
+
+        assertThat(BenchReport.peer(result, dir.resolve("images")))
+                .startsWith("## Peer: onnxruntime-node\n\nCommand: `make bench` (`EmbeddingBench`). Machine:")
+                .contains(" the same thread settings). Rounds alternate: Java pipeline 3 runs, then a Node process (2"
+                        + " warm-up + 3 runs), 3 rounds; median [min-max] over all measured runs. Figures: median"
+                        + " [min-max] of 7 runs after 3 warm-up runs unless stated.\n\n")
+                .endsWith("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
+                        + "|---|---|---|---|---|---|\n"
+                        + "| 1920 px group photos (6) | 8 | 22 / 21 | 50.0 [40.0-62.5] | 20.0 [16.0-25.0] | **2.50x** |\n"
+                        + "\nPeer runtime: node v20.20.2, onnxruntime-node 1.23.2, sharp 0.34.5.\n\n"
+                        + "![In-process pipeline: Java vs onnxruntime-node](images/bench-peer.png)\n");
+        assertThat(dir.resolve("images/bench-peer.png")).isNotEmptyFile();
+    }
 }
