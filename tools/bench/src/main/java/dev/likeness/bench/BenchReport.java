@@ -3,10 +3,14 @@ package dev.likeness.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+
+import dev.likeness.face.PipelineStage;
 
 /**
  * Turns the scenarios' {@link Results} into their markdown sections of docs/benchmarks.md: the one place that
@@ -739,5 +743,97 @@ public final class BenchReport {
                 .append(Charts.write(charts.resolve("bench-peer.png"), bars, chartCaption(result.provenance())))
                 .append("\n")
                 .toString();
+    }
+
+    /** EmbeddingBench's pipeline section (with its profile and the decode-ahead experiment), and its chart. */
+    public static String pipelineVsRaw(Results.PipelineVsRaw result, Path charts) throws IOException {
+        StringBuilder md = new StringBuilder("## In-process pipeline vs raw model time\n\n")
+                .append(
+                        suiteProvenance(
+                                result.provenance(),
+                                "EmbeddingBench",
+                                "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
+                                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
+                                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
+                .append("| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
+                        + " pipeline / raw |\n|---|---|---|---|---|---|---|\n");
+        for (Results.PipelineRow row : result.rows()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |\n",
+                    row.label(),
+                    row.batch(),
+                    row.faces(),
+                    Report.ms(row.raw()),
+                    Report.ms(row.pipeline()),
+                    1 / row.pipeline().median(),
+                    row.pipeline().median() / row.raw().median()));
+        }
+        md.append(
+                "\nPer stage (sums over all runs; decode and align have no network:"
+                        + " their time is all overhead, shown as a share of the raw model time):\n\n"
+                        + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
+        List<String> categories = new ArrayList<>();
+        List<Double> rawSeries = new ArrayList<>();
+        Map<PipelineStage, List<Double>> stageSeries = new EnumMap<>(PipelineStage.class);
+        for (Results.PipelineRow row : result.rows()) {
+            Map<PipelineStage, Long> stages = row.stageNanos();
+            long pipelineNanos =
+                    stages.values().stream().mapToLong(Long::longValue).sum();
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |\n",
+                    row.name(),
+                    row.batch(),
+                    100 * stages.get(PipelineStage.DECODE) / row.rawNanos(),
+                    stages.get(PipelineStage.DETECT) / (double) row.rawDetectNanos(),
+                    stages.get(PipelineStage.LANDMARKS) / (double) row.rawLandmarkNanos(),
+                    100 * stages.get(PipelineStage.ALIGN) / row.rawNanos(),
+                    stages.get(PipelineStage.EMBED) / (double) row.rawEmbedNanos(),
+                    pipelineNanos / row.rawNanos()));
+            categories.add(row.name() + " b" + row.batch());
+            double perImage = 1e6 * row.timedRuns() * row.images();
+            rawSeries.add(row.rawNanos() / perImage);
+            // No analysis is asked for here: that stage has its own section (face-analysis).
+            for (PipelineStage stage : PipelineStage.values()) {
+                if (stage != PipelineStage.ANALYSE) {
+                    stageSeries.computeIfAbsent(stage, key -> new ArrayList<>()).add(stages.get(stage) / perImage);
+                }
+            }
+        }
+        Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
+        bars.add("raw models (sum)", rawSeries);
+        stageSeries.forEach(
+                (stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
+        md.append("\n")
+                .append(Charts.write(
+                        charts.resolve("bench-pipeline-stages.png"), bars, chartCaption(result.provenance())))
+                .append("\n\n");
+        if (result.profile().isPresent()) {
+            md.append("Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL
+                            + " of process"
+                            + " CPU, every thread, " + EmbeddingBench.PROFILED_RUNS
+                            + " runs of the one-face set at batch 8; stacks in `" + result.stacks() + "`):\n\n")
+                    .append(result.profile().get().markdown(10))
+                    .append("\n");
+        } else {
+            md.append("No CPU profile of the pipeline: ")
+                    .append(result.noProfile().orElse("not taken"))
+                    .append(".\n");
+        }
+        md.append("\nExperiment, decode-ahead: `prepare` (the reduced JPEG decode) of the next"
+                + " batch on a second thread while `analyseAll` runs the current one, against the same loop in sequence;"
+                + " each set repeated twice so there is a next batch, batch 8, interleaved, 5 runs after 1 warm-up:\n\n"
+                + "| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n");
+        for (Results.DecodeAheadRow row : result.decodeAhead()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.2fx |\n",
+                    row.label(),
+                    Report.perSecond(row.inSequence()),
+                    Report.perSecond(row.decodingAhead()),
+                    row.inSequence().median() / row.decodingAhead().median()));
+        }
+        return md.toString();
     }
 }

@@ -13,7 +13,6 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -194,25 +193,8 @@ public final class EmbeddingBench {
     // ---------------------------------------------------------------- 2. pipeline vs raw
 
     static String pipelineVsRaw(FacePipelineConfig defaults, List<Workload> workloads, Path charts) throws Exception {
-        StringBuilder md = new StringBuilder("## In-process pipeline vs raw model time\n\n")
-                .append(
-                        provenance(
-                                "EmbeddingBench",
-                                "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
-                                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
-                                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
-                .append("| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
-                        + " pipeline / raw |\n|---|---|---|---|---|---|---|\n");
-        StringBuilder stages = new StringBuilder(
-                "\nPer stage (sums over all runs; decode and align have no network:"
-                        + " their time is all overhead, shown as a share of the raw model time):\n\n"
-                        + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
-        List<String> categories = new ArrayList<>();
-        Map<PipelineStage, List<Double>> stageSeries = new EnumMap<>(PipelineStage.class);
-        List<Double> rawSeries = new ArrayList<>();
-        for (PipelineStage stage : PipelineStage.values()) {
-            stageSeries.put(stage, new ArrayList<>());
-        }
+        Provenance provenance = Provenance.now();
+        List<Results.PipelineRow> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (int batch : new int[] {1, 8}) {
                 Map<PipelineStage, long[]> stageNanos = new EnumMap<>(PipelineStage.class);
@@ -243,55 +225,40 @@ public final class EmbeddingBench {
                             },
                             () -> runPipeline(pipeline, workload.images(), batch));
                     int images = workload.images().size();
-                    Measurement raw = m[0].per(images);
-                    Measurement whole = m[1].per(images);
-                    md.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |%n",
+                    Results.PipelineRow row = new Results.PipelineRow(
+                            workload.name(),
                             workload.label(),
                             batch,
                             faces,
-                            Report.ms(raw),
-                            Report.ms(whole),
-                            1 / whole.median(),
-                            whole.median() / raw.median()));
-                    Figures.put("pipeline." + workload.name() + ".b" + batch + ".ratio", whole.median() / raw.median());
-                    double rawNanos = detect.nanos + landmark.nanos + embed.nanos;
-                    long pipelineNanos =
-                            stageNanos.values().stream().mapToLong(n -> n[0]).sum();
-                    stages.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |%n",
-                            workload.name(),
-                            batch,
-                            100 * stageNanos.get(PipelineStage.DECODE)[0] / rawNanos,
-                            stageNanos.get(PipelineStage.DETECT)[0] / (double) detect.nanos,
-                            stageNanos.get(PipelineStage.LANDMARKS)[0] / (double) landmark.nanos,
-                            100 * stageNanos.get(PipelineStage.ALIGN)[0] / rawNanos,
-                            stageNanos.get(PipelineStage.EMBED)[0] / (double) embed.nanos,
-                            pipelineNanos / rawNanos));
-                    categories.add(workload.name() + " b" + batch);
-                    double runs = WARM_UP + RUNS;
-                    for (PipelineStage stage : PipelineStage.values()) {
-                        stageSeries.get(stage).add(stageNanos.get(stage)[0] / 1e6 / runs / images);
-                    }
-                    rawSeries.add(rawNanos / 1e6 / runs / images);
+                            images,
+                            WARM_UP + RUNS,
+                            m[0].per(images),
+                            m[1].per(images),
+                            totals(stageNanos),
+                            detect.nanos,
+                            landmark.nanos,
+                            embed.nanos);
+                    Figures.put(
+                            "pipeline." + workload.name() + ".b" + batch + ".ratio",
+                            row.pipeline().median() / row.raw().median());
+                    rows.add(row);
                 }
             }
         }
-        md.append(stages);
-        Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
-        bars.add("raw models (sum)", rawSeries);
-        // No analysis is asked for here: that stage has its own section (face-analysis).
-        stageSeries.remove(PipelineStage.ANALYSE);
-        stageSeries.forEach(
-                (stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
-        md.append("\n")
-                .append(Charts.write(charts.resolve("bench-pipeline-stages.png"), bars, chartCaption()))
-                .append("\n");
-        md.append("\n").append(profile(defaults, workloads.get(0)));
-        md.append("\n").append(decodeAhead(defaults, workloads));
-        return md.toString();
+        Path stacks = Path.of("var/bench/pipeline.collapsed");
+        Optional<String> noProfile = Profiles.unavailableHere();
+        Optional<Profiles.Summary> profile =
+                noProfile.isPresent() ? Optional.empty() : Optional.of(profile(defaults, workloads.get(0), stacks));
+        return BenchReport.pipelineVsRaw(
+                new Results.PipelineVsRaw(
+                        provenance, rows, profile, noProfile, stacks.toString(), decodeAhead(defaults, workloads)),
+                charts);
+    }
+
+    private static Map<PipelineStage, Long> totals(Map<PipelineStage, long[]> stageNanos) {
+        Map<PipelineStage, Long> totals = new EnumMap<>(PipelineStage.class);
+        stageNanos.forEach((stage, nanos) -> totals.put(stage, nanos[0]));
+        return totals;
     }
 
     // ---------------------------------------------------------------- 3. faces/s per recognition model
@@ -433,11 +400,9 @@ public final class EmbeddingBench {
      * The proposed fix for the decode overhead, tried in the harness: decode (prepare) the next batch on a
      * second thread while the networks run on the current one, against the same loop done in sequence.
      */
-    private static String decodeAhead(FacePipelineConfig defaults, List<Workload> workloads) throws Exception {
-        StringBuilder md = new StringBuilder("Experiment, decode-ahead: `prepare` (the reduced JPEG decode) of the next"
-                + " batch on a second thread while `analyseAll` runs the current one, against the same loop in sequence;"
-                + " each set repeated twice so there is a next batch, batch 8, interleaved, 5 runs after 1 warm-up:\n\n"
-                + "| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n");
+    private static List<Results.DecodeAheadRow> decodeAhead(FacePipelineConfig defaults, List<Workload> workloads)
+            throws Exception {
+        List<Results.DecodeAheadRow> rows = new ArrayList<>();
         ExecutorService ahead = Executors.newSingleThreadExecutor();
         try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             for (Workload workload : workloads) {
@@ -453,18 +418,12 @@ public final class EmbeddingBench {
                 Measurement plain = m[0].per(images.size());
                 Measurement overlapped = m[1].per(images.size());
                 Figures.put("decode-ahead." + workload.name() + ".speedup", plain.median() / overlapped.median());
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %s | %s | %.2fx |%n",
-                        workload.label(),
-                        Report.perSecond(plain),
-                        Report.perSecond(overlapped),
-                        plain.median() / overlapped.median()));
+                rows.add(new Results.DecodeAheadRow(workload.label(), plain, overlapped));
             }
         } finally {
             ahead.shutdownNow();
         }
-        return md.toString();
+        return rows;
     }
 
     static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
@@ -495,24 +454,17 @@ public final class EmbeddingBench {
     }
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
-    private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
-        Optional<String> noProfile = Profiles.unavailableHere();
-        if (noProfile.isPresent()) {
-            return "No CPU profile of the pipeline: " + noProfile.get() + ".\n";
-        }
+    private static Profiles.Summary profile(FacePipelineConfig defaults, Workload workload, Path stacks)
+            throws Exception {
         try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             runPipeline(pipeline, workload.images(), 8);
-            Path stacks = Path.of("var/bench/pipeline.collapsed");
             Profiles.Summary summary = Profiles.record(stacks, () -> {
                 for (int i = 0; i < PROFILED_RUNS; i++) {
                     runPipeline(pipeline, workload.images(), 8);
                 }
             });
             Figures.put("pipeline.profile", summary.headline(4));
-            return "Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL + " of process"
-                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `"
-                    + stacks
-                    + "`):\n\n" + summary.markdown(10) + "\n";
+            return summary;
         }
     }
 
@@ -553,14 +505,6 @@ public final class EmbeddingBench {
     }
 
     // ---------------------------------------------------------------- shared
-
-    static String provenance(String main, String what) {
-        return BenchReport.suiteProvenance(Provenance.now(), main, what);
-    }
-
-    static String chartCaption() {
-        return BenchReport.chartCaption(Provenance.now());
-    }
 
     /** 640x480 views of the sample photos centred on one face, kept where the pipeline finds exactly one face. */
     static List<byte[]> oneFaceImages(FacePipeline pipeline, List<byte[]> photos) throws Exception {

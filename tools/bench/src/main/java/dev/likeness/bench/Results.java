@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.likeness.face.PipelineStage;
+
 /**
  * What each benchmark scenario measured: plain numbers with their provenance, no text. {@link BenchReport} turns
  * them into the sections of docs/benchmarks.md.
@@ -181,4 +183,43 @@ public final class Results {
     /** One workload ({@code name}, described by {@code label}) at one batch size: faces found and time per image. */
     public record PeerRow(
             String name, String label, int batch, int javaFaces, int nodeFaces, Measurement java, Measurement node) {}
+
+    /**
+     * EmbeddingBench's pipeline against raw model time: per workload and batch; the pipeline's CPU profile (stacks
+     * in {@code stacks}), or why there is none; the decode-ahead experiment.
+     */
+    public record PipelineVsRaw(
+            Provenance provenance,
+            List<PipelineRow> rows,
+            Optional<Profiles.Summary> profile,
+            Optional<String> noProfile,
+            String stacks,
+            List<DecodeAheadRow> decodeAhead) {}
+
+    /**
+     * One workload at one batch size: time per image of the raw networks and of the pipeline; summed over all
+     * {@code timedRuns} runs of its {@code images} images, the nanoseconds of each pipeline stage and of each raw
+     * network.
+     */
+    public record PipelineRow(
+            String name,
+            String label,
+            int batch,
+            int faces,
+            int images,
+            int timedRuns,
+            Measurement raw,
+            Measurement pipeline,
+            Map<PipelineStage, Long> stageNanos,
+            long rawDetectNanos,
+            long rawLandmarkNanos,
+            long rawEmbedNanos) {
+
+        double rawNanos() {
+            return rawDetectNanos + rawLandmarkNanos + rawEmbedNanos;
+        }
+    }
+
+    /** A workload (twice over) in sequence and decoding the next batch ahead; per image. */
+    public record DecodeAheadRow(String label, Measurement inSequence, Measurement decodingAhead) {}
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.likeness.face.PipelineStage;
 
 /** Result records with known numbers, rendered to the sections docs/benchmarks.md holds. */
 class BenchReportTest {
@@ -517,5 +520,56 @@ class BenchReportTest {
                         + "\nPeer runtime: node v20.20.2, onnxruntime-node 1.23.2, sharp 0.34.5.\n\n"
                         + "![In-process pipeline: Java vs onnxruntime-node](images/bench-peer.png)\n");
         assertThat(dir.resolve("images/bench-peer.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void thePipelineIsSetAgainstRawModelTimeInAllAndPerStage() throws Exception {
+        Map<PipelineStage, Long> stages = new EnumMap<>(PipelineStage.class);
+        stages.put(PipelineStage.DECODE, 48_000_000L);
+        stages.put(PipelineStage.DETECT, 110_000_000L);
+        stages.put(PipelineStage.LANDMARKS, 12_000_000L);
+        stages.put(PipelineStage.ALIGN, 16_000_000L);
+        stages.put(PipelineStage.EMBED, 210_000_000L);
+        stages.put(PipelineStage.ANALYSE, 0L);
+        Results.PipelineVsRaw result = new Results.PipelineVsRaw(
+                PROVENANCE,
+                List.of(new Results.PipelineRow(
+                        "one-face",
+                        "one-face 640x480 views (8)",
+                        8,
+                        8,
+                        8,
+                        10,
+                        Measurement.ofSeconds(0.004, 0.0038, 0.0042),
+                        Measurement.ofSeconds(0.005, 0.0045, 0.006),
+                        stages,
+                        100_000_000L,
+                        10_000_000L,
+                        210_000_000L)),
+                Optional.empty(),
+                Optional.of("no perf events here"),
+                "var/bench/pipeline.collapsed",
+                List.of(new Results.DecodeAheadRow(
+                        "one-face 640x480 views (8)",
+                        Measurement.ofSeconds(0.005, 0.004, 0.00625),
+                        Measurement.ofSeconds(0.004, 0.0035, 0.005))));
+
+        assertThat(BenchReport.pipelineVsRaw(result, dir.resolve("images")))
+                .startsWith("## In-process pipeline vs raw model time\n\nCommand: `make bench` (`EmbeddingBench`).")
+                .contains(" Interleaved run by run; per image. Figures: median [min-max] of 7 runs after 3 warm-up"
+                        + " runs unless stated.\n\n"
+                        + "| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
+                        + " pipeline / raw |\n|---|---|---|---|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 8 | 8 | 4.00 ms [3.80-4.20] | 5.00 ms [4.50-6.00] | 200.0 |"
+                        + " **1.25x** |\n\nPer stage")
+                .contains("| images | batch | decode | detect | landmarks | align | embed | total |\n"
+                        + "|---|---|---|---|---|---|---|---|\n"
+                        + "| one-face | 8 | +15% | 1.10x | 1.20x | +5% | 1.00x | 1.24x |\n\n"
+                        + "![Pipeline stages vs raw model time](images/bench-pipeline-stages.png)\n\n"
+                        + "No CPU profile of the pipeline: no perf events here.\n\n"
+                        + "Experiment, decode-ahead: ")
+                .endsWith("| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n"
+                        + "| one-face 640x480 views (8) | 200.0 [160.0-250.0] | 250.0 [200.0-285.7] | 1.25x |\n");
+        assertThat(dir.resolve("images/bench-pipeline-stages.png")).isNotEmptyFile();
     }
 }
