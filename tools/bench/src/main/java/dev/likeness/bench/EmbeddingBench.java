@@ -13,7 +13,6 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -123,18 +122,8 @@ public final class EmbeddingBench {
     // ---------------------------------------------------------------- 1. raw models
 
     static String rawModels(FacePipelineConfig config, Path charts) throws Exception {
-        StringBuilder md = new StringBuilder("## Raw models\n\n")
-                .append(provenance(
-                        "EmbeddingBench",
-                        "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
-                                + " Java `run` on ready random tensors"
-                                + " (CPU provider, intra-op spinning off as in the services). Time per item (image or face) = time"
-                                + " of one call / batch. Both thread counts interleaved run by run"))
-                .append("| model | input | batch | 1 thread, ms/item | 2 threads, ms/item | 2 threads / 1 thread |\n"
-                        + "|---|---|---|---|---|---|\n");
-        List<String> categories = new ArrayList<>();
-        List<Double> one = new ArrayList<>();
-        List<Double> two = new ArrayList<>();
+        Provenance provenance = Provenance.now();
+        List<Results.RawModelRow> rows = new ArrayList<>();
         for (ModelSpec spec : List.of(config.detector(), config.landmarker(), embedder(config))) {
             for (int batch : new int[] {1, 8}) {
                 int calls = batch == 1 ? 16 : 4;
@@ -146,37 +135,20 @@ public final class EmbeddingBench {
                                 InferenceOptions.builder().intraOpThreads(2).build())) {
                     Measurement[] m = Measurement.interleaved(
                             WARM_UP, RUNS, () -> single.run(batch, calls), () -> dual.run(batch, calls));
-                    Measurement perItem1 = m[0].per(batch * calls);
-                    Measurement perItem2 = m[1].per(batch * calls);
-                    md.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %dx%d | %d | %s | %s | %.2f |%n",
+                    rows.add(new Results.RawModelRow(
                             spec.id(),
                             spec.inputWidth(),
                             spec.inputHeight(),
                             batch,
-                            Report.ms(perItem1),
-                            Report.ms(perItem2),
-                            perItem2.median() / perItem1.median()));
-                    categories.add(shortName(spec) + " b" + batch);
-                    one.add(1e3 * perItem1.median());
-                    two.add(1e3 * perItem2.median());
+                            m[0].per(batch * calls),
+                            m[1].per(batch * calls)));
                 }
             }
         }
-        md.append("\n")
-                .append(Charts.write(
-                        charts.resolve("bench-raw-models.png"),
-                        new Charts.Bars("Raw ONNX Runtime time per item", "ms per image or face (median)", categories)
-                                .add("1 intra-op thread", one)
-                                .add("2 intra-op threads", two),
-                        chartCaption()))
-                .append("\n");
-        return md.toString();
-    }
-
-    private static String shortName(ModelSpec spec) {
-        return spec.id().replace("faceplugin-fr-", "");
+        return BenchReport.rawModels(
+                new Results.RawModels(
+                        provenance, OrtEnvironment.getEnvironment().getVersion(), rows),
+                charts);
     }
 
     /** One network on random tensors, kept per batch size. */
@@ -221,25 +193,8 @@ public final class EmbeddingBench {
     // ---------------------------------------------------------------- 2. pipeline vs raw
 
     static String pipelineVsRaw(FacePipelineConfig defaults, List<Workload> workloads, Path charts) throws Exception {
-        StringBuilder md = new StringBuilder("## In-process pipeline vs raw model time\n\n")
-                .append(
-                        provenance(
-                                "EmbeddingBench",
-                                "Pipeline = `FacePipeline.prepare` + `analyseAll`: JPEG bytes to"
-                                        + " L2-normalised embeddings, with `max-batch` = the batch. Raw = the same ONNX Runtime calls (same"
-                                        + " batch sizes, same number of faces) on ready tensors. Interleaved run by run; per image"))
-                .append("| images | batch | faces | raw models ms/image | pipeline ms/image | pipeline images/s |"
-                        + " pipeline / raw |\n|---|---|---|---|---|---|---|\n");
-        StringBuilder stages = new StringBuilder(
-                "\nPer stage (sums over all runs; decode and align have no network:"
-                        + " their time is all overhead, shown as a share of the raw model time):\n\n"
-                        + "| images | batch | decode | detect | landmarks | align | embed | total |\n|---|---|---|---|---|---|---|---|\n");
-        List<String> categories = new ArrayList<>();
-        Map<PipelineStage, List<Double>> stageSeries = new EnumMap<>(PipelineStage.class);
-        List<Double> rawSeries = new ArrayList<>();
-        for (PipelineStage stage : PipelineStage.values()) {
-            stageSeries.put(stage, new ArrayList<>());
-        }
+        Provenance provenance = Provenance.now();
+        List<Results.PipelineRow> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (int batch : new int[] {1, 8}) {
                 Map<PipelineStage, long[]> stageNanos = new EnumMap<>(PipelineStage.class);
@@ -270,55 +225,40 @@ public final class EmbeddingBench {
                             },
                             () -> runPipeline(pipeline, workload.images(), batch));
                     int images = workload.images().size();
-                    Measurement raw = m[0].per(images);
-                    Measurement whole = m[1].per(images);
-                    md.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %d | %d | %s | %s | %.1f | **%.2fx** |%n",
+                    Results.PipelineRow row = new Results.PipelineRow(
+                            workload.name(),
                             workload.label(),
                             batch,
                             faces,
-                            Report.ms(raw),
-                            Report.ms(whole),
-                            1 / whole.median(),
-                            whole.median() / raw.median()));
-                    Figures.put("pipeline." + workload.name() + ".b" + batch + ".ratio", whole.median() / raw.median());
-                    double rawNanos = detect.nanos + landmark.nanos + embed.nanos;
-                    long pipelineNanos =
-                            stageNanos.values().stream().mapToLong(n -> n[0]).sum();
-                    stages.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %d | +%.0f%% | %.2fx | %.2fx | +%.0f%% | %.2fx | %.2fx |%n",
-                            workload.name(),
-                            batch,
-                            100 * stageNanos.get(PipelineStage.DECODE)[0] / rawNanos,
-                            stageNanos.get(PipelineStage.DETECT)[0] / (double) detect.nanos,
-                            stageNanos.get(PipelineStage.LANDMARKS)[0] / (double) landmark.nanos,
-                            100 * stageNanos.get(PipelineStage.ALIGN)[0] / rawNanos,
-                            stageNanos.get(PipelineStage.EMBED)[0] / (double) embed.nanos,
-                            pipelineNanos / rawNanos));
-                    categories.add(workload.name() + " b" + batch);
-                    double runs = WARM_UP + RUNS;
-                    for (PipelineStage stage : PipelineStage.values()) {
-                        stageSeries.get(stage).add(stageNanos.get(stage)[0] / 1e6 / runs / images);
-                    }
-                    rawSeries.add(rawNanos / 1e6 / runs / images);
+                            images,
+                            WARM_UP + RUNS,
+                            m[0].per(images),
+                            m[1].per(images),
+                            totals(stageNanos),
+                            detect.nanos,
+                            landmark.nanos,
+                            embed.nanos);
+                    Figures.put(
+                            "pipeline." + workload.name() + ".b" + batch + ".ratio",
+                            row.pipeline().median() / row.raw().median());
+                    rows.add(row);
                 }
             }
         }
-        md.append(stages);
-        Charts.Bars bars = new Charts.Bars("Pipeline stages vs raw model time", "ms per image", categories);
-        bars.add("raw models (sum)", rawSeries);
-        // No analysis is asked for here: that stage has its own section (face-analysis).
-        stageSeries.remove(PipelineStage.ANALYSE);
-        stageSeries.forEach(
-                (stage, values) -> bars.add("pipeline: " + stage.name().toLowerCase(Locale.ROOT), values));
-        md.append("\n")
-                .append(Charts.write(charts.resolve("bench-pipeline-stages.png"), bars, chartCaption()))
-                .append("\n");
-        md.append("\n").append(profile(defaults, workloads.get(0)));
-        md.append("\n").append(decodeAhead(defaults, workloads));
-        return md.toString();
+        Path stacks = Path.of("var/bench/pipeline.collapsed");
+        Optional<String> noProfile = Profiles.unavailableHere();
+        Optional<Profiles.Summary> profile =
+                noProfile.isPresent() ? Optional.empty() : Optional.of(profile(defaults, workloads.get(0), stacks));
+        return BenchReport.pipelineVsRaw(
+                new Results.PipelineVsRaw(
+                        provenance, rows, profile, noProfile, stacks.toString(), decodeAhead(defaults, workloads)),
+                charts);
+    }
+
+    private static Map<PipelineStage, Long> totals(Map<PipelineStage, long[]> stageNanos) {
+        Map<PipelineStage, Long> totals = new EnumMap<>(PipelineStage.class);
+        stageNanos.forEach((stage, nanos) -> totals.put(stage, nanos[0]));
+        return totals;
     }
 
     // ---------------------------------------------------------------- 3. faces/s per recognition model
@@ -335,6 +275,7 @@ public final class EmbeddingBench {
                 FaceNetworks.MOBILEFACENET,
                 FaceNetworks.FACERES,
                 FaceNetworks.FUSION);
+        Provenance provenance = Provenance.now();
         List<FacePipeline> pipelines = new ArrayList<>();
         List<long[]> recognitionNanos = new ArrayList<>();
         try {
@@ -354,42 +295,20 @@ public final class EmbeddingBench {
                     .map(pipeline -> (Measurement.Body) () -> runPipeline(pipeline, workload.images(), 8))
                     .toArray(Measurement.Body[]::new);
             Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, bodies);
-            StringBuilder md = new StringBuilder("## Recognition models: faces/s\n\n")
-                    .append(provenance(
-                            "EmbeddingBench",
-                            "Each recognition model in the same pipeline (" + workload.label() + ", " + faces
-                                    + " faces, batch 8, the services' ONNX Runtime settings), interleaved run by run."
-                                    + " Recognition = the align and embed stages (mean over every run); pipeline = JPEG"
-                                    + " bytes to embeddings. Accuracy of each on LFW view 1: docs/matching.md"))
-                    .append("| model | networks | recognition faces/s | pipeline faces/s | pipeline vs "
-                            + FaceNetworks.FR_FEATURE + " |\n|---|---|---|---|---|\n");
-            List<Double> recognitionRates = new ArrayList<>();
-            List<Double> pipelineRates = new ArrayList<>();
+            List<Results.RecognitionRow> rows = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 double recognitionRate =
                         faces * (double) (WARM_UP + RUNS) / (recognitionNanos.get(i)[0] / 1e9);
                 Measurement perFace = m[i].per(faces);
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| `%s` | %d | %.0f | %s | %.2fx |%n",
+                Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
+                rows.add(new Results.RecognitionRow(
                         ids.get(i),
                         FaceNetworks.embedding(ids.get(i), models).networks().size(),
                         recognitionRate,
-                        Report.perSecond(perFace),
-                        m[0].median() / m[i].median()));
-                Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
-                recognitionRates.add(recognitionRate);
-                pipelineRates.add(1 / perFace.median());
+                        perFace));
             }
-            md.append("\n")
-                    .append(Charts.write(
-                            charts.resolve("bench-recognition-models.png"),
-                            new Charts.Bars("Faces/s per recognition model", "faces/s", ids)
-                                    .add("recognition (align + embed)", recognitionRates)
-                                    .add("pipeline (JPEG to embeddings)", pipelineRates),
-                            chartCaption()))
-                    .append("\n");
-            return md.toString();
+            return BenchReport.recognitionModels(
+                    new Results.RecognitionModels(provenance, workload.label(), faces, rows), charts);
         } finally {
             for (FacePipeline pipeline : pipelines) {
                 pipeline.close();
@@ -402,6 +321,7 @@ public final class EmbeddingBench {
      * the group photos; the analyse stage's own time from the pipeline's listener.
      */
     static String faceAnalysis(Path models, Workload workload) throws Exception {
+        Provenance provenance = Provenance.now();
         Set<Analysis> all = EnumSet.allOf(Analysis.class);
         FacePipelineConfig config =
                 FacePipelineConfig.defaults(models, FaceNetworks.DEFAULT).withMaxBatch(8);
@@ -422,23 +342,14 @@ public final class EmbeddingBench {
             Measurement plainPerFace = m[0].per(faces), analysingPerFace = m[1].per(faces);
             double analyseRate = faces * (double) (WARM_UP + RUNS) / (analyseNanos[0] / 1e9);
             Figures.put("face-analysis.all.faces-per-second", 1 / analysingPerFace.median());
-            return new StringBuilder("## Face analysis: faces/s with every analysis on\n\n")
-                    .append(provenance(
-                            "EmbeddingBench",
-                            "The default pipeline (" + FaceNetworks.DEFAULT + ") on " + workload.label() + ", " + faces
-                                    + " faces, batch 8, without analyses and with all six asked for (gear, age, gender,"
-                                    + " emotion, antispoof, liveness: docs/analysis.md), interleaved run by run."
-                                    + " Analyses alone = the analyse stage's time (mean over every run)"))
-                    .append("| pipeline | faces/s | vs without |\n|---|---|---|\n")
-                    .append(String.format(
-                            Locale.ROOT,
-                            "| without analyses | %s | 1.00x |%n| with all six analyses | %s | %.2fx |%n"
-                                    + "| the six analysis networks alone | %.0f | |%n",
-                            Report.perSecond(plainPerFace),
-                            Report.perSecond(analysingPerFace),
-                            m[0].median() / m[1].median(),
-                            analyseRate))
-                    .toString();
+            return BenchReport.faceAnalysis(new Results.FaceAnalysis(
+                    provenance,
+                    FaceNetworks.DEFAULT,
+                    workload.label(),
+                    faces,
+                    plainPerFace,
+                    analysingPerFace,
+                    analyseRate));
         }
     }
 
@@ -489,11 +400,9 @@ public final class EmbeddingBench {
      * The proposed fix for the decode overhead, tried in the harness: decode (prepare) the next batch on a
      * second thread while the networks run on the current one, against the same loop done in sequence.
      */
-    private static String decodeAhead(FacePipelineConfig defaults, List<Workload> workloads) throws Exception {
-        StringBuilder md = new StringBuilder("Experiment, decode-ahead: `prepare` (the reduced JPEG decode) of the next"
-                + " batch on a second thread while `analyseAll` runs the current one, against the same loop in sequence;"
-                + " each set repeated twice so there is a next batch, batch 8, interleaved, 5 runs after 1 warm-up:\n\n"
-                + "| images | in sequence, images/s | decode-ahead, images/s | speed-up |\n|---|---|---|---|\n");
+    private static List<Results.DecodeAheadRow> decodeAhead(FacePipelineConfig defaults, List<Workload> workloads)
+            throws Exception {
+        List<Results.DecodeAheadRow> rows = new ArrayList<>();
         ExecutorService ahead = Executors.newSingleThreadExecutor();
         try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             for (Workload workload : workloads) {
@@ -509,18 +418,12 @@ public final class EmbeddingBench {
                 Measurement plain = m[0].per(images.size());
                 Measurement overlapped = m[1].per(images.size());
                 Figures.put("decode-ahead." + workload.name() + ".speedup", plain.median() / overlapped.median());
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %s | %s | %.2fx |%n",
-                        workload.label(),
-                        Report.perSecond(plain),
-                        Report.perSecond(overlapped),
-                        plain.median() / overlapped.median()));
+                rows.add(new Results.DecodeAheadRow(workload.label(), plain, overlapped));
             }
         } finally {
             ahead.shutdownNow();
         }
-        return md.toString();
+        return rows;
     }
 
     static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
@@ -551,24 +454,17 @@ public final class EmbeddingBench {
     }
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */
-    private static String profile(FacePipelineConfig defaults, Workload workload) throws Exception {
-        Optional<String> noProfile = Profiles.unavailableHere();
-        if (noProfile.isPresent()) {
-            return "No CPU profile of the pipeline: " + noProfile.get() + ".\n";
-        }
+    private static Profiles.Summary profile(FacePipelineConfig defaults, Workload workload, Path stacks)
+            throws Exception {
         try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
             runPipeline(pipeline, workload.images(), 8);
-            Path stacks = Path.of("var/bench/pipeline.collapsed");
             Profiles.Summary summary = Profiles.record(stacks, () -> {
                 for (int i = 0; i < PROFILED_RUNS; i++) {
                     runPipeline(pipeline, workload.images(), 8);
                 }
             });
             Figures.put("pipeline.profile", summary.headline(4));
-            return "Where the pipeline's CPU goes (async-profiler, one sample per " + Profiles.INTERVAL + " of process"
-                    + " CPU, every thread, " + PROFILED_RUNS + " runs of the one-face set at batch 8; stacks in `"
-                    + stacks
-                    + "`):\n\n" + summary.markdown(10) + "\n";
+            return summary;
         }
     }
 
@@ -577,23 +473,9 @@ public final class EmbeddingBench {
     static String peer(FacePipelineConfig defaults, Path models, List<Workload> workloads, Path charts)
             throws Exception {
         Path script = Path.of("tools/bench/peer/peer.js").toAbsolutePath();
-        StringBuilder md = new StringBuilder("## Peer: onnxruntime-node\n\n")
-                .append(provenance(
-                        "EmbeddingBench",
-                        "The same pipeline in Node.js (`tools/bench/peer/peer.js`:"
-                                + " sharp/libvips to decode and shrink for detection, the same crops, 5-point similarity alignment"
-                                + " and bilinear sampling in JS, the same three networks and batching, ORT sessions with the"
-                                + " same thread settings). Rounds alternate: Java pipeline " + PEER_RUNS
-                                + " runs, then a Node"
-                                + " process (2 warm-up + " + PEER_RUNS + " runs), " + PEER_ROUNDS
-                                + " rounds; median [min-max]"
-                                + " over all measured runs"))
-                .append("| images | batch | faces Java / Node | Java images/s | Node images/s | Java / Node |\n"
-                        + "|---|---|---|---|---|---|\n");
+        Provenance provenance = Provenance.now();
         String runtime = "";
-        List<String> categories = new ArrayList<>();
-        List<Double> java = new ArrayList<>();
-        List<Double> node = new ArrayList<>();
+        List<Results.PeerRow> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (int batch : new int[] {1, 8}) {
                 List<Measurement> javaRuns = new ArrayList<>();
@@ -612,50 +494,17 @@ public final class EmbeddingBench {
                     }
                 }
                 int images = workload.images().size();
-                Measurement j = Measurement.merged(javaRuns).per(images);
-                Measurement n = Measurement.merged(nodeRuns).per(images);
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %d | %d / %d | %s | %s | **%.2fx** |%n",
-                        workload.label(),
-                        batch,
-                        javaFaces,
-                        nodeFaces,
-                        Report.perSecond(j),
-                        Report.perSecond(n),
-                        n.median() / j.median()));
-                Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", n.median() / j.median());
-                categories.add(workload.name() + " b" + batch);
-                java.add(1 / j.median());
-                node.add(1 / n.median());
+                Measurement java = Measurement.merged(javaRuns).per(images);
+                Measurement node = Measurement.merged(nodeRuns).per(images);
+                Figures.put("peer." + workload.name() + ".b" + batch + ".ratio", node.median() / java.median());
+                rows.add(new Results.PeerRow(
+                        workload.name(), workload.label(), batch, javaFaces, nodeFaces, java, node));
             }
         }
-        md.append("\nPeer runtime: ").append(runtime).append(".\n\n");
-        md.append(Charts.write(
-                        charts.resolve("bench-peer.png"),
-                        new Charts.Bars(
-                                        "In-process pipeline: Java vs onnxruntime-node",
-                                        "images/s (median)",
-                                        categories)
-                                .add("Java (FacePipeline)", java)
-                                .add("Node (onnxruntime-node + sharp)", node),
-                        chartCaption()))
-                .append("\n");
-        return md.toString();
+        return BenchReport.peer(new Results.PeerComparison(provenance, runtime, rows), charts);
     }
 
     // ---------------------------------------------------------------- shared
-
-    static String provenance(String main, String what) {
-        return "Command: `" + COMMAND + "` (`" + main + "`). Machine: " + Machine.describe() + "; " + Machine.load()
-                + " at the start (the machine is shared: absolute times are noisy, ratios measured side by side in one"
-                + " run are what counts). " + what + ". Figures: median [min-max] of " + RUNS + " runs after "
-                + WARM_UP + " warm-up runs unless stated.\n\n";
-    }
-
-    static String chartCaption() {
-        return COMMAND + ", " + Machine.describe();
-    }
 
     /** 640x480 views of the sample photos centred on one face, kept where the pipeline finds exactly one face. */
     static List<byte[]> oneFaceImages(FacePipeline pipeline, List<byte[]> photos) throws Exception {

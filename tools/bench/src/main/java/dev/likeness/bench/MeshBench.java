@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -87,80 +87,34 @@ public final class MeshBench {
         List<EmbeddingBench.Workload> workloads = EmbeddingBench.workloads(config, models);
         Path work = Path.of("var/bench/mesh").toAbsolutePath();
         deleteRecursively(work);
-        String description = EmbeddingBench.provenance(
-                "MeshBench",
-                "The broker (Apache Kafka, KRaft, one node, from"
-                        + " Maven jars) and the embedding and matching services (`quarkus-run.jar`, default settings: max-batch 8,"
-                        + " 3 partitions) run as processes on this machine, as does this client (async producer, one consumer"
-                        + " of both result topics). The gallery holds one identity per one-face view, enrolled through the mesh"
-                        + " first; every measured request is an `identify`");
-        StringBuilder md = new StringBuilder("## Through the mesh\n\n");
+        Provenance provenance = Provenance.now();
+        Results.Mesh result;
         try (BrokerProcess broker = LocalKafkaBroker.start(work.resolve("kafka"), 0);
                 ServiceProcess embedding = service("embedding", broker, models, work);
                 ServiceProcess matching = service("matching", broker, models, work);
                 Mesh mesh = new Mesh(broker.bootstrapServers());
                 FacePipeline pipeline = FacePipeline.open(config)) {
             mesh.enrol(workloads.get(0).images());
-            List<String> warmUps = new ArrayList<>();
+            List<Results.MeshWarmUp> warmUps = new ArrayList<>();
             for (EmbeddingBench.Workload workload : workloads) {
                 WarmUp meshWarmUp = warmUp(
                         WARM_UP_BURSTS,
-                        List.of("embedding", "matching", "broker", "client"),
+                        BenchReport.MESH_PROCESSES,
                         run -> mesh.burst("warm-" + workload.name() + "-" + run, burst(workload)));
                 // The same for the in-process side: its compile queue would otherwise drain into the mesh's bursts.
                 WarmUp inProcessWarmUp =
                         warmUp(1, List.of("client"), run -> EmbeddingBench.runPipeline(pipeline, burst(workload), 8));
-                warmUps.add(String.format(
-                        Locale.ROOT,
-                        "%s: bursts %d, JIT %.0f%% of the last; in-process passes %d," + " JIT %.0f%% of the last",
-                        workload.name(),
-                        meshWarmUp.runs(),
-                        100 * meshWarmUp.jitShare(),
-                        inProcessWarmUp.runs(),
-                        100 * inProcessWarmUp.jitShare()));
+                warmUps.add(new Results.MeshWarmUp(
+                        meshWarmUp.runs(), meshWarmUp.jitShare(), inProcessWarmUp.runs(), inProcessWarmUp.jitShare()));
             }
-            md.append(description);
-            md.append(
-                    "Throughput: bursts of identify requests published at once, timed from the first publish to the last"
-                            + " result, alternating with the in-process pipeline (batch 8, one JVM) on the same images, "
-                            + ROUNDS + " rounds after warm-up bursts of each workload (at least " + WARM_UP_BURSTS
-                            + ", more while the"
-                            + " JIT compilers take over " + (int) (100 * WARM_JIT_SHARE)
-                            + "% of the mesh's CPU in a burst, for at"
-                            + " most " + WARM_UP_LIMIT.toSeconds()
-                            + " s, and as many in-process passes by the same rule: "
-                            + String.join("; ", warmUps) + "), so that both sides run compiled code.\n\n"
-                            + "| images | requests per burst | in-process images/s | mesh images/s to FacesEmbedded | to MatchResult |"
-                            + " mesh / in-process |\n|---|---|---|---|---|---|\n");
-            StringBuilder latency = new StringBuilder("\nLatency at steady load (" + (int) (100 * STEADY_SHARE)
-                    + "% of the burst throughput to FacesEmbedded, " + STEADY.toSeconds() + " s per workload), against"
-                    + " the in-process pipeline on one image at a time (batch 1, " + EmbeddingBench.RUNS
-                    + " runs over the"
-                    + " set):\n\n| images | rate | publish -> FacesEmbedded p50 / p99 | publish -> MatchResult p50 / p99 |"
-                    + " in-process one image p50 / p99 |\n|---|---|---|---|---|\n");
-            StringBuilder cpu =
-                    new StringBuilder("\nCPU time per request during the bursts (all threads of each process,"
-                            + " from /proc, summed over the measured rounds), against the in-process pipeline's CPU time per image"
-                            + " on the same images (the client's own work during a burst is publishing and reading results); the JIT"
-                            + " columns, and the figures in brackets, count the HotSpot compiler threads alone (from /proc; threads HotSpot stopped meanwhile"
-                            + " drop out, so a lower bound):\n\n"
-                            + "| images | in-process | embedding | matching | broker | client | mesh total | mesh / in-process |"
-                            + " of which JIT compiler threads, mesh / in-process | mesh / in-process without JIT |\n"
-                            + "|---|---|---|---|---|---|---|---|---|---|\n");
-            List<String> categories = new ArrayList<>();
-            List<Double> inProcessSeries = new ArrayList<>();
-            List<Double> meshSeries = new ArrayList<>();
-            List<Double> matchSeries = new ArrayList<>();
-            StringBuilder batches = new StringBuilder(
-                    "\nBatches the embedding service's networks ran during the"
-                            + " measured bursts (from its `likeness.embedding.stage` metrics; the in-process pipeline runs 8 images"
-                            + " per detector call):\n\n| images | images per detector call | faces per embedder call |\n|---|---|---|\n");
             Optional<String> noProfile = Profiles.unavailableHere();
             if (noProfile.isEmpty()) {
                 Profiles.startIn(embedding.pid(), work);
             }
             int run = 0;
-            for (EmbeddingBench.Workload workload : workloads) {
+            List<Results.MeshWorkload> measured = new ArrayList<>();
+            for (int w = 0; w < workloads.size(); w++) {
+                EmbeddingBench.Workload workload = workloads.get(w);
                 List<byte[]> burst = burst(workload);
                 Map<String, Double> stagesBefore = stageCounts(embedding);
                 List<double[]> meshRuns = new ArrayList<>();
@@ -182,34 +136,13 @@ public final class MeshBench {
                     inProcessJit += Math.max(0, selfAfter.get("client.jit") - self.get("client.jit"));
                 }
                 Map<String, Double> stagesAfter = stageCounts(embedding);
-                batches.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %.1f | %.1f |%n",
-                        workload.label(),
-                        perCall(stagesBefore, stagesAfter, "detect"),
-                        perCall(stagesBefore, stagesAfter, "embed")));
                 double requests = (double) ROUNDS * burst.size();
-                cpu.append(String.format(
-                        Locale.ROOT, "| %s | %.1f ms |", workload.label(), 1e3 * inProcessCpu / requests));
-                double total = 0;
-                double jit = 0;
-                for (String name : List.of("embedding", "matching", "broker", "client")) {
-                    double perRequest = meshCpu.getOrDefault(name, 0.0) / requests;
-                    double jitPerRequest = meshCpu.getOrDefault(name + ".jit", 0.0) / requests;
-                    total += perRequest;
-                    jit += jitPerRequest;
-                    cpu.append(String.format(Locale.ROOT, " %.1f ms (%.1f) |", 1e3 * perRequest, 1e3 * jitPerRequest));
+                Map<String, Double> cpuPerRequest = new LinkedHashMap<>();
+                Map<String, Double> jitPerRequest = new LinkedHashMap<>();
+                for (String name : BenchReport.MESH_PROCESSES) {
+                    cpuPerRequest.put(name, meshCpu.getOrDefault(name, 0.0) / requests);
+                    jitPerRequest.put(name, meshCpu.getOrDefault(name + ".jit", 0.0) / requests);
                 }
-                double inProcessPerRequest = inProcessCpu / requests;
-                double inProcessJitPerRequest = inProcessJit / requests;
-                cpu.append(String.format(
-                        Locale.ROOT,
-                        " %.1f ms | %.2fx | %.1f ms / %.1f ms | %.2fx |%n",
-                        1e3 * total,
-                        total / inProcessPerRequest,
-                        1e3 * jit,
-                        1e3 * inProcessJitPerRequest,
-                        (total - jit) / (inProcessPerRequest - inProcessJitPerRequest)));
                 Measurement toFaces = Measurement.ofSeconds(
                                 meshRuns.stream().mapToDouble(r -> r[0]).toArray())
                         .per(burst.size());
@@ -219,65 +152,38 @@ public final class MeshBench {
                 Measurement local = Measurement.merged(inProcess).per(burst.size());
                 Figures.put("mesh." + workload.name() + ".ratio", local.median() / toFaces.median());
                 Figures.put("mesh." + workload.name() + ".match.ratio", local.median() / toMatches.median());
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %d | %s | %s | %s | **%.2fx** |%n",
-                        workload.label(),
-                        burst.size(),
-                        Report.perSecond(local),
-                        Report.perSecond(toFaces),
-                        Report.perSecond(toMatches),
-                        local.median() / toFaces.median()));
-                categories.add(workload.name());
-                inProcessSeries.add(1 / local.median());
-                meshSeries.add(1 / toFaces.median());
-                matchSeries.add(1 / toMatches.median());
 
                 double rate = STEADY_SHARE / toFaces.median();
                 Mesh.Latencies steady = mesh.steady("steady-" + workload.name(), workload.images(), rate, STEADY);
                 Measurement single = Measurement.of(
                         1, EmbeddingBench.RUNS * workload.images().size(), new OneByOne(pipeline, workload.images()));
-                latency.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %.1f images/s | %.0f / %.0f ms | %.0f / %.0f ms |" + " %.0f / %.0f ms |%n",
+                measured.add(new Results.MeshWorkload(
+                        workload.name(),
                         workload.label(),
+                        warmUps.get(w),
+                        burst.size(),
+                        local,
+                        toFaces,
+                        toMatches,
+                        inProcessCpu / requests,
+                        inProcessJit / requests,
+                        cpuPerRequest,
+                        jitPerRequest,
+                        perCall(stagesBefore, stagesAfter, "detect"),
+                        perCall(stagesBefore, stagesAfter, "embed"),
                         rate,
-                        1e3 * steady.toFaces().percentile(50),
-                        1e3 * steady.toFaces().percentile(99),
-                        1e3 * steady.toMatches().percentile(50),
-                        1e3 * steady.toMatches().percentile(99),
-                        1e3 * single.percentile(50),
-                        1e3 * single.percentile(99)));
+                        steady.toFaces(),
+                        steady.toMatches(),
+                        single));
             }
-            md.append(cpu);
-            md.append(batches);
-            md.append(latency);
-            if (noProfile.isPresent()) {
-                md.append("\nNo CPU profile of the embedding service: ")
-                        .append(noProfile.get())
-                        .append(".\n");
-            } else {
-                Profiles.Summary profile = Profiles.stopIn(embedding.pid(), work, work.resolve("embedding.collapsed"));
-                Figures.put("mesh.profile", profile.headline(4));
-                md.append(
-                                "\nWhere the embedding service's CPU goes while measured (async-profiler loaded into the service"
-                                        + " process after the warm-ups, through the measured bursts and the steady load; one sample per "
-                                        + Profiles.INTERVAL + " of process CPU, every thread;"
-                                        + " native work such as ONNX Runtime's and libjpeg's shows by its calling Java frame; stacks in"
-                                        + " `var/bench/mesh/embedding.collapsed`):\n\n")
-                        .append(profile.markdown(8));
+            Optional<Profiles.Summary> profile = Optional.empty();
+            if (noProfile.isEmpty()) {
+                profile = Optional.of(Profiles.stopIn(embedding.pid(), work, work.resolve("embedding.collapsed")));
+                Figures.put("mesh.profile", profile.get().headline(4));
             }
-            md.append("\n")
-                    .append(Charts.write(
-                            charts.resolve("bench-mesh.png"),
-                            new Charts.Bars("Mesh vs in-process throughput", "images/s (median)", categories)
-                                    .add("in-process pipeline", inProcessSeries)
-                                    .add("mesh, to FacesEmbedded", meshSeries)
-                                    .add("mesh, to MatchResult", matchSeries),
-                            EmbeddingBench.chartCaption()))
-                    .append("\n");
+            result = new Results.Mesh(provenance, measured, profile, noProfile);
         }
-        Report.writeSection(report, "mesh", md.toString());
+        Report.writeSection(report, "mesh", BenchReport.mesh(result, charts));
     }
 
     /** Each image of the set through the pipeline alone, one per measured run (cycling). */

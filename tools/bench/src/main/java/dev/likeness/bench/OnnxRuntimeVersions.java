@@ -26,8 +26,8 @@ import dev.likeness.face.ModelSpec;
  */
 public final class OnnxRuntimeVersions {
 
-    private static final int WARM_UP_CALLS = 5;
-    private static final int MEASURED_CALLS = 20;
+    static final int WARM_UP_CALLS = 5;
+    static final int MEASURED_CALLS = 20;
 
     private OnnxRuntimeVersions() {}
 
@@ -35,7 +35,10 @@ public final class OnnxRuntimeVersions {
         switch (args[0]) {
             case "measure" -> measure(Path.of(args[1]));
             case "report" ->
-                Report.writeSection(Path.of(args[2]), "onnxruntime-versions", report(Path.of(args[1]), args[3]));
+                Report.writeSection(
+                        Path.of(args[2]),
+                        "onnxruntime-versions",
+                        BenchReport.onnxRuntimeVersions(read(Path.of(args[1]), args[3])));
             default -> throw new IllegalArgumentException("usage: measure TSV | report TSV REPORT.md BASELINE_VERSION");
         }
     }
@@ -81,16 +84,15 @@ public final class OnnxRuntimeVersions {
         Files.write(tsv, rows, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Median over the rounds of each version, and its ratio to the baseline's, per network. */
-    static String report(Path tsv, String baseline) throws Exception {
+    /** Median over the rounds of each version, per network and batch, from the rows {@code measure} appended. */
+    static Results.OnnxRuntimeVersions read(Path tsv, String baseline) throws Exception {
+        Provenance provenance = Provenance.now();
         Map<String, Map<String, List<Double>>> byNetwork = new LinkedHashMap<>();
         List<String> versions = new ArrayList<>();
-        int rounds = 0;
         for (String line : Files.readAllLines(tsv)) {
             String[] fields = line.split("\t");
-            String network = fields[1] + " | " + fields[2];
             byNetwork
-                    .computeIfAbsent(network, key -> new LinkedHashMap<>())
+                    .computeIfAbsent(fields[1] + "\t" + fields[2], key -> new LinkedHashMap<>())
                     .computeIfAbsent(fields[0], key -> new ArrayList<>())
                     .add(Double.parseDouble(fields[3]));
             if (!versions.contains(fields[0])) {
@@ -98,37 +100,18 @@ public final class OnnxRuntimeVersions {
             }
         }
         versions.sort(OnnxRuntimeVersions::compareVersions);
-        StringBuilder md = new StringBuilder("## ONNX Runtime versions\n\n")
-                .append("Command: `make bench-onnxruntime` (`OnnxRuntimeVersions`). Machine: ")
-                .append(Machine.describe())
-                .append("; ")
-                .append(Machine.load())
-                .append(" at the end. The service networks on random tensors with one intra-op thread (spinning off as"
-                        + " in the services); CPU time of the calling thread per item, median of "
-                        + MEASURED_CALLS + " calls after " + WARM_UP_CALLS + " warm-up calls, one JVM per version and"
-                        + " round, versions alternating; the table gives the median over the rounds, and in brackets"
-                        + " the ratio to " + baseline + ", the version the project runs.\n\n")
-                .append("| network | batch |");
-        versions.forEach(version -> md.append(' ').append(version).append(" |"));
-        md.append("\n|---|---|").append("---|".repeat(versions.size())).append('\n');
+        int rounds = 0;
+        List<Results.VersionsRow> networks = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<Double>>> network : byNetwork.entrySet()) {
-            double base = median(network.getValue().get(baseline));
-            md.append("| ").append(network.getKey()).append(" |");
-            for (String version : versions) {
-                List<Double> values = network.getValue().get(version);
-                rounds = Math.max(rounds, values == null ? 0 : values.size());
-                md.append(
-                        values == null
-                                ? " - |"
-                                : String.format(
-                                        Locale.ROOT, " %.2f ms (%.2fx) |", median(values), median(values) / base));
+            String[] networkAndBatch = network.getKey().split("\t");
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Double>> version : network.getValue().entrySet()) {
+                medians.put(version.getKey(), median(version.getValue()));
+                rounds = Math.max(rounds, version.getValue().size());
             }
-            md.append('\n');
+            networks.add(new Results.VersionsRow(networkAndBatch[0], Integer.parseInt(networkAndBatch[1]), medians));
         }
-        return md.append("\nRounds per version: ")
-                .append(rounds)
-                .append(".\n\n")
-                .toString();
+        return new Results.OnnxRuntimeVersions(provenance, baseline, versions, rounds, networks);
     }
 
     private static double median(List<Double> values) {

@@ -60,6 +60,7 @@ public final class PublishBench {
             folderBytes += Files.size(photo);
         }
         try (BrokerProcess broker = LocalKafkaBroker.start(work.resolve("kafka"), 0)) {
+            Provenance provenance = Provenance.now();
             createImagesTopic(broker.bootstrapServers());
             Path folder = work.resolve("photos");
             List<byte[]> baselineImages = new ArrayList<>();
@@ -71,31 +72,16 @@ public final class PublishBench {
                     EmbeddingBench.RUNS,
                     () -> publish(folder, broker.bootstrapServers()),
                     () -> oneAtATime(baselineImages, broker.bootstrapServers()));
-            Measurement cli = measured[0].per(PHOTOS);
-            Measurement baseline = measured[1].per(BASELINE_PHOTOS);
-            double rate = 1 / cli.median();
-            Figures.put("publish.rate", rate);
-            String md = "## Bulk publishing\n\n"
-                    + EmbeddingBench.provenance(
-                            "PublishBench",
-                            "A local broker (KRaft, one node, `likeness.images.v1` as deployed); " + PHOTOS
-                                    + " JPEGs of "
-                                    + SIDE + " x " + SIDE + " px cut from the sample photos ("
-                                    + String.format(Locale.ROOT, "%.1f", folderBytes / 1024.0 / PHOTOS)
-                                    + " KiB on average). `likeness publish FOLDER` runs in this JVM as a user runs it"
-                                    + " (reading, request building, ids printed to a discarded stream, a fresh producer"
-                                    + " each run); the baseline sends the first " + BASELINE_PHOTOS
-                                    + " of the same photos one at a time, waiting for each acknowledgement (acks=all, the"
-                                    + " producer's default batching), as the CLI did before it pipelined")
-                    + "| | photos/s | per photo |\n|---|---|---|\n"
-                    + "| `likeness publish` (pipelined) | " + Report.perSecond(cli) + " | " + Report.ms(cli) + " |\n"
-                    + "| one at a time | " + Report.perSecond(baseline) + " | " + Report.ms(baseline) + " |\n\n"
-                    + String.format(
-                            Locale.ROOT,
-                            "Pipelined / one at a time: %.1fx. Goal: >= %.0f photos/s (%s).\n",
-                            baseline.median() / cli.median(),
-                            GOAL_PER_SECOND,
-                            rate >= GOAL_PER_SECOND ? "met" : "**missed**");
+            Results.Publish result = new Results.Publish(
+                    provenance,
+                    PHOTOS,
+                    BASELINE_PHOTOS,
+                    SIDE,
+                    folderBytes / 1024.0 / PHOTOS,
+                    measured[0].per(PHOTOS),
+                    measured[1].per(BASELINE_PHOTOS));
+            Figures.put("publish.rate", 1 / result.pipelined().median());
+            String md = BenchReport.publish(result);
             Report.writeSection(report, "publish", md);
             System.out.print(md);
         }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -52,22 +51,17 @@ public final class StylisingBench {
         Path charts = report.toAbsolutePath().getParent().resolve("images");
         Path models = ModelsDirectory.locate();
         InferenceOptions options = InferenceOptions.builder().warmUpRuns(0).build();
+        Provenance provenance = Provenance.now();
+        Results.Stylising result = new Results.Stylising(
+                provenance, gatys(models, options), fastEngine(options), clips(models, options), sound(options));
+        Report.writeSection(report, "stylising", BenchReport.stylising(result, charts));
+    }
+
+    private static List<Results.GatysRow> gatys(Path models, InferenceOptions options) throws Exception {
         BufferedImage photo = new ImageDecoder()
                 .decode(Files.readAllBytes(models.resolve("samples/sample1.jpg")))
                 .image();
-        StringBuilder md = new StringBuilder("## Stylising\n\n")
-                .append(provenance())
-                .append("Gatys (`engine/Gatys` with the service defaults: the SWAG graphs `resnet50_swag_style_*` of"
-                        + " `models/style`, alpha 1, beta 5, gamma 1e-5, content init; content sample1.jpg stretched square, style"
-                        + " `TestPictures.stylePattern`). Each measured run: " + ITERATIONS + " raw loss + gradient"
-                        + " evaluations, " + ITERATIONS + " Adam iterations, " + ITERATIONS + " L-BFGS iterations,"
-                        + " interleaved; per evaluation or iteration:\n\n"
-                        + "| size | raw loss + gradient | Adam s/iteration | L-BFGS s/iteration | Adam / raw | L-BFGS / raw |\n"
-                        + "|---|---|---|---|---|---|\n");
-        List<String> categories = new ArrayList<>();
-        List<Double> rawSeries = new ArrayList<>();
-        List<Double> adamSeries = new ArrayList<>();
-        List<Double> lbfgsSeries = new ArrayList<>();
+        List<Results.GatysRow> rows = new ArrayList<>();
         try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_swag_style_targets.onnx"), options);
                 OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_swag_style_grad.onnx"), options)) {
             Gatys gatys = new Gatys(targets, gradient);
@@ -89,51 +83,16 @@ public final class StylisingBench {
                         },
                         () -> iterations(gatys, content, style, adam),
                         () -> iterations(gatys, content, style, lbfgs));
-                Measurement raw = m[0].per(ITERATIONS);
-                Measurement adamIteration = m[1].per(ITERATIONS);
-                Measurement lbfgsIteration = m[2].per(ITERATIONS);
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %dx%d | %s | %s | %s | %.2f | %.2f |%n",
-                        size,
-                        size,
-                        seconds(raw),
-                        seconds(adamIteration),
-                        seconds(lbfgsIteration),
-                        adamIteration.median() / raw.median(),
-                        lbfgsIteration.median() / raw.median()));
-                categories.add(size + " px");
-                rawSeries.add(raw.median());
-                adamSeries.add(adamIteration.median());
-                lbfgsSeries.add(lbfgsIteration.median());
+                rows.add(new Results.GatysRow(size, m[0].per(ITERATIONS), m[1].per(ITERATIONS), m[2].per(ITERATIONS)));
             }
         }
-        md.append("\n")
-                .append(Charts.write(
-                        charts.resolve("bench-stylising.png"),
-                        new Charts.Bars(
-                                        "Gatys: seconds per iteration vs one raw loss + gradient",
-                                        "seconds (median)",
-                                        categories)
-                                .add("raw loss + gradient", rawSeries)
-                                .add("Adam iteration", adamSeries)
-                                .add("L-BFGS iteration", lbfgsSeries),
-                        EmbeddingBench.chartCaption()))
-                .append("\n\n");
-        md.append(fastEngine(options));
-        md.append(clipsAndSound(models, options));
-        Report.writeSection(report, "stylising", md.toString());
+        return rows;
     }
 
-    private static String fastEngine(InferenceOptions options) throws Exception {
+    private static List<Results.FastRow> fastEngine(InferenceOptions options) throws Exception {
         Path folder = Path.of("var/bench/styles");
         FastNetwork.write(folder.resolve("bench-net.onnx"));
-        StringBuilder md = new StringBuilder("Fast engine (`FastStyles.apply`: raster to tensor, ORT, tensor to raster,"
-                + " clamp; tiles of 512 px overlapping by 32 above 512 px) against one raw ORT `run` of the same network"
-                + " on a ready tensor of the whole picture. The network is generated here (no fast style network is"
-                + " shipped): three 3x3 convolutions 3-16-16-3 with ReLU, 3.2 kMAC per pixel, like a small"
-                + " feed-forward style network. Per picture:\n\n"
-                + "| size | raw ORT | fast engine | engine / raw |\n|---|---|---|---|\n");
+        List<Results.FastRow> rows = new ArrayList<>();
         try (FastStyles styles = new FastStyles(folder, options, 512, 32)) {
             OnnxModel model = styles.network("bench-net").orElseThrow();
             String input = model.inputs().keySet().iterator().next();
@@ -146,31 +105,19 @@ public final class StylisingBench {
                         2 * RUNS + 1,
                         () -> model.run(Map.of(input, tensor)),
                         () -> styles.apply("bench-net", picture));
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %dx%d | %s | %s | %.2f |%n",
-                        size,
-                        size,
-                        Report.ms(m[0]),
-                        Report.ms(m[1]),
-                        m[1].median() / m[0].median()));
+                rows.add(new Results.FastRow(size, m[0], m[1]));
             }
         }
-        return md.toString();
+        return rows;
     }
 
     /**
-     * Clips and sound: seconds per frame of an 8-frame clip (the pan of {@link TestClips}, painted as one volume
-     * and frame by frame), and seconds per second of sound ({@link TestSounds}' 3 s melody in the texture of
-     * noisy chords, the service's random-filter network), each the median of {@link #RUNS} runs after a warm-up.
+     * Seconds per frame of an 8-frame clip (the pan of {@link TestClips}, painted as one volume and frame by
+     * frame), each the median of {@link #RUNS} runs after a warm-up.
      */
-    private static String clipsAndSound(Path models, InferenceOptions options) throws Exception {
+    private static List<Results.ClipRow> clips(Path models, InferenceOptions options) throws Exception {
         int frames = 8;
-        StringBuilder md =
-                new StringBuilder("\nClips (`ClipPainter`, service defaults, delta 0.01, L-BFGS, " + ITERATIONS
-                        + " iterations per frame; content the 8-frame pan over sample1.jpg of `TestClips`, style"
-                        + " `TestPictures.stylePattern`). Per frame:\n\n"
-                        + "| frames | method | s/frame | s/frame-iteration |\n|---|---|---|---|\n");
+        List<Results.ClipRow> rows = new ArrayList<>();
         try (OnnxModel targets = OnnxModel.open(models.resolve("style/resnet50_swag_style_targets.onnx"), options);
                 OnnxModel gradient = OnnxModel.open(models.resolve("style/resnet50_swag_style_grad.onnx"), options)) {
             ClipPainter painter = new ClipPainter(new Gatys(targets, gradient));
@@ -185,28 +132,20 @@ public final class StylisingBench {
                         RUNS,
                         () -> paint(painter, clip, style, ClipPainter.Method.VOLUME),
                         () -> paint(painter, clip, style, ClipPainter.Method.PER_FRAME));
-                for (int i = 0; i < m.length; i++) {
-                    Measurement perFrame = m[i].per(frames);
-                    md.append(String.format(
-                            Locale.ROOT,
-                            "| %d x %dx%d | %s | %s | %.3f s |%n",
-                            frames,
-                            size[0],
-                            size[1],
-                            i == 0 ? "volume" : "per frame",
-                            seconds(perFrame),
-                            perFrame.median() / ITERATIONS));
-                }
+                rows.add(new Results.ClipRow(frames, size[0], size[1], "volume", m[0].per(frames)));
+                rows.add(new Results.ClipRow(frames, size[0], size[1], "per frame", m[1].per(frames)));
             }
         }
+        return rows;
+    }
+
+    /**
+     * Seconds per second of sound ({@link TestSounds}' 3 s melody in the texture of noisy chords, the service's
+     * random-filter network), the median of {@link #RUNS} runs after a warm-up.
+     */
+    private static Results.SoundRow sound(InferenceOptions options) throws Exception {
         int soundIterations = 20;
         double seconds = 3;
-        md.append(
-                "\nSound (`SoundPainter`, the service's defaults: 512 random filters of 11 frames, window 512, L-BFGS,"
-                        + " 40 Griffin-Lim rounds; " + soundIterations + " iterations; a " + (int) seconds
-                        + " s melody at 16 kHz"
-                        + " in the texture of noisy chords, `TestSounds`). Per second of sound:\n\n"
-                        + "| sound | whole job | optimisation | the rest (spectrograms, targets, Griffin-Lim) |\n|---|---|---|---|\n");
         Path folder = Path.of("var/bench/sound");
         try (SoundPainter painter = new SoundPainter(512, 512, 7, folder, options)) {
             Sound content = TestSounds.melody(seconds);
@@ -231,16 +170,8 @@ public final class StylisingBench {
                     })
                     .per(seconds);
             Arrays.sort(optimisation);
-            double optimised = optimisation[RUNS / 2] / seconds;
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %.0f s, 16 kHz | %s | %.3f s | %.3f s |%n",
-                    seconds,
-                    seconds(whole),
-                    optimised,
-                    whole.median() - optimised));
+            return new Results.SoundRow(seconds, soundIterations, whole, optimisation[RUNS / 2] / seconds);
         }
-        return md.toString();
     }
 
     private static void paint(ClipPainter painter, List<Raster> clip, Raster style, ClipPainter.Method method) {
@@ -281,17 +212,6 @@ public final class StylisingBench {
                 false,
                 1,
                 1_000_000);
-    }
-
-    private static String seconds(Measurement m) {
-        return String.format(Locale.ROOT, "%.3f s [%.3f-%.3f]", m.median(), m.min(), m.max());
-    }
-
-    private static String provenance() {
-        return "Command: `" + EmbeddingBench.COMMAND + "` (`StylisingBench`). Machine: " + Machine.describe() + "; "
-                + Machine.load() + " at the start (shared machine: ratios measured side by side are what counts)."
-                + " ONNX Runtime CPU provider, default intra-op threads. Figures: median [min-max] of " + RUNS
-                + " runs after one warm-up run.\n\n";
     }
 
     /** A random-weight feed-forward image-to-image network, RGB 0..255 NCHW in and out, dynamic height and width. */

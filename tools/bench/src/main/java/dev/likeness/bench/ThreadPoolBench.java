@@ -34,7 +34,7 @@ public final class ThreadPoolBench {
             return;
         }
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String load = Machine.load();
+        Provenance provenance = Provenance.now();
         // mode -> workload -> [wall per image, CPU per image] per round
         Map<String, Map<String, List<double[]>>> results = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -47,7 +47,16 @@ public final class ThreadPoolBench {
                 }
             }
         }
-        Report.writeSection(Path.of(args[0]), "thread-pool", report(results, rounds, load));
+        List<Results.ThreadPoolRow> workloads = new ArrayList<>();
+        for (String workload : results.get(PER_SESSION).keySet()) {
+            double[] perSession = medians(results.get(PER_SESSION).get(workload));
+            double[] shared = medians(results.get(SHARED).get(workload));
+            workloads.add(new Results.ThreadPoolRow(workload, perSession[0], shared[0], perSession[1], shared[1]));
+        }
+        Report.writeSection(
+                Path.of(args[0]),
+                "thread-pool",
+                BenchReport.threadPool(new Results.ThreadPool(provenance, rounds, workloads)));
     }
 
     private static List<String> child(String mode) throws Exception {
@@ -104,41 +113,6 @@ public final class ThreadPoolBench {
                         Measurement.ofSeconds(cpu).median());
             }
         }
-    }
-
-    private static String report(Map<String, Map<String, List<double[]>>> results, int rounds, String load) {
-        StringBuilder md = new StringBuilder("## ONNX Runtime: one thread pool per process\n\n")
-                .append("Command: `make bench-threads` (`ThreadPoolBench`). Machine: ")
-                .append(Machine.describe())
-                .append("; ")
-                .append(load)
-                .append(
-                        " at the start (the machine is shared: read the ratios). The in-process pipeline (as in EmbeddingBench: batch "
-                                + BATCH
-                                + ", thread counts left to ONNX Runtime, no spinning) with a pool per session against one pool for the process (`SharedThreadPool`,"
-                                + " sessions' own threads disabled). One JVM per mode and round, modes alternating, "
-                                + rounds + " rounds; per round the median of " + EmbeddingBench.RUNS + " runs after "
-                                + EmbeddingBench.WARM_UP
-                                + " warm-ups; the table gives the median over the rounds. CPU = the"
-                                + " whole process's, ONNX Runtime's threads included.\n\n")
-                .append("| images | per-session ms/image | shared ms/image | per-session / shared |"
-                        + " per-session CPU ms/image | shared CPU ms/image | per-session / shared (CPU) |\n"
-                        + "|---|---|---|---|---|---|---|\n");
-        for (String workload : results.get(PER_SESSION).keySet()) {
-            double[] perSession = medians(results.get(PER_SESSION).get(workload));
-            double[] shared = medians(results.get(SHARED).get(workload));
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %.2f | %.2f | **%.2fx** | %.2f | %.2f | **%.2fx** |%n",
-                    workload,
-                    1e3 * perSession[0],
-                    1e3 * shared[0],
-                    perSession[0] / shared[0],
-                    1e3 * perSession[1],
-                    1e3 * shared[1],
-                    perSession[1] / shared[1]));
-        }
-        return md.toString();
     }
 
     private static double[] medians(List<double[]> rounds) {

@@ -2,17 +2,18 @@ package dev.likeness.bench.micro;
 
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.util.Version;
 
-import dev.likeness.bench.Machine;
+import dev.likeness.bench.BenchReport;
+import dev.likeness.bench.Provenance;
 import dev.likeness.bench.Report;
+import dev.likeness.bench.Results;
 
 /**
  * Runs the JMH micro-benchmarks of this package and writes their section of docs/benchmarks.md:
@@ -29,30 +30,26 @@ public final class MicroBenchmarks {
     public static void main(String[] args) throws Exception {
         Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         String include = args.length > 1 ? args[1] : MicroBenchmarks.class.getPackageName() + ".*Benchmark";
-        String load = Machine.load();
-        Collection<RunResult> results =
+        Provenance provenance = Provenance.now();
+        Collection<RunResult> runs =
                 new Runner(new OptionsBuilder().include(include).build()).run();
-        String md = "## In-process micro-benchmarks (JMH)\n\n"
-                + "Command: `make bench-micro` (`MicroBenchmarks`, JMH " + Version.getPlainVersion() + "). Machine: "
-                + Machine.describe() + "; " + load + " at the start (the machine is shared: compare rows of one run)."
-                + " Each benchmark in its own forked JVM; mean of the measurement iterations with JMH's 99.9 %"
-                + " error (half the confidence interval).\n\n"
-                + "| benchmark | parameters | mean ± 99.9 % error |\n|---|---|---|\n"
-                + results.stream().map(MicroBenchmarks::row).collect(Collectors.joining());
+        String md = BenchReport.micro(new Results.Micro(
+                provenance,
+                Version.getPlainVersion(),
+                runs.stream().map(MicroBenchmarks::row).toList()));
         Report.writeSection(report, "micro", md);
         System.out.print(md);
     }
 
-    private static String row(RunResult run) {
+    private static Results.MicroRow row(RunResult run) {
         var result = run.getPrimaryResult();
-        String label = run.getParams().getBenchmark();
-        Map<String, String> params = run.getParams().getParamsKeys().stream()
-                .collect(Collectors.toMap(key -> key, key -> run.getParams().getParam(key)));
-        return String.format(
-                Locale.ROOT,
-                "| `%s` | %s | %.1f ± %.1f %s |\n",
-                label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1),
-                params.isEmpty() ? "" : params.toString().replaceAll("[{}]", ""),
+        Map<String, String> params = new LinkedHashMap<>();
+        run.getParams()
+                .getParamsKeys()
+                .forEach(key -> params.put(key, run.getParams().getParam(key)));
+        return new Results.MicroRow(
+                run.getParams().getBenchmark(),
+                params,
                 result.getScore(),
                 result.getScoreError(),
                 result.getScoreUnit());
