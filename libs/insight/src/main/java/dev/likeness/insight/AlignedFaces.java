@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.image.ImageTensors;
@@ -31,6 +32,28 @@ public final class AlignedFaces {
         } catch (ImageRejectedException e) {
             throw new IOException(photo + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes every face of a photo, aligned for {@code network}, as a PNG into {@code folder}: {@code name} without
+     * its extension, then {@code _face0.png}, {@code _face1.png}, ... (subfolders of {@code name} kept). A folder of
+     * these is the corpus of a face network's atlas: its faces at the network's input size, named after their photos.
+     *
+     * @return the files written, none for a photo without a face
+     */
+    public static List<Path> write(
+            FacePipeline pipeline, Path photo, String name, EmbeddingSpec.Network network, Path folder)
+            throws IOException {
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        List<Path> files = new ArrayList<>();
+        List<InsightImage> faces = of(pipeline, photo, network);
+        for (int index = 0; index < faces.size(); index++) {
+            Path file = folder.resolve(stem + "_face" + index + ".png");
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            ImageIO.write(faces.get(index).toImage(), "png", file.toFile());
+            files.add(file);
+        }
+        return files;
     }
 
     /**

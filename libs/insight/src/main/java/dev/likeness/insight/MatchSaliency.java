@@ -202,7 +202,7 @@ public final class MatchSaliency implements AutoCloseable {
     }
 
     /** The network's input encoding, (v - mean) / std per channel of RGB 0..255, as the extractor's 1x1 Conv. */
-    private static ImagePreprocessing preprocessing(TensorEncoding encoding) {
+    static ImagePreprocessing preprocessing(TensorEncoding encoding) {
         int[] source =
                 switch (encoding.channels()) {
                     case RGB -> new int[] {0, 1, 2};

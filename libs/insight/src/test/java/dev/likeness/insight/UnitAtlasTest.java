@@ -44,30 +44,7 @@ class UnitAtlasTest {
                 everything.add(extractor.run(InsightImage.load(photo, decoder, LONG_SIDE)));
             }
 
-            for (String layer : extractor.layers()) {
-                int units = everything.get(0).get(layer).dimension(1);
-                assertThat(atlas.units(layer)).isEqualTo(units);
-                for (int unit = 0; unit < units; unit++) {
-                    List<Float> all = new ArrayList<>();
-                    for (Map<String, FloatTensor> maps : everything) {
-                        FloatTensor map = maps.get(layer);
-                        int plane = map.dimension(2) * map.dimension(3);
-                        for (int position = 0; position < plane; position++) {
-                            all.add(map.data()[unit * plane + position]);
-                        }
-                    }
-                    all.sort((a, b) -> Float.compare(b, a));
-                    List<UnitAtlas.Hit> top = atlas.top(layer, unit);
-                    assertThat(top.stream().map(UnitAtlas.Hit::activation).toList())
-                            .as("%s unit %d", layer, unit)
-                            .isEqualTo(all.subList(0, UnitAtlas.TOP));
-                    for (UnitAtlas.Hit hit : top) {
-                        FloatTensor map = everything.get(hit.image()).get(layer);
-                        int index = (unit * map.dimension(2) + hit.row()) * map.dimension(3) + hit.column();
-                        assertThat(map.data()[index]).isEqualTo(hit.activation());
-                    }
-                }
-            }
+            assertKeepsTheTopNineOfEveryUnit(atlas, extractor, everything);
 
             Path out = temp.resolve("atlas");
             atlas.write(out, 24, 16);
@@ -156,6 +133,35 @@ class UnitAtlasTest {
                 LayerExtractor.resNet50(ModelsDirectory.locate(), List.of("conv1_relu"), temp)) {
             UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), LONG_SIDE);
             assertThatThrownBy(() -> atlas.write(temp.resolve("empty"), 24, 8)).hasMessageContaining("no images");
+        }
+    }
+
+    /** Every unit of every layer keeps exactly the top 9 of a brute-force ranking of its activations over all images. */
+    static void assertKeepsTheTopNineOfEveryUnit(
+            UnitAtlas atlas, LayerExtractor extractor, List<Map<String, FloatTensor>> everything) {
+        for (String layer : extractor.layers()) {
+            int units = everything.get(0).get(layer).dimension(1);
+            assertThat(atlas.units(layer)).isEqualTo(units);
+            for (int unit = 0; unit < units; unit++) {
+                List<Float> all = new ArrayList<>();
+                for (Map<String, FloatTensor> maps : everything) {
+                    FloatTensor map = maps.get(layer);
+                    int plane = map.dimension(2) * map.dimension(3);
+                    for (int position = 0; position < plane; position++) {
+                        all.add(map.data()[unit * plane + position]);
+                    }
+                }
+                all.sort((a, b) -> Float.compare(b, a));
+                List<UnitAtlas.Hit> top = atlas.top(layer, unit);
+                assertThat(top.stream().map(UnitAtlas.Hit::activation).toList())
+                        .as("%s unit %d", layer, unit)
+                        .isEqualTo(all.subList(0, UnitAtlas.TOP));
+                for (UnitAtlas.Hit hit : top) {
+                    FloatTensor map = everything.get(hit.image()).get(layer);
+                    int index = (unit * map.dimension(2) + hit.row()) * map.dimension(3) + hit.column();
+                    assertThat(map.data()[index]).isEqualTo(hit.activation());
+                }
+            }
         }
     }
 

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.face.EmbeddingSpec;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
+import dev.likeness.insight.AlignedFaces;
 import dev.likeness.insight.Corpus;
 import dev.likeness.insight.LayerExtractor;
 import dev.likeness.insight.UnitAtlas;
@@ -21,10 +27,16 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "atlas",
-        description = "What each unit of ResNet-50's layers responds to (Zeiler and Fergus): run a folder of photos"
+        description = "What each unit of a network's layers responds to (Zeiler and Fergus): run a folder of photos"
                 + " in-process, keep per unit the 9 positions where it fires most, and write index.json and one PNG grid"
-                + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). Needs no Kafka.")
+                + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). ResNet-50 sees"
+                + " the photos, a face network the faces found in them, aligned for it. Needs no Kafka.")
 final class AtlasCommand implements Callable<Integer> {
+
+    static final String RESNET50 = "resnet50";
+
+    /** Where a face network's atlas keeps the aligned faces it ran: its corpus, which index.json names. */
+    static final String FACES = "faces";
 
     /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
     static final String CHECKPOINT = "atlas.checkpoint";
@@ -42,8 +54,18 @@ final class AtlasCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "LAYER",
             description = "ResNet-50 layers: conv1_relu, res2a..res2c, res3a..res3d, res4a..res4f, res5a..res5c"
-                    + " (default: conv1_relu,res2c,res3d,res4f,res5c).")
-    List<String> layers = LayerExtractor.RESNET50_DEFAULT_LAYERS;
+                    + " (default: conv1_relu,res2c,res3d,res4f,res5c); a face network's: stem, block1..blockN (default:"
+                    + " the stem and the last block of every resolution).")
+    List<String> layers;
+
+    @Option(
+            names = "--network",
+            paramLabel = "NETWORK",
+            defaultValue = RESNET50,
+            description = RESNET50 + " (ImageNet, the default), " + FaceNetworks.FR_FEATURE + " or " + FaceNetworks.DLIB
+                    + " (the face recognition networks: their atlas runs the aligned faces of the photos, written to"
+                    + " DIR/" + FACES + ", at the network's input size; --long-side is not used).")
+    String networkName;
 
     @Option(
             names = "--out",
@@ -102,33 +124,46 @@ final class AtlasCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Path work = InsightOptions.workFolder();
-        try (LayerExtractor extractor = extractor(work)) {
-            UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), longSide);
+        EmbeddingSpec.Network faceNetwork = faceNetwork();
+        try (LayerExtractor extractor = extractor(faceNetwork, work)) {
+            Path corpus = folder;
+            List<Path> pictures = photos;
+            int size = longSide;
+            if (faceNetwork != null) {
+                corpus = output.resolve(FACES);
+                pictures = alignedFaces(faceNetwork, photos, corpus, err);
+                size = Math.max(
+                        faceNetwork.model().inputWidth(), faceNetwork.model().inputHeight());
+            }
+            UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), size);
             Path checkpoint = output.resolve(CHECKPOINT);
             if (resume && Files.isRegularFile(checkpoint)) {
                 try {
-                    atlas.resume(checkpoint, folder);
+                    atlas.resume(checkpoint, corpus);
                 } catch (IllegalArgumentException e) {
                     throw new CliException(ExitCodes.USAGE, e.getMessage());
                 }
             }
-            List<Path> toRun = photos.stream()
-                    .filter(photo -> !atlas.contains(name(photo)))
+            Path names = corpus;
+            List<Path> toRun = pictures.stream()
+                    .filter(picture -> !atlas.contains(Corpus.name(names, picture)))
                     .toList();
+            String what = faceNetwork == null ? "photos" : "faces";
             if (atlas.imageCount() > 0) {
                 out.printf(
                         Locale.ROOT,
-                        "resumed from %s: %d photos, %d to run%n",
+                        "resumed from %s: %d %s, %d to run%n",
                         checkpoint,
                         atlas.imageCount(),
+                        what,
                         toRun.size());
             }
             Files.createDirectories(output);
-            ProgressLine progress = ProgressLine.onTerminal(err, "photos", toRun.size());
+            ProgressLine progress = ProgressLine.onTerminal(err, what, toRun.size());
             for (int index = 0; index < toRun.size(); index++) {
-                Path photo = toRun.get(index);
+                Path picture = toRun.get(index);
                 try {
-                    atlas.add(photo, name(photo));
+                    atlas.add(picture, Corpus.name(corpus, picture));
                 } catch (IOException e) {
                     err.println("likeness: left out " + e.getMessage());
                 }
@@ -140,7 +175,9 @@ final class AtlasCommand implements Callable<Integer> {
             progress.finish();
             err.flush();
             if (atlas.imageCount() == 0) {
-                throw new CliException(ExitCodes.USAGE, "no readable photo in " + folder);
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        (faceNetwork == null ? "no readable photo in " : "no face in the photos of ") + folder);
             }
             atlas.write(output, cell, unitsPerRow);
             if (figureUnits > 0) {
@@ -148,9 +185,10 @@ final class AtlasCommand implements Callable<Integer> {
             }
             out.printf(
                     Locale.ROOT,
-                    "atlas of %s over %d photos, layers %s: %s%n",
+                    "atlas of %s over %d %s, layers %s: %s%n",
                     extractor.network(),
                     atlas.imageCount(),
+                    what,
                     String.join(", ", extractor.layers()),
                     output.resolve("index.json"));
             out.flush();
@@ -160,17 +198,58 @@ final class AtlasCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private LayerExtractor extractor(Path work) throws IOException {
+    /** The face network --network names, or null for ResNet-50. */
+    private EmbeddingSpec.Network faceNetwork() {
+        if (networkName.equals(RESNET50)) {
+            return null;
+        }
+        if (!networkName.equals(FaceNetworks.FR_FEATURE) && !networkName.equals(FaceNetworks.DLIB)) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--network is " + RESNET50 + ", " + FaceNetworks.FR_FEATURE + " or " + FaceNetworks.DLIB + ", not "
+                            + networkName);
+        }
+        return FaceNetworks.embedding(networkName, insight.models(FACE_MODELS))
+                .networks()
+                .get(0);
+    }
+
+    private LayerExtractor extractor(EmbeddingSpec.Network faceNetwork, Path work) throws IOException {
         try {
-            return LayerExtractor.resNet50(insight.models(LayerExtractor.RESNET50), layers, work);
+            if (faceNetwork == null) {
+                return LayerExtractor.resNet50(
+                        insight.models(LayerExtractor.RESNET50),
+                        layers == null ? LayerExtractor.RESNET50_DEFAULT_LAYERS : layers,
+                        work);
+            }
+            return LayerExtractor.faceNetwork(
+                    faceNetwork, layers == null ? LayerExtractor.faceDefaultLayers(faceNetwork) : layers, work);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
     }
 
-    private String name(Path photo) {
-        return Corpus.name(folder, photo);
+    /** Every face of the photos, aligned for the network, written under {@code faces} (again on --resume: the same). */
+    private List<Path> alignedFaces(EmbeddingSpec.Network network, List<Path> photos, Path faces, PrintWriter err)
+            throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(insight.models(FACE_MODELS)))) {
+            ProgressLine progress = ProgressLine.onTerminal(err, "photos aligned", photos.size());
+            for (Path photo : photos) {
+                try {
+                    files.addAll(AlignedFaces.write(pipeline, photo, Corpus.name(folder, photo), network, faces));
+                } catch (IOException e) {
+                    err.println("likeness: left out " + e.getMessage());
+                }
+                progress.advance();
+            }
+            progress.finish();
+        }
+        return files;
     }
+
+    /** What the face pipeline and the face networks need from the models folder. */
+    private static final String FACE_MODELS = "face/batch/fr_feature.onnx";
 
     static List<Path> photos(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {

@@ -116,6 +116,50 @@ class InsightCommandsTest {
     }
 
     @Test
+    void atlasOfAFaceNetworkRunsTheAlignedFacesOfThePhotos() throws Exception {
+        Path out = work.resolve("faces-atlas");
+        CliRun run = CliRun.likeness(
+                "atlas",
+                ModelsDirectory.resolve("samples").toString(),
+                "--network",
+                "dlib-face-resnet-v1",
+                "--layers",
+                "stem,block1",
+                "--cell",
+                "16",
+                "--out",
+                out.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        JsonNode index = new ObjectMapper().readTree(out.resolve("index.json").toFile());
+        assertThat(index.get("network").asText()).isEqualTo("dlib-face-resnet-v1");
+        assertThat(index.get("longSide").asInt()).isEqualTo(150);
+        int faces = index.get("images").size();
+        assertThat(faces).isGreaterThan(6);
+        assertThat(run.out).contains("atlas of dlib-face-resnet-v1 over " + faces + " faces, layers stem, block1");
+        assertThat(index.get("images").get(0).asText()).isEqualTo("sample1_face0.png");
+        assertThat(out.resolve("faces/sample1_face0.png")).exists();
+        assertThat(out.resolve("block1.png")).exists();
+
+        CliRun resnetLayer = CliRun.likeness(
+                "atlas",
+                ModelsDirectory.resolve("samples").toString(),
+                "--network",
+                "faceplugin-fr-feature",
+                "--layers",
+                "res2c",
+                "--out",
+                work.resolve("refused").toString());
+        assertThat(resnetLayer.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(resnetLayer.err).contains("faceplugin-fr-feature has no layer 'res2c'", "stem, block1");
+
+        CliRun fusion = CliRun.likeness(
+                "atlas", ModelsDirectory.resolve("samples").toString(), "--network", "likeness-fusion-v1");
+        assertThat(fusion.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(fusion.err).contains("--network is resnet50, faceplugin-fr-feature or dlib-face-resnet-v1");
+    }
+
+    @Test
     void mapsWritesOneRowPerLayer() {
         Path out = work.resolve("maps");
         CliRun run = CliRun.likeness(
