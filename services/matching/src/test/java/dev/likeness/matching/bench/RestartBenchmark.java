@@ -35,6 +35,10 @@ import dev.likeness.matching.search.SearchSettings;
  * HNSW graph (from 1 row on), larger ones none (building a million-row graph takes about half an hour on
  * 2 cores); {@code --dir DIR} where the snapshots go (default var/bench/snapshots). Applying the records
  * and restoring run on one thread: its CPU time is shown next to the wall time.
+ *
+ * <p>{@code --restore-only N}: only restore the snapshot an earlier run left in {@code --dir} (it must hold N
+ * identities) and answer a first search, in a fresh JVM as a restarted replica would; so that the half hour of
+ * building a million-row graph need not be repeated to time its restore on a quiet machine.
  */
 public final class RestartBenchmark {
 
@@ -67,6 +71,10 @@ public final class RestartBenchmark {
         System.out.println("| identities | HNSW graph | parse + apply records s (CPU s) | graph build s "
                 + "| snapshot write s | snapshot MiB | restore s (CPU s) | first search ms | restored == written |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
+        if (options.containsKey("--restore-only")) {
+            restoreOnly(Integer.parseInt(options.get("--restore-only")), threads, dir);
+            return;
+        }
         for (int size : sizes) {
             run(size, size <= graphUpTo, threads, dir);
         }
@@ -131,6 +139,39 @@ public final class RestartBenchmark {
                 restoreCpuSeconds,
                 firstSearchMillis,
                 answers.equals(expected) ? "yes" : "NO");
+        pool.shutdownNow();
+    }
+
+    private static void restoreOnly(int size, int threads, Path dir) throws IOException {
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(size, DIMENSION, 32, 0.7);
+        float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
+        TenantGalleries restored =
+                new TenantGalleries(new SearchSettings(threads, 32_768, 1, 16, 100, 100, 0.25), pool);
+        long start = System.nanoTime();
+        long startCpu = THREADS.getCurrentThreadCpuTime();
+        if (new GallerySnapshots(dir, Duration.ofDays(1))
+                .restore(TOPIC, restored)
+                .isEmpty()) {
+            throw new IllegalStateException("no snapshot to restore in " + dir);
+        }
+        double restoreSeconds = seconds(start);
+        double restoreCpuSeconds = (THREADS.getCurrentThreadCpuTime() - startCpu) / 1e9;
+        if (restored.size() != size) {
+            throw new IllegalStateException("the snapshot holds " + restored.size() + " identities, not " + size);
+        }
+        start = System.nanoTime();
+        answers(restored.of(Tenants.DEFAULT), probes);
+        double firstSearchMillis = seconds(start) * 1000;
+        System.out.printf(
+                Locale.ROOT,
+                "| %,d | %s | - | - | - | %,d | %.1f (%.1f) | %.1f | - |%n",
+                size,
+                restored.stats().approximate() ? "yes" : "no",
+                Files.size(dir.resolve(TOPIC + ".snapshot")) >> 20,
+                restoreSeconds,
+                restoreCpuSeconds,
+                firstSearchMillis);
         pool.shutdownNow();
     }
 
