@@ -76,7 +76,9 @@ class InsightVolumesTest {
             Mounted written = Mounted.at(pod, pod.getContainers().get(0), dir);
             assertThat(written).isEqualTo(new Mounted(CLAIM, "results", false));
             // A result names its folder by the writer's path: the console must find it under the same one.
-            assertThat(consoleDirs).as("the console reads %s's %s", service, dir).contains(dir);
+            assertThat(consoleDirs)
+                    .as("the console reads %s's %s", service, dir)
+                    .contains(dir);
             assertThat(Mounted.at(console, console.getContainers().get(0), dir))
                     .isEqualTo(new Mounted(CLAIM, "results", true));
         }
@@ -98,7 +100,8 @@ class InsightVolumesTest {
                 .orElseThrow(() -> new AssertionError("no init container fetch-corpus"));
         assertThat(Mounted.at(pod, fetch, root)).isEqualTo(new Mounted(CLAIM, "corpus", false));
         // apt-get download of Debian bookworm's pinned packages: the same release, with apt-get and dpkg-deb.
-        assertThat(Files.readString(Manifests.ROOT.resolve("deploy/corpus/PACKAGES"))).contains("(bookworm)");
+        assertThat(Files.readString(Manifests.ROOT.resolve("deploy/corpus/PACKAGES")))
+                .contains("(bookworm)");
         assertThat(fetch.getImage()).isEqualTo("docker.io/library/debian:bookworm-slim");
         assertThat(fetch.getArgs()).containsExactly("full");
 
@@ -117,8 +120,9 @@ class InsightVolumesTest {
         ConfigMap corpus = m.configMap("likeness-corpus");
         for (String file : List.of("fetch.sh", "PACKAGES", "SHA256SUMS")) {
             assertThat(corpus.getData().get(file))
-                    .as("the copy of deploy/corpus/%s in deploy/k8s/base/corpus", file)
-                    .isEqualTo(Files.readString(Manifests.ROOT.resolve("deploy/corpus").resolve(file)));
+                    .as("deploy/corpus/%s (a link to deploy/k8s/base/corpus)", file)
+                    .isEqualTo(Files.readString(
+                            Manifests.ROOT.resolve("deploy/corpus").resolve(file)));
         }
         // The wrapper fetches into a folder under the corpus root, the name atlas requests give (docs/insight.md).
         assertThat(corpus.getData().get("fetch-corpus.sh")).contains("CORPUS=${CORPUS:-" + root + "/default}");

@@ -330,7 +330,8 @@ class WorkloadsTest {
         String rest = key.substring(("LIKENESS_" + service.toUpperCase() + "_").length())
                 .toLowerCase();
         String inGroup = rest;
-        for (String group : List.of("inference_", "output_", "limits_", "defaults_", "gallery_", "snapshot_", "insight_")) {
+        for (String group :
+                List.of("inference_", "output_", "limits_", "defaults_", "gallery_", "snapshot_", "insight_")) {
             if (inGroup.startsWith(group)) {
                 inGroup = inGroup.substring(group.length());
             }
