@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,24 +33,27 @@ class InsightMeshCommandsTest {
     private static final Path SAMPLE1 = ModelsDirectory.resolve("samples/sample1.jpg");
     private static final Path SAMPLE6 = ModelsDirectory.resolve("samples/sample6.jpg");
 
-    private static String bootstrapServers;
-    private static KafkaTestClient kafka;
-
     @BeforeAll
     static void createTopics() {
-        bootstrapServers = KafkaBroker.shared().bootstrapServers();
-        kafka = KafkaBroker.shared().client();
-        kafka.createTopics(
-                Topics.INSIGHT_REQUESTS,
-                Topics.INSIGHT_PROGRESS,
-                Topics.INSIGHT_RESULTS,
-                Topics.deadLetters("stylising"),
-                Topics.deadLetters("embedding"));
+        try (KafkaTestClient kafka = KafkaBroker.shared().client()) {
+            kafka.createTopics(
+                    Topics.INSIGHT_REQUESTS,
+                    Topics.INSIGHT_PROGRESS,
+                    Topics.INSIGHT_RESULTS,
+                    Topics.deadLetters("stylising"),
+                    Topics.deadLetters("embedding"));
+        }
     }
 
-    @AfterAll
-    static void closeClient() {
-        kafka.close();
+    /** The command with --mesh on the shared broker. */
+    private static CliRun mesh(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--mesh", "--bootstrap-servers", KafkaBroker.shared().bootstrapServers()));
+        return likeness(all.toArray(String[]::new));
+    }
+
+    private static TopicFollower requests(KafkaTestClient kafka) {
+        return kafka.readFromEnd(Topics.INSIGHT_REQUESTS);
     }
 
     private static InsightRequested published(TopicFollower requests, String id) throws Exception {
@@ -65,11 +68,11 @@ class InsightMeshCommandsTest {
 
     @Test
     void atlasPublishesItsJobAndTimesOutWithoutAService() throws Exception {
-        try (TopicFollower requests = kafka.readFromEnd(Topics.INSIGHT_REQUESTS)) {
-            CliRun run = likeness(
+        try (KafkaTestClient kafka = KafkaBroker.shared().client();
+                TopicFollower requests = requests(kafka)) {
+            CliRun run = mesh(
                     "atlas",
                     "small",
-                    "--mesh",
                     "--layers",
                     "conv1_relu,res2c",
                     "--long-side",
@@ -77,9 +80,7 @@ class InsightMeshCommandsTest {
                     "--request-id",
                     "cli-atlas-1",
                     "--timeout",
-                    "2",
-                    "--bootstrap-servers",
-                    bootstrapServers);
+                    "2");
 
             assertThat(run.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
             assertThat(run.err)
@@ -97,19 +98,10 @@ class InsightMeshCommandsTest {
 
     @Test
     void mapsAndExplainSendTheirPhotosInline() throws Exception {
-        try (TopicFollower requests = kafka.readFromEnd(Topics.INSIGHT_REQUESTS)) {
-            CliRun maps = likeness(
-                    "maps",
-                    SAMPLE1.toString(),
-                    "--mesh",
-                    "--channels",
-                    "3",
-                    "--request-id",
-                    "cli-maps-1",
-                    "--timeout",
-                    "1",
-                    "--bootstrap-servers",
-                    bootstrapServers);
+        try (KafkaTestClient kafka = KafkaBroker.shared().client();
+                TopicFollower requests = requests(kafka)) {
+            CliRun maps =
+                    mesh("maps", SAMPLE1.toString(), "--channels", "3", "--request-id", "cli-maps-1", "--timeout", "1");
             assertThat(maps.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
             InsightRequested request = published(requests, "cli-maps-1");
             assertThat(request.getMaps().getImage().getInline().size()).isEqualTo((int) Files.size(SAMPLE1));
@@ -117,17 +109,14 @@ class InsightMeshCommandsTest {
             // Not given: the service's default size.
             assertThat(request.getMaps().getLongSide()).isZero();
 
-            CliRun explain = likeness(
+            CliRun explain = mesh(
                     "explain",
                     SAMPLE1.toString(),
                     SAMPLE6.toString(),
-                    "--mesh",
                     "--request-id",
                     "cli-explain-1",
                     "--timeout",
-                    "1",
-                    "--bootstrap-servers",
-                    bootstrapServers);
+                    "1");
             assertThat(explain.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
             request = published(requests, "cli-explain-1");
             assertThat(request.getExplain().getA().getInline().size()).isEqualTo((int) Files.size(SAMPLE1));
@@ -138,18 +127,11 @@ class InsightMeshCommandsTest {
 
     @Test
     void optionsOfTheInProcessRunAndFaceNetworksAreRefusedWithMesh() {
-        CliRun figure = likeness("atlas", "small", "--mesh", "--figure", "6", "--bootstrap-servers", bootstrapServers);
+        CliRun figure = mesh("atlas", "small", "--figure", "6");
         assertThat(figure.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(figure.err).contains("--figure run in-process only, not with --mesh");
 
-        CliRun network = likeness(
-                "atlas",
-                "small",
-                "--mesh",
-                "--network",
-                "dlib-face-resnet-v1",
-                "--bootstrap-servers",
-                bootstrapServers);
+        CliRun network = mesh("atlas", "small", "--network", "dlib-face-resnet-v1");
         assertThat(network.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(network.err).contains("--mesh serves atlases of resnet50 only, not dlib-face-resnet-v1");
     }
