@@ -2,11 +2,13 @@ package dev.likeness.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,8 @@ import dev.likeness.core.onnx.ModelsDirectory;
 /**
  * {@code likeness atlas/maps/explain --mesh} against the stylising and embedding services (docs/insight.md): the
  * request goes out, the service answers, and the CLI prints the result or the dead letter's reason. Small inputs:
- * conv1_relu over the small tier of the default corpus at 64 px, dlib's ResNet on two sample photos.
+ * conv1_relu over the small tier of the default corpus at 64 px, one layer's maps at 96 px, dlib's ResNet on two
+ * sample photos.
  */
 @Tag("broker")
 @Tag("models")
@@ -105,6 +108,31 @@ class InsightThroughTheMeshTest {
                 .contains("UNKNOWN_LAYER")
                 .contains("conv1_relu");
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void mapsThroughTheMeshWriteOnePictureALayerOfTheSizeAskedFor() throws Exception {
+        Run run = likeness(
+                "maps",
+                SAMPLES.resolve("sample1.jpg").toString(),
+                "--mesh",
+                "--layers",
+                "res3d",
+                "--channels",
+                "3",
+                "--long-side",
+                "96",
+                "--timeout",
+                "180");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.path("files")).extracting(JsonNode::asText).containsExactly("res3d.png");
+        Path folder = Path.of(result.path("folder").asText());
+        assertThat(folder.startsWith(mesh.insightResults().resolve("maps"))).isTrue();
+        BufferedImage maps = ImageIO.read(folder.resolve("res3d.png").toFile());
+        // The photo and its three strongest channels side by side, the longer side 96 px.
+        assertThat(Math.max(maps.getWidth() / 4, maps.getHeight())).isEqualTo(96);
     }
 
     @Test
