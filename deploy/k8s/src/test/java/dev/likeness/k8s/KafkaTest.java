@@ -59,8 +59,10 @@ class KafkaTest {
                                     Topics.MATCHES,
                                     Topics.GALLERY,
                                     Topics.STYLE_PROGRESS,
-                                    Topics.STYLE_RESULTS)),
-                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS)));
+                                    Topics.STYLE_RESULTS,
+                                    Topics.INSIGHT_PROGRESS,
+                                    Topics.INSIGHT_RESULTS)),
+                    Set.of(Topics.IMAGES, Topics.STYLE_REQUESTS, Topics.INSIGHT_REQUESTS)));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);

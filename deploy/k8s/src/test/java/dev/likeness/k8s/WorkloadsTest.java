@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,19 +31,34 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 /** Deployments, Services, PodDisruptionBudgets and ConfigMaps of every service, in both overlays. */
 class WorkloadsTest {
 
+    /** A Deployment of a Quarkus service of services/. */
+    record Workload(String service, int port) {
+        String app() {
+            return "likeness-" + service;
+        }
+    }
+
+    /** The three services, and the console: it has no consumer group (no KEDA, no Kafka table row in Mesh). */
+    static final List<Workload> WORKLOADS = Stream.concat(
+                    Mesh.SERVICES.stream().map(s -> new Workload(s.service(), s.port())),
+                    Stream.of(new Workload("console", 8084)))
+            .toList();
+
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
-    void exactlyTheThreeServicesAreDeployed(String overlay) {
+    void exactlyTheThreeServicesAndTheConsoleAreDeployed(String overlay) throws IOException {
         assertThat(Manifests.of(overlay).deployments())
                 .extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrderElementsOf(
-                        Mesh.SERVICES.stream().map(Mesh::app).toList());
+                        WORKLOADS.stream().map(Workload::app).toList());
+        Workload console = WORKLOADS.get(WORKLOADS.size() - 1);
+        assertThat(ServiceProperties.of("console").get("quarkus.http.port")).isEqualTo(String.valueOf(console.port()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
     void everyServiceContainerHasAllThreeHealthProbesOnItsHttpPort(String overlay) {
-        for (Mesh s : Mesh.SERVICES) {
+        for (Workload s : WORKLOADS) {
             PodSpec pod = Manifests.of(overlay)
                     .deployment(s.app())
                     .getSpec()
@@ -63,7 +79,7 @@ class WorkloadsTest {
         }
     }
 
-    private static void assertProbe(Probe probe, String path, Mesh s) {
+    private static void assertProbe(Probe probe, String path, Workload s) {
         assertThat(probe).as("%s probe %s", s.app(), path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
@@ -122,7 +138,7 @@ class WorkloadsTest {
     @ValueSource(strings = {"cpu", "cuda"})
     void everyServiceHasAServiceAndADisruptionBudgetSelectingItsPods(String overlay) {
         Manifests m = Manifests.of(overlay);
-        for (Mesh s : Mesh.SERVICES) {
+        for (Workload s : WORKLOADS) {
             Deployment d = m.deployment(s.app());
             Map<String, String> podLabels =
                     d.getSpec().getTemplate().getMetadata().getLabels();
@@ -158,7 +174,7 @@ class WorkloadsTest {
                 .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
                 .containsEntry("LIKENESS_MODELS_DIR", "/models")
                 .containsKey("KAFKA_BOOTSTRAP_SERVERS");
-        for (Mesh s : Mesh.SERVICES) {
+        for (Workload s : WORKLOADS) {
             Container c = m.deployment(s.app())
                     .getSpec()
                     .getTemplate()
@@ -296,29 +312,35 @@ class WorkloadsTest {
     @ValueSource(strings = {"cpu", "cuda"})
     void serviceConfigKeysAreKnownSettings(String overlay) throws IOException {
         Manifests m = Manifests.of(overlay);
-        for (Mesh s : Mesh.SERVICES) {
+        for (Workload s : WORKLOADS) {
             String sources = javaSources(s.service());
             for (String key : m.configMap(s.app()).getData().keySet().stream()
                     .filter(k -> k.startsWith("LIKENESS_"))
                     .toList()) {
-                // LIKENESS_EMBEDDING_INFERENCE_ALLOW_CPU_FALLBACK -> a method allowCpuFallback() in the config.
-                String last = lastSegmentAsMethod(key, s.service());
+                // LIKENESS_EMBEDDING_INFERENCE_ALLOW_CPU_FALLBACK -> allowCpuFallback() in a group of the config,
+                // LIKENESS_CONSOLE_INSIGHT_RESULTS_DIRS -> insightResultsDirs() at its top.
                 assertThat(sources)
                         .as("%s: %s is a config method of the service", s.app(), key)
-                        .contains(last + "()");
+                        .containsAnyOf(configMethods(key, s.service()));
             }
         }
     }
 
-    private static String lastSegmentAsMethod(String key, String service) {
+    private static String[] configMethods(String key, String service) {
         String rest = key.substring(("LIKENESS_" + service.toUpperCase() + "_").length())
                 .toLowerCase();
-        for (String group : List.of("inference_", "output_", "limits_", "defaults_", "gallery_", "snapshot_")) {
-            if (rest.startsWith(group)) {
-                rest = rest.substring(group.length());
+        String inGroup = rest;
+        for (String group :
+                List.of("inference_", "output_", "limits_", "defaults_", "gallery_", "snapshot_", "insight_")) {
+            if (inGroup.startsWith(group)) {
+                inGroup = inGroup.substring(group.length());
             }
         }
-        Matcher words = Pattern.compile("_([a-z])").matcher(rest);
+        return new String[] {camelCase(inGroup) + "()", camelCase(rest) + "()"};
+    }
+
+    private static String camelCase(String snake) {
+        Matcher words = Pattern.compile("_([a-z])").matcher(snake);
         return words.replaceAll(r -> r.group(1).toUpperCase());
     }
 

@@ -61,6 +61,9 @@ final class Mesh implements AutoCloseable {
 
     private static final Set<String> COPIED = new HashSet<>();
 
+    /** Stylising's insight corpus root, shared by every mesh of the test JVM (fetch.sh fetches into it once). */
+    static final Path CORPUS_ROOT = Path.of("target", "corpus").toAbsolutePath();
+
     private final Path dataDir;
     private BrokerProcess broker;
     private final List<ServiceProcess> services = new ArrayList<>();
@@ -188,6 +191,10 @@ final class Mesh implements AutoCloseable {
                 .env(
                         "LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY",
                         dataDir.resolve("gallery-snapshots").toString())
+                // Insight results in one folder both services write to, as on a shared volume (docs/deploy.md).
+                .env("LIKENESS_STYLISING_INSIGHT_RESULTS_DIR", insightResults().toString())
+                .env("LIKENESS_EMBEDDING_INSIGHT_RESULTS_DIR", insightResults().toString())
+                .env("LIKENESS_STYLISING_INSIGHT_CORPUS_ROOT", CORPUS_ROOT.toString())
                 .logFile(dataDir.resolve(module + ".log"))
                 .start();
         services.add(service);
@@ -220,6 +227,11 @@ final class Mesh implements AutoCloseable {
             }
         }
         return copy;
+    }
+
+    /** Where the services write insight results: with the broker's data. */
+    Path insightResults() {
+        return dataDir.resolve("insight");
     }
 
     /** Stops the broker cleanly and starts it again on the same port with the same data. */

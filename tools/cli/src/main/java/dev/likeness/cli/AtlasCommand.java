@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.core.kafka.Topics;
+import dev.likeness.events.v1.AtlasJob;
+import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Spec;
         description = "What each unit of a network's layers responds to (Zeiler and Fergus): run a folder of photos"
                 + " in-process, keep per unit the 9 positions where it fires most, and write index.json and one PNG grid"
                 + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). ResNet-50 sees"
-                + " the photos, a face network the faces found in them, aligned for it. Needs no Kafka.")
+                + " the photos, a face network the faces found in them, aligned for it. Needs no Kafka; --mesh asks the"
+                + " stylising service instead (ResNet-50).")
 final class AtlasCommand implements Callable<Integer> {
 
     static final String RESNET50 = "resnet50";
@@ -46,8 +50,16 @@ final class AtlasCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "FOLDER",
-            description = "The corpus: photos (JPEG, PNG, WebP) in a folder and its subfolders.")
+            description = "The corpus: photos (JPEG, PNG, WebP) in a folder and its subfolders; with --mesh, a folder"
+                    + " under the stylising service's corpus root (e.g. default on Kubernetes).")
     Path folder;
+
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "--mesh: the atlas's name, its folder on the service's results volume and its key on "
+                    + Topics.INSIGHT_ATLASES + " (default: FOLDER's name).")
+    String name;
 
     @Option(
             names = "--layers",
@@ -113,11 +125,25 @@ final class AtlasCommand implements Callable<Integer> {
     @Mixin
     InsightOptions insight;
 
+    @Mixin
+    InsightMeshOptions mesh;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (mesh.mesh) {
+            return mesh.request(
+                    InsightRequested.newBuilder().setAtlas(meshJob()),
+                    spec,
+                    "--out",
+                    "--cell",
+                    "--units-per-row",
+                    "--figure",
+                    "--resume",
+                    "--models");
+        }
         List<Path> photos = photos(folder);
         if (longSide < 32 || cell < 4 || unitsPerRow < 1) {
             throw new CliException(ExitCodes.USAGE, "--long-side must be >= 32, --cell >= 4, --units-per-row >= 1");
@@ -196,6 +222,25 @@ final class AtlasCommand implements Callable<Integer> {
             InsightOptions.delete(work);
         }
         return ExitCodes.OK;
+    }
+
+    /** The request of --mesh: the service reads FOLDER under its corpus root, its defaults for what is not given. */
+    private AtlasJob meshJob() {
+        if (!networkName.equals(RESNET50)) {
+            // The face networks' atlases are not served through the mesh yet (docs/insight.md, "Not done yet").
+            throw new CliException(
+                    ExitCodes.USAGE, "--mesh serves atlases of " + RESNET50 + " only, not " + networkName);
+        }
+        AtlasJob.Builder job = AtlasJob.newBuilder()
+                .setName(name != null ? name : folder.getFileName().toString())
+                .setCorpus(folder.toString());
+        if (layers != null) {
+            job.addAllLayers(layers);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--long-side")) {
+            job.setLongSide(longSide);
+        }
+        return job.build();
     }
 
     /** The face network --network names, or null for ResNet-50. */

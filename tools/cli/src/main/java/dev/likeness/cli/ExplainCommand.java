@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.likeness.events.v1.ExplainJob;
+import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
         name = "explain",
         description = "Why two faces match: the squared distance d of their L2-normalised embeddings and, as saliency"
                 + " maps over each aligned face, the size of d's gradient per pixel (saliency.png: face A, its map,"
-                + " face B, its map; explain.json). The first face the pipeline finds in each photo. Needs no Kafka.")
+                + " face B, its map; explain.json). The first face the pipeline finds in each photo. Needs no Kafka;"
+                + " --mesh asks the embedding service instead.")
 final class ExplainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "A", description = "The first photo.")
@@ -56,11 +59,22 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     InsightOptions insight;
 
+    @Mixin
+    InsightMeshOptions mesh;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (mesh.mesh) {
+            ExplainJob job = ExplainJob.newBuilder()
+                    .setA(ImageRequests.image(photoA))
+                    .setB(ImageRequests.image(photoB))
+                    .setEmbedding(embedding)
+                    .build();
+            return mesh.request(InsightRequested.newBuilder().setExplain(job), spec, "--out", "--models");
+        }
         Path models = insight.models("face/batch/fr_feature.onnx");
         EmbeddingSpec.Network network = network(models);
         Path work = InsightOptions.workFolder();

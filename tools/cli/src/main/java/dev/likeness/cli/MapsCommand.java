@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.likeness.core.image.ImageDecoder;
+import dev.likeness.events.v1.InsightRequested;
+import dev.likeness.events.v1.MapsJob;
 import dev.likeness.insight.ActivationMaps;
 import dev.likeness.insight.InsightImage;
 import dev.likeness.insight.LayerExtractor;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "maps",
         description = "Activation maps of one photo: per ResNet-50 layer, the photo and its strongest channels as heat"
-                + " maps over it (<layer>.png). Needs no Kafka.")
+                + " maps over it (<layer>.png). Needs no Kafka; --mesh asks the stylising service instead.")
 final class MapsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PHOTO", description = "A photo (JPEG, PNG, WebP).")
@@ -58,11 +60,25 @@ final class MapsCommand implements Callable<Integer> {
     @Mixin
     InsightOptions insight;
 
+    @Mixin
+    InsightMeshOptions mesh;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (mesh.mesh) {
+            // Sizes left out are the service's defaults (likeness.stylising.insight.maps-long-side).
+            MapsJob.Builder job = MapsJob.newBuilder()
+                    .setImage(ImageRequests.image(photo))
+                    .addAllLayers(layers)
+                    .setChannels(channels);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--long-side")) {
+                job.setLongSide(longSide);
+            }
+            return mesh.request(InsightRequested.newBuilder().setMaps(job), spec, "--out", "--models");
+        }
         InsightImage image;
         try {
             image = InsightImage.load(photo, new ImageDecoder(), longSide);

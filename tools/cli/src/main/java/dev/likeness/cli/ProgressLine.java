@@ -14,7 +14,7 @@ final class ProgressLine {
 
     private final PrintWriter err;
     private final String verb;
-    private final int total;
+    private int total;
     private final long started = System.nanoTime();
     private int done;
     private long drawnAt;
@@ -43,7 +43,13 @@ final class ProgressLine {
     }
 
     void advance() {
-        done++;
+        update(done + 1, total);
+    }
+
+    /** Redraws at {@code done} of {@code total}: a service's progress events, where the total comes with them. */
+    void update(int done, int total) {
+        this.done = done;
+        this.total = total;
         long now = System.nanoTime();
         if (err != null && (now - drawnAt >= REDRAW_NANOS || done == total)) {
             drawnAt = now;
