@@ -110,12 +110,13 @@ public final class FusionSaliency implements AutoCloseable {
     }
 
     /**
-     * Every face the pipeline finds in the photo, in its order, named {@code name#index} as {@link AlignedFaces} names
+     * Every face the pipeline finds in the photo, in its order, aligned for each network of {@code spec}, named {@code name#index} as {@link AlignedFaces} names
      * them.
      *
      * @throws ImageRejectedException where the pipeline's decoder refuses the photo
      */
-    public List<Face> faces(FacePipeline pipeline, byte[] bytes, String name) throws ImageRejectedException {
+    public static List<Face> faces(FacePipeline pipeline, EmbeddingSpec spec, byte[] bytes, String name)
+            throws ImageRejectedException {
         AlignedPhoto photo = pipeline.alignedPhoto(bytes);
         BufferedImage pixels = photo.pixels().image();
         List<Face> faces = new ArrayList<>();

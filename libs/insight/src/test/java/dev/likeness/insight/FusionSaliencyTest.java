@@ -55,7 +55,8 @@ class FusionSaliencyTest {
         saliency = FusionSaliency.of(pipeline.embedding(), temp);
         for (Path photo : UnitAtlasTest.samplePhotos()) {
             byte[] bytes = Files.readAllBytes(photo);
-            faces.addAll(saliency.faces(pipeline, bytes, photo.getFileName().toString()));
+            faces.addAll(FusionSaliency.faces(
+                    pipeline, saliency.spec(), bytes, photo.getFileName().toString()));
             pipeline.analyse(bytes).faces().stream()
                     .map(AnalysedFace::embedding)
                     .forEach(embeddings::add);
