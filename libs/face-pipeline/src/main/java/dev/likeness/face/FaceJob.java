@@ -36,6 +36,16 @@ final class FaceJob {
         return mapped;
     }
 
+    /** The matrix from the detail decode's pixels to a network's input: the face cut as {@code alignment} cuts it. */
+    double[] toInput(Alignment alignment, int width, int height) {
+        return alignment.imageToInput(
+                inDetail(landmarks68),
+                inDetail(landmarks5),
+                inDetail(new Rectangle2D.Float(face.x1(), face.y1(), face.width(), face.height())),
+                width,
+                height);
+    }
+
     Rectangle2D inDetail(Rectangle2D original) {
         double s = detail.subsampling();
         return new Rectangle2D.Double(

@@ -165,6 +165,19 @@ public final class FacePipeline implements AutoCloseable {
     }
 
     /**
+     * One photo's faces and the pixels they were aligned from (decoded again: the pipeline keeps no pixels), for
+     * explaining the embedding in terms of the photo's pixels.
+     */
+    public AlignedPhoto alignedPhoto(byte[] bytes) throws ImageRejectedException {
+        PreparedImage image = prepare(bytes, 0, 0);
+        List<AnalysedFace> faces = analyseAll(List.of(image)).get(0).faces();
+        DecodedImage pixels = faces.isEmpty()
+                ? image.forDetection()
+                : detailDecode(image, faces.stream().map(AnalysedFace::box).toList());
+        return new AlignedPhoto(pixels, faces);
+    }
+
+    /**
      * Decodes, once per image, the union of its face regions at the resolution the faces need: a 1920 px
      * group photo is decoded again only where faces are, and only as finely as alignment needs.
      */
@@ -251,6 +264,11 @@ public final class FacePipeline implements AutoCloseable {
     /** The model whose embeddings the analyses carry: a network's, or the fusion's. */
     public ModelIdentity embeddingModel() {
         return embeddingIdentity;
+    }
+
+    /** The embedding's networks, alignments and weights, as configured. */
+    public EmbeddingSpec embedding() {
+        return config.embedding();
     }
 
     public int embeddingDimension() {

@@ -1,6 +1,5 @@
 package dev.likeness.face;
 
-import java.awt.geom.Rectangle2D;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +44,7 @@ final class FaceRecogniser implements AutoCloseable {
             long alignStart = System.nanoTime();
             FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
             for (FaceJob job : chunk) {
-                DetectedFace face = job.face;
-                double[] toInput = alignment.imageToInput(
-                        job.inDetail(job.landmarks68),
-                        job.inDetail(job.landmarks5),
-                        job.inDetail(new Rectangle2D.Float(face.x1(), face.y1(), face.width(), face.height())),
-                        width,
-                        height);
+                double[] toInput = job.toInput(alignment, width, height);
                 int offset = input.position();
                 ImageTensors.warpAffine(job.detail.image(), toInput, width, height, spec.encoding(), input);
                 if (measureSharpness) {

@@ -68,7 +68,6 @@ public final class AlignedFaces {
         int width = network.model().inputWidth(), height = network.model().inputHeight();
         List<InsightImage> faces = new ArrayList<>();
         for (AnalysedFace face : pipeline.analyse(bytes).faces()) {
-            FloatBuffer pixels = FloatInput.allocate(1, 3, height, width);
             DetectedFace box = face.box();
             double[] toInput = network.alignment()
                     .imageToInput(
@@ -77,11 +76,17 @@ public final class AlignedFaces {
                             new Rectangle2D.Float(box.x1(), box.y1(), box.width(), box.height()),
                             width,
                             height);
-            ImageTensors.warpAffine(image, toInput, width, height, TensorEncoding.rgb(0, 1), pixels);
-            float[] values = new float[3 * width * height];
-            pixels.flip().get(values);
-            faces.add(new InsightImage(name + "#" + faces.size(), values, width, height));
+            faces.add(aligned(name + "#" + faces.size(), image, toInput, width, height));
         }
         return faces;
+    }
+
+    /** The image warped by {@code toInput} (image to input pixels) into a {@code width} x {@code height} face. */
+    static InsightImage aligned(String name, BufferedImage image, double[] toInput, int width, int height) {
+        FloatBuffer pixels = FloatInput.allocate(1, 3, height, width);
+        ImageTensors.warpAffine(image, toInput, width, height, TensorEncoding.rgb(0, 1), pixels);
+        float[] values = new float[3 * width * height];
+        pixels.flip().get(values);
+        return new InsightImage(name, values, width, height);
     }
 }

@@ -154,7 +154,12 @@ public final class MatchSaliency implements AutoCloseable {
 
     /** Per pixel, the gradient's length over the three colour channels. */
     static float[] saliency(float[] gradient, InsightImage face) {
-        int plane = face.width() * face.height();
+        return saliency(gradient, face.width(), face.height());
+    }
+
+    /** The same for a gradient of {@code width} x {@code height} planes. */
+    static float[] saliency(float[] gradient, int width, int height) {
+        int plane = width * height;
         float[] map = new float[plane];
         for (int p = 0; p < plane; p++) {
             float red = gradient[p], green = gradient[plane + p], blue = gradient[2 * plane + p];

@@ -14,20 +14,21 @@ import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.io.ImageSourceReader;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.ExplainJob;
-import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.InsightResult;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.insight.AlignedFaces;
+import dev.likeness.insight.FusionSaliency;
 import dev.likeness.insight.InsightImage;
 import dev.likeness.insight.MatchSaliency;
 import dev.likeness.insight.ResultFolders;
 
 /**
  * The embedding service's share of insight requests (docs/insight.md, "The mesh"): why two faces match, the
- * saliency of their squared distance over the first face the pipeline finds in each photo. What can never be
+ * saliency of their squared distance over the first face the pipeline finds in each photo, for this service's own
+ * embedding (the fusion, by default) or one network alone. What can never be
  * served throws {@link RejectedInputException} with the reason code the dead letter carries.
  */
 @ApplicationScoped
@@ -55,8 +56,8 @@ public class ExplainJobs {
     public InsightResult explain(InsightRequested request) throws IOException {
         String id = ResultFolders.name(request.getRequestId(), "request_id");
         ExplainJob job = request.getExplain();
-        EmbeddingSpec.Network network = network(job.getEmbedding().isEmpty() ? FaceNetworks.DLIB : job.getEmbedding());
-        InsightImage a = firstFace(job.getA(), "a", network), b = firstFace(job.getB(), "b", network);
+        EmbeddingSpec embedding = embedding(job.getEmbedding());
+        byte[] a = reader().read(job.getA()), b = reader().read(job.getB());
         Path folder = config.insight()
                 .resultsDir()
                 .toAbsolutePath()
@@ -64,17 +65,17 @@ public class ExplainJobs {
                 .resolve("explain")
                 .resolve(id);
         Path work = Files.createTempDirectory("likeness-insight");
-        try (MatchSaliency saliency = MatchSaliency.of(network, work)) {
-            MatchSaliency.Explanation explanation = saliency.explain(a, b);
-            Files.createDirectories(folder);
-            MatchSaliency.write(explanation, a, b, folder.resolve(SALIENCY));
+        try {
+            float distance = embedding.fused()
+                    ? explainFusion(embedding, a, b, work, folder.resolve(SALIENCY))
+                    : explainNetwork(embedding.networks().get(0), a, b, work, folder.resolve(SALIENCY));
             return InsightResult.newBuilder()
                     .setRequestId(id)
                     .setProducedAt(Requests.timestamp(Instant.now()))
                     .setFolder(folder.toString())
                     .addFiles(SALIENCY)
-                    .setDistance(explanation.distance())
-                    .setEmbedding(network.model().id())
+                    .setDistance(distance)
+                    .setEmbedding(embedding.id())
                     .putAllAttributes(request.getAttributesMap())
                     .build();
         } finally {
@@ -82,26 +83,55 @@ public class ExplainJobs {
         }
     }
 
-    private EmbeddingSpec.Network network(String id) {
-        List<EmbeddingSpec.Network> networks;
+    /** One network: the saliency over each aligned face. */
+    private float explainNetwork(EmbeddingSpec.Network network, byte[] bytesA, byte[] bytesB, Path work, Path file)
+            throws IOException {
+        InsightImage a = first(() -> AlignedFaces.of(pipeline, bytesA, "a", network), "a");
+        InsightImage b = first(() -> AlignedFaces.of(pipeline, bytesB, "b", network), "b");
+        try (MatchSaliency saliency = MatchSaliency.of(network, work)) {
+            MatchSaliency.Explanation explanation = saliency.explain(a, b);
+            MatchSaliency.write(explanation, a, b, file);
+            return explanation.distance();
+        }
+    }
+
+    /** The fusion: the saliency over each photo's face region (d is the d of the embeddings this service emits). */
+    private float explainFusion(EmbeddingSpec fusion, byte[] bytesA, byte[] bytesB, Path work, Path file)
+            throws IOException {
+        FusionSaliency.Face a = first(() -> FusionSaliency.faces(pipeline, fusion, bytesA, "a"), "a");
+        FusionSaliency.Face b = first(() -> FusionSaliency.faces(pipeline, fusion, bytesB, "b"), "b");
+        try (FusionSaliency saliency = FusionSaliency.of(fusion, work)) {
+            FusionSaliency.Explanation explanation = saliency.explain(a, b);
+            FusionSaliency.write(explanation, a, b, file);
+            return explanation.distance();
+        }
+    }
+
+    /**
+     * The embedding a request names; none, or the id of this service's own model, is that model as configured (the
+     * fusion by default), so that d is the d of its verifications.
+     */
+    private EmbeddingSpec embedding(String id) {
+        if (id.isEmpty() || id.equals(pipeline.embedding().id())) {
+            return pipeline.embedding();
+        }
         try {
-            networks = FaceNetworks.embedding(id, config.modelsDir()).networks();
+            return FaceNetworks.embedding(id, config.modelsDir());
         } catch (IllegalArgumentException e) {
             throw new RejectedInputException("INVALID_FIELD", e.getMessage());
         }
-        if (networks.size() != 1) {
-            throw new RejectedInputException(
-                    "INVALID_FIELD",
-                    "explain takes one network: " + FaceNetworks.DLIB + " or " + FaceNetworks.FR_FEATURE + ", not "
-                            + id);
-        }
-        return networks.get(0);
     }
 
-    private InsightImage firstFace(ImageSource source, String name, EmbeddingSpec.Network network) {
-        List<InsightImage> faces;
+    /** Finds a photo's faces; the decoder may refuse the photo. */
+    private interface Faces<T> {
+        List<T> find() throws ImageRejectedException;
+    }
+
+    /** The first face found, else NO_FACE; a photo the decoder refuses gets the decoder's reason. */
+    private static <T> T first(Faces<T> source, String name) {
+        List<T> faces;
         try {
-            faces = AlignedFaces.of(pipeline, reader().read(source), name, network);
+            faces = source.find();
         } catch (ImageRejectedException e) {
             throw RejectedInputException.of(e);
         }

@@ -1,6 +1,7 @@
 package dev.likeness.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
@@ -26,6 +29,7 @@ import dev.likeness.events.v1.ImageSource;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.InsightResult;
 import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipeline;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -34,8 +38,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Explain requests through the real broker: the saliency of two sample faces' distance (a face against itself is at
- * distance 0, two different people are not), and bad inputs dead-lettered with their reasons.
+ * Explain requests through the real broker: the saliency of two sample faces' distance, for the service's own
+ * embedding (the fusion, with the d of its verifications) and for one network (a face against itself is at distance
+ * 0, two different people are not), and bad inputs dead-lettered with their reasons.
  */
 @Tag("broker")
 @Tag("models")
@@ -44,6 +49,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class ExplainRequestsTest {
 
     static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Inject
+    FacePipeline pipeline;
 
     static ImageSource sample(String name) throws Exception {
         return inline(Files.readAllBytes(ModelsDirectory.locate().resolve("samples/" + name)));
@@ -81,45 +89,75 @@ class ExplainRequestsTest {
         ImageIO.write(grey, "png", png);
         List<InsightRequested> requests = new ArrayList<>(List.of(
                 explain("explain-two", sample("sample1.jpg"), sample("sample6.jpg"), ""),
+                explain("explain-dlib", sample("sample1.jpg"), sample("sample6.jpg"), FaceNetworks.DLIB),
                 explain("explain-same", sample("sample1.jpg"), sample("sample1.jpg"), FaceNetworks.FR_FEATURE),
                 explain("explain-no-face", sample("sample1.jpg"), inline(png.toByteArray()), ""),
-                explain("explain-fusion", sample("sample1.jpg"), sample("sample6.jpg"), FaceNetworks.FUSION)));
+                explain("explain-unknown", sample("sample1.jpg"), sample("sample6.jpg"), "likeness-fusion-v2")));
         try (TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS);
                 TopicFollower deadLetters = kafka.readFromEnd(Topics.deadLetters("embedding"))) {
             for (InsightRequested request : requests) {
                 kafka.send(Topics.INSIGHT_REQUESTS, request.getRequestId(), request.toByteArray());
             }
             Map<String, ConsumerRecord<String, byte[]>> answers =
-                    byKey(results, List.of("explain-two", "explain-same"));
+                    byKey(results, List.of("explain-two", "explain-dlib", "explain-same"));
             Map<String, ConsumerRecord<String, byte[]>> letters =
-                    byKey(deadLetters, List.of("explain-no-face", "explain-fusion"));
+                    byKey(deadLetters, List.of("explain-no-face", "explain-unknown"));
 
             InsightResult two =
                     InsightResult.parseFrom(answers.get("explain-two").value());
+            InsightResult dlib =
+                    InsightResult.parseFrom(answers.get("explain-dlib").value());
             InsightResult same =
                     InsightResult.parseFrom(answers.get("explain-same").value());
+            // The verification's d: the fused embeddings this service emits for the two photos.
+            float verification = squaredDistance(firstEmbedding("sample1.jpg"), firstEmbedding("sample6.jpg"));
             System.out.printf(
-                    "explain: d = %.4f (two people, dlib), %.6f (the same face, fr_feature)%n",
-                    two.getDistance(), same.getDistance());
-            assertThat(two.getEmbedding()).isEqualTo(FaceNetworks.DLIB);
-            assertThat(same.getEmbedding()).isEqualTo(FaceNetworks.FR_FEATURE);
-            assertThat(same.getDistance()).isLessThan(1e-4);
-            assertThat(two.getDistance()).isGreaterThan(0.1);
+                    "explain: d = %.4f (two people, the fusion; the verification's %.4f), %.4f (dlib), %.6f (the same"
+                            + " face, fr_feature)%n",
+                    two.getDistance(), verification, dlib.getDistance(), same.getDistance());
+            // No embedding named: the service's own, the fusion, with the d of its verifications.
+            assertThat(two.getEmbedding()).isEqualTo(FaceNetworks.FUSION);
+            assertThat(two.getDistance()).isCloseTo(verification, within(1e-4));
             assertThat(two.getFilesList()).containsExactly("saliency.png");
-            BufferedImage saliency = ImageIO.read(
+            BufferedImage fused = ImageIO.read(
                     Path.of(two.getFolder()).resolve("saliency.png").toFile());
+            // Each photo's face region and its saliency, scaled to 256 px high.
+            assertThat(fused.getHeight()).isEqualTo(256);
+            assertThat(fused.getWidth()).isGreaterThan(4 * 150);
+
+            assertThat(dlib.getEmbedding()).isEqualTo(FaceNetworks.DLIB);
+            assertThat(dlib.getDistance()).isGreaterThan(0.1);
+            BufferedImage saliency = ImageIO.read(
+                    Path.of(dlib.getFolder()).resolve("saliency.png").toFile());
             // Face A, its map, face B, its map: dlib's 150 px chips.
             assertThat(saliency.getWidth()).isEqualTo(4 * 150);
             assertThat(saliency.getHeight()).isEqualTo(150);
+            assertThat(same.getEmbedding()).isEqualTo(FaceNetworks.FR_FEATURE);
+            assertThat(same.getDistance()).isLessThan(1e-4);
 
             assertThat(DeadLetter.parseFrom(letters.get("explain-no-face").value())
                             .getReasonCode())
                     .isEqualTo("NO_FACE");
-            DeadLetter fusion =
-                    DeadLetter.parseFrom(letters.get("explain-fusion").value());
-            assertThat(fusion.getReasonCode()).isEqualTo("INVALID_FIELD");
-            assertThat(fusion.getReason()).contains(FaceNetworks.DLIB, FaceNetworks.FR_FEATURE);
-            assertThat(fusion.getRequestId()).isEqualTo("explain-fusion");
+            DeadLetter unknown =
+                    DeadLetter.parseFrom(letters.get("explain-unknown").value());
+            assertThat(unknown.getReasonCode()).isEqualTo("INVALID_FIELD");
+            assertThat(unknown.getReason()).contains("likeness-fusion-v2", FaceNetworks.FUSION);
+            assertThat(unknown.getRequestId()).isEqualTo("explain-unknown");
         }
+    }
+
+    private float[] firstEmbedding(String name) throws Exception {
+        return pipeline.analyse(Files.readAllBytes(ModelsDirectory.locate().resolve("samples/" + name)))
+                .faces()
+                .get(0)
+                .embedding();
+    }
+
+    private static float squaredDistance(float[] a, float[] b) {
+        double sum = 0;
+        for (int k = 0; k < a.length; k++) {
+            sum += (a[k] - b[k]) * (a[k] - b[k]);
+        }
+        return (float) sum;
     }
 }

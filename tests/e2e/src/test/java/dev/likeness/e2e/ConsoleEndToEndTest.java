@@ -464,7 +464,8 @@ class ConsoleEndToEndTest {
                         By.cssSelector("#explain-result img[alt='saliency.png']")));
         String explained = browser.driver.findElement(By.id("explain-result")).getText();
         System.out.println("explain sample1 vs sample6: " + explained);
-        assertThat(explained).startsWith("dlib-face-resnet-v1: d = ");
+        // No embedding named: the embedding service explains its own, the fusion.
+        assertThat(explained).startsWith("likeness-fusion-v1: d = ");
         System.out.println("insight screenshot: " + browser.screenshot("insight"));
     }
 

@@ -147,9 +147,10 @@ class InsightThroughTheMeshTest {
                 "180");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         JsonNode result = new ObjectMapper().readTree(run.out());
-        assertThat(result.path("embedding").asText()).isEqualTo("dlib-face-resnet-v1");
-        // The in-process explain of the same pair gives d = 0.338 (docs/insight.md).
-        assertThat(result.path("distance").asDouble()).isBetween(0.33, 0.35);
+        // The service's own embedding, the fusion: the in-process explain of the same pair gives d = 0.632
+        // (docs/insight.md).
+        assertThat(result.path("embedding").asText()).isEqualTo("likeness-fusion-v1");
+        assertThat(result.path("distance").asDouble()).isBetween(0.62, 0.645);
         Path folder = Path.of(result.path("folder").asText());
         assertThat(folder.startsWith(mesh.insightResults().resolve("explain"))).isTrue();
         assertThat(folder.resolve("saliency.png")).isRegularFile();

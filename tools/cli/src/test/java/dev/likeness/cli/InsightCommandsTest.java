@@ -181,7 +181,7 @@ class InsightCommandsTest {
     }
 
     @Test
-    void explainWritesTheSaliencyMapsAndTheDistance() {
+    void explainWritesTheFusionsSaliencyMapsAndTheDistance() {
         Path out = work.resolve("explain");
         CliRun run = CliRun.likeness(
                 "explain",
@@ -191,13 +191,15 @@ class InsightCommandsTest {
                 out.toString());
 
         assertThat(run.exitCode).as(run.err).isZero();
-        assertThat(run.out).contains("dlib-face-resnet-v1: d = ", "saliency.png");
+        assertThat(run.out).contains("likeness-fusion-v1: d = ", "saliency.png");
         assertThat(out.resolve("saliency.png")).exists();
-        assertThat(out.resolve("explain.json")).content().contains("\"distance\"");
+        assertThat(out.resolve("explain.json"))
+                .content()
+                .contains("\"distance\"", "\"dlib-face-resnet-v1\"", "\"faceplugin-fr-feature\"", "\"weight\": 0.8");
     }
 
     @Test
-    void explainTakesEitherRecognitionNetworkButNotTheFusion() {
+    void explainTakesEitherRecognitionNetworkAloneButNoUnknownEmbedding() {
         CliRun frFeature = CliRun.likeness(
                 "explain",
                 ModelsDirectory.resolve("samples/sample1.jpg").toString(),
@@ -209,15 +211,15 @@ class InsightCommandsTest {
         assertThat(frFeature.exitCode).as(frFeature.err).isZero();
         assertThat(frFeature.out).contains("faceplugin-fr-feature: d = ");
 
-        CliRun fusion = CliRun.likeness(
+        CliRun unknown = CliRun.likeness(
                 "explain",
                 ModelsDirectory.resolve("samples/sample1.jpg").toString(),
                 ModelsDirectory.resolve("samples/sample2.jpg").toString(),
                 "--embedding",
-                "likeness-fusion-v1",
+                "likeness-fusion-v2",
                 "--out",
                 work.toString());
-        assertThat(fusion.exitCode).isEqualTo(ExitCodes.USAGE);
-        assertThat(fusion.err).contains("explain takes one network");
+        assertThat(unknown.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err).contains("unknown embedding model likeness-fusion-v2");
     }
 }

@@ -121,7 +121,7 @@ class InsightMeshCommandsTest {
             request = published(requests, "cli-explain-1");
             assertThat(request.getExplain().getA().getInline().size()).isEqualTo((int) Files.size(SAMPLE1));
             assertThat(request.getExplain().getB().getInline().size()).isEqualTo((int) Files.size(SAMPLE6));
-            assertThat(request.getExplain().getEmbedding()).isEqualTo("dlib-face-resnet-v1");
+            assertThat(request.getExplain().getEmbedding()).isEqualTo("likeness-fusion-v1");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.likeness.core.image;
 
+import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
@@ -65,6 +66,95 @@ public final class ImageTensors {
             TensorEncoding encoding,
             FloatBuffer out) {
         sample(image, invert(sourceToTarget), width, height, encoding, out);
+    }
+
+    /**
+     * The source pixels {@link #warpAffine} reads for a {@code width} x {@code height} target (every sample's
+     * neighbours, clamped to the image as the warp clamps them), as a rectangle of the image; empty when every sample
+     * lies outside it.
+     */
+    public static Rectangle footprint(
+            int sourceWidth, int sourceHeight, double[] sourceToTarget, int width, int height) {
+        double[] targetToSource = invert(sourceToTarget);
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        // An affine map's extremes over the grid lie at its corners.
+        for (int y : new int[] {0, height - 1}) {
+            for (int x : new int[] {0, width - 1}) {
+                double sourceX = targetToSource[0] * x + targetToSource[1] * y + targetToSource[2];
+                double sourceY = targetToSource[3] * x + targetToSource[4] * y + targetToSource[5];
+                minX = Math.min(minX, sourceX);
+                maxX = Math.max(maxX, sourceX);
+                minY = Math.min(minY, sourceY);
+                maxY = Math.max(maxY, sourceY);
+            }
+        }
+        if (maxX < -0.5 || maxY < -0.5 || minX > sourceWidth - 0.5 || minY > sourceHeight - 0.5) {
+            return new Rectangle();
+        }
+        int left = (int) Math.max(0, Math.floor(minX));
+        int top = (int) Math.max(0, Math.floor(minY));
+        int right = (int) Math.min(sourceWidth - 1, Math.floor(maxX) + 1);
+        int bottom = (int) Math.min(sourceHeight - 1, Math.floor(maxY) + 1);
+        return new Rectangle(left, top, right - left + 1, bottom - top + 1);
+    }
+
+    /**
+     * The transpose of {@link #warpAffine} on pixel values: adds each target value, times the bilinear weight the
+     * warp gave each source pixel in that target sample, onto the source pixel (samples that took the border value
+     * add nothing). Given the gradient of a function of the warped tensor with respect to its values in pixel units
+     * (planes in the order {@code rgb(0, 1)} fills them), this is the gradient with respect to the image's pixel
+     * values.
+     *
+     * @param target the target's {@code channels} planes of {@code width} x {@code height}
+     * @param window the part of the source {@code source} holds; must contain the warp's {@link #footprint}
+     * @param source {@code channels} planes of {@code window}'s size, added to
+     */
+    public static void warpAffineTranspose(
+            double[] sourceToTarget,
+            float[] target,
+            int channels,
+            int width,
+            int height,
+            int sourceWidth,
+            int sourceHeight,
+            Rectangle window,
+            float[] source) {
+        double[] targetToSource = invert(sourceToTarget);
+        Rectangle footprint = footprint(sourceWidth, sourceHeight, sourceToTarget, width, height);
+        if (!footprint.isEmpty() && !window.contains(footprint)) {
+            throw new IllegalArgumentException("the window " + window + " misses part of the footprint " + footprint);
+        }
+        int plane = width * height, windowPlane = window.width * window.height;
+        double maxX = sourceWidth - 0.5, maxY = sourceHeight - 0.5;
+        for (int y = 0; y < height; y++) {
+            double rowX = targetToSource[1] * y + targetToSource[2];
+            double rowY = targetToSource[4] * y + targetToSource[5];
+            for (int x = 0; x < width; x++) {
+                double sourceX = targetToSource[0] * x + rowX;
+                double sourceY = targetToSource[3] * x + rowY;
+                if (!(sourceX >= -0.5 && sourceX <= maxX && sourceY >= -0.5 && sourceY <= maxY)) {
+                    continue;
+                }
+                // The same neighbours and weights as sampleWarped.
+                int left = (int) Math.floor(sourceX);
+                int top = (int) Math.floor(sourceY);
+                float fractionX = (float) (sourceX - left);
+                float fractionY = (float) (sourceY - top);
+                int x0 = Math.max(left, 0) - window.x, x1 = Math.min(left + 1, sourceWidth - 1) - window.x;
+                int y0 = (Math.max(top, 0) - window.y) * window.width;
+                int y1 = (Math.min(top + 1, sourceHeight - 1) - window.y) * window.width;
+                float weight00 = (1 - fractionX) * (1 - fractionY), weight01 = fractionX * (1 - fractionY);
+                float weight10 = (1 - fractionX) * fractionY, weight11 = fractionX * fractionY;
+                for (int c = 0; c < channels; c++) {
+                    float value = target[c * plane + y * width + x];
+                    int offset = c * windowPlane;
+                    source[offset + y0 + x0] += weight00 * value;
+                    source[offset + y0 + x1] += weight01 * value;
+                    source[offset + y1 + x0] += weight10 * value;
+                    source[offset + y1 + x1] += weight11 * value;
+                }
+            }
+        }
     }
 
     static double[] invert(double[] m) {

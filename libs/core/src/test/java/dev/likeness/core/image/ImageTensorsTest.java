@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
@@ -194,6 +196,48 @@ class ImageTensorsTest {
         assertThat(values[79]).isZero();
         int rgb = image.getRGB(10, 0);
         assertThat(values[30]).isEqualTo(((rgb >> 16 & 0xFF) - 127) / 128f);
+    }
+
+    @Test
+    void theTransposeOfAWarpIsItsAdjoint() {
+        // <warp(image), t> = <image, warpTranspose(t)> for any t: the transpose splats exactly what the warp sampled.
+        // A rotation that runs past the image's top-left corner, so the border and the edge clamps take part.
+        BufferedImage image = TestImages.pattern(97, 61, BufferedImage.TYPE_3BYTE_BGR);
+        double[] toTarget = similarity(1.7, Math.toRadians(25), 20, -30);
+        int width = 150, height = 150, plane = width * height;
+        FloatBuffer warped = FloatBuffer.allocate(3 * plane);
+        ImageTensors.warpAffine(image, toTarget, width, height, TensorEncoding.rgb(0, 1), warped);
+        float[] target = new float[3 * plane];
+        Random random = new Random(17);
+        for (int i = 0; i < target.length; i++) {
+            target[i] = (float) random.nextGaussian();
+        }
+        Rectangle footprint = ImageTensors.footprint(97, 61, toTarget, width, height);
+        float[] source = new float[3 * footprint.width * footprint.height];
+
+        ImageTensors.warpAffineTranspose(toTarget, target, 3, width, height, 97, 61, footprint, source);
+
+        double forward = 0, backward = 0, scale = 0;
+        for (int i = 0; i < target.length; i++) {
+            forward += (double) warped.get(i) * target[i];
+            scale += Math.abs(warped.get(i) * target[i]);
+        }
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < footprint.height; y++) {
+                for (int x = 0; x < footprint.width; x++) {
+                    int rgb = image.getRGB(footprint.x + x, footprint.y + y);
+                    backward += (rgb >> (16 - 8 * c) & 0xFF)
+                            * (double) source[(c * footprint.height + y) * footprint.width + x];
+                }
+            }
+        }
+        assertThat(footprint.x).isZero();
+        assertThat(footprint.y).isZero();
+        assertThat(backward).isCloseTo(forward, within(1e-5 * scale));
+        assertThatThrownBy(() -> ImageTensors.warpAffineTranspose(
+                        toTarget, target, 3, width, height, 97, 61, new Rectangle(5, 5, 10, 10), source))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("footprint");
     }
 
     @Test
