@@ -15,6 +15,7 @@ import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.insight.AlignedFaces;
+import dev.likeness.insight.Atlases;
 import dev.likeness.insight.Corpus;
 import dev.likeness.insight.LayerExtractor;
 import dev.likeness.insight.UnitAtlas;
@@ -33,13 +34,16 @@ import picocli.CommandLine.Spec;
                 + " the photos, a face network the faces found in them, aligned for it. Needs no Kafka.")
 final class AtlasCommand implements Callable<Integer> {
 
-    static final String RESNET50 = "resnet50";
+    static final String RESNET50 = Atlases.RESNET50;
 
-    /** Where a face network's atlas keeps the aligned faces it ran: its corpus, which index.json names. */
-    static final String FACES = "faces";
+    /**
+     * Where a face network's atlas keeps the aligned faces it ran: its corpus, which index.json names (the same as
+     * the embedding service's atlases).
+     */
+    static final String FACES = Atlases.FACES;
 
     /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
-    static final String CHECKPOINT = "atlas.checkpoint";
+    static final String CHECKPOINT = Atlases.CHECKPOINT;
 
     static final int CHECKPOINT_EVERY = 20;
 
