@@ -326,7 +326,7 @@ async function loadAtlases() {
   if (!atlases) return;
   const chosen = $('atlas-name').value;
   $('atlas-name').replaceChildren(...atlases.map(atlas => el('option', {value: atlas.name,
-    text: `${atlas.name} (${atlas.network}, ${atlas.photos} photos)`})));
+    text: `${atlas.name} (${atlas.network}, ${atlas.photos} ${atlas.network === 'resnet50' ? 'photos' : 'faces'})`})));
   if (atlases.some(atlas => atlas.name === chosen)) $('atlas-name').value = chosen;
   if (atlases.length) showAtlas();
 }

@@ -18,8 +18,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 
 /**
  * Insight results and the atlas corpus (docs/insight.md, "The mesh"): what stylising and embedding write, the
- * console reads at the same path from the same shared volume, and stylising's corpus root is that volume's corpus,
- * fetched by an init container with deploy/corpus's own script and lists.
+ * console reads at the same path from the same shared volume, and stylising's and embedding's corpus root is that
+ * volume's corpus, fetched by an init container with deploy/corpus's own script and lists.
  */
 class InsightVolumesTest {
 
@@ -86,13 +86,19 @@ class InsightVolumesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "cuda"})
-    void stylisingsCorpusRootIsTheSharedCorpusAnInitContainerFetchesWithTheRepositorysScript(String overlay)
+    void theCorpusRootIsTheSharedCorpusAnInitContainerFetchesWithTheRepositorysScript(String overlay)
             throws IOException {
         Manifests m = Manifests.of(overlay);
         String root = m.configMap("likeness-stylising").getData().get("LIKENESS_STYLISING_INSIGHT_CORPUS_ROOT");
         assertThat(root).isNotNull().startsWith("/");
         PodSpec pod = pod(m, "likeness-stylising");
         assertThat(Mounted.at(pod, pod.getContainers().get(0), root)).isEqualTo(new Mounted(CLAIM, "corpus", true));
+        // The face networks' atlases (embedding) read the same corpus at the same root.
+        assertThat(m.configMap("likeness-embedding").getData().get("LIKENESS_EMBEDDING_INSIGHT_CORPUS_ROOT"))
+                .isEqualTo(root);
+        PodSpec embedding = pod(m, "likeness-embedding");
+        assertThat(Mounted.at(embedding, embedding.getContainers().get(0), root))
+                .isEqualTo(new Mounted(CLAIM, "corpus", true));
 
         Container fetch = pod.getInitContainers().stream()
                 .filter(c -> c.getName().equals("fetch-corpus"))

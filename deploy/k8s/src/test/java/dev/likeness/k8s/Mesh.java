@@ -37,7 +37,12 @@ record Mesh(
                     "likeness-embedding",
                     Topics.IMAGES,
                     Set.of(Topics.IMAGES, Topics.INSIGHT_REQUESTS),
-                    Set.of(Topics.FACES, Topics.deadLetters("embedding"), Topics.INSIGHT_RESULTS),
+                    Set.of(
+                            Topics.FACES,
+                            Topics.deadLetters("embedding"),
+                            Topics.INSIGHT_PROGRESS,
+                            Topics.INSIGHT_RESULTS,
+                            Topics.INSIGHT_ATLASES),
                     // likeness.tenant.T.images.v1 by pattern subscription.
                     Set.of(TenantTopics.PREFIX),
                     Set.of(),

@@ -23,8 +23,15 @@ import dev.likeness.events.v1.AtlasIndexed;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.InsightResult;
+import dev.likeness.face.EmbeddingSpec;
+import dev.likeness.face.FaceNetworks;
+import dev.likeness.face.FacePipeline;
+import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.insight.ActivationMaps;
+import dev.likeness.insight.AlignedFaces;
+import dev.likeness.insight.Atlases;
+import dev.likeness.insight.Corpus;
 import dev.likeness.insight.InsightImage;
 import dev.likeness.insight.LayerExtractor;
 import dev.likeness.insight.UnitAtlas;
@@ -38,8 +45,9 @@ import io.restassured.response.Response;
 /**
  * The page "What the networks learn" against a real broker: atlases listed from the compacted index (a tombstone
  * removes one) and their files served from the results folder only; maps and explain asked for as insight requests;
- * results served once they are on the results topic. The atlas and maps are made with ResNet-50 the way the stylising
- * service makes them (its own test runs the service, InsightRequestsTest).
+ * results served once they are on the results topic. The atlases and maps are made the way the stylising service
+ * (ResNet-50) and the embedding service (a face network over aligned faces) make them (their own tests run the
+ * services: InsightRequestsTest, FaceAtlasRequestsTest).
  */
 @Tag("broker")
 @Tag("models")
@@ -89,19 +97,7 @@ class InsightTest {
         assertThat(list.jsonPath().getList("find { it.name == 'console-test' }.layers"))
                 .containsExactly("conv1_relu");
 
-        String index = given().get("/api/insight/atlases/console-test/index.json")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        assertThat(index).isEqualTo(Files.readString(folder.resolve("index.json")));
-        byte[] grid = given().get("/api/insight/atlases/console-test/conv1_relu.png")
-                .then()
-                .statusCode(200)
-                .contentType("image/png")
-                .extract()
-                .asByteArray();
-        assertThat(grid).isEqualTo(Files.readAllBytes(folder.resolve("conv1_relu.png")));
+        assertServed("console-test", folder, "conv1_relu");
         // Only the atlas's own files, and only from under the results folders.
         given().get("/api/insight/atlases/console-test/res2c.png").then().statusCode(404);
         given().get("/api/insight/atlases/console-test/atlas.checkpoint").then().statusCode(404);
@@ -113,12 +109,53 @@ class InsightTest {
     }
 
     @Test
+    void aFaceNetworksAtlasIsListedAndBrowsedLikeResNet50s() throws Exception {
+        // As the embedding service writes it: the aligned faces of a photo in faces/, the grid cut from them.
+        Path folder = RESULTS.resolve("atlases/console-faces").toAbsolutePath();
+        Path work = Files.createTempDirectory("insight-test");
+        Path models = ModelsDirectory.locate();
+        EmbeddingSpec.Network network = FaceNetworks.embedding(FaceNetworks.FR_FEATURE, models)
+                .networks()
+                .get(0);
+        Path faces = folder.resolve(Atlases.FACES);
+        int faceCount;
+        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models));
+                LayerExtractor extractor = LayerExtractor.faceNetwork(network, List.of("stem"), work)) {
+            UnitAtlas atlas = new UnitAtlas(extractor, new ImageDecoder(), 112);
+            for (Path face : AlignedFaces.write(pipeline, PHOTO, "sample1.jpg", network, faces)) {
+                atlas.add(face, Corpus.name(faces, face));
+            }
+            atlas.write(folder, 16, 8);
+            faceCount = atlas.imageCount();
+        }
+        AtlasIndexed indexed = AtlasIndexed.newBuilder()
+                .setName("console-faces")
+                .setNetwork(FaceNetworks.FR_FEATURE)
+                .addLayers("stem")
+                .setPhotos(faceCount)
+                .setLongSide(112)
+                .setFolder(folder.toString())
+                .build();
+        kafka.send(Topics.INSIGHT_ATLASES, "console-faces", indexed.toByteArray());
+
+        await("/api/insight/atlases", r -> r.asString().contains("console-faces"));
+        Response list = given().get("/api/insight/atlases");
+        assertThat(list.jsonPath().getString("find { it.name == 'console-faces' }.network"))
+                .isEqualTo(FaceNetworks.FR_FEATURE);
+        // The patches' sources are the aligned faces.
+        assertThat(assertServed("console-faces", folder, "stem")).contains("sample1_face0.png");
+        given().get("/api/insight/atlases/console-faces/faces").then().statusCode(404);
+    }
+
+    @Test
     void atlasMapsAndExplainAreRequestsAndTheirResultsServed() throws Exception {
         try (TopicFollower requests = kafka.readFromEnd(Topics.INSIGHT_REQUESTS);
                 TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
+            // The form's network choice reaches the request: here a face network's, which embedding serves.
             String atlasId = given().multiPart("name", "e2e")
-                    .multiPart("corpus", "small")
-                    .multiPart("layers", "conv1_relu, res2c")
+                    .multiPart("corpus", "faces")
+                    .multiPart("network", FaceNetworks.DLIB)
+                    .multiPart("layers", "stem, block3")
                     .multiPart("longSide", "64")
                     .post("/api/insight/atlases")
                     .then()
@@ -129,8 +166,9 @@ class InsightTest {
                     InsightRequested.parseFrom(requests.read(1, WAIT).get(0).value());
             assertThat(atlas.getRequestId()).isEqualTo(atlasId);
             assertThat(atlas.getAtlas().getName()).isEqualTo("e2e");
-            assertThat(atlas.getAtlas().getCorpus()).isEqualTo("small");
-            assertThat(atlas.getAtlas().getLayersList()).containsExactly("conv1_relu", "res2c");
+            assertThat(atlas.getAtlas().getCorpus()).isEqualTo("faces");
+            assertThat(atlas.getAtlas().getNetwork()).isEqualTo(FaceNetworks.DLIB);
+            assertThat(atlas.getAtlas().getLayersList()).containsExactly("stem", "block3");
             assertThat(atlas.getAtlas().getLongSide()).isEqualTo(64);
             given().multiPart("name", "e2e").post("/api/insight/atlases").then().statusCode(400);
 
@@ -203,6 +241,24 @@ class InsightTest {
         assertThat(picture.getWidth()).isEqualTo(3 * photo.width());
         assertThat(png).isEqualTo(Files.readAllBytes(folder.resolve("res2c.png")));
         given().get("/api/insight/results/maps-test/other.png").then().statusCode(404);
+    }
+
+    /** Fetches an atlas's index.json and a layer's grid, asserts both are its folder's bytes; the index. */
+    private static String assertServed(String atlas, Path folder, String layer) throws Exception {
+        String index = given().get("/api/insight/atlases/" + atlas + "/index.json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(index).isEqualTo(Files.readString(folder.resolve("index.json")));
+        byte[] grid = given().get("/api/insight/atlases/" + atlas + "/" + layer + ".png")
+                .then()
+                .statusCode(200)
+                .contentType("image/png")
+                .extract()
+                .asByteArray();
+        assertThat(grid).isEqualTo(Files.readAllBytes(folder.resolve(layer + ".png")));
+        return index;
     }
 
     /** Polls until the path answers 200 and the response satisfies the condition. */

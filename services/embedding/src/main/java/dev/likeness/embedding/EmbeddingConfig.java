@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.likeness.insight.Atlases;
 import dev.likeness.servicekit.onnx.InferenceConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -118,13 +119,30 @@ public interface EmbeddingConfig {
         Map<String, Double> weights();
     }
 
-    /** Explaining matches (docs/insight.md, "The mesh"). */
+    /** Explaining matches and the face networks' atlases (docs/insight.md, "The mesh"). */
     Insight insight();
 
-    interface Insight {
-        /** Where saliency maps are written (explain/REQUEST_ID/). */
+    /** The atlas job's corpus and limits ({@link Atlases.Limits}, as stylising's), with their defaults. */
+    interface Insight extends Atlases.Limits {
+        /** Where saliency maps (explain/REQUEST_ID/) and face networks' atlases (atlases/NAME/) are written. */
         @WithDefault("var/insight")
         Path resultsDir();
+
+        /** Folder whose subfolders face-network atlas requests name as their corpus (photos with faces). */
+        @WithDefault("corpus")
+        Path corpusRoot();
+
+        /** A corpus with more photos is refused (CORPUS_OVER_LIMIT). */
+        @WithDefault("2000")
+        int maxCorpusPhotos();
+
+        /** A corpus whose photos hold more bytes in all is refused (CORPUS_OVER_LIMIT). */
+        @WithDefault("1000000000")
+        long maxCorpusBytes();
+
+        /** An atlas job saves its heaps and sends a progress event every this many photos. */
+        @WithDefault("20")
+        int checkpointEvery();
     }
 
     interface Limits {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.likeness.insight.Atlases;
 import dev.likeness.servicekit.onnx.InferenceConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -146,7 +147,8 @@ public interface StylisingConfig {
     /** Unit atlases and activation maps of ResNet-50 (docs/insight.md, "The mesh"). */
     Insight insight();
 
-    interface Insight {
+    /** The atlas job's corpus and limits ({@link Atlases.Limits}, as embedding's) with their defaults, and more. */
+    interface Insight extends Atlases.Limits {
         /** Folder whose subfolders atlas requests name as their corpus (e.g. `make corpus`'s corpus/). */
         @WithDefault("corpus")
         Path corpusRoot();

@@ -34,6 +34,7 @@ import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.InsightResult;
 import dev.likeness.events.v1.MapsJob;
 import dev.likeness.follower.TopicFollower;
+import dev.likeness.insight.Atlases;
 import dev.likeness.testing.KafkaBroker;
 import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
@@ -130,8 +131,8 @@ class InsightRequestsTest {
             assertThat(json.toString()).contains("conv1_relu", "res2c", "python3-skimage/");
             BufferedImage grid = ImageIO.read(folder.resolve("conv1_relu.png").toFile());
             // 64 units of conv1, 16 per row: 4 rows of 3x3 blocks.
-            assertThat(grid.getWidth()).isGreaterThan(16 * 3 * InsightJobs.CELL);
-            assertThat(grid.getHeight()).isGreaterThan(4 * 3 * InsightJobs.CELL);
+            assertThat(grid.getWidth()).isGreaterThan(16 * 3 * Atlases.CELL);
+            assertThat(grid.getHeight()).isGreaterThan(4 * 3 * Atlases.CELL);
         }
     }
 
@@ -188,7 +189,15 @@ class InsightRequestsTest {
         Files.createDirectories(CORPUS_ROOT.resolve("empty"));
         AtlasJob.Builder atlas =
                 AtlasJob.newBuilder().setName("bad").addLayers("conv1_relu").setLongSide(64);
-        try (TopicFollower deadLetters = kafka.readFromEnd(Topics.deadLetters("stylising"))) {
+        try (TopicFollower deadLetters = kafka.readFromEnd(Topics.deadLetters("stylising"));
+                TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS)) {
+            // A face network's atlas is the embedding service's: sent first, it gets nothing from stylising.
+            send(request("face-atlas")
+                    .setAtlas(AtlasJob.newBuilder()
+                            .setName("face")
+                            .setCorpus("small")
+                            .setNetwork("faceplugin-fr-feature"))
+                    .build());
             send(request("bad-layer")
                     .setAtlas(atlas.clone().setCorpus("small").addLayers("res9z"))
                     .build());
@@ -223,8 +232,13 @@ class InsightRequestsTest {
                     assertThat(letter.getReason()).contains("res9z", "res2c", "res5c");
                 }
             }
+            assertThat(StyleRequestsTest.readKey(deadLetters, "face-atlas", 1, Duration.ofSeconds(2)))
+                    .isEmpty();
+            assertThat(StyleRequestsTest.readKey(results, "face-atlas", 1, Duration.ofSeconds(1)))
+                    .isEmpty();
         }
         assertThat(Path.of("target/test-insight/atlases/bad")).doesNotExist();
+        assertThat(Path.of("target/test-insight/atlases/face")).doesNotExist();
     }
 
     static byte[] png(BufferedImage image) throws Exception {

@@ -18,6 +18,7 @@ import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 import dev.likeness.insight.AlignedFaces;
+import dev.likeness.insight.Atlases;
 import dev.likeness.insight.Corpus;
 import dev.likeness.insight.LayerExtractor;
 import dev.likeness.insight.UnitAtlas;
@@ -37,13 +38,16 @@ import picocli.CommandLine.Spec;
                 + " stylising service instead (ResNet-50).")
 final class AtlasCommand implements Callable<Integer> {
 
-    static final String RESNET50 = "resnet50";
+    static final String RESNET50 = Atlases.RESNET50;
 
-    /** Where a face network's atlas keeps the aligned faces it ran: its corpus, which index.json names. */
-    static final String FACES = "faces";
+    /**
+     * Where a face network's atlas keeps the aligned faces it ran: its corpus, which index.json names (the same as
+     * the embedding service's atlases).
+     */
+    static final String FACES = Atlases.FACES;
 
     /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
-    static final String CHECKPOINT = "atlas.checkpoint";
+    static final String CHECKPOINT = Atlases.CHECKPOINT;
 
     static final int CHECKPOINT_EVERY = 20;
 
@@ -224,16 +228,16 @@ final class AtlasCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The request of --mesh: the service reads FOLDER under its corpus root, its defaults for what is not given. */
+    /**
+     * The request of --mesh: the service that holds the network reads FOLDER under its corpus root, its defaults for
+     * what is not given.
+     */
     private AtlasJob meshJob() {
-        if (!networkName.equals(RESNET50)) {
-            // The face networks' atlases are not served through the mesh yet (docs/insight.md, "Not done yet").
-            throw new CliException(
-                    ExitCodes.USAGE, "--mesh serves atlases of " + RESNET50 + " only, not " + networkName);
-        }
+        // Stylising serves resnet50, embedding the face networks; an unknown network is its dead letter.
         AtlasJob.Builder job = AtlasJob.newBuilder()
                 .setName(name != null ? name : folder.getFileName().toString())
-                .setCorpus(folder.toString());
+                .setCorpus(folder.toString())
+                .setNetwork(networkName);
         if (layers != null) {
             job.addAllLayers(layers);
         }

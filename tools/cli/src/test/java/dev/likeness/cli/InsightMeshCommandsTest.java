@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
+import dev.likeness.events.v1.AtlasJob;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
@@ -126,13 +127,31 @@ class InsightMeshCommandsTest {
     }
 
     @Test
-    void optionsOfTheInProcessRunAndFaceNetworksAreRefusedWithMesh() {
+    void optionsOfTheInProcessRunAreRefusedWithMesh() {
         CliRun figure = mesh("atlas", "small", "--figure", "6");
         assertThat(figure.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(figure.err).contains("--figure run in-process only, not with --mesh");
+    }
 
-        CliRun network = mesh("atlas", "small", "--network", "dlib-face-resnet-v1");
-        assertThat(network.exitCode).isEqualTo(ExitCodes.USAGE);
-        assertThat(network.err).contains("--mesh serves atlases of resnet50 only, not dlib-face-resnet-v1");
+    @Test
+    void aFaceNetworksAtlasNamesItsNetworkForTheEmbeddingService() throws Exception {
+        try (KafkaTestClient kafka = KafkaBroker.shared().client();
+                TopicFollower requests = requests(kafka)) {
+            CliRun run = mesh(
+                    "atlas",
+                    "faces",
+                    "--network",
+                    "dlib-face-resnet-v1",
+                    "--request-id",
+                    "cli-atlas-face",
+                    "--timeout",
+                    "1");
+            assertThat(run.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
+            AtlasJob job = published(requests, "cli-atlas-face").getAtlas();
+            assertThat(job.getNetwork()).isEqualTo("dlib-face-resnet-v1");
+            assertThat(job.getCorpus()).isEqualTo("faces");
+            // Not given: the service's default layers.
+            assertThat(job.getLayersList()).isEmpty();
+        }
     }
 }

@@ -91,8 +91,10 @@ public class InsightResource {
     }
 
     /**
-     * Asks for an atlas of ResNet-50 over a corpus folder of the stylising service ({@code corpus}); {@code layers}
-     * comma-separated, {@code longSide} in pixels, both optional. The atlas is listed once its index record arrives.
+     * Asks for an atlas of a network over a corpus folder of the service that serves it ({@code corpus}):
+     * {@code network} resnet50 (the default; stylising) or a face network (embedding); {@code layers}
+     * comma-separated, {@code longSide} in pixels (ResNet-50 only), both optional. The atlas is listed once its index
+     * record arrives.
      */
     @POST
     @jakarta.ws.rs.Path("/atlases")
@@ -100,11 +102,13 @@ public class InsightResource {
     public Response atlas(
             @RestForm("name") String name,
             @RestForm("corpus") String corpus,
+            @RestForm("network") String network,
             @RestForm("layers") String layers,
             @RestForm("longSide") String longSide) {
         AtlasJob.Builder atlas = AtlasJob.newBuilder()
                 .setName(UploadsResource.required(name, "name"))
                 .setCorpus(UploadsResource.required(corpus, "corpus"))
+                .setNetwork(network == null ? "" : network.strip())
                 .addAllLayers(list(layers));
         Integer side = UploadsResource.integer(longSide, "longSide");
         if (side != null) {

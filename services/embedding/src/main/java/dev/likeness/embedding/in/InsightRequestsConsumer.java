@@ -11,14 +11,17 @@ import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.embedding.EmbeddingConfig;
 import dev.likeness.embedding.ExplainJobs;
+import dev.likeness.embedding.FaceAtlasJobs;
 import dev.likeness.embedding.out.InsightPublisher;
 import dev.likeness.events.v1.InsightRequested;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * Consumes insight requests one at a time and serves the explain requests; atlas and maps requests are the
- * stylising service's, and so are the dead letters of records that cannot be parsed (one dead letter per bad
- * record, not one per service). The offset is committed once the result or dead letter is on the broker.
+ * Consumes insight requests one at a time (a face atlas runs for minutes) and serves the explain requests and the
+ * atlases of every network but ResNet-50; ResNet-50's atlases and maps are the stylising service's, and so are the
+ * answer to delete_atlas (this service only deletes the atlas's folder under its own results folder) and the dead
+ * letters of records that cannot be parsed (one dead letter per bad record, not one per service). The offset is
+ * committed once the result or dead letter is on the broker.
  */
 @ApplicationScoped
 public class InsightRequestsConsumer {
@@ -28,7 +31,10 @@ public class InsightRequestsConsumer {
     private final EventParser<InsightRequested> parser = new EventParser<>(InsightRequested.getDefaultInstance());
 
     @Inject
-    ExplainJobs jobs;
+    ExplainJobs explainJobs;
+
+    @Inject
+    FaceAtlasJobs atlasJobs;
 
     @Inject
     InsightPublisher publisher;
@@ -46,13 +52,16 @@ public class InsightRequestsConsumer {
             LOG.debugf("Insight request %s not parsed (stylising dead-letters it): %s", record.key(), e.getMessage());
             return;
         }
-        if (request.getJobCase() != InsightRequested.JobCase.EXPLAIN) {
-            return;
-        }
         try {
-            publisher.result(jobs.explain(request), config.sendTimeout());
+            if (request.getJobCase() == InsightRequested.JobCase.EXPLAIN) {
+                publisher.result(explainJobs.explain(request), config.sendTimeout());
+            } else if (FaceAtlasJobs.serves(request)) {
+                publisher.finish(atlasJobs.atlas(request, publisher::progress), config.sendTimeout());
+            } else if (request.getJobCase() == InsightRequested.JobCase.DELETE_ATLAS) {
+                atlasJobs.delete(request);
+            }
         } catch (RejectedInputException e) {
-            LOG.infof("Dead-lettering explain request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+            LOG.infof("Dead-lettering insight request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
             publisher.deadLetter(record, e, request.getRequestId(), config.sendTimeout());
         }
     }

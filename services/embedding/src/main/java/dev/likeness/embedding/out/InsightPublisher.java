@@ -10,34 +10,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import dev.likeness.core.kafka.RejectedInputException;
+import dev.likeness.events.v1.InsightProgress;
 import dev.likeness.events.v1.InsightResult;
+import dev.likeness.insight.Atlases;
 import dev.likeness.servicekit.kafka.BatchDelivery;
-import dev.likeness.servicekit.kafka.OutgoingEvents;
+import dev.likeness.servicekit.kafka.InsightOutlets;
 import dev.likeness.servicekit.kafka.Sends;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Where explain results go (likeness.insight.results.v1, key = request id, at-least-once: a redelivered request
- * writes the same files and result again), and their dead letters, with the images' ({@link FacesPublisher}).
+ * Where explain results and the face networks' atlases go: progress, results (likeness.insight.results.v1, key =
+ * request id, at-least-once: a redelivered request writes the same files and result again) and the atlas index
+ * ({@link InsightOutlets}, as the stylising service's atlases); dead letters go with the images' ({@link
+ * FacesPublisher}).
  */
 @ApplicationScoped
 public class InsightPublisher {
 
-    private final MutinyEmitter<byte[]> results;
+    private final InsightOutlets outlets;
     private final FacesPublisher faces;
 
     @Inject
-    public InsightPublisher(@Channel("insight-results") MutinyEmitter<byte[]> results, FacesPublisher faces) {
-        this.results = results;
+    public InsightPublisher(
+            @Channel("insight-progress") MutinyEmitter<byte[]> progress,
+            @Channel("insight-results") MutinyEmitter<byte[]> results,
+            @Channel("insight-atlases") MutinyEmitter<byte[]> atlases,
+            FacesPublisher faces) {
+        this.outlets = new InsightOutlets(progress, results, atlases, FacesPublisher.SOURCE);
         this.faces = faces;
     }
 
+    public void progress(InsightProgress event) {
+        outlets.progress(event);
+    }
+
     /** Sends the result and waits until the broker has it. */
-    public void result(InsightResult result, Duration timeout) {
-        Sends.awaitAll(
-                List.of(Sends.send(
-                        results, OutgoingEvents.event(result.getRequestId(), result, FacesPublisher.SOURCE))),
-                timeout);
+    public void result(InsightResult result, Duration timeout) throws Exception {
+        outlets.finish(null, null, result, timeout);
+    }
+
+    /** Once an atlas job's progress is on the broker: its index record, then its result. */
+    public void finish(Atlases.Outcome outcome, Duration timeout) throws Exception {
+        outlets.finish(outcome.atlasName(), outcome.indexed(), outcome.result(), timeout);
     }
 
     /** Sends a dead letter and waits until the broker has it. */

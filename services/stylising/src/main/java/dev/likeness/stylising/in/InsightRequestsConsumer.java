@@ -1,9 +1,6 @@
 package dev.likeness.stylising.in;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,10 +20,11 @@ import dev.likeness.stylising.out.StylePublisher;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * Consumes insight requests one at a time (an atlas job runs for minutes): atlas, maps and delete requests are run,
- * explain requests are left to the embedding service. The offset is committed once the result (or dead letter) is
- * on the broker; a request redelivered after a crash runs again, and an atlas job resumes from its checkpoint. A
- * record that cannot be parsed is dead-lettered here only, not by embedding too.
+ * Consumes insight requests one at a time (an atlas job runs for minutes): ResNet-50's atlas, maps and delete
+ * requests are run, explain requests and other networks' atlases are left to the embedding service. The offset is
+ * committed once the result (or dead letter) is on the broker; a request redelivered after a crash runs again, and an
+ * atlas job resumes from its checkpoint. A record that cannot be parsed is dead-lettered here only, not by embedding
+ * too.
  */
 @ApplicationScoped
 public class InsightRequestsConsumer {
@@ -56,11 +54,7 @@ public class InsightRequestsConsumer {
             if (!InsightJobs.serves(request)) {
                 return;
             }
-            List<CompletableFuture<Void>> progress = new ArrayList<>();
-            InsightJobs.Outcome outcome = jobs.run(request, event -> progress.add(publisher.progress(event)));
-            CompletableFuture.allOf(progress.toArray(CompletableFuture[]::new))
-                    .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            publisher.finish(outcome, config.sendTimeout());
+            publisher.finish(jobs.run(request, publisher::progress), config.sendTimeout());
         } catch (RejectedInputException e) {
             String requestId = request == null ? null : request.getRequestId();
             LOG.infof("Dead-lettering insight request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
