@@ -93,7 +93,8 @@ Likeness is running.
   Kafka:      localhost:$KAFKA_PORT; topics to look at (tools/cli/likeness watch TOPIC --from-beginning):
               likeness.images.v1 -> likeness.faces.v1 -> likeness.matches.v1, likeness.gallery.v1 (compacted),
               likeness.style.requests.v1 -> likeness.style.progress.v1 -> likeness.style.results.v1,
-              likeness.insight.requests.v1 -> likeness.insight.results.v1, likeness.insight.atlases.v1 (compacted),
+              likeness.insight.requests.v1 -> likeness.insight.progress.v1 -> likeness.insight.results.v1,
+              likeness.insight.atlases.v1 (compacted),
               likeness.{embedding,matching,stylising}.dlq.v1
   embedding:  http://localhost:$EMBEDDING_PORT/q/health  http://localhost:$EMBEDDING_PORT/q/metrics
   matching:   http://localhost:$MATCHING_PORT/q/health  http://localhost:$MATCHING_PORT/q/metrics  http://localhost:$MATCHING_PORT/q/openapi

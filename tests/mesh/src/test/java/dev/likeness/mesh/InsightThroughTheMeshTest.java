@@ -25,8 +25,8 @@ import dev.likeness.core.onnx.ModelsDirectory;
 /**
  * {@code likeness atlas/maps/explain --mesh} against the stylising and embedding services (docs/insight.md): the
  * request goes out, the service answers, and the CLI prints the result or the dead letter's reason. Small inputs:
- * conv1_relu over the small tier of the default corpus at 64 px, one layer's maps at 96 px, dlib's ResNet on two
- * sample photos.
+ * conv1_relu over the small tier of the default corpus at 64 px, one layer's maps at 96 px, the service's own
+ * embedding (the fusion) on two sample photos.
  */
 @Tag("broker")
 @Tag("models")

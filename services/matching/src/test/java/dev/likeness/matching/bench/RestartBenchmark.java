@@ -37,7 +37,7 @@ import dev.likeness.matching.search.SearchSettings;
  * and restoring run on one thread: its CPU time is shown next to the wall time.
  *
  * <p>{@code --restore-only N}: only restore the snapshot an earlier run left in {@code --dir} (it must hold N
- * identities) and answer a first search, in a fresh JVM as a restarted replica would; so that the half hour of
+ * identities, with a graph if N is at most {@code --graph-up-to}) and answer a first search, in a fresh JVM as a restarted replica would; so that the half hour of
  * building a million-row graph need not be repeated to time its restore on a quiet machine.
  */
 public final class RestartBenchmark {
@@ -72,7 +72,8 @@ public final class RestartBenchmark {
                 + "| snapshot write s | snapshot MiB | restore s (CPU s) | first search ms | restored == written |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         if (options.containsKey("--restore-only")) {
-            restoreOnly(Integer.parseInt(options.get("--restore-only")), threads, dir);
+            int size = Integer.parseInt(options.get("--restore-only"));
+            restoreOnly(size, size <= graphUpTo, threads, dir);
             return;
         }
         for (int size : sizes) {
@@ -81,8 +82,7 @@ public final class RestartBenchmark {
     }
 
     private static void run(int size, boolean graph, int threads, Path dir) throws IOException {
-        SearchSettings settings =
-                new SearchSettings(threads, 32_768, graph ? 1 : Integer.MAX_VALUE, 16, 100, 100, 0.25);
+        SearchSettings settings = settings(threads, graph);
         ForkJoinPool pool = new ForkJoinPool(threads);
         SyntheticEmbeddings embeddings = new SyntheticEmbeddings(size, DIMENSION, 32, 0.7);
         float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
@@ -114,65 +114,72 @@ public final class RestartBenchmark {
         System.gc();
 
         // As a restarted replica: the snapshot restored, then its first answer.
-        TenantGalleries restored = new TenantGalleries(settings, pool);
-        start = System.nanoTime();
-        startCpu = THREADS.getCurrentThreadCpuTime();
-        if (snapshots.restore(TOPIC, restored).isEmpty()) {
-            throw new IllegalStateException("the snapshot just written was not restored");
-        }
-        double restoreSeconds = seconds(start);
-        double restoreCpuSeconds = (THREADS.getCurrentThreadCpuTime() - startCpu) / 1e9;
-        start = System.nanoTime();
-        String answers = answers(restored.of(Tenants.DEFAULT), probes);
-        double firstSearchMillis = seconds(start) * 1000;
+        Restored restored = restore(settings, pool, snapshots, probes);
         System.out.printf(
                 Locale.ROOT,
                 "| %,d | %s | %.1f (%.1f) | %s | %.1f | %,d | %.1f (%.1f) | %.1f | %s |%n",
                 size,
-                restored.stats().approximate() ? "yes" : "no",
+                restored.galleries().stats().approximate() ? "yes" : "no",
                 applySeconds,
                 applyCpuSeconds,
                 graph ? String.format(Locale.ROOT, "%.1f", buildSeconds) : "-",
                 writeSeconds,
                 bytes >> 20,
-                restoreSeconds,
-                restoreCpuSeconds,
-                firstSearchMillis,
-                answers.equals(expected) ? "yes" : "NO");
+                restored.seconds(),
+                restored.cpuSeconds(),
+                restored.firstSearchMillis(),
+                restored.answers().equals(expected) ? "yes" : "NO");
         pool.shutdownNow();
     }
 
-    private static void restoreOnly(int size, int threads, Path dir) throws IOException {
+    private static void restoreOnly(int size, boolean graph, int threads, Path dir) throws IOException {
         ForkJoinPool pool = new ForkJoinPool(threads);
-        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(size, DIMENSION, 32, 0.7);
-        float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
-        TenantGalleries restored =
-                new TenantGalleries(new SearchSettings(threads, 32_768, 1, 16, 100, 100, 0.25), pool);
+        try {
+            SyntheticEmbeddings embeddings = new SyntheticEmbeddings(size, DIMENSION, 32, 0.7);
+            float[][] probes = {embeddings.person(), embeddings.person(), embeddings.person()};
+            Restored restored =
+                    restore(settings(threads, graph), pool, new GallerySnapshots(dir, Duration.ofDays(1)), probes);
+            if (restored.galleries().size() != size) {
+                throw new IllegalStateException(
+                        "the snapshot holds " + restored.galleries().size() + " identities, not " + size);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %,d | %s | - | - | - | %,d | %.1f (%.1f) | %.1f | - |%n",
+                    size,
+                    restored.galleries().stats().approximate() ? "yes" : "no",
+                    Files.size(dir.resolve(TOPIC + ".snapshot")) >> 20,
+                    restored.seconds(),
+                    restored.cpuSeconds(),
+                    restored.firstSearchMillis());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A restored gallery, how long the restore took (wall, and the one thread's CPU) and its first answers. */
+    private record Restored(
+            TenantGalleries galleries, double seconds, double cpuSeconds, String answers, double firstSearchMillis) {}
+
+    private static Restored restore(
+            SearchSettings settings, ForkJoinPool pool, GallerySnapshots snapshots, float[][] probes)
+            throws IOException {
+        TenantGalleries restored = new TenantGalleries(settings, pool);
         long start = System.nanoTime();
         long startCpu = THREADS.getCurrentThreadCpuTime();
-        if (new GallerySnapshots(dir, Duration.ofDays(1))
-                .restore(TOPIC, restored)
-                .isEmpty()) {
-            throw new IllegalStateException("no snapshot to restore in " + dir);
+        if (snapshots.restore(TOPIC, restored).isEmpty()) {
+            throw new IllegalStateException("no snapshot to restore");
         }
-        double restoreSeconds = seconds(start);
-        double restoreCpuSeconds = (THREADS.getCurrentThreadCpuTime() - startCpu) / 1e9;
-        if (restored.size() != size) {
-            throw new IllegalStateException("the snapshot holds " + restored.size() + " identities, not " + size);
-        }
+        double seconds = seconds(start);
+        double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - startCpu) / 1e9;
         start = System.nanoTime();
-        answers(restored.of(Tenants.DEFAULT), probes);
-        double firstSearchMillis = seconds(start) * 1000;
-        System.out.printf(
-                Locale.ROOT,
-                "| %,d | %s | - | - | - | %,d | %.1f (%.1f) | %.1f | - |%n",
-                size,
-                restored.stats().approximate() ? "yes" : "no",
-                Files.size(dir.resolve(TOPIC + ".snapshot")) >> 20,
-                restoreSeconds,
-                restoreCpuSeconds,
-                firstSearchMillis);
-        pool.shutdownNow();
+        String answers = answers(restored.of(Tenants.DEFAULT), probes);
+        return new Restored(restored, seconds, cpuSeconds, answers, seconds(start) * 1000);
+    }
+
+    /** A graph from one row on, or none at all (an exact scan), as {@code --graph-up-to} chooses per size. */
+    private static SearchSettings settings(int threads, boolean graph) {
+        return new SearchSettings(threads, 32_768, graph ? 1 : Integer.MAX_VALUE, 16, 100, 100, 0.25);
     }
 
     private static Identity parse(byte[] record) {
