@@ -28,7 +28,7 @@ import dev.likeness.insight.ResultFolders;
 /**
  * The stylising service's share of insight requests (docs/insight.md, "The mesh"): unit atlases of ResNet-50 over a
  * corpus folder ({@link Atlases}, the job embedding runs for the face networks too), activation maps of one photo, and
- * deleting an atlas. Each request is checked before any network is built; what can never be served throws
+ * deleting ResNet-50's atlases. Each request is checked before any network is built; what can never be served throws
  * {@link RejectedInputException} with the reason code the dead letter carries.
  */
 @ApplicationScoped
