@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.kafka.RejectedInputException;
@@ -86,18 +87,24 @@ public final class Atlases {
         /** The pictures of one photo of the corpus, named {@code name}, under {@code pictures}. */
         List<Path> of(Path photo, String name, Path pictures) throws IOException;
 
-        /** Whether the checkpoint tells a photo was run (then it is not read again). */
-        boolean ran(UnitAtlas atlas, String name);
-
         /** Why nothing could be run: no photo readable, or no face in any. */
         RejectedInputException nothingRun(String corpus);
     }
 
     private Atlases() {}
 
-    /** The network an atlas job names; empty is ResNet-50, as before the field existed. */
-    public static String network(AtlasJob job) {
-        return job.getNetwork().isEmpty() ? RESNET50 : job.getNetwork();
+    /**
+     * The network an atlas or delete_atlas request names, which says the service that owns the atlas; empty is
+     * ResNet-50, as before the field existed.
+     */
+    public static String network(InsightRequested request) {
+        String network =
+                switch (request.getJobCase()) {
+                    case ATLAS -> request.getAtlas().getNetwork();
+                    case DELETE_ATLAS -> request.getDeleteAtlas().getNetwork();
+                    default -> throw new IllegalArgumentException("not an atlas job: " + request.getJobCase());
+                };
+        return network.isEmpty() ? RESNET50 : network;
     }
 
     /** ResNet-50 over the photos themselves, each scaled to {@code longSide}. */
@@ -130,11 +137,6 @@ public final class Atlases {
             }
 
             @Override
-            public boolean ran(UnitAtlas atlas, String name) {
-                return atlas.contains(name);
-            }
-
-            @Override
             public RejectedInputException nothingRun(String corpus) {
                 return new RejectedInputException("EMPTY_CORPUS", "no readable photo in '" + corpus + "'");
             }
@@ -144,7 +146,7 @@ public final class Atlases {
     /**
      * A face recognition network over the faces the pipeline finds in the photos, aligned for it and written to the
      * atlas's {@value #FACES}/ (as {@code likeness atlas --network} does), at the network's input size. A resumed job
-     * aligns its photos again (the same files) and runs only the faces the checkpoint does not hold.
+     * runs only the photos the checkpoint does not record as run: the faces of those it does are in faces/ already.
      */
     public static Network faces(EmbeddingSpec.Network network, FacePipeline pipeline) {
         return new Network() {
@@ -175,11 +177,6 @@ public final class Atlases {
             }
 
             @Override
-            public boolean ran(UnitAtlas atlas, String name) {
-                return false;
-            }
-
-            @Override
             public RejectedInputException nothingRun(String corpus) {
                 return new RejectedInputException("NO_FACE", "no face found in the photos of '" + corpus + "'");
             }
@@ -193,12 +190,16 @@ public final class Atlases {
      */
     public static EmbeddingSpec.Network faceNetwork(String id, Path modelsDir) {
         if (!id.equals(FaceNetworks.FR_FEATURE) && !id.equals(FaceNetworks.DLIB)) {
-            throw new RejectedInputException(
-                    "INVALID_FIELD",
-                    "an atlas's network is " + RESNET50 + ", " + FaceNetworks.FR_FEATURE + " or " + FaceNetworks.DLIB
-                            + ", not '" + id + "'");
+            throw unknownNetwork(id);
         }
         return FaceNetworks.embedding(id, modelsDir).networks().get(0);
+    }
+
+    private static RejectedInputException unknownNetwork(String id) {
+        return new RejectedInputException(
+                "INVALID_FIELD",
+                "an atlas's network is " + RESNET50 + ", " + FaceNetworks.FR_FEATURE + " or " + FaceNetworks.DLIB
+                        + ", not '" + id + "'");
     }
 
     /** Builds (or goes on with) the atlas a request asks for; {@code progress} gets an event at every checkpoint. */
@@ -228,12 +229,17 @@ public final class Atlases {
         boolean existed = Files.isDirectory(folder);
         Path work = Files.createTempDirectory("likeness-insight");
         try (LayerExtractor extractor = extractor(network, job.getLayersList(), work)) {
+            owned(folder, name, extractor.network());
             Files.createDirectories(folder);
             Path checkpoint = folder.resolve(CHECKPOINT);
             Path pictures = network.pictures(corpus, folder);
             UnitAtlas atlas = resumed(extractor, network, checkpoint, pictures);
+            if (!Files.exists(checkpoint)) {
+                // Claims the name for this network at once: another network's request for it is refused from now.
+                atlas.checkpoint(checkpoint);
+            }
             List<Path> toRun = photos.stream()
-                    .filter(photo -> !network.ran(atlas, Corpus.name(corpus, photo)))
+                    .filter(photo -> !atlas.ran(Corpus.name(corpus, photo)))
                     .toList();
             int every = limits.checkpointEvery();
             for (int index = 0; index < toRun.size(); index++) {
@@ -245,6 +251,7 @@ public final class Atlases {
                             atlas.add(picture, pictureName);
                         }
                     }
+                    atlas.photoRun(Corpus.name(corpus, photo));
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.INFO, "Atlas {0}: left out {1}", name, e.getMessage());
                 }
@@ -286,11 +293,19 @@ public final class Atlases {
 
     /**
      * Deletes the atlas a delete_atlas request names from this results folder (nothing there is fine); the outcome
-     * is the result and the index's tombstone.
+     * is the result and the index's tombstone. An atlas of another network under that name is not this service's
+     * (INVALID_FIELD), nor is a network that has no atlases.
      */
-    public static Outcome delete(InsightRequested request, Path resultsDir) {
-        String name = ResultFolders.name(request.getDeleteAtlas(), "atlas name");
+    public static Outcome delete(InsightRequested request, Path resultsDir) throws IOException {
+        String name = ResultFolders.name(request.getDeleteAtlas().getName(), "atlas name");
+        String network = network(request);
+        if (!network.equals(RESNET50)
+                && !network.equals(FaceNetworks.FR_FEATURE)
+                && !network.equals(FaceNetworks.DLIB)) {
+            throw unknownNetwork(network);
+        }
         Path folder = resultsDir.toAbsolutePath().normalize().resolve("atlases").resolve(name);
+        owned(folder, name, network);
         ResultFolders.delete(folder);
         return new Outcome(
                 InsightResult.newBuilder()
@@ -332,6 +347,33 @@ public final class Atlases {
         return corpus;
     }
 
+    /**
+     * Refuses an atlas folder that holds another network's atlas (its checkpoint, or without one its index.json, names
+     * the network): stylising and embedding share the atlas names, and on a shared volume the folders.
+     */
+    private static void owned(Path folder, String name, String network) throws IOException {
+        String existing = null;
+        Path checkpoint = folder.resolve(CHECKPOINT);
+        Path index = folder.resolve("index.json");
+        if (Files.isRegularFile(checkpoint)) {
+            try {
+                existing = UnitAtlas.network(checkpoint);
+            } catch (IllegalArgumentException e) {
+                // Another checkpoint version: index.json tells.
+            }
+        }
+        if (existing == null && Files.isRegularFile(index)) {
+            existing =
+                    new ObjectMapper().readTree(index.toFile()).path("network").asText(null);
+        }
+        if (existing != null && !existing.equals(network)) {
+            throw new RejectedInputException(
+                    "INVALID_FIELD",
+                    "atlas '" + name + "' is an atlas of " + existing + ", not of " + network
+                            + ": another network's atlas needs another name");
+        }
+    }
+
     private static Path atlasFolder(Limits limits, String name) {
         return limits.resultsDir()
                 .toAbsolutePath()
@@ -340,7 +382,8 @@ public final class Atlases {
                 .resolve(name);
     }
 
-    private static LayerExtractor extractor(Network network, List<String> layers, Path work) throws IOException {
+    /** The network cut after the layers (none: its defaults); an unknown layer is UNKNOWN_LAYER. */
+    public static LayerExtractor extractor(Network network, List<String> layers, Path work) throws IOException {
         try {
             return network.open(layers, work);
         } catch (IllegalArgumentException e) {

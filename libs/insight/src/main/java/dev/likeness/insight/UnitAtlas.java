@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -38,7 +39,8 @@ public final class UnitAtlas {
 
     public static final int TOP = 9;
 
-    private static final int CHECKPOINT_VERSION = 1;
+    /** 2: the photos run ({@link #photoRun}) after the image names. */
+    private static final int CHECKPOINT_VERSION = 2;
 
     /** One position of one image where a unit fired. */
     public record Hit(float activation, int image, int row, int column) {}
@@ -51,6 +53,7 @@ public final class UnitAtlas {
     private final List<Path> images = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final Set<String> nameSet = new HashSet<>();
+    private final Set<String> photosRun = new LinkedHashSet<>();
     private final Map<String, List<PriorityQueue<Hit>>> heaps = new LinkedHashMap<>();
 
     /**
@@ -109,7 +112,21 @@ public final class UnitAtlas {
     }
 
     /**
-     * Saves what the atlas has seen (the network, size, layers, image names and every unit's kept hits) into one
+     * Records that a photo of the corpus was run, whatever it gave (a face network's atlas: the faces found in it, or
+     * none), so that a job going on from a checkpoint does not read it again.
+     */
+    public void photoRun(String photo) {
+        photosRun.add(photo);
+    }
+
+    /** Whether {@link #photoRun} recorded the photo, in this run or in the run a checkpoint was saved from. */
+    public boolean ran(String photo) {
+        return photosRun.contains(photo);
+    }
+
+    /**
+     * Saves what the atlas has seen (the network, size, layers, image names, photos run and every unit's kept hits)
+     * into one
      * file, replaced atomically, so a later run can go on with {@link #resume} instead of starting again.
      */
     public void checkpoint(Path file) throws IOException {
@@ -121,6 +138,10 @@ public final class UnitAtlas {
             out.writeInt(names.size());
             for (String name : names) {
                 out.writeUTF(name);
+            }
+            out.writeInt(photosRun.size());
+            for (String photo : photosRun) {
+                out.writeUTF(photo);
             }
             out.writeInt(heaps.size());
             for (Map.Entry<String, List<PriorityQueue<Hit>>> layer : heaps.entrySet()) {
@@ -150,10 +171,7 @@ public final class UnitAtlas {
             throw new IllegalStateException("Only a new atlas can resume from a checkpoint");
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(checkpoint)))) {
-            if (in.readInt() != CHECKPOINT_VERSION) {
-                throw new IllegalArgumentException(checkpoint + " is not an atlas checkpoint of this version");
-            }
-            String network = in.readUTF();
+            String network = network(in, checkpoint);
             int savedLongSide = in.readInt();
             if (!network.equals(extractor.network()) || savedLongSide != longSide) {
                 throw new IllegalArgumentException(checkpoint + " holds an atlas of " + network + " at " + savedLongSide
@@ -165,6 +183,10 @@ public final class UnitAtlas {
                 images.add(corpus.resolve(name));
                 names.add(name);
                 nameSet.add(name);
+            }
+            int photoCount = in.readInt();
+            for (int index = 0; index < photoCount; index++) {
+                photosRun.add(in.readUTF());
             }
             int layerCount = in.readInt();
             Map<String, List<PriorityQueue<Hit>>> saved = new LinkedHashMap<>();
@@ -188,6 +210,20 @@ public final class UnitAtlas {
             }
             heaps.putAll(saved);
         }
+    }
+
+    /** The network a {@link #checkpoint} was saved from. */
+    public static String network(Path checkpoint) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(checkpoint)))) {
+            return network(in, checkpoint);
+        }
+    }
+
+    private static String network(DataInputStream in, Path checkpoint) throws IOException {
+        if (in.readInt() != CHECKPOINT_VERSION) {
+            throw new IllegalArgumentException(checkpoint + " is not an atlas checkpoint of this version");
+        }
+        return in.readUTF();
     }
 
     public List<String> layers() {

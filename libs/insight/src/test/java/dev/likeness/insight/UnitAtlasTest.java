@@ -84,9 +84,11 @@ class UnitAtlasTest {
                 oneRun.add(corpus.get(index));
                 if (index < half) {
                     firstRun.add(corpus.get(index));
+                    firstRun.photoRun(corpus.get(index).getFileName().toString());
                 }
             }
             firstRun.checkpoint(checkpoint);
+            assertThat(UnitAtlas.network(checkpoint)).isEqualTo("resnet50");
 
             UnitAtlas resumed = new UnitAtlas(extractor, decoder, LONG_SIDE);
             resumed.resume(checkpoint, corpus.get(0).getParent());
@@ -94,6 +96,7 @@ class UnitAtlasTest {
             for (Path photo : corpus) {
                 String name = photo.getFileName().toString();
                 assertThat(resumed.contains(name)).isEqualTo(corpus.indexOf(photo) < half);
+                assertThat(resumed.ran(name)).isEqualTo(corpus.indexOf(photo) < half);
                 if (!resumed.contains(name)) {
                     resumed.add(photo);
                 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,6 +29,7 @@ import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.AtlasIndexed;
 import dev.likeness.events.v1.AtlasJob;
 import dev.likeness.events.v1.DeadLetter;
+import dev.likeness.events.v1.DeleteAtlasJob;
 import dev.likeness.events.v1.InsightProgress;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.events.v1.InsightResult;
@@ -43,7 +46,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Atlases of the face networks through the real broker: fr_feature over the faces of three sample photos (progress,
  * the index record with the network and layers, index.json, the grids and the aligned faces), each bad input's dead
- * letter with its reason, a ResNet-50 atlas left to the stylising service, and deleting the atlas's folder.
+ * letter with its reason, a ResNet-50 atlas left to the stylising service, the same atlas again (nothing run),
+ * another network's atlas or delete under its name refused, a dead letter after progress, and an atlas followed by its
+ * delete (answered here, once).
  */
 @Tag("broker")
 @Tag("models")
@@ -57,6 +62,7 @@ class FaceAtlasRequestsTest {
 
     static final List<String> PHOTOS = List.of("sample1.jpg", "sample2.jpg", "sample3.jpg");
     static final List<String> LAYERS = List.of("stem", "block4");
+    static final Path FOLDER = Path.of("target/test-insight/atlases/faces-test");
 
     @BeforeAll
     static void corpora() throws Exception {
@@ -78,6 +84,15 @@ class FaceAtlasRequestsTest {
         ImageIO.write(grey, "png", noFace.resolve("grey.png").toFile());
     }
 
+    /** The atlas the first test builds: fr_feature's stem and block4 over the sample photos' faces. */
+    static AtlasJob.Builder facesTest() {
+        return AtlasJob.newBuilder()
+                .setName("faces-test")
+                .setCorpus("faces")
+                .setNetwork(FaceNetworks.FR_FEATURE)
+                .addAllLayers(LAYERS);
+    }
+
     static InsightRequested atlas(String id, AtlasJob.Builder job) {
         return InsightRequested.newBuilder()
                 .setRequestId(id)
@@ -97,13 +112,7 @@ class FaceAtlasRequestsTest {
         try (TopicFollower progress = kafka.readFromEnd(Topics.INSIGHT_PROGRESS);
                 TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS);
                 TopicFollower atlases = kafka.readFromEnd(Topics.INSIGHT_ATLASES)) {
-            send(atlas(
-                    "face-atlas-1",
-                    AtlasJob.newBuilder()
-                            .setName("faces-test")
-                            .setCorpus("faces")
-                            .setNetwork(FaceNetworks.FR_FEATURE)
-                            .addAllLayers(LAYERS)));
+            send(atlas("face-atlas-1", facesTest()));
             InsightResult result = InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("face-atlas-1"))
                     .get("face-atlas-1")
                     .value());
@@ -201,24 +210,123 @@ class FaceAtlasRequestsTest {
 
     @Test
     @Order(3)
-    void deletingAnAtlasDeletesItsFolderHereAndLeavesTheAnswerToStylising() throws Exception {
-        Path folder = Path.of("target/test-insight/atlases/faces-test");
-        assertThat(folder.resolve("index.json")).isRegularFile();
+    void theSameAtlasAgainRunsNoPhotoItsCheckpointRecords() throws Exception {
+        Path faces = FOLDER.resolve(Atlases.FACES);
+        Map<Path, FileTime> aligned = modified(faces);
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicFollower progress = kafka.readFromEnd(Topics.INSIGHT_PROGRESS);
+                TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS)) {
+            send(atlas("face-atlas-again", facesTest()));
+            InsightResult result =
+                    InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("face-atlas-again"))
+                            .get("face-atlas-again")
+                            .value());
+            assertThat(result.getFilesList()).containsExactly("block4.png", "index.json", "stem.png");
+            // Every photo is recorded as run: none is read again, so no progress and no face aligned again.
+            assertThat(progress.readToEnd(ExplainRequestsTest.WAIT))
+                    .noneMatch(record -> record.key().equals("face-atlas-again"));
+        }
+        assertThat(modified(faces)).isEqualTo(aligned);
+    }
+
+    @Test
+    @Order(4)
+    void anotherNetworksAtlasOrDeleteUnderTheNameIsRefusedAndLeavesItsFilesAlone() throws Exception {
+        Map<Path, FileTime> files = modified(FOLDER);
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicFollower deadLetters = kafka.readFromEnd(Topics.deadLetters("embedding"))) {
+            send(atlas("other-network", facesTest().setNetwork(FaceNetworks.DLIB)));
+            send(delete("other-network-delete", "faces-test", FaceNetworks.DLIB));
+            Map<String, ConsumerRecord<String, byte[]>> letters =
+                    ExplainRequestsTest.byKey(deadLetters, List.of("other-network", "other-network-delete"));
+            for (String id : List.of("other-network", "other-network-delete")) {
+                assertThat(letters).as(id).containsKey(id);
+                DeadLetter letter = DeadLetter.parseFrom(letters.get(id).value());
+                assertThat(letter.getReasonCode()).as(id).isEqualTo("INVALID_FIELD");
+                assertThat(letter.getReason()).as(id).contains("faces-test", FaceNetworks.FR_FEATURE);
+            }
+        }
+        assertThat(modified(FOLDER)).isEqualTo(files);
+    }
+
+    @Test
+    @Order(5)
+    void aJobDeadLetteredAfterItsProgressLeavesTheNextJobItsOwnSends() throws Exception {
+        KafkaTestClient kafka = KafkaBroker.shared().client();
+        try (TopicFollower progress = kafka.readFromEnd(Topics.INSIGHT_PROGRESS);
+                TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS);
+                TopicFollower deadLetters = kafka.readFromEnd(Topics.deadLetters("embedding"))) {
+            AtlasJob.Builder job =
+                    AtlasJob.newBuilder().setNetwork(FaceNetworks.FR_FEATURE).addLayers("stem");
+            send(atlas("no-face-first", job.clone().setName("no-face-first").setCorpus("no-face")));
+            send(atlas("after-no-face", job.clone().setName("after-no-face").setCorpus("faces")));
+            InsightResult result = InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("after-no-face"))
+                    .get("after-no-face")
+                    .value());
+
+            List<ConsumerRecord<String, byte[]>> letters = deadLetters.readToEnd(ExplainRequestsTest.WAIT);
+            assertThat(letters).hasSize(1);
+            DeadLetter letter = DeadLetter.parseFrom(letters.get(0).value());
+            assertThat(letter.getRequestId()).isEqualTo("no-face-first");
+            assertThat(letter.getReasonCode()).isEqualTo("NO_FACE");
+            Map<String, List<Integer>> done = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> record : progress.readToEnd(ExplainRequestsTest.WAIT)) {
+                done.computeIfAbsent(record.key(), key -> new ArrayList<>())
+                        .add(InsightProgress.parseFrom(record.value()).getPhotosDone());
+            }
+            assertThat(done).isEqualTo(Map.of("no-face-first", List.of(1), "after-no-face", List.of(2, 3)));
+            assertThat(result.getFilesList()).containsExactly("index.json", "stem.png");
+            assertThat(Path.of(result.getFolder()).resolve("stem.png")).isRegularFile();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aFaceAtlasFollowedByItsDeleteIsAnsweredOnceByThisService() throws Exception {
         KafkaTestClient kafka = KafkaBroker.shared().client();
         try (TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS);
                 TopicFollower atlases = kafka.readFromEnd(Topics.INSIGHT_ATLASES)) {
-            send(InsightRequested.newBuilder()
-                    .setRequestId("delete-faces")
-                    .setDeleteAtlas("faces-test")
-                    .build());
-            long deadline = System.nanoTime() + ExplainRequestsTest.WAIT.toNanos();
-            while (Files.exists(folder) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(folder).doesNotExist();
-            // The tombstone and the result are the stylising service's (it deletes its own folder too).
+            send(atlas(
+                    "gone-atlas",
+                    AtlasJob.newBuilder()
+                            .setName("faces-gone")
+                            .setCorpus("faces")
+                            .setNetwork(FaceNetworks.FR_FEATURE)
+                            .addLayers("stem")));
+            send(delete("gone-delete", "faces-gone", FaceNetworks.FR_FEATURE));
+            Map<String, ConsumerRecord<String, byte[]>> answers =
+                    ExplainRequestsTest.byKey(results, List.of("gone-atlas", "gone-delete"));
+            assertThat(answers).containsKeys("gone-atlas", "gone-delete");
+
+            // The owner takes the delete after the atlas job: the index record, then one tombstone, and no folder.
+            assertThat(atlases.readToEnd(ExplainRequestsTest.WAIT))
+                    .filteredOn(record -> record.key().equals("faces-gone"))
+                    .extracting(record -> record.value() == null)
+                    .containsExactly(false, true);
+            assertThat(Path.of(
+                            InsightResult.parseFrom(answers.get("gone-delete").value())
+                                    .getFolder()))
+                    .doesNotExist();
             assertThat(results.read(1, Duration.ofSeconds(2))).isEmpty();
-            assertThat(atlases.read(1, Duration.ofSeconds(1))).isEmpty();
         }
+    }
+
+    static InsightRequested delete(String id, String name, String network) {
+        return InsightRequested.newBuilder()
+                .setRequestId(id)
+                .setDeleteAtlas(DeleteAtlasJob.newBuilder().setName(name).setNetwork(network))
+                .build();
+    }
+
+    /** Every file under a folder with the time it was last written. */
+    static Map<Path, FileTime> modified(Path folder) throws Exception {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                times.put(file, Files.getLastModifiedTime(file));
+            }
+        }
+        assertThat(times).isNotEmpty();
+        return times;
     }
 }

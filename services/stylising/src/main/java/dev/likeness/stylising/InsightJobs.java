@@ -28,7 +28,7 @@ import dev.likeness.insight.ResultFolders;
 /**
  * The stylising service's share of insight requests (docs/insight.md, "The mesh"): unit atlases of ResNet-50 over a
  * corpus folder ({@link Atlases}, the job embedding runs for the face networks too), activation maps of one photo, and
- * deleting an atlas. Each request is checked before any network is built; what can never be served throws
+ * deleting ResNet-50's atlases. Each request is checked before any network is built; what can never be served throws
  * {@link RejectedInputException} with the reason code the dead letter carries.
  */
 @ApplicationScoped
@@ -52,13 +52,13 @@ public class InsightJobs {
     }
 
     /**
-     * Whether this service serves the request: ResNet-50's atlases (the embedding service serves every other
-     * network's), activation maps and deleting an atlas; explain requests are the embedding service's.
+     * Whether this service serves the request: ResNet-50's atlases and their deletes (the embedding service owns every
+     * other network's) and activation maps; explain requests are the embedding service's.
      */
     public static boolean serves(InsightRequested request) {
         return switch (request.getJobCase()) {
-            case ATLAS -> Atlases.network(request.getAtlas()).equals(Atlases.RESNET50);
-            case MAPS, DELETE_ATLAS -> true;
+            case ATLAS, DELETE_ATLAS -> Atlases.network(request).equals(Atlases.RESNET50);
+            case MAPS -> true;
             case EXPLAIN -> false;
             case JOB_NOT_SET ->
                 throw new RejectedInputException(
@@ -86,7 +86,6 @@ public class InsightJobs {
 
     private Atlases.Outcome maps(InsightRequested request) throws IOException {
         MapsJob job = request.getMaps();
-        List<String> layers = layers(job.getLayersList());
         int longSide = longSide(job.getLongSide(), config.insight().mapsLongSide());
         int channels = job.getChannels() == 0 ? DEFAULT_CHANNELS : job.getChannels();
         if (channels < 1 || channels > config.insight().maxChannels()) {
@@ -103,24 +102,13 @@ public class InsightJobs {
         }
         Path folder = resultsDir().resolve("maps").resolve(request.getRequestId());
         Path work = Files.createTempDirectory("likeness-insight");
-        try (LayerExtractor extractor = extractor(layers, work)) {
+        try (LayerExtractor extractor =
+                Atlases.extractor(Atlases.photos(config.modelsDir(), decoder, longSide), job.getLayersList(), work)) {
             ActivationMaps.write(extractor, InsightImage.scaled("photo", image, longSide), channels, folder);
             return Atlases.Outcome.of(Atlases.result(request, folder));
         } finally {
             ResultFolders.delete(work);
         }
-    }
-
-    private LayerExtractor extractor(List<String> layers, Path work) throws IOException {
-        try {
-            return LayerExtractor.resNet50(config.modelsDir(), layers, work);
-        } catch (IllegalArgumentException e) {
-            throw new RejectedInputException("UNKNOWN_LAYER", e.getMessage());
-        }
-    }
-
-    private static List<String> layers(List<String> requested) {
-        return requested.isEmpty() ? LayerExtractor.RESNET50_DEFAULT_LAYERS : requested;
     }
 
     private int longSide(int requested, int fallback) {

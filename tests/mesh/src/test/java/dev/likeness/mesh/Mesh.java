@@ -61,7 +61,7 @@ final class Mesh implements AutoCloseable {
 
     private static final Set<String> COPIED = new HashSet<>();
 
-    /** Stylising's insight corpus root, shared by every mesh of the test JVM (fetch.sh fetches into it once). */
+    /** The insight corpus root of stylising and embedding, shared by every mesh of the test JVM (fetch.sh fetches into it once). */
     static final Path CORPUS_ROOT = Path.of("target", "corpus").toAbsolutePath();
 
     private final Path dataDir;
@@ -195,6 +195,7 @@ final class Mesh implements AutoCloseable {
                 .env("LIKENESS_STYLISING_INSIGHT_RESULTS_DIR", insightResults().toString())
                 .env("LIKENESS_EMBEDDING_INSIGHT_RESULTS_DIR", insightResults().toString())
                 .env("LIKENESS_STYLISING_INSIGHT_CORPUS_ROOT", CORPUS_ROOT.toString())
+                .env("LIKENESS_EMBEDDING_INSIGHT_CORPUS_ROOT", CORPUS_ROOT.toString())
                 .logFile(dataDir.resolve(module + ".log"))
                 .start();
         services.add(service);

@@ -17,8 +17,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 /**
  * Where a service's insight events go (docs/insight.md, "The mesh"): progress, results, and the atlas index
  * (compacted, key = atlas name: the atlas built, or a tombstone for one deleted). Keyed by request id,
- * at-least-once. Stylising and embedding both serve atlas jobs, so both send them the same way: progress as the job
- * goes, then, once the broker has every progress event, the index record and then the result.
+ * at-least-once. Stylising and embedding both serve atlas jobs, so both send them the same way, one {@link Job} per
+ * request: progress as the job goes, then, once the broker has every progress event, the index record and then the
+ * result (or the dead letter).
  */
 public final class InsightOutlets {
 
@@ -26,7 +27,6 @@ public final class InsightOutlets {
     private final MutinyEmitter<byte[]> results;
     private final MutinyEmitter<byte[]> atlases;
     private final URI source;
-    private final List<CompletableFuture<Void>> sending = new ArrayList<>();
 
     public InsightOutlets(
             MutinyEmitter<byte[]> progress, MutinyEmitter<byte[]> results, MutinyEmitter<byte[]> atlases, URI source) {
@@ -36,35 +36,52 @@ public final class InsightOutlets {
         this.source = source;
     }
 
-    /** Sends a progress event now; {@link #finish} waits until the broker has it. */
-    public synchronized void progress(InsightProgress event) {
-        sending.add(Sends.send(progress, OutgoingEvents.event(event.getRequestId(), event, source))
-                .subscribeAsCompletionStage());
+    /** The sends of a new request. */
+    public Job job() {
+        return new Job();
     }
 
     /**
-     * Waits for the progress sent so far, then sends the atlas index record (a tombstone where {@code indexed} is
-     * null; nothing where {@code atlasName} is null) and then the result, waiting for both: a client that has the
-     * result finds the atlas listed.
+     * One request's sends, apart from every other request's: a job that ends in a dead letter leaves nothing for the
+     * next request to wait on. Used by the one thread that runs the request.
      */
-    public void finish(String atlasName, AtlasIndexed indexed, InsightResult result, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        List<CompletableFuture<Void>> sent;
-        synchronized (this) {
-            sent = List.copyOf(sending);
-            sending.clear();
+    public final class Job {
+
+        private final List<CompletableFuture<Void>> progressSent = new ArrayList<>();
+
+        private Job() {}
+
+        /** Sends a progress event now; {@link #finish} and {@link #awaitProgress} wait until the broker has it. */
+        public void progress(InsightProgress event) {
+            progressSent.add(Sends.send(progress, OutgoingEvents.event(event.getRequestId(), event, source))
+                    .subscribeAsCompletionStage());
         }
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (atlasName != null) {
+
+        /** Waits until the broker has the progress sent so far: before a dead letter, so that it comes after it. */
+        public void awaitProgress(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+            CompletableFuture.allOf(progressSent.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Waits for the progress, then sends the atlas index record (a tombstone where {@code indexed} is null;
+         * nothing where {@code atlasName} is null) and then the result, waiting for both: a client that has the result
+         * finds the atlas listed.
+         */
+        public void finish(String atlasName, AtlasIndexed indexed, InsightResult result, Duration timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            awaitProgress(timeout);
+            if (atlasName != null) {
+                Sends.awaitAll(
+                        List.of(Sends.send(
+                                atlases,
+                                indexed == null
+                                        ? OutgoingEvents.tombstone(atlasName)
+                                        : OutgoingEvents.event(atlasName, indexed, source))),
+                        timeout);
+            }
             Sends.awaitAll(
-                    List.of(Sends.send(
-                            atlases,
-                            indexed == null
-                                    ? OutgoingEvents.tombstone(atlasName)
-                                    : OutgoingEvents.event(atlasName, indexed, source))),
-                    timeout);
+                    List.of(Sends.send(results, OutgoingEvents.event(result.getRequestId(), result, source))), timeout);
         }
-        Sends.awaitAll(
-                List.of(Sends.send(results, OutgoingEvents.event(result.getRequestId(), result, source))), timeout);
     }
 }

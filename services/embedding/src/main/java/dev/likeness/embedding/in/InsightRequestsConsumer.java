@@ -14,14 +14,14 @@ import dev.likeness.embedding.ExplainJobs;
 import dev.likeness.embedding.FaceAtlasJobs;
 import dev.likeness.embedding.out.InsightPublisher;
 import dev.likeness.events.v1.InsightRequested;
+import dev.likeness.servicekit.kafka.InsightOutlets;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * Consumes insight requests one at a time (a face atlas runs for minutes) and serves the explain requests and the
- * atlases of every network but ResNet-50; ResNet-50's atlases and maps are the stylising service's, and so are the
- * answer to delete_atlas (this service only deletes the atlas's folder under its own results folder) and the dead
- * letters of records that cannot be parsed (one dead letter per bad record, not one per service). The offset is
- * committed once the result or dead letter is on the broker.
+ * atlases, and their deletes, of every network but ResNet-50; ResNet-50's atlases and deletes and maps are the
+ * stylising service's, and so are the dead letters of records that cannot be parsed (one dead letter per bad record,
+ * not one per service). The offset is committed once the result or dead letter is on the broker.
  */
 @ApplicationScoped
 public class InsightRequestsConsumer {
@@ -52,16 +52,17 @@ public class InsightRequestsConsumer {
             LOG.debugf("Insight request %s not parsed (stylising dead-letters it): %s", record.key(), e.getMessage());
             return;
         }
+        InsightOutlets.Job job = publisher.job();
         try {
             if (request.getJobCase() == InsightRequested.JobCase.EXPLAIN) {
                 publisher.result(explainJobs.explain(request), config.sendTimeout());
             } else if (FaceAtlasJobs.serves(request)) {
-                publisher.finish(atlasJobs.atlas(request, publisher::progress), config.sendTimeout());
-            } else if (request.getJobCase() == InsightRequested.JobCase.DELETE_ATLAS) {
-                atlasJobs.delete(request);
+                publisher.finish(job, atlasJobs.run(request, job::progress), config.sendTimeout());
             }
         } catch (RejectedInputException e) {
             LOG.infof("Dead-lettering insight request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+            // The progress of an atlas that found no face reaches the broker before its dead letter.
+            job.awaitProgress(config.sendTimeout());
             publisher.deadLetter(record, e, request.getRequestId(), config.sendTimeout());
         }
     }

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import dev.likeness.core.kafka.RejectedInputException;
-import dev.likeness.events.v1.InsightProgress;
 import dev.likeness.events.v1.InsightResult;
 import dev.likeness.insight.Atlases;
 import dev.likeness.servicekit.kafka.BatchDelivery;
@@ -40,18 +39,19 @@ public class InsightPublisher {
         this.faces = faces;
     }
 
-    public void progress(InsightProgress event) {
-        outlets.progress(event);
+    /** A request's sends (its progress, then its result), apart from every other request's. */
+    public InsightOutlets.Job job() {
+        return outlets.job();
     }
 
     /** Sends the result and waits until the broker has it. */
     public void result(InsightResult result, Duration timeout) throws Exception {
-        outlets.finish(null, null, result, timeout);
+        outlets.job().finish(null, null, result, timeout);
     }
 
-    /** Once an atlas job's progress is on the broker: its index record, then its result. */
-    public void finish(Atlases.Outcome outcome, Duration timeout) throws Exception {
-        outlets.finish(outcome.atlasName(), outcome.indexed(), outcome.result(), timeout);
+    /** Once an atlas job's progress is on the broker: its index record (or tombstone), then its result. */
+    public void finish(InsightOutlets.Job job, Atlases.Outcome outcome, Duration timeout) throws Exception {
+        job.finish(outcome.atlasName(), outcome.indexed(), outcome.result(), timeout);
     }
 
     /** Sends a dead letter and waits until the broker has it. */

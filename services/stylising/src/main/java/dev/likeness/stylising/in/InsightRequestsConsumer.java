@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.InsightRequested;
+import dev.likeness.servicekit.kafka.InsightOutlets;
 import dev.likeness.servicekit.kafka.Sends;
 import dev.likeness.stylising.InsightJobs;
 import dev.likeness.stylising.StylisingConfig;
@@ -20,8 +21,8 @@ import dev.likeness.stylising.out.StylePublisher;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * Consumes insight requests one at a time (an atlas job runs for minutes): ResNet-50's atlas, maps and delete
- * requests are run, explain requests and other networks' atlases are left to the embedding service. The offset is
+ * Consumes insight requests one at a time (an atlas job runs for minutes): maps and ResNet-50's atlas and delete
+ * requests are run, explain requests and other networks' atlases and deletes are left to the embedding service. The offset is
  * committed once the result (or dead letter) is on the broker; a request redelivered after a crash runs again, and an
  * atlas job resumes from its checkpoint. A record that cannot be parsed is dead-lettered here only, not by embedding
  * too.
@@ -49,15 +50,18 @@ public class InsightRequestsConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) throws Exception {
         InsightRequested request = null;
+        InsightOutlets.Job job = publisher.job();
         try {
             request = parser.parse(record);
             if (!InsightJobs.serves(request)) {
                 return;
             }
-            publisher.finish(jobs.run(request, publisher::progress), config.sendTimeout());
+            publisher.finish(job, jobs.run(request, job::progress), config.sendTimeout());
         } catch (RejectedInputException e) {
             String requestId = request == null ? null : request.getRequestId();
             LOG.infof("Dead-lettering insight request %s: %s %s", record.key(), e.reasonCode(), e.getMessage());
+            // The progress of a job that found nothing to run reaches the broker before its dead letter.
+            job.awaitProgress(config.sendTimeout());
             Sends.awaitAll(List.of(deadLetters.deadLetter(record, e, 1, requestId)), config.sendTimeout());
         }
     }

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-import dev.likeness.events.v1.InsightProgress;
 import dev.likeness.insight.Atlases;
 import dev.likeness.servicekit.kafka.InsightOutlets;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -30,12 +29,13 @@ public class InsightPublisher {
         this.outlets = new InsightOutlets(progress, results, atlases, StylePublisher.SOURCE);
     }
 
-    public void progress(InsightProgress event) {
-        outlets.progress(event);
+    /** A request's sends (its progress, then its result), apart from every other request's. */
+    public InsightOutlets.Job job() {
+        return outlets.job();
     }
 
-    /** Once the progress is on the broker: the atlas index record (or tombstone), then the result. */
-    public void finish(Atlases.Outcome outcome, Duration timeout) throws Exception {
-        outlets.finish(outcome.atlasName(), outcome.indexed(), outcome.result(), timeout);
+    /** Once the job's progress is on the broker: the atlas index record (or tombstone), then the result. */
+    public void finish(InsightOutlets.Job job, Atlases.Outcome outcome, Duration timeout) throws Exception {
+        job.finish(outcome.atlasName(), outcome.indexed(), outcome.result(), timeout);
     }
 }
