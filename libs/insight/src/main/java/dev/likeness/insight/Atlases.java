@@ -41,6 +41,12 @@ public final class Atlases {
 
     public static final String CHECKPOINT = "atlas.checkpoint";
 
+    /**
+     * Photos between two checkpoints (and progress events): {@code likeness atlas}'s, and the services' default
+     * ({@code insight.checkpoint-every}).
+     */
+    public static final int CHECKPOINT_EVERY = 20;
+
     public static final int CELL = 32;
     public static final int UNITS_PER_ROW = 16;
 

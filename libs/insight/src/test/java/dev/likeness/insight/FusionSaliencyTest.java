@@ -185,7 +185,7 @@ class FusionSaliencyTest {
                 FusionSaliency.Explanation explanation = saliency.explain(a, b);
                 Rectangle region = a.region();
                 int mask = (int) Math.round(150 / 4.0 / scale(a.toInputs().get(0)));
-                int[] salient = strongestSquare(explanation.saliencyA(), region.width, region.height, mask);
+                int[] salient = SalientSquares.strongest(explanation.saliencyA(), region.width, region.height, mask);
                 double salientChange = Math.abs(saliency.distance(
                                 a.withPixels(masked(a.pixels(), region.x + salient[1], region.y + salient[0], mask)), b)
                         - explanation.distance());
@@ -247,35 +247,6 @@ class FusionSaliencyTest {
             }
         }
         return true;
-    }
-
-    /** Top-left corner {row, column} of the mask x mask square with the largest total saliency. */
-    private static int[] strongestSquare(float[] map, int width, int height, int mask) {
-        double[] table = new double[(width + 1) * (height + 1)];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                table[(y + 1) * (width + 1) + x + 1] = map[y * width + x]
-                        + table[y * (width + 1) + x + 1]
-                        + table[(y + 1) * (width + 1) + x]
-                        - table[y * (width + 1) + x];
-            }
-        }
-        double best = -1;
-        int[] corner = {0, 0};
-        for (int top = 0; top + mask <= height; top++) {
-            for (int left = 0; left + mask <= width; left++) {
-                int bottom = top + mask, right = left + mask;
-                double sum = table[bottom * (width + 1) + right]
-                        - table[top * (width + 1) + right]
-                        - table[bottom * (width + 1) + left]
-                        + table[top * (width + 1) + left];
-                if (sum > best) {
-                    best = sum;
-                    corner = new int[] {top, left};
-                }
-            }
-        }
-        return corner;
     }
 
     private static BufferedImage copy(BufferedImage image) {

@@ -19,8 +19,8 @@ import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
 
 /**
- * The issue's criterion (masks a quarter of the aligned face's side) on real faces: masking the most salient square of a face changes the distance to the other
- * face more than masking a random square of the same size.
+ * The issue's criterion (masks a quarter of the aligned face's side) on real faces: masking the most salient square
+ * of a face changes the distance to the other face more than masking a random square of the same size.
  */
 @Tag("models")
 class MatchSaliencyTest {
@@ -67,7 +67,7 @@ class MatchSaliencyTest {
                     MatchSaliency.Explanation explanation = saliency.explain(a, b);
                     assertThat(explanation.distance())
                             .isCloseTo(saliency.distance(a, b), org.assertj.core.data.Offset.offset(1e-5f));
-                    int[] salient = strongestSquare(explanation.saliencyA(), a.width(), a.height(), mask);
+                    int[] salient = SalientSquares.strongest(explanation.saliencyA(), a.width(), a.height(), mask);
                     double salientChange = Math.abs(
                             saliency.distance(masked(a, salient[0], salient[1], mask), b) - explanation.distance());
                     double randomChange = 0;
@@ -101,35 +101,6 @@ class MatchSaliencyTest {
                     faces.get(1),
                     temp.resolve("saliency.png"));
         }
-    }
-
-    /** Top-left corner {row, column} of the mask x mask square with the largest total saliency (summed-area table). */
-    private static int[] strongestSquare(float[] map, int width, int height, int mask) {
-        double[] table = new double[(width + 1) * (height + 1)];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                table[(y + 1) * (width + 1) + x + 1] = map[y * width + x]
-                        + table[y * (width + 1) + x + 1]
-                        + table[(y + 1) * (width + 1) + x]
-                        - table[y * (width + 1) + x];
-            }
-        }
-        double best = -1;
-        int[] corner = {0, 0};
-        for (int top = 0; top + mask <= height; top++) {
-            for (int left = 0; left + mask <= width; left++) {
-                int bottom = top + mask, right = left + mask;
-                double sum = table[bottom * (width + 1) + right]
-                        - table[top * (width + 1) + right]
-                        - table[bottom * (width + 1) + left]
-                        + table[top * (width + 1) + left];
-                if (sum > best) {
-                    best = sum;
-                    corner = new int[] {top, left};
-                }
-            }
-        }
-        return corner;
     }
 
     /** The face with a mask x mask square set to mid-grey. */

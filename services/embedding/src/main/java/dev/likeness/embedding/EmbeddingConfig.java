@@ -141,7 +141,7 @@ public interface EmbeddingConfig {
         long maxCorpusBytes();
 
         /** An atlas job saves its heaps and sends a progress event every this many photos. */
-        @WithDefault("20")
+        @WithDefault("" + Atlases.CHECKPOINT_EVERY)
         int checkpointEvery();
     }
 

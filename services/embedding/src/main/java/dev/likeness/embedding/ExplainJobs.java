@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.likeness.core.events.Requests;
-import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.io.ImageSourceReader;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.ExplainJob;
@@ -19,17 +18,14 @@ import dev.likeness.events.v1.InsightResult;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
-import dev.likeness.insight.AlignedFaces;
-import dev.likeness.insight.FusionSaliency;
-import dev.likeness.insight.InsightImage;
-import dev.likeness.insight.MatchSaliency;
+import dev.likeness.insight.Explanations;
 import dev.likeness.insight.ResultFolders;
 
 /**
  * The embedding service's share of insight requests (docs/insight.md, "The mesh"): why two faces match, the
- * saliency of their squared distance over the first face the pipeline finds in each photo, for this service's own
- * embedding (the fusion, by default) or one network alone. What can never be
- * served throws {@link RejectedInputException} with the reason code the dead letter carries.
+ * saliency of their squared distance over the first face the pipeline finds in each photo ({@link Explanations}, as
+ * {@code likeness explain} runs it), for this service's own embedding (the fusion, by default) or one network alone.
+ * What can never be served throws {@link RejectedInputException} with the reason code the dead letter carries.
  */
 @ApplicationScoped
 public class ExplainJobs {
@@ -66,44 +62,23 @@ public class ExplainJobs {
                 .resolve(id);
         Path work = Files.createTempDirectory("likeness-insight");
         try {
-            float distance = embedding.fused()
-                    ? explainFusion(embedding, a, b, work, folder.resolve(SALIENCY))
-                    : explainNetwork(embedding.networks().get(0), a, b, work, folder.resolve(SALIENCY));
+            Explanations.Explained explained =
+                    Explanations.explain(pipeline, embedding, a, b, work, folder.resolve(SALIENCY));
             return InsightResult.newBuilder()
                     .setRequestId(id)
                     .setProducedAt(Requests.timestamp(Instant.now()))
                     .setFolder(folder.toString())
                     .addFiles(SALIENCY)
-                    .setDistance(distance)
+                    .setDistance(explained.distance())
                     .setEmbedding(embedding.id())
                     .putAllAttributes(request.getAttributesMap())
                     .build();
+        } catch (Explanations.UnusablePhotoException e) {
+            throw e.rejection() != null
+                    ? RejectedInputException.of(e.rejection())
+                    : new RejectedInputException("NO_FACE", e.getMessage());
         } finally {
             ResultFolders.delete(work);
-        }
-    }
-
-    /** One network: the saliency over each aligned face. */
-    private float explainNetwork(EmbeddingSpec.Network network, byte[] bytesA, byte[] bytesB, Path work, Path file)
-            throws IOException {
-        InsightImage a = first(() -> AlignedFaces.of(pipeline, bytesA, "a", network), "a");
-        InsightImage b = first(() -> AlignedFaces.of(pipeline, bytesB, "b", network), "b");
-        try (MatchSaliency saliency = MatchSaliency.of(network, work)) {
-            MatchSaliency.Explanation explanation = saliency.explain(a, b);
-            MatchSaliency.write(explanation, a, b, file);
-            return explanation.distance();
-        }
-    }
-
-    /** The fusion: the saliency over each photo's face region (d is the d of the embeddings this service emits). */
-    private float explainFusion(EmbeddingSpec fusion, byte[] bytesA, byte[] bytesB, Path work, Path file)
-            throws IOException {
-        FusionSaliency.Face a = first(() -> FusionSaliency.faces(pipeline, fusion, bytesA, "a"), "a");
-        FusionSaliency.Face b = first(() -> FusionSaliency.faces(pipeline, fusion, bytesB, "b"), "b");
-        try (FusionSaliency saliency = FusionSaliency.of(fusion, work)) {
-            FusionSaliency.Explanation explanation = saliency.explain(a, b);
-            FusionSaliency.write(explanation, a, b, file);
-            return explanation.distance();
         }
     }
 
@@ -120,24 +95,5 @@ public class ExplainJobs {
         } catch (IllegalArgumentException e) {
             throw new RejectedInputException("INVALID_FIELD", e.getMessage());
         }
-    }
-
-    /** Finds a photo's faces; the decoder may refuse the photo. */
-    private interface Faces<T> {
-        List<T> find() throws ImageRejectedException;
-    }
-
-    /** The first face found, else NO_FACE; a photo the decoder refuses gets the decoder's reason. */
-    private static <T> T first(Faces<T> source, String name) {
-        List<T> faces;
-        try {
-            faces = source.find();
-        } catch (ImageRejectedException e) {
-            throw RejectedInputException.of(e);
-        }
-        if (faces.isEmpty()) {
-            throw new RejectedInputException("NO_FACE", "no face found in image " + name);
-        }
-        return faces.get(0);
     }
 }

@@ -182,7 +182,7 @@ public interface StylisingConfig {
         int maxChannels();
 
         /** An atlas job saves its heaps and sends a progress event every this many photos. */
-        @WithDefault("20")
+        @WithDefault("" + Atlases.CHECKPOINT_EVERY)
         int checkpointEvery();
     }
 

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 + " in-process, keep per unit the 9 positions where it fires most, and write index.json and one PNG grid"
                 + " per layer (each unit a 3x3 block of its receptive-field patches, strongest first). ResNet-50 sees"
                 + " the photos, a face network the faces found in them, aligned for it. Needs no Kafka; --mesh asks the"
-                + " stylising service instead (ResNet-50).")
+                + " service that holds the network instead (stylising for ResNet-50, embedding for a face network).")
 final class AtlasCommand implements Callable<Integer> {
 
     static final String RESNET50 = Atlases.RESNET50;
@@ -46,23 +46,21 @@ final class AtlasCommand implements Callable<Integer> {
      */
     static final String FACES = Atlases.FACES;
 
-    /** The heaps so far, saved every {@value #CHECKPOINT_EVERY} photos and at the end, for --resume. */
+    /** The heaps so far, saved every {@value Atlases#CHECKPOINT_EVERY} photos and at the end, for --resume. */
     static final String CHECKPOINT = Atlases.CHECKPOINT;
-
-    static final int CHECKPOINT_EVERY = 20;
 
     @Parameters(
             index = "0",
             paramLabel = "FOLDER",
             description = "The corpus: photos (JPEG, PNG, WebP) in a folder and its subfolders; with --mesh, a folder"
-                    + " under the stylising service's corpus root (e.g. default on Kubernetes).")
+                    + " under the corpus root of the service that holds the network (e.g. default on Kubernetes).")
     Path folder;
 
     @Option(
             names = "--name",
             paramLabel = "NAME",
             description = "--mesh: the atlas's name, its folder on the service's results volume and its key on "
-                    + Topics.INSIGHT_ATLASES + " (default: FOLDER's name).")
+                    + Topics.INSIGHT_ATLASES + " (default: FOLDER's name; needed where FOLDER has none, as /).")
     String name;
 
     @Option(
@@ -80,7 +78,7 @@ final class AtlasCommand implements Callable<Integer> {
             defaultValue = RESNET50,
             description = RESNET50 + " (ImageNet, the default), " + FaceNetworks.FR_FEATURE + " or " + FaceNetworks.DLIB
                     + " (the face recognition networks: their atlas runs the aligned faces of the photos, written to"
-                    + " DIR/" + FACES + ", at the network's input size; --long-side is not used).")
+                    + " DIR/" + FACES + ", at the network's input size, so --long-side is refused).")
     String networkName;
 
     @Option(
@@ -94,7 +92,8 @@ final class AtlasCommand implements Callable<Integer> {
             names = "--long-side",
             paramLabel = "PX",
             defaultValue = "224",
-            description = "Each photo is scaled so its longer side has this many pixels (default: ${DEFAULT-VALUE}).")
+            description = "ResNet-50: each photo is scaled so its longer side has this many pixels (default:"
+                    + " ${DEFAULT-VALUE}; with --mesh, the stylising service's).")
     int longSide;
 
     @Option(
@@ -137,6 +136,11 @@ final class AtlasCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!networkName.equals(RESNET50) && spec.commandLine().getParseResult().hasMatchedOption("--long-side")) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--long-side is " + RESNET50 + "'s only: a face network runs its aligned faces at its input size");
+        }
         if (mesh.mesh) {
             return mesh.request(
                     InsightRequested.newBuilder().setAtlas(meshJob()),
@@ -198,7 +202,7 @@ final class AtlasCommand implements Callable<Integer> {
                     err.println("likeness: left out " + e.getMessage());
                 }
                 progress.advance();
-                if ((index + 1) % CHECKPOINT_EVERY == 0 || index + 1 == toRun.size()) {
+                if ((index + 1) % Atlases.CHECKPOINT_EVERY == 0 || index + 1 == toRun.size()) {
                     atlas.checkpoint(checkpoint);
                 }
             }
@@ -233,6 +237,10 @@ final class AtlasCommand implements Callable<Integer> {
      * what is not given.
      */
     private AtlasJob meshJob() {
+        if (name == null && folder.getFileName() == null) {
+            throw new CliException(
+                    ExitCodes.USAGE, "--mesh: " + folder + " has no name to give the atlas: pass --name");
+        }
         // Stylising serves resnet50, embedding the face networks; an unknown network is its dead letter.
         AtlasJob.Builder job = AtlasJob.newBuilder()
                 .setName(name != null ? name : folder.getFileName().toString())

@@ -5,22 +5,17 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.events.v1.ExplainJob;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.face.EmbeddingSpec;
 import dev.likeness.face.FaceNetworks;
 import dev.likeness.face.FacePipeline;
 import dev.likeness.face.FacePipelineConfig;
-import dev.likeness.insight.AlignedFaces;
-import dev.likeness.insight.FusionSaliency;
-import dev.likeness.insight.InsightImage;
-import dev.likeness.insight.MatchSaliency;
+import dev.likeness.insight.Explanations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +44,8 @@ final class ExplainCommand implements Callable<Integer> {
             defaultValue = FaceNetworks.DEFAULT,
             description = "The embedding (default: ${DEFAULT-VALUE}, the fusion the embedding service emits, shown over"
                     + " each photo's face region), or one recognition network, " + FaceNetworks.DLIB + " or "
-                    + FaceNetworks.FR_FEATURE + " (shown over each aligned face).")
+                    + FaceNetworks.FR_FEATURE + " (shown over each aligned face). With --mesh, only where given:"
+                    + " else the service explains its own model (likeness.embedding.model, the fusion by default).")
     String embedding;
 
     @Option(
@@ -71,33 +67,47 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (mesh.mesh) {
-            ExplainJob job = ExplainJob.newBuilder()
-                    .setA(ImageRequests.image(photoA))
-                    .setB(ImageRequests.image(photoB))
-                    .setEmbedding(embedding)
-                    .build();
+            ExplainJob.Builder job =
+                    ExplainJob.newBuilder().setA(ImageRequests.image(photoA)).setB(ImageRequests.image(photoB));
+            // Not given: the service explains its own model (the fusion, unless configured otherwise).
+            if (spec.commandLine().getParseResult().hasMatchedOption("--embedding")) {
+                job.setEmbedding(embedding);
+            }
             return mesh.request(InsightRequested.newBuilder().setExplain(job), spec, "--out", "--models");
         }
         Path models = insight.models("face/batch/fr_feature.onnx");
         EmbeddingSpec embeddingSpec = embedding(models);
+        byte[] a = bytes(photoA), b = bytes(photoB);
         Path work = InsightOptions.workFolder();
         Path picture = output.resolve("saliency.png");
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("a", photoA.toString());
-        json.put("b", photoB.toString());
-        json.put("embedding", embeddingSpec.id());
-        float distance;
+        Explanations.Explained explained;
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
-            distance = embeddingSpec.fused()
-                    ? explainFusion(pipeline, embeddingSpec, work, picture, json)
-                    : explainNetwork(pipeline, embeddingSpec.networks().get(0), work, picture);
+            explained = Explanations.explain(pipeline, embeddingSpec, a, b, work, picture);
+        } catch (Explanations.UnusablePhotoException e) {
+            Path photo = e.photo().equals("a") ? photoA : photoB;
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    e.rejection() != null
+                            ? "cannot read " + photo + ": " + e.getMessage()
+                            : "no face found in " + photo);
         } catch (IllegalArgumentException e) {
             // Includes the generator's UnsupportedOperatorException: an operator it cannot differentiate.
             throw new CliException(ExitCodes.USAGE, embedding + " cannot be explained: " + e.getMessage());
         } finally {
             InsightOptions.delete(work);
         }
-        json.put("distance", distance);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("a", photoA.toString());
+        json.put("b", photoB.toString());
+        json.put("embedding", embeddingSpec.id());
+        if (embeddingSpec.fused()) {
+            Map<String, Object> networks = new LinkedHashMap<>();
+            for (Explanations.NetworkDistance network : explained.networks()) {
+                networks.put(network.id(), Map.of("weight", network.weight(), "distance", network.distance()));
+            }
+            json.put("networks", networks);
+        }
+        json.put("distance", explained.distance());
         json.put("saliency", "saliency.png");
         Files.writeString(output.resolve("explain.json"), EventJson.PRETTY.writeValueAsString(json));
         PrintWriter out = spec.commandLine().getOut();
@@ -105,47 +115,12 @@ final class ExplainCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "%s: d = %.4f between the first faces of %s and %s%nsaliency: %s%n",
                 embeddingSpec.id(),
-                distance,
+                explained.distance(),
                 photoA.getFileName(),
                 photoB.getFileName(),
                 picture);
         out.flush();
         return ExitCodes.OK;
-    }
-
-    /** One network: the saliency over each aligned face; returns d. */
-    private float explainNetwork(FacePipeline pipeline, EmbeddingSpec.Network network, Path work, Path picture)
-            throws IOException {
-        try (MatchSaliency saliency = MatchSaliency.of(network, work)) {
-            InsightImage a = firstFace(pipeline, photoA, network), b = firstFace(pipeline, photoB, network);
-            MatchSaliency.Explanation explanation = saliency.explain(a, b);
-            MatchSaliency.write(explanation, a, b, picture);
-            return explanation.distance();
-        }
-    }
-
-    /** The fusion: the saliency over each photo's face region, and each network's weight and d; returns d. */
-    private float explainFusion(
-            FacePipeline pipeline, EmbeddingSpec fusion, Path work, Path picture, Map<String, Object> json)
-            throws IOException {
-        FusionSaliency.Face a = firstFace(pipeline, fusion, photoA), b = firstFace(pipeline, fusion, photoB);
-        try (FusionSaliency saliency = FusionSaliency.of(fusion, work)) {
-            FusionSaliency.Explanation explanation = saliency.explain(a, b);
-            FusionSaliency.write(explanation, a, b, picture);
-            Map<String, Object> networks = new LinkedHashMap<>();
-            for (int m = 0; m < fusion.networks().size(); m++) {
-                EmbeddingSpec.Network network = fusion.networks().get(m);
-                networks.put(
-                        network.model().id(),
-                        Map.of(
-                                "weight",
-                                network.weight(),
-                                "distance",
-                                explanation.networkDistances()[m]));
-            }
-            json.put("networks", networks);
-            return explanation.distance();
-        }
     }
 
     private EmbeddingSpec embedding(Path models) {
@@ -156,43 +131,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private static FusionSaliency.Face firstFace(FacePipeline pipeline, EmbeddingSpec fusion, Path photo)
-            throws IOException {
-        readable(photo);
-        List<FusionSaliency.Face> faces;
-        try {
-            faces = FusionSaliency.faces(
-                    pipeline,
-                    fusion,
-                    Files.readAllBytes(photo),
-                    photo.getFileName().toString());
-        } catch (ImageRejectedException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read " + photo + ": " + e.getMessage());
-        }
-        if (faces.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "no face found in " + photo);
-        }
-        return faces.get(0);
-    }
-
-    private static void readable(Path photo) {
+    private static byte[] bytes(Path photo) throws IOException {
         if (!Files.isRegularFile(photo)) {
             throw new CliException(ExitCodes.USAGE, photo + " is not a file");
         }
-    }
-
-    private static InsightImage firstFace(FacePipeline pipeline, Path photo, EmbeddingSpec.Network network)
-            throws IOException {
-        readable(photo);
-        List<InsightImage> faces;
-        try {
-            faces = AlignedFaces.of(pipeline, photo, network);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read " + e.getMessage());
-        }
-        if (faces.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "no face found in " + photo);
-        }
-        return faces.get(0);
+        return Files.readAllBytes(photo);
     }
 }

@@ -95,26 +95,26 @@ final class InsightMeshOptions {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> record : follower.poll(POLL_INTERVAL)) {
-                if (record.value() == null) {
+                // Every answer is keyed by its request id (a dead letter like the request it refuses), so records of
+                // other requests and other producers, whatever they hold, are never decoded.
+                if (!id.equals(record.key()) || record.value() == null) {
                     continue;
                 }
                 try {
-                    if (record.topic().equals(Topics.INSIGHT_PROGRESS) && id.equals(record.key())) {
+                    if (record.topic().equals(Topics.INSIGHT_PROGRESS)) {
                         InsightProgress step = InsightProgress.parseFrom(record.value());
                         progress.update(step.getPhotosDone(), step.getPhotosTotal());
-                    } else if (record.topic().equals(Topics.INSIGHT_RESULTS) && id.equals(record.key())) {
+                    } else if (record.topic().equals(Topics.INSIGHT_RESULTS)) {
                         progress.finish();
                         out.println(EventJson.pretty(InsightResult.parseFrom(record.value())));
                         out.flush();
                         return ExitCodes.OK;
                     } else if (DEAD_LETTERS.contains(record.topic())) {
                         DeadLetter letter = DeadLetter.parseFrom(record.value());
-                        if (id.equals(letter.getRequestId())) {
-                            progress.finish();
-                            err.println("likeness: " + letter.getService() + " dead-lettered insight request " + id
-                                    + ": " + letter.getReasonCode() + ": " + letter.getReason());
-                            return ExitCodes.ERROR_RESULT;
-                        }
+                        progress.finish();
+                        err.println("likeness: " + letter.getService() + " dead-lettered insight request " + id + ": "
+                                + letter.getReasonCode() + ": " + letter.getReason());
+                        return ExitCodes.ERROR_RESULT;
                     }
                 } catch (InvalidProtocolBufferException e) {
                     throw new CliException(

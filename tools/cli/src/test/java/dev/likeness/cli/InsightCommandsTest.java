@@ -2,10 +2,12 @@ package dev.likeness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,19 @@ class InsightCommandsTest {
                 "atlas", ModelsDirectory.resolve("samples").toString(), "--network", "likeness-fusion-v1");
         assertThat(fusion.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(fusion.err).contains("--network is resnet50, faceplugin-fr-feature or dlib-face-resnet-v1");
+
+        // The faces run at the network's input size, so a size asked for is refused, not ignored (as with --mesh).
+        CliRun longSide = CliRun.likeness(
+                "atlas",
+                ModelsDirectory.resolve("samples").toString(),
+                "--network",
+                "dlib-face-resnet-v1",
+                "--long-side",
+                "300",
+                "--out",
+                work.resolve("refused").toString());
+        assertThat(longSide.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(longSide.err).contains("--long-side is resnet50's only");
     }
 
     @Test
@@ -221,5 +236,30 @@ class InsightCommandsTest {
                 work.toString());
         assertThat(unknown.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err).contains("unknown embedding model likeness-fusion-v2");
+    }
+
+    @Test
+    void explainNamesThePhotoWithoutAFaceOrThatCannotBeRead() throws Exception {
+        BufferedImage grey = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        grey.getGraphics().fillRect(0, 0, 200, 200);
+        Path noFace = work.resolve("grey.png");
+        ImageIO.write(grey, "png", noFace.toFile());
+        Path notAPhoto = Files.writeString(work.resolve("notes.jpg"), "not a photo");
+        String sample1 = ModelsDirectory.resolve("samples/sample1.jpg").toString();
+
+        CliRun faceless = CliRun.likeness("explain", sample1, noFace.toString(), "--out", work.toString());
+        assertThat(faceless.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(faceless.err).contains("no face found in " + noFace);
+
+        CliRun unreadable = CliRun.likeness(
+                "explain",
+                notAPhoto.toString(),
+                sample1,
+                "--embedding",
+                "dlib-face-resnet-v1",
+                "--out",
+                work.toString());
+        assertThat(unreadable.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(unreadable.err).contains("cannot read " + notAPhoto + ": ");
     }
 }

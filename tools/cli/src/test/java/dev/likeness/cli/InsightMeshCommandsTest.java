@@ -2,21 +2,27 @@ package dev.likeness.cli;
 
 import static dev.likeness.cli.CliRun.likeness;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
 import dev.likeness.events.v1.AtlasJob;
+import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.InsightRequested;
 import dev.likeness.follower.TopicFollower;
 import dev.likeness.testing.KafkaBroker;
@@ -122,7 +128,58 @@ class InsightMeshCommandsTest {
             request = published(requests, "cli-explain-1");
             assertThat(request.getExplain().getA().getInline().size()).isEqualTo((int) Files.size(SAMPLE1));
             assertThat(request.getExplain().getB().getInline().size()).isEqualTo((int) Files.size(SAMPLE6));
-            assertThat(request.getExplain().getEmbedding()).isEqualTo("likeness-fusion-v1");
+            // Not given: the service explains its own model, not the CLI's in-process default.
+            assertThat(request.getExplain().getEmbedding()).isEmpty();
+
+            CliRun dlib = mesh(
+                    "explain",
+                    SAMPLE1.toString(),
+                    SAMPLE6.toString(),
+                    "--embedding",
+                    "dlib-face-resnet-v1",
+                    "--request-id",
+                    "cli-explain-2",
+                    "--timeout",
+                    "1");
+            assertThat(dlib.exitCode).isEqualTo(ExitCodes.TIMED_OUT);
+            assertThat(published(requests, "cli-explain-2").getExplain().getEmbedding())
+                    .isEqualTo("dlib-face-resnet-v1");
+        }
+    }
+
+    @Test
+    void recordsOfOtherProducersOnTheDeadLetterTopicsDoNotEndTheWait() throws Exception {
+        try (KafkaTestClient kafka = KafkaBroker.shared().client();
+                TopicFollower requests = requests(kafka)) {
+            CompletableFuture<CliRun> explain = CompletableFuture.supplyAsync(() -> mesh(
+                    "explain",
+                    SAMPLE1.toString(),
+                    SAMPLE6.toString(),
+                    "--request-id",
+                    "cli-explain-3",
+                    "--timeout",
+                    "30"));
+            published(requests, "cli-explain-3");
+
+            // Not a DeadLetter at all (one partition: the CLI reads it before the real answer).
+            byte[] json = "{\"error\": \"not protobuf\"}".getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> DeadLetter.parseFrom(json)).isInstanceOf(InvalidProtocolBufferException.class);
+            kafka.send(Topics.deadLetters("embedding"), "another-producer", json);
+            kafka.send(CloudEventRecords.of(
+                    Topics.deadLetters("embedding"),
+                    "cli-explain-3",
+                    DeadLetter.newBuilder()
+                            .setRequestId("cli-explain-3")
+                            .setService("embedding")
+                            .setReasonCode("NO_FACE")
+                            .setReason("no face found in image b")
+                            .build()));
+
+            CliRun run = explain.get(60, TimeUnit.SECONDS);
+            assertThat(run.exitCode).as(run.err).isEqualTo(ExitCodes.ERROR_RESULT);
+            assertThat(run.err)
+                    .contains(
+                            "embedding dead-lettered insight request cli-explain-3: NO_FACE: no face found in image b");
         }
     }
 
@@ -131,6 +188,18 @@ class InsightMeshCommandsTest {
         CliRun figure = mesh("atlas", "small", "--figure", "6");
         assertThat(figure.exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(figure.err).contains("--figure run in-process only, not with --mesh");
+    }
+
+    @Test
+    void anAtlasOfAFolderWithoutANameNeedsOneAndAFaceNetworkHasNoLongSide() {
+        CliRun root = mesh("atlas", "/", "--request-id", "cli-atlas-root", "--timeout", "1");
+        assertThat(root.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(root.err).contains("--mesh: / has no name to give the atlas: pass --name");
+
+        CliRun longSide = mesh("atlas", "faces", "--network", "dlib-face-resnet-v1", "--long-side", "300");
+        assertThat(longSide.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(longSide.err)
+                .contains("--long-side is resnet50's only: a face network runs its aligned faces at its input size");
     }
 
     @Test
