@@ -94,7 +94,8 @@ bench-graphs:
 	    "-Dbench.args=--sizes 100000,1000000 --queries 100 --ef 100 --graph-cache $(CURDIR)/var/bench/hnsw"
 
 ## bench-restart: cold start of a matching replica's gallery, without and with a snapshot, in-process (~10 min
-## on 2 cores); prints the table of docs/benchmarks.md's "Cold start" section.
+## on 2 cores); prints the table of docs/benchmarks.md's "Cold start" section. BENCH_RESTART_ARGS="--restore-only N
+## --graph-up-to N" times only the restore of the snapshot an earlier run left (the million-row graph: built once).
 bench-restart:
 	$(MVN) -q -DskipTests install -pl services/matching -am
 	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS)"
