@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
 
 /**
@@ -33,6 +34,7 @@ abstract class AttributeNetwork implements AutoCloseable {
     private final FacePipeline.ModelIdentity identity;
     private final int maxBatch;
     private final PipelineStage.Listener listener;
+    private final InputBuffers buffers = new InputBuffers();
 
     AttributeNetwork(Analysis analysis, ModelSpec spec, FacePipelineConfig config, PipelineStage.Listener listener) {
         this.analysis = analysis;
@@ -64,22 +66,26 @@ abstract class AttributeNetwork implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
-            FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
-            for (FaceJob job : chunk) {
+            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+                FaceJob job = chunk.get(i);
                 ImageTensors.resize(
                         job.detail.image(),
                         job.inDetail(crop(job.face, region())),
                         width,
                         height,
                         spec.encoding(),
-                        input);
+                        slice);
+            });
+            Map<String, FloatTensor> outputs;
+            try {
+                outputs = model.run(
+                        Map.of(
+                                model.inputs().keySet().iterator().next(),
+                                FloatInput.of(input, chunk.size(), channels, height, width)),
+                        new LinkedHashSet<>(spec.outputNames()));
+            } finally {
+                buffers.release(input);
             }
-            input.flip();
-            Map<String, FloatTensor> outputs = model.run(
-                    Map.of(
-                            model.inputs().keySet().iterator().next(),
-                            FloatInput.of(input, chunk.size(), channels, height, width)),
-                    new LinkedHashSet<>(spec.outputNames()));
             for (int i = 0; i < chunk.size(); i++) {
                 List<float[]> rows = new ArrayList<>();
                 for (String output : spec.outputNames()) {

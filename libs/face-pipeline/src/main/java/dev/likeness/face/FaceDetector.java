@@ -9,6 +9,7 @@ import java.util.Set;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
 
 /**
@@ -22,6 +23,7 @@ final class FaceDetector implements AutoCloseable {
     private final OnnxModel model;
     private final FacePipelineConfig config;
     private final PipelineStage.Listener listener;
+    private final InputBuffers buffers = new InputBuffers();
 
     FaceDetector(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = config.detector();
@@ -38,17 +40,24 @@ final class FaceDetector implements AutoCloseable {
         for (int from = 0; from < images.size(); from += config.maxBatch()) {
             long start = System.nanoTime();
             List<PreparedImage> chunk = images.subList(from, Math.min(images.size(), from + config.maxBatch()));
-            FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
-            for (PreparedImage image : chunk) {
-                // Stretch, not letterbox: the detector's boxes are then plain fractions of the whole image.
-                ImageTensors.resize(image.forDetection().image(), width, height, spec.encoding(), input);
+            // Stretch, not letterbox: the detector's boxes are then plain fractions of the whole image.
+            FloatBuffer input = buffers.fill(
+                    chunk.size(),
+                    channels,
+                    height,
+                    width,
+                    (i, slice) -> ImageTensors.resize(
+                            chunk.get(i).forDetection().image(), width, height, spec.encoding(), slice));
+            Map<String, FloatTensor> out;
+            try {
+                out = model.run(
+                        Map.of(
+                                model.inputs().keySet().iterator().next(),
+                                FloatInput.of(input, chunk.size(), channels, height, width)),
+                        Set.copyOf(spec.outputNames()));
+            } finally {
+                buffers.release(input);
             }
-            input.flip();
-            Map<String, FloatTensor> out = model.run(
-                    Map.of(
-                            model.inputs().keySet().iterator().next(),
-                            FloatInput.of(input, chunk.size(), channels, height, width)),
-                    Set.copyOf(spec.outputNames()));
             FloatTensor scores = out.get(spec.outputNames().get(0));
             FloatTensor boxes = out.get(spec.outputNames().get(1));
             int anchors = (int) scores.shape()[1];

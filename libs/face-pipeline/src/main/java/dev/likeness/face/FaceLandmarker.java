@@ -9,6 +9,7 @@ import java.util.Set;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
 
 /**
@@ -21,6 +22,7 @@ final class FaceLandmarker implements AutoCloseable {
     private final OnnxModel model;
     private final int maxBatch;
     private final PipelineStage.Listener listener;
+    private final InputBuffers buffers = new InputBuffers();
 
     FaceLandmarker(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = config.landmarker();
@@ -37,18 +39,22 @@ final class FaceLandmarker implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
-            FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
-            for (FaceJob job : chunk) {
+            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+                FaceJob job = chunk.get(i);
                 ImageTensors.resize(
-                        job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), input);
+                        job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), slice);
+            });
+            FloatTensor points;
+            try {
+                points = model.run(
+                                Map.of(
+                                        model.inputs().keySet().iterator().next(),
+                                        FloatInput.of(input, chunk.size(), channels, height, width)),
+                                Set.of(output))
+                        .get(output);
+            } finally {
+                buffers.release(input);
             }
-            input.flip();
-            FloatTensor points = model.run(
-                            Map.of(
-                                    model.inputs().keySet().iterator().next(),
-                                    FloatInput.of(input, chunk.size(), channels, height, width)),
-                            Set.of(output))
-                    .get(output);
             int perFace = (int) points.shape()[1];
             for (int i = 0; i < chunk.size(); i++) {
                 FaceJob job = chunk.get(i);

@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.likeness.core.image.ImageTensors;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
+import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
 
 /** The recognition role for one network: faces aligned its way, in batches, to L2-normalised embeddings. */
@@ -19,6 +20,7 @@ final class FaceRecogniser implements AutoCloseable {
     private final int dimension;
     private final int maxBatch;
     private final PipelineStage.Listener listener;
+    private final InputBuffers buffers = new InputBuffers();
 
     FaceRecogniser(EmbeddingSpec.Network network, FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = network.model();
@@ -42,24 +44,33 @@ final class FaceRecogniser implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
             long alignStart = System.nanoTime();
-            FloatBuffer input = FloatInput.allocate(chunk.size(), channels, height, width);
-            for (FaceJob job : chunk) {
-                double[] toInput = job.toInput(alignment, width, height);
-                int offset = input.position();
-                ImageTensors.warpAffine(job.detail.image(), toInput, width, height, spec.encoding(), input);
+            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+                FaceJob job = chunk.get(i);
+                int offset = slice.position();
+                ImageTensors.warpAffine(
+                        job.detail.image(),
+                        job.toInput(alignment, width, height),
+                        width,
+                        height,
+                        spec.encoding(),
+                        slice);
                 if (measureSharpness) {
-                    job.sharpness = FaceQuality.sharpness(input, offset, width, height, channels);
+                    job.sharpness = FaceQuality.sharpness(slice, offset, width, height, channels);
                 }
-            }
-            input.flip();
+            });
             listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
             long embedStart = System.nanoTime();
-            FloatTensor vectors = model.run(
-                            Map.of(
-                                    model.inputs().keySet().iterator().next(),
-                                    FloatInput.of(input, chunk.size(), channels, height, width)),
-                            Set.of(output))
-                    .get(output);
+            FloatTensor vectors;
+            try {
+                vectors = model.run(
+                                Map.of(
+                                        model.inputs().keySet().iterator().next(),
+                                        FloatInput.of(input, chunk.size(), channels, height, width)),
+                                Set.of(output))
+                        .get(output);
+            } finally {
+                buffers.release(input);
+            }
             for (int i = 0; i < chunk.size(); i++) {
                 embeddings[from + i] = l2Normalised(vectors.data(), i * dimension, dimension);
             }

@@ -20,9 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.InferenceOptions;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -383,10 +385,8 @@ public final class EmbeddingBench {
             throws Exception {
         int faces = 0;
         for (int from = 0; from < images.size(); from += batch) {
-            List<PreparedImage> prepared = new ArrayList<>();
-            for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
-                prepared.add(pipeline.prepare(image, 0, 0, analyses));
-            }
+            List<PreparedImage> prepared =
+                    prepareInParallel(pipeline, images.subList(from, Math.min(images.size(), from + batch)), analyses);
             List<FaceAnalysis> results = pipeline.analyseAll(prepared);
             if (results.size() != prepared.size()) {
                 throw new IllegalStateException("pipeline lost images");
@@ -394,6 +394,19 @@ public final class EmbeddingBench {
             faces += results.stream().mapToInt(r -> r.faces().size()).sum();
         }
         return faces;
+    }
+
+    /** Each image's {@code prepare} (its decode), in parallel as the embedding service decodes a poll's records. */
+    static List<PreparedImage> prepareInParallel(FacePipeline pipeline, List<byte[]> images, Set<Analysis> analyses) {
+        PreparedImage[] prepared = new PreparedImage[images.size()];
+        IntStream.range(0, images.size()).parallel().forEach(i -> {
+            try {
+                prepared[i] = pipeline.prepare(images.get(i), 0, 0, analyses);
+            } catch (ImageRejectedException e) {
+                throw new IllegalStateException("a benchmark image was refused: " + e.getMessage(), e);
+            }
+        });
+        return List.of(prepared);
     }
 
     /**
@@ -429,28 +442,20 @@ public final class EmbeddingBench {
     static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
             throws Exception {
         int faces = 0;
-        Future<List<PreparedImage>> next =
-                ahead.submit(() -> prepareAll(pipeline, images.subList(0, Math.min(batch, images.size()))));
+        Future<List<PreparedImage>> next = ahead.submit(() ->
+                prepareInParallel(pipeline, images.subList(0, Math.min(batch, images.size())), Set.of()));
         for (int from = 0; from < images.size(); from += batch) {
             List<PreparedImage> current = next.get();
             int nextFrom = from + batch;
             if (nextFrom < images.size()) {
                 List<byte[]> chunk = images.subList(nextFrom, Math.min(images.size(), nextFrom + batch));
-                next = ahead.submit(() -> prepareAll(pipeline, chunk));
+                next = ahead.submit(() -> prepareInParallel(pipeline, chunk, Set.of()));
             }
             faces += pipeline.analyseAll(current).stream()
                     .mapToInt(r -> r.faces().size())
                     .sum();
         }
         return faces;
-    }
-
-    private static List<PreparedImage> prepareAll(FacePipeline pipeline, List<byte[]> images) throws Exception {
-        List<PreparedImage> prepared = new ArrayList<>();
-        for (byte[] image : images) {
-            prepared.add(pipeline.prepare(image, 0, 0));
-        }
-        return prepared;
     }
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */

@@ -125,7 +125,7 @@ public final class OnnxModel implements AutoCloseable {
 
     private static OrtSession createSession(Path path, InferenceOptions options, boolean cuda) {
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            sessionOptions.setIntraOpNumThreads(options.effectiveIntraOpThreads());
             sessionOptions.setInterOpNumThreads(options.interOpThreads());
             // A service runs several models one after another; spinning idle threads of one session would
             // steal the cores the next session needs (measured with EmbeddingBench).

@@ -21,7 +21,7 @@ public interface InferenceConfig {
     @WithDefault("false")
     boolean allowCpuFallback();
 
-    /** 0 = ONNX Runtime's default (one per core). */
+    /** 0 = one per processor available to the service (its container's CPU limit), not ONNX Runtime's default. */
     @WithDefault("0")
     int intraOpThreads();
 

@@ -1,0 +1,102 @@
+package dev.likeness.core.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("models")
+class InputBuffersTest {
+
+    private static final Path FEATURE = ModelsDirectory.resolve("face/fr_feature.onnx");
+
+    @Test
+    void aReleasedBufferServesTheNextBatchUpToItsCapacity() {
+        InputBuffers buffers = new InputBuffers();
+        FloatBuffer eight = buffers.take(8, 3, 4, 4);
+        assertThat(eight.isDirect()).isTrue();
+        assertThat(eight.position()).isZero();
+        assertThat(eight.limit()).isEqualTo(8 * 3 * 4 * 4);
+        buffers.release(eight);
+
+        FloatBuffer two = buffers.take(2, 3, 4, 4);
+        assertThat(two).isSameAs(eight);
+        assertThat(two.limit()).isEqualTo(2 * 3 * 4 * 4);
+        FloatBuffer heldAtTheSameTime = buffers.take(2, 3, 4, 4);
+        assertThat(heldAtTheSameTime).isNotSameAs(two);
+        buffers.release(two);
+
+        FloatBuffer larger = buffers.take(16, 3, 4, 4);
+        assertThat(larger).isNotSameAs(two);
+        assertThat(larger.limit()).isEqualTo(16 * 3 * 4 * 4);
+    }
+
+    @Test
+    void fillWritesEveryItemIntoItsOwnSliceOnSeveralThreads() {
+        InputBuffers buffers = new InputBuffers();
+        int items = 64, perItem = 3 * 8 * 8;
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+        FloatBuffer batch = buffers.fill(items, 3, 8, 8, (item, slice) -> {
+            threads.add(Thread.currentThread());
+            assertThat(slice.remaining()).isEqualTo(perItem);
+            for (int i = 0; i < perItem; i++) {
+                slice.put(item * 1000 + i);
+            }
+        });
+
+        assertThat(batch.position()).isZero();
+        assertThat(batch.limit()).isEqualTo(items * perItem);
+        for (int item = 0; item < items; item++) {
+            for (int i = 0; i < perItem; i++) {
+                assertThat(batch.get(item * perItem + i)).isEqualTo(item * 1000f + i);
+            }
+        }
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            assertThat(threads).hasSizeGreaterThan(1);
+        }
+    }
+
+    /** A reused buffer holds the last batch's floats; a network fed from it computes what a fresh buffer gives. */
+    @Test
+    void aNetworkFedFromAReusedBufferComputesWhatAFreshBufferGives() {
+        long[] shape = {1, 3, 112, 112};
+        float[] faces = new float[3 * 112 * 112];
+        Random random = new Random(7);
+        for (int i = 0; i < faces.length; i++) {
+            faces[i] = random.nextFloat() * 2 - 1;
+        }
+        InputBuffers buffers = new InputBuffers();
+        try (OnnxModel feature = OnnxModel.open(FEATURE)) {
+            FloatBuffer fresh = FloatInput.allocate(shape);
+            fresh.put(faces).flip();
+            float[] expected = feature.run(fresh, shape).data();
+
+            FloatBuffer earlier = buffers.take(shape);
+            while (earlier.hasRemaining()) {
+                earlier.put(random.nextFloat());
+            }
+            buffers.release(earlier);
+            FloatBuffer reused = buffers.take(shape);
+            assertThat(reused).isSameAs(earlier);
+            reused.put(faces).flip();
+
+            assertThat(feature.run(reused, shape).data()).containsExactly(expected, within(1e-6f));
+        }
+    }
+
+    @Test
+    void zeroIntraOpThreadsMeansOnePerAvailableProcessor() {
+        assertThat(InferenceOptions.defaults().effectiveIntraOpThreads())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(InferenceOptions.builder().intraOpThreads(3).build().effectiveIntraOpThreads())
+                .isEqualTo(3);
+    }
+}
