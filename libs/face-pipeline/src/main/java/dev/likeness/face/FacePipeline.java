@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import dev.likeness.core.image.DecodeOptions;
 import dev.likeness.core.image.DecodedImage;
@@ -122,16 +123,12 @@ public final class FacePipeline implements AutoCloseable {
     /** Finds, aligns and embeds the faces of every image, batching each network across the images. */
     public List<FaceAnalysis> analyseAll(List<PreparedImage> images) throws ImageRejectedException {
         List<List<DetectedFace>> detections = detector.detect(images);
-        List<FaceJob> jobs = new ArrayList<>();
         long decodeStart = System.nanoTime();
+        DecodedImage[] details = detailDecodes(images, detections);
+        List<FaceJob> jobs = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            List<DetectedFace> faces = detections.get(i);
-            if (faces.isEmpty()) {
-                continue;
-            }
-            DecodedImage detail = detailDecode(images.get(i), faces);
-            for (DetectedFace face : faces) {
-                jobs.add(new FaceJob(i, face, detail));
+            for (DetectedFace face : detections.get(i)) {
+                jobs.add(new FaceJob(i, face, details[i]));
             }
         }
         listener.completed(PipelineStage.DECODE, jobs.size(), System.nanoTime() - decodeStart);
@@ -175,6 +172,31 @@ public final class FacePipeline implements AutoCloseable {
                 ? image.forDetection()
                 : detailDecode(image, faces.stream().map(AnalysedFace::box).toList());
         return new AlignedPhoto(pixels, faces);
+    }
+
+    /**
+     * The pixels each image's faces are cut from (none for an image without faces), the images decoded in parallel on
+     * the common fork-join pool: a group photo's region decode is most of its Java work.
+     */
+    private DecodedImage[] detailDecodes(List<PreparedImage> images, List<List<DetectedFace>> detections)
+            throws ImageRejectedException {
+        DecodedImage[] details = new DecodedImage[images.size()];
+        ImageRejectedException[] refusals = new ImageRejectedException[images.size()];
+        IntStream.range(0, images.size()).parallel().forEach(i -> {
+            if (!detections.get(i).isEmpty()) {
+                try {
+                    details[i] = detailDecode(images.get(i), detections.get(i));
+                } catch (ImageRejectedException e) {
+                    refusals[i] = e;
+                }
+            }
+        });
+        for (ImageRejectedException refusal : refusals) {
+            if (refusal != null) {
+                throw refusal;
+            }
+        }
+        return details;
     }
 
     /**
