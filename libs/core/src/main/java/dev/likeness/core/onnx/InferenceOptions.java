@@ -37,9 +37,9 @@ public record InferenceOptions(
 
     /**
      * The intra-op threads sessions get: the configured count, or for 0 one per processor available to the JVM, which
-     * follows a container's CPU limit. Not ONNX Runtime's own default: that counts the host's physical cores, whatever
-     * the limit, and pins its threads to cores; on 2 cores EmbeddingBench measured it 1.6x slower than 2 threads for
-     * the raw networks and slower than 1 thread for the whole pipeline.
+     * follows a container's CPU limit. Not ONNX Runtime's own default, which counts the machine's physical cores
+     * whatever the limit: on this project's 2-core machine (2026-12-07) the raw networks ran 1.6x slower with it than
+     * with 2 threads, and the whole pipeline slower than with 1 thread.
      */
     public int effectiveIntraOpThreads() {
         return intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors();
