@@ -267,16 +267,38 @@ public final class MeshBench {
         // A copy of the built application: another build on a shared machine may rewrite target/ meanwhile.
         Path app = work.resolve(name + "-app");
         copyRecursively(ServiceProcess.jarOf(Path.of("services", name)).getParent(), app);
-        return ServiceProcess.builder(name, app.resolve("quarkus-run.jar"))
+        ServiceProcess.Builder builder = ServiceProcess.builder(name, app.resolve("quarkus-run.jar"))
                 .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
                 .env("LIKENESS_MODELS_DIR", models.toString())
                 // Matching's gallery snapshots with this run's broker, never another run's.
                 .env(
                         "LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY",
-                        work.resolve("gallery-snapshots").toString())
-                .logFile(work.resolve(name + ".log"))
+                        work.resolve("gallery-snapshots").toString());
+        settings(name).forEach(builder::env);
+        return builder.logFile(work.resolve(name + ".log"))
                 .readyTimeout(Duration.ofSeconds(240))
                 .start();
+    }
+
+    /**
+     * One service's settings for a run that measures them, from {@code -Dmesh.<service>.env=NAME=VALUE,...}
+     * (environment variables, e.g. {@code MP_MESSAGING_INCOMING_IMAGES_MAX_POLL_RECORDS=8} for embedding alone: the
+     * other service would fail on a channel it does not have).
+     */
+    static Map<String, String> settings(String service) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : System.getProperty("mesh." + service + ".env", "").split(",")) {
+            if (!setting.isBlank()) {
+                int equals = setting.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("mesh." + service + ".env: NAME=VALUE expected, got " + setting);
+                }
+                settings.put(
+                        setting.substring(0, equals).trim(),
+                        setting.substring(equals + 1).trim());
+            }
+        }
+        return settings;
     }
 
     /**
