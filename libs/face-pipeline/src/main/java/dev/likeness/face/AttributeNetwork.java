@@ -1,14 +1,12 @@
 package dev.likeness.face;
 
 import java.awt.geom.Rectangle2D;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 import dev.likeness.core.image.ImageTensors;
-import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
@@ -66,7 +64,8 @@ abstract class AttributeNetwork implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
-            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+            Map<String, FloatTensor> outputs;
+            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
                 FaceJob job = chunk.get(i);
                 ImageTensors.resize(
                         job.detail.image(),
@@ -75,16 +74,8 @@ abstract class AttributeNetwork implements AutoCloseable {
                         height,
                         spec.encoding(),
                         slice);
-            });
-            Map<String, FloatTensor> outputs;
-            try {
-                outputs = model.run(
-                        Map.of(
-                                model.inputs().keySet().iterator().next(),
-                                FloatInput.of(input, chunk.size(), channels, height, width)),
-                        new LinkedHashSet<>(spec.outputNames()));
-            } finally {
-                buffers.release(input);
+            })) {
+                outputs = input.run(model, new LinkedHashSet<>(spec.outputNames()));
             }
             for (int i = 0; i < chunk.size(); i++) {
                 List<float[]> rows = new ArrayList<>();

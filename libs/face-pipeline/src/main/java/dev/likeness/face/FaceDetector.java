@@ -1,13 +1,11 @@
 package dev.likeness.face;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import dev.likeness.core.image.ImageTensors;
-import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
@@ -41,22 +39,15 @@ final class FaceDetector implements AutoCloseable {
             long start = System.nanoTime();
             List<PreparedImage> chunk = images.subList(from, Math.min(images.size(), from + config.maxBatch()));
             // Stretch, not letterbox: the detector's boxes are then plain fractions of the whole image.
-            FloatBuffer input = buffers.fill(
+            Map<String, FloatTensor> out;
+            try (InputBuffers.Batch input = buffers.fill(
                     chunk.size(),
                     channels,
                     height,
                     width,
                     (i, slice) -> ImageTensors.resize(
-                            chunk.get(i).forDetection().image(), width, height, spec.encoding(), slice));
-            Map<String, FloatTensor> out;
-            try {
-                out = model.run(
-                        Map.of(
-                                model.inputs().keySet().iterator().next(),
-                                FloatInput.of(input, chunk.size(), channels, height, width)),
-                        Set.copyOf(spec.outputNames()));
-            } finally {
-                buffers.release(input);
+                            chunk.get(i).forDetection().image(), width, height, spec.encoding(), slice))) {
+                out = input.run(model, Set.copyOf(spec.outputNames()));
             }
             FloatTensor scores = out.get(spec.outputNames().get(0));
             FloatTensor boxes = out.get(spec.outputNames().get(1));

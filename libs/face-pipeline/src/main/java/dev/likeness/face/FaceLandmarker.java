@@ -1,13 +1,10 @@
 package dev.likeness.face;
 
 import java.awt.geom.Rectangle2D;
-import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.likeness.core.image.ImageTensors;
-import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
@@ -39,21 +36,13 @@ final class FaceLandmarker implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
-            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+            FloatTensor points;
+            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
                 FaceJob job = chunk.get(i);
                 ImageTensors.resize(
                         job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), slice);
-            });
-            FloatTensor points;
-            try {
-                points = model.run(
-                                Map.of(
-                                        model.inputs().keySet().iterator().next(),
-                                        FloatInput.of(input, chunk.size(), channels, height, width)),
-                                Set.of(output))
-                        .get(output);
-            } finally {
-                buffers.release(input);
+            })) {
+                points = input.run(model, Set.of(output)).get(output);
             }
             int perFace = (int) points.shape()[1];
             for (int i = 0; i < chunk.size(); i++) {

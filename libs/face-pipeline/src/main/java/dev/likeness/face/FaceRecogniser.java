@@ -1,12 +1,9 @@
 package dev.likeness.face;
 
-import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.likeness.core.image.ImageTensors;
-import dev.likeness.core.onnx.FloatInput;
 import dev.likeness.core.onnx.FloatTensor;
 import dev.likeness.core.onnx.InputBuffers;
 import dev.likeness.core.onnx.OnnxModel;
@@ -44,7 +41,9 @@ final class FaceRecogniser implements AutoCloseable {
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
             long alignStart = System.nanoTime();
-            FloatBuffer input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
+            long embedStart;
+            FloatTensor vectors;
+            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
                 FaceJob job = chunk.get(i);
                 int offset = slice.position();
                 ImageTensors.warpAffine(
@@ -57,19 +56,10 @@ final class FaceRecogniser implements AutoCloseable {
                 if (measureSharpness) {
                     job.sharpness = FaceQuality.sharpness(slice, offset, width, height, channels);
                 }
-            });
-            listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
-            long embedStart = System.nanoTime();
-            FloatTensor vectors;
-            try {
-                vectors = model.run(
-                                Map.of(
-                                        model.inputs().keySet().iterator().next(),
-                                        FloatInput.of(input, chunk.size(), channels, height, width)),
-                                Set.of(output))
-                        .get(output);
-            } finally {
-                buffers.release(input);
+            })) {
+                listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
+                embedStart = System.nanoTime();
+                vectors = input.run(model, Set.of(output)).get(output);
             }
             for (int i = 0; i < chunk.size(); i++) {
                 embeddings[from + i] = l2Normalised(vectors.data(), i * dimension, dimension);

@@ -1,6 +1,8 @@
 package dev.likeness.core.onnx;
 
 import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.IntStream;
 
@@ -38,20 +40,53 @@ public final class InputBuffers {
     }
 
     /**
-     * A buffer from {@link #take} for {@code items} images of {@code channels x height x width}, each item filled by
-     * {@code filler} into its own slice, the items in parallel on the common fork-join pool (the calling thread
-     * takes part): the per-image Java work of a batch (resampling, alignment) then uses every core instead of one,
-     * while the networks wait for it. Positioned at 0 and limited to the batch, ready for {@link FloatInput#of}.
+     * A batch of {@code items} images of {@code channels x height x width} in a buffer from {@link #take}, each item
+     * filled by {@code filler} into its own slice, the items in parallel on the common fork-join pool (the calling
+     * thread takes part): the per-image Java work of a batch (resampling, alignment) then uses every core instead of
+     * one, while the networks wait for it. Closing the batch gives its buffer back.
      */
-    public FloatBuffer fill(int items, int channels, int height, int width, ItemFiller filler) {
-        FloatBuffer batch = take(items, channels, height, width);
+    public Batch fill(int items, int channels, int height, int width, ItemFiller filler) {
+        long[] shape = {items, channels, height, width};
+        FloatBuffer buffer = take(shape);
         int perItem = channels * height * width;
-        IntStream.range(0, items).parallel().forEach(item -> {
-            FloatBuffer slice = batch.duplicate();
-            slice.position(item * perItem).limit((item + 1) * perItem);
-            filler.fill(item, slice);
-        });
-        return batch;
+        try {
+            IntStream.range(0, items).parallel().forEach(item -> {
+                FloatBuffer slice = buffer.duplicate();
+                slice.position(item * perItem).limit((item + 1) * perItem);
+                filler.fill(item, slice);
+            });
+        } catch (RuntimeException e) {
+            release(buffer);
+            throw e;
+        }
+        return new Batch(buffer, shape);
+    }
+
+    /** A filled batch, the single input of a network; closing it returns its buffer to the pool. */
+    public final class Batch implements AutoCloseable {
+        private final FloatBuffer buffer;
+        private final long[] shape;
+
+        private Batch(FloatBuffer buffer, long[] shape) {
+            this.buffer = buffer;
+            this.shape = shape;
+        }
+
+        /** The batch's floats, positioned at 0 and limited to the batch. */
+        public FloatBuffer buffer() {
+            return buffer;
+        }
+
+        /** Runs a single-input model on the batch and copies out the named outputs. */
+        public Map<String, FloatTensor> run(OnnxModel model, Set<String> outputNames) {
+            return model.run(
+                    Map.of(model.inputs().keySet().iterator().next(), FloatInput.of(buffer, shape)), outputNames);
+        }
+
+        @Override
+        public void close() {
+            release(buffer);
+        }
     }
 
     /** Returns a buffer from {@link #take} for the next call. */

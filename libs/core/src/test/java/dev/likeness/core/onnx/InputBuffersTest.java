@@ -44,7 +44,7 @@ class InputBuffersTest {
         int items = 64, perItem = 3 * 8 * 8;
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-        FloatBuffer batch = buffers.fill(items, 3, 8, 8, (item, slice) -> {
+        InputBuffers.Batch filled = buffers.fill(items, 3, 8, 8, (item, slice) -> {
             threads.add(Thread.currentThread());
             assertThat(slice.remaining()).isEqualTo(perItem);
             for (int i = 0; i < perItem; i++) {
@@ -52,6 +52,7 @@ class InputBuffersTest {
             }
         });
 
+        FloatBuffer batch = filled.buffer();
         assertThat(batch.position()).isZero();
         assertThat(batch.limit()).isEqualTo(items * perItem);
         for (int item = 0; item < items; item++) {
@@ -61,6 +62,26 @@ class InputBuffersTest {
         }
         if (Runtime.getRuntime().availableProcessors() > 1) {
             assertThat(threads).hasSizeGreaterThan(1);
+        }
+        filled.close();
+        assertThat(buffers.take(items, 3, 8, 8)).isSameAs(batch);
+    }
+
+    @Test
+    void aBatchRunsTheNetworkOnItsFloats() {
+        long[] shape = {1, 3, 112, 112};
+        FloatBuffer face = FloatInput.allocate(shape);
+        Random random = new Random(11);
+        while (face.hasRemaining()) {
+            face.put(random.nextFloat() * 2 - 1);
+        }
+        face.flip();
+        InputBuffers buffers = new InputBuffers();
+        try (OnnxModel feature = OnnxModel.open(FEATURE);
+                InputBuffers.Batch batch = buffers.fill(1, 3, 112, 112, (item, slice) -> slice.put(face.duplicate()))) {
+            String output = feature.outputs().keySet().iterator().next();
+            assertThat(batch.run(feature, Set.of(output)).get(output).data())
+                    .containsExactly(feature.run(face, shape).data(), within(1e-6f));
         }
     }
 
