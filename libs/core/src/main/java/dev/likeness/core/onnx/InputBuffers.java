@@ -79,8 +79,7 @@ public final class InputBuffers {
 
         /** Runs a single-input model on the batch and copies out the named outputs. */
         public Map<String, FloatTensor> run(OnnxModel model, Set<String> outputNames) {
-            return model.run(
-                    Map.of(model.inputs().keySet().iterator().next(), FloatInput.of(buffer, shape)), outputNames);
+            return model.run(FloatInput.of(buffer, shape), outputNames);
         }
 
         @Override

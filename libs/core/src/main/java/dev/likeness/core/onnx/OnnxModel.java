@@ -281,9 +281,13 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs a model with a single input and returns its first output, the common case for these networks. */
     public FloatTensor run(FloatBuffer data, long... shape) {
-        String input = singleInputName();
         String output = outputs.keySet().iterator().next();
-        return run(Map.of(input, FloatInput.of(data, shape)), Set.of(output)).get(output);
+        return run(FloatInput.of(data, shape), Set.of(output)).get(output);
+    }
+
+    /** Runs a model with a single input and copies out the named outputs. */
+    public Map<String, FloatTensor> run(FloatInput input, Set<String> outputNames) {
+        return run(Map.of(singleInputName(), input), outputNames);
     }
 
     private String singleInputName() {
