@@ -7,12 +7,10 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.image.ImageTensors;
@@ -220,20 +218,10 @@ public final class FusionSaliency implements AutoCloseable {
      * the sampling grid of the 112 and 150 px inputs) and scaled by its own peak.
      */
     public static void write(Explanation explanation, Face a, Face b, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
         List<BufferedImage> panels = new ArrayList<>();
         panels.addAll(panels(a, explanation.saliencyA()));
         panels.addAll(panels(b, explanation.saliencyB()));
-        int width = panels.stream().mapToInt(BufferedImage::getWidth).sum();
-        BufferedImage row = new BufferedImage(width, PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = row.createGraphics();
-        int x = 0;
-        for (BufferedImage panel : panels) {
-            graphics.drawImage(panel, x, 0, null);
-            x += panel.getWidth();
-        }
-        graphics.dispose();
-        ImageIO.write(row, "png", file.toFile());
+        HeatMaps.writeRow(panels, file);
     }
 
     /** The face's region and its saliency over it, each scaled to the panel height. */
@@ -243,9 +231,7 @@ public final class FusionSaliency implements AutoCloseable {
         int blur = Math.max(
                 3,
                 (int) Math.round(MatchSaliency.DISPLAY_BLUR / 150.0 * Math.max(region.width(), region.height())) | 1);
-        BufferedImage heat = HeatMaps.overlay(
-                picture, HeatMaps.normalised(HeatMaps.boxBlurred(saliency, region.width(), region.height(), blur)));
-        return List.of(scaled(picture), scaled(heat));
+        return List.of(scaled(picture), scaled(HeatMaps.saliency(picture, saliency, blur)));
     }
 
     private static BufferedImage scaled(BufferedImage image) {

@@ -1,6 +1,12 @@
 package dev.likeness.insight;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
 
 /** Heat maps drawn over pictures: the picture dimmed to grey, the map's strength as a black-red-yellow ramp over it. */
 final class HeatMaps {
@@ -25,6 +31,30 @@ final class HeatMaps {
             }
         }
         return out;
+    }
+
+    /**
+     * A saliency map over its picture: box-blurred over {@code blur} px (the raw gradient is speckled, regions are what
+     * should show), scaled by its own peak, drawn as heat.
+     */
+    static BufferedImage saliency(BufferedImage picture, float[] saliency, int blur) {
+        return overlay(picture, normalised(boxBlurred(saliency, picture.getWidth(), picture.getHeight(), blur)));
+    }
+
+    /** Writes the panels side by side, top-aligned, as one PNG as high as the tallest (folders created). */
+    static void writeRow(List<BufferedImage> panels, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        int width = panels.stream().mapToInt(BufferedImage::getWidth).sum();
+        int height = panels.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage row = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = row.createGraphics();
+        int x = 0;
+        for (BufferedImage panel : panels) {
+            graphics.drawImage(panel, x, 0, null);
+            x += panel.getWidth();
+        }
+        graphics.dispose();
+        ImageIO.write(row, "png", file.toFile());
     }
 
     /** Values scaled into 0..1 by their maximum (all zero stays zero). */

@@ -1,6 +1,5 @@
 package dev.likeness.insight;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.imageio.ImageIO;
 
 import dev.likeness.core.image.TensorEncoding;
 import dev.likeness.core.onnx.FloatInput;
@@ -174,31 +172,14 @@ public final class MatchSaliency implements AutoCloseable {
      * are what the picture should show).
      */
     public static void write(Explanation explanation, InsightImage a, InsightImage b, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
         BufferedImage pictureA = a.toImage(), pictureB = b.toImage();
-        BufferedImage row = new BufferedImage(
-                2 * a.width() + 2 * b.width(), Math.max(a.height(), b.height()), BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = row.createGraphics();
-        graphics.drawImage(pictureA, 0, 0, null);
-        graphics.drawImage(
-                HeatMaps.overlay(
+        HeatMaps.writeRow(
+                List.of(
                         pictureA,
-                        HeatMaps.normalised(
-                                HeatMaps.boxBlurred(explanation.saliencyA(), a.width(), a.height(), DISPLAY_BLUR))),
-                a.width(),
-                0,
-                null);
-        graphics.drawImage(pictureB, 2 * a.width(), 0, null);
-        graphics.drawImage(
-                HeatMaps.overlay(
+                        HeatMaps.saliency(pictureA, explanation.saliencyA(), DISPLAY_BLUR),
                         pictureB,
-                        HeatMaps.normalised(
-                                HeatMaps.boxBlurred(explanation.saliencyB(), b.width(), b.height(), DISPLAY_BLUR))),
-                2 * a.width() + b.width(),
-                0,
-                null);
-        graphics.dispose();
-        ImageIO.write(row, "png", file.toFile());
+                        HeatMaps.saliency(pictureB, explanation.saliencyB(), DISPLAY_BLUR)),
+                file);
     }
 
     private Map<String, FloatTensor> run(InsightImage face, float[] other) {
