@@ -101,6 +101,13 @@ class FaceAtlasRequestsTest {
                 .build();
     }
 
+    /** The result answering the request, read from the results topic (within ExplainRequestsTest.WAIT). */
+    private static InsightResult result(TopicFollower results, String requestId) throws Exception {
+        return InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of(requestId))
+                .get(requestId)
+                .value());
+    }
+
     static void send(InsightRequested request) {
         KafkaBroker.shared().client().send(Topics.INSIGHT_REQUESTS, request.getRequestId(), request.toByteArray());
     }
@@ -113,9 +120,7 @@ class FaceAtlasRequestsTest {
                 TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS);
                 TopicFollower atlases = kafka.readFromEnd(Topics.INSIGHT_ATLASES)) {
             send(atlas("face-atlas-1", facesTest()));
-            InsightResult result = InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("face-atlas-1"))
-                    .get("face-atlas-1")
-                    .value());
+            InsightResult result = result(results, "face-atlas-1");
             AtlasIndexed indexed = AtlasIndexed.parseFrom(ExplainRequestsTest.byKey(atlases, List.of("faces-test"))
                     .get("faces-test")
                     .value());
@@ -217,10 +222,7 @@ class FaceAtlasRequestsTest {
         try (TopicFollower progress = kafka.readFromEnd(Topics.INSIGHT_PROGRESS);
                 TopicFollower results = kafka.readFromEnd(Topics.INSIGHT_RESULTS)) {
             send(atlas("face-atlas-again", facesTest()));
-            InsightResult result =
-                    InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("face-atlas-again"))
-                            .get("face-atlas-again")
-                            .value());
+            InsightResult result = result(results, "face-atlas-again");
             assertThat(result.getFilesList()).containsExactly("block4.png", "index.json", "stem.png");
             // Every photo is recorded as run: none is read again, so no progress and no face aligned again.
             assertThat(progress.readToEnd(ExplainRequestsTest.WAIT))
@@ -260,9 +262,7 @@ class FaceAtlasRequestsTest {
                     AtlasJob.newBuilder().setNetwork(FaceNetworks.FR_FEATURE).addLayers("stem");
             send(atlas("no-face-first", job.clone().setName("no-face-first").setCorpus("no-face")));
             send(atlas("after-no-face", job.clone().setName("after-no-face").setCorpus("faces")));
-            InsightResult result = InsightResult.parseFrom(ExplainRequestsTest.byKey(results, List.of("after-no-face"))
-                    .get("after-no-face")
-                    .value());
+            InsightResult result = result(results, "after-no-face");
 
             List<ConsumerRecord<String, byte[]>> letters = deadLetters.readToEnd(ExplainRequestsTest.WAIT);
             assertThat(letters).hasSize(1);
