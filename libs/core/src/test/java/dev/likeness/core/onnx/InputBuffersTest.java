@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,9 +45,18 @@ class InputBuffersTest {
         InputBuffers buffers = new InputBuffers();
         int items = 64, perItem = 3 * 8 * 8;
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        boolean severalCores = Runtime.getRuntime().availableProcessors() > 1;
+        // Tiny items can all be done by the calling thread before a pool thread wakes: each item waits (at most
+        // 10 s) until a second thread has taken part, so that the test sees the parallelism it asserts.
+        CountDownLatch twoThreads = new CountDownLatch(2);
 
         InputBuffers.Batch filled = buffers.fill(items, 3, 8, 8, (item, slice) -> {
-            threads.add(Thread.currentThread());
+            if (threads.add(Thread.currentThread())) {
+                twoThreads.countDown();
+            }
+            if (severalCores) {
+                awaitQuietly(twoThreads);
+            }
             assertThat(slice.remaining()).isEqualTo(perItem);
             for (int i = 0; i < perItem; i++) {
                 slice.put(item * 1000 + i);
@@ -60,11 +71,19 @@ class InputBuffersTest {
                 assertThat(batch.get(item * perItem + i)).isEqualTo(item * 1000f + i);
             }
         }
-        if (Runtime.getRuntime().availableProcessors() > 1) {
+        if (severalCores) {
             assertThat(threads).hasSizeGreaterThan(1);
         }
         filled.close();
         assertThat(buffers.take(items, 3, 8, 8)).isSameAs(batch);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
