@@ -38,7 +38,7 @@ abstract class AttributeNetwork implements AutoCloseable {
         this.analysis = analysis;
         this.spec = spec;
         this.identity = FacePipeline.identify(spec);
-        this.model = OnnxModel.open(spec.path(), config.inference());
+        this.model = OnnxModel.open(spec.path(), config.sessionOptions());
         this.maxBatch = config.maxBatch();
         this.listener = listener;
         for (String output : spec.outputNames()) {

@@ -25,7 +25,7 @@ final class FaceDetector implements AutoCloseable {
 
     FaceDetector(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = config.detector();
-        this.model = OnnxModel.open(spec.path(), config.inference());
+        this.model = OnnxModel.open(spec.path(), config.sessionOptions());
         this.config = config;
         this.listener = listener;
     }

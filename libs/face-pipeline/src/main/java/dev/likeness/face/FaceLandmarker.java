@@ -23,7 +23,7 @@ final class FaceLandmarker implements AutoCloseable {
 
     FaceLandmarker(FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = config.landmarker();
-        this.model = OnnxModel.open(spec.path(), config.inference());
+        this.model = OnnxModel.open(spec.path(), config.sessionOptions());
         this.maxBatch = config.maxBatch();
         this.listener = listener;
     }

@@ -17,6 +17,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import dev.likeness.core.image.DecodeOptions;
@@ -49,6 +56,8 @@ public final class FacePipeline implements AutoCloseable {
     private final ModelIdentity landmarkerIdentity;
     private final ModelIdentity embeddingIdentity;
     private final PipelineStage.Listener listener;
+    /** Runs the batches in flight beyond the calling thread's own; none when one batch at a time. */
+    private final ExecutorService batchThreads;
 
     /** The id and resolved version of one model, as written into events. */
     public record ModelIdentity(String id, String version) {}
@@ -64,6 +73,9 @@ public final class FacePipeline implements AutoCloseable {
         this.detector = new FaceDetector(config, listener);
         this.landmarker = new FaceLandmarker(config, listener);
         this.embedder = new FaceEmbedder(config.embedding(), config, listener);
+        this.batchThreads = config.batchesInFlight() > 1
+                ? Executors.newFixedThreadPool(config.batchesInFlight() - 1, batchThreadFactory())
+                : null;
         try {
             for (Analysis analysis : Analysis.values()) {
                 Path file = config.analyses().get(analysis);
@@ -75,6 +87,16 @@ public final class FacePipeline implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Daemon threads: a pipeline left open must not keep the JVM alive. */
+    private static ThreadFactory batchThreadFactory() {
+        AtomicInteger created = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "face-pipeline-batch-" + created.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public static FacePipeline open(FacePipelineConfig config) {
@@ -120,8 +142,98 @@ public final class FacePipeline implements AutoCloseable {
         return analyseAll(List.of(prepare(bytes, 0, 0))).get(0);
     }
 
-    /** Finds, aligns and embeds the faces of every image, batching each network across the images. */
+    /**
+     * Finds, aligns and embeds the faces of every image, batching each network across the images: the images are split
+     * into batches ({@link FacePipelineConfig#batchSizes}), up to {@code batchesInFlight} of which run at once, the
+     * calling thread running one; results in the order of the images.
+     */
     public List<FaceAnalysis> analyseAll(List<PreparedImage> images) throws ImageRejectedException {
+        List<List<PreparedImage>> batches = batches(images);
+        if (batches.size() == 1) {
+            return analyseBatch(images);
+        }
+        List<FaceAnalysis>[] results = analyseInFlight(batches);
+        List<FaceAnalysis> all = new ArrayList<>(images.size());
+        for (List<FaceAnalysis> batch : results) {
+            all.addAll(batch);
+        }
+        return all;
+    }
+
+    /** Contiguous runs of the images, as {@link FacePipelineConfig#batchSizes} sizes them. */
+    private List<List<PreparedImage>> batches(List<PreparedImage> images) {
+        int[] sizes = config.batchSizes(images.size());
+        if (sizes.length == 1) {
+            return List.of(images);
+        }
+        List<List<PreparedImage>> batches = new ArrayList<>(sizes.length);
+        int from = 0;
+        for (int size : sizes) {
+            batches.add(images.subList(from, from + size));
+            from += size;
+        }
+        return batches;
+    }
+
+    /**
+     * Runs the batches on the calling thread and up to {@code batchesInFlight - 1} of the pipeline's own, each taking
+     * the next batch not yet taken. On a failure no further batch is started; the first failure is thrown once every
+     * running batch has finished, so none still uses the networks when the caller sees it.
+     */
+    @SuppressWarnings("unchecked")
+    private List<FaceAnalysis>[] analyseInFlight(List<List<PreparedImage>> batches) throws ImageRejectedException {
+        List<FaceAnalysis>[] results = new List[batches.size()];
+        AtomicInteger next = new AtomicInteger();
+        Callable<Void> worker = () -> {
+            try {
+                for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                    results[b] = analyseBatch(batches.get(b));
+                }
+                return null;
+            } catch (Exception | Error e) {
+                next.set(batches.size());
+                throw e;
+            }
+        };
+        int helpers = Math.min(config.batchesInFlight(), batches.size()) - 1;
+        List<Future<Void>> helping = new ArrayList<>(helpers);
+        for (int i = 0; i < helpers; i++) {
+            helping.add(batchThreads.submit(worker));
+        }
+        Throwable failure = null;
+        try {
+            worker.call();
+        } catch (Exception | Error e) {
+            failure = e;
+        }
+        for (Future<Void> helper : helping) {
+            try {
+                helper.get();
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next.set(batches.size());
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure instanceof ImageRejectedException rejected) {
+            throw rejected;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a batch of the pipeline failed: " + failure, failure);
+        }
+        return results;
+    }
+
+    /** One batch: each network runs once (or once per {@code maxBatch} faces) over all of its images. */
+    private List<FaceAnalysis> analyseBatch(List<PreparedImage> images) throws ImageRejectedException {
         List<List<DetectedFace>> detections = detector.detect(images);
         long decodeStart = System.nanoTime();
         DecodedImage[] details = detailDecodes(images, detections);
@@ -328,6 +440,9 @@ public final class FacePipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (batchThreads != null) {
+            batchThreads.shutdownNow();
+        }
         detector.close();
         landmarker.close();
         embedder.close();

@@ -19,6 +19,9 @@ import dev.likeness.core.onnx.InferenceOptions;
  * @param maxFaces        keep at most this many faces per image, best score first
  * @param minFacePx       ignore faces whose shorter box side is below this, in original pixels
  * @param maxBatch        most faces (or images, for detection) per ONNX Runtime call
+ * @param batchesInFlight how many batches of one {@code analyseAll} call run at once, each on its own thread; when
+ *                        {@code inference} leaves intra-op threads at 0, each session gets the available processors
+ *                        divided among them (see {@link #sessionOptions})
  * @param analyses        the face-analysis networks to load, by analysis (none by default); requests pick among them
  */
 public record FacePipelineConfig(
@@ -30,12 +33,40 @@ public record FacePipelineConfig(
         int maxFaces,
         int minFacePx,
         int maxBatch,
+        int batchesInFlight,
         ImageLimits limits,
         InferenceOptions inference,
         Map<Analysis, Path> analyses) {
 
+    /**
+     * Two: on the 2-core machine this project measures on (2026-12-07), two batches on one intra-op thread each ran the
+     * pipeline 1.1-1.3x faster than one batch on two threads, as ONNX Runtime's second thread adds up to 1.4x the CPU
+     * work at batch 8 and each batch's Java work (decoding, resampling) overlaps the other's networks
+     * (docs/benchmarks.md).
+     */
+    public static final int DEFAULT_BATCHES_IN_FLIGHT = 2;
+
     public FacePipelineConfig {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+        }
+        if (batchesInFlight < 1) {
+            throw new IllegalArgumentException("batchesInFlight must be >= 1, was " + batchesInFlight);
+        }
         analyses = Map.copyOf(analyses);
+    }
+
+    /**
+     * The options the pipeline's sessions are opened with: {@code inference} as configured, but for intra-op threads
+     * left at 0, which become the processors available to the JVM divided among the batches in flight (at least one),
+     * so that the batches running at once do not oversubscribe the cores.
+     */
+    public InferenceOptions sessionOptions() {
+        if (inference.intraOpThreads() > 0) {
+            return inference;
+        }
+        int perBatch = Math.max(1, Runtime.getRuntime().availableProcessors() / batchesInFlight);
+        return inference.toBuilder().intraOpThreads(perBatch).build();
     }
 
     /** The networks from `make models`, embedding with {@link FaceNetworks#FR_FEATURE}, settings of ../shared/models.md. */
@@ -54,9 +85,24 @@ public record FacePipelineConfig(
                 32,
                 16,
                 8,
+                DEFAULT_BATCHES_IN_FLIGHT,
                 ImageLimits.defaults(),
                 InferenceOptions.defaults(),
                 Map.of());
+    }
+
+    /**
+     * How {@code analyseAll} splits this many images into batches: evenly, into at least enough for {@code maxBatch}
+     * and at least as many as {@code batchesInFlight} allows (one per image at most), so that a call of fewer images
+     * than {@code maxBatch} still keeps every batch thread busy. The sizes, in order; they differ by at most one.
+     */
+    public int[] batchSizes(int images) {
+        int count = Math.max(1, Math.max((images + maxBatch - 1) / maxBatch, Math.min(batchesInFlight, images)));
+        int[] sizes = new int[count];
+        for (int i = 0; i < count; i++) {
+            sizes[i] = images / count + (i < images % count ? 1 : 0);
+        }
+        return sizes;
     }
 
     public FacePipelineConfig withEmbedding(EmbeddingSpec other) {
@@ -69,6 +115,7 @@ public record FacePipelineConfig(
                 maxFaces,
                 minFacePx,
                 maxBatch,
+                batchesInFlight,
                 limits,
                 inference,
                 analyses);
@@ -84,8 +131,41 @@ public record FacePipelineConfig(
                 maxFaces,
                 minFacePx,
                 batch,
+                batchesInFlight,
                 limits,
                 inference,
+                analyses);
+    }
+
+    public FacePipelineConfig withBatchesInFlight(int batches) {
+        return new FacePipelineConfig(
+                detector,
+                landmarker,
+                embedding,
+                scoreThreshold,
+                nmsIou,
+                maxFaces,
+                minFacePx,
+                maxBatch,
+                batches,
+                limits,
+                inference,
+                analyses);
+    }
+
+    public FacePipelineConfig withInference(InferenceOptions options) {
+        return new FacePipelineConfig(
+                detector,
+                landmarker,
+                embedding,
+                scoreThreshold,
+                nmsIou,
+                maxFaces,
+                minFacePx,
+                maxBatch,
+                batchesInFlight,
+                limits,
+                options,
                 analyses);
     }
 
@@ -102,6 +182,7 @@ public record FacePipelineConfig(
                 maxFaces,
                 minFacePx,
                 maxBatch,
+                batchesInFlight,
                 limits,
                 inference,
                 files);

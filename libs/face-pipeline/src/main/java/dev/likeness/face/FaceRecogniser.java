@@ -22,7 +22,7 @@ final class FaceRecogniser implements AutoCloseable {
     FaceRecogniser(EmbeddingSpec.Network network, FacePipelineConfig config, PipelineStage.Listener listener) {
         this.spec = network.model();
         this.alignment = network.alignment();
-        this.model = OnnxModel.open(spec.path(), config.inference());
+        this.model = OnnxModel.open(spec.path(), config.sessionOptions());
         long[] shape = model.outputs().get(spec.outputNames().get(0)).shape();
         this.dimension = (int) shape[shape.length - 1];
         this.maxBatch = config.maxBatch();

@@ -10,7 +10,10 @@ public enum PipelineStage {
     /** The face-analysis networks a request asked for (age, gender, emotion, liveness). */
     ANALYSE;
 
-    /** Receives the time each stage took for a batch; services turn it into metrics. */
+    /**
+     * Receives the time each stage took for a batch; services turn it into metrics. Called from every thread that runs
+     * a batch, concurrently when several batches are in flight.
+     */
     @FunctionalInterface
     public interface Listener {
         Listener NONE = (stage, items, nanos) -> {};

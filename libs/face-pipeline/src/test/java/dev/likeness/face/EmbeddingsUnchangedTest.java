@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.likeness.core.onnx.ModelsDirectory;
 
@@ -19,11 +20,13 @@ import dev.likeness.core.onnx.ModelsDirectory;
 @Tag("models")
 class EmbeddingsUnchangedTest {
 
-    @Test
-    void everySampleFaceKeepsItsRecordedEmbedding() throws Exception {
+    /** Photo by photo, and all six in one call, which the pipeline runs as batches in flight. */
+    @ParameterizedTest(name = "in one call: {0}")
+    @ValueSource(booleans = {false, true})
+    void everySampleFaceKeepsItsRecordedEmbedding(boolean inOneCall) throws Exception {
         List<ReferenceEmbeddings> recorded =
                 ReferenceEmbeddings.read(Path.of("src/test/resources/reference-embeddings.tsv"));
-        List<ReferenceEmbeddings> measured = ReferenceEmbeddings.measure(ModelsDirectory.locate());
+        List<ReferenceEmbeddings> measured = ReferenceEmbeddings.measure(ModelsDirectory.locate(), inOneCall);
 
         assertThat(recorded).as("recorded faces").hasSize(2 * 22);
         assertThat(measured).as("faces found now").hasSameSizeAs(recorded);

@@ -25,19 +25,35 @@ public record ReferenceEmbeddings(String network, String photo, int face, Detect
     static final List<String> PHOTOS =
             List.of("sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg", "sample6.jpg");
 
-    /** Runs every network's pipeline on every sample photo, as the tests and the recorder do. */
-    static List<ReferenceEmbeddings> measure(Path models) throws Exception {
+    /**
+     * Runs every network's pipeline on every sample photo, as the tests and the recorder do: one photo per
+     * {@code analyseAll} call, or all of them in one call, which the pipeline splits into batches in flight.
+     */
+    static List<ReferenceEmbeddings> measure(Path models, boolean inOneCall) throws Exception {
         List<ReferenceEmbeddings> faces = new ArrayList<>();
         for (String network : NETWORKS) {
             try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models, network))) {
-                for (String photo : PHOTOS) {
-                    List<AnalysedFace> found = pipeline.analyse(
-                                    Files.readAllBytes(models.resolve("samples").resolve(photo)))
-                            .faces();
+                List<List<AnalysedFace>> perPhoto = new ArrayList<>();
+                if (inOneCall) {
+                    List<PreparedImage> prepared = new ArrayList<>();
+                    for (String photo : PHOTOS) {
+                        prepared.add(pipeline.prepare(
+                                Files.readAllBytes(models.resolve("samples").resolve(photo)), 0, 0));
+                    }
+                    pipeline.analyseAll(prepared).forEach(analysis -> perPhoto.add(analysis.faces()));
+                } else {
+                    for (String photo : PHOTOS) {
+                        perPhoto.add(pipeline.analyse(Files.readAllBytes(
+                                        models.resolve("samples").resolve(photo)))
+                                .faces());
+                    }
+                }
+                for (int p = 0; p < PHOTOS.size(); p++) {
+                    List<AnalysedFace> found = perPhoto.get(p);
                     for (int i = 0; i < found.size(); i++) {
                         faces.add(new ReferenceEmbeddings(
                                 network,
-                                photo,
+                                PHOTOS.get(p),
                                 i,
                                 found.get(i).box(),
                                 found.get(i).embedding()));
@@ -105,7 +121,7 @@ public record ReferenceEmbeddings(String network, String photo, int face, Detect
                 "# network\tphoto\tface\tbox x1,y1,x2,y2\tL2-normalised embedding; written by ReferenceEmbeddings.main,"
                         + " ONNX Runtime "
                         + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
-        measure(ModelsDirectory.locate()).forEach(face -> lines.add(face.format()));
+        measure(ModelsDirectory.locate(), false).forEach(face -> lines.add(face.format()));
         Files.write(file, lines);
         System.out.println("Wrote " + (lines.size() - 1) + " faces to " + file.toAbsolutePath());
     }

@@ -62,6 +62,14 @@ public interface EmbeddingConfig {
     @WithDefault("8")
     int maxBatch();
 
+    /**
+     * How many batches of a poll's images run at once, each on its own thread; with {@code inference.intra-op-threads}
+     * at 0, each batch's sessions get the service's processors divided among them. Default: the pipeline's, measured
+     * in docs/benchmarks.md.
+     */
+    @WithDefault("2")
+    int batchesInFlight();
+
     Limits limits();
 
     InferenceConfig inference();

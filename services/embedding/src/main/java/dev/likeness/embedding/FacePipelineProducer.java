@@ -44,6 +44,7 @@ public class FacePipelineProducer {
                 config.maxFaces(),
                 config.minFacePx(),
                 config.maxBatch(),
+                config.batchesInFlight(),
                 new ImageLimits(
                         config.limits().maxBytes(),
                         config.limits().maxPixels(),

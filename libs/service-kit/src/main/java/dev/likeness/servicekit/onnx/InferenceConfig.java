@@ -21,7 +21,10 @@ public interface InferenceConfig {
     @WithDefault("false")
     boolean allowCpuFallback();
 
-    /** 0 = one per processor available to the service (its container's CPU limit), not ONNX Runtime's default. */
+    /**
+     * 0 = one per processor available to the service (its container's CPU limit), shared among the batches the
+     * embedding service runs at once; not ONNX Runtime's default.
+     */
     @WithDefault("0")
     int intraOpThreads();
 

@@ -356,19 +356,11 @@ public final class CompareModels {
         Map<String, double[]> best = new LinkedHashMap<>();
         try {
             for (String id : ids) {
-                FacePipelineConfig defaults = FacePipelineConfig.defaults(models, id);
-                FacePipelineConfig oneThread = new FacePipelineConfig(
-                        defaults.detector(),
-                        defaults.landmarker(),
-                        defaults.embedding(),
-                        defaults.scoreThreshold(),
-                        defaults.nmsIou(),
-                        defaults.maxFaces(),
-                        defaults.minFacePx(),
-                        defaults.maxBatch(),
-                        defaults.limits(),
-                        InferenceOptions.builder().intraOpThreads(1).build(),
-                        defaults.analyses());
+                // One batch at a time on one thread: the listener charges the process's CPU between stage ends.
+                FacePipelineConfig oneThread = FacePipelineConfig.defaults(models, id)
+                        .withInference(
+                                InferenceOptions.builder().intraOpThreads(1).build())
+                        .withBatchesInFlight(1);
                 FacePipeline pipeline = FacePipeline.open(oneThread, charge);
                 pipelines.put(id, pipeline);
                 run(pipeline, images);
