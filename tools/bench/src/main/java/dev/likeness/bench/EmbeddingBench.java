@@ -11,15 +11,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
@@ -157,8 +158,9 @@ public final class EmbeddingBench {
     static final class RawModel implements AutoCloseable {
         final OnnxModel model;
         final ModelSpec spec;
-        private final Map<Integer, FloatInput> inputs = new HashMap<>();
-        long nanos;
+        private final Map<Integer, FloatInput> inputs = new ConcurrentHashMap<>();
+        /** Time in {@code run}, summed over the threads calling it. */
+        private final LongAdder nanos = new LongAdder();
 
         RawModel(ModelSpec spec, InferenceOptions options) {
             this.spec = spec;
@@ -172,7 +174,11 @@ public final class EmbeddingBench {
             for (int i = 0; i < calls; i++) {
                 model.run(Map.of(name, input));
             }
-            nanos += System.nanoTime() - start;
+            nanos.add(System.nanoTime() - start);
+        }
+
+        long nanos() {
+            return nanos.sum();
         }
 
         private FloatInput randomInput(int batch) {
@@ -199,34 +205,58 @@ public final class EmbeddingBench {
         List<Results.PipelineRow> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (int batch : new int[] {1, 8}) {
-                Map<PipelineStage, long[]> stageNanos = new EnumMap<>(PipelineStage.class);
+                Map<PipelineStage, LongAdder> stageNanos = new EnumMap<>(PipelineStage.class);
                 for (PipelineStage stage : PipelineStage.values()) {
-                    stageNanos.put(stage, new long[1]);
+                    stageNanos.put(stage, new LongAdder());
                 }
                 FacePipelineConfig config = defaults.withMaxBatch(batch);
+                ExecutorService batchThreads = Executors.newFixedThreadPool(config.batchesInFlight());
                 try (FacePipeline pipeline = FacePipeline.open(
-                                config, (stage, items, nanos) -> stageNanos.get(stage)[0] += nanos);
+                                config,
+                                (stage, items, nanos) -> stageNanos.get(stage).add(nanos));
+                        // In sequence: one call per network and batch, on the intra-op threads of config.inference()
+                        // (one per processor), as every earlier round measured the networks' own time.
                         RawModel detect = new RawModel(config.detector(), config.inference());
                         RawModel landmark = new RawModel(config.landmarker(), config.inference());
-                        RawModel embed = new RawModel(embedder(config), config.inference())) {
-                    List<int[]> calls = callPattern(pipeline, workload.images(), batch);
-                    int faces = calls.stream().mapToInt(c -> c[1]).sum();
-                    stageNanos.values().forEach(n -> n[0] = 0);
+                        RawModel embed = new RawModel(embedder(config), config.inference());
+                        // As the pipeline runs them: its batches in flight at once, on its sessions' threads.
+                        RawModel detectAsRun = new RawModel(config.detector(), config.sessionOptions());
+                        RawModel landmarkAsRun = new RawModel(config.landmarker(), config.sessionOptions());
+                        RawModel embedAsRun = new RawModel(embedder(config), config.sessionOptions())) {
+                    List<List<int[]>> calls = callPattern(pipeline, config, workload.images(), batch);
+                    int faces = calls.stream()
+                            .flatMap(List::stream)
+                            .mapToInt(b -> b[1])
+                            .sum();
+                    stageNanos.values().forEach(LongAdder::reset);
                     Measurement[] m = Measurement.interleaved(
                             WARM_UP,
                             RUNS,
                             () -> {
-                                for (int[] call : calls) {
-                                    detect.run(call[0], 1);
-                                    for (int done = 0; done < call[1]; done += batch) {
-                                        int n = Math.min(batch, call[1] - done);
-                                        landmark.run(n, 1);
-                                        embed.run(n, 1);
+                                for (List<int[]> call : calls) {
+                                    int callImages =
+                                            call.stream().mapToInt(b -> b[0]).sum();
+                                    int callFaces =
+                                            call.stream().mapToInt(b -> b[1]).sum();
+                                    runRaw(detect, landmark, embed, batch, callImages, callFaces);
+                                }
+                            },
+                            () -> {
+                                for (List<int[]> call : calls) {
+                                    List<Future<?>> running = new ArrayList<>();
+                                    for (int[] b : call) {
+                                        running.add(batchThreads.submit(() ->
+                                                runRaw(detectAsRun, landmarkAsRun, embedAsRun, batch, b[0], b[1])));
+                                    }
+                                    for (Future<?> done : running) {
+                                        done.get();
                                     }
                                 }
                             },
                             () -> runPipeline(pipeline, workload.images(), batch));
                     int images = workload.images().size();
+                    Map<PipelineStage, Long> stageTotals = new EnumMap<>(PipelineStage.class);
+                    stageNanos.forEach((stage, nanos) -> stageTotals.put(stage, nanos.sum()));
                     Results.PipelineRow row = new Results.PipelineRow(
                             workload.name(),
                             workload.label(),
@@ -234,16 +264,23 @@ public final class EmbeddingBench {
                             faces,
                             images,
                             WARM_UP + RUNS,
+                            config.batchesInFlight(),
                             m[0].per(images),
                             m[1].per(images),
-                            totals(stageNanos),
-                            detect.nanos,
-                            landmark.nanos,
-                            embed.nanos);
+                            m[2].per(images),
+                            stageTotals,
+                            detectAsRun.nanos(),
+                            landmarkAsRun.nanos(),
+                            embedAsRun.nanos());
                     Figures.put(
                             "pipeline." + workload.name() + ".b" + batch + ".ratio",
                             row.pipeline().median() / row.raw().median());
+                    Figures.put(
+                            "pipeline." + workload.name() + ".b" + batch + ".ratio-as-run",
+                            row.pipeline().median() / row.rawAsRun().median());
                     rows.add(row);
+                } finally {
+                    batchThreads.shutdownNow();
                 }
             }
         }
@@ -253,14 +290,18 @@ public final class EmbeddingBench {
                 noProfile.isPresent() ? Optional.empty() : Optional.of(profile(defaults, workloads.get(0), stacks));
         return BenchReport.pipelineVsRaw(
                 new Results.PipelineVsRaw(
-                        provenance, rows, profile, noProfile, stacks.toString(), decodeAhead(defaults, workloads)),
+                        provenance, rows, profile, noProfile, stacks.toString(), inFlight(defaults, workloads)),
                 charts);
     }
 
-    private static Map<PipelineStage, Long> totals(Map<PipelineStage, long[]> stageNanos) {
-        Map<PipelineStage, Long> totals = new EnumMap<>(PipelineStage.class);
-        stageNanos.forEach((stage, nanos) -> totals.put(stage, nanos[0]));
-        return totals;
+    /** The networks on ready tensors for this many images and faces: detection, then landmarks and embeddings. */
+    private static void runRaw(RawModel detect, RawModel landmark, RawModel embed, int batch, int images, int faces) {
+        detect.run(images, 1);
+        for (int done = 0; done < faces; done += batch) {
+            int n = Math.min(batch, faces - done);
+            landmark.run(n, 1);
+            embed.run(n, 1);
+        }
     }
 
     // ---------------------------------------------------------------- 3. faces/s per recognition model
@@ -279,28 +320,29 @@ public final class EmbeddingBench {
                 FaceNetworks.FUSION);
         Provenance provenance = Provenance.now();
         List<FacePipeline> pipelines = new ArrayList<>();
-        List<long[]> recognitionNanos = new ArrayList<>();
+        List<LongAdder> recognitionNanos = new ArrayList<>();
         try {
             for (String id : ids) {
-                long[] nanos = new long[1];
+                LongAdder nanos = new LongAdder();
                 recognitionNanos.add(nanos);
                 pipelines.add(FacePipeline.open(
                         FacePipelineConfig.defaults(models, id).withMaxBatch(8), (stage, items, stageNanos) -> {
                             if (stage == PipelineStage.ALIGN || stage == PipelineStage.EMBED) {
-                                nanos[0] += stageNanos;
+                                nanos.add(stageNanos);
                             }
                         }));
             }
             int faces = runPipeline(pipelines.get(0), workload.images(), 8);
-            recognitionNanos.forEach(nanos -> nanos[0] = 0);
+            recognitionNanos.forEach(LongAdder::reset);
             Measurement.Body[] bodies = pipelines.stream()
                     .map(pipeline -> (Measurement.Body) () -> runPipeline(pipeline, workload.images(), 8))
                     .toArray(Measurement.Body[]::new);
             Measurement[] m = Measurement.interleaved(WARM_UP, RUNS, bodies);
             List<Results.RecognitionRow> rows = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                double recognitionRate =
-                        faces * (double) (WARM_UP + RUNS) / (recognitionNanos.get(i)[0] / 1e9);
+                double recognitionRate = faces
+                        * (double) (WARM_UP + RUNS)
+                        / (recognitionNanos.get(i).sum() / 1e9);
                 Measurement perFace = m[i].per(faces);
                 Figures.put("recognition." + ids.get(i) + ".faces-per-second", 1 / perFace.median());
                 rows.add(new Results.RecognitionRow(
@@ -327,22 +369,22 @@ public final class EmbeddingBench {
         Set<Analysis> all = EnumSet.allOf(Analysis.class);
         FacePipelineConfig config =
                 FacePipelineConfig.defaults(models, FaceNetworks.DEFAULT).withMaxBatch(8);
-        long[] analyseNanos = new long[1];
+        LongAdder analyseNanos = new LongAdder();
         try (FacePipeline plain = FacePipeline.open(config);
                 FacePipeline analysing = FacePipeline.open(config.withAnalyses(models, all), (stage, items, nanos) -> {
                     if (stage == PipelineStage.ANALYSE) {
-                        analyseNanos[0] += nanos;
+                        analyseNanos.add(nanos);
                     }
                 })) {
             int faces = runPipeline(plain, workload.images(), 8, Set.of());
-            analyseNanos[0] = 0;
+            analyseNanos.reset();
             Measurement[] m = Measurement.interleaved(
                     WARM_UP,
                     RUNS,
                     () -> runPipeline(plain, workload.images(), 8, Set.of()),
                     () -> runPipeline(analysing, workload.images(), 8, all));
             Measurement plainPerFace = m[0].per(faces), analysingPerFace = m[1].per(faces);
-            double analyseRate = faces * (double) (WARM_UP + RUNS) / (analyseNanos[0] / 1e9);
+            double analyseRate = faces * (double) (WARM_UP + RUNS) / (analyseNanos.sum() / 1e9);
             Figures.put("face-analysis.all.faces-per-second", 1 / analysingPerFace.median());
             return BenchReport.faceAnalysis(new Results.FaceAnalysis(
                     provenance,
@@ -360,18 +402,29 @@ public final class EmbeddingBench {
         return config.embedding().networks().get(0).model();
     }
 
-    /** Per analyseAll call: {images, faces}, as the pipeline does them for these images at this batch. */
-    private static List<int[]> callPattern(FacePipeline pipeline, List<byte[]> images, int batch) throws Exception {
-        List<int[]> calls = new ArrayList<>();
+    /**
+     * Per analyseAll call, per batch the pipeline splits it into ({@link FacePipelineConfig#batchSizes}): {images,
+     * faces}, as the pipeline does them for these images at this batch.
+     */
+    private static List<List<int[]>> callPattern(
+            FacePipeline pipeline, FacePipelineConfig config, List<byte[]> images, int batch) throws Exception {
+        List<List<int[]>> calls = new ArrayList<>();
         for (int from = 0; from < images.size(); from += batch) {
             List<PreparedImage> prepared = new ArrayList<>();
             for (byte[] image : images.subList(from, Math.min(images.size(), from + batch))) {
                 prepared.add(pipeline.prepare(image, 0, 0));
             }
-            int faces = pipeline.analyseAll(prepared).stream()
-                    .mapToInt(a -> a.faces().size())
-                    .sum();
-            calls.add(new int[] {prepared.size(), faces});
+            List<FaceAnalysis> results = pipeline.analyseAll(prepared);
+            List<int[]> batches = new ArrayList<>();
+            int first = 0;
+            for (int size : config.batchSizes(prepared.size())) {
+                int faces = results.subList(first, first + size).stream()
+                        .mapToInt(a -> a.faces().size())
+                        .sum();
+                batches.add(new int[] {size, faces});
+                first += size;
+            }
+            calls.add(batches);
         }
         return calls;
     }
@@ -410,52 +463,29 @@ public final class EmbeddingBench {
     }
 
     /**
-     * The proposed fix for the decode overhead, tried in the harness: decode (prepare) the next batch on a
-     * second thread while the networks run on the current one, against the same loop done in sequence.
+     * Batches in flight against one batch at a time (each network's calls on one intra-op thread per processor, the
+     * pipeline before batches in flight), interleaved; each set repeated twice, batch 8.
      */
-    private static List<Results.DecodeAheadRow> decodeAhead(FacePipelineConfig defaults, List<Workload> workloads)
+    private static List<Results.InFlightRow> inFlight(FacePipelineConfig defaults, List<Workload> workloads)
             throws Exception {
-        List<Results.DecodeAheadRow> rows = new ArrayList<>();
-        ExecutorService ahead = Executors.newSingleThreadExecutor();
-        try (FacePipeline pipeline = FacePipeline.open(defaults.withMaxBatch(8))) {
+        List<Results.InFlightRow> rows = new ArrayList<>();
+        FacePipelineConfig config = defaults.withMaxBatch(8);
+        try (FacePipeline oneAtATime = FacePipeline.open(config.withBatchesInFlight(1));
+                FacePipeline inFlight = FacePipeline.open(config)) {
             for (Workload workload : workloads) {
                 List<byte[]> images = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     images.addAll(workload.images());
                 }
                 Measurement[] m = Measurement.interleaved(
-                        1,
-                        5,
-                        () -> runPipeline(pipeline, images, 8),
-                        () -> runPipelineDecodingAhead(pipeline, images, 8, ahead));
-                Measurement plain = m[0].per(images.size());
-                Measurement overlapped = m[1].per(images.size());
-                Figures.put("decode-ahead." + workload.name() + ".speedup", plain.median() / overlapped.median());
-                rows.add(new Results.DecodeAheadRow(workload.label(), plain, overlapped));
+                        1, 5, () -> runPipeline(oneAtATime, images, 8), () -> runPipeline(inFlight, images, 8));
+                Measurement single = m[0].per(images.size());
+                Measurement several = m[1].per(images.size());
+                Figures.put("in-flight." + workload.name() + ".speedup", single.median() / several.median());
+                rows.add(new Results.InFlightRow(workload.label(), config.batchesInFlight(), single, several));
             }
-        } finally {
-            ahead.shutdownNow();
         }
         return rows;
-    }
-
-    static int runPipelineDecodingAhead(FacePipeline pipeline, List<byte[]> images, int batch, ExecutorService ahead)
-            throws Exception {
-        int faces = 0;
-        Future<List<PreparedImage>> next = ahead.submit(() ->
-                prepareInParallel(pipeline, images.subList(0, Math.min(batch, images.size())), Set.of()));
-        for (int from = 0; from < images.size(); from += batch) {
-            List<PreparedImage> current = next.get();
-            int nextFrom = from + batch;
-            if (nextFrom < images.size()) {
-                List<byte[]> chunk = images.subList(nextFrom, Math.min(images.size(), nextFrom + batch));
-                next = ahead.submit(() -> prepareInParallel(pipeline, chunk, Set.of()));
-            }
-            faces += pipeline.analyseAll(current).stream()
-                    .mapToInt(r -> r.faces().size())
-                    .sum();
-        }
-        return faces;
     }
 
     /** CPU-time samples of the pipeline alone (one-face, batch 8): where the time beyond the networks goes. */

@@ -186,7 +186,7 @@ public final class Results {
 
     /**
      * EmbeddingBench's pipeline against raw model time: per workload and batch; the pipeline's CPU profile (stacks
-     * in {@code stacks}), or why there is none; the decode-ahead experiment.
+     * in {@code stacks}), or why there is none; batches in flight against one batch at a time.
      */
     public record PipelineVsRaw(
             Provenance provenance,
@@ -194,12 +194,13 @@ public final class Results {
             Optional<Profiles.Summary> profile,
             Optional<String> noProfile,
             String stacks,
-            List<DecodeAheadRow> decodeAhead) {}
+            List<InFlightRow> inFlight) {}
 
     /**
-     * One workload at one batch size: time per image of the raw networks and of the pipeline; summed over all
-     * {@code timedRuns} runs of its {@code images} images, the nanoseconds of each pipeline stage and of each raw
-     * network.
+     * One workload at one batch size: time per image of the raw networks in sequence, of the raw networks as the
+     * pipeline runs them ({@code batchesInFlight} batches at once, on its sessions' threads) and of the pipeline;
+     * summed over all {@code timedRuns} runs of its {@code images} images and over the threads running batches, the
+     * nanoseconds of each pipeline stage and of each raw network as the pipeline runs it.
      */
     public record PipelineRow(
             String name,
@@ -208,7 +209,9 @@ public final class Results {
             int faces,
             int images,
             int timedRuns,
+            int batchesInFlight,
             Measurement raw,
+            Measurement rawAsRun,
             Measurement pipeline,
             Map<PipelineStage, Long> stageNanos,
             long rawDetectNanos,
@@ -220,6 +223,6 @@ public final class Results {
         }
     }
 
-    /** A workload (twice over) in sequence and decoding the next batch ahead; per image. */
-    public record DecodeAheadRow(String label, Measurement inSequence, Measurement decodingAhead) {}
+    /** A workload (twice over) one batch at a time and with {@code batchesInFlight} at once; per image. */
+    public record InFlightRow(String label, int batchesInFlight, Measurement oneAtATime, Measurement inFlight) {}
 }
