@@ -1,11 +1,13 @@
 package dev.likeness.face;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.likeness.core.image.ImageRejectedException;
 import dev.likeness.core.onnx.ModelsDirectory;
 
 /** analyseAll's batches in flight: how images are split, and the same faces and embeddings as one batch at a time. */
@@ -95,6 +98,30 @@ class BatchesInFlightTest {
                         .as("photo %d face %d cosine", i, f)
                         .isGreaterThan(1 - 1e-4);
             }
+        }
+    }
+
+    @Test
+    @Tag("models")
+    void aBatchThatFailsFailsTheCallAndThePipelineGoesOn() throws Exception {
+        Path models = ModelsDirectory.locate();
+        List<byte[]> photos = new ArrayList<>();
+        for (String photo : ReferenceEmbeddings.PHOTOS) {
+            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
+        }
+        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
+            List<PreparedImage> prepared = prepare(pipeline, photos);
+            // The last photo's faces are cut from a second decode of its bytes (it is larger than detection needs):
+            // bytes that stop being a JPEG after prepare make that decode, in the second batch, refuse it.
+            byte[] spoilt = photos.get(photos.size() - 1);
+            assertThat(prepared.get(prepared.size() - 1).forDetection().subsampling())
+                    .isGreaterThan(1);
+            Arrays.fill(spoilt, (byte) 0);
+
+            assertThatThrownBy(() -> pipeline.analyseAll(prepared)).isInstanceOf(ImageRejectedException.class);
+
+            List<FaceAnalysis> again = pipeline.analyseAll(prepared.subList(0, prepared.size() - 1));
+            assertThat(again.stream().mapToInt(a -> a.faces().size()).sum()).isEqualTo(22 - 4);
         }
     }
 
