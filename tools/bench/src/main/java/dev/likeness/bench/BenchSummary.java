@@ -29,6 +29,8 @@ public final class BenchSummary {
                 Figures.number("mesh.group.ratio"),
                 Figures.number("pipeline.one-face.b8.ratio"),
                 Figures.number("pipeline.one-face.b1.ratio"),
+                Figures.number("pipeline.one-face.b8.ratio-as-run"),
+                Figures.number("pipeline.one-face.b1.ratio-as-run"),
                 Figures.number("peer.one-face.b8.ratio"),
                 Figures.number("peer.one-face.b1.ratio"),
                 Figures.number("peer.group.b8.ratio"),

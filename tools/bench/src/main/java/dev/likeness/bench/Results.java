@@ -61,6 +61,8 @@ public final class Results {
             Optional<Double> meshGroup,
             Optional<Double> pipelineBatch8,
             Optional<Double> pipelineBatch1,
+            Optional<Double> pipelineBatch8AsRun,
+            Optional<Double> pipelineBatch1AsRun,
             Optional<Double> peerOneFaceBatch8,
             Optional<Double> peerOneFaceBatch1,
             Optional<Double> peerGroupBatch8,
