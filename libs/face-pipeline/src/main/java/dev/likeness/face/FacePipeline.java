@@ -22,7 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -178,7 +180,8 @@ public final class FacePipeline implements AutoCloseable {
     /**
      * Runs the batches on the calling thread and up to {@code batchesInFlight - 1} of the pipeline's own, each taking
      * the next batch not yet taken. On a failure no further batch is started; the first failure is thrown once every
-     * running batch has finished, so none still uses the networks when the caller sees it.
+     * running batch has finished (unless the caller is interrupted), so none still uses the networks when the caller
+     * sees it.
      */
     @SuppressWarnings("unchecked")
     private List<FaceAnalysis>[] analyseInFlight(List<List<PreparedImage>> batches) throws ImageRejectedException {
@@ -197,8 +200,16 @@ public final class FacePipeline implements AutoCloseable {
         };
         int helpers = Math.min(config.batchesInFlight(), batches.size()) - 1;
         List<Future<Void>> helping = new ArrayList<>(helpers);
-        for (int i = 0; i < helpers; i++) {
-            helping.add(batchThreads.submit(worker));
+        // Whoever sets a helper's flag first decides: the helper's thread (it runs) or the caller (it never will).
+        List<AtomicBoolean> started = new ArrayList<>(helpers);
+        try {
+            for (int i = 0; i < helpers; i++) {
+                AtomicBoolean claim = new AtomicBoolean();
+                helping.add(batchThreads.submit(() -> claim.compareAndSet(false, true) ? worker.call() : null));
+                started.add(claim);
+            }
+        } catch (RejectedExecutionException closed) {
+            // The pipeline is closing: the calling thread takes every batch, and the closed models say why.
         }
         Throwable failure = null;
         try {
@@ -206,9 +217,13 @@ public final class FacePipeline implements AutoCloseable {
         } catch (Exception | Error e) {
             failure = e;
         }
-        for (Future<Void> helper : helping) {
+        for (int i = 0; i < helping.size(); i++) {
+            // One still queued (its thread busy with another caller's batch) has nothing left to take.
+            if (started.get(i).compareAndSet(false, true)) {
+                continue;
+            }
             try {
-                helper.get();
+                helping.get(i).get();
             } catch (ExecutionException e) {
                 failure = failure == null ? e.getCause() : failure;
             } catch (InterruptedException e) {

@@ -106,73 +106,35 @@ public record FacePipelineConfig(
     }
 
     public FacePipelineConfig withEmbedding(EmbeddingSpec other) {
-        return new FacePipelineConfig(
-                detector,
-                landmarker,
-                other,
-                scoreThreshold,
-                nmsIou,
-                maxFaces,
-                minFacePx,
-                maxBatch,
-                batchesInFlight,
-                limits,
-                inference,
-                analyses);
+        return with(other, maxBatch, batchesInFlight, inference, analyses);
     }
 
     public FacePipelineConfig withMaxBatch(int batch) {
-        return new FacePipelineConfig(
-                detector,
-                landmarker,
-                embedding,
-                scoreThreshold,
-                nmsIou,
-                maxFaces,
-                minFacePx,
-                batch,
-                batchesInFlight,
-                limits,
-                inference,
-                analyses);
+        return with(embedding, batch, batchesInFlight, inference, analyses);
     }
 
     public FacePipelineConfig withBatchesInFlight(int batches) {
-        return new FacePipelineConfig(
-                detector,
-                landmarker,
-                embedding,
-                scoreThreshold,
-                nmsIou,
-                maxFaces,
-                minFacePx,
-                maxBatch,
-                batches,
-                limits,
-                inference,
-                analyses);
+        return with(embedding, maxBatch, batches, inference, analyses);
     }
 
     public FacePipelineConfig withInference(InferenceOptions options) {
-        return new FacePipelineConfig(
-                detector,
-                landmarker,
-                embedding,
-                scoreThreshold,
-                nmsIou,
-                maxFaces,
-                minFacePx,
-                maxBatch,
-                batchesInFlight,
-                limits,
-                options,
-                analyses);
+        return with(embedding, maxBatch, batchesInFlight, options, analyses);
     }
 
     /** The same, loading the given analyses' networks from where `make models` writes them. */
     public FacePipelineConfig withAnalyses(Path modelsDir, Set<Analysis> wanted) {
         Map<Analysis, Path> files = new EnumMap<>(Analysis.class);
         wanted.forEach(analysis -> files.put(analysis, analysis.defaultFile(modelsDir)));
+        return with(embedding, maxBatch, batchesInFlight, inference, files);
+    }
+
+    /** This configuration with the components the withers change; the detector's settings and limits kept. */
+    private FacePipelineConfig with(
+            EmbeddingSpec embedding,
+            int maxBatch,
+            int batchesInFlight,
+            InferenceOptions inference,
+            Map<Analysis, Path> analyses) {
         return new FacePipelineConfig(
                 detector,
                 landmarker,
@@ -185,6 +147,6 @@ public record FacePipelineConfig(
                 batchesInFlight,
                 limits,
                 inference,
-                files);
+                analyses);
     }
 }

@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -123,6 +128,43 @@ class BatchesInFlightTest {
             List<FaceAnalysis> again = pipeline.analyseAll(prepared.subList(0, prepared.size() - 1));
             assertThat(again.stream().mapToInt(a -> a.faces().size()).sum()).isEqualTo(22 - 4);
         }
+    }
+
+    @Test
+    @Tag("models")
+    void callersAtOnceShareTheBatchThreadsAndEachGetsItsOwnResults() throws Exception {
+        Path models = ModelsDirectory.locate();
+        List<byte[]> photos = new ArrayList<>();
+        for (String photo : ReferenceEmbeddings.PHOTOS) {
+            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
+            List<PreparedImage> prepared = prepare(pipeline, photos);
+            List<Integer> alone = faceCounts(pipeline.analyseAll(prepared));
+            // Three callers, one batch thread: a caller whose helper waits behind another's batch does the work itself.
+            List<Future<List<Integer>>> calls = new ArrayList<>();
+            for (int round = 0; round < 12; round++) {
+                List<PreparedImage> rotated = new ArrayList<>(prepared);
+                Collections.rotate(rotated, round);
+                List<Integer> expected = new ArrayList<>(alone);
+                Collections.rotate(expected, round);
+                calls.add(callers.submit(() -> {
+                    assertThat(faceCounts(pipeline.analyseAll(rotated))).isEqualTo(expected);
+                    return expected;
+                }));
+            }
+            for (Future<List<Integer>> call : calls) {
+                call.get(2, TimeUnit.MINUTES);
+            }
+            assertThat(alone).containsExactly(3, 3, 3, 4, 5, 4);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static List<Integer> faceCounts(List<FaceAnalysis> analyses) {
+        return analyses.stream().map(a -> a.faces().size()).toList();
     }
 
     private static List<PreparedImage> prepare(FacePipeline pipeline, List<byte[]> photos) throws Exception {
