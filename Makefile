@@ -95,7 +95,9 @@ bench-graphs:
 
 ## bench-restart: cold start of a matching replica's gallery, without and with a snapshot, in-process (~10 min
 ## on 2 cores); prints the table of docs/benchmarks.md's "Cold start" section. BENCH_RESTART_ARGS="--restore-only N
-## --graph-up-to N" times only the restore of the snapshot an earlier run left (the million-row graph: built once).
+## --graph-up-to N" times only the restore of the snapshot an earlier run left (the million-row graph: built once);
+## "--service N" starts the matching service itself on that snapshot (a broker from Kafka's jars, 1,000 identities
+## enrolled after the snapshot) and times it from its start until it is ready.
 bench-restart:
 	$(MVN) -q -DskipTests install -pl services/matching -am
 	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS)"

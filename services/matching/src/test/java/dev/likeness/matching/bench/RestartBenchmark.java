@@ -39,6 +39,13 @@ import dev.likeness.matching.search.SearchSettings;
  * <p>{@code --restore-only N}: only restore the snapshot an earlier run left in {@code --dir} (it must hold N
  * identities, with a graph if N is at most {@code --graph-up-to}) and answer a first search, in a fresh JVM as a restarted replica would; so that the half hour of
  * building a million-row graph need not be repeated to time its restore on a quiet machine.
+ *
+ * <p>{@code --service N}: the same snapshot restored by the matching service itself, as a restarted replica on
+ * Kubernetes would: the service's {@code quarkus-run.jar} (built by {@code make bench-restart}) started against a
+ * broker whose gallery topic continues past the snapshot with {@code --catch-up K} (default 1,000) newly enrolled
+ * identities, timed from the process's start until {@code /q/health/ready} answers 200 (Quarkus's start, the
+ * restore, the catch-up), then checked: the replica holds N + K identities. {@code --service-heap} (default 6g):
+ * the service's heap; a million 512-d identities take about 2.3 GB.
  */
 public final class RestartBenchmark {
 
@@ -61,6 +68,12 @@ public final class RestartBenchmark {
                 .toArray();
         int graphUpTo = Integer.parseInt(options.getOrDefault("--graph-up-to", String.valueOf(Integer.MAX_VALUE)));
         Path dir = Path.of(options.getOrDefault("--dir", "var/bench/snapshots"));
+        if (options.containsKey("--service")) {
+            int size = Integer.parseInt(options.get("--service"));
+            int catchUp = Integer.parseInt(options.getOrDefault("--catch-up", "1000"));
+            ServiceRestart.run(size, catchUp, dir, options.getOrDefault("--service-heap", "6g"));
+            return;
+        }
         int threads = Runtime.getRuntime().availableProcessors();
         System.out.printf(
                 Locale.ROOT,
