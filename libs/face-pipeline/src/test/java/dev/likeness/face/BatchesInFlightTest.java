@@ -62,12 +62,8 @@ class BatchesInFlightTest {
     @Tag("models")
     void batchesInFlightFindAndEmbedWhatOneBatchAtATimeDoes() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = new ArrayList<>();
-        for (int round = 0; round < 2; round++) {
-            for (String photo : ReferenceEmbeddings.PHOTOS) {
-                photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
-            }
-        }
+        List<byte[]> photos = new ArrayList<>(samplePhotos(models));
+        photos.addAll(samplePhotos(models));
         // Batches of 4: the twelve photos make three, run two at a time.
         FacePipelineConfig config = FacePipelineConfig.defaults(models).withMaxBatch(4);
         Set<String> detectingThreads = ConcurrentHashMap.newKeySet();
@@ -110,10 +106,7 @@ class BatchesInFlightTest {
     @Tag("models")
     void aBatchThatFailsFailsTheCallAndThePipelineGoesOn() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = new ArrayList<>();
-        for (String photo : ReferenceEmbeddings.PHOTOS) {
-            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
-        }
+        List<byte[]> photos = samplePhotos(models);
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
             List<PreparedImage> prepared = prepare(pipeline, photos);
             // The last photo's faces are cut from a second decode of its bytes (it is larger than detection needs):
@@ -134,10 +127,7 @@ class BatchesInFlightTest {
     @Tag("models")
     void callersAtOnceShareTheBatchThreadsAndEachGetsItsOwnResults() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = new ArrayList<>();
-        for (String photo : ReferenceEmbeddings.PHOTOS) {
-            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
-        }
+        List<byte[]> photos = samplePhotos(models);
         ExecutorService callers = Executors.newFixedThreadPool(3);
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
             List<PreparedImage> prepared = prepare(pipeline, photos);
@@ -165,6 +155,15 @@ class BatchesInFlightTest {
 
     private static List<Integer> faceCounts(List<FaceAnalysis> analyses) {
         return analyses.stream().map(a -> a.faces().size()).toList();
+    }
+
+    /** The six sample photos' bytes, a fresh array each (one test spoils one). */
+    private static List<byte[]> samplePhotos(Path models) throws Exception {
+        List<byte[]> photos = new ArrayList<>();
+        for (String photo : ReferenceEmbeddings.PHOTOS) {
+            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
+        }
+        return photos;
     }
 
     private static List<PreparedImage> prepare(FacePipeline pipeline, List<byte[]> photos) throws Exception {
