@@ -58,23 +58,24 @@ abstract class AttributeNetwork implements AutoCloseable {
     abstract List<FaceAttribute> decode(List<float[]> outputs);
 
     /** Adds this network's attributes to every job. */
-    void analyse(List<FaceJob> jobs) {
+    void analyse(List<FaceJob> jobs, boolean inParallel) {
         int width = spec.inputWidth(), height = spec.inputHeight();
         int channels = spec.encoding().channels().count();
         for (int from = 0; from < jobs.size(); from += maxBatch) {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
             Map<String, FloatTensor> outputs;
-            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
-                FaceJob job = chunk.get(i);
-                ImageTensors.resize(
-                        job.detail.image(),
-                        job.inDetail(crop(job.face, region())),
-                        width,
-                        height,
-                        spec.encoding(),
-                        slice);
-            })) {
+            try (InputBuffers.Batch input =
+                    buffers.fill(chunk.size(), channels, height, width, inParallel, (i, slice) -> {
+                        FaceJob job = chunk.get(i);
+                        ImageTensors.resize(
+                                job.detail.image(),
+                                job.inDetail(crop(job.face, region())),
+                                width,
+                                height,
+                                spec.encoding(),
+                                slice);
+                    })) {
                 outputs = input.run(model, new LinkedHashSet<>(spec.outputNames()));
             }
             for (int i = 0; i < chunk.size(); i++) {

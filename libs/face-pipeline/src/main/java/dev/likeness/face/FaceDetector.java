@@ -31,7 +31,7 @@ final class FaceDetector implements AutoCloseable {
     }
 
     /** The faces of each image, best score first, batching up to maxBatch images per call. */
-    List<List<DetectedFace>> detect(List<PreparedImage> images) {
+    List<List<DetectedFace>> detect(List<PreparedImage> images, boolean inParallel) {
         int width = spec.inputWidth(), height = spec.inputHeight();
         int channels = spec.encoding().channels().count();
         List<List<DetectedFace>> detections = new ArrayList<>();
@@ -45,6 +45,7 @@ final class FaceDetector implements AutoCloseable {
                     channels,
                     height,
                     width,
+                    inParallel,
                     (i, slice) -> ImageTensors.resize(
                             chunk.get(i).forDetection().image(), width, height, spec.encoding(), slice))) {
                 out = input.run(model, Set.copyOf(spec.outputNames()));

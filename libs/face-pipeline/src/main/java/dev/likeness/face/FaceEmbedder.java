@@ -31,10 +31,10 @@ final class FaceEmbedder implements AutoCloseable {
     }
 
     /** Sets every job's embedding, and its sharpness from the first network's aligned input. */
-    void embed(List<FaceJob> jobs) {
+    void embed(List<FaceJob> jobs, boolean inParallel) {
         List<float[][]> perNetwork = new ArrayList<>();
         for (int m = 0; m < recognisers.size(); m++) {
-            perNetwork.add(recognisers.get(m).embed(jobs, m == 0));
+            perNetwork.add(recognisers.get(m).embed(jobs, m == 0, inParallel));
         }
         for (int j = 0; j < jobs.size(); j++) {
             float[] fused = new float[dimension];

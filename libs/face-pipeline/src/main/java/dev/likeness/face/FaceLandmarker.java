@@ -29,7 +29,7 @@ final class FaceLandmarker implements AutoCloseable {
     }
 
     /** Sets the landmarks of every job, batching up to maxBatch faces per call. */
-    void locate(List<FaceJob> jobs) {
+    void locate(List<FaceJob> jobs, boolean inParallel) {
         int width = spec.inputWidth(), height = spec.inputHeight();
         int channels = spec.encoding().channels().count();
         String output = spec.outputNames().get(0);
@@ -37,11 +37,17 @@ final class FaceLandmarker implements AutoCloseable {
             long start = System.nanoTime();
             List<FaceJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + maxBatch));
             FloatTensor points;
-            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
-                FaceJob job = chunk.get(i);
-                ImageTensors.resize(
-                        job.detail.image(), job.inDetail(crop(job.face)), width, height, spec.encoding(), slice);
-            })) {
+            try (InputBuffers.Batch input =
+                    buffers.fill(chunk.size(), channels, height, width, inParallel, (i, slice) -> {
+                        FaceJob job = chunk.get(i);
+                        ImageTensors.resize(
+                                job.detail.image(),
+                                job.inDetail(crop(job.face)),
+                                width,
+                                height,
+                                spec.encoding(),
+                                slice);
+                    })) {
                 points = input.run(model, Set.of(output)).get(output);
             }
             int perFace = (int) points.shape()[1];

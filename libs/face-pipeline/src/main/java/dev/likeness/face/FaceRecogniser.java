@@ -33,7 +33,7 @@ final class FaceRecogniser implements AutoCloseable {
      * One L2-normalised embedding per job, in order; with {@code measureSharpness}, also each job's sharpness,
      * measured on the aligned input.
      */
-    float[][] embed(List<FaceJob> jobs, boolean measureSharpness) {
+    float[][] embed(List<FaceJob> jobs, boolean measureSharpness, boolean inParallel) {
         int width = spec.inputWidth(), height = spec.inputHeight();
         int channels = spec.encoding().channels().count();
         String output = spec.outputNames().get(0);
@@ -43,20 +43,21 @@ final class FaceRecogniser implements AutoCloseable {
             long alignStart = System.nanoTime();
             long embedStart;
             FloatTensor vectors;
-            try (InputBuffers.Batch input = buffers.fill(chunk.size(), channels, height, width, (i, slice) -> {
-                FaceJob job = chunk.get(i);
-                int offset = slice.position();
-                ImageTensors.warpAffine(
-                        job.detail.image(),
-                        job.toInput(alignment, width, height),
-                        width,
-                        height,
-                        spec.encoding(),
-                        slice);
-                if (measureSharpness) {
-                    job.sharpness = FaceQuality.sharpness(slice, offset, width, height, channels);
-                }
-            })) {
+            try (InputBuffers.Batch input =
+                    buffers.fill(chunk.size(), channels, height, width, inParallel, (i, slice) -> {
+                        FaceJob job = chunk.get(i);
+                        int offset = slice.position();
+                        ImageTensors.warpAffine(
+                                job.detail.image(),
+                                job.toInput(alignment, width, height),
+                                width,
+                                height,
+                                spec.encoding(),
+                                slice);
+                        if (measureSharpness) {
+                            job.sharpness = FaceQuality.sharpness(slice, offset, width, height, channels);
+                        }
+                    })) {
                 listener.completed(PipelineStage.ALIGN, chunk.size(), System.nanoTime() - alignStart);
                 embedStart = System.nanoTime();
                 vectors = input.run(model, Set.of(output)).get(output);

@@ -41,16 +41,18 @@ public final class InputBuffers {
 
     /**
      * A batch of {@code items} images of {@code channels x height x width} in a buffer from {@link #take}, each item
-     * filled by {@code filler} into its own slice, the items in parallel on the common fork-join pool (the calling
-     * thread takes part): the per-image Java work of a batch (resampling, alignment) then uses every core instead of
-     * one, while the networks wait for it. Closing the batch gives its buffer back.
+     * filled by {@code filler} into its own slice. With {@code inParallel} the items are filled on the common fork-join
+     * pool (the calling thread takes part): the per-image Java work of a batch (resampling, alignment) then uses every
+     * core instead of one while the networks wait for it. Without, on the calling thread alone: for a batch that runs
+     * beside others, which keep the other cores busy. Closing the batch gives its buffer back.
      */
-    public Batch fill(int items, int channels, int height, int width, ItemFiller filler) {
+    public Batch fill(int items, int channels, int height, int width, boolean inParallel, ItemFiller filler) {
         long[] shape = {items, channels, height, width};
         FloatBuffer buffer = take(shape);
         int perItem = channels * height * width;
         try {
-            IntStream.range(0, items).parallel().forEach(item -> {
+            IntStream indices = IntStream.range(0, items);
+            (inParallel ? indices.parallel() : indices).forEach(item -> {
                 FloatBuffer slice = buffer.duplicate();
                 slice.position(item * perItem).limit((item + 1) * perItem);
                 filler.fill(item, slice);

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,27 @@ class InputBuffersTest {
     }
 
     @Test
+    void fillNotInParallelWritesEveryItemOnTheCallingThreadInOrder() {
+        InputBuffers buffers = new InputBuffers();
+        int items = 16, perItem = 3 * 4 * 4;
+        List<Integer> order = new ArrayList<>();
+        Thread caller = Thread.currentThread();
+
+        try (InputBuffers.Batch filled = buffers.fill(items, 3, 4, 4, false, (item, slice) -> {
+            assertThat(Thread.currentThread()).isSameAs(caller);
+            order.add(item);
+            for (int i = 0; i < perItem; i++) {
+                slice.put(item * 100 + i);
+            }
+        })) {
+            assertThat(order).isEqualTo(IntStream.range(0, items).boxed().toList());
+            for (int item = 0; item < items; item++) {
+                assertThat(filled.buffer().get(item * perItem + 7)).isEqualTo(item * 100f + 7);
+            }
+        }
+    }
+
+    @Test
     void fillWritesEveryItemIntoItsOwnSliceOnSeveralThreads() {
         InputBuffers buffers = new InputBuffers();
         int items = 64, perItem = 3 * 8 * 8;
@@ -50,7 +74,7 @@ class InputBuffersTest {
         // 10 s) until a second thread has taken part, so that the test sees the parallelism it asserts.
         CountDownLatch twoThreads = new CountDownLatch(2);
 
-        InputBuffers.Batch filled = buffers.fill(items, 3, 8, 8, (item, slice) -> {
+        InputBuffers.Batch filled = buffers.fill(items, 3, 8, 8, true, (item, slice) -> {
             if (threads.add(Thread.currentThread())) {
                 twoThreads.countDown();
             }
@@ -97,7 +121,8 @@ class InputBuffersTest {
         face.flip();
         InputBuffers buffers = new InputBuffers();
         try (OnnxModel feature = OnnxModel.open(FEATURE);
-                InputBuffers.Batch batch = buffers.fill(1, 3, 112, 112, (item, slice) -> slice.put(face.duplicate()))) {
+                InputBuffers.Batch batch =
+                        buffers.fill(1, 3, 112, 112, true, (item, slice) -> slice.put(face.duplicate()))) {
             String output = feature.outputs().keySet().iterator().next();
             assertThat(batch.run(feature, Set.of(output)).get(output).data())
                     .containsExactly(feature.run(face, shape).data(), within(1e-6f));
