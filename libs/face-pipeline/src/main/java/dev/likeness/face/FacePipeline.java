@@ -165,9 +165,6 @@ public final class FacePipeline implements AutoCloseable {
     /** Contiguous runs of the images, as {@link FacePipelineConfig#batchSizes} sizes them. */
     private List<List<PreparedImage>> batches(List<PreparedImage> images) {
         int[] sizes = config.batchSizes(images.size());
-        if (sizes.length == 1) {
-            return List.of(images);
-        }
         List<List<PreparedImage>> batches = new ArrayList<>(sizes.length);
         int from = 0;
         for (int size : sizes) {

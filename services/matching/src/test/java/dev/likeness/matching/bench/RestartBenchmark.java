@@ -49,8 +49,10 @@ import dev.likeness.matching.search.SearchSettings;
  */
 public final class RestartBenchmark {
 
-    private static final int DIMENSION = 512;
-    private static final ModelKey MODEL = new ModelKey("synthetic", "512");
+    /** The synthetic identities' model; ServiceRestart enrols its catch-up identities in it too. */
+    static final int DIMENSION = 512;
+
+    static final ModelKey MODEL = new ModelKey("synthetic", "512");
     private static final String TOPIC = Topics.GALLERY;
     /** Wall times on a shared machine move with its load; the CPU time of the one thread that works less. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -25,7 +25,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.likeness.core.calibration.ModelKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.matching.SyntheticEmbeddings;
 import dev.likeness.matching.gallery.IdentityUpdates;
@@ -44,8 +45,6 @@ import dev.likeness.testing.ServiceProcess;
  */
 final class ServiceRestart {
 
-    private static final int DIMENSION = 512;
-    private static final ModelKey MODEL = new ModelKey("synthetic", "512");
     private static final Pattern RESTORED =
             Pattern.compile("Restored the gallery snapshot of \\S+ taken at \\S+ in (\\d+) ms");
     private static final Pattern STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
@@ -82,8 +81,9 @@ final class ServiceRestart {
                 .start()) {
             double readySeconds = (System.nanoTime() - start) / 1e9;
             String health = matching.get("/q/health/ready");
-            long identities = number(health, "identities");
-            long applied = number(health, "recordsApplied");
+            JsonNode gallery = new ObjectMapper().readTree(health);
+            long identities = number(gallery, "identities");
+            long applied = number(gallery, "recordsApplied");
             if (identities != size + catchUp || applied != catchUp) {
                 throw new IllegalStateException("the replica holds " + identities + " identities after applying "
                         + applied + " records, not " + (size + catchUp) + " after " + catchUp + ": " + health);
@@ -127,7 +127,7 @@ final class ServiceRestart {
         config.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(catchUp, DIMENSION, 32, 0.7);
+        SyntheticEmbeddings embeddings = new SyntheticEmbeddings(catchUp, RestartBenchmark.DIMENSION, 32, 0.7);
         Instant now = Instant.now();
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -138,7 +138,14 @@ final class ServiceRestart {
             for (int i = 0; i < catchUp; i++) {
                 String id = "enrolled-after-the-snapshot-" + i;
                 byte[] identity = IdentityUpdates.enrol(
-                                null, id, "Person " + id, MODEL, embeddings.person(), "request-" + id, now, 5)
+                                null,
+                                id,
+                                "Person " + id,
+                                RestartBenchmark.MODEL,
+                                embeddings.person(),
+                                "request-" + id,
+                                now,
+                                5)
                         .toByteArray();
                 last = producer.send(new ProducerRecord<>(Topics.GALLERY, 0, id, identity));
             }
@@ -149,12 +156,13 @@ final class ServiceRestart {
         }
     }
 
-    private static long number(String json, String field) {
-        Matcher matcher = Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(json);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + field + " in " + json);
+    /** A number the readiness check's data carries (the gallery check's). */
+    private static long number(JsonNode health, String field) {
+        JsonNode value = health.findValue(field);
+        if (value == null || !value.canConvertToLong()) {
+            throw new IllegalStateException("no " + field + " in " + health);
         }
-        return Long.parseLong(matcher.group(1));
+        return value.asLong();
     }
 
     /** The first group of the pattern's last match: the service's own start, not an earlier one's. */
