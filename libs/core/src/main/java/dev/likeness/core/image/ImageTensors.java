@@ -190,13 +190,42 @@ public final class ImageTensors {
         }
         Pixels pixels = Pixels.of(image);
         Normalisation normalisation = new Normalisation(encoding, pixels.offsetsFor(encoding.channels()));
-        float[] tensor = new float[channels * plane];
+        // Filled a target row at a time: a whole detector tensor as one float[] (0.9 MB at 320x240) cost a
+        // humongous allocation, its zeroing and a copy per image.
+        TargetRows target = new TargetRows(out, channels, width, height);
         if (targetToSource[1] == 0 && targetToSource[3] == 0) {
-            sampleAxisAligned(pixels, targetToSource, width, height, normalisation, tensor);
+            sampleAxisAligned(pixels, targetToSource, width, height, normalisation, target);
         } else {
-            sampleWarped(pixels, targetToSource, width, height, normalisation, tensor);
+            sampleWarped(pixels, targetToSource, width, height, normalisation, target);
         }
-        out.put(tensor);
+        out.position(target.base + channels * plane);
+    }
+
+    /**
+     * One target row of every channel ({@code row[c * width + x]}), written into the buffer's planes once filled.
+     */
+    private static final class TargetRows {
+        final float[] row;
+        final int base;
+        private final FloatBuffer out;
+        private final int channels;
+        private final int width;
+        private final int plane;
+
+        TargetRows(FloatBuffer out, int channels, int width, int height) {
+            this.out = out;
+            this.base = out.position();
+            this.channels = channels;
+            this.width = width;
+            this.plane = width * height;
+            this.row = new float[channels * width];
+        }
+
+        void write(int y) {
+            for (int c = 0; c < channels; c++) {
+                out.put(base + c * plane + y * width, row, c * width, width);
+            }
+        }
     }
 
     /**
@@ -211,31 +240,23 @@ public final class ImageTensors {
             int width,
             int height,
             Normalisation normalisation,
-            float[] tensor) {
+            TargetRows target) {
         Axis columns = new Axis(targetToSource[0], targetToSource[2], width, pixels.width, pixels.pixelStride);
         Axis rows = new Axis(targetToSource[4], targetToSource[5], height, pixels.height, pixels.rowStride);
-        int plane = width * height;
         SourceRows cache = new SourceRows(pixels, columns, normalisation);
+        float[] row = target.row;
         for (int y = 0; y < height; y++) {
-            int rowStart = y * width;
             if (!rows.inside[y] || columns.first == columns.end) {
-                normalisation.fillBorder(tensor, plane, rowStart, rowStart + width);
-                continue;
+                normalisation.fillBorder(row, width, 0, width);
+            } else {
+                normalisation.fillBorder(row, width, 0, columns.first);
+                normalisation.fillBorder(row, width, columns.end, width);
+                float[][] top = cache.row(rows.near[y], null);
+                float[][] bottom = cache.row(rows.far[y], top);
+                normalisation.storeRow(
+                        top, bottom, rows.complement[y], rows.fraction[y], columns.first, columns.end, row, width);
             }
-            normalisation.fillBorder(tensor, plane, rowStart, rowStart + columns.first);
-            normalisation.fillBorder(tensor, plane, rowStart + columns.end, rowStart + width);
-            float[][] top = cache.row(rows.near[y], null);
-            float[][] bottom = cache.row(rows.far[y], top);
-            normalisation.storeRow(
-                    top,
-                    bottom,
-                    rows.complement[y],
-                    rows.fraction[y],
-                    columns.first,
-                    columns.end,
-                    tensor,
-                    plane,
-                    rowStart);
+            target.write(y);
         }
     }
 
@@ -283,9 +304,9 @@ public final class ImageTensors {
             int width,
             int height,
             Normalisation normalisation,
-            float[] tensor) {
+            TargetRows target) {
         byte[] data = pixels.data;
-        int plane = width * height;
+        float[] row = target.row;
         double maxX = pixels.width - 0.5;
         double maxY = pixels.height - 0.5;
         int lastX = pixels.width - 1;
@@ -294,11 +315,10 @@ public final class ImageTensors {
             double rowX = targetToSource[1] * y + targetToSource[2];
             double rowY = targetToSource[4] * y + targetToSource[5];
             for (int x = 0; x < width; x++) {
-                int index = y * width + x;
                 double sourceX = targetToSource[0] * x + rowX;
                 double sourceY = targetToSource[3] * x + rowY;
                 if (!(sourceX >= -0.5 && sourceX <= maxX && sourceY >= -0.5 && sourceY <= maxY)) {
-                    normalisation.fillBorder(tensor, plane, index, index + 1);
+                    normalisation.fillBorder(row, width, x, x + 1);
                     continue;
                 }
                 int left = (int) Math.floor(sourceX);
@@ -320,10 +340,11 @@ public final class ImageTensors {
                         fractionX * (1 - fractionY),
                         (1 - fractionX) * fractionY,
                         fractionX * fractionY,
-                        tensor,
-                        plane,
-                        index);
+                        row,
+                        width,
+                        x);
             }
+            target.write(y);
         }
     }
 
@@ -405,7 +426,10 @@ public final class ImageTensors {
             return new int[] {first, second, third};
         }
 
-        /** One target row from two horizontally interpolated source rows (per channel, in encoding order). */
+        /**
+         * One target row from two horizontally interpolated source rows (per channel, in encoding order), into
+         * {@code row} with channels {@code stride} apart.
+         */
         void storeRow(
                 float[][] top,
                 float[][] bottom,
@@ -413,9 +437,8 @@ public final class ImageTensors {
                 float bottomWeight,
                 int from,
                 int to,
-                float[] tensor,
-                int plane,
-                int rowStart) {
+                float[] row,
+                int stride) {
             if (grey) {
                 float[] red = top[0], green = top[1], blue = top[2];
                 float[] redBelow = bottom[0], greenBelow = bottom[1], blueBelow = bottom[2];
@@ -424,23 +447,23 @@ public final class ImageTensors {
                     float luma = LUMA_RED * (topWeight * red[x] + bottomWeight * redBelow[x])
                             + LUMA_GREEN * (topWeight * green[x] + bottomWeight * greenBelow[x])
                             + LUMA_BLUE * (topWeight * blue[x] + bottomWeight * blueBelow[x]);
-                    tensor[rowStart + x] = (luma - greyMean) * greyScale;
+                    row[x] = (luma - greyMean) * greyScale;
                 }
                 return;
             }
             for (int c = 0; c < 3; c++) {
                 float[] above = top[c], below = bottom[c];
                 float channelMean = mean[c], channelScale = inverseStd[c];
-                int start = c * plane + rowStart;
+                int start = c * stride;
                 for (int x = from; x < to; x++) {
-                    tensor[start + x] = (topWeight * above[x] + bottomWeight * below[x] - channelMean) * channelScale;
+                    row[start + x] = (topWeight * above[x] + bottomWeight * below[x] - channelMean) * channelScale;
                 }
             }
         }
 
-        void fillBorder(float[] tensor, int plane, int from, int to) {
+        void fillBorder(float[] row, int stride, int from, int to) {
             for (int c = 0; c < border.length; c++) {
-                Arrays.fill(tensor, c * plane + from, c * plane + to, border[c]);
+                Arrays.fill(row, c * stride + from, c * stride + to, border[c]);
             }
         }
 
@@ -454,9 +477,9 @@ public final class ImageTensors {
                 float weight01,
                 float weight10,
                 float weight11,
-                float[] tensor,
-                int plane,
-                int index) {
+                float[] row,
+                int stride,
+                int x) {
             float a = bilinear(
                     data, first, topLeft, topRight, bottomLeft, bottomRight, weight00, weight01, weight10, weight11);
             float b = bilinear(
@@ -465,11 +488,11 @@ public final class ImageTensors {
                     data, third, topLeft, topRight, bottomLeft, bottomRight, weight00, weight01, weight10, weight11);
             if (grey) {
                 float luma = LUMA_RED * a + LUMA_GREEN * b + LUMA_BLUE * c;
-                tensor[index] = (luma - mean[0]) * inverseStd[0];
+                row[x] = (luma - mean[0]) * inverseStd[0];
             } else {
-                tensor[index] = (a - mean[0]) * inverseStd[0];
-                tensor[plane + index] = (b - mean[1]) * inverseStd[1];
-                tensor[2 * plane + index] = (c - mean[2]) * inverseStd[2];
+                row[x] = (a - mean[0]) * inverseStd[0];
+                row[stride + x] = (b - mean[1]) * inverseStd[1];
+                row[2 * stride + x] = (c - mean[2]) * inverseStd[2];
             }
         }
     }

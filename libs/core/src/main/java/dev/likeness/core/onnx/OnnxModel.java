@@ -314,9 +314,15 @@ public final class OnnxModel implements AutoCloseable {
             throw new IllegalStateException("Output '" + name + "' of " + path.getFileName() + " is " + value.getInfo()
                     + ", not a float tensor");
         }
+        // getFloatBuffer already copies the native output into a new heap buffer: its array is ours to keep.
         FloatBuffer buffer = tensor.getFloatBuffer();
-        float[] data = new float[buffer.remaining()];
-        buffer.get(data);
+        float[] data;
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.array().length == buffer.remaining()) {
+            data = buffer.array();
+        } else {
+            data = new float[buffer.remaining()];
+            buffer.get(data);
+        }
         return new FloatTensor(data, tensor.getInfo().getShape());
     }
 
