@@ -1,7 +1,8 @@
 # Likeness: the commands a newcomer needs. See README.md.
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
-BENCH_JAVA = -Xmx2g -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
+# The in-process pipeline runs with the embedding service's heap regions (docs/embedding.md, "JVM settings").
+BENCH_JAVA = -Xmx2g -XX:G1HeapRegionSize=8m -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
 BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots

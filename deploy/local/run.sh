@@ -56,6 +56,13 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
+# The JVM options a service's image adds to its entrypoint (services/*/pom.xml, quarkus.jib.jvm-additional-arguments).
+service_jvm_options() {
+  case "$1" in
+    embedding) echo "-XX:G1HeapRegionSize=8m" ;;
+  esac
+}
+
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}; port=${entry##*:}
   echo "==> Starting $name on http://localhost:$port, log in $LOGS/$name.log"
@@ -63,7 +70,8 @@ for entry in "${SERVICES[@]}"; do
     LIKENESS_CONSOLE_MATCHING_URL=http://localhost:$MATCHING_PORT \
     LIKENESS_STYLISING_INSIGHT_RESULTS_DIR="$VAR/insight" LIKENESS_EMBEDDING_INSIGHT_RESULTS_DIR="$VAR/insight" \
     LIKENESS_CONSOLE_INSIGHT_RESULTS_DIRS="$VAR/insight" \
-    java ${JAVA_OPTS:-} -jar "services/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
+    java ${JAVA_OPTS:-} $(service_jvm_options "$name") -jar "services/$name/target/quarkus-app/quarkus-run.jar" \
+    >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done
 

@@ -89,6 +89,18 @@ class ImageConfigTest {
 
     @ParameterizedTest
     @MethodSource("images")
+    void runsThePipelineWithHeapRegionsThatHoldADecodedPhoto(Path tarball) {
+        ImageArchive image = ImageArchive.of(tarball);
+        // docs/embedding.md, "JVM settings": a decoded photo must not be a humongous object.
+        if (name(image).equals("embedding")) {
+            assertThat(image.entrypoint()).contains("-XX:G1HeapRegionSize=8m");
+        } else {
+            assertThat(image.entrypoint()).noneMatch(argument -> argument.contains("G1HeapRegionSize"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("images")
     void hasNoModelsInside(Path tarball) {
         ImageArchive image = ImageArchive.of(tarball);
         assertThat(image.entries())

@@ -274,6 +274,10 @@ public final class MeshBench {
                 .env(
                         "LIKENESS_MATCHING_GALLERY_SNAPSHOT_DIRECTORY",
                         work.resolve("gallery-snapshots").toString());
+        if (name.equals("embedding")) {
+            // As its image's entrypoint runs it (services/embedding/pom.xml).
+            builder.jvmOption("-XX:G1HeapRegionSize=8m");
+        }
         settings(name).forEach(builder::env);
         return builder.logFile(work.resolve(name + ".log"))
                 .readyTimeout(Duration.ofSeconds(240))
