@@ -8,6 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -269,6 +272,28 @@ class ImageTensorsTest {
         float[] secondItem = new float[alone.capacity()];
         batch.position(alone.capacity()).get(secondItem);
         assertThat(secondItem).containsExactly(alone.array());
+    }
+
+    @Test
+    void fillsADetectorTensorInADirectBufferWithoutAnArrayOfTheWholeTensor() {
+        BufferedImage photo = TestImages.pattern(640, 480, BufferedImage.TYPE_3BYTE_BGR);
+        FloatBuffer onHeap = FloatBuffer.allocate(FACE.floatsPerImage(320, 240));
+        FloatBuffer direct = ByteBuffer.allocateDirect(4 * onHeap.capacity())
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        ImageTensors.resize(photo, 320, 240, FACE, onHeap);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        ImageTensors.resize(photo, 320, 240, FACE, direct);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        // The tensor is 0.9 MB: as one float[] it was a humongous object per image (docs/benchmarks.md).
+        assertThat(allocated).isLessThan(64 * 1024);
+        assertThat(direct.position()).isEqualTo(direct.capacity());
+        float[] filled = new float[direct.capacity()];
+        direct.flip().get(filled);
+        assertThat(filled).containsExactly(onHeap.array());
     }
 
     @Test
