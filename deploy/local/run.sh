@@ -71,7 +71,7 @@ for entry in "${SERVICES[@]}"; do
     LIKENESS_STYLISING_INSIGHT_RESULTS_DIR="$VAR/insight" LIKENESS_EMBEDDING_INSIGHT_RESULTS_DIR="$VAR/insight" \
     LIKENESS_CONSOLE_INSIGHT_RESULTS_DIRS="$VAR/insight" \
     java ${JAVA_OPTS:-} $(service_jvm_options "$name") -jar "services/$name/target/quarkus-app/quarkus-run.jar" \
-    >"$LOGS/$name.log" 2>&1 &
+      >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done
 
