@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,8 +61,8 @@ class BatchesInFlightTest {
     @Tag("models")
     void batchesInFlightFindAndEmbedWhatOneBatchAtATimeDoes() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = new ArrayList<>(samplePhotos(models));
-        photos.addAll(samplePhotos(models));
+        List<byte[]> photos = new ArrayList<>(ReferenceEmbeddings.photoBytes(models));
+        photos.addAll(ReferenceEmbeddings.photoBytes(models));
         // Batches of 4: the twelve photos make three, run two at a time.
         FacePipelineConfig config = FacePipelineConfig.defaults(models).withMaxBatch(4);
         Set<String> detectingThreads = ConcurrentHashMap.newKeySet();
@@ -106,7 +105,7 @@ class BatchesInFlightTest {
     @Tag("models")
     void aBatchThatFailsFailsTheCallAndThePipelineGoesOn() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = samplePhotos(models);
+        List<byte[]> photos = ReferenceEmbeddings.photoBytes(models);
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
             List<PreparedImage> prepared = prepare(pipeline, photos);
             // The last photo's faces are cut from a second decode of its bytes (it is larger than detection needs):
@@ -127,7 +126,7 @@ class BatchesInFlightTest {
     @Tag("models")
     void callersAtOnceShareTheBatchThreadsAndEachGetsItsOwnResults() throws Exception {
         Path models = ModelsDirectory.locate();
-        List<byte[]> photos = samplePhotos(models);
+        List<byte[]> photos = ReferenceEmbeddings.photoBytes(models);
         ExecutorService callers = Executors.newFixedThreadPool(3);
         try (FacePipeline pipeline = FacePipeline.open(FacePipelineConfig.defaults(models))) {
             List<PreparedImage> prepared = prepare(pipeline, photos);
@@ -155,15 +154,6 @@ class BatchesInFlightTest {
 
     private static List<Integer> faceCounts(List<FaceAnalysis> analyses) {
         return analyses.stream().map(a -> a.faces().size()).toList();
-    }
-
-    /** The six sample photos' bytes, a fresh array each (one test spoils one). */
-    private static List<byte[]> samplePhotos(Path models) throws Exception {
-        List<byte[]> photos = new ArrayList<>();
-        for (String photo : ReferenceEmbeddings.PHOTOS) {
-            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
-        }
-        return photos;
     }
 
     private static List<PreparedImage> prepare(FacePipeline pipeline, List<byte[]> photos) throws Exception {

@@ -36,16 +36,13 @@ public record ReferenceEmbeddings(String network, String photo, int face, Detect
                 List<List<AnalysedFace>> perPhoto = new ArrayList<>();
                 if (inOneCall) {
                     List<PreparedImage> prepared = new ArrayList<>();
-                    for (String photo : PHOTOS) {
-                        prepared.add(pipeline.prepare(
-                                Files.readAllBytes(models.resolve("samples").resolve(photo)), 0, 0));
+                    for (byte[] photo : photoBytes(models)) {
+                        prepared.add(pipeline.prepare(photo, 0, 0));
                     }
                     pipeline.analyseAll(prepared).forEach(analysis -> perPhoto.add(analysis.faces()));
                 } else {
-                    for (String photo : PHOTOS) {
-                        perPhoto.add(pipeline.analyse(Files.readAllBytes(
-                                        models.resolve("samples").resolve(photo)))
-                                .faces());
+                    for (byte[] photo : photoBytes(models)) {
+                        perPhoto.add(pipeline.analyse(photo).faces());
                     }
                 }
                 for (int p = 0; p < PHOTOS.size(); p++) {
@@ -62,6 +59,15 @@ public record ReferenceEmbeddings(String network, String photo, int face, Detect
             }
         }
         return faces;
+    }
+
+    /** The sample photos' bytes, in {@link #PHOTOS}' order, a fresh array each (a test may spoil one). */
+    static List<byte[]> photoBytes(Path models) throws IOException {
+        List<byte[]> photos = new ArrayList<>();
+        for (String photo : PHOTOS) {
+            photos.add(Files.readAllBytes(models.resolve("samples").resolve(photo)));
+        }
+        return photos;
     }
 
     static List<ReferenceEmbeddings> read(Path file) {
