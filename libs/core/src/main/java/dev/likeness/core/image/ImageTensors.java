@@ -198,7 +198,7 @@ public final class ImageTensors {
         } else {
             sampleWarped(pixels, targetToSource, width, height, normalisation, target);
         }
-        out.position(target.base + channels * plane);
+        target.finish();
     }
 
     /**
@@ -206,7 +206,7 @@ public final class ImageTensors {
      */
     private static final class TargetRows {
         final float[] row;
-        final int base;
+        private final int base;
         private final FloatBuffer out;
         private final int channels;
         private final int width;
@@ -225,6 +225,11 @@ public final class ImageTensors {
             for (int c = 0; c < channels; c++) {
                 out.put(base + c * plane + y * width, row, c * width, width);
             }
+        }
+
+        /** Moves the buffer past the tensor, as a relative put of it would. */
+        void finish() {
+            out.position(base + channels * plane);
         }
     }
 
