@@ -37,7 +37,11 @@ final class ImageRequests {
 
     private ImageRequests() {}
 
-    /** The files as given, and each folder's photos (by file extension, sorted by name); exit 2 when one is unusable. */
+    /**
+     * The files as given, and each folder's photos (by file extension, sorted by name); exit 2 when a folder cannot be
+     * listed or nothing is found. A file named is checked when it is read, so that one missing among many is reported
+     * and the others go on, as in a folder.
+     */
     static List<Path> photoFiles(List<Path> filesOrFolders) {
         List<Path> files = new ArrayList<>();
         for (Path path : filesOrFolders) {
@@ -51,7 +55,7 @@ final class ImageRequests {
                     throw new CliException(ExitCodes.USAGE, "cannot read folder " + path + ": " + e.getMessage());
                 }
             } else {
-                files.add(requireReadableFile(path));
+                files.add(path);
             }
         }
         if (files.isEmpty()) {

@@ -77,9 +77,13 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Purpose requestPurpose = purpose();
+        tenant.named(); // a malformed --tenant is a usage error once, not a failure of every photo
         List<Path> files = ImageRequests.photoFiles(filesOrFolders);
         if (requestId != null && files.size() > 1) {
             throw new CliException(ExitCodes.USAGE, "--request-id needs exactly one photo, not " + files.size());
+        }
+        if (files.size() == 1) {
+            ImageRequests.requireReadableFile(files.get(0)); // one photo: a usage error before Kafka is asked
         }
         PrintWriter out = spec.commandLine().getOut();
         ProgressLine progress = ProgressLine.onTerminal(spec.commandLine().getErr(), "published", files.size());
@@ -99,6 +103,7 @@ final class PublishCommand implements Callable<Integer> {
                         throw unreadable; // one photo: exit with its own code, as every other command does
                     }
                     reportFailure(file, unreadable.getMessage());
+                    progress.advance();
                     continue;
                 }
                 inFlight.add(new Pending(file, id, kafka.sendAsync(CloudEventRecords.of(imagesTopic, id, request))));

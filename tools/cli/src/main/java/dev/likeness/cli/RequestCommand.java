@@ -1,15 +1,20 @@
 package dev.likeness.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
@@ -19,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Publishes one photo and waits for the MatchResult keyed by its request id, printed as JSON. */
+/**
+ * Publishes one photo and waits for the MatchResult keyed by its request id, printed as JSON, or for the dead letter
+ * of a service that refused it.
+ */
 abstract class RequestCommand implements Callable<Integer> {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -57,40 +65,57 @@ abstract class RequestCommand implements Callable<Integer> {
         ImageSubmitted request = tenant.applyTo(ImageRequests.request(id, file, purpose()));
         String imagesTopic = topics.images(tenant);
         String matchesTopic = topics.matches(tenant);
+        PrintWriter err = spec.commandLine().getErr();
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
             kafka.requireTopics(List.of(imagesTopic, matchesTopic));
+            // A refused request is answered by a dead letter instead of a MatchResult: followed too, so that it ends
+            // the wait with its reason (those topics exist once the services have started).
+            List<String> answers = new ArrayList<>(List.of(matchesTopic));
+            Set<String> existing = kafka.existingTopics();
+            topics.deadLetters().stream().filter(existing::contains).forEach(answers::add);
             // Reading from the end starts before publishing, so a fast answer is not missed.
-            try (TopicFollower results = kafka.reader(List.of(matchesTopic), false)) {
+            try (TopicFollower follower = kafka.reader(answers, false)) {
                 kafka.send(CloudEventRecords.of(imagesTopic, id, request));
-                Optional<MatchResult> result = awaitResult(results, id);
-                if (result.isEmpty()) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("likeness: no result for request " + id + " on " + matchesTopic + " within "
-                                    + timeoutSeconds + " s");
+                Optional<ConsumerRecord<String, byte[]>> answer = awaitAnswer(follower, id);
+                if (answer.isEmpty()) {
+                    err.println("likeness: no result for request " + id + " on " + matchesTopic
+                            + (answers.size() > 1 ? " and no dead letter" : "") + " within " + timeoutSeconds + " s");
                     return ExitCodes.TIMED_OUT;
                 }
-                spec.commandLine().getOut().println(EventJson.pretty(result.get()));
-                return result.get().hasError() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
+                ConsumerRecord<String, byte[]> record = answer.get();
+                if (!record.topic().equals(matchesTopic)) {
+                    DeadLetter letter = parse(DeadLetter.parser(), record);
+                    err.println("likeness: " + letter.getService() + " dead-lettered request " + id + ": "
+                            + letter.getReasonCode() + ": " + letter.getReason());
+                    return ExitCodes.ERROR_RESULT;
+                }
+                MatchResult result = parse(MatchResult.parser(), record);
+                spec.commandLine().getOut().println(EventJson.pretty(result));
+                return result.hasError() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
             }
         }
     }
 
-    private Optional<MatchResult> awaitResult(TopicFollower results, String id) {
+    /** The first record keyed by the request id on any of the followed topics, within the timeout. */
+    private Optional<ConsumerRecord<String, byte[]>> awaitAnswer(TopicFollower follower, String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> record : results.poll(POLL_INTERVAL)) {
+            for (ConsumerRecord<String, byte[]> record : follower.poll(POLL_INTERVAL)) {
                 if (id.equals(record.key()) && record.value() != null) {
-                    try {
-                        return Optional.of(MatchResult.parseFrom(record.value()));
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new CliException(
-                                ExitCodes.UNEXPECTED,
-                                "undecodable MatchResult for request " + id + ": " + e.getMessage());
-                    }
+                    return Optional.of(record);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static <T> T parse(Parser<T> parser, ConsumerRecord<String, byte[]> record) {
+        try {
+            return parser.parseFrom(record.value());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CliException(
+                    ExitCodes.UNEXPECTED,
+                    "undecodable record on " + record.topic() + " for request " + record.key() + ": " + e.getMessage());
+        }
     }
 }

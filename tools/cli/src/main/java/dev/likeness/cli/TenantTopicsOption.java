@@ -1,5 +1,7 @@
 package dev.likeness.cli;
 
+import java.util.List;
+
 import dev.likeness.core.kafka.TenantTopics;
 import dev.likeness.core.kafka.Topics;
 import picocli.CommandLine.Option;
@@ -23,6 +25,14 @@ final class TenantTopicsOption {
 
     String matches(TenantOption tenant) {
         return own ? TenantTopics.matches(required(tenant)) : Topics.MATCHES;
+    }
+
+    /**
+     * Where the services a request passes (embedding, then matching) dead-letter what they refuse, keyed by the
+     * request id: on the shared topics only, as a tenant's Kafka user may read no others.
+     */
+    List<String> deadLetters() {
+        return own ? List.of() : List.of(Topics.deadLetters("embedding"), Topics.deadLetters("matching"));
     }
 
     private static String required(TenantOption tenant) {

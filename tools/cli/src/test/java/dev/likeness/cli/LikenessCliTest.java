@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -255,6 +256,29 @@ class LikenessCliTest {
         assertThat(run.out).contains("\"code\": \"NO_FACE\"");
     }
 
+    @Test
+    void identifyEndsWithTheReasonWhenTheEmbeddingServiceDeadLettersThePhoto() throws Exception {
+        long started = System.nanoTime();
+        CliRun run = answeredOn(
+                EMBEDDING_DLQ,
+                (requestId, request) -> DeadLetter.newBuilder()
+                        .setReasonCode("IMAGE_UNSUPPORTED_FORMAT")
+                        .setReason("GIF is not decoded")
+                        .setService("embedding")
+                        .setRequestId(requestId)
+                        .build(),
+                "identify",
+                PHOTO.toString());
+
+        assertThat(run.exitCode).as(run.err).isEqualTo(ExitCodes.ERROR_RESULT);
+        assertThat(run.err)
+                .containsPattern(
+                        "embedding dead-lettered request [-0-9a-f]+: IMAGE_UNSUPPORTED_FORMAT: GIF is not decoded");
+        assertThat(run.out).isEmpty();
+        // The dead letter ends the wait: well within the 30 s the command was given.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+    }
+
     /**
      * Plays the embedding service with the real analysis networks: the request is detect-only and asks for the
      * analyses named, and each face's line shows every attribute the networks gave it.
@@ -342,6 +366,49 @@ class LikenessCliTest {
     }
 
     @Test
+    void aMissingPhotoAmongOthersIsReportedAndTheOthersAreSent() throws Exception {
+        Path second = ModelsDirectory.resolve("samples/sample3.jpg");
+        try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
+            CliRun run = likeness(
+                    "publish",
+                    PHOTO.toString(),
+                    "no/such/photo.jpg",
+                    second.toString(),
+                    "--bootstrap-servers",
+                    bootstrapServers);
+
+            assertThat(run.exitCode).as(run.err).isEqualTo(ExitCodes.ERROR_RESULT);
+            assertThat(run.err).contains("no/such/photo.jpg: no such file").doesNotContain("\tat ");
+            List<String> requestIds = run.out.lines().toList();
+            assertThat(requestIds).hasSize(2);
+            List<ConsumerRecord<String, byte[]>> records = images.read(2, Duration.ofSeconds(30));
+            assertThat(records).extracting(ConsumerRecord::key).containsExactlyElementsOf(requestIds);
+            assertThat(ImageSubmitted.parseFrom(records.get(1).value())
+                            .getImage()
+                            .getInline()
+                            .toByteArray())
+                    .isEqualTo(Files.readAllBytes(second));
+        }
+    }
+
+    @Test
+    void aMalformedTenantIsOneUsageErrorNotAFailurePerPhoto() {
+        CliRun run = likeness(
+                "publish",
+                PHOTO.toString(),
+                PHOTO.toString(),
+                "--tenant",
+                "Acme",
+                "--bootstrap-servers",
+                bootstrapServers);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err.lines().filter(line -> line.contains("--tenant Acme")))
+                .hasSize(1);
+        assertThat(run.out).isEmpty();
+    }
+
+    @Test
     void anUnreachableBrokerIsReportedQuickly() throws IOException {
         int closedPort = FreePorts.find();
         long started = System.nanoTime();
@@ -406,6 +473,19 @@ class LikenessCliTest {
     /** Runs a command while playing the mesh: answers its request with a MatchResult keyed by the request id. */
     private CliRun answered(BiConsumer<ImageSubmitted, MatchResult.Builder> outcome, String... command)
             throws Exception {
+        return answeredOn(
+                Topics.MATCHES,
+                (requestId, request) -> {
+                    MatchResult.Builder result = MatchResult.newBuilder().setRequestId(requestId);
+                    outcome.accept(request, result);
+                    return result.build();
+                },
+                command);
+    }
+
+    /** Runs a command while playing the mesh: answers its request on the topic given, keyed by the request id. */
+    private CliRun answeredOn(String topic, BiFunction<String, ImageSubmitted, Message> answer, String... command)
+            throws Exception {
         try (TopicFollower images = kafka.readFromEnd(Topics.IMAGES)) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--timeout", "30", "--bootstrap-servers", bootstrapServers));
@@ -413,9 +493,11 @@ class LikenessCliTest {
             List<ConsumerRecord<String, byte[]>> requests = images.read(1, Duration.ofSeconds(20));
             assertThat(requests).hasSize(1);
             String requestId = requests.get(0).key();
-            MatchResult.Builder result = MatchResult.newBuilder().setRequestId(requestId);
-            outcome.accept(ImageSubmitted.parseFrom(requests.get(0).value()), result);
-            send(Topics.MATCHES, requestId, result.build());
+            send(
+                    topic,
+                    requestId,
+                    answer.apply(
+                            requestId, ImageSubmitted.parseFrom(requests.get(0).value())));
             return run.get(40, TimeUnit.SECONDS);
         }
     }
