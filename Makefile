@@ -5,7 +5,9 @@ MVN ?= ./mvnw -B -ntp
 BENCH_JAVA = -Xmx2g -XX:G1HeapRegionSize=8m -cp 'tools/bench/target/classes:tools/bench/target/lib/*'
 BENCH_SEARCH_ARGS = --sizes 10000,100000,1000000 --queries 1000,1000,300 --ef 50,100,200 --build-up-to 100000 \
     --graph-cache $(CURDIR)/var/bench/hnsw --csv $(CURDIR)/var/bench/matching.csv
-BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000 --dir $(CURDIR)/var/bench/snapshots
+BENCH_RESTART_ARGS = --sizes 100000,1000000 --graph-up-to 100000
+# Apart from the arguments, so that BENCH_RESTART_ARGS="..." finds the snapshots the default run left.
+BENCH_RESTART_DIR = --dir $(CURDIR)/var/bench/snapshots
 
 .PHONY: help run test check format models corpus broker build images images-cuda bench bench-micro bench-graphs bench-restart bench-threads bench-onnxruntime clean
 
@@ -101,7 +103,7 @@ bench-graphs:
 ## enrolled after the snapshot) and times it from its start until it is ready.
 bench-restart:
 	$(MVN) -q -DskipTests install -pl services/matching -am
-	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS)"
+	$(MVN) -q -o -pl services/matching exec:exec@restart-bench -Dbench.heap=8g "-Dbench.args=$(BENCH_RESTART_ARGS) $(BENCH_RESTART_DIR)"
 
 ## bench-threads: ONNX Runtime's pools per session against one pool per process (SharedThreadPool), on the
 ## in-process pipeline (one JVM per mode, 5 alternating rounds; ~4 min); writes its section of docs/benchmarks.md.

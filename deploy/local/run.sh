@@ -38,15 +38,21 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# Every port is checked before the build: a service that finds its port taken stops at once, and what answers there
+# instead (another program, or a Likeness left from an earlier run) would be mistaken for it.
+for entry in kafka:$KAFKA_PORT "${SERVICES[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+    echo "Something already listens on localhost:$port, $name's port: stop it (or set ${name^^}_PORT) and retry." >&2
+    exit 1
+  fi
+done
+
 if [[ -z "${LIKENESS_SKIP_BUILD:-}" ]]; then
   echo "==> Building (first time: a few minutes)"
   $MVN -q -DskipTests install
 fi
 
-if (exec 3<>/dev/tcp/127.0.0.1/"$KAFKA_PORT") 2>/dev/null; then
-  echo "Something already listens on localhost:$KAFKA_PORT: stop it (or set KAFKA_PORT) and retry." >&2
-  exit 1
-fi
 echo "==> Starting Kafka (KRaft, Apache Kafka jars) on localhost:$KAFKA_PORT, log in $LOGS/broker.log"
 bash deploy/local/broker.sh --port "$KAFKA_PORT" --data-dir "$VAR/kafka" >"$LOGS/broker.log" 2>&1 &
 PIDS+=($!)
@@ -55,6 +61,11 @@ for _ in $(seq 1 60); do
   kill -0 "${PIDS[0]}" 2>/dev/null || { tail -20 "$LOGS/broker.log" >&2; exit 1; }
   sleep 1
 done
+if ! grep -q "Kafka broker ready" "$LOGS/broker.log" 2>/dev/null; then
+  echo "The broker is not ready after 60s; the end of $LOGS/broker.log:" >&2
+  tail -20 "$LOGS/broker.log" >&2
+  exit 1
+fi
 
 # The JVM options a service's image adds to its entrypoint (services/*/pom.xml, quarkus.jib.jvm-additional-arguments).
 service_jvm_options() {
@@ -76,12 +87,20 @@ for entry in "${SERVICES[@]}"; do
 done
 
 started=$(date +%s)
-for entry in "${SERVICES[@]}"; do
-  name=${entry%%:*}; port=${entry##*:}
+for i in "${!SERVICES[@]}"; do
+  entry=${SERVICES[$i]}; name=${entry%%:*}; port=${entry##*:}
+  pid=${PIDS[$((i + 1))]} # PIDS[0] is the broker
   until curl -fs "http://localhost:$port/q/health/ready" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name stopped before it was ready; the end of $LOGS/$name.log:" >&2
+      tail -30 "$LOGS/$name.log" >&2
+      exit 1
+    fi
     if (( $(date +%s) - started > READY_TIMEOUT_S )); then
       echo "$name is not ready after ${READY_TIMEOUT_S}s; its health says:" >&2
-      curl -s "http://localhost:$port/q/health/ready" >&2 || tail -30 "$LOGS/$name.log" >&2
+      curl -s "http://localhost:$port/q/health/ready" >&2 || true
+      printf '\nThe end of %s:\n' "$LOGS/$name.log" >&2
+      tail -30 "$LOGS/$name.log" >&2
       exit 1
     fi
     sleep 1

@@ -77,6 +77,14 @@ final class MakeRun implements AutoCloseable {
         throw new IllegalStateException("run.sh printed no '" + READY_LINE + "' within " + timeout + ":\n" + output());
     }
 
+    /** Waits for run.sh to end by itself; returns its exit code. */
+    int awaitExit(Duration timeout) throws IOException, InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("run.sh still runs after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
     String output() throws IOException {
         return Files.readString(output, UTF_8);
     }

@@ -115,6 +115,7 @@ final class StyliseCommand implements Callable<Integer> {
                         seed,
                         preserveColour,
                         progressEvery));
+        requireWritableFolder(output);
         if (output != null && isJpeg(output)) {
             request = request.toBuilder()
                     .setOutputFormat(StyleRequested.OutputFormat.JPEG)
@@ -140,6 +141,17 @@ final class StyliseCommand implements Callable<Integer> {
                                 ? output
                                 : defaultOutput(content, result.getImage().getContentType()));
             }
+        }
+    }
+
+    /** Checked before publishing: a job of minutes must not end in a picture with nowhere to go. */
+    private static void requireWritableFolder(Path output) {
+        if (output == null) {
+            return;
+        }
+        Path folder = output.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
+            throw new CliException(ExitCodes.USAGE, "--output " + output + ": no writable folder " + folder);
         }
     }
 

@@ -114,6 +114,28 @@ class StyliseAndGalleryCommandsTest {
     }
 
     @Test
+    void styliseRefusesAnOutputInAFolderThatIsNotThereBeforePublishing() throws Exception {
+        try (TopicFollower requests = kafka.readFromEnd(Topics.STYLE_REQUESTS)) {
+            CliRun run = likeness(
+                    "stylise",
+                    CONTENT.toString(),
+                    STYLE.toString(),
+                    "-o",
+                    "no/such/folder/painted.png",
+                    "--bootstrap-servers",
+                    bootstrapServers);
+
+            assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err)
+                    .contains("--output no/such/folder/painted.png: no writable folder")
+                    .doesNotContain("\tat ");
+            assertThat(requests.read(1, Duration.ofSeconds(2)))
+                    .as("nothing published")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void styliseReportsABrokerThatIsDown() throws IOException {
         CliRun run = likeness(
                 "stylise",
