@@ -145,6 +145,40 @@ class GallerySnapshotRestartTest {
         }
     }
 
+    /**
+     * With no records for longer than the snapshot's maximum age (a night without enrolments), the snapshot is
+     * rewritten before it grows too old, so a replica started then still restores it instead of reading the topic.
+     */
+    @Test
+    void aQuietGalleryKeepsASnapshotYoungEnoughToRestore(@TempDir Path snapshots) throws InterruptedException {
+        String bootstrap = KafkaBroker.shared().bootstrapServers();
+        Duration maxAge = Duration.ofSeconds(10);
+        GalleryFollower.Snapshotting snapshotting =
+                new GalleryFollower.Snapshotting(new GallerySnapshots(snapshots, maxAge), Duration.ofHours(1));
+        List<float[]> people = new ArrayList<>();
+        try (KafkaTestClient kafka = KafkaBroker.shared().client();
+                GalleryTopic gallery = new GalleryTopic(kafka, topic)) {
+            kafka.createTopics(new NewTopic(topic, 3, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            for (int i = 0; i < 10; i++) {
+                enrol(kafka, people, i);
+            }
+            Map<Integer, Long> ends = gallery.endOffsets();
+            try (Replica quiet = new Replica(bootstrap, topic, SEARCH, CALIBRATIONS, snapshotting).syncedTo(ends)) {
+                Path snapshot = snapshots.resolve(topic + ".snapshot");
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(snapshot));
+                // No record comes while the replica runs past the first snapshot's maximum age.
+                Thread.sleep(maxAge.plusSeconds(2).toMillis());
+            }
+            try (Replica restarted = new Replica(bootstrap, topic, SEARCH, CALIBRATIONS, snapshotting).syncedTo(ends)) {
+                assertThat(restarted.follower().progress().recordsApplied())
+                        .as("restored from the snapshot, no record read again")
+                        .isZero();
+                assertThat(restarted.gallery().list(0, Integer.MAX_VALUE)).hasSize(10);
+            }
+        }
+    }
+
     private void enrol(KafkaTestClient kafka, List<float[]> people, int i) {
         people.add(embeddings.person());
         kafka.send(topic, id(i), record(people, i, "Person " + i).toByteArray());

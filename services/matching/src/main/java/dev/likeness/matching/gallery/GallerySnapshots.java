@@ -56,6 +56,10 @@ public final class GallerySnapshots {
         return directory;
     }
 
+    public Duration maxAge() {
+        return maxAge;
+    }
+
     /**
      * Restores the latest snapshot of {@code topic} into {@code gallery}; empty, leaving the gallery empty,
      * when there is none, or it is older than the maximum age, unreadable or corrupt.

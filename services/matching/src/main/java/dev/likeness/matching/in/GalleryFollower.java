@@ -121,11 +121,20 @@ public final class GalleryFollower implements AutoCloseable {
         }
     }
 
-    /** After the whole gallery is materialised, and then once per interval in which records came. */
+    /**
+     * After the whole gallery is materialised, then once per interval in which records came, and on a quiet gallery
+     * once the snapshot is half its maximum age: else a night without enrolments would leave only a snapshot too old
+     * to restore, and the next start would read the whole topic.
+     */
     private void snapshotIfDue() {
-        if (snapshotting == null
-                || recordsSinceSnapshot == 0
-                || Instant.now().isBefore(lastSnapshot.plus(snapshotting.interval()))) {
+        if (snapshotting == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        boolean recordsCame = recordsSinceSnapshot > 0 && !now.isBefore(lastSnapshot.plus(snapshotting.interval()));
+        boolean growingOld = !now.isBefore(
+                lastSnapshot.plus(snapshotting.snapshots().maxAge().dividedBy(2)));
+        if (!recordsCame && !growingOld) {
             return;
         }
         try {
