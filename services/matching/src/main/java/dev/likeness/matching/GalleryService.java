@@ -175,6 +175,12 @@ public class GalleryService {
             String tenant, String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
         Tenants.requireValid(tenant);
         IdentityIds.requireValid(identityId);
+        if (embedding.length > Gallery.MAX_EMBEDDING_DIMENSION) {
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING,
+                    "the embedding has " + embedding.length + " dimensions, more than the maximum of "
+                            + Gallery.MAX_EMBEDDING_DIMENSION);
+        }
         float[] unit;
         try {
             unit = VectorMath.normalised(embedding);

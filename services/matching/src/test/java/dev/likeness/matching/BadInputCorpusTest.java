@@ -35,6 +35,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Point;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.testing.BadRecord;
 import dev.likeness.testing.CorpusReport;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -166,6 +167,18 @@ class BadInputCorpusTest {
                                         List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))),
                                 "INVALID_FIELD"),
                         event("all-zero embedding", identify("zero", List.of(face(new float[64]))), "INVALID_FIELD"),
+                        event(
+                                "enrol of a new model's embedding over 4096 values",
+                                identify(
+                                                "too long",
+                                                List.of(face(
+                                                        new SyntheticEmbeddings(3, Gallery.MAX_EMBEDDING_DIMENSION + 1)
+                                                                .person())))
+                                        .setEmbeddingModel(ModelRef.newBuilder()
+                                                .setId("never-enrolled-model")
+                                                .setVersion("1"))
+                                        .setPurpose(MatchingApiTest.enrol(key("too long"), "Too long")),
+                                "INVALID_FIELD"),
                         event(
                                 "embeddings of different lengths in one request",
                                 identify(

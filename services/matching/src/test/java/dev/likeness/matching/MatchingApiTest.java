@@ -29,6 +29,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.follower.TopicFollower;
+import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.testing.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -306,6 +307,17 @@ class MatchingApiTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_EMBEDDING"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "model",
+                        Map.of("id", "never-enrolled-model", "version", "1"),
+                        "embedding",
+                        new SyntheticEmbeddings(1, Gallery.MAX_EMBEDDING_DIMENSION + 1).person()))
+                .post("/api/v1/identities/{id}/embeddings", prefix + "too-long")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_EMBEDDING"))
+                .body("detail", containsString("more than the maximum of " + Gallery.MAX_EMBEDDING_DIMENSION));
         given().contentType(ContentType.JSON)
                 .body("{not json")
                 .post("/api/v1/identify")
