@@ -22,6 +22,7 @@ import dev.likeness.core.events.Tenants;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.calibration.Calibrations;
+import dev.likeness.matching.gallery.DisplayNames;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityIds;
@@ -175,6 +176,7 @@ public class GalleryService {
             String tenant, String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
         Tenants.requireValid(tenant);
         IdentityIds.requireValid(identityId);
+        DisplayNames.requireValid(displayName);
         if (embedding.length > Gallery.MAX_EMBEDDING_DIMENSION) {
             throw new RequestRefusedException(
                     RequestRefusedException.INVALID_EMBEDDING,
@@ -220,6 +222,7 @@ public class GalleryService {
     }
 
     public IdentityView rename(String tenant, String identityId, String displayName) {
+        DisplayNames.requireValid(displayName);
         awaitCaughtUp();
         Gallery gallery = galleries.of(tenant);
         synchronized (lockOf(tenant, identityId)) {

@@ -35,6 +35,7 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Point;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.DisplayNames;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.testing.BadRecord;
 import dev.likeness.testing.CorpusReport;
@@ -141,6 +142,12 @@ class BadInputCorpusTest {
                                 "enrol with an identity id holding '/'",
                                 identify("enrol slash", List.of(face(EMBEDDINGS.person())))
                                         .setPurpose(MatchingApiTest.enrol("a/b", "Slash")),
+                                "INVALID_FIELD"),
+                        event(
+                                "enrol with a display name over 256 characters",
+                                identify("long name", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(MatchingApiTest.enrol(
+                                                key("long name"), "n".repeat(DisplayNames.MAX_LENGTH + 1))),
                                 "INVALID_FIELD"),
                         event(
                                 "verify against nothing",

@@ -14,6 +14,7 @@ import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.DisplayNames;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityIds;
 
@@ -43,6 +44,7 @@ public class FacesRequestValidator {
                 }
                 try {
                     IdentityIds.requireValid(purpose.getEnrol().getIdentityId());
+                    DisplayNames.requireValid(purpose.getEnrol().getDisplayName());
                 } catch (IllegalArgumentException e) {
                     throw new RejectedInputException("INVALID_FIELD", "purpose.enrol: " + e.getMessage());
                 }
