@@ -191,14 +191,18 @@ public class GalleryService {
                     RequestRefusedException.INVALID_EMBEDDING, "the embedding cannot be enrolled: " + e.getMessage());
         }
         awaitCaughtUp();
-        Gallery gallery = galleries.of(tenant);
-        gallery.dimension(model).filter(dimension -> dimension != unit.length).ifPresent(dimension -> {
-            throw new RequestRefusedException(
-                    RequestRefusedException.INVALID_EMBEDDING,
-                    "the embedding has " + unit.length + " dimensions where the gallery's " + model
-                            + " embeddings have " + dimension);
-        });
         synchronized (lockOf(tenant, identityId)) {
+            // Read under the lock: a tenant's first enrolment replaces the shared empty gallery with its own, so
+            // a gallery read before it would miss the embedding a concurrent enrolment of this identity just added.
+            Gallery gallery = galleries.of(tenant);
+            gallery.dimension(model)
+                    .filter(dimension -> dimension != unit.length)
+                    .ifPresent(dimension -> {
+                        throw new RequestRefusedException(
+                                RequestRefusedException.INVALID_EMBEDDING,
+                                "the embedding has " + unit.length + " dimensions where the gallery's " + model
+                                        + " embeddings have " + dimension);
+                    });
             Identity current = gallery.record(identityId).orElse(null);
             Identity next = IdentityUpdates.enrol(
                     current,
@@ -224,9 +228,8 @@ public class GalleryService {
     public IdentityView rename(String tenant, String identityId, String displayName) {
         DisplayNames.requireValid(displayName);
         awaitCaughtUp();
-        Gallery gallery = galleries.of(tenant);
         synchronized (lockOf(tenant, identityId)) {
-            Identity current = gallery.record(identityId).orElseThrow(() -> unknown(identityId));
+            Identity current = galleries.of(tenant).record(identityId).orElseThrow(() -> unknown(identityId));
             applied(writer.write(
                     tenant,
                     IdentityUpdates.rename(current, displayName, Instant.now()),
