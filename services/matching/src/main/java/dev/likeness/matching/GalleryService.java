@@ -22,6 +22,7 @@ import dev.likeness.core.events.Tenants;
 import dev.likeness.events.v1.Enrolment;
 import dev.likeness.events.v1.Identity;
 import dev.likeness.matching.calibration.Calibrations;
+import dev.likeness.matching.gallery.DisplayNames;
 import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.GallerySnapshots;
 import dev.likeness.matching.gallery.IdentityIds;
@@ -175,6 +176,13 @@ public class GalleryService {
             String tenant, String identityId, String displayName, ModelKey model, float[] embedding, String requestId) {
         Tenants.requireValid(tenant);
         IdentityIds.requireValid(identityId);
+        DisplayNames.requireValid(displayName);
+        if (embedding.length > Gallery.MAX_EMBEDDING_DIMENSION) {
+            throw new RequestRefusedException(
+                    RequestRefusedException.INVALID_EMBEDDING,
+                    "the embedding has " + embedding.length + " dimensions, more than the maximum of "
+                            + Gallery.MAX_EMBEDDING_DIMENSION);
+        }
         float[] unit;
         try {
             unit = VectorMath.normalised(embedding);
@@ -183,14 +191,18 @@ public class GalleryService {
                     RequestRefusedException.INVALID_EMBEDDING, "the embedding cannot be enrolled: " + e.getMessage());
         }
         awaitCaughtUp();
-        Gallery gallery = galleries.of(tenant);
-        gallery.dimension(model).filter(dimension -> dimension != unit.length).ifPresent(dimension -> {
-            throw new RequestRefusedException(
-                    RequestRefusedException.INVALID_EMBEDDING,
-                    "the embedding has " + unit.length + " dimensions where the gallery's " + model
-                            + " embeddings have " + dimension);
-        });
         synchronized (lockOf(tenant, identityId)) {
+            // Read under the lock: a tenant's first enrolment replaces the shared empty gallery with its own, so
+            // a gallery read before it would miss the embedding a concurrent enrolment of this identity just added.
+            Gallery gallery = galleries.of(tenant);
+            gallery.dimension(model)
+                    .filter(dimension -> dimension != unit.length)
+                    .ifPresent(dimension -> {
+                        throw new RequestRefusedException(
+                                RequestRefusedException.INVALID_EMBEDDING,
+                                "the embedding has " + unit.length + " dimensions where the gallery's " + model
+                                        + " embeddings have " + dimension);
+                    });
             Identity current = gallery.record(identityId).orElse(null);
             Identity next = IdentityUpdates.enrol(
                     current,
@@ -214,10 +226,10 @@ public class GalleryService {
     }
 
     public IdentityView rename(String tenant, String identityId, String displayName) {
+        DisplayNames.requireValid(displayName);
         awaitCaughtUp();
-        Gallery gallery = galleries.of(tenant);
         synchronized (lockOf(tenant, identityId)) {
-            Identity current = gallery.record(identityId).orElseThrow(() -> unknown(identityId));
+            Identity current = galleries.of(tenant).record(identityId).orElseThrow(() -> unknown(identityId));
             applied(writer.write(
                     tenant,
                     IdentityUpdates.rename(current, displayName, Instant.now()),

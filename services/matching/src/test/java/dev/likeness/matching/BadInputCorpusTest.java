@@ -35,6 +35,8 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Point;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.DisplayNames;
+import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.testing.BadRecord;
 import dev.likeness.testing.CorpusReport;
 import dev.likeness.testing.KafkaBrokerResource;
@@ -142,6 +144,12 @@ class BadInputCorpusTest {
                                         .setPurpose(MatchingApiTest.enrol("a/b", "Slash")),
                                 "INVALID_FIELD"),
                         event(
+                                "enrol with a display name over 256 characters",
+                                identify("long name", List.of(face(EMBEDDINGS.person())))
+                                        .setPurpose(MatchingApiTest.enrol(
+                                                key("long name"), "n".repeat(DisplayNames.MAX_LENGTH + 1))),
+                                "INVALID_FIELD"),
+                        event(
                                 "verify against nothing",
                                 identify("verify", List.of(face(EMBEDDINGS.person())))
                                         .setPurpose(
@@ -166,6 +174,18 @@ class BadInputCorpusTest {
                                         List.of(face(withValue(EMBEDDINGS.person(), Float.NEGATIVE_INFINITY)))),
                                 "INVALID_FIELD"),
                         event("all-zero embedding", identify("zero", List.of(face(new float[64]))), "INVALID_FIELD"),
+                        event(
+                                "enrol of a new model's embedding over 4096 values",
+                                identify(
+                                                "too long",
+                                                List.of(face(
+                                                        new SyntheticEmbeddings(3, Gallery.MAX_EMBEDDING_DIMENSION + 1)
+                                                                .person())))
+                                        .setEmbeddingModel(ModelRef.newBuilder()
+                                                .setId("never-enrolled-model")
+                                                .setVersion("1"))
+                                        .setPurpose(MatchingApiTest.enrol(key("too long"), "Too long")),
+                                "INVALID_FIELD"),
                         event(
                                 "embeddings of different lengths in one request",
                                 identify(

@@ -29,6 +29,8 @@ import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.ModelRef;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.follower.TopicFollower;
+import dev.likeness.matching.gallery.DisplayNames;
+import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.testing.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -281,6 +283,34 @@ class MatchingApiTest {
                 .body("faces[0].candidates.identityId", not(hasItem(id)));
     }
 
+    /** Every candidate repeats the name, so an unbounded one could make a result too large to send. */
+    @Test
+    void displayNamesOverTheMaximumAreRefused() {
+        String id = prefix + "long-name";
+        String longest = "n".repeat(DisplayNames.MAX_LENGTH);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("displayName", longest + "n", "model", model(), "embedding", embeddings.person()))
+                .post("/api/v1/identities/{id}/embeddings", id)
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("detail", containsString("longer than " + DisplayNames.MAX_LENGTH));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("displayName", longest, "model", model(), "embedding", embeddings.person()))
+                .post("/api/v1/identities/{id}/embeddings", id)
+                .then()
+                .statusCode(201)
+                .body("displayName", equalTo(longest));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("displayName", longest + "n"))
+                .patch("/api/v1/identities/{id}", id)
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_REQUEST"));
+        given().get("/api/v1/identities/{id}", id).then().statusCode(200).body("displayName", equalTo(longest));
+    }
+
     @Test
     void errorsAreProblemDocuments() {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -306,6 +336,17 @@ class MatchingApiTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_EMBEDDING"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "model",
+                        Map.of("id", "never-enrolled-model", "version", "1"),
+                        "embedding",
+                        new SyntheticEmbeddings(1, Gallery.MAX_EMBEDDING_DIMENSION + 1).person()))
+                .post("/api/v1/identities/{id}/embeddings", prefix + "too-long")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_EMBEDDING"))
+                .body("detail", containsString("more than the maximum of " + Gallery.MAX_EMBEDDING_DIMENSION));
         given().contentType(ContentType.JSON)
                 .body("{not json")
                 .post("/api/v1/identify")

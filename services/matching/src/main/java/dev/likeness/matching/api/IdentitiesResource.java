@@ -27,6 +27,7 @@ import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.MatchResult;
 import dev.likeness.events.v1.Purpose;
 import dev.likeness.matching.GalleryService;
+import dev.likeness.matching.gallery.DisplayNames;
 import dev.likeness.matching.gallery.IdentityIds;
 import dev.likeness.matching.recognition.RequestRefusedException;
 import dev.likeness.servicekit.api.ApiCaller;
@@ -138,6 +139,7 @@ public class IdentitiesResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] image) {
         IdentityIds.requireValid(identityId);
+        DisplayNames.requireValid(displayName);
         Purpose.Enrol.Builder enrol =
                 Purpose.Enrol.newBuilder().setIdentityId(identityId).setDisplayName(displayName);
         FaceChoice named = Requests.faceChoice(face, faceAt);

@@ -36,6 +36,12 @@ import dev.likeness.matching.search.VectorMath;
  */
 public final class Gallery {
 
+    /**
+     * The longest embedding enrolled or applied: far above the shipped models' (at most 640) and far below what
+     * one index block holds, so that no record on the gallery topic can stop the follower that indexes it.
+     */
+    public static final int MAX_EMBEDDING_DIMENSION = 4096;
+
     private final SearchSettings searchSettings;
     private final ForkJoinPool pool;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -391,6 +397,11 @@ public final class Gallery {
         float[] unit = unitVectorOrNull(stored);
         if (unit == null) {
             problems.add("an embedding of " + entry.id + " is empty, zero or not finite; skipped");
+            return null;
+        }
+        if (unit.length > MAX_EMBEDDING_DIMENSION) {
+            problems.add("an embedding of " + entry.id + " has " + unit.length + " dimensions, more than "
+                    + MAX_EMBEDDING_DIMENSION + "; skipped");
             return null;
         }
         VectorIndex index = indexes.computeIfAbsent(model, m -> new VectorIndex(unit.length, searchSettings, pool));

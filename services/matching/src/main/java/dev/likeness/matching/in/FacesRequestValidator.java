@@ -14,6 +14,8 @@ import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FaceChoice;
 import dev.likeness.events.v1.FacesEmbedded;
 import dev.likeness.events.v1.Purpose;
+import dev.likeness.matching.gallery.DisplayNames;
+import dev.likeness.matching.gallery.Gallery;
 import dev.likeness.matching.gallery.IdentityIds;
 
 /**
@@ -42,6 +44,7 @@ public class FacesRequestValidator {
                 }
                 try {
                     IdentityIds.requireValid(purpose.getEnrol().getIdentityId());
+                    DisplayNames.requireValid(purpose.getEnrol().getDisplayName());
                 } catch (IllegalArgumentException e) {
                     throw new RejectedInputException("INVALID_FIELD", "purpose.enrol: " + e.getMessage());
                 }
@@ -106,13 +109,19 @@ public class FacesRequestValidator {
         }
     }
 
-    /** Every face carries a finite, non-zero embedding, all of one length. */
+    /** Every face carries a finite, non-zero embedding of at most the gallery's maximum length, all of one length. */
     private static void requireEmbeddings(List<Face> faces, String field) {
         int dimension = -1;
         for (int i = 0; i < faces.size(); i++) {
             Face face = faces.get(i);
             if (face.getEmbeddingCount() == 0) {
                 throw new RejectedInputException("INVALID_FIELD", field + "[" + i + "] has no embedding");
+            }
+            if (face.getEmbeddingCount() > Gallery.MAX_EMBEDDING_DIMENSION) {
+                throw new RejectedInputException(
+                        "INVALID_FIELD",
+                        field + "[" + i + "] has " + face.getEmbeddingCount() + " values, more than the maximum of "
+                                + Gallery.MAX_EMBEDDING_DIMENSION);
             }
             if (dimension >= 0 && face.getEmbeddingCount() != dimension) {
                 throw new RejectedInputException(

@@ -228,7 +228,15 @@ public final class GalleryFollower implements AutoCloseable {
                 return;
             }
         }
-        List<String> problems = galleries.apply(record.key(), identity);
+        List<String> problems;
+        try {
+            problems = galleries.apply(record.key(), identity);
+        } catch (RuntimeException e) {
+            // The record stays on the compacted topic: failing here would stop every tenant's gallery on every
+            // replica, at every start.
+            skip(record, "applying it failed: " + e);
+            return;
+        }
         problems.forEach(problem ->
                 LOG.warnf("Gallery record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), problem));
         applied.incrementAndGet();

@@ -84,6 +84,18 @@ class GalleryTest {
     }
 
     @Test
+    void anEmbeddingLongerThanTheMaximumIsSkipped() {
+        float[] tooLong = new SyntheticEmbeddings(12, Gallery.MAX_EMBEDDING_DIMENSION + 1).person();
+
+        List<String> problems =
+                gallery.apply("frank", IdentityUpdates.enrol(null, "frank", "Frank", MODEL, tooLong, "r1", T0, 3));
+
+        assertThat(problems).singleElement().asString().contains("more than " + Gallery.MAX_EMBEDDING_DIMENSION);
+        assertThat(gallery.models()).isEmpty();
+        assertThat(gallery.contains("frank")).isTrue();
+    }
+
+    @Test
     void closestComparesWithTheIdentitysBestReference() {
         float[] erin = embeddings.person();
         float[] near = embeddings.view(erin, 0.95);
