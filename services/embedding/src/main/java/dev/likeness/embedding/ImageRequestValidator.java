@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.likeness.core.kafka.ClientText;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.core.kafka.RequestIds;
@@ -83,7 +84,8 @@ public class ImageRequestValidator {
         if (!event.getTenant().isEmpty() && !event.getTenant().equals(topicsTenant.get())) {
             throw new RejectedInputException(
                     "TENANT_MISMATCH",
-                    "a record on tenant " + topicsTenant.get() + "'s topic claims tenant '" + event.getTenant()
+                    "a record on tenant " + topicsTenant.get() + "'s topic claims tenant '"
+                            + ClientText.excerpt(event.getTenant())
                             + "': a tenant's topic carries its own requests only");
         }
         return event.toBuilder().setTenant(topicsTenant.get()).build();
@@ -102,7 +104,8 @@ public class ImageRequestValidator {
             if (!enabled.contains(analysis)) {
                 throw new RejectedInputException(
                         "INVALID_FIELD",
-                        "options.analyses: " + name + " is not enabled on this service (likeness.embedding.analyses);"
+                        "options.analyses: " + ClientText.excerpt(name)
+                                + " is not enabled on this service (likeness.embedding.analyses);"
                                 + " enabled: "
                                 + String.join(
                                         ", ", enabled.stream().map(Analysis::id).toList()));

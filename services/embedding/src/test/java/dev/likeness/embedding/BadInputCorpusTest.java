@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -134,6 +135,9 @@ class BadInputCorpusTest {
                 envelope,
                 Stream.of(
                         // The image itself.
+                        Arguments.of(
+                                BadRecord.withValuelessCeType("ce_type header without a value", valid),
+                                "WRONG_EVENT_TYPE"),
                         inline("zero bytes", new byte[0], "IMAGE_EMPTY"),
                         inline("random bytes", ImageCorpus.randomBytes(50_000, 1), "IMAGE_UNSUPPORTED_FORMAT"),
                         inline("JPEG magic bytes, then noise", jpegMagicThenNoise, "IMAGE_UNDECODABLE"),
@@ -226,6 +230,16 @@ class BadInputCorpusTest {
                                 ROOT.resolve("link-out.jpg").toUri().toString(),
                                 "URI_NOT_ALLOWED"),
                         uri("URI naming a folder", ROOT.toUri().toString(), "URI_UNREADABLE"),
+                        uri(
+                                "URI naming a host (file://localhost/...)",
+                                "file://localhost" + ROOT + "/photo.jpg",
+                                "BAD_URI"),
+                        // Quoted whole in the reason, this made a dead letter of 18 MB that could not be sent.
+                        uri(
+                                "data: URL of 6 MB as image URI",
+                                "data:image/jpeg;base64,"
+                                        + Base64.getEncoder().encodeToString(ImageCorpus.randomBytes(4_500_000, 4)),
+                                "BAD_URI"),
                         uri("http URI", "http://example.com/photo.jpg", "BAD_URI"),
                         uri("not a URI", "file:// photo .jpg", "BAD_URI")));
     }

@@ -7,19 +7,29 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * One case of a bad-input corpus: a named record value (built for the key it is sent under, so an event can
- * carry its key as request id) and the ce_type header to send it with, if any. Its name is what test reports
+ * carry its key as request id) and the ce_type header to send it with, if any (its value may be null). Its name is what test reports
  * list.
  */
-public record BadRecord(String name, Function<String, byte[]> values, String ceType) {
+public record BadRecord(String name, Function<String, byte[]> values, Header ceType) {
 
     /** Exactly these bytes (null: a tombstone), with this ce_type header (null: none). */
     public static BadRecord raw(String name, byte[] value, String ceType) {
-        return new BadRecord(name, key -> value, ceType);
+        return new BadRecord(
+                name,
+                key -> value,
+                ceType == null ? null : new RecordHeader("ce_type", ceType.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Exactly these bytes under a ce_type header without a value, which Kafka allows. */
+    public static BadRecord withValuelessCeType(String name, byte[] value) {
+        return new BadRecord(name, key -> value, new RecordHeader("ce_type", null));
     }
 
     /** An event built for the record key, without a ce_type header. */
@@ -61,7 +71,7 @@ public record BadRecord(String name, Function<String, byte[]> values, String ceT
     public ProducerRecord<String, byte[]> toRecord(String topic, int partition, String key) {
         RecordHeaders headers = new RecordHeaders();
         if (ceType != null) {
-            headers.add("ce_type", ceType.getBytes(StandardCharsets.UTF_8));
+            headers.add(ceType);
         }
         return new ProducerRecord<>(topic, partition, key, value(key), headers);
     }

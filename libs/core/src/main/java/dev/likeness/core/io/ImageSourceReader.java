@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.likeness.core.kafka.ClientText;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.events.v1.ImageSource;
 
@@ -39,37 +40,49 @@ public final class ImageSourceReader {
     }
 
     private byte[] readUri(String text) {
+        // Reasons quote the client's URI, which may be a data: URL of megabytes.
+        String quoted = ClientText.excerpt(text);
         URI uri;
         try {
             uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new RejectedInputException("BAD_URI", "not a valid URI: " + text);
+            throw new RejectedInputException("BAD_URI", "not a valid URI: " + quoted);
         }
         if (!"file".equals(uri.getScheme())) {
-            throw new RejectedInputException("BAD_URI", "unsupported URI scheme in " + text + " (only file: is read)");
+            throw new RejectedInputException(
+                    "BAD_URI", "unsupported URI scheme in " + quoted + " (only file: is read)");
         }
         if (allowedRoots.isEmpty()) {
             throw new RejectedInputException(
                     "URI_NOT_ALLOWED",
-                    "image URIs are disabled on this service (configure allowed roots to enable them): " + text);
+                    "image URIs are disabled on this service (configure allowed roots to enable them): " + quoted);
         }
-        Path path = canonical(Path.of(uri));
+        Path path;
+        try {
+            path = canonical(Path.of(uri));
+        } catch (IllegalArgumentException e) {
+            // A file: URI that names no local path: a host, no "/" after "file:", a query, a fragment, a NUL.
+            throw new RejectedInputException(
+                    "BAD_URI", "not a local file path: " + quoted + " (" + ClientText.excerpt(e.getMessage()) + ")");
+        }
         if (allowedRoots.stream().noneMatch(path::startsWith)) {
-            throw new RejectedInputException("URI_NOT_ALLOWED", text + " is outside the allowed roots " + allowedRoots);
+            throw new RejectedInputException(
+                    "URI_NOT_ALLOWED", quoted + " is outside the allowed roots " + allowedRoots);
         }
         try {
             long size = Files.size(path);
             if (size > maxBytes) {
                 throw new RejectedInputException(
-                        "IMAGE_TOO_MANY_BYTES", text + " has " + size + " bytes, more than the limit of " + maxBytes);
+                        "IMAGE_TOO_MANY_BYTES", quoted + " has " + size + " bytes, more than the limit of " + maxBytes);
             }
             try (InputStream in = Files.newInputStream(path)) {
                 return in.readNBytes((int) size);
             }
         } catch (NoSuchFileException e) {
-            throw new RejectedInputException("URI_NOT_FOUND", "no such file: " + text);
+            throw new RejectedInputException("URI_NOT_FOUND", "no such file: " + quoted);
         } catch (IOException e) {
-            throw new RejectedInputException("URI_UNREADABLE", "cannot read " + text + ": " + e.getMessage(), e);
+            throw new RejectedInputException(
+                    "URI_UNREADABLE", "cannot read " + quoted + ": " + ClientText.excerpt(e.getMessage()), e);
         }
     }
 

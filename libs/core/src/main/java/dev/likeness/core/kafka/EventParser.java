@@ -24,16 +24,23 @@ public final class EventParser<T extends Message> {
 
     /**
      * @throws RejectedInputException WRONG_EVENT_TYPE when the record's ce_type names another event;
-     *         MALFORMED_EVENT for an empty value or bytes protobuf refuses
+     *         (or the header has no value); MALFORMED_EVENT for an empty value or bytes protobuf refuses
      */
     public T parse(ConsumerRecord<String, byte[]> record) {
         Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
         if (type != null) {
+            // Kafka allows a header without a value: it names no type, so not the expected one.
+            if (type.value() == null) {
+                throw new RejectedInputException(
+                        "WRONG_EVENT_TYPE",
+                        "expected a " + expectedType + " event but the record's ce_type header has no value");
+            }
             String actual = new String(type.value(), StandardCharsets.UTF_8);
             if (!actual.equals(expectedType)) {
                 throw new RejectedInputException(
                         "WRONG_EVENT_TYPE",
-                        "expected a " + expectedType + " event but the record's ce_type is " + actual);
+                        "expected a " + expectedType + " event but the record's ce_type is "
+                                + ClientText.excerpt(actual));
             }
         }
         if (record.value() == null || record.value().length == 0) {

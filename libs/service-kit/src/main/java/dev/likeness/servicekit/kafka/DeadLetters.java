@@ -1,6 +1,10 @@
 package dev.likeness.servicekit.kafka;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -21,6 +25,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /** Turns a record that cannot be processed into a DeadLetter event with the reason in body and headers. */
 public final class DeadLetters {
+
+    /**
+     * Reasons above this many UTF-8 bytes are cut to it: a reason may quote client input, and it travels twice
+     * (body and header), so an unbounded one could make the dead letter too large to send and stop the consumer.
+     */
+    static final int MAX_REASON_BYTES = 1024;
+
+    private static final String ELLIPSIS = "…";
 
     private final String service;
     private final URI source;
@@ -64,9 +76,10 @@ public final class DeadLetters {
     public Message<byte[]> of(
             ConsumerRecord<String, byte[]> record, String reasonCode, String reason, int attempts, String requestId) {
         Instant now = Instant.now();
+        String cappedReason = capped(reason == null ? "" : reason);
         DeadLetter.Builder letter = DeadLetter.newBuilder()
                 .setReasonCode(reasonCode)
-                .setReason(reason == null ? "" : reason)
+                .setReason(cappedReason)
                 .setSourceTopic(record.topic())
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())
@@ -91,7 +104,7 @@ public final class DeadLetters {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.DEAD_LETTER_REASON_CODE, utf8(reasonCode));
-        headers.add(CloudEventHeaders.DEAD_LETTER_REASON, utf8(reason == null ? "" : reason));
+        headers.add(CloudEventHeaders.DEAD_LETTER_REASON, utf8(cappedReason));
         headers.add(CloudEventHeaders.DEAD_LETTER_TOPIC, utf8(record.topic()));
         headers.add(CloudEventHeaders.DEAD_LETTER_PARTITION, utf8(Integer.toString(record.partition())));
         headers.add(CloudEventHeaders.DEAD_LETTER_OFFSET, utf8(Long.toString(record.offset())));
@@ -105,6 +118,22 @@ public final class DeadLetters {
     public Message<byte[]> of(
             ConsumerRecord<String, byte[]> record, RejectedInputException rejection, int attempts, String requestId) {
         return of(record, rejection.reasonCode(), rejection.getMessage(), attempts, requestId);
+    }
+
+    /** The reason, or its head of at most {@link #MAX_REASON_BYTES} UTF-8 bytes ending with an ellipsis. */
+    static String capped(String reason) {
+        ByteBuffer head = ByteBuffer.allocate(MAX_REASON_BYTES);
+        // The encoder writes whole characters only and stops where the buffer is full, without encoding the rest.
+        CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE);
+        if (!encoder.encode(CharBuffer.wrap(reason), head, true).isOverflow()) {
+            return reason;
+        }
+        int cut = MAX_REASON_BYTES - utf8(ELLIPSIS).length;
+        // Back off to the start of a character: UTF-8 continuation bytes are 10xxxxxx.
+        while ((head.get(cut) & 0xC0) == 0x80) {
+            cut--;
+        }
+        return new String(head.array(), 0, cut, StandardCharsets.UTF_8) + ELLIPSIS;
     }
 
     private static byte[] utf8(String value) {
