@@ -23,7 +23,7 @@ public final class EventParser<T extends Message> {
     }
 
     /**
-     * @throws RejectedInputException WRONG_EVENT_TYPE when the record's ce_type names another event;
+     * @throws RejectedInputException WRONG_EVENT_TYPE when the record's ce_type names another event
      *         (or the header has no value); MALFORMED_EVENT for an empty value or bytes protobuf refuses
      */
     public T parse(ConsumerRecord<String, byte[]> record) {
