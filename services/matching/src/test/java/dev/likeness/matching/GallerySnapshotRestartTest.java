@@ -59,9 +59,7 @@ class GallerySnapshotRestartTest {
                 new GallerySnapshots(snapshots, Duration.ofHours(1)), Duration.ofHours(1));
         List<float[]> people = new ArrayList<>();
         try (KafkaTestClient kafka = KafkaBroker.shared().client();
-                GalleryTopic gallery = new GalleryTopic(kafka, topic)) {
-            kafka.createTopics(new NewTopic(topic, 3, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                GalleryTopic gallery = compactedGallery(kafka)) {
             for (int i = 0; i < 240; i++) {
                 enrol(kafka, people, i);
             }
@@ -157,9 +155,7 @@ class GallerySnapshotRestartTest {
                 new GalleryFollower.Snapshotting(new GallerySnapshots(snapshots, maxAge), Duration.ofHours(1));
         List<float[]> people = new ArrayList<>();
         try (KafkaTestClient kafka = KafkaBroker.shared().client();
-                GalleryTopic gallery = new GalleryTopic(kafka, topic)) {
-            kafka.createTopics(new NewTopic(topic, 3, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                GalleryTopic gallery = compactedGallery(kafka)) {
             for (int i = 0; i < 10; i++) {
                 enrol(kafka, people, i);
             }
@@ -177,6 +173,13 @@ class GallerySnapshotRestartTest {
                 assertThat(restarted.gallery().list(0, Integer.MAX_VALUE)).hasSize(10);
             }
         }
+    }
+
+    /** The test's gallery topic, compacted as the service's, with three partitions. */
+    private GalleryTopic compactedGallery(KafkaTestClient kafka) {
+        kafka.createTopics(new NewTopic(topic, 3, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        return new GalleryTopic(kafka, topic);
     }
 
     private void enrol(KafkaTestClient kafka, List<float[]> people, int i) {
