@@ -80,12 +80,7 @@ public class FaceEmbedder {
                 // Checking and decoding depend on the record alone, so this would fail again: dead-letter it now
                 // instead of failing its neighbours' batch (failures of the networks are retried: embedAll).
                 LOG.warnf(e, "Request %s failed its checks unexpectedly; dead-lettering it", record.key());
-                outcomes[i] = new Outcome.Rejected(
-                        record,
-                        new RejectedInputException(
-                                "PREPARATION_FAILED", "checking or decoding the request failed: " + e, e),
-                        1,
-                        requestId);
+                outcomes[i] = new Outcome.Rejected(record, RejectedInputException.preparationFailed(e), 1, requestId);
             }
         });
         List<Accepted> accepted = new ArrayList<>();

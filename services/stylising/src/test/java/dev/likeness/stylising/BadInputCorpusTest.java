@@ -3,6 +3,8 @@ package dev.likeness.stylising;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,7 +227,11 @@ class BadInputCorpusTest {
                                 "negative scales",
                                 request("scales").setOptimisation(settings().setScales(-1)),
                                 "INVALID_FIELD"),
-                        event("negative progress_every", request("progress").setProgressEvery(-5), "INVALID_FIELD")));
+                        event("negative progress_every", request("progress").setProgressEvery(-5), "INVALID_FIELD"),
+                        event(
+                                "float WAV content declaring 0 channels",
+                                request("no channels").setContent(inline(floatWavOfNoChannels())),
+                                "SOUND_UNSUPPORTED")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -364,6 +370,23 @@ class BadInputCorpusTest {
                 .setEngine(StyleRequested.Engine.FAST)
                 .setFastStyle(style)
                 .setContent(inline(content));
+    }
+
+    /**
+     * A 48-byte WAV of 32-bit floats (format tag 3) whose header declares 0 channels: the JDK's float reader passes
+     * the count on unchecked.
+     */
+    private static byte[] floatWavOfNoChannels() {
+        ByteBuffer wav = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put(ascii("RIFF")).putInt(40).put(ascii("WAVE"));
+        wav.put(ascii("fmt ")).putInt(16).putShort((short) 3).putShort((short) 0);
+        wav.putInt(16_000).putInt(64_000).putShort((short) 4).putShort((short) 32);
+        wav.put(ascii("data")).putInt(4).putFloat(0.5f);
+        return wav.array();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static ImageSource inline(byte[] bytes) {

@@ -29,6 +29,15 @@ public class RejectedInputException extends RuntimeException {
         return new RejectedInputException("IMAGE_" + image.reason().name(), image.getMessage(), image);
     }
 
+    /**
+     * An unexpected failure checking or decoding one record ({@code PREPARATION_FAILED}): those steps depend on the
+     * record alone, so it would fail again on every delivery and is dead-lettered instead of stopping its consumer.
+     */
+    public static RejectedInputException preparationFailed(RuntimeException failure) {
+        return new RejectedInputException(
+                "PREPARATION_FAILED", "checking or decoding the request failed: " + failure, failure);
+    }
+
     /** Machine-readable reason in UPPER_SNAKE_CASE, e.g. {@code MALFORMED_EVENT}. */
     public String reasonCode() {
         return reasonCode;

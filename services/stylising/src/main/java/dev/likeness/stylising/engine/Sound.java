@@ -68,6 +68,11 @@ public record Sound(float[] samples, int sampleRate) {
             throw new UnsupportedSoundException(bits + "-bit " + format.getEncoding()
                     + " samples are not supported; send 8, 16, 24 or 32-bit" + " integers or 32-bit floats");
         }
+        // The JDK's float reader passes these header fields on unchecked, and the decoding divides by them.
+        if (format.getChannels() < 1 || format.getSampleRate() < 1) {
+            throw new UnsupportedSoundException("the WAV header declares " + format.getChannels() + " channels at "
+                    + format.getSampleRate() + " Hz; a sound needs at least one channel and a positive sample rate");
+        }
         byte[] data;
         try (AudioInputStream stream = AudioSystem.getAudioInputStream(new ByteArrayInputStream(bytes))) {
             data = stream.readAllBytes();
