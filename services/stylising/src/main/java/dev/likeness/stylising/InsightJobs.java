@@ -70,6 +70,7 @@ public class InsightJobs {
     public Atlases.Outcome run(InsightRequested request, Consumer<InsightProgress> progress) throws IOException {
         init();
         ResultFolders.name(request.getRequestId(), "request_id");
+        RequestAttributes.requireWithinLimit(request.getAttributesMap());
         return switch (request.getJobCase()) {
             case ATLAS -> atlas(request, progress);
             case MAPS -> maps(request);

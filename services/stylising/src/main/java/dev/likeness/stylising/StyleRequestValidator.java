@@ -79,6 +79,7 @@ public class StyleRequestValidator {
     public StyleJob validate(StyleRequested request) {
         init();
         RequestIds.require(request.getRequestId());
+        RequestAttributes.requireWithinLimit(request.getAttributesMap());
         if (!request.hasContent()) {
             throw new RejectedInputException("MISSING_IMAGE", "content image is required");
         }

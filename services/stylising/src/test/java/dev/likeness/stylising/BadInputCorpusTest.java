@@ -231,7 +231,11 @@ class BadInputCorpusTest {
                         event(
                                 "float WAV content declaring 0 channels",
                                 request("no channels").setContent(inline(floatWavOfNoChannels())),
-                                "SOUND_UNSUPPORTED")));
+                                "SOUND_UNSUPPORTED"),
+                        event(
+                                "attributes over 64 KiB",
+                                request("attributes").putAttributes("notes", "x".repeat(300 * 1024)),
+                                "INVALID_FIELD")));
     }
 
     @ParameterizedTest(name = "{0}")
