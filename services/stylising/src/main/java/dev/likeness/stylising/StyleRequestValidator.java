@@ -331,29 +331,30 @@ public class StyleRequestValidator {
         }
         StylisingConfig.Limits limits = config.limits();
         Clips.Clip decoded;
+        int[] size;
         try {
-            int frames = Clips.frameCount(bytes);
-            if (frames > limits.maxClipFrames()) {
-                throw new LimitExceededException(
-                        "the clip has " + frames + " frames, over this service's limit of " + limits.maxClipFrames());
+            // Every frame is decoded as a full canvas: the limits are checked on the headers, before decoding.
+            Clips.Shape shape = Clips.shape(bytes);
+            if (shape.frames() > limits.maxClipFrames()) {
+                throw new LimitExceededException("the clip has " + shape.frames()
+                        + " frames, over this service's limit of " + limits.maxClipFrames());
+            }
+            size = fit(shape.width(), shape.height(), side, false);
+            if (Math.min(size[0], size[1]) < MIN_SIDE) {
+                throw new RejectedInputException(
+                        "INVALID_SIZE",
+                        "the clip's frames are " + shape.width() + "x" + shape.height() + " px: painted at " + size[0]
+                                + "x" + size[1] + " px, their short side would be under " + MIN_SIDE + " px");
+            }
+            long pixels = (long) shape.frames() * size[0] * size[1];
+            if (pixels > limits.maxClipPixels()) {
+                throw new LimitExceededException("the clip is " + shape.frames() + " frames of " + size[0] + "x"
+                        + size[1] + " px = " + pixels + " pixels, over this service's limit of "
+                        + limits.maxClipPixels() + " (fewer frames or a smaller output_max_side)");
             }
             decoded = Clips.read(bytes, limits.maxClipFrames(), limits.maxInputPixels());
         } catch (ImageRejectedException e) {
             throw RejectedInputException.of(e);
-        }
-        BufferedImage first = decoded.frames().get(0);
-        int[] size = fit(first.getWidth(), first.getHeight(), side, false);
-        if (Math.min(size[0], size[1]) < MIN_SIDE) {
-            throw new RejectedInputException(
-                    "INVALID_SIZE",
-                    "the clip's frames are " + first.getWidth() + "x" + first.getHeight() + " px: painted at " + size[0]
-                            + "x" + size[1] + " px, their short side would be under " + MIN_SIDE + " px");
-        }
-        long pixels = (long) decoded.frames().size() * size[0] * size[1];
-        if (pixels > limits.maxClipPixels()) {
-            throw new LimitExceededException("the clip is " + decoded.frames().size() + " frames of " + size[0] + "x"
-                    + size[1] + " px = " + pixels + " pixels, over this service's limit of "
-                    + limits.maxClipPixels() + " (fewer frames or a smaller output_max_side)");
         }
         List<Raster> frames = new ArrayList<>();
         for (BufferedImage frame : decoded.frames()) {

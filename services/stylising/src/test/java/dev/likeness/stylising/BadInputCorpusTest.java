@@ -281,6 +281,12 @@ class BadInputCorpusTest {
                 event(
                         "five scales (limit 4)",
                         request("scales").setOptimisation(settings().setScales(5)),
+                        "LIMIT_EXCEEDED"),
+                event(
+                        "GIF of 64 one-pixel frames on a 6000x6000 screen, painted at 512 px",
+                        request("gif screen")
+                                .setContent(inline(gifOfDotsOnAScreen(64, 6000)))
+                                .setOutputMaxSide(512),
                         "LIMIT_EXCEEDED"));
     }
 
@@ -387,6 +393,28 @@ class BadInputCorpusTest {
         wav.putInt(16_000).putInt(64_000).putShort((short) 4).putShort((short) 32);
         wav.put(ascii("data")).putInt(4).putFloat(0.5f);
         return wav.array();
+    }
+
+    /**
+     * A GIF of {@code frames} one-pixel frames (a few bytes each) on a square logical screen of {@code side} px:
+     * decoded, every frame would be a full screen.
+     */
+    private static byte[] gifOfDotsOnAScreen(int frames, int side) {
+        ByteBuffer gif = ByteBuffer.allocate(13 + 21 * frames + 1).order(ByteOrder.LITTLE_ENDIAN);
+        gif.put(ascii("GIF89a")).putShort((short) side).putShort((short) side).put(new byte[3]);
+        for (int frame = 0; frame < frames; frame++) {
+            // Image descriptor at (0, 0), 1x1, with a local table of two colours (black, white).
+            gif.put((byte) 0x2C)
+                    .putInt(0)
+                    .putShort((short) 1)
+                    .putShort((short) 1)
+                    .put((byte) 0x80);
+            gif.put(new byte[] {0, 0, 0, -1, -1, -1});
+            // LZW, minimum code size 2: clear, colour 0, end.
+            gif.put(new byte[] {2, 2, 0x44, 1, 0});
+        }
+        gif.put((byte) 0x3B);
+        return gif.array();
     }
 
     private static byte[] ascii(String text) {

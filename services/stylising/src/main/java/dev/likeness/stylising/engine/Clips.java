@@ -58,9 +58,17 @@ public final class Clips {
         return isGif(bytes) ? readGif(bytes, maxFrames, maxPixels) : readWebp(bytes, maxFrames, maxPixels);
     }
 
-    /** The frame count of a GIF or an animated WebP, from the frame headers. */
-    public static int frameCount(byte[] bytes) throws ImageRejectedException {
-        return isGif(bytes) ? gifFrameCount(bytes) : webpFrames(bytes).size();
+    /** A clip's frame count and canvas size (every decoded frame is the canvas), read from its headers. */
+    public record Shape(int frames, int width, int height) {}
+
+    /**
+     * The shape of a GIF or an animated WebP, from the headers alone: what decoding it would hold in memory, to be
+     * checked before decoding.
+     */
+    public static Shape shape(byte[] bytes) throws ImageRejectedException {
+        return isGif(bytes)
+                ? gifShape(bytes)
+                : new Shape(webpFrames(bytes).size(), 1 + uint24(bytes, 24), 1 + uint24(bytes, 27));
     }
 
     /** Whether the bytes are a WebP in the extended format with the animation flag set (RIFF, WEBP, VP8X). */
@@ -256,13 +264,15 @@ public final class Clips {
         }
     }
 
-    /** The number of frames of a GIF, from its frame headers (without decoding the frames). */
-    private static int gifFrameCount(byte[] bytes) throws ImageRejectedException {
+    /** The frame count and logical screen of a GIF, from its headers (without decoding the frames). */
+    private static Shape gifShape(byte[] bytes) throws ImageRejectedException {
         requireTrailer(bytes);
         ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, false, false);
-            return frameCount(reader);
+            int frames = frameCount(reader);
+            int[] screen = logicalScreen(reader.getStreamMetadata(), reader);
+            return new Shape(frames, screen[0], screen[1]);
         } catch (IOException e) {
             throw new ImageRejectedException(Reason.UNDECODABLE, "the GIF cannot be read: " + e.getMessage(), e);
         } finally {

@@ -98,7 +98,7 @@ class ClipPainterTest {
 
         assertThat(Clips.isAnimatedWebp(webp)).isTrue();
         assertThat(Clips.isClip(webp)).isTrue();
-        assertThat(Clips.frameCount(webp)).isEqualTo(FRAMES);
+        assertThat(Clips.shape(webp).frames()).isEqualTo(FRAMES);
         assertThat(clip.frames()).hasSize(FRAMES);
         assertThat(clip.delayMs()).isEqualTo(80);
         for (int t = 0; t < FRAMES; t++) {
