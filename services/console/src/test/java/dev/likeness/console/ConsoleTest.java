@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -391,6 +392,29 @@ class ConsoleTest {
                 .statusCode(200)
                 .body(containsString("likeness_console_events_total{type=\"unreadable\"}"))
                 .body(containsString("likeness_console_identities"));
+    }
+
+    @Test
+    void aSubmittedAtNoInstantCanHoldIsShownWithoutATimeAndTheFeedGoesOn() throws Exception {
+        kafka.send(Topics.IMAGES, "far-future", submittedAt("far-future", Long.MAX_VALUE));
+        kafka.send(Topics.IMAGES, "after-far-future", submittedAt("after-far-future", 1_700_000_000L));
+
+        List<String> events = awaitEvents(seen -> seen.stream().anyMatch(e -> e.contains("after-far-future")));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains("\"type\":\"image\"", "\"requestId\":\"far-future\"", "\"submittedAt\":null"));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains("\"requestId\":\"after-far-future\"", "\"submittedAt\":\"2023-11-14T22:13:20Z\""));
+        given().when().get("/q/health/ready").then().statusCode(200).body(containsString("following live"));
+    }
+
+    private static byte[] submittedAt(String requestId, long epochSeconds) {
+        return ImageSubmitted.newBuilder()
+                .setRequestId(requestId)
+                .setSubmittedAt(Timestamp.newBuilder().setSeconds(epochSeconds))
+                .build()
+                .toByteArray();
     }
 
     private List<String> awaitEvents(Predicate<List<String>> done) throws Exception {
