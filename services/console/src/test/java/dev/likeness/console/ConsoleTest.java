@@ -47,6 +47,7 @@ import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 /**
  * The console against a real broker: uploads become requests on the topics, and what the topics carry (gallery
@@ -107,9 +108,38 @@ class ConsoleTest {
                     .containsExactly("gear", "age", "gender", "emotion", "antispoof", "liveness");
 
             // The console read its own request back from the topic, and serves its picture.
-            byte[] picture = awaitPicture("/api/pictures/" + requestId + "/image");
-            assertThat(picture).isEqualTo(Files.readAllBytes(PHOTO));
+            Response picture = awaitPicture("/api/pictures/" + requestId + "/image");
+            assertThat(picture.asByteArray()).isEqualTo(Files.readAllBytes(PHOTO));
+            assertThat(picture.contentType()).isEqualTo("image/jpeg");
+            assertServedAsBytesOnly(picture);
         }
+    }
+
+    @Test
+    void anUploadOfATypeThePageDoesNotShowIsServedAsPlainBytes() {
+        byte[] page =
+                "<svg xmlns='http://www.w3.org/2000/svg'><script>fetch('/api/gallery/ada', {method: 'DELETE'})</script></svg>"
+                        .getBytes(StandardCharsets.UTF_8);
+        for (String type : List.of("text/html", "image/svg+xml")) {
+            String requestId = given().multiPart("image", "x.svg", page, type)
+                    .when()
+                    .post("/api/identify")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
+
+            Response picture = awaitPicture("/api/pictures/" + requestId + "/image");
+            assertThat(picture.asByteArray()).isEqualTo(page);
+            assertThat(picture.contentType()).as(type).isEqualTo("application/octet-stream");
+            assertServedAsBytesOnly(picture);
+        }
+    }
+
+    /** Nothing the console serves from a topic is sniffed or run as a page of the console's origin. */
+    private static void assertServedAsBytesOnly(Response served) {
+        assertThat(served.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(served.header("Content-Security-Policy")).isEqualTo("sandbox");
     }
 
     @Test
@@ -377,7 +407,9 @@ class ConsoleTest {
         assertThat(events)
                 .anySatisfy(
                         e -> assertThat(e).contains("\"type\":\"unreadable\"", "\"topic\":\"likeness.matches.v1\""));
-        assertThat(awaitPicture("/api/pictures/feed-3/result")).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
+        Response result = awaitPicture("/api/pictures/feed-3/result");
+        assertThat(result.asByteArray()).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
+        assertThat(result.contentType()).isEqualTo("image/png");
         given().when().get("/api/pictures/nothing/image").then().statusCode(404);
         // The admin view counts every tenant's gallery, the other tenant's too.
         given().when()
@@ -421,12 +453,12 @@ class ConsoleTest {
         return PageFeed.awaitEvents(port, done, WAIT);
     }
 
-    private byte[] awaitPicture(String path) {
+    private Response awaitPicture(String path) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var response = given().when().get(path);
+            Response response = given().when().get(path);
             if (response.statusCode() == 200) {
-                return response.asByteArray();
+                return response;
             }
             try {
                 Thread.sleep(200);
