@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.core.onnx.ModelsDirectory;
@@ -46,6 +47,7 @@ import dev.likeness.testing.KafkaBrokerResource;
 import dev.likeness.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 /**
  * The console against a real broker: uploads become requests on the topics, and what the topics carry (gallery
@@ -106,9 +108,38 @@ class ConsoleTest {
                     .containsExactly("gear", "age", "gender", "emotion", "antispoof", "liveness");
 
             // The console read its own request back from the topic, and serves its picture.
-            byte[] picture = awaitPicture("/api/pictures/" + requestId + "/image");
-            assertThat(picture).isEqualTo(Files.readAllBytes(PHOTO));
+            Response picture = awaitPicture("/api/pictures/" + requestId + "/image");
+            assertThat(picture.asByteArray()).isEqualTo(Files.readAllBytes(PHOTO));
+            assertThat(picture.contentType()).isEqualTo("image/jpeg");
+            assertServedAsBytesOnly(picture);
         }
+    }
+
+    @Test
+    void anUploadOfATypeThePageDoesNotShowIsServedAsPlainBytes() {
+        byte[] page =
+                "<svg xmlns='http://www.w3.org/2000/svg'><script>fetch('/api/gallery/ada', {method: 'DELETE'})</script></svg>"
+                        .getBytes(StandardCharsets.UTF_8);
+        for (String type : List.of("text/html", "image/svg+xml")) {
+            String requestId = given().multiPart("image", "x.svg", page, type)
+                    .when()
+                    .post("/api/identify")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
+
+            Response picture = awaitPicture("/api/pictures/" + requestId + "/image");
+            assertThat(picture.asByteArray()).isEqualTo(page);
+            assertThat(picture.contentType()).as(type).isEqualTo("application/octet-stream");
+            assertServedAsBytesOnly(picture);
+        }
+    }
+
+    /** Nothing the console serves from a topic is sniffed or run as a page of the console's origin. */
+    private static void assertServedAsBytesOnly(Response served) {
+        assertThat(served.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(served.header("Content-Security-Policy")).isEqualTo("sandbox");
     }
 
     @Test
@@ -376,7 +407,9 @@ class ConsoleTest {
         assertThat(events)
                 .anySatisfy(
                         e -> assertThat(e).contains("\"type\":\"unreadable\"", "\"topic\":\"likeness.matches.v1\""));
-        assertThat(awaitPicture("/api/pictures/feed-3/result")).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
+        Response result = awaitPicture("/api/pictures/feed-3/result");
+        assertThat(result.asByteArray()).isEqualTo("png bytes".getBytes(StandardCharsets.UTF_8));
+        assertThat(result.contentType()).isEqualTo("image/png");
         given().when().get("/api/pictures/nothing/image").then().statusCode(404);
         // The admin view counts every tenant's gallery, the other tenant's too.
         given().when()
@@ -393,16 +426,39 @@ class ConsoleTest {
                 .body(containsString("likeness_console_identities"));
     }
 
+    @Test
+    void aSubmittedAtNoInstantCanHoldIsShownWithoutATimeAndTheFeedGoesOn() throws Exception {
+        kafka.send(Topics.IMAGES, "far-future", submittedAt("far-future", Long.MAX_VALUE));
+        kafka.send(Topics.IMAGES, "after-far-future", submittedAt("after-far-future", 1_700_000_000L));
+
+        List<String> events = awaitEvents(seen -> seen.stream().anyMatch(e -> e.contains("after-far-future")));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains("\"type\":\"image\"", "\"requestId\":\"far-future\"", "\"submittedAt\":null"));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e)
+                        .contains("\"requestId\":\"after-far-future\"", "\"submittedAt\":\"2023-11-14T22:13:20Z\""));
+        given().when().get("/q/health/ready").then().statusCode(200).body(containsString("following live"));
+    }
+
+    private static byte[] submittedAt(String requestId, long epochSeconds) {
+        return ImageSubmitted.newBuilder()
+                .setRequestId(requestId)
+                .setSubmittedAt(Timestamp.newBuilder().setSeconds(epochSeconds))
+                .build()
+                .toByteArray();
+    }
+
     private List<String> awaitEvents(Predicate<List<String>> done) throws Exception {
         return PageFeed.awaitEvents(port, done, WAIT);
     }
 
-    private byte[] awaitPicture(String path) {
+    private Response awaitPicture(String path) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var response = given().when().get(path);
+            Response response = given().when().get(path);
             if (response.statusCode() == 200) {
-                return response.asByteArray();
+                return response;
             }
             try {
                 Thread.sleep(200);

@@ -248,6 +248,8 @@ class InsightTest {
         String index = given().get("/api/insight/atlases/" + atlas + "/index.json")
                 .then()
                 .statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox")
                 .extract()
                 .asString();
         assertThat(index).isEqualTo(Files.readString(folder.resolve("index.json")));
@@ -255,6 +257,8 @@ class InsightTest {
                 .then()
                 .statusCode(200)
                 .contentType("image/png")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox")
                 .extract()
                 .asByteArray();
         assertThat(grid).isEqualTo(Files.readAllBytes(folder.resolve(layer + ".png")));

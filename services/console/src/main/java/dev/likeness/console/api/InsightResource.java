@@ -206,6 +206,6 @@ public class InsightResource {
             throw new NotFoundException("no file " + name + " in " + folder);
         }
         String type = name.endsWith(".png") ? "image/png" : MediaType.APPLICATION_JSON;
-        return Response.ok(file.toFile(), type).build();
+        return ServedBytes.served(file.toFile(), type);
     }
 }

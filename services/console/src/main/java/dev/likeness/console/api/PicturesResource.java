@@ -11,7 +11,10 @@ import dev.likeness.console.view.LiveView;
 import dev.likeness.console.view.Pictures;
 import dev.likeness.console.view.ViewEvents;
 
-/** The pictures of recent requests as the topics carried them: {@code image}, {@code second}, {@code result}. */
+/**
+ * The pictures of recent requests as the topics carried them: {@code image}, {@code second}, {@code result}; of a
+ * type the page shows, else as plain bytes ({@link ServedBytes}).
+ */
 @Path("/api/pictures/{requestId}/{which}")
 public class PicturesResource {
 
@@ -23,9 +26,6 @@ public class PicturesResource {
         Pictures.Picture picture = view.pictures()
                 .get(ViewEvents.pictureKey(requestId, which))
                 .orElseThrow(() -> new NotFoundException("no recent picture " + which + " of request " + requestId));
-        String type = picture.contentType() == null || picture.contentType().isEmpty()
-                ? "application/octet-stream"
-                : picture.contentType();
-        return Response.ok(picture.bytes(), type).build();
+        return ServedBytes.picture(picture.bytes(), picture.contentType());
     }
 }

@@ -99,6 +99,11 @@ public class TopicFeed {
                         "Unreadable record %s-%d@%d: %s",
                         record.topic(), record.partition(), record.offset(), e.getMessage());
                 records.unreadable(record, e.getMessage());
+            } catch (RuntimeException e) {
+                // A record the console fails on in a way nobody foresaw is shown like an unreadable one: thrown on,
+                // it would stop the follower, and with it every topic's feed, at the same record after each restart.
+                LOG.errorf(e, "Failed on record %s-%d@%d", record.topic(), record.partition(), record.offset());
+                records.unreadable(record, "the console failed on it: " + e);
             }
         }
     }

@@ -34,6 +34,8 @@ public final class ViewEvents {
     public static final String SECOND_IMAGE = "second";
     public static final String RESULT = "result";
 
+    private static final int NANOS_PER_SECOND = 1_000_000_000;
+
     private ViewEvents() {}
 
     /** The key of a request's picture among the {@link Pictures}. */
@@ -298,10 +300,17 @@ public final class ViewEvents {
         return view;
     }
 
+    /** No time for an unset timestamp, nor for one no {@link Instant} can hold (a client's {@code submitted_at}). */
     private static String time(Timestamp timestamp) {
-        return timestamp.getSeconds() == 0 && timestamp.getNanos() == 0
+        long seconds = timestamp.getSeconds();
+        int nanos = timestamp.getNanos();
+        boolean unset = seconds == 0 && nanos == 0;
+        boolean representable = seconds >= Instant.MIN.getEpochSecond()
+                && seconds <= Instant.MAX.getEpochSecond()
+                && nanos >= 0
+                && nanos < NANOS_PER_SECOND;
+        return unset || !representable
                 ? null
-                : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos())
-                        .toString();
+                : Instant.ofEpochSecond(seconds, nanos).toString();
     }
 }
