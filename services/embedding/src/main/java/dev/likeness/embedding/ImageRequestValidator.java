@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.likeness.core.events.RequestAttributes;
 import dev.likeness.core.kafka.ClientText;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
@@ -68,6 +69,7 @@ public class ImageRequestValidator {
         if (event.getOptions().getMaxFaces() < 0 || event.getOptions().getMinFacePx() < 0) {
             throw new RejectedInputException("INVALID_FIELD", "options.max_faces and options.min_face_px must be >= 0");
         }
+        RequestAttributes.requireWithinLimit(event.getAttributesMap());
         return new ImageRequest(record, event, analyses(event.getOptions()));
     }
 

@@ -204,6 +204,12 @@ class BadInputCorpusTest {
                                                         .setSecondImage(ImageSource.newBuilder()
                                                                 .setInline(ByteString.EMPTY)))),
                                 "IMAGE_EMPTY"),
+                        // Copied into FacesEmbedded and MatchResult: unbounded, they could make a result too large to
+                        // send.
+                        event(
+                                "attributes over 64 KiB",
+                                request("attributes").putAttributes("notes", "x".repeat(300 * 1024)),
+                                "INVALID_FIELD"),
                         event(
                                 "negative max_faces",
                                 request("options")

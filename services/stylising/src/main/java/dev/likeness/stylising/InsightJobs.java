@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.likeness.core.events.RequestAttributes;
 import dev.likeness.core.image.DecodeOptions;
 import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.image.ImageLimits;

@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.likeness.core.events.RequestAttributes;
 import dev.likeness.core.image.ImageDecoder;
 import dev.likeness.core.image.ImageLimits;
 import dev.likeness.core.image.ImageRejectedException;

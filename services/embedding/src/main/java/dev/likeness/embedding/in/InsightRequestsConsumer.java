@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import dev.likeness.core.events.RequestAttributes;
 import dev.likeness.core.kafka.EventParser;
 import dev.likeness.core.kafka.RejectedInputException;
 import dev.likeness.embedding.EmbeddingConfig;
@@ -54,6 +55,9 @@ public class InsightRequestsConsumer {
         }
         InsightOutlets.Job job = publisher.job();
         try {
+            if (request.getJobCase() == InsightRequested.JobCase.EXPLAIN || FaceAtlasJobs.serves(request)) {
+                RequestAttributes.requireWithinLimit(request.getAttributesMap());
+            }
             if (request.getJobCase() == InsightRequested.JobCase.EXPLAIN) {
                 publisher.result(explainJobs.explain(request), config.sendTimeout());
             } else if (FaceAtlasJobs.serves(request)) {

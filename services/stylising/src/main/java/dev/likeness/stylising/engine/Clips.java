@@ -68,7 +68,16 @@ public final class Clips {
     public static Shape shape(byte[] bytes) throws ImageRejectedException {
         return isGif(bytes)
                 ? gifShape(bytes)
-                : new Shape(webpFrames(bytes).size(), 1 + uint24(bytes, 24), 1 + uint24(bytes, 27));
+                : new Shape(webpFrames(bytes).size(), webpCanvasWidth(bytes), webpCanvasHeight(bytes));
+    }
+
+    /** The canvas of an animated WebP, from its VP8X chunk: width and height less one, 24 bits each. */
+    private static int webpCanvasWidth(byte[] bytes) {
+        return 1 + uint24(bytes, 24);
+    }
+
+    private static int webpCanvasHeight(byte[] bytes) {
+        return 1 + uint24(bytes, 27);
     }
 
     /** Whether the bytes are a WebP in the extended format with the animation flag set (RIFF, WEBP, VP8X). */
@@ -92,8 +101,8 @@ public final class Clips {
                     Reason.TOO_MANY_PIXELS,
                     "the clip has " + headers.size() + " frames; at most " + maxFrames + " are accepted");
         }
-        int width = 1 + uint24(bytes, 24);
-        int height = 1 + uint24(bytes, 27);
+        int width = webpCanvasWidth(bytes);
+        int height = webpCanvasHeight(bytes);
         if ((long) width * height > maxPixels) {
             throw new ImageRejectedException(
                     Reason.TOO_MANY_PIXELS,

@@ -1,4 +1,4 @@
-package dev.likeness.stylising;
+package dev.likeness.core.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -6,18 +6,20 @@ import java.util.Map;
 import dev.likeness.core.kafka.RejectedInputException;
 
 /**
- * The cap on a request's attributes: they are copied into every progress event and the result, so a request near the
- * topic's record limit made mostly of attributes would give a result too large to send.
+ * The cap on a request's attributes, for every service that takes requests: they are copied into every progress event
+ * and result (FacesEmbedded, MatchResult, StyleProgress, ImageStylised, InsightProgress, InsightResult), so a request
+ * near the topic's record limit made mostly of attributes would give a result too large to send, and its batch would
+ * fail again on every delivery.
  */
-final class RequestAttributes {
+public final class RequestAttributes {
 
     /** Keys and values together, in UTF-8 bytes. */
-    static final int MAX_BYTES = 64 * 1024;
+    public static final int MAX_BYTES = 64 * 1024;
 
     private RequestAttributes() {}
 
     /** Throws {@code INVALID_FIELD} when the attributes' keys and values add up to more than {@link #MAX_BYTES}. */
-    static void requireWithinLimit(Map<String, String> attributes) {
+    public static void requireWithinLimit(Map<String, String> attributes) {
         long bytes = 0;
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {
             bytes += utf8Length(attribute.getKey()) + utf8Length(attribute.getValue());
