@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.Face;
 import dev.likeness.events.v1.FaceAttribute;
@@ -98,7 +97,7 @@ final class AnalyseCommand implements Callable<Integer> {
                 while (results.size() < requests.size() && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, byte[]> record : faces.poll(POLL_INTERVAL)) {
                         if (requests.containsKey(record.key()) && record.value() != null) {
-                            results.put(record.key(), parse(record));
+                            results.put(record.key(), CloudEventRecords.parse(FacesEmbedded.parser(), record));
                         }
                     }
                 }
@@ -152,15 +151,5 @@ final class AnalyseCommand implements Callable<Integer> {
             line.append(" (").append(attribute.getAnalysis()).append(')');
         }
         return line.toString();
-    }
-
-    private static FacesEmbedded parse(ConsumerRecord<String, byte[]> record) {
-        try {
-            return FacesEmbedded.parseFrom(record.value());
-        } catch (InvalidProtocolBufferException e) {
-            throw new CliException(
-                    ExitCodes.UNEXPECTED,
-                    "undecodable FacesEmbedded for request " + record.key() + ": " + e.getMessage());
-        }
     }
 }

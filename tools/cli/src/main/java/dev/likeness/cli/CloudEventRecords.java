@@ -4,14 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Instant;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import dev.likeness.core.kafka.CloudEventHeaders;
 import dev.likeness.core.kafka.EventTypes;
 
-/** Kafka records in CloudEvents binary mode, as the mesh's services write them. */
+/** Kafka records in CloudEvents binary mode, as the mesh's services write them, and the events read back from them. */
 final class CloudEventRecords {
 
     static final String SOURCE = "/likeness/cli";
@@ -28,5 +31,16 @@ final class CloudEventRecords {
         headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(UTF_8));
         headers.add(CloudEventHeaders.CONTENT_TYPE, EventTypes.PROTOBUF_CONTENT_TYPE.getBytes(UTF_8));
         return record;
+    }
+
+    /** The event a service answered with; one it cannot have written is an unexpected failure (exit 5). */
+    static <T> T parse(Parser<T> parser, ConsumerRecord<String, byte[]> record) {
+        try {
+            return parser.parseFrom(record.value());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CliException(
+                    ExitCodes.UNEXPECTED,
+                    "undecodable record on " + record.topic() + " for request " + record.key() + ": " + e.getMessage());
+        }
     }
 }

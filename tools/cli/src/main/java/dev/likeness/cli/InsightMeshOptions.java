@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.DeadLetter;
@@ -100,26 +99,20 @@ final class InsightMeshOptions {
                 if (!id.equals(record.key()) || record.value() == null) {
                     continue;
                 }
-                try {
-                    if (record.topic().equals(Topics.INSIGHT_PROGRESS)) {
-                        InsightProgress step = InsightProgress.parseFrom(record.value());
-                        progress.update(step.getPhotosDone(), step.getPhotosTotal());
-                    } else if (record.topic().equals(Topics.INSIGHT_RESULTS)) {
-                        progress.finish();
-                        out.println(EventJson.pretty(InsightResult.parseFrom(record.value())));
-                        out.flush();
-                        return ExitCodes.OK;
-                    } else if (DEAD_LETTERS.contains(record.topic())) {
-                        DeadLetter letter = DeadLetter.parseFrom(record.value());
-                        progress.finish();
-                        err.println("likeness: " + letter.getService() + " dead-lettered insight request " + id + ": "
-                                + letter.getReasonCode() + ": " + letter.getReason());
-                        return ExitCodes.ERROR_RESULT;
-                    }
-                } catch (InvalidProtocolBufferException e) {
-                    throw new CliException(
-                            ExitCodes.UNEXPECTED,
-                            "undecodable record on " + record.topic() + " for request " + id + ": " + e.getMessage());
+                if (record.topic().equals(Topics.INSIGHT_PROGRESS)) {
+                    InsightProgress step = CloudEventRecords.parse(InsightProgress.parser(), record);
+                    progress.update(step.getPhotosDone(), step.getPhotosTotal());
+                } else if (record.topic().equals(Topics.INSIGHT_RESULTS)) {
+                    progress.finish();
+                    out.println(EventJson.pretty(CloudEventRecords.parse(InsightResult.parser(), record)));
+                    out.flush();
+                    return ExitCodes.OK;
+                } else if (DEAD_LETTERS.contains(record.topic())) {
+                    DeadLetter letter = CloudEventRecords.parse(DeadLetter.parser(), record);
+                    progress.finish();
+                    err.println("likeness: " + letter.getService() + " dead-lettered insight request " + id + ": "
+                            + letter.getReasonCode() + ": " + letter.getReason());
+                    return ExitCodes.ERROR_RESULT;
                 }
             }
         }

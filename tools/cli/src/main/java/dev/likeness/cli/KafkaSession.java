@@ -49,8 +49,8 @@ final class KafkaSession implements AutoCloseable {
         this.saslUser = options.saslUser();
     }
 
-    /** Checks that the broker answers and has these topics. */
-    void requireTopics(Collection<String> topics) {
+    /** Checks that the broker answers and has these topics; returns every topic this user may see. */
+    Set<String> requireTopics(Collection<String> topics) {
         Set<String> existing = existingTopics();
         for (String topic : topics) {
             if (!existing.contains(topic)) {
@@ -59,6 +59,7 @@ final class KafkaSession implements AutoCloseable {
                         "Kafka at " + bootstrapServers + " has no topic " + topic + " that this user may see");
             }
         }
+        return existing;
     }
 
     Set<String> existingTopics() {

@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
 import dev.likeness.events.v1.DeadLetter;
 import dev.likeness.events.v1.ImageSubmitted;
 import dev.likeness.events.v1.MatchResult;
@@ -67,11 +65,10 @@ abstract class RequestCommand implements Callable<Integer> {
         String matchesTopic = topics.matches(tenant);
         PrintWriter err = spec.commandLine().getErr();
         try (KafkaSession kafka = new KafkaSession(kafkaOptions)) {
-            kafka.requireTopics(List.of(imagesTopic, matchesTopic));
+            Set<String> existing = kafka.requireTopics(List.of(imagesTopic, matchesTopic));
             // A refused request is answered by a dead letter instead of a MatchResult: followed too, so that it ends
             // the wait with its reason (those topics exist once the services have started).
             List<String> answers = new ArrayList<>(List.of(matchesTopic));
-            Set<String> existing = kafka.existingTopics();
             topics.deadLetters().stream().filter(existing::contains).forEach(answers::add);
             // Reading from the end starts before publishing, so a fast answer is not missed.
             try (TopicFollower follower = kafka.reader(answers, false)) {
@@ -84,12 +81,12 @@ abstract class RequestCommand implements Callable<Integer> {
                 }
                 ConsumerRecord<String, byte[]> record = answer.get();
                 if (!record.topic().equals(matchesTopic)) {
-                    DeadLetter letter = parse(DeadLetter.parser(), record);
+                    DeadLetter letter = CloudEventRecords.parse(DeadLetter.parser(), record);
                     err.println("likeness: " + letter.getService() + " dead-lettered request " + id + ": "
                             + letter.getReasonCode() + ": " + letter.getReason());
                     return ExitCodes.ERROR_RESULT;
                 }
-                MatchResult result = parse(MatchResult.parser(), record);
+                MatchResult result = CloudEventRecords.parse(MatchResult.parser(), record);
                 spec.commandLine().getOut().println(EventJson.pretty(result));
                 return result.hasError() ? ExitCodes.ERROR_RESULT : ExitCodes.OK;
             }
@@ -107,15 +104,5 @@ abstract class RequestCommand implements Callable<Integer> {
             }
         }
         return Optional.empty();
-    }
-
-    private static <T> T parse(Parser<T> parser, ConsumerRecord<String, byte[]> record) {
-        try {
-            return parser.parseFrom(record.value());
-        } catch (InvalidProtocolBufferException e) {
-            throw new CliException(
-                    ExitCodes.UNEXPECTED,
-                    "undecodable record on " + record.topic() + " for request " + record.key() + ": " + e.getMessage());
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.likeness.core.events.Requests;
 import dev.likeness.core.kafka.Topics;
 import dev.likeness.events.v1.ImageSource;
@@ -163,24 +162,18 @@ final class StyliseCommand implements Callable<Integer> {
                 if (!id.equals(record.key()) || record.value() == null) {
                     continue;
                 }
-                try {
-                    if (record.topic().equals(Topics.STYLE_PROGRESS)) {
-                        err.print("\r" + progressBar(StyleProgress.parseFrom(record.value())));
-                        err.flush();
-                    } else {
-                        ImageStylised result = ImageStylised.parseFrom(record.value());
-                        if (!result.hasError() && !result.getCancelled() && result.getIterations() > 0) {
-                            // The last progress event may arrive after the result (two topics, no order between
-                            // them), so the finished bar is drawn from the result itself.
-                            err.print("\r" + progressBar(finished(result)));
-                        }
-                        err.println();
-                        return result;
+                if (record.topic().equals(Topics.STYLE_PROGRESS)) {
+                    err.print("\r" + progressBar(CloudEventRecords.parse(StyleProgress.parser(), record)));
+                    err.flush();
+                } else {
+                    ImageStylised result = CloudEventRecords.parse(ImageStylised.parser(), record);
+                    if (!result.hasError() && !result.getCancelled() && result.getIterations() > 0) {
+                        // The last progress event may arrive after the result (two topics, no order between
+                        // them), so the finished bar is drawn from the result itself.
+                        err.print("\r" + progressBar(finished(result)));
                     }
-                } catch (InvalidProtocolBufferException e) {
-                    throw new CliException(
-                            ExitCodes.UNEXPECTED,
-                            "undecodable record on " + record.topic() + " for request " + id + ": " + e.getMessage());
+                    err.println();
+                    return result;
                 }
             }
         }
